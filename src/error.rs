@@ -1,0 +1,214 @@
+//! The crate-wide error type.
+//!
+//! Every fallible public function returns [`Result<T>`](crate::Result), whose error is
+//! [`Error`]. Variants name the *condition* (what is wrong with the input) and carry the
+//! offending column, row, value or dimension, so that the message can be shown to a
+//! clinician unchanged.
+//!
+//! **Row numbers are 1-based** (the first observation is row 1), as a spreadsheet or R shows
+//! them.
+//!
+//! Degenerate but legal input is *not* an error: a constant or collinear covariate in a Cox
+//! model, a median survival that is never reached or a fit that did not converge are reported
+//! on the result (as R does), not here. See the error catalogue in the crate documentation.
+
+use thiserror::Error as ThisError;
+
+/// Result alias used throughout the crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong in oncostat.
+///
+/// The enum is `#[non_exhaustive]`: match on the variants you handle and keep a wildcard arm.
+#[derive(Debug, ThisError)]
+#[non_exhaustive]
+pub enum Error {
+    // ------------------------------------------------------------------ shape and values
+    /// No observations (or no columns) were supplied.
+    #[error("no data: {what} is empty")]
+    EmptyInput {
+        /// What was empty (e.g. "time", "design matrix").
+        what: &'static str,
+    },
+
+    /// Two inputs that must have one entry per observation differ in length.
+    #[error("length mismatch: {what} has {found} entries but {expected} were expected")]
+    DimensionMismatch {
+        /// The input whose length is wrong.
+        what: String,
+        /// The expected length (usually the number of observations).
+        expected: usize,
+        /// The length found.
+        found: usize,
+    },
+
+    /// A value is NaN or infinite.
+    #[error("column `{column}`, row {row}: value {value} is not a finite number")]
+    NonFinite {
+        /// The column (variable) holding the value.
+        column: String,
+        /// 1-based row number.
+        row: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A survival time is negative.
+    #[error("row {row}: survival time {value} is negative (times must be >= 0)")]
+    NegativeTime {
+        /// 1-based row number.
+        row: usize,
+        /// The offending time.
+        value: f64,
+    },
+
+    /// An event indicator is not 0/1.
+    #[error("row {row}: event indicator {value} is not 0 (censored) or 1 (event)")]
+    InvalidEvent {
+        /// 1-based row number.
+        row: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// A case weight is zero, negative or not finite.
+    #[error("row {row}: case weight {value} is not a finite number > 0")]
+    InvalidWeight {
+        /// 1-based row number.
+        row: usize,
+        /// The offending weight.
+        value: f64,
+    },
+
+    /// A binary outcome is not 0/1 (or one of the two declared labels).
+    #[error("row {row}: outcome {value} is not 0 or 1")]
+    InvalidOutcome {
+        /// 1-based row number.
+        row: usize,
+        /// The offending value, as text.
+        value: String,
+    },
+
+    /// Two columns of a design matrix have the same name.
+    #[error("column name `{name}` is used twice")]
+    DuplicateColumn {
+        /// The repeated name.
+        name: String,
+    },
+
+    /// A column that was asked for does not exist.
+    #[error("unknown column `{name}`")]
+    UnknownColumn {
+        /// The name that was looked up.
+        name: String,
+    },
+
+    /// A setting is outside its allowed range (e.g. a confidence level of 1.2).
+    #[error("invalid value {value} for `{name}`: {reason}")]
+    InvalidParameter {
+        /// The setting.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What the allowed range is.
+        reason: &'static str,
+    },
+
+    /// Fewer observations than the model needs.
+    #[error("too few observations: {what} needs at least {needed}, got {found}")]
+    TooFewObservations {
+        /// Which computation.
+        what: &'static str,
+        /// Minimum required.
+        needed: usize,
+        /// Number available.
+        found: usize,
+    },
+
+    // ------------------------------------------------------------------ numerical
+    /// The data contain no events (every observation censored, or every outcome the same),
+    /// so the requested quantity does not exist.
+    #[error("no events in {what}: every observation is censored or has the same outcome")]
+    NoEvents {
+        /// Which data set or group.
+        what: String,
+    },
+
+    /// A matrix that must be inverted is singular (e.g. the information matrix).
+    #[error("singular matrix in {what}: the covariates are collinear or carry no information")]
+    SingularMatrix {
+        /// Where it happened.
+        what: &'static str,
+    },
+
+    /// Columns of the design matrix are exact linear combinations of earlier columns and
+    /// the model cannot drop them automatically.
+    #[error("collinear covariates: {columns:?} are linear combinations of earlier columns")]
+    CollinearColumns {
+        /// Names of the aliased columns.
+        columns: Vec<String>,
+    },
+
+    /// Complete or quasi-complete separation: the maximum-likelihood estimate does not exist.
+    #[error(
+        "separation: the outcome is perfectly predicted by {columns:?}; the maximum-likelihood \
+         estimate is infinite (use Firth's penalized regression)"
+    )]
+    Separation {
+        /// Columns whose coefficients diverge.
+        columns: Vec<String>,
+    },
+
+    /// The fit did not converge and the caller asked for a converged fit.
+    #[error("{what} did not converge after {iterations} iterations")]
+    NotConverged {
+        /// Which fit.
+        what: &'static str,
+        /// Iterations performed.
+        iterations: usize,
+    },
+
+    /// An error raised inside the argmin optimisation framework.
+    #[error("optimizer error: {0}")]
+    Optimizer(#[source] argmin::core::Error),
+    // ------------------------------------------------------------------ survival
+
+    // ------------------------------------------------------------------ regression
+
+    // ------------------------------------------------------------------ irecist
+}
+
+impl Error {
+    /// Shorthand for [`Error::DimensionMismatch`].
+    pub(crate) fn mismatch(what: impl Into<String>, expected: usize, found: usize) -> Self {
+        Error::DimensionMismatch {
+            what: what.into(),
+            expected,
+            found,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_row_and_column() {
+        let e = Error::NonFinite {
+            column: "age".into(),
+            row: 3,
+            value: f64::NAN,
+        };
+        assert_eq!(
+            e.to_string(),
+            "column `age`, row 3: value NaN is not a finite number"
+        );
+    }
+
+    #[test]
+    fn error_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+    }
+}

@@ -1,0 +1,42 @@
+//! # oncostat
+//!
+//! Statistics for oncology cohort studies, numerically identical to R:
+//!
+//! * **iRECIST** response classification from lesion measurements, and the abscopal
+//!   classification of non-irradiated lesions ([`irecist`]);
+//! * **logistic regression**, maximum likelihood and Firth-penalized, with profile
+//!   (penalized) likelihood confidence intervals as R's `glm`/`MASS` and `logistf`
+//!   ([`regression`]);
+//! * **Cox proportional hazards**, **Kaplan–Meier** and **log-rank** tests as R's `survival`
+//!   ([`survival`]).
+//!
+//! Every fallible function returns [`Result`]; bad input is a named [`Error`] that says which
+//! column and row, never a panic. Iterative fits carry a [`Convergence`].
+//!
+//! ## Decisions where R leaves a choice
+//! Where an issue or R leaves a choice open, the crate follows R's default and documents the
+//! choice on the item concerned.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod convergence;
+pub mod design;
+pub mod error;
+pub mod irecist;
+pub mod regression;
+mod stats;
+pub mod survival;
+pub mod table;
+pub mod tolerance;
+
+pub use convergence::{Convergence, StopReason};
+pub use design::Design;
+pub use error::{Error, Result};
+pub use table::{CoefRow, CoefTable, Statistic, TableStyle};
+
+// --- survival re-exports
+pub use survival::SurvivalData;
+
+// --- regression re-exports
+
+// --- irecist re-exports

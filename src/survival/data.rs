@@ -1,0 +1,232 @@
+//! Right-censored survival data, validated on construction.
+
+use crate::design::check_finite;
+use crate::{Error, Result};
+
+/// Survival times with event indicators and optional case weights, strata and offsets
+/// (R's `Surv(time, status)` plus `weights =`, `strata()` and `offset()`).
+///
+/// Validated once, on construction and by each `with_*` setter:
+/// * times finite and `>= 0` (a time of 0 is allowed, as in R);
+/// * event indicators 0/1 (`from_status`);
+/// * weights finite and `> 0`;
+/// * every per-row input has one entry per observation.
+///
+/// Each violation is a named [`Error`] that gives the 1-based row.
+///
+/// ```
+/// use oncostat::SurvivalData;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let s = SurvivalData::from_status(vec![5.0, 8.0, 12.0], &[1.0, 0.0, 1.0])?
+///     .with_weights(vec![1.0, 2.0, 1.0])?
+///     .with_strata(&["a", "b", "a"])?;
+/// assert_eq!(s.len(), 3);
+/// assert_eq!(s.n_events(), 2);
+/// assert_eq!(s.strata(), Some(&[0, 1, 0][..]));
+/// assert!(SurvivalData::from_status(vec![-1.0], &[1.0]).is_err());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivalData {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    weights: Option<Vec<f64>>,
+    strata: Option<Vec<usize>>,
+    strata_labels: Vec<String>,
+    offsets: Option<Vec<f64>>,
+}
+
+impl SurvivalData {
+    /// Survival data from times and event flags (`true` = event, `false` = censored).
+    ///
+    /// # Errors
+    /// * [`Error::EmptyInput`] if there are no observations.
+    /// * [`Error::DimensionMismatch`] if `event` and `time` differ in length.
+    /// * [`Error::NonFinite`] / [`Error::NegativeTime`] for a bad time.
+    pub fn new(time: Vec<f64>, event: Vec<bool>) -> Result<Self> {
+        if time.is_empty() {
+            return Err(Error::EmptyInput { what: "time" });
+        }
+        if event.len() != time.len() {
+            return Err(Error::mismatch("event", time.len(), event.len()));
+        }
+        check_finite("time", &time)?;
+        if let Some(i) = time.iter().position(|&t| t < 0.0) {
+            return Err(Error::NegativeTime {
+                row: i + 1,
+                value: time[i],
+            });
+        }
+        Ok(SurvivalData {
+            time,
+            event,
+            weights: None,
+            strata: None,
+            strata_labels: Vec::new(),
+            offsets: None,
+        })
+    }
+
+    /// Survival data from times and a numeric status (0 = censored, 1 = event).
+    ///
+    /// # Errors
+    /// As [`SurvivalData::new`], and [`Error::InvalidEvent`] for a status other than 0 or 1.
+    pub fn from_status(time: Vec<f64>, status: &[f64]) -> Result<Self> {
+        let mut event = Vec::with_capacity(status.len());
+        for (i, &s) in status.iter().enumerate() {
+            event.push(match s {
+                s if s.abs() <= 0.0 => false,
+                s if (s - 1.0).abs() <= 0.0 => true,
+                _ => {
+                    return Err(Error::InvalidEvent {
+                        row: i + 1,
+                        value: s,
+                    });
+                }
+            });
+        }
+        SurvivalData::new(time, event)
+    }
+
+    /// Adds case weights (R's `weights =`: replication weights; a weight of 2 counts the row
+    /// twice).
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`], or [`Error::InvalidWeight`] for a weight that is not a
+    /// finite number `> 0`.
+    pub fn with_weights(mut self, weights: Vec<f64>) -> Result<Self> {
+        self.check_len("weights", weights.len())?;
+        if let Some(i) = weights.iter().position(|w| !(w.is_finite() && *w > 0.0)) {
+            return Err(Error::InvalidWeight {
+                row: i + 1,
+                value: weights[i],
+            });
+        }
+        self.weights = Some(weights);
+        Ok(self)
+    }
+
+    /// Adds strata from any sortable labels; strata are numbered in the labels' sorted order
+    /// (R's factor order), available from [`SurvivalData::strata_labels`].
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] if there is not one label per observation.
+    pub fn with_strata<T: Ord + ToString>(mut self, labels: &[T]) -> Result<Self> {
+        self.check_len("strata", labels.len())?;
+        let mut sorted: Vec<&T> = labels.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        let codes = labels
+            .iter()
+            .map(|l| sorted.binary_search(&l).unwrap_or(0))
+            .collect();
+        self.strata_labels = sorted.iter().map(|l| l.to_string()).collect();
+        self.strata = Some(codes);
+        Ok(self)
+    }
+
+    /// Adds offsets (R's `offset()`): known terms added to the linear predictor.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] or [`Error::NonFinite`].
+    pub fn with_offsets(mut self, offsets: Vec<f64>) -> Result<Self> {
+        self.check_len("offsets", offsets.len())?;
+        check_finite("offset", &offsets)?;
+        self.offsets = Some(offsets);
+        Ok(self)
+    }
+
+    fn check_len(&self, what: &str, len: usize) -> Result<()> {
+        if len == self.time.len() {
+            Ok(())
+        } else {
+            Err(Error::mismatch(what, self.time.len(), len))
+        }
+    }
+
+    /// Number of observations.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Always `false`: construction rejects empty data.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Survival (or censoring) times.
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// Event indicators (`true` = event).
+    pub fn event(&self) -> &[bool] {
+        &self.event
+    }
+
+    /// Case weights, if any.
+    pub fn weights(&self) -> Option<&[f64]> {
+        self.weights.as_deref()
+    }
+
+    /// Weight of observation `i` (1 without weights).
+    ///
+    /// # Panics
+    /// If `i >= len()` and the data carry weights.
+    pub fn weight(&self, i: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |w| w[i])
+    }
+
+    /// Stratum codes `0..n_strata()`, if any.
+    pub fn strata(&self) -> Option<&[usize]> {
+        self.strata.as_deref()
+    }
+
+    /// Labels of the strata, in code order (empty without strata).
+    pub fn strata_labels(&self) -> &[String] {
+        &self.strata_labels
+    }
+
+    /// Number of strata (1 without strata).
+    pub fn n_strata(&self) -> usize {
+        self.strata_labels.len().max(1)
+    }
+
+    /// Offsets, if any.
+    pub fn offsets(&self) -> Option<&[f64]> {
+        self.offsets.as_deref()
+    }
+
+    /// Number of (unweighted) events.
+    pub fn n_events(&self) -> usize {
+        self.event.iter().filter(|&&e| e).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_violation_names_its_row() {
+        assert!(matches!(
+            SurvivalData::from_status(vec![1.0, 2.0], &[1.0, 2.0]),
+            Err(Error::InvalidEvent { row: 2, .. })
+        ));
+        assert!(matches!(
+            SurvivalData::new(vec![1.0, f64::INFINITY], vec![true, false]),
+            Err(Error::NonFinite { row: 2, .. })
+        ));
+        assert!(matches!(
+            SurvivalData::new(vec![1.0, -2.0], vec![true, false]),
+            Err(Error::NegativeTime { row: 2, .. })
+        ));
+        let s = SurvivalData::new(vec![0.0, 2.0], vec![true, false])
+            .map(|s| s.with_weights(vec![1.0, 0.0]));
+        assert!(matches!(s, Ok(Err(Error::InvalidWeight { row: 2, .. }))));
+        assert!(matches!(
+            SurvivalData::new(vec![], vec![]),
+            Err(Error::EmptyInput { .. })
+        ));
+    }
+}

@@ -1,0 +1,326 @@
+//! Coefficient tables shared by every regression fit, with R-like `Display`.
+//!
+//! A [`CoefTable`] is plain data (rows of estimate, standard error, test statistic, p-value
+//! and confidence bounds on the coefficient scale); iterate its [`rows`](CoefTable::rows) to
+//! produce CSV, Markdown or JSON. Its `Display` prints the layout of the corresponding R
+//! summary:
+//!
+//! * [`TableStyle::Coxph`]: `summary.coxph` (`coef exp(coef) se(coef) z Pr(>|z|)`, then
+//!   `exp(coef) exp(-coef) lower .95 upper .95`);
+//! * [`TableStyle::Logistf`]: `summary.logistf` (`coef se(coef) lower 0.95 upper 0.95 Chisq p method`);
+//! * [`TableStyle::Glm`]: `summary.glm` (`Estimate Std. Error z value Pr(>|z|)`) followed by
+//!   the odds ratios with their confidence interval.
+//!
+//! Formatter flags: `{}` prints 4 significant decimals, `{:.6}` six, and `{:#}` prints raw
+//! p-values (`1.234e-20`) instead of R's `<2e-16`.
+
+use std::fmt;
+
+/// Which test statistic the table's `statistic` column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Statistic {
+    /// Wald z = estimate / se.
+    Z,
+    /// Likelihood-ratio (or penalized likelihood-ratio) chi-square on 1 df.
+    ChiSq,
+}
+
+/// The R print layout a table imitates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum TableStyle {
+    /// R `summary.coxph`.
+    Coxph,
+    /// R `summary.logistf`.
+    Logistf,
+    /// R `summary.glm` plus odds ratios.
+    Glm,
+}
+
+/// One row of a coefficient table. All values are on the coefficient (log) scale.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CoefRow {
+    /// Term (column) name.
+    pub term: String,
+    /// Point estimate; NaN for a coefficient dropped as aliased (R's `NA`).
+    pub estimate: f64,
+    /// Standard error.
+    pub std_error: f64,
+    /// Test statistic (see [`CoefTable::statistic`]).
+    pub statistic: f64,
+    /// p-value of the test.
+    pub p_value: f64,
+    /// Lower confidence bound.
+    pub lower: f64,
+    /// Upper confidence bound.
+    pub upper: f64,
+    /// How the interval and test were obtained (e.g. "Profile penalized likelihood").
+    pub method: &'static str,
+}
+
+/// A coefficient table (see the [module documentation](self)).
+///
+/// ```
+/// use oncostat::{CoefRow, CoefTable, Statistic, TableStyle};
+/// let t = CoefTable::new(
+///     vec![CoefRow {
+///         term: "age".into(), estimate: 0.5, std_error: 0.25, statistic: 2.0,
+///         p_value: 0.0455, lower: 0.01, upper: 0.99, method: "Wald",
+///     }],
+///     Statistic::Z, 0.95, TableStyle::Coxph,
+/// );
+/// assert_eq!(t.rows().len(), 1);
+/// assert!(t.to_string().contains("exp(coef)"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CoefTable {
+    rows: Vec<CoefRow>,
+    statistic: Statistic,
+    level: f64,
+    style: TableStyle,
+}
+
+impl CoefTable {
+    /// Builds a table from its rows.
+    pub fn new(rows: Vec<CoefRow>, statistic: Statistic, level: f64, style: TableStyle) -> Self {
+        CoefTable {
+            rows,
+            statistic,
+            level,
+            style,
+        }
+    }
+
+    /// The rows, in model order.
+    pub fn rows(&self) -> &[CoefRow] {
+        &self.rows
+    }
+
+    /// The statistic held in [`CoefRow::statistic`].
+    pub fn statistic(&self) -> Statistic {
+        self.statistic
+    }
+
+    /// Confidence level of the bounds.
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    /// The print layout.
+    pub fn style(&self) -> TableStyle {
+        self.style
+    }
+
+    /// Looks a row up by term name.
+    pub fn row(&self, term: &str) -> Option<&CoefRow> {
+        self.rows.iter().find(|r| r.term == term)
+    }
+}
+
+/// Formats a p-value as R's `format.pval` does at the default `eps = 2.2e-16`.
+pub(crate) fn format_p(p: f64, raw: bool) -> String {
+    if p.is_nan() {
+        "NA".to_string()
+    } else if raw {
+        format!("{p:.3e}")
+    } else if p < 2.2e-16 {
+        "<2e-16".to_string()
+    } else if p >= 1e-4 {
+        format!("{p:.4}")
+    } else {
+        format!("{p:.2e}")
+    }
+}
+
+/// Formats a number, `NA` for NaN and `Inf`/`-Inf` for infinities.
+pub(crate) fn format_num(x: f64, digits: usize) -> String {
+    if x.is_nan() {
+        "NA".to_string()
+    } else if x.is_infinite() {
+        if x > 0.0 { "Inf" } else { "-Inf" }.to_string()
+    } else {
+        format!("{x:.digits$}")
+    }
+}
+
+impl fmt::Display for CoefTable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = f.precision().unwrap_or(4);
+        let raw = f.alternate();
+        let w = self
+            .rows
+            .iter()
+            .map(|r| r.term.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let lvl = format!("{:.2}", self.level);
+        let lvl = lvl.trim_start_matches('0');
+        let (stat_name, p_name) = match self.statistic {
+            Statistic::Z => ("z", "Pr(>|z|)"),
+            Statistic::ChiSq => ("Chisq", "p"),
+        };
+        let c = d + 7;
+        match self.style {
+            TableStyle::Coxph => {
+                writeln!(
+                    f,
+                    "{:<w$} {:>c$} {:>c$} {:>c$} {:>8} {:>10}",
+                    "", "coef", "exp(coef)", "se(coef)", stat_name, p_name
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        f,
+                        "{:<w$} {:>c$} {:>c$} {:>c$} {:>8} {:>10}",
+                        r.term,
+                        format_num(r.estimate, d),
+                        format_num(r.estimate.exp(), d),
+                        format_num(r.std_error, d),
+                        format_num(r.statistic, 3),
+                        format_p(r.p_value, raw)
+                    )?;
+                }
+                writeln!(f)?;
+                writeln!(
+                    f,
+                    "{:<w$} {:>c$} {:>c$} {:>c$} {:>c$}",
+                    "",
+                    "exp(coef)",
+                    "exp(-coef)",
+                    format!("lower {lvl}"),
+                    format!("upper {lvl}")
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        f,
+                        "{:<w$} {:>c$} {:>c$} {:>c$} {:>c$}",
+                        r.term,
+                        format_num(r.estimate.exp(), d),
+                        format_num((-r.estimate).exp(), d),
+                        format_num(r.lower.exp(), d),
+                        format_num(r.upper.exp(), d)
+                    )?;
+                }
+            }
+            TableStyle::Logistf => {
+                writeln!(
+                    f,
+                    "{:<w$} {:>c$} {:>c$} {:>c$} {:>c$} {:>c$} {:>10}  method",
+                    "",
+                    "coef",
+                    "se(coef)",
+                    format!("lower {:.2}", self.level),
+                    format!("upper {:.2}", self.level),
+                    stat_name,
+                    p_name
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        f,
+                        "{:<w$} {:>c$} {:>c$} {:>c$} {:>c$} {:>c$} {:>10}  {}",
+                        r.term,
+                        format_num(r.estimate, d),
+                        format_num(r.std_error, d),
+                        format_num(r.lower, d),
+                        format_num(r.upper, d),
+                        format_num(r.statistic, d),
+                        format_p(r.p_value, raw),
+                        r.method
+                    )?;
+                }
+            }
+            TableStyle::Glm => {
+                writeln!(
+                    f,
+                    "{:<w$} {:>c$} {:>c$} {:>8} {:>10}",
+                    "", "Estimate", "Std. Error", "z value", "Pr(>|z|)"
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        f,
+                        "{:<w$} {:>c$} {:>c$} {:>8} {:>10}",
+                        r.term,
+                        format_num(r.estimate, d),
+                        format_num(r.std_error, d),
+                        format_num(r.estimate / r.std_error, 3),
+                        format_p(
+                            crate::stats::normal_two_sided_p(r.estimate / r.std_error),
+                            raw
+                        )
+                    )?;
+                }
+                writeln!(f)?;
+                writeln!(
+                    f,
+                    "{:<w$} {:>c$} {:>c$} {:>c$}  {}",
+                    "",
+                    "OR",
+                    format!("lower {lvl}"),
+                    format!("upper {lvl}"),
+                    "CI method"
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        f,
+                        "{:<w$} {:>c$} {:>c$} {:>c$}  {}",
+                        r.term,
+                        format_num(r.estimate.exp(), d),
+                        format_num(r.lower.exp(), d),
+                        format_num(r.upper.exp(), d),
+                        r.method
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn p_values_format_like_r() {
+        assert_eq!(format_p(0.0455, false), "0.0455");
+        assert_eq!(format_p(1e-20, false), "<2e-16");
+        assert_eq!(format_p(1.5e-5, false), "1.50e-5");
+        assert_eq!(format_p(f64::NAN, false), "NA");
+    }
+
+    #[test]
+    fn coxph_layout_snapshot() {
+        let t = CoefTable::new(
+            vec![CoefRow {
+                term: "sex".into(),
+                estimate: -0.5,
+                std_error: 0.25,
+                statistic: -2.0,
+                p_value: 0.0455,
+                lower: -1.0,
+                upper: 0.0,
+                method: "Wald",
+            }],
+            Statistic::Z,
+            0.95,
+            TableStyle::Coxph,
+        );
+        let s = format!("{t:.2}");
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(
+            lines[0].split_whitespace().collect::<Vec<_>>(),
+            ["coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)"]
+        );
+        assert_eq!(
+            lines[1].split_whitespace().collect::<Vec<_>>(),
+            ["sex", "-0.50", "0.61", "0.25", "-2.000", "0.0455"]
+        );
+        assert_eq!(
+            lines[4].split_whitespace().collect::<Vec<_>>(),
+            ["sex", "0.61", "1.65", "0.37", "1.00"]
+        );
+    }
+}
