@@ -32,7 +32,7 @@ pub mod tolerance;
 pub use convergence::{Convergence, StopReason};
 pub use design::Design;
 pub use error::{Error, Result};
-pub use table::{CoefRow, CoefTable, Statistic, TableStyle};
+pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports
 pub use survival::SurvivalData;

@@ -279,6 +279,61 @@ impl fmt::Display for CoefTable {
     }
 }
 
+/// A chi-square test: statistic, degrees of freedom and upper-tail p-value (likelihood-ratio,
+/// Wald, score or log-rank tests).
+///
+/// ```
+/// use oncostat::ChiSqTest;
+/// let t = ChiSqTest::new(10.3267419548856, 1.0);
+/// assert!((t.p_value() - 0.00131116452035549).abs() < 1e-12);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ChiSqTest {
+    statistic: f64,
+    df: f64,
+    p_value: f64,
+}
+
+impl ChiSqTest {
+    /// A test with the given statistic and degrees of freedom; the p-value is the chi-square
+    /// upper tail (`sf`, not `1 - cdf`). `df = 0` gives a NaN p-value.
+    pub fn new(statistic: f64, df: f64) -> Self {
+        ChiSqTest {
+            statistic,
+            df,
+            p_value: crate::stats::chisq_sf(statistic, df),
+        }
+    }
+
+    /// The chi-square statistic.
+    pub fn statistic(&self) -> f64 {
+        self.statistic
+    }
+
+    /// Degrees of freedom.
+    pub fn df(&self) -> f64 {
+        self.df
+    }
+
+    /// Upper-tail p-value.
+    pub fn p_value(&self) -> f64 {
+        self.p_value
+    }
+}
+
+impl fmt::Display for ChiSqTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:.2} on {} df, p={}",
+            self.statistic,
+            self.df,
+            format_p(self.p_value, f.alternate())
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
