@@ -36,6 +36,11 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports
 pub use survival::SurvivalData;
+// --- km re-exports
+pub use survival::{
+    ConfType, KaplanMeier, KmFit, KmVariance, LogRank, LogRankTest, RestrictedMean, SurvQuantile,
+    SurvivalAt,
+};
 
 // --- regression re-exports
 

@@ -2,7 +2,15 @@
 //! Kaplan–Meier (`survfit`) and log-rank / G-rho tests (`survdiff`).
 
 mod data;
+mod groups;
+mod km;
+mod logrank;
+mod rformat;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
 pub use data::SurvivalData;
+pub use km::{
+    ConfType, KaplanMeier, KmFit, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
+};
+pub use logrank::{LogRank, LogRankTest};
