@@ -47,9 +47,8 @@ pub(crate) fn fixed_times(data: &SurvivalData, apply: bool) -> Cow<'_, [f64]> {
 pub(crate) fn sort_rows(keys: Option<&[usize]>, time: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..time.len()).collect();
     match keys {
-        Some(k) => order.sort_unstable_by(|&a, &b| {
-            k[a].cmp(&k[b]).then_with(|| time[a].total_cmp(&time[b]))
-        }),
+        Some(k) => order
+            .sort_unstable_by(|&a, &b| k[a].cmp(&k[b]).then_with(|| time[a].total_cmp(&time[b]))),
         None => order.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b])),
     }
     order

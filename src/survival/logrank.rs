@@ -404,8 +404,7 @@ mod tests {
     #[test]
     fn one_group_with_expected_events_gives_zero() {
         // group 1 leaves before the first death: R reports chisq 0
-        let d = SurvivalData::from_status(vec![1.0, 2.0, 5.0, 6.0], &[0.0, 0.0, 1.0, 1.0])
-            .unwrap();
+        let d = SurvivalData::from_status(vec![1.0, 2.0, 5.0, 6.0], &[0.0, 0.0, 1.0, 1.0]).unwrap();
         let t = LogRank::new().test(&d, &[1, 1, 2, 2]).unwrap();
         assert_eq!(t.df(), 0);
         assert_eq!(t.chisq(), 0.0);

@@ -80,7 +80,11 @@ pub(crate) fn write_matrix(
     headers: &[&str],
     columns: &[Vec<String>],
 ) -> std::fmt::Result {
-    let name_width = row_names.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+    let name_width = row_names
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0);
     let widths: Vec<usize> = headers
         .iter()
         .zip(columns)

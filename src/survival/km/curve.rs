@@ -28,7 +28,12 @@ struct Block {
 }
 
 /// Groups the time-sorted `rows` into blocks of equal time.
-fn blocks(rows: &[usize], time: &[f64], event: &[bool], weight: &dyn Fn(usize) -> f64) -> Vec<Block> {
+fn blocks(
+    rows: &[usize],
+    time: &[f64],
+    event: &[bool],
+    weight: &dyn Fn(usize) -> f64,
+) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut start = 0;
     while start < rows.len() {
@@ -131,7 +136,11 @@ pub(crate) fn km_curve(
             }
             KmVariance::InfinitesimalJackknife => {
                 if has_event {
-                    s *= if survivors == 0.0 { 0.0 } else { 1.0 - b.deaths / n };
+                    s *= if survivors == 0.0 {
+                        0.0
+                    } else {
+                        1.0 - b.deaths / n
+                    };
                     cum_a += b.deaths / n / survivors;
                 }
                 for &i in &rows[b.start..b.end] {
@@ -152,9 +161,7 @@ pub(crate) fn km_curve(
                 }
                 let se_s = ij_var.sqrt();
                 // R stores se(S) and converts with se/S (0 stays 0) for the intervals.
-                curve
-                    .std_err
-                    .push(if se_s == 0.0 { 0.0 } else { se_s / s });
+                curve.std_err.push(if se_s == 0.0 { 0.0 } else { se_s / s });
             }
         }
         curve.time.push(time[rows[b.start]]);

@@ -379,12 +379,7 @@ pub(crate) fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&KmFit]) -> 
         .collect();
     let events: Vec<f64> = fits.iter().map(|k| k.n_events()).collect();
     let medians: Vec<[Option<f64>; 3]> = fits.iter().map(|k| k.print_medians()).collect();
-    let med = |j: usize| -> Vec<f64> {
-        medians
-            .iter()
-            .map(|m| m[j].unwrap_or(f64::NAN))
-            .collect()
-    };
+    let med = |j: usize| -> Vec<f64> { medians.iter().map(|m| m[j].unwrap_or(f64::NAN)).collect() };
     let lcl = format!("{level}LCL");
     let ucl = format!("{level}UCL");
     let mut headers: Vec<&str> = Vec::new();

@@ -174,7 +174,15 @@ impl KaplanMeier {
     ) -> KmFit {
         let weight = |i: usize| data.weights().map_or(1.0, |w| w[i]);
         let curve = km_curve(rows, time, data.event(), &weight, variance);
-        KmFit::new(label, rows.len(), curve, self.conf_type, self.level, z, variance)
+        KmFit::new(
+            label,
+            rows.len(),
+            curve,
+            self.conf_type,
+            self.level,
+            z,
+            variance,
+        )
     }
 }
 
