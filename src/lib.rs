@@ -38,8 +38,8 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 pub use survival::SurvivalData;
 // --- km re-exports
 pub use survival::{
-    ConfType, KaplanMeier, KmFit, KmVariance, LogRank, LogRankTest, RestrictedMean, SurvQuantile,
-    SurvivalAt,
+    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
+    SurvQuantile, SurvivalAt,
 };
 
 // --- regression re-exports

@@ -10,5 +10,7 @@ mod rformat;
 pub(crate) mod timefix;
 
 pub use data::SurvivalData;
-pub use km::{ConfType, KaplanMeier, KmFit, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt};
+pub use km::{
+    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
+};
 pub use logrank::{LogRank, LogRankTest};

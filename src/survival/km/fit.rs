@@ -366,8 +366,41 @@ impl KmFit {
     }
 }
 
+/// Several curves printed as one R `print.survfit` table (one row per curve, shared
+/// column widths), e.g. the groups returned by
+/// [`KaplanMeier::fit_groups`](super::KaplanMeier::fit_groups).
+///
+/// ```
+/// use oncostat::{KaplanMeier, KmTable, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 1.0, 0.0])?;
+/// let fits = KaplanMeier::new().fit_groups(&data, &["a", "b", "a", "b"])?;
+/// let printed = KmTable::new(&fits).to_string();
+/// assert_eq!(printed.lines().count(), 3);
+/// assert!(printed.starts_with("  n events median"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct KmTable<'a> {
+    fits: &'a [KmFit],
+}
+
+impl<'a> KmTable<'a> {
+    /// A table of `fits`, in the given order.
+    pub fn new(fits: &'a [KmFit]) -> Self {
+        KmTable { fits }
+    }
+}
+
+impl fmt::Display for KmTable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let refs: Vec<&KmFit> = self.fits.iter().collect();
+        write_print_table(f, &refs)
+    }
+}
+
 /// R's `print.survfit` table for one or more curves.
-pub(crate) fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&KmFit]) -> fmt::Result {
+fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&KmFit]) -> fmt::Result {
     let Some(first) = fits.first() else {
         return Ok(());
     };

@@ -4,7 +4,7 @@ mod curve;
 mod fit;
 mod quantile;
 
-pub use fit::{KmFit, RestrictedMean, SurvQuantile, SurvivalAt};
+pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
 
 use crate::stats::z_for_level;
 use crate::survival::groups::{code_groups, fixed_times, runs, sort_rows};
