@@ -36,6 +36,7 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports
 pub use survival::SurvivalData;
+pub use survival::{Concordance, CoxFit, CoxPh, Ties};
 
 // --- regression re-exports
 
