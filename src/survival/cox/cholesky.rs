@@ -34,15 +34,14 @@ impl Ldl {
         self.a.copy_from_slice(m);
         self.rank = 0;
         self.positive_semidefinite = true;
-        let largest =
-            (0..p)
-                .map(|i| m[i * p + i])
-                .fold(0.0_f64, |acc, d| if d > acc { d } else { acc });
+        let largest = (0..p)
+            .map(|i| m[i * p + i])
+            .fold(0.0_f64, |acc, d| if d > acc { d } else { acc });
         if largest <= 0.0 {
             // No positive diagonal (every column constant): rank 0, nothing factored.
             for i in 0..p {
                 let d = self.a[i * p + i];
-                if !(d > 0.0) {
+                if d.is_nan() || d <= 0.0 {
                     self.a[i * p + i] = 0.0;
                 }
             }

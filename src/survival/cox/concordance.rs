@@ -14,7 +14,23 @@
 //! Two sweeps over the sorted rows with a Fenwick tree over the ranks of `η` (one from the
 //! event's side, one from the partner's side) give every count.
 
-use super::prepare::Prepared;
+use super::prepare::{Prepared, TieGroup};
+
+/// Weights of the concordant, discordant and tied.x partners of a row (or of all pairs).
+#[derive(Debug, Clone, Copy, Default)]
+struct Partners {
+    conc: f64,
+    disc: f64,
+    tied: f64,
+}
+
+impl Partners {
+    fn add(&mut self, conc: f64, disc: f64, tied: f64, weight: f64) {
+        self.conc += weight * conc;
+        self.disc += weight * disc;
+        self.tied += weight * tied;
+    }
+}
 
 /// Harrell's concordance (C statistic) of a Cox fit with its standard error, as R's
 /// `fit$concordance`.
@@ -129,64 +145,74 @@ pub(super) fn concordance(data: &Prepared, lp: &[f64]) -> Concordance {
         .collect();
 
     // per-row weight of concordant, discordant and tied.x partners
-    let mut conc = vec![0.0; n];
-    let mut disc = vec![0.0; n];
-    let mut tied = vec![0.0; n];
-    let (mut total_conc, mut total_disc, mut total_tied) = (0.0, 0.0, 0.0);
+    let mut partners = vec![Partners::default(); n];
+    let mut totals = Partners::default();
     let mut tree = RankTree::new(sorted.len());
+    let w = &data.weight;
 
     for stratum in &data.strata {
         // Event's side, latest time first: the tree holds the rows still at risk after the
         // event (later times, and rows censored at the event time).
         for g in stratum.groups.clone().rev() {
-            let group = data.groups[g];
-            for k in group.start..group.death_start {
-                tree.insert(rank[k], data.weight[k]);
+            let TieGroup {
+                start,
+                death_start,
+                end,
+            } = data.groups[g];
+            for (&r, &wk) in rank[start..death_start].iter().zip(&w[start..death_start]) {
+                tree.insert(r, wk);
             }
-            for k in group.death_start..group.end {
-                let (below, at, above) = tree.split(rank[k]);
-                conc[k] += below;
-                disc[k] += above;
-                tied[k] += at;
-                let w = data.weight[k];
-                total_conc += w * below;
-                total_disc += w * above;
-                total_tied += w * at;
+            let deaths = death_start..end;
+            for ((&r, &wk), row) in rank[deaths.clone()]
+                .iter()
+                .zip(&w[deaths.clone()])
+                .zip(&mut partners[deaths.clone()])
+            {
+                let (below, at, above) = tree.split(r);
+                row.add(below, above, at, 1.0);
+                totals.add(below, above, at, wk);
             }
-            for k in group.death_start..group.end {
-                tree.insert(rank[k], data.weight[k]);
+            for (&r, &wk) in rank[deaths.clone()].iter().zip(&w[deaths]) {
+                tree.insert(r, wk);
             }
         }
         tree.clear();
         // Partner's side, earliest time first: the tree holds the earlier events (and, for
         // a censored row, the events at its own time).
         for g in stratum.groups.clone() {
-            let group = data.groups[g];
-            for k in group.death_start..group.end {
-                let (below, at, above) = tree.split(rank[k]);
-                conc[k] += above;
-                disc[k] += below;
-                tied[k] += at;
+            let TieGroup {
+                start,
+                death_start,
+                end,
+            } = data.groups[g];
+            let deaths = death_start..end;
+            for (&r, row) in rank[deaths.clone()]
+                .iter()
+                .zip(&mut partners[deaths.clone()])
+            {
+                let (below, at, above) = tree.split(r);
+                row.add(above, below, at, 1.0);
             }
-            for k in group.death_start..group.end {
-                tree.insert(rank[k], data.weight[k]);
+            for (&r, &wk) in rank[deaths.clone()].iter().zip(&w[deaths]) {
+                tree.insert(r, wk);
             }
-            for k in group.start..group.death_start {
-                let (below, at, above) = tree.split(rank[k]);
-                conc[k] += above;
-                disc[k] += below;
-                tied[k] += at;
+            let censored = start..death_start;
+            for (&r, row) in rank[censored.clone()].iter().zip(&mut partners[censored]) {
+                let (below, at, above) = tree.split(r);
+                row.add(above, below, at, 1.0);
             }
         }
         tree.clear();
     }
 
+    let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
     let npair = total_conc + total_disc + total_tied;
     let d = (total_conc - total_disc) / npair;
-    let var: f64 = (0..n)
-        .map(|k| {
-            let f = data.weight[k]
-                * ((conc[k] - disc[k]) / npair - d * (conc[k] + disc[k] + tied[k]) / npair);
+    let var: f64 = partners
+        .iter()
+        .zip(w)
+        .map(|(c, wk)| {
+            let f = wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair);
             f * f
         })
         .sum();
