@@ -37,6 +37,10 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 // --- survival re-exports
 pub use survival::SurvivalData;
 pub use survival::{Concordance, CoxFit, CoxPh, Ties};
+pub use survival::{
+    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
+    SurvQuantile, SurvivalAt,
+};
 
 // --- regression re-exports
 
