@@ -38,5 +38,9 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 pub use survival::SurvivalData;
 
 // --- regression re-exports
+pub use regression::{
+    BinaryOutcome, FirthFit, FirthRegression, FlacFit, FlicFit, LogisticCi, LogisticFit,
+    LogisticRegression,
+};
 
 // --- irecist re-exports
