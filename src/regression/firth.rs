@@ -231,7 +231,8 @@ impl FirthFit {
         let (coefficients, convergence, engine, covariance, covariance_augmented) = {
             let engine = Engine::new(problem.view(), settings.tau);
             let solver = DampedNewton::new(k, settings.rule()).max_step(settings.max_step);
-            let out = run(engine, solver, DVector::zeros(k), settings.max_iter)?;
+            let out = run(engine, solver, DVector::zeros(k), settings.max_iter + 1)?;
+            let convergence = logistf_count(out.convergence);
             let mut engine = out.engine;
             let mut covariance = DMatrix::zeros(k, k);
             engine.fisher_inverse(&mut covariance);
@@ -243,7 +244,7 @@ impl FirthFit {
             } else {
                 covariance_augmented.fill(f64::NAN);
             }
-            (out.beta, out.convergence, engine, covariance, covariance_augmented)
+            (out.beta, convergence, engine, covariance, covariance_augmented)
         };
         let penalized_loglik = engine.objective();
         let loglik = engine.loglik();
@@ -257,7 +258,7 @@ impl FirthFit {
         let solver = DampedNewton::new(k, settings.rule())
             .max_step(settings.max_step)
             .free(free);
-        let null = run(engine, solver, DVector::zeros(k), settings.max_iter)?;
+        let null = run(engine, solver, DVector::zeros(k), settings.max_iter + 1)?;
         let null_penalized_loglik = null.engine.objective();
         drop(null.engine);
         Ok(FirthFit {
@@ -271,7 +272,7 @@ impl FirthFit {
             null_penalized_loglik,
             loglik,
             convergence,
-            null_convergence: null.convergence,
+            null_convergence: logistf_count(null.convergence),
             fitted,
             hat,
             problem,
@@ -498,14 +499,12 @@ impl FirthFit {
         let k = self.names.len();
         let mut free = vec![true; k];
         free[index] = false;
-        // Warm start from β̂ with β_index = 0: the same optimum as logistf's start at 0
-        // (PLR statistics agree to ~1e-10), in fewer iterations.
-        let mut start = self.coefficients.clone();
-        start[index] = 0.0;
+        // logistf starts every restricted fit at β = 0.
+        let start = DVector::zeros(k);
         let solver = DampedNewton::new(k, self.settings.rule())
             .max_step(self.settings.max_step)
             .free(free);
-        let out = run(engine, solver, start, self.settings.max_iter)?;
+        let out = run(engine, solver, start, self.settings.max_iter + 1)?;
         let stat = 2.0 * (self.penalized_loglik - out.engine.objective());
         Ok((out.engine, ChiSqTest::new(stat, 1.0)))
     }
@@ -554,6 +553,12 @@ impl FirthFit {
             TableStyle::Logistf,
         ))
     }
+}
+
+/// logistf counts iterations from 0 and tests `iter >= maxit` after each step: the reported
+/// count is the number of steps minus one, and up to `maxit + 1` steps are taken.
+fn logistf_count(c: Convergence) -> Convergence {
+    Convergence::new(c.iterations().saturating_sub(1), c.reason())
 }
 
 /// `expit(Xβ)` for a design with `β.len()` columns.
