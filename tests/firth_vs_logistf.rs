@@ -1,9 +1,9 @@
 //! Firth logistic regression against logistf 1.26.1 / brglm2 0.9 / firthmodels
 //! (algorithms.md §9.11–9.12 and `tests/data/firth_endometrial*.json`).
 
-mod common;
+mod logit_common;
 
-use common::{assert_close, model, read_json};
+use logit_common::{assert_close, model, read_json};
 use oncostat::{FirthRegression, LogisticRegression};
 use oncostat::tolerance::R_MATCH_REL;
 

@@ -1,8 +1,8 @@
 //! ML logistic regression against R 4.2.2 `glm` / MASS 7.3-58.2 (infert, `tests/data`).
 
-mod common;
+mod logit_common;
 
-use common::{assert_close, model, read_json};
+use logit_common::{assert_close, model, read_json};
 use oncostat::{LogisticCi, LogisticRegression};
 
 const COVS: [&str; 4] = ["age", "parity", "spontaneous", "induced"];
