@@ -83,19 +83,9 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The problem data.
-    pub(crate) fn data(&self) -> Problem<'a> {
-        self.data
-    }
-
     /// Number of coefficients.
     pub(crate) fn ncoef(&self) -> usize {
         self.data.x.ncols()
-    }
-
-    /// Penalty strength τ.
-    pub(crate) fn tau(&self) -> f64 {
-        self.tau
     }
 
     /// Evaluates everything at `beta`.
@@ -162,11 +152,6 @@ impl<'a> Engine<'a> {
     /// Unpenalized log-likelihood ℓ at the last evaluation.
     pub(crate) fn loglik(&self) -> f64 {
         self.loglik
-    }
-
-    /// `log det(XᵀWX)` at the last evaluation.
-    pub(crate) fn log_det(&self) -> f64 {
-        self.log_det
     }
 
     /// Penalized log-likelihood ℓ* = ℓ + τ log det at the last evaluation.

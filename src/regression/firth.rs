@@ -399,10 +399,6 @@ impl FirthFit {
         &self.problem
     }
 
-    pub(crate) fn has_intercept(&self) -> bool {
-        self.has_intercept
-    }
-
     fn check_index(&self, index: usize) -> Result<()> {
         if index < self.names.len() {
             Ok(())

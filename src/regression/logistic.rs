@@ -6,7 +6,6 @@ use super::engine::{Engine, OwnedProblem};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
 use super::profile::{Side, VmControl, mass_interval, vm_bound};
-use crate::design::INTERCEPT;
 use crate::stats::{normal_two_sided_p, z_for_level};
 use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason, TableStyle};
 
@@ -604,9 +603,5 @@ impl LogisticFit {
     /// The settings the model was fitted with.
     pub fn settings(&self) -> &LogisticRegression {
         &self.settings
-    }
-
-    pub(crate) fn is_intercept(&self, j: usize) -> bool {
-        self.has_intercept && j == 0 && self.names[0] == INTERCEPT
     }
 }
