@@ -132,3 +132,36 @@ fn tau_zero_reproduces_maximum_likelihood() -> Result<(), oncostat::Error> {
     }
     Ok(())
 }
+
+/// algorithms.md §9.12: lung, `wt_grp ~ age + sex + ph.ecog + meal.cal` (n = 170), logistf
+/// 1.26.1 (= SAS FIRTH with CLPARM=PL); SE `(XᵀWX)⁻¹` from brglm2 0.9 `AS_mean`
+/// (`tests/data/lung_firth.csv`, exported from R 4.2.2 survival 3.5-3).
+#[test]
+fn lung_matches_logistf_and_sas() -> Result<(), oncostat::Error> {
+    let (x, y) = model("lung_firth.csv", "wt_grp", &["age", "sex", "ph.ecog", "meal.cal"]);
+    assert_eq!(x.nrows(), 170);
+    let fit = FirthRegression::new().fit(&x, &y)?;
+    let coef = [3.1532937559926, -0.0098111678246, -0.8455619157916, 0.4018229705681, -0.0008495327458];
+    let ci = [
+        (0.051844703441, 6.410119483),
+        (-0.050518147589, 0.02974343489),
+        (-1.571158739505, -0.1356810129),
+        (-0.090278517913, 0.9093255255),
+        (-0.001722033105, -7.098976325e-06),
+    ];
+    let p = [0.04624508524, 0.62876680266, 0.01952717727, 0.10992491882, 0.04811912420];
+    let se = [1.635493199827437794, 0.020654242171500768, 0.368539382718189090, 0.256404488533860608, 0.000443551485721639];
+    let se_aug = [1.60317, 0.0202316, 0.363213, 0.252009, 0.00042885];
+    let cis = fit.profile_cis(0.95)?;
+    let tests = fit.penalized_lr_tests()?;
+    for j in 0..5 {
+        assert_close(fit.coefficients()[j], coef[j], R_MATCH_REL, "coef");
+        // bounds and p printed with 10 significant digits
+        assert_close(cis[j].0, ci[j].0, 1e-9, "PL lower");
+        assert_close(cis[j].1, ci[j].1, 1e-9, "PL upper");
+        assert_close(tests[j].p_value(), p[j], 1e-9, "PLR p");
+        assert_close(fit.std_errors()[j], se[j], R_MATCH_REL, "se (X'WX)^-1");
+        assert_close(fit.std_errors_augmented()[j], se_aug[j], 1e-5, "se augmented (6 digits)");
+    }
+    Ok(())
+}
