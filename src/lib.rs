@@ -43,5 +43,9 @@ pub use survival::{
 };
 
 // --- regression re-exports
+pub use regression::{
+    BinaryOutcome, FirthFit, FirthRegression, FlacFit, FlicFit, LogisticCi, LogisticFit,
+    LogisticRegression,
+};
 
 // --- irecist re-exports
