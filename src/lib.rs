@@ -40,3 +40,8 @@ pub use survival::SurvivalData;
 // --- regression re-exports
 
 // --- irecist re-exports
+pub use irecist::{
+    Abscopal, AbscopalAssessment, Assessment, IrecistRules, LesionKind, LesionRecord, Measure,
+    PatientTimeline, Recist11, Response, Tenths, VisitAssessment, assess, assess_abscopal,
+    timelines_from_records,
+};
