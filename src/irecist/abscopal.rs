@@ -211,7 +211,9 @@ fn nil_roles(timeline: &PatientTimeline) -> Vec<Option<Role>> {
     let mut candidates: Vec<(usize, u32)> = lesions
         .iter()
         .enumerate()
-        .filter(|(i, l)| roles[*i] == Some(Role::NonTarget) && promotable(timeline, *i, l.is_node()))
+        .filter(|(i, l)| {
+            roles[*i] == Some(Role::NonTarget) && promotable(timeline, *i, l.is_node())
+        })
         .filter_map(|(i, _)| match timeline.measure(i, 0) {
             Some(Measure::Size(t)) => Some((i, t.get())),
             _ => None,
@@ -248,9 +250,11 @@ fn bump<'a>(counts: &mut Vec<(&'a str, usize)>, key: &'a str) {
 /// row is a measurement (size, `tiny`, `0`/`absent`, `NE`).
 fn promotable(timeline: &PatientTimeline, lesion: usize, node: bool) -> bool {
     let row = timeline.row(lesion);
-    let measurable = matches!(row.first(), Some(Some(Measure::Size(t))) if is_measurable_size(node, *t));
+    let measurable =
+        matches!(row.first(), Some(Some(Measure::Size(t))) if is_measurable_size(node, *t));
     measurable
-        && row.iter().skip(1).all(|m| {
-            !matches!(m, Some(Measure::Present | Measure::Progression))
-        })
+        && row
+            .iter()
+            .skip(1)
+            .all(|m| !matches!(m, Some(Measure::Present | Measure::Progression)))
 }

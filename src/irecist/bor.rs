@@ -141,9 +141,7 @@ fn cut<T: Copy>(visits: &[(u32, T)], level: fn(T) -> Level) -> Vec<(u32, Level)>
 /// assert_eq!(best_overall_response(&seq, &IrecistRules::default()), Response::ICPD);
 /// ```
 pub fn best_overall_response(visits: &[(u32, Response)], rules: &IrecistRules) -> Response {
-    let non_target_only = visits
-        .iter()
-        .any(|&(_, r)| r == Response::NonICrNonIUpd);
+    let non_target_only = visits.iter().any(|&(_, r)| r == Response::NonICrNonIUpd);
     ibor(visits, non_target_only, rules)
 }
 

@@ -96,10 +96,7 @@ impl IrecistTrack {
     /// iRECIST response at a follow-up visit on `day`.
     pub(crate) fn step(&mut self, day: u32, f: &VisitFacts, rules: &IrecistRules) -> Call {
         if self.confirmed {
-            return Call::new(
-                Response::ICPD,
-                "after iCPD: confirmed progression is final",
-            );
+            return Call::new(Response::ICPD, "after iCPD: confirmed progression is final");
         }
         let target = self.target(f, rules);
         let t = target.map(|(r, _)| r);
@@ -289,7 +286,10 @@ impl IrecistTrack {
         match overall {
             Recist11::CR if f.new_present => {
                 if t.is_some() {
-                    (Response::IPR, "iPR: baseline disease gone but new lesions persist")
+                    (
+                        Response::IPR,
+                        "iPR: baseline disease gone but new lesions persist",
+                    )
                 } else {
                     (
                         Response::NonICrNonIUpd,

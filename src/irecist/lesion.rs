@@ -137,7 +137,9 @@ pub(crate) fn organ_key(organ: &str, node: bool) -> String {
     }
     let lower = organ.trim().to_lowercase();
     let mut rest = lower.as_str();
-    for side in ["left ", "right ", "l ", "r ", "left-", "right-", "left_", "right_"] {
+    for side in [
+        "left ", "right ", "l ", "r ", "left-", "right-", "left_", "right_",
+    ] {
         if let Some(stripped) = rest.strip_prefix(side) {
             rest = stripped.trim_start();
             break;
@@ -194,7 +196,10 @@ mod tests {
         assert!(!is_measurable_size(false, Tenths::new(99)));
         assert!(is_measurable_size(true, Tenths::new(150)));
         assert!(!is_measurable_size(true, Tenths::new(149)));
-        assert_eq!(is_present(true, Measure::Size(Tenths::new(99))), Some(false));
+        assert_eq!(
+            is_present(true, Measure::Size(Tenths::new(99))),
+            Some(false)
+        );
         assert_eq!(is_present(false, Measure::TooSmall), Some(true));
         assert_eq!(is_present(false, Measure::NotEvaluated), None);
     }

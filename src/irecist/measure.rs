@@ -71,7 +71,10 @@ impl Tenths {
         }
         let tenths = (mm * 10.0).round();
         if tenths > f64::from(MAX_TENTHS) {
-            return Err(invalid(mm.to_string(), "a size above 10 000 mm is implausible"));
+            return Err(invalid(
+                mm.to_string(),
+                "a size above 10 000 mm is implausible",
+            ));
         }
         // Exact: 0 <= tenths <= MAX_TENTHS, an integer-valued f64.
         Ok(Tenths(tenths as u32))

@@ -58,13 +58,13 @@ mod rules;
 pub use abscopal::{Abscopal, AbscopalAssessment, assess_abscopal};
 pub use assess::{Assessment, VisitAssessment, assess};
 pub use baseline::{
-    BaselineCategory, BaselineLesion, MAX_TARGETS, MAX_TARGETS_PER_ORGAN, Measurability,
-    Modality, TargetSelection, classify_baseline, select_targets,
+    BaselineCategory, BaselineLesion, MAX_TARGETS, MAX_TARGETS_PER_ORGAN, Measurability, Modality,
+    TargetSelection, classify_baseline, select_targets,
 };
 pub use bor::{best_overall_response, recist_best_overall_response};
 pub use lesion::{
-    LYMPH_NODE_ORGAN, Lesion, LesionKind, MEASURABLE_NODE, MEASURABLE_NON_NODAL,
-    PATHOLOGICAL_NODE, is_measurable_size,
+    LYMPH_NODE_ORGAN, Lesion, LesionKind, MEASURABLE_NODE, MEASURABLE_NON_NODAL, PATHOLOGICAL_NODE,
+    is_measurable_size,
 };
 pub use measure::{Measure, Tenths};
 pub use records::{LesionRecord, LesionRow, PatientTimeline, timelines_from_records};

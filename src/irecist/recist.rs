@@ -67,10 +67,7 @@ pub(crate) fn target_response(
                 "target PD proven by the assessed targets alone (a partial sum can only grow)",
             )
         } else if ctx.after_cr && f.target_reappeared {
-            (
-                Recist11::PD,
-                "target reappeared after a complete response",
-            )
+            (Recist11::PD, "target reappeared after a complete response")
         } else {
             (Recist11::NE, "a target lesion was not evaluated")
         });
@@ -82,10 +79,7 @@ pub(crate) fn target_response(
         ));
     }
     if ctx.after_cr && f.target_reappeared {
-        return Some((
-            Recist11::PD,
-            "target reappeared after a complete response",
-        ));
+        return Some((Recist11::PD, "target reappeared after a complete response"));
     }
     if is_pd(s, ctx.nadir) {
         return Some((

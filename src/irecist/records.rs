@@ -116,8 +116,12 @@ impl LesionRow<'_> {
             .kind
             .parse::<LesionKind>()
             .map_err(|e| fail(day, reason_of(e)))?;
-        let node = parse_flag(self.node)
-            .ok_or_else(|| fail(day, format!("node `{}` is not true/false", self.node.trim())))?;
+        let node = parse_flag(self.node).ok_or_else(|| {
+            fail(
+                day,
+                format!("node `{}` is not true/false", self.node.trim()),
+            )
+        })?;
         let irradiated = parse_flag(self.irradiated).ok_or_else(|| {
             fail(
                 day,
@@ -409,9 +413,9 @@ fn validate_row(r: &LesionRecord) -> std::result::Result<(), String> {
         (LesionKind::NonTarget, true, Measure::Progression) => Err(
             "`progression` at baseline is meaningless; record the non-target as `present`".into(),
         ),
-        (LesionKind::NonTarget, true, Measure::Size(t)) if !r.node && t == Tenths::ZERO => Err(
-            "non-target lesion measures 0 mm at baseline; a non-target must be present".into(),
-        ),
+        (LesionKind::NonTarget, true, Measure::Size(t)) if !r.node && t == Tenths::ZERO => {
+            Err("non-target lesion measures 0 mm at baseline; a non-target must be present".into())
+        }
         _ => Ok(()),
     }
 }
