@@ -255,12 +255,11 @@ impl fmt::Display for CoefTable {
                 writeln!(f)?;
                 writeln!(
                     f,
-                    "{:<w$} {:>c$} {:>c$} {:>c$}  {}",
+                    "{:<w$} {:>c$} {:>c$} {:>c$}  CI method",
                     "",
                     "OR",
                     format!("lower {lvl}"),
                     format!("upper {lvl}"),
-                    "CI method"
                 )?;
                 for r in &self.rows {
                     writeln!(
