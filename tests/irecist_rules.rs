@@ -661,6 +661,27 @@ fn early_scan_cannot_confirm() {
     assert_eq!(icalls(&b)[1], I::ICPD);
 }
 
+#[test]
+fn new_lesions_not_evaluated_after_iupd_is_ne() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (98, "50"), (140, "61")])
+        .new_lesion("N1", "lung", &[(56, "10"), (98, "NE"), (140, "10")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::NE, I::IPR]);
+    // The NE visit does not enter the nadir.
+    assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
+}
+
+#[test]
+fn early_scan_leaves_nadir_and_state_untouched() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (70, "50"), (91, "60")])
+        .new_lesion("N1", "lung", &[(56, "10"), (70, "10"), (91, "10")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::IPR]);
+    assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
+}
+
 // ------------------------------------------------------------------ §5.3 abscopal
 
 #[test]

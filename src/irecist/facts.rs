@@ -60,6 +60,8 @@ pub(crate) struct VisitFacts {
     pub new_registered: usize,
     /// Any registered new lesion present (or not evaluated) at this visit.
     pub new_present: bool,
+    /// A registered new lesion was not evaluated (or has no row) at this visit.
+    pub new_any_ne: bool,
     pub has_nlt: bool,
     /// Sum of the assessed new target lesions.
     pub nlt_sum: Tenths,
@@ -240,6 +242,7 @@ impl<'a> Scanner<'a> {
             }
             class => {
                 f.new_present |= now != Last::Absent;
+                f.new_any_ne |= now == Last::Unknown;
                 if m == Some(Measure::Progression) {
                     f.new_increase = true;
                     if class == NewClass::Nlnt {

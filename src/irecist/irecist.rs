@@ -208,9 +208,11 @@ impl IrecistTrack {
         if let Some(reason) = confirm {
             return self.confirm(ep, since, reason, rules);
         }
+        // Not evaluable when what could confirm or resolve the episode was not assessed.
         let targets_ne = t == Some(Recist11::NE);
-        let only_nt_ne = t.is_none() && nt == Some(Recist11::NE);
-        if targets_ne || only_nt_ne {
+        let non_targets_ne = (t.is_none() || ep.by_non_target) && nt == Some(Recist11::NE);
+        let new_lesions_ne = new_existed && f.new_any_ne;
+        if targets_ne || non_targets_ne || new_lesions_ne {
             return Call::new(
                 Response::NE,
                 "not evaluable; the iUPD stays open until the next evaluable assessment",
