@@ -49,3 +49,8 @@ pub use regression::{
 };
 
 // --- irecist re-exports
+pub use irecist::{
+    Abscopal, AbscopalAssessment, Assessment, IrecistRules, LesionKind, LesionRecord, Measure,
+    PatientTimeline, Recist11, Response, Tenths, VisitAssessment, assess, assess_abscopal,
+    timelines_from_records,
+};
