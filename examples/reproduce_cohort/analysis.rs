@@ -142,7 +142,9 @@ pub fn analyze(
             _ => false,
         })
         .count();
-    let rows: Vec<usize> = (0..patients.len()).filter(|&i| benefit[i].is_some()).collect();
+    let rows: Vec<usize> = (0..patients.len())
+        .filter(|&i| benefit[i].is_some())
+        .collect();
     let ab: Vec<bool> = rows.iter().map(|&i| benefit[i] == Some(true)).collect();
     let sel: Vec<&Patient> = rows.iter().map(|&i| &patients[i]).collect();
     let n_evaluable = sel.len();
@@ -161,7 +163,10 @@ pub fn analyze(
         sel.iter().map(|p| p.pfs_months).collect(),
         sel.iter().map(|p| p.pfs_event).collect(),
     )?;
-    let uhf: Vec<bool> = sel.iter().map(|p| p.covariates.ultrahypofractionated).collect();
+    let uhf: Vec<bool> = sel
+        .iter()
+        .map(|p| p.covariates.ultrahypofractionated)
+        .collect();
     let os_by_ab = compare(&os, &ab, curves, ("AB", "no AB"))?;
     let pfs_by_ab = compare(&pfs, &ab, curves, ("AB", "no AB"))?;
     let os_by_fractionation = compare(&os, &uhf, curves, ("ultrahypofractionated", "other"))?;

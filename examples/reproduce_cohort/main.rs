@@ -108,7 +108,10 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, CliError> {
         }
     }
     if o.n < 20 {
-        return Err(format!("--n {} is too small: at least 20 patients are needed", o.n));
+        return Err(format!(
+            "--n {} is too small: at least 20 patients are needed",
+            o.n
+        ));
     }
     if o.threads == 0 {
         return Err("--threads must be at least 1".into());

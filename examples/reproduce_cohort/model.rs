@@ -298,15 +298,18 @@ impl Model {
     }
 
     /// The model's marginal OS survival by benefit group (for checks and documentation).
+    #[cfg(test)]
     pub fn os_survival_by_benefit(&self, t: f64, benefit: bool) -> f64 {
         OsCalibration::new(AB_RATE).survival_by_benefit(t, benefit, &self.theta())
     }
 
     /// The model's marginal OS survival by fractionation group.
+    #[cfg(test)]
     pub fn os_survival_by_fractionation(&self, t: f64, uhf: bool) -> f64 {
         OsCalibration::new(AB_RATE).survival_by_fractionation(t, uhf, &self.theta())
     }
 
+    #[cfg(test)]
     fn theta(&self) -> [f64; 4] {
         [
             self.os_scale.ln(),
@@ -460,6 +463,9 @@ mod tests {
         };
         assert!(close(pfs(7.0, true), 0.5));
         assert!(close(pfs(3.0, false), 0.5));
-        assert!(close(p_bmi25() + normal_sf(-(25.0f64.ln() - BMI_MEDIAN.ln()) / BMI_LOG_SD), 1.0));
+        assert!(close(
+            p_bmi25() + normal_sf(-(25.0f64.ln() - BMI_MEDIAN.ln()) / BMI_LOG_SD),
+            1.0
+        ));
     }
 }

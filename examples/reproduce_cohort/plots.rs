@@ -28,8 +28,16 @@ pub fn write_all(dir: &Path, a: &CohortAnalysis) -> Result<Vec<String>, CliError
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();
     for (name, title, comparison) in [
-        ("km_os_by_ab.svg", "Overall survival by abscopal benefit", &a.os_by_ab),
-        ("km_pfs_by_ab.svg", "Progression-free survival by abscopal benefit", &a.pfs_by_ab),
+        (
+            "km_os_by_ab.svg",
+            "Overall survival by abscopal benefit",
+            &a.os_by_ab,
+        ),
+        (
+            "km_pfs_by_ab.svg",
+            "Progression-free survival by abscopal benefit",
+            &a.pfs_by_ab,
+        ),
         (
             "km_os_by_fractionation.svg",
             "Overall survival by fractionation",
@@ -82,12 +90,19 @@ fn km_plot(path: &Path, title: &str, c: &Comparison) -> Result<(), CliError> {
         .draw()
         .map_err(&e)?;
     for (curve, colour, median) in [(a, COLOURS[0], c.median_a), (b, COLOURS[1], c.median_b)] {
-        let label = format!("{} (n = {}, median {})", curve.label, curve.all_times.len(), fmt_median(median));
+        let label = format!(
+            "{} (n = {}, median {})",
+            curve.label,
+            curve.all_times.len(),
+            fmt_median(median)
+        );
         chart
             .draw_series(LineSeries::new(steps(curve, x_max), colour.stroke_width(2)))
             .map_err(&e)?
             .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
         let ticks = curve
             .censored
             .iter()
@@ -108,7 +123,14 @@ fn km_plot(path: &Path, title: &str, c: &Comparison) -> Result<(), CliError> {
         .label_font(("sans-serif", 15))
         .draw()
         .map_err(&e)?;
-    let p_text = format!("log-rank p = {}", if c.p < 0.001 { "< 0.001".into() } else { format!("{:.3}", c.p) });
+    let p_text = format!(
+        "log-rank p = {}",
+        if c.p < 0.001 {
+            "< 0.001".into()
+        } else {
+            format!("{:.3}", c.p)
+        }
+    );
     let (px, py) = chart.backend_coord(&(x_max * 0.03, 0.06));
     upper
         .draw(&Text::new(p_text, (px, py), ("sans-serif", 16).into_font()))
@@ -158,7 +180,11 @@ fn steps(curve: &Curve, x_max: f64) -> Vec<(f64, f64)> {
             s = next;
         }
     }
-    let last = curve.all_times.iter().fold(0.0f64, |m, &t| m.max(t)).min(x_max);
+    let last = curve
+        .all_times
+        .iter()
+        .fold(0.0f64, |m, &t| m.max(t))
+        .min(x_max);
     points.push((last, s));
     points
 }
@@ -184,20 +210,42 @@ const FOREST_LABELS: [&str; 6] = [
     "HR CRP >= 5 mg/l",
 ];
 
+/// The paper's point estimates of the six ratios (`None`: "no association" only).
+const PAPER_ESTIMATES: [Option<f64>; 6] = [
+    Some(0.951),
+    Some(1.077),
+    None,
+    None,
+    Some(3.348),
+    Some(3.058),
+];
+
 fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
+    let paper = PAPER_ESTIMATES;
     let e = err(path);
     let rows = ratios.len();
     let root = SVGBackend::new(path, (WIDTH, 80 + 50 * rows as u32)).into_drawing_area();
     root.fill(&WHITE).map_err(&e)?;
     let (labels, plot) = root.split_horizontally(250);
-    let (x_lo, x_hi) = ratios.iter().fold((0.5f64, 2.0f64), |(lo, hi), r| {
-        let lo = if r.lower.is_finite() && r.lower > 0.0 { lo.min(r.lower) } else { lo };
-        let hi = if r.upper.is_finite() { hi.max(r.upper) } else { hi };
+    let (x_lo, x_hi) = ratios.iter().fold((0.8f64, 1.25f64), |(lo, hi), r| {
+        let lo = if r.lower.is_finite() && r.lower > 0.0 {
+            lo.min(r.lower)
+        } else {
+            lo
+        };
+        let hi = if r.upper.is_finite() {
+            hi.max(r.upper)
+        } else {
+            hi
+        };
         (lo, hi)
     });
-    let (x_lo, x_hi) = (x_lo / 1.2, x_hi * 1.2);
+    let (x_lo, x_hi) = (x_lo / 1.1, x_hi * 1.1);
     let mut chart = ChartBuilder::on(&plot)
-        .caption("Odds ratios (Firth) and hazard ratios (Cox), 95% CI", ("sans-serif", 18))
+        .caption(
+            "Odds ratios (Firth) and hazard ratios (Cox), 95% CI",
+            ("sans-serif", 18),
+        )
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(0)
@@ -207,8 +255,8 @@ fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
         .configure_mesh()
         .disable_y_mesh()
         .disable_y_axis()
-        .x_desc("ratio (log scale)")
-        .x_label_formatter(&|x| format!("{x:.2}"))
+        .x_desc("ratio (log scale); open circle = paper's estimate")
+        .x_labels(0)
         .light_line_style(WHITE)
         .draw()
         .map_err(&e)?;
@@ -218,6 +266,26 @@ fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
             BLACK.mix(0.5).stroke_width(1),
         ))
         .map_err(&e)?;
+    // Tick labels by hand: plotters' automatic log-scale labels are too sparse or overlap.
+    let ticks = [
+        0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0, 20.0, 50.0,
+    ];
+    for &t in ticks.iter().filter(|&&t| t >= x_lo && t <= x_hi) {
+        chart
+            .draw_series(LineSeries::new(
+                [(t, -0.5), (t, rows as f64 - 0.5)],
+                BLACK.mix(0.08).stroke_width(1),
+            ))
+            .map_err(&e)?;
+        let (px, py) = chart.backend_coord(&(t, -0.5));
+        let text = format!("{t}");
+        plot.draw(&Text::new(
+            text.clone(),
+            (px - 250 - 3 * text.len() as i32, py + 6),
+            ("sans-serif", 13).into_font(),
+        ))
+        .map_err(&e)?;
+    }
     for (k, r) in ratios.iter().enumerate() {
         let y = (rows - 1 - k) as f64;
         let colour = if k < 4 { COLOURS[0] } else { COLOURS[1] };
@@ -230,15 +298,24 @@ fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
                 .map_err(&e)?;
         }
         if r.estimate.is_finite() {
+            let marker = EmptyElement::at((r.estimate, y))
+                + Rectangle::new([(-6, -6), (6, 6)], colour.filled());
+            chart.draw_series(std::iter::once(marker)).map_err(&e)?;
+        }
+        if let Some(paper) = paper[k] {
             chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(r.estimate / 1.03, y - 0.15), (r.estimate * 1.03, y + 0.15)],
-                    colour.filled(),
+                .draw_series(std::iter::once(Circle::new(
+                    (paper, y),
+                    6,
+                    BLACK.stroke_width(2),
                 )))
                 .map_err(&e)?;
         }
         let (_, py) = chart.backend_coord(&(1.0, y));
-        let text = format!("{}  {:.3} ({:.3}-{:.3})", FOREST_LABELS[k], r.estimate, r.lower, r.upper);
+        let text = format!(
+            "{}  {:.3} ({:.3}-{:.3})",
+            FOREST_LABELS[k], r.estimate, r.lower, r.upper
+        );
         labels
             .draw(&Text::new(
                 FOREST_LABELS[k].to_string(),
@@ -248,7 +325,11 @@ fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
             .map_err(&e)?;
         let numbers = text.split_at(FOREST_LABELS[k].len()).1.trim().to_string();
         labels
-            .draw(&Text::new(numbers, (10, py + 2), ("sans-serif", 13).into_font().color(&colour)))
+            .draw(&Text::new(
+                numbers,
+                (10, py + 2),
+                ("sans-serif", 13).into_font().color(&colour),
+            ))
             .map_err(&e)?;
     }
     root.present().map_err(&e)?;

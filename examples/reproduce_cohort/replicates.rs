@@ -185,8 +185,16 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
         if !done.is_empty() {
             *slot = ComparisonSummary {
                 n: done.len(),
-                mean_median_a: if n_a > 0 { sum_a / n_a as f64 } else { f64::NAN },
-                mean_median_b: if n_b > 0 { sum_b / n_b as f64 } else { f64::NAN },
+                mean_median_a: if n_a > 0 {
+                    sum_a / n_a as f64
+                } else {
+                    f64::NAN
+                },
+                mean_median_b: if n_b > 0 {
+                    sum_b / n_b as f64
+                } else {
+                    f64::NAN
+                },
                 power: significant as f64 / done.len() as f64,
             };
         }

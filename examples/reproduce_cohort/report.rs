@@ -162,13 +162,14 @@ fn ratio_json(k: usize, r: &Ratio, reps: Option<&Summary>) -> Value {
     })
 }
 
+/// `"= 0.042"`, `"< 0.001"` or `"= NA"`.
 fn fmt_p(p: f64) -> String {
     if !p.is_finite() {
-        "NA".into()
+        "= NA".into()
     } else if p < 0.001 {
-        "<0.001".into()
+        "< 0.001".into()
     } else {
-        format!("{p:.3}")
+        format!("= {p:.3}")
     }
 }
 
@@ -191,7 +192,10 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
         "patients with evaluable abscopal classification: {}{}\n\n",
         a.n_evaluable,
         if info.simulated {
-            format!(" (derived AB differs from the latent class in {})", a.misclassified)
+            format!(
+                " (derived AB differs from the latent class in {})",
+                a.misclassified
+            )
         } else {
             String::new()
         }
@@ -202,13 +206,16 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
         String::new()
     };
     out.push_str(&format!(
-        "{:<32} {:<26} {:<26} {}\n",
+        "{:<31} {:<32} {:<32} {}\n",
         "finding", "paper", "this cohort", rep_header
     ));
-    out.push_str(&format!("{}\n", "-".repeat(if reps.is_some() { 117 } else { 86 })));
+    out.push_str(&format!(
+        "{}\n",
+        "-".repeat(if reps.is_some() { 128 } else { 97 })
+    ));
     let rep_ab = reps.map_or(String::new(), |s| format!("{:>14.3}", s.ab_rate_mean));
     out.push_str(&format!(
-        "{:<32} {:<26} {:<26} {rep_ab}\n",
+        "{:<31} {:<32} {:<32} {rep_ab}\n",
         "abscopal benefit rate",
         format!("{:.1}% of {}", 100.0 * PAPER_AB.0, PAPER_AB.1),
         format!("{:.1}% of {}", 100.0 * a.ab_rate, a.n_evaluable),
@@ -218,11 +225,15 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
         let (ma, mb, p, bound) = PAPER_COMPARISONS[k];
         let paper = format!(
             "{ma:.0} vs {mb:.0}, p {}",
-            if bound { format!("< {p}") } else { format!("= {p}") }
+            if bound {
+                format!("< {p}")
+            } else {
+                format!("= {p}")
+            }
         );
         let c = comps[k];
         let this = format!(
-            "{} vs {}, p = {}",
+            "{} vs {}, p {}",
             fmt_median(c.median_a),
             fmt_median(c.median_b),
             fmt_p(c.p)
@@ -237,19 +248,19 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
             )
         });
         out.push_str(&format!(
-            "{:<32} {:<26} {:<26} {rep}\n",
+            "{:<31} {:<32} {:<32} {rep}\n",
             COMPARISON_LABELS[k], paper, this
         ));
     }
     let rs = ratios(a);
     for k in 0..6 {
         let paper = match PAPER_RATIOS[k] {
-            Some((e, l, u, p)) => format!("{e:.3} ({l:.3}-{u:.3}) p={p}"),
+            Some((e, l, u, p)) => format!("{e:.3} ({l:.3}-{u:.3}) p = {p}"),
             None => "no association".into(),
         };
         let r = rs[k];
         let this = format!(
-            "{:.3} ({:.3}-{:.3}) p={}",
+            "{:.3} ({:.3}-{:.3}) p {}",
             r.estimate,
             r.lower,
             r.upper,
@@ -257,10 +268,13 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
         );
         let rep = reps.map_or(String::new(), |s| {
             let r = s.ratios[k];
-            format!("{:>14.3} {:>9.3} {:>7.3}", r.mean_estimate, r.coverage, r.power)
+            format!(
+                "{:>14.3} {:>9.3} {:>7.3}",
+                r.mean_estimate, r.coverage, r.power
+            )
         });
         out.push_str(&format!(
-            "{:<32} {:<26} {:<26} {rep}\n",
+            "{:<31} {:<32} {:<32} {rep}\n",
             RATIO_LABELS[k], paper, this
         ));
     }
@@ -272,11 +286,7 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
              geometric. Coverage: share of 95% CIs containing the generative value (ORs 0.951, \
              1.077, 1, 1; conditional HRs 3.348, 3.058). Power: share with p < 0.05 in the \
              paper's direction (for dose and volume, whose true OR is 1: the type I error).\n",
-            s.requested,
-            info.n,
-            s.seconds,
-            s.failed,
-            s.misclassified_cohorts
+            s.requested, info.n, s.seconds, s.failed, s.misclassified_cohorts
         ));
     }
     out.push_str(

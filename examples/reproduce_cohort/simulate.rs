@@ -119,7 +119,14 @@ pub struct Cohort {
     pub lesions: Vec<SimLesion>,
 }
 
-const NON_NODAL_ORGANS: [&str; 6] = ["lung", "liver", "adrenal", "soft tissue", "peritoneum", "brain"];
+const NON_NODAL_ORGANS: [&str; 6] = [
+    "lung",
+    "liver",
+    "adrenal",
+    "soft tissue",
+    "peritoneum",
+    "brain",
+];
 const NODE_ORGAN: &str = "lymph node";
 const NIL_IDS: [&str; 3] = ["N1", "N2", "N3"];
 
@@ -145,7 +152,10 @@ pub fn simulate(model: &Model, n: usize, seed: u64) -> Cohort {
 fn simulate_patient(model: &Model, rng: &mut Rng, id: String, cohort: &mut Cohort) {
     let covariates = Covariates::draw(rng, model.p_ultrahypo);
     let benefit = rng.bernoulli(model.ab_probability(&covariates));
-    let latent = match (benefit, rng.bernoulli(crate::model::P_RESPONSE_GIVEN_BENEFIT)) {
+    let latent = match (
+        benefit,
+        rng.bernoulli(crate::model::P_RESPONSE_GIVEN_BENEFIT),
+    ) {
         (false, _) => LatentClass::NoBenefit,
         (true, true) => LatentClass::Response,
         (true, false) => LatentClass::Control,
@@ -167,7 +177,14 @@ fn simulate_patient(model: &Model, rng: &mut Rng, id: String, cohort: &mut Cohor
     };
     let last_contact_days = patient.os_months * DAYS_PER_MONTH;
     let progression_days = progression * DAYS_PER_MONTH;
-    simulate_lesions(rng, &patient, latent, last_contact_days, progression_days, &mut cohort.lesions);
+    simulate_lesions(
+        rng,
+        &patient,
+        latent,
+        last_contact_days,
+        progression_days,
+        &mut cohort.lesions,
+    );
     cohort.patients.push(patient);
 }
 
@@ -238,8 +255,8 @@ fn simulate_lesions(
     let nil = &organs[..count];
     let baseline_sum: f64 = nil.iter().map(|l| l.2).sum();
     let has_non_target = rng.bernoulli(0.4);
-    let new_lesion_size =
-        (latent == LatentClass::NoBenefit && rng.bernoulli(0.3)).then(|| rng.uniform_in(10.0, 20.0));
+    let new_lesion_size = (latent == LatentClass::NoBenefit && rng.bernoulli(0.3))
+        .then(|| rng.uniform_in(10.0, 20.0));
 
     let id = patient.id.as_str();
     let mut factor = 1.0;
@@ -254,11 +271,10 @@ fn simulate_lesions(
                 LatentClass::NoBenefit if j == 1 => {
                     rng.uniform_in(1.3, 1.7).max(1.0 + 8.0 / baseline_sum)
                 }
-                LatentClass::NoBenefit => (factor * rng.uniform_in(1.15, 1.35))
-                    .max(factor + 6.0 / baseline_sum),
-                _ if j > 1 && f64::from(day) > progression_days => {
-                    nadir * rng.uniform_in(1.3, 1.5)
+                LatentClass::NoBenefit => {
+                    (factor * rng.uniform_in(1.15, 1.35)).max(factor + 6.0 / baseline_sum)
                 }
+                _ if j > 1 && f64::from(day) > progression_days => nadir * rng.uniform_in(1.3, 1.5),
                 LatentClass::Response if j == 1 => rng.uniform_in(0.30, 0.60),
                 LatentClass::Response => factor * rng.uniform_in(0.85, 1.0),
                 LatentClass::Control => rng.uniform_in(0.88, 1.08),
@@ -266,20 +282,64 @@ fn simulate_lesions(
             nadir = nadir.min(factor);
         }
         let rt_now = if j == 0 { rt_size } else { rt_size * rt_factor };
-        push_row(rows, id, "RT1", day, rt_organ, RowKind::Target, false, true, Cell::Tenths(tenths(rt_now)));
+        push_row(
+            rows,
+            id,
+            "RT1",
+            day,
+            rt_organ,
+            RowKind::Target,
+            false,
+            true,
+            Cell::Tenths(tenths(rt_now)),
+        );
         for (k, &(organ, node, size)) in nil.iter().enumerate() {
-            let noise = if j == 0 { 1.0 } else { rng.uniform_in(0.98, 1.02) };
+            let noise = if j == 0 {
+                1.0
+            } else {
+                rng.uniform_in(0.98, 1.02)
+            };
             let mm = size * factor * noise;
-            push_row(rows, id, NIL_IDS[k], day, organ, RowKind::Target, node, false, Cell::Tenths(tenths(mm)));
+            push_row(
+                rows,
+                id,
+                NIL_IDS[k],
+                day,
+                organ,
+                RowKind::Target,
+                node,
+                false,
+                Cell::Tenths(tenths(mm)),
+            );
         }
         if has_non_target {
-            push_row(rows, id, "NT1", day, "bone", RowKind::NonTarget, false, false, Cell::Present);
+            push_row(
+                rows,
+                id,
+                "NT1",
+                day,
+                "bone",
+                RowKind::NonTarget,
+                false,
+                false,
+                Cell::Present,
+            );
         }
         if let (Some(_), true) = (new_lesion_size, j > 0) {
             if j > 1 {
                 new_size *= rng.uniform_in(1.2, 1.4);
             }
-            push_row(rows, id, "NEW1", day, "liver", RowKind::New, false, false, Cell::Tenths(tenths(new_size)));
+            push_row(
+                rows,
+                id,
+                "NEW1",
+                day,
+                "liver",
+                RowKind::New,
+                false,
+                false,
+                Cell::Tenths(tenths(new_size)),
+            );
         }
     }
 }
