@@ -297,3 +297,25 @@ fn cox_hrs(
     };
     Ok([ratio(0), ratio(1)])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::simulate::simulate;
+
+    /// The lesion trajectories are built so that iRECIST reproduces the latent class exactly
+    /// (otherwise the ORs would attenuate and coverage would fail).
+    #[test]
+    fn derived_benefit_reproduces_the_latent_class() -> oncostat::Result<()> {
+        let model = Model::calibrate();
+        let cohort = simulate(&model, 3000, 11);
+        let records = crate::io::to_records(&cohort.lesions);
+        let benefit = derive_benefit(&cohort.patients, &records, &IrecistRules::default())?;
+        for (p, b) in cohort.patients.iter().zip(&benefit) {
+            let latent = p.latent.map(|l| l.benefit());
+            assert_eq!(*b, latent, "patient {}", p.id);
+        }
+        Ok(())
+    }
+}
