@@ -28,6 +28,7 @@ pub const LYMPH_NODE_ORGAN: &str = "lymph node";
 /// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum LesionKind {
     /// Target lesion chosen at baseline (measured; part of the sum of diameters).
     Target,

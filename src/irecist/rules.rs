@@ -126,6 +126,10 @@ impl IrecistRules {
         window_tolerance_days: u32
     );
     setter!(
+        /// Sets [`confirm_late_days`](Self::confirm_late_days) (default 56).
+        confirm_late_days: u32
+    );
+    setter!(
         /// Sets [`sticky_pr`](Self::sticky_pr) (default true).
         sticky_pr: bool
     );
