@@ -105,7 +105,7 @@ impl LesionRow<'_> {
         if lesion.is_empty() {
             return Err(fail(0, "the lesion id is empty".into()));
         }
-        let day: u32 = self.day.trim().parse().map_err(|_| {
+        let day: u32 = parse_day(self.day).ok_or_else(|| {
             fail(
                 0,
                 format!(
@@ -152,6 +152,16 @@ fn reason_of(e: Error) -> String {
         Error::InvalidMeasurement { value, reason } => format!("`{value}`: {reason}"),
         other => other.to_string(),
     }
+}
+
+/// A whole number of days; `56.0` (as some exports write integers) is accepted.
+fn parse_day(s: &str) -> Option<u32> {
+    let t = s.trim();
+    t.parse::<u32>().ok().or_else(|| {
+        let x: f64 = t.parse().ok()?;
+        (x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX))
+            .then_some(x as u32)
+    })
 }
 
 fn parse_flag(s: &str) -> Option<bool> {
@@ -275,7 +285,7 @@ pub fn timelines_from_records(records: &[LesionRecord]) -> Result<Vec<PatientTim
         order[fill[g]] = i;
         fill[g] += 1;
     }
-    let mut groups: Vec<(&str, usize)> = group_of.into_iter().map(|(p, g)| (p, g)).collect();
+    let mut groups: Vec<(&str, usize)> = group_of.into_iter().collect();
     groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut timelines = Vec::with_capacity(groups.len());
     for (_, g) in groups {
