@@ -199,6 +199,11 @@ impl PatientTimeline {
         &self.days
     }
 
+    /// Same as [`days`](Self::days): the visit days, ascending, baseline first.
+    pub fn visits(&self) -> &[u32] {
+        &self.days
+    }
+
     /// The lesions (targets, non-targets, new), each group ordered by id.
     pub fn lesions(&self) -> &[Lesion] {
         &self.lesions
