@@ -172,7 +172,19 @@ pub enum Error {
     #[error("optimizer error: {0}")]
     Optimizer(#[source] argmin::core::Error),
     // ------------------------------------------------------------------ survival
+    /// The method does not accept case weights (R's `survdiff` has no `weights` argument).
+    #[error("{what} does not accept case weights; remove the weights")]
+    WeightsNotSupported {
+        /// Which method.
+        what: &'static str,
+    },
 
+    /// A comparison of groups needs at least two groups.
+    #[error("too few groups: a comparison needs at least 2 groups, found {found}")]
+    TooFewGroups {
+        /// Number of distinct groups found.
+        found: usize,
+    },
     // ------------------------------------------------------------------ regression
 
     // ------------------------------------------------------------------ irecist
