@@ -682,6 +682,25 @@ fn early_scan_leaves_nadir_and_state_untouched() {
     assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
 }
 
+#[test]
+fn early_scan_is_disregarded_for_later_comparisons() {
+    // New non-target 6 mm (iUPD, d56); 8 mm on a scan 14 days later (disregarded); 8 mm at
+    // d98: compared with the iUPD scan (6 mm), an increase -> iCPD.
+    let a = Case::new()
+        .target("T1", &[(0, "80"), (56, "80"), (70, "80"), (98, "80")])
+        .new_lesion("N1", "liver", &[(56, "6"), (70, "8"), (98, "8")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICPD]);
+    assert_eq!(a.progression_day(), Some(56));
+    // A new lesion first seen on a disregarded early scan still confirms at the next scan.
+    let rules = IrecistRules::default().early_scan_new_lesions_confirm(false);
+    let b = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (70, "125"), (98, "125")])
+        .new_lesion("N1", "bone", &[(70, "present"), (98, "present")])
+        .run_with(&rules);
+    assert_eq!(icalls(&b), [I::IUPD, I::IUPD, I::ICPD]);
+}
+
 // ------------------------------------------------------------------ §5.3 abscopal
 
 #[test]

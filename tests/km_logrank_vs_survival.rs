@@ -5,6 +5,7 @@
 //! `tests/data/R/km_logrank_goldens.R` (run from `tests/data`; it also writes
 //! `lung_full.csv` and `aml.csv`). Constants quoted from the project's algorithms.md §9.2–9.4
 //! are checked in `algorithms_goldens`.
+#![allow(clippy::float_cmp)] // exact values: counts, times, R's integer medians and 0/1
 
 mod common;
 

@@ -16,6 +16,7 @@ use crate::Result;
 ///
 /// `Display` prints `response`, `control`, `none`, `not_evaluable`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Abscopal {
     /// Abscopal response (AR): best response of the non-irradiated lesions iCR or iPR.
     #[doc(alias = "AR")]

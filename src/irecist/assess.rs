@@ -197,6 +197,9 @@ pub(crate) fn assess_roles(
             recist_progression_day = Some(day);
         }
         let call = irecist.step(day, &f, rules);
+        if call.disregarded {
+            scanner.rollback();
+        }
         visits.push(VisitAssessment {
             day,
             target_sum: (f.has_targets && !f.target_any_ne).then_some(f.target_sum),

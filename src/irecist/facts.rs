@@ -83,6 +83,10 @@ pub(crate) struct Scanner<'a> {
     nlt_organs: Vec<(&'a str, usize)>,
     nlt_count: usize,
     registered: usize,
+    /// Undo log of the last visit: (lesion, previous state, previous class).
+    undo: Vec<(usize, Last, NewClass)>,
+    saved_counts: (usize, usize),
+    saved_organs: Vec<(&'a str, usize)>,
 }
 
 fn target_value(m: Option<Measure>) -> Option<Tenths> {
@@ -106,6 +110,9 @@ impl<'a> Scanner<'a> {
             nlt_organs: Vec::new(),
             nlt_count: 0,
             registered: 0,
+            undo: Vec::new(),
+            saved_counts: (0, 0),
+            saved_organs: Vec::new(),
         };
         for li in 0..n {
             if scanner.role(li) == Some(Role::NonTarget) {
@@ -174,6 +181,9 @@ impl<'a> Scanner<'a> {
             ..VisitFacts::default()
         };
         self.appearing.clear();
+        self.undo.clear();
+        self.saved_counts = (self.nlt_count, self.registered);
+        self.saved_organs.clone_from(&self.nlt_organs);
         let n = self.timeline.lesions().len();
         for li in 0..n {
             let m = self.timeline.measure(li, visit);
@@ -187,6 +197,26 @@ impl<'a> Scanner<'a> {
         self.register_appearing(visit, &mut f);
         f.new_registered = self.registered;
         f
+    }
+
+    fn set_last(&mut self, li: usize, now: Last) {
+        self.undo.push((li, self.last[li], self.class[li]));
+        self.last[li] = now;
+    }
+
+    fn set_class(&mut self, li: usize, class: NewClass) {
+        self.undo.push((li, self.last[li], self.class[li]));
+        self.class[li] = class;
+    }
+
+    /// Forgets the last visit, as if it had not happened (a scan iRECIST disregards).
+    pub(crate) fn rollback(&mut self) {
+        while let Some((li, last, class)) = self.undo.pop() {
+            self.last[li] = last;
+            self.class[li] = class;
+        }
+        (self.nlt_count, self.registered) = self.saved_counts;
+        self.nlt_organs.clone_from(&self.saved_organs);
     }
 
     fn target(&mut self, li: usize, m: Option<Measure>, f: &mut VisitFacts) {
@@ -222,7 +252,7 @@ impl<'a> Scanner<'a> {
             }
         }
         if now != Last::Unknown {
-            self.last[li] = now;
+            self.set_last(li, now);
         }
     }
 
@@ -237,7 +267,7 @@ impl<'a> Scanner<'a> {
                     if m == Some(Measure::Progression) {
                         f.nlnt_progression = true;
                     }
-                    self.last[li] = now;
+                    self.set_last(li, now);
                 }
             }
             class => {
@@ -259,7 +289,7 @@ impl<'a> Scanner<'a> {
                     f.new_increase |= self.increased(li, m, now);
                 }
                 if now != Last::Unknown {
-                    self.last[li] = now;
+                    self.set_last(li, now);
                 }
             }
         }
@@ -294,7 +324,7 @@ impl<'a> Scanner<'a> {
                 .find(|(o, _)| *o == organ)
                 .map_or(0, |(_, c)| *c);
             if measurable && self.nlt_count < MAX_TARGETS && organ_count < MAX_TARGETS_PER_ORGAN {
-                self.class[li] = NewClass::Nlt;
+                self.set_class(li, NewClass::Nlt);
                 self.nlt_count += 1;
                 match self.nlt_organs.iter_mut().find(|(o, _)| *o == organ) {
                     Some((_, c)) => *c += 1,
@@ -303,7 +333,7 @@ impl<'a> Scanner<'a> {
                 f.has_nlt = true;
                 f.nlt_sum = f.nlt_sum.plus(size);
             } else {
-                self.class[li] = NewClass::Nlnt;
+                self.set_class(li, NewClass::Nlnt);
             }
         }
     }

@@ -33,6 +33,8 @@ pub(crate) struct Call {
     pub reason: &'static str,
     /// A confirmation scan later than `confirm_late_days` after the first iUPD.
     pub late_confirmation: bool,
+    /// A scan too early to confirm iUPD: disregarded by the state machine.
+    pub disregarded: bool,
 }
 
 impl Call {
@@ -41,6 +43,7 @@ impl Call {
             response,
             reason,
             late_confirmation: false,
+            disregarded: false,
         }
     }
 }
@@ -174,16 +177,26 @@ impl IrecistTrack {
     ) -> Call {
         let since = day.saturating_sub(ep.first_day);
         let more_new = f.new_registered > ep.registered_ref;
+        let new_existed = ep.registered_ref > 0;
+        // Not evaluable when what could confirm or resolve the episode was not assessed.
+        let not_evaluable = t == Some(Recist11::NE)
+            || ((t.is_none() || ep.by_non_target) && nt == Some(Recist11::NE))
+            || (new_existed && f.new_any_ne);
         if since < rules.icpd_window_start() {
             if rules.early_scan_new_lesions_confirm && more_new {
                 return self.confirm(ep, since, "iCPD: additional new lesions", rules);
             }
-            return Call::new(
-                Response::IUPD,
-                "remains iUPD: scan earlier than the confirmation window cannot confirm",
-            );
+            let mut call = if not_evaluable {
+                Call::new(Response::NE, "not evaluable; the iUPD stays open")
+            } else {
+                Call::new(
+                    Response::IUPD,
+                    "remains iUPD: scan earlier than the confirmation window is disregarded",
+                )
+            };
+            call.disregarded = true;
+            return call;
         }
-        let new_existed = ep.registered_ref > 0;
         let confirm = if ep.by_target
             && ep
                 .target_ref
@@ -208,11 +221,7 @@ impl IrecistTrack {
         if let Some(reason) = confirm {
             return self.confirm(ep, since, reason, rules);
         }
-        // Not evaluable when what could confirm or resolve the episode was not assessed.
-        let targets_ne = t == Some(Recist11::NE);
-        let non_targets_ne = (t.is_none() || ep.by_non_target) && nt == Some(Recist11::NE);
-        let new_lesions_ne = new_existed && f.new_any_ne;
-        if targets_ne || non_targets_ne || new_lesions_ne {
+        if not_evaluable {
             return Call::new(
                 Response::NE,
                 "not evaluable; the iUPD stays open until the next evaluable assessment",
@@ -272,6 +281,7 @@ impl IrecistTrack {
             response: Response::ICPD,
             reason,
             late_confirmation: since > rules.confirm_late_days,
+            disregarded: false,
         }
     }
 

@@ -28,6 +28,7 @@ pub const LYMPH_NODE_ORGAN: &str = "lymph node";
 /// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum LesionKind {
     /// Target lesion chosen at baseline (measured; part of the sum of diameters).
     Target,
@@ -52,13 +53,15 @@ impl fmt::Display for LesionKind {
 impl FromStr for LesionKind {
     type Err = Error;
 
-    /// Parses `target`, `nontarget` (also `non-target`, `non_target`) or `new`
+    /// Parses `target`, `nontarget` (also `non-target`, `non_target`, `NT`) or `new`
     /// (case-insensitive).
     fn from_str(s: &str) -> Result<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "target" => Ok(LesionKind::Target),
-            "nontarget" | "non-target" | "non_target" => Ok(LesionKind::NonTarget),
-            "new" => Ok(LesionKind::New),
+            "nontarget" | "non-target" | "non_target" | "non target" | "nt" => {
+                Ok(LesionKind::NonTarget)
+            }
+            "new" | "new lesion" => Ok(LesionKind::New),
             _ => Err(Error::InvalidMeasurement {
                 value: s.trim().to_string(),
                 reason: "unknown lesion kind; expected `target`, `nontarget` or `new`",

@@ -31,6 +31,7 @@ const MAX_TENTHS: u32 = 100_000;
 /// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Tenths(u32);
 
 impl Tenths {
@@ -178,6 +179,7 @@ impl FromStr for Tenths {
 /// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Measure {
     /// A measured size (longest diameter; short axis for lymph nodes). `0` = disappeared.
     Size(Tenths),

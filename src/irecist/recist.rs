@@ -181,7 +181,7 @@ impl RecistTrack {
                     }
                     ctx.had_pr |= matches!(t, Some(Recist11::PR | Recist11::CR));
                 }
-                self.after_cr |= overall == Recist11::CR;
+                self.after_cr = overall == Recist11::CR;
             }
         }
         overall

@@ -1,6 +1,7 @@
 //! Rows of the lesion file → validated patient timelines.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use super::baseline::{MAX_TARGETS, MAX_TARGETS_PER_ORGAN};
 use super::lesion::{Lesion, LesionKind, is_measurable_size};
@@ -28,6 +29,7 @@ use crate::{Error, Result};
 /// assert_eq!(row.measure.to_string(), "30");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LesionRecord {
     /// Patient id.
     pub patient: String,
@@ -103,7 +105,7 @@ impl LesionRow<'_> {
         if lesion.is_empty() {
             return Err(fail(0, "the lesion id is empty".into()));
         }
-        let day: u32 = self.day.trim().parse().map_err(|_| {
+        let day: u32 = parse_day(self.day).ok_or_else(|| {
             fail(
                 0,
                 format!(
@@ -152,6 +154,16 @@ fn reason_of(e: Error) -> String {
     }
 }
 
+/// A whole number of days; `56.0` (as some exports write integers) is accepted.
+fn parse_day(s: &str) -> Option<u32> {
+    let t = s.trim();
+    t.parse::<u32>().ok().or_else(|| {
+        let x: f64 = t.parse().ok()?;
+        (x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= f64::from(u32::MAX))
+            .then_some(x as u32)
+    })
+}
+
 fn parse_flag(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "t" | "1" | "yes" | "y" => Some(true),
@@ -184,6 +196,11 @@ impl PatientTimeline {
 
     /// Visit days, ascending; `days()[0] == 0` is the baseline.
     pub fn days(&self) -> &[u32] {
+        &self.days
+    }
+
+    /// Same as [`days`](Self::days): the visit days, ascending, baseline first.
+    pub fn visits(&self) -> &[u32] {
         &self.days
     }
 
@@ -247,28 +264,45 @@ pub fn timelines_from_records(records: &[LesionRecord]) -> Result<Vec<PatientTim
             what: "lesion records",
         });
     }
-    let mut order: Vec<usize> = (0..records.len()).collect();
-    order.sort_unstable_by(|&a, &b| cmp_rows(&records[a], &records[b]));
-    let mut timelines = Vec::new();
-    let mut start = 0;
-    while start < order.len() {
-        let patient = &records[order[start]].patient;
-        let end = start
-            + order[start..]
-                .iter()
-                .take_while(|&&i| records[i].patient == *patient)
-                .count();
-        timelines.push(build_timeline(records, &order[start..end])?);
-        start = end;
+    // Group rows by patient in O(n) (hash + counting sort), then sort each patient's rows.
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    let mut group_ids = Vec::with_capacity(records.len());
+    let mut group_sizes: Vec<usize> = Vec::new();
+    for r in records {
+        let next = group_sizes.len();
+        let g = *group_of.entry(r.patient.as_str()).or_insert(next);
+        if g == next {
+            group_sizes.push(0);
+        }
+        group_sizes[g] += 1;
+        group_ids.push(g);
+    }
+    let mut starts = Vec::with_capacity(group_sizes.len() + 1);
+    let mut acc = 0;
+    for &n in &group_sizes {
+        starts.push(acc);
+        acc += n;
+    }
+    starts.push(acc);
+    let mut fill = starts.clone();
+    let mut order = vec![0usize; records.len()];
+    for (i, &g) in group_ids.iter().enumerate() {
+        order[fill[g]] = i;
+        fill[g] += 1;
+    }
+    let mut groups: Vec<(&str, usize)> = group_of.into_iter().collect();
+    groups.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut timelines = Vec::with_capacity(groups.len());
+    for (_, g) in groups {
+        let rows = &mut order[starts[g]..starts[g + 1]];
+        rows.sort_unstable_by(|&a, &b| cmp_rows(&records[a], &records[b]));
+        timelines.push(build_timeline(records, rows)?);
     }
     Ok(timelines)
 }
 
 fn cmp_rows(a: &LesionRecord, b: &LesionRecord) -> Ordering {
-    a.patient
-        .cmp(&b.patient)
-        .then_with(|| a.lesion.cmp(&b.lesion))
-        .then_with(|| a.day.cmp(&b.day))
+    a.lesion.cmp(&b.lesion).then_with(|| a.day.cmp(&b.day))
 }
 
 /// Builds one patient's timeline from its rows (sorted by lesion, then day).

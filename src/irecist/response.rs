@@ -8,6 +8,7 @@ use std::fmt;
 /// `non-iCR/non-iUPD`, `iUPD`, `iCPD`, `NE`.
 #[allow(clippy::upper_case_acronyms)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Response {
     /// The baseline visit (no response).
     Baseline,
@@ -67,6 +68,7 @@ impl fmt::Display for Response {
 /// `Display` prints `baseline`, `CR`, `PR`, `SD`, `non-CR/non-PD`, `PD`, `NE`.
 #[allow(clippy::upper_case_acronyms)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Recist11 {
     /// The baseline visit (no response).
     Baseline,

@@ -14,6 +14,19 @@ pub enum NonTargetOnlyNil {
 /// Every open decision of the iRECIST specification (`irecist.md` §3.3), with the
 /// recommended defaults.
 ///
+/// Decisions that are fixed rather than configurable, because only one reading fits the
+/// sources or the lesion file cannot express the alternative:
+///
+/// | # | behaviour |
+/// |---|---|
+/// | D8 | NE after iUPD: the episode stays open and is confirmed (or reset) at the next evaluable assessment |
+/// | A1 | the NIL baseline is the file's day 0 (the file carries no radiotherapy date) |
+/// | A2 | NIL targets: the non-irradiated baseline targets; places freed by irradiated targets go to the largest measurable non-irradiated non-targets (see [`assess_abscopal`](super::assess_abscopal)) |
+/// | A3 | new non-irradiated lesions are NIL new lesions |
+/// | A5 | an iUPD never confirmed nor reset gives iBOR iUPD: no benefit |
+/// | A6 | the iBOR uses every visit up to and including the first iCPD |
+/// | A7 | irradiated lesions are ignored by the NIL assessment (they count in [`assess`](super::assess)) |
+///
 /// Construct with [`IrecistRules::default()`] (or [`IrecistRules::new()`]) and change fields
 /// directly or with the consuming setters:
 ///
@@ -124,6 +137,10 @@ impl IrecistRules {
     setter!(
         /// Sets [`window_tolerance_days`](Self::window_tolerance_days) (default 2).
         window_tolerance_days: u32
+    );
+    setter!(
+        /// Sets [`confirm_late_days`](Self::confirm_late_days) (default 56).
+        confirm_late_days: u32
     );
     setter!(
         /// Sets [`sticky_pr`](Self::sticky_pr) (default true).

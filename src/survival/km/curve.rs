@@ -27,7 +27,8 @@ struct Block {
     weight_sq: f64,
 }
 
-/// Groups the time-sorted `rows` into blocks of equal time.
+/// Groups the time-sorted `rows` (with `time[j]` the time of `rows[j]`) into blocks of
+/// equal time.
 fn blocks(
     rows: &[usize],
     time: &[f64],
@@ -37,7 +38,7 @@ fn blocks(
     let mut out: Vec<Block> = Vec::new();
     let mut start = 0;
     while start < rows.len() {
-        let t = time[rows[start]];
+        let t = time[start];
         let mut b = Block {
             start,
             end: start,
@@ -49,7 +50,7 @@ fn blocks(
             weight_sq: 0.0,
         };
         let mut end = start;
-        while end < rows.len() && time[rows[end]].total_cmp(&t).is_eq() {
+        while end < rows.len() && time[end].total_cmp(&t).is_eq() {
             let i = rows[end];
             let w = weight(i);
             b.weight += w;
@@ -70,7 +71,8 @@ fn blocks(
     out
 }
 
-/// Builds the curve of the time-sorted `rows`.
+/// Builds the curve of the time-sorted `rows`; `time[j]` is the time of `rows[j]`, `event`
+/// and `weight` are indexed by row.
 ///
 /// ```text
 /// n(t) = Σ w over rows with time ≥ t;  d(t) = Σ w over events at t
@@ -164,7 +166,7 @@ pub(crate) fn km_curve(
                 curve.std_err.push(if se_s == 0.0 { 0.0 } else { se_s / s });
             }
         }
-        curve.time.push(time[rows[b.start]]);
+        curve.time.push(time[b.start]);
         curve.n_event.push(b.deaths);
         curve.n_censor.push(b.censored);
         curve.surv.push(s);
@@ -190,6 +192,7 @@ fn na_min(a: f64, b: f64) -> f64 {
 /// log-log:  exp(−exp(log(−log S) ∓ z·se/log S)); S ∈ {0, 1} → NA
 /// plain:    S ± z·se·S, clipped to [0, 1]
 /// ```
+#[allow(clippy::float_cmp)] // R's exact tests `p == 0`, `p == 1`
 pub(crate) fn bounds(s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64) {
     match conf_type {
         ConfType::Log => {
@@ -219,6 +222,7 @@ pub(crate) fn bounds(s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64)
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values: counts, times and S = 0 or 1
 mod tests {
     use super::*;
 

@@ -62,6 +62,29 @@ pub struct RestrictedMean {
 /// Where R reports `NA`, the per-time vectors hold NaN: the log and plain bounds where
 /// S = 0, the log-log bounds where S is 0 or 1. Under Greenwood, `std_err()` is `+inf` where
 /// S reaches 0 (R's `Inf`).
+///
+/// # Examples
+/// ```
+/// use oncostat::{KaplanMeier, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// // R: survfit(Surv(c(1, 2, 3, 4), c(1, 1, 1, 1)) ~ 1)
+/// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0; 4])?;
+/// let fit = KaplanMeier::new().fit(&data)?;
+/// assert_eq!(fit.survival(), &[0.75, 0.5, 0.25, 0.0]);
+/// // S is flat at exactly 0.5 on [2, 3): the median is the midpoint, 2.5 (as R)
+/// let q = fit.quantile(0.5)?;
+/// assert_eq!((q.estimate, q.lower, q.upper), (Some(2.5), Some(1.0), None));
+/// // summary(fit, times = c(0.5, 2.5)): S, se(S), bounds; times after 4 are dropped
+/// let at = fit.survival_at(&[2.5, 0.5, 9.0])?;
+/// assert_eq!(at.len(), 2);
+/// assert_eq!((at[0].time, at[0].survival, at[0].n_risk), (0.5, 1.0, 4.0));
+/// assert!((at[1].std_error - 0.25).abs() < 1e-12);
+/// // rmean = area under the curve up to the last time
+/// assert!((fit.restricted_mean().estimate - 2.5).abs() < 1e-12);
+/// // S = 0 at the last time: se(log S) is infinite and the log bounds are NA (NaN)
+/// assert!(fit.std_err()[3].is_infinite() && fit.lower()[3].is_nan());
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct KmFit {
@@ -446,6 +469,7 @@ impl fmt::Display for KmFit {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values: counts, times and S = 1
 mod tests {
     use crate::{KaplanMeier, SurvivalData};
 

@@ -7,7 +7,7 @@ mod quantile;
 pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
 
 use crate::stats::z_for_level;
-use crate::survival::groups::{code_groups, fixed_times, runs, sort_rows};
+use crate::survival::groups::{code_groups, sort_rows};
 use crate::{Result, SurvivalData};
 use curve::km_curve;
 
@@ -130,10 +130,16 @@ impl KaplanMeier {
     ///   (0, 1).
     pub fn fit(&self, data: &SurvivalData) -> Result<KmFit> {
         let z = self.check()?;
-        let time = fixed_times(data, self.timefix);
-        let order = sort_rows(None, &time);
+        let sorted = sort_rows(data.time(), None, self.timefix);
         let variance = variance_for(data);
-        Ok(self.fit_rows(data, &time, &order, "all".to_string(), z, variance))
+        Ok(self.fit_rows(
+            data,
+            &sorted.rows,
+            &sorted.time,
+            "all".to_string(),
+            z,
+            variance,
+        ))
     }
 
     /// One curve per group, in the groups' sorted order (R's factor order); `groups` has
@@ -151,14 +157,16 @@ impl KaplanMeier {
     ) -> Result<Vec<KmFit>> {
         let z = self.check()?;
         let coded = code_groups(groups, data.len())?;
-        let time = fixed_times(data, self.timefix);
-        let order = sort_rows(Some(&coded.codes), &time);
+        let n_groups = coded.labels.len();
+        let sorted = sort_rows(data.time(), Some((&coded.codes, n_groups)), self.timefix);
         let variance = variance_for(data);
-        Ok(runs(&order, |i| coded.codes[i])
-            .filter_map(|rows| {
-                let first = rows.first()?;
-                let label = coded.labels.get(coded.codes[*first])?.clone();
-                Some(self.fit_rows(data, &time, rows, label, z, variance))
+        Ok(sorted
+            .ranges
+            .iter()
+            .zip(coded.labels)
+            .map(|(range, label)| {
+                let (rows, time) = (&sorted.rows[range.clone()], &sorted.time[range.clone()]);
+                self.fit_rows(data, rows, time, label, z, variance)
             })
             .collect())
     }
@@ -166,8 +174,8 @@ impl KaplanMeier {
     fn fit_rows(
         &self,
         data: &SurvivalData,
-        time: &[f64],
         rows: &[usize],
+        time: &[f64],
         label: String,
         z: f64,
         variance: KmVariance,

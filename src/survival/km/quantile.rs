@@ -84,10 +84,11 @@ pub(crate) fn find_quantile(times: &[f64], band: &[f64], p: f64) -> Option<f64> 
     }
     // The last kept point in time order: a flat stretch at p that runs to the end.
     let last_kept = (0..m).rev().find(|&j| kept[j]).map(|j| point(j).1);
-    if let Some(y_last) = last_kept {
-        if !y_last.is_nan() && (p - y_last).abs() < tol {
-            quantile = k1.map(|k| (point(k).0 + xmax) / 2.0);
-        }
+    if let Some(y_last) = last_kept
+        && !y_last.is_nan()
+        && (p - y_last).abs() < tol
+    {
+        quantile = k1.map(|k| (point(k).0 + xmax) / 2.0);
     }
     quantile
 }
@@ -102,10 +103,10 @@ pub(crate) fn print_median(times: &[f64], band: &[f64]) -> Option<f64> {
         .zip(band)
         .filter(|(_, y)| !y.is_nan() && **y < 0.5 + tol);
     let (&x1, &y1) = kept.next()?;
-    if (y1 - 0.5).abs() < tol {
-        if let Some((&x2, _)) = kept.find(|(_, y)| **y < y1) {
-            return Some((x1 + x2) / 2.0);
-        }
+    if (y1 - 0.5).abs() < tol
+        && let Some((&x2, _)) = kept.find(|(_, y)| **y < y1)
+    {
+        return Some((x1 + x2) / 2.0);
     }
     Some(x1)
 }
