@@ -235,10 +235,7 @@ fn usage_and_data_errors_exit_2_with_one_error_line() {
          P2,sixty,24,3,5,40,20,other,10,1,5,1\n",
     )
     .expect("write");
-    let lesions = format!(
-        "{}/examples/data/lesions.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let lesions = format!("{}/examples/data/lesions.csv", env!("CARGO_MANIFEST_DIR"));
     let r = run(&[
         "--patients",
         patients.to_str().expect("utf-8"),
@@ -252,4 +249,40 @@ fn usage_and_data_errors_exit_2_with_one_error_line() {
         r.stderr
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 5's "must show" criteria over 500 replicates. Slow in a debug build; run with
+/// `cargo test --release --test reproduce_cohort -- --ignored` (after
+/// `cargo build --release --example reproduce_cohort`).
+#[test]
+#[ignore = "500 replicates: run in release, see the doc comment"]
+fn must_show_with_500_replicates() {
+    let json = run_json(&["--json", "--replicates", "500"]);
+    let ab = finding(&json, "ab_rate");
+    let rate = finite(&ab["replicates"]["mean_estimate"], "mean AB rate");
+    assert!((rate - 0.613).abs() <= 0.02, "AB rate {rate}");
+    for id in COMPARISONS {
+        let f = finding(&json, id);
+        for (mean, paper) in [("mean_median_a", "median_a"), ("mean_median_b", "median_b")] {
+            let m = finite(&f["replicates"][mean], id);
+            let p = finite(&f["paper"][paper], id);
+            assert!((m / p - 1.0).abs() <= 0.10, "{id} {mean}: {m} vs paper {p}");
+        }
+    }
+    for id in RATIOS {
+        let f = finding(&json, id);
+        let s = &f["replicates"];
+        let coverage = share(&s["coverage"], id);
+        assert!(
+            (0.90..=0.99).contains(&coverage),
+            "{id} coverage {coverage}"
+        );
+        let mean = finite(&s["mean_estimate"], id);
+        if let (Some(lo), Some(hi)) = (f["paper"]["lower"].as_f64(), f["paper"]["upper"].as_f64()) {
+            assert!(
+                lo < mean && mean < hi,
+                "{id}: mean {mean} outside the paper's CI"
+            );
+        }
+    }
 }
