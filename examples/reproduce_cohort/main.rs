@@ -170,7 +170,8 @@ fn run(o: &Options) -> Result<String, CliError> {
     Ok(if o.json {
         report::json(info, &analysis, summary.as_ref()).to_string()
     } else {
-        report::text(info, &analysis, summary.as_ref())
+        let model = info.simulated.then_some(&model);
+        report::text(info, model, &analysis, summary.as_ref())
     })
 }
 

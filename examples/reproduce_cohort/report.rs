@@ -19,6 +19,7 @@
 use serde_json::{Value, json};
 
 use crate::analysis::{CohortAnalysis, Comparison, Ratio};
+use crate::model::Model;
 use crate::replicates::{Summary, comparisons, ratios};
 
 /// Ids of the ratio findings, in `Summary::ratios` order.
@@ -177,8 +178,32 @@ fn fmt_median(m: Option<f64>) -> String {
     m.map_or_else(|| "NR".into(), |m| format!("{m:.1}"))
 }
 
+/// One line describing the calibrated generative model.
+pub fn model_line(m: &Model) -> String {
+    format!(
+        "generative model: logit intercept {:.3}, P(ultrahypofractionated) {:.3}, OS Weibull \
+         scale {:.1} months shape {}, conditional HRs AB {:.3} UHF {:.3} BMI>=25 {} CRP>=5 {}; \
+         progression rates {:.4} (AB) / {:.4} (no AB) per month\n",
+        m.ab_intercept,
+        m.p_ultrahypo,
+        m.os_scale,
+        m.os_shape,
+        m.os_beta_ab.exp(),
+        m.os_beta_uhf.exp(),
+        crate::model::HR_BMI25,
+        crate::model::HR_CRP5,
+        m.progression_rate_ab,
+        m.progression_rate_no_ab
+    )
+}
+
 /// The human-readable report.
-pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> String {
+pub fn text(
+    info: CohortInfo,
+    model: Option<&Model>,
+    a: &CohortAnalysis,
+    reps: Option<&Summary>,
+) -> String {
     let mut out = String::new();
     let origin = match (info.simulated, info.seed) {
         (true, Some(seed)) => format!("simulated cohort, seed {seed}"),
@@ -188,6 +213,9 @@ pub fn text(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Str
         "Trommer et al. 2026 (OncoImmunology 15:2610529) reproduced: {origin}, n = {}\n",
         info.n
     ));
+    if let Some(m) = model {
+        out.push_str(&model_line(m));
+    }
     out.push_str(&format!(
         "patients with evaluable abscopal classification: {}{}\n\n",
         a.n_evaluable,
