@@ -188,6 +188,36 @@ pub enum Error {
     // ------------------------------------------------------------------ regression
 
     // ------------------------------------------------------------------ irecist
+    /// A lesion-file cell is not a valid measurement (e.g. a negative size).
+    #[error("invalid measurement `{value}`: {reason}")]
+    InvalidMeasurement {
+        /// The text or number given.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A lesion record violates the RECIST 1.1 / lesion-file rules.
+    #[error("patient `{patient}`, lesion `{lesion}`, day {day}: {reason}")]
+    InvalidLesion {
+        /// Patient id.
+        patient: String,
+        /// Lesion id.
+        lesion: String,
+        /// Days since baseline of the offending row.
+        day: u32,
+        /// What is wrong, in clinical terms.
+        reason: String,
+    },
+
+    /// A patient's lesion records as a whole are unusable (e.g. no baseline visit).
+    #[error("patient `{patient}`: {reason}")]
+    InvalidPatient {
+        /// Patient id.
+        patient: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {
