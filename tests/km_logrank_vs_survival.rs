@@ -757,3 +757,22 @@ fn public_types_are_send_sync() {
     check::<LogRank>();
     check::<oncostat::LogRankTest>();
 }
+
+/// R: `t <- c(1, 1 + 1e-10, 2, 3, 3); s <- c(1, 1, 0, 1, 1); g <- c(1, 2, 1, 2, 1)`;
+/// `survfit(Surv(t, s) ~ 1)` merges the first two times (S 0.6, 0.6, 0), with
+/// `timefix = FALSE` it keeps them (S 0.8, 0.6, 0.6, 0); `survdiff(Surv(t, s) ~ g)` gives
+/// 0.111111111111111 (R 4.2.2 / survival 3.5-3; its `timefix = FALSE` errors in
+/// `model.frame`, a bug in survdiff).
+#[test]
+fn timefix_merges_near_ties_as_r() {
+    let t = vec![1.0, 1.0 + 1e-10, 2.0, 3.0, 3.0];
+    let data = SurvivalData::from_status(t, &[1.0, 1.0, 0.0, 1.0, 1.0]).unwrap();
+    let fixed = KaplanMeier::new().fit(&data).unwrap();
+    assert_eq!(fixed.times(), &[1.0, 2.0, 3.0]);
+    assert_all(fixed.survival(), &[0.6, 0.6, 0.0], "timefix S");
+    let raw = KaplanMeier::new().timefix(false).fit(&data).unwrap();
+    assert_eq!(raw.times().len(), 4);
+    assert_all(raw.survival(), &[0.8, 0.6, 0.6, 0.0], "no timefix S");
+    let t = LogRank::new().test(&data, &[1, 2, 1, 2, 1]).unwrap();
+    assert_relative_eq!(t.chisq(), 0.111111111111111, max_relative = R_MATCH_REL);
+}

@@ -307,14 +307,10 @@ impl KmFit {
             .collect())
     }
 
-    /// se(S) at row `k` as `summary.survfit` prints it.
+    /// se(S) at row `k` as `summary.survfit` prints it: `S · se(log S)`, which is NaN where
+    /// S = 0 under Greenwood (R's `Inf · 0`) and recovers R's stored se(S) under the jackknife.
     fn std_err_surv(&self, k: usize) -> f64 {
-        match self.variance {
-            KmVariance::Greenwood => self.std_err[k] * self.surv[k],
-            // R stores se(S) directly; se(log S) was derived as se(S)/S (0 stays 0).
-            KmVariance::InfinitesimalJackknife if self.std_err[k] == 0.0 => 0.0,
-            KmVariance::InfinitesimalJackknife => self.std_err[k] * self.surv[k],
-        }
+        self.std_err[k] * self.surv[k]
     }
 
     /// Restricted mean survival up to this curve's largest time (R's `rmean`, `print(fit,
