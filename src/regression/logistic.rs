@@ -554,7 +554,7 @@ impl LogisticFit {
                 };
                 for (r, &j) in self.kept.iter().enumerate() {
                     let mut bound = |side| -> Result<f64> {
-                        let b = vm_bound(
+                        let b = match vm_bound(
                             &mut engine,
                             &self.beta_kept,
                             self.loglik,
@@ -562,7 +562,15 @@ impl LogisticFit {
                             side,
                             level,
                             control,
-                        )?;
+                        ) {
+                            Ok(b) => b,
+                            // Under separation the constrained fits run off to infinity: the
+                            // bound is not reached (NaN), as documented, not an error.
+                            Err(Error::SingularMatrix { .. }) if self.separation.is_some() => {
+                                return Ok(f64::NAN);
+                            }
+                            Err(e) => return Err(e),
+                        };
                         Ok(if b.convergence.converged() {
                             b.value
                         } else {
