@@ -21,9 +21,24 @@ pub struct CommandSpec {
 pub struct CliError(String);
 
 impl CliError {
-    /// An error with the given message.
+    /// An error with the given message. Control characters (a newline inside a quoted CSV
+    /// cell or header echoed in the message) are escaped, so the error stays one line.
     pub fn new(msg: impl Into<String>) -> Self {
-        CliError(msg.into())
+        let msg: String = msg.into();
+        if !msg.chars().any(char::is_control) {
+            return CliError(msg);
+        }
+        CliError(
+            msg.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
     }
 
     /// Converts a library error, naming the file. Row numbers in the library's messages
@@ -56,7 +71,7 @@ impl CliError {
             ),
             _ => format!("{name}: {err}"),
         };
-        CliError(msg)
+        CliError::new(msg)
     }
 }
 

@@ -53,10 +53,10 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let strata = args.value("strata");
     let weights = args.value("weights");
 
-    let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Number), (event, Kind::Event)];
+    let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Time), (event, Kind::Event)];
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     spec.extend(strata.map(|s| (s, Kind::Text)));
-    spec.extend(weights.map(|w| (w, Kind::Number)));
+    spec.extend(weights.map(|w| (w, Kind::Weight)));
     let cols = table.columns(&spec)?;
 
     let time_col = cols.number(time)?;

@@ -166,7 +166,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         _ => ConfType::Log,
     };
     let at = at_times(args)?;
-    let mut spec = vec![(time_col, Kind::Number), (event_col, Kind::Event)];
+    let mut spec = vec![(time_col, Kind::Time), (event_col, Kind::Event)];
     if let Some(g) = group_col {
         spec.push((g, Kind::Text));
     }

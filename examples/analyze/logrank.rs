@@ -29,7 +29,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let strata_col = args.value("strata");
     let rho = args.number("rho", 0.0)?;
     let mut spec = vec![
-        (time_col, Kind::Number),
+        (time_col, Kind::Time),
         (event_col, Kind::Event),
         (group_col, Kind::Text),
     ];

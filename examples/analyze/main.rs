@@ -18,6 +18,7 @@
 //! converts library errors with [`CliError::from_lib`], times the fitting with [`timed`] and
 //! returns both renderings in an [`Output`].
 
+mod app;
 #[allow(dead_code)] // parts used only by some commands
 mod cli;
 mod cox;
@@ -30,44 +31,9 @@ mod table;
 
 use std::process::ExitCode;
 
-use cli::{Args, CliError, CommandSpec, Output};
-use table::Table;
-
-/// The commands, their option specs and entry points.
-type RunFn = fn(&Args, &Table) -> Result<Output, CliError>;
-const COMMANDS: &[(&str, &CommandSpec, RunFn)] = &[
-    ("cox", &cox::SPEC, cox::run),
-    ("km", &km::SPEC, km::run),
-    ("logrank", &logrank::SPEC, logrank::run),
-    ("logistic", &logistic::SPEC, logistic::run),
-    ("irecist", &irecist::SPEC, irecist::run),
-];
-
-const USAGE: &str =
-    "usage: analyze <cox|km|logrank|logistic|irecist> [options] [--json] <file.csv>";
-
-fn run(argv: &[String]) -> Result<String, CliError> {
-    let Some(command) = argv.first() else {
-        return Err(CliError::new(format!("no command given; {USAGE}")));
-    };
-    let Some(&(_, spec, run)) = COMMANDS.iter().find(|(name, _, _)| name == command) else {
-        return Err(CliError::new(format!(
-            "unknown command `{command}`; {USAGE}"
-        )));
-    };
-    let args = Args::parse(command, spec, &argv[1..])?;
-    let table = Table::read(args.file())?;
-    let output = run(&args, &table)?;
-    Ok(if args.json() {
-        output.json_string()?
-    } else {
-        output.text
-    })
-}
-
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    match run(&argv) {
+    match app::run(&argv) {
         Ok(out) => {
             println!("{}", out.trim_end());
             ExitCode::SUCCESS

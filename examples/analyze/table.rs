@@ -10,6 +10,10 @@ use crate::cli::CliError;
 pub enum Kind {
     /// A finite number as R writes it (`12`, `-3.5`, `1e-05`).
     Number,
+    /// A survival time: a finite number >= 0.
+    Time,
+    /// A case weight: a finite number > 0.
+    Weight,
     /// An event / binary indicator: `0`, `1`, `false`, `true` (any case), read as 0.0 / 1.0.
     Event,
     /// Free text (group labels, ids).
@@ -43,9 +47,14 @@ fn is_missing(cell: &str) -> bool {
 impl Table {
     /// Reads a whole CSV file.
     pub fn read(path: &Path) -> Result<Table, CliError> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+        Table::parse(path, &bytes)
+    }
+
+    /// Parses the bytes of a CSV file; `path` names the file in error messages.
+    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, CliError> {
         let name = path.display();
-        let bytes =
-            std::fs::read(path).map_err(|e| CliError::new(format!("cannot read {name}: {e}")))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(CliError::new(format!("{name} is empty")));
         }
@@ -57,7 +66,7 @@ impl Table {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(bytes.as_slice());
+            .from_reader(bytes);
         let headers: Vec<String> = reader
             .byte_headers()
             .map_err(|e| CliError::new(format!("{name}: cannot read the header row: {e}")))?
@@ -147,6 +156,17 @@ impl Table {
             .iter()
             .map(|(c, _)| self.index(c))
             .collect::<Result<_, _>>()?;
+        // A column may be named twice (`--time t --covariates t`): validate every use, store
+        // it once per reading (number or text).
+        let first_use: Vec<bool> = spec
+            .iter()
+            .enumerate()
+            .map(|(k, (c, kind))| {
+                !spec[..k]
+                    .iter()
+                    .any(|(c2, k2)| c2 == c && (*k2 == Kind::Text) == (*kind == Kind::Text))
+            })
+            .collect();
         let mut numbers: HashMap<String, Vec<f64>> = HashMap::new();
         let mut texts: HashMap<String, Vec<String>> = HashMap::new();
         let mut kept = Vec::new();
@@ -167,13 +187,25 @@ impl Table {
                 let where_ = || format!("{name}, row {}, column `{col}`", i + 1);
                 let value = match kind {
                     Kind::Text => None,
-                    Kind::Number => {
+                    Kind::Number | Kind::Time | Kind::Weight => {
                         let v: f64 = cell.parse().map_err(|_| {
                             CliError::new(format!("{}: `{cell}` is not a number", where_()))
                         })?;
                         if !v.is_finite() {
                             return Err(CliError::new(format!(
                                 "{}: `{cell}` is not a finite number",
+                                where_()
+                            )));
+                        }
+                        if *kind == Kind::Time && v < 0.0 {
+                            return Err(CliError::new(format!(
+                                "{}: survival time {cell} is negative (times must be >= 0)",
+                                where_()
+                            )));
+                        }
+                        if *kind == Kind::Weight && v <= 0.0 {
+                            return Err(CliError::new(format!(
+                                "{}: case weight {cell} is not > 0",
                                 where_()
                             )));
                         }
@@ -197,7 +229,12 @@ impl Table {
                 continue;
             }
             kept.push(i);
-            for (((col, kind), cell), value) in spec.iter().zip(&cells).zip(parsed) {
+            for ((((col, kind), cell), value), &first) in
+                spec.iter().zip(&cells).zip(parsed).zip(&first_use)
+            {
+                if !first {
+                    continue; // the same column used twice (e.g. time and covariate)
+                }
                 match (kind, value) {
                     (Kind::Text, _) => texts
                         .entry(col.to_string())
