@@ -11,7 +11,9 @@
 //!   ([`survival`]).
 //!
 //! Every fallible function returns [`Result`]; bad input is a named [`Error`] that says which
-//! column and row, never a panic. Iterative fits carry a [`Convergence`].
+//! column and row, never a panic. Iterative fits carry a [`Convergence`]. The
+//! [`error_catalogue`] lists every error, when it happens and what to do, and the degenerate
+//! inputs that give a flagged result instead (as R does).
 //!
 //! ## Decisions where R leaves a choice
 //! Where an issue or R leaves a choice open, the crate follows R's default and documents the
@@ -22,6 +24,7 @@
 pub mod convergence;
 pub mod design;
 pub mod error;
+pub mod error_catalogue;
 pub mod irecist;
 pub mod regression;
 mod stats;
