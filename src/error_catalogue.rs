@@ -2,7 +2,9 @@
 //!
 //! Every [`Error`](crate::Error) variant: when it happens and what to do about it; then the
 //! degenerate but legal inputs that give a **flagged result** instead of an error, as R does.
-//! (Doc-only module: nothing to call here.)
+//! (Doc-only module: nothing to call here. Each flagged-result row is checked by
+//! `tests/properties.rs::error_catalogue_flagged_results_hold`; the analyze CLI's behaviour on
+//! bad input by `tests/bad_input_cli.rs`.)
 //!
 //! Row numbers in messages are **1-based** and count the observations passed to the
 //! function; the `analyze` example maps them back to data rows of the CSV file (header
@@ -21,26 +23,26 @@
 //! | [`InvalidOutcome`](crate::Error::InvalidOutcome) | a binary outcome that is not 0/1 (or not one of the two labels) | recode the response to 0/1 |
 //! | [`DuplicateColumn`](crate::Error::DuplicateColumn) | two design columns with the same name | rename one (or drop the duplicate) |
 //! | [`UnknownColumn`](crate::Error::UnknownColumn) | [`Design::index_of`](crate::Design::index_of) with a name that is not a column | check the spelling against [`Design::names`](crate::Design::names) |
-//! | [`InvalidParameter`](crate::Error::InvalidParameter) | a setting out of range: confidence level outside (0, 1), a quantile `p` outside [0, 1], a non-finite or non-positive tolerance, a non-finite `rho`, Firth `tau` ≤ 0, a restricted-mean horizon that is not finite | use a value in the documented range (each setter documents its default) |
+//! | [`InvalidParameter`](crate::Error::InvalidParameter) | a setting out of range: confidence level outside (0, 1), a quantile `p` outside [0, 1], a non-finite or non-positive tolerance (`eps`, `toler_chol`, `epsilon`, Firth `xconv`/`gconv`/`lconv`), `max_iter` 0, a non-finite log-rank `rho`, a negative Firth `tau`, a restricted-mean horizon that is not finite or lies before the first time, a FLIC fit without intercept, an overall LR test of a model without covariates | use a value in the documented range (each setter documents its default) |
 //! | [`TooFewObservations`](crate::Error::TooFewObservations) | reserved; no current code path returns it (small samples give a flagged fit, as in R) | — |
 //! | [`NoEvents`](crate::Error::NoEvents) | Cox: every observation censored; log-rank: no event at all; logistic / Firth: every outcome the same | nothing can be estimated; check the event coding. **R differs here**: `coxph` returns an all-`NA` fit, `survdiff` a χ² of 0 on −1 df with `p = NA`, `glm` a meaningless intercept near −23; oncostat names the condition instead |
-//! | [`SingularMatrix`](crate::Error::SingularMatrix) | logistic / Firth information matrix not positive definite after aliased columns were removed (e.g. a covariate constant within the data used); the log-rank variance of the compared groups singular | drop or combine the covariates / groups that carry no information |
-//! | [`CollinearColumns`](crate::Error::CollinearColumns) | logistic / Firth: *every* column is aliased, nothing left to fit | the design carries no information; check the covariates |
+//! | [`SingularMatrix`](crate::Error::SingularMatrix) | logistic information matrix `XᵀWX` cannot be Cholesky-factored although no column is aliased at the QR tolerance (near-collinear columns, condition number ≳ 1e16: R's QR-based `glm` still answers there); Firth `log det(XᵀWX) < −200` (logistf's guard); the log-rank variance of the compared groups singular | drop or combine the near-duplicate covariates / groups; centre and scale covariates | drop or combine the covariates / groups that carry no information |
+//! | [`CollinearColumns`](crate::Error::CollinearColumns) | ML logistic: *every* column is aliased, nothing left to fit; Firth: *any* column is a linear combination of earlier ones (`logistf` cannot fit such a design either) | drop the aliased columns the message names |
 //! | [`Separation`](crate::Error::Separation) | only from [`LogisticFit::require_no_separation`](crate::LogisticFit::require_no_separation) on a separated fit | use [`FirthRegression`](crate::FirthRegression) |
-//! | [`NotConverged`](crate::Error::NotConverged) | only from `require_converged()` on a fit whose [`Convergence`](crate::Convergence) is not converged, and from a profile-likelihood root search that does not bracket its root | raise `max_iter`, or inspect the flagged fit (separation, monotone likelihood) |
+//! | [`NotConverged`](crate::Error::NotConverged) | from `require_converged()` on a fit whose [`Convergence`](crate::Convergence) is not converged, and from the MASS-compatible profile interval when a constrained fit finds a better deviance than the fit itself | raise `max_iter`, or inspect the flagged fit (separation, monotone likelihood) |
 //! | [`Optimizer`](crate::Error::Optimizer) | an internal failure of the argmin Newton framework (logistic / Firth) | report it as a bug, with the data |
 //! | [`WeightsNotSupported`](crate::Error::WeightsNotSupported) | log-rank on data with case weights (R's `survdiff` has no `weights`) | drop the weights or use a weighted Cox score test |
 //! | [`TooFewGroups`](crate::Error::TooFewGroups) | log-rank with fewer than 2 groups (R: "There is only 1 group") | check the group column after missing-value removal |
 //! | [`InvalidMeasurement`](crate::Error::InvalidMeasurement) | a lesion-file token that is not a size, `tiny`, `NE`, `present`, `absent`, `progression`; an unknown lesion kind; a negative or non-finite size | fix the cell (sizes in mm, ≥ 0) |
-//! | [`InvalidLesion`](crate::Error::InvalidLesion) | a lesion row violates the lesion-file rules: empty ids, unreadable day / kind / flag / measure, a lesion recorded twice at one visit, a target too small at baseline, a new lesion at baseline, attributes that change between visits, too many targets; names patient, lesion and day | correct the lesion file (one row per lesion per visit) |
-//! | [`InvalidPatient`](crate::Error::InvalidPatient) | a patient's records as a whole are unusable: no baseline (day 0) visit, only new lesions | add the baseline assessment or drop the patient |
+//! | [`InvalidLesion`](crate::Error::InvalidLesion) | a lesion row violates the lesion-file rules: empty ids, unreadable day / kind / flag / measure, two rows for one lesion at one visit, a target or non-target without a baseline (day 0) row, a target too small at baseline, a new lesion at baseline, kind / node / irradiated / organ that change between visits, more than 5 targets (2 per organ); names patient, lesion and day | correct the lesion file (one row per lesion per visit) |
+//! | [`InvalidPatient`](crate::Error::InvalidPatient) | a patient has no target or non-target lesion at baseline (day 0), e.g. only new lesions | add the baseline assessment or drop the patient |
 //!
 //! ## Flagged results (not errors), where R also answers
 //!
 //! | Input | oncostat | R |
 //! |---|---|---|
 //! | Cox: constant covariate, or a column that is a linear combination of others | coefficient and SE NaN, [`CoxFit::aliased`](crate::CoxFit::aliased) `true`, tests on fewer df | `NA` coefficient (`coxph` Cholesky `toler.chol`) |
-//! | Cox: monotone likelihood (a covariate orders the events perfectly) | finite last-iteration estimate, [`CoxFit::infinite_coefficients`](crate::CoxFit::infinite_coefficients) names the column, [`StopReason::Diverging`](crate::StopReason::Diverging) | warning "Loglik converged before variable …; coefficient may be infinite" |
+//! | Cox: monotone likelihood (a covariate orders the events perfectly) | finite last-iteration estimate; when the log-likelihood converges first, [`CoxFit::infinite_coefficients`](crate::CoxFit::infinite_coefficients) names the column ([`StopReason::Diverging`](crate::StopReason::Diverging)); when the iteration limit comes first, not converged ([`StopReason::MaxIterations`](crate::StopReason::MaxIterations)) | the same two warnings: "Loglik converged before variable …; coefficient may be infinite" / "Ran out of iterations and did not converge" |
 //! | Cox: iteration limit reached (e.g. more covariates than events) | `Ok` fit, [`Convergence`](crate::Convergence) not converged; [`CoxFit::require_converged`](crate::CoxFit::require_converged) turns it into an error | warning "Ran out of iterations and did not converge" |
 //! | Logistic: aliased column (constant, collinear, more covariates than rows) | coefficient NaN, listed by [`LogisticFit::aliased`](crate::LogisticFit::aliased) | `NA` coefficient (`glm` QR pivoting) |
 //! | Logistic: complete or quasi-complete separation | [`LogisticFit::separation`](crate::LogisticFit::separation) names the columns, [`StopReason::Diverging`](crate::StopReason::Diverging) | warning "fitted probabilities numerically 0 or 1 occurred" |

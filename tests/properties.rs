@@ -292,3 +292,90 @@ proptest! {
         }
     }
 }
+
+/// Every "flagged result" row of `oncostat::error_catalogue`, checked.
+#[test]
+fn error_catalogue_flagged_results_hold() -> Result<(), Error> {
+    let time: Vec<f64> = (1..=8).map(f64::from).collect();
+    let status = [1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0];
+    let data = SurvivalData::from_status(time.clone(), &status)?;
+    let x = vec![0.3, 1.2, -0.7, 0.1, 2.0, -1.1, 0.4, 0.9];
+
+    // Cox: constant column -> NaN coefficient, aliased.
+    let d = Design::from_columns(vec![("x", x.clone()), ("k", vec![2.0; 8])])?;
+    let fit = CoxPh::new().fit(&data, &d)?;
+    assert_eq!(fit.aliased(), &[false, true]);
+    assert!(fit.coefficients()[1].is_nan() && fit.coefficients()[0].is_finite());
+    assert_eq!(fit.lr_test().df(), 1.0);
+
+    // Cox: monotone likelihood (x = 1 holds exactly the earliest deaths; R warns "coefficient
+    // may be infinite", cox_extra.json) -> infinite coefficient named, Diverging.
+    let mono_data = SurvivalData::from_status(
+        (1..=10).map(f64::from).collect(),
+        &[1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0],
+    )?;
+    let m = [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+    let mono = Design::from_columns(vec![("m", m.to_vec())])?;
+    let fit = CoxPh::new().fit(&mono_data, &mono)?;
+    assert_eq!(fit.infinite_coefficients(), &["m".to_string()]);
+    assert_eq!(fit.convergence().reason(), oncostat::StopReason::Diverging);
+    assert!(matches!(
+        fit.require_converged(),
+        Err(Error::NotConverged { .. })
+    ));
+
+    // Cox: iteration limit -> Ok fit, not converged.
+    let d = Design::from_columns(vec![("x", x.clone())])?;
+    let fit = CoxPh::new().max_iter(1).fit(&data, &d)?;
+    assert!(!fit.convergence().converged());
+    assert!(fit.require_converged().is_err());
+
+    // Logistic: aliased column NaN and listed; separation named.
+    let y = BinaryOutcome::new(&status)?;
+    let d = Design::from_columns(vec![
+        ("x", x.clone()),
+        ("x2", x.iter().map(|v| 2.0 * v).collect()),
+    ])?
+    .with_intercept();
+    let fit = LogisticRegression::new().fit(&d, &y)?;
+    assert_eq!(fit.aliased(), vec!["x2"]);
+    assert!(fit.coefficients()[2].is_nan());
+    // Firth refuses the aliased design by name.
+    assert!(matches!(
+        FirthRegression::new().fit(&d, &y),
+        Err(Error::CollinearColumns { .. })
+    ));
+    let sep = Design::from_columns(vec![(
+        "s",
+        status.iter().map(|v| v * 10.0 + 1.0).collect::<Vec<_>>(),
+    )])?
+    .with_intercept();
+    let fit = LogisticRegression::new().fit(&sep, &y)?;
+    assert!(
+        fit.separation()
+            .is_some_and(|c| c.contains(&"s".to_string()))
+    );
+    let firth = FirthRegression::new().fit(&sep, &y)?;
+    assert!(firth.coefficients().iter().all(|b| b.is_finite()));
+
+    // KM: median never reached -> None; a group without events -> S = 1, median None, SE 0.
+    let few = SurvivalData::from_status(time.clone(), &[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])?;
+    let km = KaplanMeier::new().fit(&few)?;
+    assert_eq!(km.median(), None);
+    assert_eq!(km.median_ci().1, None);
+    let groups = [0u8, 0, 0, 0, 1, 1, 1, 1];
+    let st = [1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
+    let g = SurvivalData::from_status(time.clone(), &st)?;
+    let fits = KaplanMeier::new().fit_groups(&g, &groups)?;
+    assert!(fits[1].survival().iter().all(|&s| (s - 1.0).abs() <= 0.0));
+    assert!(fits[1].std_err().iter().all(|&s| s.abs() <= 0.0));
+    assert_eq!(fits[1].median(), None);
+    // Times after the last time are left out of survival_at.
+    assert_eq!(fits[0].survival_at(&[2.0, 100.0])?.len(), 1);
+
+    // Log-rank: a group without events takes part in the test.
+    let test = LogRank::new().test(&g, &groups)?;
+    assert!(test.observed()[1].abs() <= 0.0 && test.expected()[1] > 0.0);
+    assert!(test.chisq() > 0.0);
+    Ok(())
+}
