@@ -258,10 +258,8 @@ fn degenerate_but_legal_input_answers_without_nan() {
                 failures.push(format!("{ctx}: exit {}: {}", run.code, run.stderr));
                 continue;
             }
-            if json {
-                if let Err(e) = serde_json::from_str::<serde_json::Value>(&run.stdout) {
-                    failures.push(format!("{ctx}: invalid JSON ({e}): {}", run.stdout));
-                }
+            if let (true, Err(e)) = (json, serde_json::from_str::<serde_json::Value>(&run.stdout)) {
+                failures.push(format!("{ctx}: invalid JSON ({e}): {}", run.stdout));
             }
             let lower = run.stdout.to_ascii_lowercase();
             if lower.contains("nan") {
