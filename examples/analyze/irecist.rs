@@ -12,8 +12,8 @@
 use std::fmt::Write as _;
 
 use oncostat::irecist::{
-    AbscopalAssessment, Assessment, IrecistRules, LesionRow, Tenths, assess, assess_abscopal,
-    timelines_from_records,
+    AbscopalAssessment, Assessment, IrecistRules, LesionKind, LesionRecord, LesionRow, Measure,
+    Tenths, assess, assess_abscopal, timelines_from_records,
 };
 use serde_json::{Value, json};
 
@@ -75,9 +75,17 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             measure: &measure[i],
         };
         let file_row = cols.rows.get(i).map_or(i + 1, |r| r + 1);
-        let record = row
-            .parse()
-            .map_err(|e| CliError::new(format!("{name}, row {file_row}: {e}")))?;
+        let record = row.parse().map_err(|e| {
+            // The library names patient, lesion and day; add the column for a kind or measure.
+            let column = if kind[i].parse::<LesionKind>().is_err() {
+                ", column `kind`"
+            } else if measure[i].parse::<Measure>().is_err() {
+                ", column `measure`"
+            } else {
+                ""
+            };
+            CliError::new(format!("{name}, row {file_row}{column}: {e}"))
+        })?;
         records.push(record);
     }
     let (result, seconds) = timed(
@@ -95,11 +103,37 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
                 .collect()
         },
     );
-    let patients = result.map_err(|e| CliError::new(format!("{name}: {e}")))?;
+    let patients = result.map_err(|e| {
+        let row = offending_row(&records, &e).and_then(|k| cols.rows.get(k));
+        match row {
+            Some(r) => CliError::new(format!("{name}, row {}: {e}", r + 1)),
+            None => CliError::new(format!("{name}: {e}")),
+        }
+    })?;
     Ok(Output {
         text: render_text(&patients, cols.dropped),
         json: render_json(&patients, cols.dropped, seconds),
     })
+}
+
+/// The record an error of `timelines_from_records` is about: the last row of the named
+/// lesion and day (the second of two rows for one visit), or the first row of the named
+/// patient.
+fn offending_row(records: &[LesionRecord], err: &oncostat::Error) -> Option<usize> {
+    match err {
+        oncostat::Error::InvalidLesion {
+            patient,
+            lesion,
+            day,
+            ..
+        } => records
+            .iter()
+            .rposition(|r| &r.patient == patient && &r.lesion == lesion && r.day == *day),
+        oncostat::Error::InvalidPatient { patient, .. } => {
+            records.iter().position(|r| &r.patient == patient)
+        }
+        _ => None,
+    }
 }
 
 fn mm(t: Option<Tenths>) -> Value {
