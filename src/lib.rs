@@ -37,6 +37,7 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 // --- survival re-exports
 pub use survival::SurvivalData;
 pub use survival::{Concordance, CoxFit, CoxPh, Ties};
+pub use survival::{FirthCoxFit, FirthCoxPh};
 pub use survival::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
     SurvQuantile, SurvivalAt,

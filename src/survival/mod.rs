@@ -1,8 +1,10 @@
 //! Survival analysis as R's `survival` package: Cox proportional hazards (`coxph`),
-//! Kaplan–Meier (`survfit`) and log-rank / G-rho tests (`survdiff`).
+//! Kaplan–Meier (`survfit`) and log-rank / G-rho tests (`survdiff`); Firth-penalized Cox
+//! regression as R's `coxphf`.
 
 pub mod cox;
 mod data;
+pub mod firth_cox;
 mod groups;
 mod km;
 mod logrank;
@@ -12,6 +14,7 @@ pub(crate) mod timefix;
 
 pub use cox::{Concordance, CoxFit, CoxPh, Ties};
 pub use data::SurvivalData;
+pub use firth_cox::{FirthCoxFit, FirthCoxPh};
 pub use km::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
 };
