@@ -9,6 +9,13 @@
 //!   that firthmodels' `tests/test_cox.py::test_matches_coxphf_with_monotone_likelihood`
 //!   records (10 significant digits).
 //!
+//! * `firth_cox_extra.json` (`tests/data/make_firth_cox.R`, R 4.2.2 / survival 3.5-3): the
+//!   exact penalized maximum, penalized LR statistics and profile bounds computed from R's
+//!   own Breslow partial likelihood and information (ovarian; a monotone toy; lung with
+//!   strata; lung with integer case weights). Cross-checked with firthmodels 0.8.2 (ovarian,
+//!   toy: bounds agree to 1e-10). These fits are run with tight `xconv`/`gconv` because the
+//!   goldens are the exact maximum, not coxphf's stopping point.
+//!
 //! Tolerance: `R_MATCH_REL = 1e-6` throughout. The golden values are themselves converged
 //! to about 1e-8 (coxphf stops at max|Δβ_std| <= 1e-6, its printed CIs have 7 digits).
 
@@ -65,6 +72,10 @@ fn breast_matches_section_9_8() -> Result<(), Error> {
     // ML first: G is monotone (R: 18.4214045107 and "Loglik converged before variable 3").
     let ml = CoxPh::new().ties(Ties::Breslow).fit(&data, &x)?;
     assert_eq!(ml.infinite_coefficients(), ["G"]);
+    assert!(
+        ml.to_string().contains("FirthCoxPh"),
+        "Cox display points to Firth"
+    );
 
     let fit = FirthCoxPh::new().fit(&data, &x)?;
     assert!(fit.convergence().converged());
@@ -139,6 +150,85 @@ fn monotone_likelihood_matches_coxphf() -> Result<(), Error> {
     }
     // coxphf's LR statistic 2·diff(loglik) = 57.6071 (printed to 4 decimals)
     assert_relative_eq!(fit.lr_test().statistic(), 57.6071, max_relative = 1e-6);
+    Ok(())
+}
+
+#[test]
+fn extra_goldens_from_r() -> Result<(), Error> {
+    let golden = common::json("firth_cox_extra.json");
+    let tol = golden["tolerance"].as_f64().expect("tolerance");
+    let lung = read_csv("lung.csv");
+    let ovarian = read_csv("ovarian.csv");
+    let col = |(h, c): &(Vec<String>, Vec<Vec<f64>>), n: &str| {
+        c[h.iter().position(|x| x == n).expect("column")].clone()
+    };
+    let cases = golden["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 4);
+    for case in cases {
+        let id = case["id"].as_str().expect("id");
+        let (data, x) = match id {
+            "ovarian" => (
+                SurvivalData::from_status(col(&ovarian, "futime"), &col(&ovarian, "fustat"))?,
+                Design::from_columns(["age", "rx", "ecog_ps"].map(|c| (c, col(&ovarian, c))))?,
+            ),
+            "mono" => (
+                SurvivalData::from_status(
+                    (1..=10).map(f64::from).collect(),
+                    &[1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0],
+                )?,
+                Design::from_columns([
+                    ("x", vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]),
+                    (
+                        "z",
+                        vec![0.5, -1.0, 2.0, 0.3, 1.1, -0.7, 0.2, 1.5, -0.4, 0.9],
+                    ),
+                ])?,
+            ),
+            "lung_strata" => {
+                let sex: Vec<i64> = col(&lung, "sex").iter().map(|&s| s as i64).collect();
+                (
+                    SurvivalData::from_status(col(&lung, "time"), &col(&lung, "status"))?
+                        .with_strata(&sex)?,
+                    Design::from_columns(["age", "ph_ecog"].map(|c| (c, col(&lung, c))))?,
+                )
+            }
+            "lung_weights" => {
+                let n = col(&lung, "time").len();
+                let w = (1..=n).map(|r| 1.0 + (r % 2) as f64).collect();
+                (
+                    SurvivalData::from_status(col(&lung, "time"), &col(&lung, "status"))?
+                        .with_weights(w)?,
+                    Design::from_columns(["age", "sex"].map(|c| (c, col(&lung, c))))?,
+                )
+            }
+            other => panic!("unknown case {other}"),
+        };
+        let fit = FirthCoxPh::new().xconv(1e-12).gconv(1e-10).fit(&data, &x)?;
+        assert!(fit.convergence().converged(), "{id}");
+        let arr = |k: &str| -> Vec<f64> {
+            case[k]
+                .as_array()
+                .expect(k)
+                .iter()
+                .map(|v| v.as_f64().expect("number"))
+                .collect()
+        };
+        let (coef, se, chisq) = (arr("coef"), arr("se"), arr("chisq"));
+        let (lower, upper) = (arr("lower"), arr("upper"));
+        for j in 0..coef.len() {
+            assert_relative_eq!(fit.coefficients()[j], coef[j], max_relative = tol);
+            assert_relative_eq!(fit.std_errors()[j], se[j], max_relative = tol);
+            let t = fit.penalized_lr_test(j)?;
+            assert_relative_eq!(t.statistic(), chisq[j], max_relative = tol);
+            let (lo, hi) = fit.profile_ci(j, 0.95)?;
+            assert_relative_eq!(lo, lower[j], max_relative = tol);
+            assert_relative_eq!(hi, upper[j], max_relative = tol);
+        }
+        let ll = case["penalized_loglik"].as_f64().expect("loglik");
+        let ll0 = case["null_penalized_loglik"].as_f64().expect("loglik");
+        assert_relative_eq!(fit.penalized_log_likelihood(), ll, max_relative = tol);
+        assert_relative_eq!(fit.null_penalized_log_likelihood(), ll0, max_relative = tol);
+    }
     Ok(())
 }
 
@@ -245,7 +335,9 @@ fn monotone_cohort() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>, Vec
                 let mut sorted = times.clone();
                 sorted.sort_by(f64::total_cmp);
                 // carriers get the smallest times and always die
-                let marker: Vec<f64> = (0..n).map(|i| if i < carriers { 1.0 } else { 0.0 }).collect();
+                let marker: Vec<f64> = (0..n)
+                    .map(|i| if i < carriers { 1.0 } else { 0.0 })
+                    .collect();
                 let status: Vec<f64> = (0..n)
                     .map(|i| if i < carriers || events[i] { 1.0 } else { 0.0 })
                     .collect();

@@ -20,6 +20,11 @@ impl fmt::Display for CoxFit {
                 "  warning: loglik converged before variable(s) {}; coefficient may be infinite",
                 self.infinite.join(", ")
             )?;
+            // pointer to the penalized fit (firth_cox)
+            writeln!(
+                f,
+                "  (monotone likelihood: use FirthCoxPh, Firth's penalized Cox model, for finite estimates)"
+            )?;
         }
         writeln!(f)?;
         match self.coef_table(0.95) {

@@ -172,7 +172,9 @@ impl CoxFit {
     }
 
     /// Columns whose coefficient may be infinite (monotone likelihood; R's warning "Loglik
-    /// converged before variable …"). Firth's penalized Cox model gives finite estimates.
+    /// converged before variable …"). Firth's penalized Cox model,
+    /// [`FirthCoxPh`](crate::FirthCoxPh), gives finite estimates with profile penalized
+    /// likelihood intervals.
     pub fn infinite_coefficients(&self) -> &[String] {
         &self.infinite
     }

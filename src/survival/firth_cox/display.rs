@@ -41,7 +41,11 @@ impl fmt::Display for FirthCoxFit {
         }
         let lr = self.lr_test();
         if f.alternate() {
-            writeln!(f, "\nPenalized likelihood ratio test={lr:#}, n={}", self.n())
+            writeln!(
+                f,
+                "\nPenalized likelihood ratio test={lr:#}, n={}",
+                self.n()
+            )
         } else {
             writeln!(f, "\nPenalized likelihood ratio test={lr}, n={}", self.n())
         }

@@ -5,7 +5,7 @@ use nalgebra::{DMatrix, DVector};
 use super::iterate::{Controls, Outcome, Solver};
 use super::prepare::Prepared;
 use super::profile::{profile_bound, restricted_max};
-use crate::stats::{chisq_quantile, check_level, normal_two_sided_p, z_for_level};
+use crate::stats::{check_level, chisq_quantile, normal_two_sided_p, z_for_level};
 use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic, TableStyle};
 
 /// Level of the intervals computed up front when profile inference is on.

@@ -151,7 +151,10 @@ impl Solver {
         let info = &self.pass.information;
         if q == p {
             for (i, b) in beta.iter_mut().enumerate() {
-                let d = dot_row(&self.pass.inverse[i * p..(i + 1) * p], &self.pass.penalized_score);
+                let d = dot_row(
+                    &self.pass.inverse[i * p..(i + 1) * p],
+                    &self.pass.penalized_score,
+                );
                 *b += cap(d, max_step);
             }
             return true;

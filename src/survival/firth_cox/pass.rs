@@ -160,9 +160,7 @@ impl Pass {
                 s0 += self.risk[k];
                 axpy(self.risk[k], data.row(k), &mut self.s1);
             }
-            let w: f64 = (group.death_start..group.end)
-                .map(|k| data.weight[k])
-                .sum();
+            let w: f64 = (group.death_start..group.end).map(|k| data.weight[k]).sum();
             self.death_weight[g] = w;
             self.death_s0[g] = s0;
             if w > 0.0 {
@@ -225,12 +223,7 @@ impl Pass {
                 let q = dot(x, &self.a_row);
                 let x_am = dot(x, &self.cum_a_mean);
                 let r = self.risk[k];
-                for ((u, xj), mj) in self
-                    .penalized_score
-                    .iter_mut()
-                    .zip(x)
-                    .zip(&self.cum_mean)
-                {
+                for ((u, xj), mj) in self.penalized_score.iter_mut().zip(x).zip(&self.cum_mean) {
                     *u += r * (q * (xj * hazard - mj) - 2.0 * xj * x_am);
                 }
             }
@@ -359,7 +352,11 @@ mod tests {
             let fd = pass.evaluate(&data, &down);
             let gd = pass.score.clone();
             let numeric = (fu.penalized - fd.penalized) / (2.0 * h);
-            assert!((numeric - score[j]).abs() < 1e-8, "{numeric} vs {}", score[j]);
+            assert!(
+                (numeric - score[j]).abs() < 1e-8,
+                "{numeric} vs {}",
+                score[j]
+            );
             for i in 0..2 {
                 let hess = -(gu[i] - gd[i]) / (2.0 * h);
                 assert!((hess - info[i * 2 + j]).abs() < 1e-8);
