@@ -37,11 +37,11 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 // --- survival re-exports
 pub use survival::SurvivalData;
 pub use survival::{Concordance, CoxFit, CoxPh, Ties};
-pub use survival::{FirthCoxFit, FirthCoxPh};
 pub use survival::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
     SurvQuantile, SurvivalAt,
 };
+pub use survival::{FirthCoxFit, FirthCoxPh};
 
 // --- regression re-exports
 pub use regression::{
