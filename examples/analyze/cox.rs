@@ -5,7 +5,8 @@
 //!             [--ties efron|breslow] [--json] file.csv
 //! ```
 //!
-//! `--start`, `--cluster`, `--robust`, `--zph` and `--firth` are part of the contract but not
+//! `--firth` fits Firth's penalized Cox model (R's `coxphf`; see `cox_firth.rs`).
+//! `--start`, `--cluster`, `--robust` and `--zph` are part of the contract but not
 //! supported by this build: they answer with an `error: ... not supported yet` (exit 2).
 
 use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
@@ -36,7 +37,11 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             return Err(not_supported(&format!("--{unsupported}")));
         }
     }
-    for unsupported in ["robust", "zph", "firth"] {
+    // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
+    if args.flag("firth") {
+        return crate::cox_firth::run(args, table);
+    }
+    for unsupported in ["robust", "zph"] {
         if args.flag(unsupported) {
             return Err(not_supported(&format!("--{unsupported}")));
         }
