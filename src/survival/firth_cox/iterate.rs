@@ -9,6 +9,7 @@
 //!     δ = (I_ff)⁻¹ U*_f  over the free coefficients f      (unpenalized information)
 //!     δ_j = sign(δ_j) · min(|δ_j|, max_step);  β_f += δ
 //!     evaluate; if iter > 1: while ℓ* <= ℓ_old and halvings <= max_halving: β = (β + β_old)/2
+//!     (restricted fits: while ℓ* < ℓ_old - 1e-12·|ℓ_old|, i.e. not on rounding noise)
 //!     converged when max|β - β_old| <= xconv and max_f |U*_f| <= gconv
 //! ```
 //!
@@ -30,6 +31,10 @@ pub(super) struct Controls {
     pub max_halving: usize,
     pub xconv: f64,
     pub gconv: f64,
+    /// A step is halved only if ℓ* falls by more than `halving_noise · |ℓ*|`. coxphf halves
+    /// on any decrease (0, used for the main fit, so that its path and iteration count are
+    /// coxphf's); restricted fits near the maximum would otherwise halve on rounding noise.
+    pub halving_noise: f64,
 }
 
 /// Outcome of one (possibly restricted) fit, standardized scale. The pass buffers hold the
@@ -99,13 +104,14 @@ impl Solver {
             iter += 1;
             self.old.copy_from_slice(&beta);
             let old_penalized = eval.penalized;
+            let threshold = old_penalized - ctl.halving_noise * old_penalized.abs();
             if !self.newton_step(&mut beta, ctl.max_step) {
                 reason = StopReason::NonFinite;
                 break;
             }
             eval = self.pass.evaluate(data, &beta);
             let mut halvings = 0;
-            while (!eval.ok || (iter != 1 && eval.penalized <= old_penalized))
+            while (!eval.ok || (iter != 1 && eval.penalized <= threshold))
                 && halvings <= ctl.max_halving
             {
                 halvings += 1;

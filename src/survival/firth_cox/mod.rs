@@ -177,6 +177,7 @@ impl FirthCoxPh {
             max_halving: self.max_halving,
             xconv: self.xconv,
             gconv: self.gconv,
+            halving_noise: 0.0,
         })
     }
 

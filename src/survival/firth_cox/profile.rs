@@ -18,13 +18,15 @@
 use super::iterate::{Controls, Solver};
 use super::prepare::Prepared;
 
-/// Controls of the restricted fits inside a profile search: tight enough that the profile
-/// value is exact to ~1e-12.
+/// Controls of the restricted fits (tests and profiles): tight enough that the restricted
+/// maximum of ℓ* is exact to rounding (its error is about ½ U*'I⁻¹U* <= 1e-12), with
+/// halving only on a real decrease of ℓ*.
 fn inner(ctl: Controls) -> Controls {
     Controls {
         max_iter: ctl.max_iter.max(100),
-        xconv: ctl.xconv.min(1e-10),
-        gconv: ctl.gconv.min(1e-8),
+        xconv: ctl.xconv.min(1e-9),
+        gconv: ctl.gconv.min(1e-6),
+        halving_noise: 1e-12,
         ..ctl
     }
 }
