@@ -234,10 +234,8 @@ impl FirthCoxFit {
     pub fn profile_ci(&self, index: usize, level: f64) -> Result<(f64, f64)> {
         self.check_index(index)?;
         check_level(level)?;
-        if (level - DEFAULT_LEVEL).abs() <= 0.0 {
-            if let Some(cis) = &self.profile_95 {
-                return Ok(cis[index]);
-            }
+        if let (true, Some(cis)) = ((level - DEFAULT_LEVEL).abs() <= 0.0, &self.profile_95) {
+            return Ok(cis[index]);
         }
         let critical = chisq_quantile(level, 1.0);
         let mut solver = Solver::new(&self.data);

@@ -285,8 +285,8 @@ impl Pass {
                 }
                 col[i] = s / l[i * p + i];
             }
-            for i in 0..p {
-                self.inverse[i * p + c] = col[i];
+            for (i, v) in col.iter().enumerate() {
+                self.inverse[i * p + c] = *v;
             }
         }
     }
