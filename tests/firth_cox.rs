@@ -306,9 +306,21 @@ fn table_and_display() -> Result<(), Error> {
     let g = table.row("G").expect("row G");
     assert_relative_eq!(g.upper.exp(), 1451.946, max_relative = R_MATCH_REL);
     assert_relative_eq!(g.statistic, 6.09065423, max_relative = R_MATCH_REL);
-    let text = fit.to_string();
+    let text = format!("{fit:.2}");
     assert!(text.contains("Profile penalized likelihood"));
     assert!(text.contains("Chisq"));
+    // coxphf's hazard-ratio columns: exp(coef), exp of the profile bounds
+    let g_rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|t| t.first() == Some(&"G"))
+        .collect();
+    assert_eq!(g_rows.len(), 2, "{text}");
+    assert_eq!(g_rows[1], ["G", "11.30", "1.47", "1451.95"], "{text}");
+    assert!(
+        text.contains("Penalized likelihood ratio test=35.95 on 4 df"),
+        "{text}"
+    );
     let wald = FirthCoxPh::new().pl(false).fit(&data, &x)?;
     assert!(wald.to_string().contains("exp(coef)"));
     Ok(())
