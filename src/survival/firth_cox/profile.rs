@@ -52,7 +52,9 @@ pub(super) fn restricted_max(
 }
 
 /// One profile bound for coefficient `k` (standardized scale) in `direction` (+1 upper,
-/// -1 lower); NaN if a restricted fit fails or no root is found.
+/// -1 lower); NaN if no root is found (restricted fits failing all the way back to the
+/// estimate, or no convergence in 100 steps), infinite if the profile stays above the
+/// threshold beyond 10⁴ standardized units.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn profile_bound(
     data: &Prepared,
@@ -77,7 +79,14 @@ pub(super) fn profile_bound(
     for _ in 0..MAX_STEPS {
         let psi = beta_hat[k] + direction * d;
         let Some((value, beta)) = restricted_max(data, solver, &warm, &[k], &[psi], ctl) else {
-            return f64::NAN;
+            // No restricted maximum this far out (e.g. overflow): treat as beyond the
+            // bound and bisect back towards the estimate.
+            hi = d;
+            d = 0.5 * (lo + hi);
+            if hi - lo <= 1e-12 * (1.0 + d) {
+                return f64::NAN;
+            }
+            continue;
         };
         let u_k = solver.pass.penalized_score[k];
         warm = beta;
