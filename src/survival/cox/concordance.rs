@@ -14,7 +14,7 @@
 //! Two sweeps over the sorted rows with a Fenwick tree over the ranks of `η` (one from the
 //! event's side, one from the partner's side) give every count.
 
-use super::prepare::{Prepared, TieGroup};
+use super::prepare::{Prepared, TieGroup, ordered_bits};
 
 /// Weights of the concordant, discordant and tied.x partners of a row (or of all pairs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -136,18 +136,28 @@ impl RankTree {
 /// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data.
 pub(super) fn concordance(data: &Prepared, lp: &[f64]) -> Concordance {
     let n = data.n;
-    let mut sorted: Vec<f64> = lp.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
-    sorted.dedup_by(|a, b| a.total_cmp(b).is_eq());
-    let rank: Vec<usize> = lp
+    // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
+    let mut by_lp: Vec<(u64, usize)> = lp
         .iter()
-        .map(|v| sorted.partition_point(|s| s.total_cmp(v).is_lt()))
+        .zip(0..n)
+        .map(|(&v, i)| (ordered_bits(v + 0.0), i))
         .collect();
+    by_lp.sort_unstable();
+    let mut rank = vec![0usize; n];
+    let mut distinct = 0;
+    for (k, &(v, i)) in by_lp.iter().enumerate() {
+        if k > 0 && by_lp[k - 1].0 != v {
+            distinct += 1;
+        }
+        rank[i] = distinct;
+    }
+    let n_ranks = distinct + 1;
+    drop(by_lp);
 
     // per-row weight of concordant, discordant and tied.x partners
     let mut partners = vec![Partners::default(); n];
     let mut totals = Partners::default();
-    let mut tree = RankTree::new(sorted.len());
+    let mut tree = RankTree::new(n_ranks);
     let w = &data.weight;
 
     for stratum in &data.strata {
