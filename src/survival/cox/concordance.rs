@@ -15,6 +15,7 @@
 //! event's side, one from the partner's side) give every count.
 
 use super::prepare::{Prepared, TieGroup, ordered_bits};
+use crate::{Error, Result, SurvivalData};
 
 /// Weights of the concordant, discordant and tied.x partners of a row (or of all pairs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -133,8 +134,44 @@ impl RankTree {
     }
 }
 
+/// Harrell's concordance between survival times and a risk score, where a higher score
+/// should mean a shorter survival (R's `concordance(Surv(time, status) ~ risk, reverse =
+/// TRUE)`, as `coxph` reports it for its linear predictor), within strata and with case
+/// weights when the data have them. Near-tied times are merged as R's `timefix`.
+///
+/// ```text
+/// C = (concordant + tied.x / 2) / (concordant + discordant + tied.x),  se by the
+/// infinitesimal jackknife
+/// ```
+///
+/// # Errors
+/// * [`Error::DimensionMismatch`] if `risk` does not have one value per observation.
+/// * [`Error::NonFinite`] for a NaN or infinite risk score.
+/// * [`Error::NoEvents`] if every observation is censored.
+///
+/// # Examples
+/// ```
+/// use oncostat::SurvivalData;
+/// use oncostat::survival::concordance;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
+/// // risk falls with time: every comparable pair is concordant
+/// let c = concordance(&data, &[4.0, 3.0, 2.0, 1.0])?;
+/// assert!((c.estimate() - 1.0).abs() < 1e-12);
+/// # Ok(()) }
+/// ```
+pub fn concordance(data: &SurvivalData, risk: &[f64]) -> Result<Concordance> {
+    if risk.len() != data.len() {
+        return Err(Error::mismatch("risk scores", data.len(), risk.len()));
+    }
+    crate::design::check_finite("risk score", risk)?;
+    let prepared = Prepared::sorted(data, true)?;
+    let sorted: Vec<f64> = prepared.order.iter().map(|&i| risk[i]).collect();
+    Ok(sorted_concordance(&prepared, &sorted))
+}
+
 /// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data.
-pub(super) fn concordance(data: &Prepared, lp: &[f64]) -> Concordance {
+pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
     let n = data.n;
     // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
     let mut by_lp: Vec<(u64, usize)> = lp

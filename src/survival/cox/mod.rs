@@ -29,7 +29,7 @@ mod newton;
 mod prepare;
 mod risk_pass;
 
-pub use concordance::Concordance;
+pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
 
 use nalgebra::{DMatrix, DVector};
@@ -237,7 +237,7 @@ impl CoxPh {
             .iter()
             .map(|&i| linear_predictors[i])
             .collect();
-        let concordance = concordance::concordance(&prepared, &sorted_lp);
+        let concordance = concordance::sorted_concordance(&prepared, &sorted_lp);
 
         Ok(CoxFit {
             term_names: x.names().to_vec(),

@@ -53,17 +53,24 @@ pub(super) struct Prepared {
 impl Prepared {
     /// Validates and prepares `data` and `x` for a fit.
     pub fn new(data: &SurvivalData, x: &Design, use_timefix: bool) -> Result<Self> {
-        let n = data.len();
-        if x.nrows() != n {
-            return Err(Error::mismatch("design matrix rows", n, x.nrows()));
+        if x.nrows() != data.len() {
+            return Err(Error::mismatch("design matrix rows", data.len(), x.nrows()));
         }
+        let mut prepared = Prepared::sorted(data, use_timefix)?;
+        prepared.add_covariates(data, x);
+        Ok(prepared)
+    }
+
+    /// The survival part alone: sorted order, weights, offsets, tie groups and strata
+    /// (no covariates, `p = 0`).
+    pub fn sorted(data: &SurvivalData, use_timefix: bool) -> Result<Self> {
+        let n = data.len();
         let n_events = data.n_events();
         if n_events == 0 {
             return Err(Error::NoEvents {
                 what: "the Cox model data".to_string(),
             });
         }
-        let p = x.ncols();
         let strata = data.strata();
         let event_of = data.event();
 
@@ -93,6 +100,36 @@ impl Prepared {
         let order: Vec<usize> = keys.iter().map(|k| k.row).collect();
 
         let (offset, offset_mean) = centred_offsets(data, &order);
+        let time: Vec<f64> = keys.iter().map(|k| k.time).collect();
+        let event: Vec<bool> = keys.iter().map(|k| k.event).collect();
+        let weight: Vec<f64> = match data.weights() {
+            Some(w) => order.iter().map(|&i| w[i]).collect(),
+            None => vec![1.0; n],
+        };
+        let sorted_stratum: Vec<usize> = keys.iter().map(|k| k.stratum).collect();
+        drop(keys);
+
+        let (groups, spans) = boundaries(&time, &event, &sorted_stratum);
+        Ok(Prepared {
+            n,
+            p: 0,
+            order,
+            weight,
+            offset,
+            offset_mean,
+            z: Vec::new(),
+            means: Vec::new(),
+            scales: Vec::new(),
+            groups,
+            strata: spans,
+            n_events,
+        })
+    }
+
+    /// Centres, scales and sorts the covariates into `z` (row-major).
+    fn add_covariates(&mut self, data: &SurvivalData, x: &Design) {
+        let (n, p) = (self.n, x.ncols());
+        let order = &self.order;
         let (means, scales) = centring(x, data);
 
         // Row-major, centred and scaled, in sorted order. The design is read column by column
@@ -116,30 +153,10 @@ impl Prepared {
             }
         }
         drop(position);
-        let time: Vec<f64> = keys.iter().map(|k| k.time).collect();
-        let event: Vec<bool> = keys.iter().map(|k| k.event).collect();
-        let weight: Vec<f64> = match data.weights() {
-            Some(w) => order.iter().map(|&i| w[i]).collect(),
-            None => vec![1.0; n],
-        };
-        let sorted_stratum: Vec<usize> = keys.iter().map(|k| k.stratum).collect();
-        drop(keys);
-
-        let (groups, spans) = boundaries(&time, &event, &sorted_stratum);
-        Ok(Prepared {
-            n,
-            p,
-            order,
-            weight,
-            offset,
-            offset_mean,
-            z,
-            means,
-            scales,
-            groups,
-            strata: spans,
-            n_events,
-        })
+        self.p = p;
+        self.z = z;
+        self.means = means;
+        self.scales = scales;
     }
 
     /// Covariate row `k` (sorted order), centred and scaled.
