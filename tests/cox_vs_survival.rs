@@ -87,7 +87,7 @@ fn whole(x: f64) -> i64 {
 }
 
 /// Fits the model a JSON case describes.
-fn fit_case(case: &Value) -> Result<CoxFit> {
+fn fit_case(case: &Value) -> Result<(CoxFit, SurvivalData, Design)> {
     let cols = read_csv(case["data"].as_str().expect("data"));
     let time = case["time"].as_str().expect("time");
     let event = case["event"].as_str().expect("event");
@@ -117,7 +117,8 @@ fn fit_case(case: &Value) -> Result<CoxFit> {
         Some("breslow") => Ties::Breslow,
         _ => Ties::Efron,
     };
-    CoxPh::new().ties(ties).fit(&data, &x)
+    let fit = CoxPh::new().ties(ties).fit(&data, &x)?;
+    Ok((fit, data, x))
 }
 
 #[test]
@@ -139,7 +140,7 @@ fn every_reference_case_matches_r() -> Result<()> {
             serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
         let id = case["id"].as_str().unwrap_or("?").to_string();
         let tol = case["tolerance"].as_f64().unwrap_or(R_MATCH_REL);
-        let fit = fit_case(&case)?;
+        let (fit, data, x) = fit_case(&case)?;
         assert_eq!(fit.n() as u64, case["n"].as_u64().expect("n"), "{id}: n");
         assert_eq!(
             fit.n_events() as u64,
@@ -216,6 +217,23 @@ fn every_reference_case_matches_r() -> Result<()> {
             tol,
         ));
         assert!(fit.convergence().converged(), "{id}: converged");
+        // cox.zph (transform "km")
+        let zph = fit.zph(&data, &x)?;
+        let want = case["zph"].as_array().expect("zph");
+        assert_eq!(want.len(), zph.rows().count(), "{id} zph rows");
+        for (row, w) in zph.rows().zip(want) {
+            let name = w["name"].as_str().expect("name");
+            assert_eq!(row.name(), name);
+            let at = |k: &str| format!("{id} zph {name} {k}");
+            worst = worst.max(close(
+                &at("chisq"),
+                row.test().statistic(),
+                num(&w["chisq"]),
+                tol,
+            ));
+            worst = worst.max(close(&at("p"), row.test().p_value(), num(&w["p"]), tol));
+            assert_eq!(whole(row.test().df()), int(&w["df"]), "{id} zph df");
+        }
     }
     eprintln!("largest relative difference from R over the cox_*.json cases: {worst:.2e}");
     Ok(())
@@ -572,6 +590,25 @@ fn lung_golden_values_of_the_spec() -> Result<()> {
     );
     close("mean age", fit.means()[0], 62.4473684210526, R_MATCH_REL);
     assert_eq!(fit.convergence().iterations(), 3);
+    let zph = fit.zph(&data, &x)?;
+    close(
+        "zph age",
+        zph.terms()[0].test().statistic(),
+        0.20920282636381,
+        R_MATCH_REL,
+    );
+    close(
+        "zph sex",
+        zph.terms()[1].test().statistic(),
+        2.60767170353677,
+        R_MATCH_REL,
+    );
+    close(
+        "zph global",
+        zph.global().test().statistic(),
+        2.77078537593772,
+        R_MATCH_REL,
+    );
     let breslow = CoxPh::new().ties(Ties::Breslow).fit(&data, &x)?;
     close(
         "breslow age",

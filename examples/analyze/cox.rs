@@ -5,9 +5,11 @@
 //!             [--ties efron|breslow] [--json] file.csv
 //! ```
 //!
-//! `--start`, `--cluster`, `--robust`, `--zph` and `--firth` are part of the contract but not
-//! supported by this build: they answer with an `error: ... not supported yet` (exit 2).
+//! `--zph` adds R's `cox.zph` tests (transform "km"). `--start`, `--cluster`, `--robust` and
+//! `--firth` are part of the contract but not supported by this build: they answer with an
+//! `error: ... not supported yet` (exit 2).
 
+use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
 
@@ -36,7 +38,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             return Err(not_supported(&format!("--{unsupported}")));
         }
     }
-    for unsupported in ["robust", "zph", "firth"] {
+    for unsupported in ["robust", "firth"] {
         if args.flag(unsupported) {
             return Err(not_supported(&format!("--{unsupported}")));
         }
@@ -68,7 +70,8 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
         .collect::<Result<Vec<_>, CliError>>()?;
 
-    let (fit, seconds) = timed(|| -> oncostat::Result<CoxFit> {
+    let zph_wanted = args.flag("zph");
+    let (fit, seconds) = timed(|| -> oncostat::Result<(CoxFit, Option<CoxZph>)> {
         let mut data = SurvivalData::from_status(time_col.to_vec(), event_col)?;
         if let Some(s) = strata_col {
             data = data.with_strata(s)?;
@@ -77,11 +80,35 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             data = data.with_weights(w.to_vec())?;
         }
         let x = Design::from_columns(covariate_cols)?;
-        CoxPh::new().ties(ties).fit(&data, &x)
+        let fit = CoxPh::new().ties(ties).fit(&data, &x)?;
+        let zph = if zph_wanted {
+            Some(fit.zph(&data, &x)?)
+        } else {
+            None
+        };
+        Ok((fit, zph))
     });
-    let fit = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
-    let json = to_json(&fit, cols.dropped, seconds)?;
-    let text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
+    let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
+    let mut json = to_json(&fit, cols.dropped, seconds)?;
+    let mut text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
+    if let Some(zph) = zph {
+        let rows: Vec<Value> = zph
+            .rows()
+            .map(|r| {
+                let t = r.test();
+                json!({
+                    "name": r.name(),
+                    "chisq": num(t.statistic()),
+                    "df": num(t.df()),
+                    "p": num(t.p_value()),
+                })
+            })
+            .collect();
+        json["zph"] = Value::from(rows);
+        text.push_str(&format!(
+            "\nProportional hazards test (cox.zph, km):\n{zph}"
+        ));
+    }
     Ok(Output { text, json })
 }
 

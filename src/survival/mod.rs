@@ -6,5 +6,5 @@ mod data;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
-pub use cox::{Concordance, CoxFit, CoxPh, Ties, concordance};
+pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;

@@ -40,6 +40,7 @@ use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic
 pub struct CoxFit {
     pub(super) term_names: Vec<String>,
     pub(super) ties: Ties,
+    pub(super) timefix: bool,
     pub(super) coefficients: DVector<f64>,
     pub(super) std_errors: DVector<f64>,
     pub(super) covariance: DMatrix<f64>,
@@ -230,6 +231,65 @@ impl CoxFit {
             })
             .collect();
         Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
+    }
+
+    /// Score tests of the proportional-hazards assumption (R's `cox.zph(fit)`, transform
+    /// `"km"`): one test per non-aliased covariate and a global test. Pass the data and design
+    /// the model was fitted to (R re-reads them from the fit the same way).
+    ///
+    /// ```text
+    /// g(t) = 1 - KM(t-) centred over events; score test of X·g(t) at (β̂, 0)
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the shape of the fit, or
+    ///   the column names differ.
+    /// * [`Error::SingularMatrix`] if the augmented information matrix is singular.
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(
+    ///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+    ///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+    /// )?;
+    /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let zph = fit.zph(&data, &x)?;
+    /// assert_eq!(zph.global().name(), "GLOBAL");
+    /// assert!(zph.terms()[0].test().p_value() <= 1.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn zph(&self, data: &crate::SurvivalData, x: &crate::Design) -> Result<super::CoxZph> {
+        if data.len() != self.n {
+            return Err(Error::mismatch("survival data rows", self.n, data.len()));
+        }
+        if x.names() != self.term_names.as_slice() {
+            return Err(Error::mismatch(
+                "design columns (must be the fitted ones)",
+                self.term_names.len(),
+                x.ncols(),
+            ));
+        }
+        let kept: Vec<usize> = (0..self.aliased.len())
+            .filter(|&j| !self.aliased[j])
+            .collect();
+        let names: Vec<String> = kept.iter().map(|&j| self.term_names[j].clone()).collect();
+        let columns = kept.iter().map(|&j| {
+            (
+                self.term_names[j].clone(),
+                x.matrix().column(j).iter().copied().collect::<Vec<f64>>(),
+            )
+        });
+        let design = crate::Design::from_columns(columns)?;
+        let prepared = super::prepare::Prepared::new(data, &design, self.timefix)?;
+        let beta: Vec<f64> = kept
+            .iter()
+            .zip(&prepared.scales)
+            .map(|(&j, s)| self.coefficients[j] / s)
+            .collect();
+        super::zph::cox_zph(&prepared, self.ties, &beta, names)
     }
 
     /// `(name, β̂)` pairs.

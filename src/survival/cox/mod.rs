@@ -28,9 +28,11 @@ mod fit;
 mod newton;
 mod prepare;
 mod risk_pass;
+mod zph;
 
 pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
+pub use zph::{CoxZph, ZphTerm};
 
 use nalgebra::{DMatrix, DVector};
 
@@ -242,6 +244,7 @@ impl CoxPh {
         Ok(CoxFit {
             term_names: x.names().to_vec(),
             ties: self.ties,
+            timefix: self.timefix,
             coefficients,
             std_errors,
             covariance,

@@ -35,6 +35,10 @@ pub(super) struct Prepared {
     /// `order[k]` = original row of sorted position `k`.
     pub order: Vec<usize>,
     pub weight: Vec<f64>,
+    /// Times in sorted order (after `timefix` when on).
+    pub time: Vec<f64>,
+    /// Event indicators in sorted order.
+    pub event: Vec<bool>,
     /// Offsets centred by their (unweighted) mean, sorted; all zero without offsets.
     pub offset: Vec<f64>,
     /// Mean removed from the offsets (0 without offsets), added back to the linear predictor.
@@ -115,6 +119,8 @@ impl Prepared {
             p: 0,
             order,
             weight,
+            time,
+            event,
             offset,
             offset_mean,
             z: Vec::new(),
@@ -157,6 +163,12 @@ impl Prepared {
         self.z = z;
         self.means = means;
         self.scales = scales;
+    }
+
+    /// `true` if sorted row `k` is an event.
+    #[inline]
+    pub fn is_event(&self, k: usize) -> bool {
+        self.event[k]
     }
 
     /// Covariate row `k` (sorted order), centred and scaled.
