@@ -1,6 +1,6 @@
 //! `analyze cox` against every `tests/data/cox_*.json` reference case (R 4.2.2, survival
-//! 3.5-3), at each file's tolerance, with `--zph`. `robust_se` (R's `robust = TRUE`) is not
-//! produced by this build and is skipped.
+//! 3.5-3), at each file's tolerance, with `--zph`; and `--robust` / `--cluster` against the
+//! robust values of algorithms.md §9.1.
 
 mod common;
 
@@ -18,7 +18,6 @@ const NOT_RESULTS: &[&str] = &[
     "weights",
     "ties",
     "tolerance",
-    "robust_se",
 ];
 
 fn reference_cases() -> Vec<String> {
@@ -142,7 +141,7 @@ fn cox_table_output_and_errors() {
                 "status",
                 "--covariates",
                 "age",
-                "--robust",
+                "--firth",
                 lung,
             ],
             "not supported",
@@ -203,4 +202,99 @@ fn cox_without_events_is_a_clean_error() {
     ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no events"), "{}", run.stderr);
+}
+
+#[test]
+fn cox_robust_and_cluster_match_r() {
+    // algorithms.md §9.1 (R 4.2.2, survival 3.5-3): lung (all 228 rows) ~ age + sex
+    let lung = data("lung_full.csv");
+    let dir = std::env::temp_dir().join(format!("oncostat-cox-robust-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // status is 1/2 in R's lung: recode to 0/1
+    let text = std::fs::read_to_string(&lung).expect("lung_full.csv");
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        if i == 0 {
+            out.push_str(&line.replace("\"status\"", "\"dead\""));
+        } else {
+            let dead = if cells[2] == "2" { "1" } else { "0" };
+            let mut c = cells.clone();
+            c[2] = dead;
+            out.push_str(&c.join(","));
+        }
+        out.push('\n');
+    }
+    let csv = dir.join("lung01.csv");
+    std::fs::write(&csv, out).expect("write");
+    let csv = csv.to_str().expect("utf8");
+    let base = [
+        "cox",
+        "--time",
+        "time",
+        "--event",
+        "dead",
+        "--covariates",
+        "age,sex",
+    ];
+
+    let mut args = base.to_vec();
+    args.extend(["--robust", csv]);
+    let got = analyze_json(&args);
+    let c = &got["coefficients"];
+    common::assert_close(
+        c[0]["robust_se"].as_f64().expect("se"),
+        0.00950463812360186,
+        1e-6,
+        "robust se age",
+    );
+    common::assert_close(
+        c[1]["robust_se"].as_f64().expect("se"),
+        0.160174167834172,
+        1e-6,
+        "robust se sex",
+    );
+    common::assert_close(
+        c[1]["se"].as_f64().expect("se"),
+        0.167457962355768,
+        1e-6,
+        "naive se sex",
+    );
+    common::assert_close(
+        got["wald_test"]["stat"].as_f64().expect("wald"),
+        13.5888691607134,
+        1e-6,
+        "robust wald",
+    );
+    common::assert_close(
+        got["robust_score_test"]["stat"].as_f64().expect("score"),
+        13.2424375882431,
+        1e-6,
+        "robust score",
+    );
+
+    let mut args = base.to_vec();
+    args.extend(["--cluster", "inst", csv]);
+    let got = analyze_json(&args);
+    assert_eq!(got["n"], 227);
+    assert_eq!(got["dropped"], 1);
+    let c = &got["coefficients"];
+    common::assert_close(
+        c[0]["robust_se"].as_f64().expect("se"),
+        0.00732739307379045,
+        1e-6,
+        "cluster se age",
+    );
+    common::assert_close(
+        c[1]["robust_se"].as_f64().expect("se"),
+        0.128230601685246,
+        1e-6,
+        "cluster se sex",
+    );
+    common::assert_close(
+        got["wald_test"]["stat"].as_f64().expect("wald"),
+        26.1224733934855,
+        1e-6,
+        "cluster wald",
+    );
 }

@@ -288,10 +288,11 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
                         .collect(),
                 )?;
             }
-            let model = if id == "lung_breslow" {
-                breslow
-            } else {
-                CoxPh::new()
+            let model = match id {
+                "lung_breslow" => breslow,
+                // R: robust = FALSE (fractional weights switch it on by default)
+                "lung_weights_frac" => CoxPh::new().robust(false),
+                _ => CoxPh::new(),
             };
             (data, cols(&lung, &["age", "sex"], &rows)?, model)
         }
@@ -622,6 +623,115 @@ fn lung_golden_values_of_the_spec() -> Result<()> {
         13.6852993783457,
         R_MATCH_REL,
     );
+    Ok(())
+}
+
+#[test]
+fn robust_variance_matches_r() -> Result<()> {
+    // algorithms.md §9.1 (R 4.2.2, survival 3.5-3), lung ~ age + sex, Efron
+    let (data, x, _) = extra_model("lung_efron")?;
+    let fit = CoxPh::new().robust(true).fit(&data, &x)?;
+    let rse = fit.robust_std_errors().expect("robust");
+    close("robust se age", rse[0], 0.00950463812360186, R_MATCH_REL);
+    close("robust se sex", rse[1], 0.160174167834172, R_MATCH_REL);
+    close(
+        "naive se sex",
+        fit.std_errors()[1],
+        0.167457962355768,
+        R_MATCH_REL,
+    );
+    close(
+        "robust wald",
+        fit.wald_test().statistic(),
+        13.5888691607134,
+        R_MATCH_REL,
+    );
+    let rscore = fit.robust_score_test().expect("robust score");
+    close(
+        "robust score",
+        rscore.statistic(),
+        13.2424375882431,
+        R_MATCH_REL,
+    );
+    close(
+        "z uses robust se",
+        fit.z_values()[1],
+        fit.coefficients()[1] / rse[1],
+        1e-14,
+    );
+
+    // + cluster(inst): n 227 (inst missing once)
+    let lung = read_csv("lung_full.csv");
+    let rows = complete_rows(&lung, &["time", "status", "age", "sex", "inst"]);
+    let status: Vec<f64> = pick(&lung["status"], &rows)
+        .iter()
+        .map(|s| s - 1.0)
+        .collect();
+    let data = SurvivalData::from_status(pick(&lung["time"], &rows), &status)?;
+    let x = Design::from_columns([
+        ("age", pick(&lung["age"], &rows)),
+        ("sex", pick(&lung["sex"], &rows)),
+    ])?;
+    let inst: Vec<i64> = pick(&lung["inst"], &rows)
+        .iter()
+        .map(|v| *v as i64)
+        .collect();
+    let fit = CoxPh::new().cluster(&inst).fit(&data, &x)?;
+    assert_eq!(fit.n(), 227);
+    close(
+        "cluster beta age",
+        fit.coefficients()[0],
+        0.0170334959728774,
+        R_MATCH_REL,
+    );
+    close(
+        "cluster beta sex",
+        fit.coefficients()[1],
+        -0.511668295866378,
+        R_MATCH_REL,
+    );
+    let rse = fit.robust_std_errors().expect("robust");
+    close("cluster se age", rse[0], 0.00732739307379045, R_MATCH_REL);
+    close("cluster se sex", rse[1], 0.128230601685246, R_MATCH_REL);
+    close(
+        "cluster wald",
+        fit.wald_test().statistic(),
+        26.1224733934855,
+        R_MATCH_REL,
+    );
+    let rscore = fit.robust_score_test().expect("robust score");
+    close(
+        "cluster robust score",
+        rscore.statistic(),
+        7.03427272006923,
+        R_MATCH_REL,
+    );
+
+    // fractional weights switch the robust variance on, as in R
+    let (data, x, _) = extra_model("lung_weights_frac")?;
+    let fit = CoxPh::new().fit(&data, &x)?;
+    let rse = fit.robust_std_errors().expect("robust by default");
+    close(
+        "w2 beta sex",
+        fit.coefficients()[1],
+        -0.664986033699011,
+        R_MATCH_REL,
+    );
+    close("w2 robust se age", rse[0], 0.00954485010941978, R_MATCH_REL);
+    close("w2 robust se sex", rse[1], 0.180122594510663, R_MATCH_REL);
+    close(
+        "w2 naive se age",
+        fit.std_errors()[0],
+        0.00940927002806509,
+        R_MATCH_REL,
+    );
+    close(
+        "w2 naive se sex",
+        fit.std_errors()[1],
+        0.172837664770259,
+        R_MATCH_REL,
+    );
+    assert!(fit.to_string().contains("Robust score test"));
     Ok(())
 }
 

@@ -43,7 +43,10 @@ pub struct CoxFit {
     pub(super) timefix: bool,
     pub(super) coefficients: DVector<f64>,
     pub(super) std_errors: DVector<f64>,
+    pub(super) robust_std_errors: Option<DVector<f64>>,
     pub(super) covariance: DMatrix<f64>,
+    pub(super) naive_covariance: DMatrix<f64>,
+    pub(super) robust_score_test: Option<f64>,
     pub(super) loglik_null: f64,
     pub(super) loglik: f64,
     pub(super) score_test: f64,
@@ -77,15 +80,26 @@ impl CoxFit {
         &self.coefficients
     }
 
-    /// Model-based standard errors `sqrt(diag(V))`; NaN for aliased columns.
+    /// Model-based standard errors `sqrt(diag(I⁻¹))` (R's `se(coef)`); NaN for aliased
+    /// columns.
     #[doc(alias = "bse")]
     pub fn std_errors(&self) -> &DVector<f64> {
         &self.std_errors
     }
 
-    /// Wald statistics `β̂ / se`.
+    /// Robust (sandwich) standard errors when the robust variance is on (R's `robust se`).
+    pub fn robust_std_errors(&self) -> Option<&DVector<f64>> {
+        self.robust_std_errors.as_ref()
+    }
+
+    /// The standard errors inference uses: robust when on, else model-based.
+    fn inference_se(&self) -> &DVector<f64> {
+        self.robust_std_errors.as_ref().unwrap_or(&self.std_errors)
+    }
+
+    /// Wald statistics `β̂ / se` (robust se when the robust variance is on, as R).
     pub fn z_values(&self) -> DVector<f64> {
-        self.coefficients.component_div(&self.std_errors)
+        self.coefficients.component_div(self.inference_se())
     }
 
     /// Two-sided Wald p-values `2·P(Z > |z|)`.
@@ -99,7 +113,7 @@ impl CoxFit {
     }
 
     /// Wald confidence intervals for the hazard ratios, `exp(β̂ ± z·se)` with
-    /// `z = qnorm(1 - (1 - level)/2)` (R's `summary(fit)$conf.int`).
+    /// `z = qnorm(1 - (1 - level)/2)` (R's `summary(fit)$conf.int`; robust se when on).
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
@@ -108,16 +122,27 @@ impl CoxFit {
         Ok(self
             .coefficients
             .iter()
-            .zip(self.std_errors.iter())
+            .zip(self.inference_se().iter())
             .map(|(b, se)| ((b - z * se).exp(), (b + z * se).exp()))
             .collect())
     }
 
-    /// Variance–covariance matrix `V = I(β̂)⁻¹` (R's `fit$var`); zero rows and columns for
-    /// aliased coefficients.
+    /// Variance–covariance matrix (R's `fit$var`): `I(β̂)⁻¹`, or the robust `D'D` when the
+    /// robust variance is on; zero rows and columns for aliased coefficients.
     #[doc(alias = "vcov")]
     pub fn covariance(&self) -> &DMatrix<f64> {
         &self.covariance
+    }
+
+    /// Model-based variance `I(β̂)⁻¹` (R's `naive.var` when robust, else `var`).
+    pub fn naive_covariance(&self) -> &DMatrix<f64> {
+        &self.naive_covariance
+    }
+
+    /// Robust score test (R's `rscore`) when the robust variance is on.
+    pub fn robust_score_test(&self) -> Option<ChiSqTest> {
+        self.robust_score_test
+            .map(|s| ChiSqTest::new(s, self.df as f64))
     }
 
     /// Partial log-likelihood at the initial values (R's `loglik[1]`).
@@ -135,8 +160,8 @@ impl CoxFit {
         ChiSqTest::new(2.0 * (self.loglik - self.loglik_null), self.df as f64)
     }
 
-    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` (R prints it rounded to 2 decimals; the value
-    /// here is unrounded).
+    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` with V = [`CoxFit::covariance`] (R prints it
+    /// rounded to 2 decimals; the value here is unrounded).
     pub fn wald_test(&self) -> ChiSqTest {
         ChiSqTest::new(self.wald_test, self.df as f64)
     }
@@ -206,7 +231,8 @@ impl CoxFit {
         }
     }
 
-    /// Coefficient table (R's `summary.coxph` layout) with Wald intervals at `level`.
+    /// Coefficient table (R's `summary.coxph` layout) with Wald intervals at `level`; its
+    /// standard-error column is the one the z statistics use (robust when on).
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
@@ -214,10 +240,11 @@ impl CoxFit {
         let z = z_for_level(level)?;
         let zs = self.z_values();
         let ps = self.p_values();
+        let ses = self.inference_se();
         let rows = (0..self.coefficients.len())
             .map(|j| {
                 let b = self.coefficients[j];
-                let se = self.std_errors[j];
+                let se = ses[j];
                 CoefRow {
                     term: self.term_names[j].clone(),
                     estimate: b,
