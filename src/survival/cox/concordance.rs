@@ -11,11 +11,8 @@
 //! dfbeta_i = w_i ((c_i - k_i)/npair - d (c_i + k_i + t_i)/npair),  se(C) = sqrt(Σ dfbeta²)/2
 //! ```
 //!
-//! All counts come from one merge sort by `η` over the rows in time order (events before
-//! censored rows at equal times): when two sorted halves merge, every event of the earlier
-//! half is compared with every row of the later half by two pointers, which gives both
-//! members' counts; pairs of events at the same time are then taken out again. Memory access
-//! stays sequential, which matters at n = 10⁶.
+//! Two sweeps over the sorted rows with a Fenwick tree over the ranks of `η` (one from the
+//! event's side, one from the partner's side) give every count.
 
 use super::prepare::{Prepared, TieGroup, ordered_bits};
 use crate::{Error, Result, SurvivalData};
@@ -81,7 +78,6 @@ impl Concordance {
 
 /// Fenwick (binary indexed) tree of weights over `η` ranks, with the per-rank weights kept
 /// alongside for the "tied" query.
-#[cfg(test)]
 struct RankTree {
     tree: Vec<f64>,
     point: Vec<f64>,
@@ -89,7 +85,6 @@ struct RankTree {
     touched: Vec<usize>,
 }
 
-#[cfg(test)]
 impl RankTree {
     fn new(size: usize) -> Self {
         RankTree {
@@ -175,10 +170,8 @@ pub fn concordance(data: &SurvivalData, risk: &[f64]) -> Result<Concordance> {
     Ok(sorted_concordance(&prepared, &sorted))
 }
 
-/// Reference implementation with a Fenwick tree (random memory access), kept to check
-/// [`sorted_concordance`].
-#[cfg(test)]
-fn fenwick_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
+/// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data.
+pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
     let n = data.n;
     // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
     let mut by_lp: Vec<(u64, usize)> = lp
@@ -279,230 +272,78 @@ fn fenwick_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
     }
 }
 
-/// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data.
-pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
-    let n = data.n;
-    let key: Vec<u64> = lp.iter().map(|v| ordered_bits(v + 0.0)).collect();
-    let w = &data.weight;
-    let mut counts = vec![Partners::default(); n];
-    let mut seq: Vec<usize> = Vec::with_capacity(n);
-    let mut scratch: Vec<usize> = Vec::with_capacity(n);
-    for stratum in &data.strata {
-        // time order; at one time the events first (by η descending), then censored rows
-        seq.clear();
-        for g in stratum.groups.clone() {
-            let TieGroup {
-                start,
-                death_start,
-                end,
-            } = data.groups[g];
-            let first = seq.len();
-            seq.extend(death_start..end);
-            seq[first..].sort_unstable_by(|&a, &b| key[b].cmp(&key[a]));
-            seq.extend(start..death_start);
-        }
-        merge_count(&mut seq, &mut scratch, &key, data, &mut counts);
-        remove_tied_times(data, stratum.groups.clone(), &key, &mut counts);
-    }
-
-    let mut totals = Partners::default();
-    for (c, &wk) in counts.iter().zip(w) {
-        totals.add(c.conc, c.disc, c.tied, 0.5 * wk);
-    }
-    let npair = totals.conc + totals.disc + totals.tied;
-    let d = (totals.conc - totals.disc) / npair;
-    let var: f64 = counts
-        .iter()
-        .zip(w)
-        .map(|(c, wk)| {
-            let f = wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair);
-            f * f
-        })
-        .sum();
-    Concordance {
-        estimate: (d + 1.0) / 2.0,
-        std_error: var.sqrt() / 2.0,
-        concordant: totals.conc,
-        discordant: totals.disc,
-        tied_x: totals.tied,
-    }
-}
-
-/// Bottom-up merge sort of `seq` by `key`; at each merge every event of the left block is
-/// compared with every row of the right block (two pointers), crediting both.
-fn merge_count(
-    seq: &mut Vec<usize>,
-    scratch: &mut Vec<usize>,
-    key: &[u64],
-    data: &Prepared,
-    counts: &mut [Partners],
-) {
-    let m = seq.len();
-    let w = &data.weight;
-    let death = |k: usize| data.event[k];
-    scratch.clear();
-    scratch.resize(m, 0);
-    let mut width = 1;
-    while width < m {
-        let mut lo = 0;
-        while lo < m {
-            let mid = (lo + width).min(m);
-            let hi = (lo + 2 * width).min(m);
-            if mid < hi {
-                let (left, right) = (&seq[lo..mid], &seq[mid..hi]);
-                // later rows (right) against the earlier events (left)
-                let deaths_left: f64 = left.iter().filter(|&&i| death(i)).map(|&i| w[i]).sum();
-                let (mut p_lt, mut p_le, mut w_lt, mut w_le) = (0, 0, 0.0, 0.0);
-                for &j in right {
-                    while p_lt < left.len() && key[left[p_lt]] < key[j] {
-                        if death(left[p_lt]) {
-                            w_lt += w[left[p_lt]];
-                        }
-                        p_lt += 1;
-                    }
-                    if p_le < p_lt {
-                        (p_le, w_le) = (p_lt, w_lt);
-                    }
-                    while p_le < left.len() && key[left[p_le]] <= key[j] {
-                        if death(left[p_le]) {
-                            w_le += w[left[p_le]];
-                        }
-                        p_le += 1;
-                    }
-                    // an earlier event with higher η is concordant
-                    counts[j].add(deaths_left - w_le, w_lt, w_le - w_lt, 1.0);
-                }
-                // earlier events (left) against the later rows (right)
-                let all_right: f64 = right.iter().map(|&j| w[j]).sum();
-                let (mut p_lt, mut p_le, mut w_lt, mut w_le) = (0, 0, 0.0, 0.0);
-                for &i in left {
-                    if !death(i) {
-                        continue;
-                    }
-                    while p_lt < right.len() && key[right[p_lt]] < key[i] {
-                        w_lt += w[right[p_lt]];
-                        p_lt += 1;
-                    }
-                    if p_le < p_lt {
-                        (p_le, w_le) = (p_lt, w_lt);
-                    }
-                    while p_le < right.len() && key[right[p_le]] <= key[i] {
-                        w_le += w[right[p_le]];
-                        p_le += 1;
-                    }
-                    // a later row with lower η is concordant
-                    counts[i].add(w_lt, all_right - w_le, w_le - w_lt, 1.0);
-                }
-                // merge by key
-                let (mut a, mut b, mut out) = (lo, mid, lo);
-                while a < mid && b < hi {
-                    if key[seq[b]] < key[seq[a]] {
-                        scratch[out] = seq[b];
-                        b += 1;
-                    } else {
-                        scratch[out] = seq[a];
-                        a += 1;
-                    }
-                    out += 1;
-                }
-                scratch[out..out + (mid - a)].copy_from_slice(&seq[a..mid]);
-                out += mid - a;
-                scratch[out..out + (hi - b)].copy_from_slice(&seq[b..hi]);
-            } else {
-                scratch[lo..hi].copy_from_slice(&seq[lo..hi]);
-            }
-            lo = hi;
-        }
-        std::mem::swap(seq, scratch);
-        width *= 2;
-    }
-}
-
-/// Takes out the pairs of events at one time (tied on y), which the merge counted with the
-/// events ordered by η descending: different η as concordant, equal η as tied.
-fn remove_tied_times(
-    data: &Prepared,
-    groups: std::ops::Range<usize>,
-    key: &[u64],
-    counts: &mut [Partners],
-) {
-    let w = &data.weight;
-    let mut deaths: Vec<usize> = Vec::new();
-    for g in groups {
-        let group = data.groups[g];
-        if group.n_deaths() < 2 {
-            continue;
-        }
-        deaths.clear();
-        deaths.extend(group.death_start..group.end);
-        deaths.sort_unstable_by_key(|&k| key[k]);
-        let total: f64 = deaths.iter().map(|&k| w[k]).sum();
-        let mut a = 0;
-        while a < deaths.len() {
-            let mut b = a;
-            let mut same = 0.0;
-            while b < deaths.len() && key[deaths[b]] == key[deaths[a]] {
-                same += w[deaths[b]];
-                b += 1;
-            }
-            for &k in &deaths[a..b] {
-                counts[k].conc -= total - same;
-                counts[k].tied -= same - w[k];
-            }
-            a = b;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Design, SurvivalData};
 
-    /// Small LCG for reproducible test data.
-    fn lcg(state: &mut u64) -> f64 {
-        *state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*state >> 11) as f64 / (1u64 << 53) as f64
+    /// O(n²) definition of §2.8, unweighted counts per pair.
+    fn naive(time: &[f64], event: &[bool], w: &[f64], lp: &[f64]) -> (f64, f64) {
+        let n = time.len();
+        let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
+        let mut per = vec![(0.0, 0.0, 0.0); n];
+        for i in 0..n {
+            for j in 0..n {
+                let comparable = event[i]
+                    && (time[i] < time[j] || (time[i].total_cmp(&time[j]).is_eq() && !event[j]));
+                if !comparable {
+                    continue;
+                }
+                let ww = w[i] * w[j];
+                let (c, d, t) = if lp[i] > lp[j] {
+                    (1.0, 0.0, 0.0)
+                } else if lp[i] < lp[j] {
+                    (0.0, 1.0, 0.0)
+                } else {
+                    (0.0, 0.0, 1.0)
+                };
+                conc += ww * c;
+                disc += ww * d;
+                tied += ww * t;
+                per[i].0 += w[j] * c;
+                per[i].1 += w[j] * d;
+                per[i].2 += w[j] * t;
+                per[j].0 += w[i] * c;
+                per[j].1 += w[i] * d;
+                per[j].2 += w[i] * t;
+            }
+        }
+        let npair = conc + disc + tied;
+        let d = (conc - disc) / npair;
+        let var: f64 = (0..n)
+            .map(|k| {
+                let (c, dd, t) = per[k];
+                let f = w[k] * ((c - dd) / npair - d * (c + dd + t) / npair);
+                f * f
+            })
+            .sum();
+        ((d + 1.0) / 2.0, var.sqrt() / 2.0)
     }
 
     #[test]
-    fn merge_sort_counts_equal_the_fenwick_counts() -> Result<()> {
-        let mut state = 42;
-        for case in 0..40 {
-            let n = 5 + case * 7;
-            let time: Vec<f64> = (0..n).map(|_| (lcg(&mut state) * 8.0).floor()).collect();
-            let mut status: Vec<f64> = (0..n)
-                .map(|_| f64::from(u8::from(lcg(&mut state) < 0.6)))
-                .collect();
-            status[0] = 1.0;
-            let lp: Vec<f64> = (0..n)
-                .map(|_| (lcg(&mut state) * 5.0).floor() - 2.0)
-                .collect();
-            let weights: Vec<f64> = (0..n).map(|_| 0.5 + lcg(&mut state)).collect();
-            let strata: Vec<u8> = (0..n).map(|_| u8::from(lcg(&mut state) < 0.3)).collect();
-            let mut data = SurvivalData::from_status(time, &status)?;
-            if case % 2 == 1 {
-                data = data.with_weights(weights)?.with_strata(&strata)?;
-            }
-            let x = Design::from_columns([("lp", lp.clone())])?;
-            let prepared = Prepared::new(&data, &x, true)?;
-            let sorted: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
-            let fast = sorted_concordance(&prepared, &sorted);
-            let slow = fenwick_concordance(&prepared, &sorted);
-            for (a, b) in [
-                (fast.concordant, slow.concordant),
-                (fast.discordant, slow.discordant),
-                (fast.tied_x, slow.tied_x),
-                (fast.estimate, slow.estimate),
-                (fast.std_error, slow.std_error),
-            ] {
-                assert!(
-                    (a - b).abs() <= 1e-10 * (1.0 + b.abs()),
-                    "case {case}: {a} vs {b}"
-                );
-            }
+    fn fenwick_counts_equal_the_pairwise_definition() -> Result<()> {
+        let mut state: u64 = 42;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for case in 0..30 {
+            let n = 5 + case * 5;
+            let time: Vec<f64> = (0..n).map(|_| (next() * 8.0).floor()).collect();
+            let mut event: Vec<bool> = (0..n).map(|_| next() < 0.6).collect();
+            event[0] = true;
+            let lp: Vec<f64> = (0..n).map(|_| (next() * 5.0).floor() - 2.0).collect();
+            let w: Vec<f64> = if case % 2 == 1 {
+                (0..n).map(|_| 0.5 + next()).collect()
+            } else {
+                vec![1.0; n]
+            };
+            let data = SurvivalData::new(time.clone(), event.clone())?.with_weights(w.clone())?;
+            let c = concordance(&data, &lp)?;
+            let (est, se) = naive(&time, &event, &w, &lp);
+            assert!((c.estimate() - est).abs() < 1e-12, "case {case}");
+            assert!((c.std_error() - se).abs() < 1e-12, "case {case}");
         }
         Ok(())
     }
