@@ -232,10 +232,8 @@ impl CoxPh {
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<CoxFit> {
         let p = x.ncols();
         let init = self.check(p)?;
-        if let Some(c) = &self.cluster {
-            if c.len() != data.len() {
-                return Err(Error::mismatch("cluster labels", data.len(), c.len()));
-            }
+        if let Some(c) = self.cluster.as_ref().filter(|c| c.len() != data.len()) {
+            return Err(Error::mismatch("cluster labels", data.len(), c.len()));
         }
         let prepared = Prepared::new(data, x, self.timefix)?;
         let controls = Controls {

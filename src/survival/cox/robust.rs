@@ -18,6 +18,11 @@ use super::prepare::Prepared;
 pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f64> {
     let (n, p) = (data.n, data.p);
     let exp_eta: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+    let risk: Vec<f64> = exp_eta
+        .iter()
+        .zip(&data.weight)
+        .map(|(e, w)| e * w)
+        .collect();
     let groups = data.groups.len();
     // per tie group: hazard of the rows at risk beyond the deaths (h) and of the deaths
     // themselves (hd), the matching Σ dΛ·x̄ vectors and the deaths' average mean x̄_avg
@@ -33,8 +38,8 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
         s1.fill(0.0);
         for g in stratum.groups.clone().rev() {
             let group = data.groups[g];
-            for k in group.start..group.death_start {
-                let r = data.weight[k] * exp_eta[k];
+            let censored = group.start..group.death_start;
+            for (k, &r) in censored.clone().zip(&risk[censored]) {
                 s0 += r;
                 for (s, x) in s1.iter_mut().zip(data.row(k)) {
                     *s += r * x;
@@ -46,10 +51,14 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
             }
             let (mut d0, mut wd) = (0.0, 0.0);
             d1.fill(0.0);
-            for k in group.death_start..group.end {
-                let r = data.weight[k] * exp_eta[k];
+            let deaths = group.death_start..group.end;
+            for ((k, &r), &wk) in deaths
+                .clone()
+                .zip(&risk[deaths.clone()])
+                .zip(&data.weight[deaths])
+            {
                 d0 += r;
-                wd += data.weight[k];
+                wd += wk;
                 for (d, x) in d1.iter_mut().zip(data.row(k)) {
                     *d += r * x;
                 }

@@ -151,17 +151,19 @@ pub(super) fn cox_zph(
     let mut d1 = DVector::<f64>::zeros(p);
     let mut d2 = DMatrix::<f64>::zeros(p, p);
     let mut xw = DVector::<f64>::zeros(p);
+    let mut x = DVector::<f64>::zeros(p);
     for stratum in &data.strata {
         let mut s0 = 0.0;
         s1.fill(0.0);
         s2.fill(0.0);
         for gi in stratum.groups.clone().rev() {
             let group = data.groups[gi];
-            for k in group.start..group.death_start {
-                let x = DVector::from_column_slice(data.row(k));
-                s0 += risk[k];
-                s1.axpy(risk[k], &x, 1.0);
-                s2.ger(risk[k], &x, &x, 1.0);
+            let censored = group.start..group.death_start;
+            for (k, &r) in censored.clone().zip(&risk[censored]) {
+                x.copy_from_slice(data.row(k));
+                s0 += r;
+                s1.axpy(r, &x, 1.0);
+                s2.ger(r, &x, &x, 1.0);
             }
             let nd = group.n_deaths();
             if nd == 0 {
@@ -171,13 +173,18 @@ pub(super) fn cox_zph(
             d1.fill(0.0);
             d2.fill(0.0);
             xw.fill(0.0);
-            for k in group.death_start..group.end {
-                let x = DVector::from_column_slice(data.row(k));
-                d0 += risk[k];
-                wd += data.weight[k];
-                d1.axpy(risk[k], &x, 1.0);
-                d2.ger(risk[k], &x, &x, 1.0);
-                xw.axpy(data.weight[k], &x, 1.0);
+            let deaths = group.death_start..group.end;
+            for ((k, &r), &wk) in deaths
+                .clone()
+                .zip(&risk[deaths.clone()])
+                .zip(&data.weight[deaths])
+            {
+                x.copy_from_slice(data.row(k));
+                d0 += r;
+                wd += wk;
+                d1.axpy(r, &x, 1.0);
+                d2.ger(r, &x, &x, 1.0);
+                xw.axpy(wk, &x, 1.0);
             }
             // Σ_k wt (S2_k/den_k - m_k m_k'),  m_k = a_k S1 + b_k D1 (Breslow: one step)
             let steps = if ties == Ties::Breslow || nd == 1 {
