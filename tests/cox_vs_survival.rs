@@ -248,11 +248,7 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
         complete_rows(&lung, &used)
     };
     let lung_surv = |rows: &[usize]| {
-        let status: Vec<f64> = pick(&lung["status"], rows)
-            .iter()
-            .map(|s| s - 1.0)
-            .collect();
-        SurvivalData::from_status(pick(&lung["time"], rows), &status)
+        SurvivalData::from_status(pick(&lung["time"], rows), &pick(&lung["status"], rows))
     };
     let cols = |src: &HashMap<String, Vec<f64>>, names: &[&str], rows: &[usize]| {
         Design::from_columns(names.iter().map(|c| (*c, pick(&src[*c], rows))))
@@ -297,10 +293,10 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
             (data, cols(&lung, &["age", "sex"], &rows)?, model)
         }
         "lung_ecog" | "lung_strata" => {
-            let rows = lung_rows(&["ph.ecog"]);
+            let rows = lung_rows(&["ph_ecog"]);
             let mut data = lung_surv(&rows)?;
             if id == "lung_strata" {
-                let ecog: Vec<i64> = pick(&lung["ph.ecog"], &rows)
+                let ecog: Vec<i64> = pick(&lung["ph_ecog"], &rows)
                     .iter()
                     .map(|v| *v as i64)
                     .collect();
@@ -309,7 +305,7 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
             } else {
                 (
                     data,
-                    cols(&lung, &["age", "sex", "ph.ecog"], &rows)?,
+                    cols(&lung, &["age", "sex", "ph_ecog"], &rows)?,
                     CoxPh::new(),
                 )
             }
@@ -345,7 +341,7 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
             (data, cols(&ov, names, &rows)?, CoxPh::new())
         }
         "aml_efron" | "aml_breslow" => {
-            let aml = read_csv("aml.csv");
+            let aml = read_csv("aml_numeric.csv");
             let rows: Vec<usize> = (0..aml["time"].len()).collect();
             let data = SurvivalData::from_status(aml["time"].clone(), &aml["status"])?;
             let model = if id == "aml_breslow" {

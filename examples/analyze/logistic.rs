@@ -1,7 +1,20 @@
-//! The `logistic` command (stub until the module lands; replace this file).
+//! The `logistic` command: maximum-likelihood (R `glm` + profile CIs) or Firth (`--firth`,
+//! R `logistf`) logistic regression.
+//!
+//! ```text
+//! analyze logistic --response COL --covariates A,B,... [--firth] [--ci profile|wald] file.csv
+//! ```
+//! JSON: `n`, `dropped`, `coefficients: [{name, coef, se, z, p_wald, or, lower, upper, p_lr}]`,
+//! `loglik`, (Firth) `penalized_loglik`, `converged`, `iterations`, `separation`,
+//! `ci_method`, `fit_seconds`.
 
-use crate::cli::{Args, CliError, CommandSpec, Output, not_available};
-use crate::table::Table;
+use oncostat::{
+    BinaryOutcome, Design, FirthRegression, LogisticCi, LogisticRegression, Result as LibResult,
+};
+use serde_json::{Value, json};
+
+use crate::cli::{Args, CliError, CommandSpec, Output, num, timed};
+use crate::table::{Kind, Table};
 
 /// Options of `logistic`.
 pub const SPEC: CommandSpec = CommandSpec {
@@ -9,7 +22,170 @@ pub const SPEC: CommandSpec = CommandSpec {
     flags: &["firth"],
 };
 
+const LEVEL: f64 = 0.95;
+
+/// One coefficient row of the output.
+struct Row {
+    name: String,
+    coef: f64,
+    se: f64,
+    z: f64,
+    p_wald: f64,
+    lower: f64,
+    upper: f64,
+    p_lr: Option<f64>,
+}
+
+/// What either model contributes to the output.
+struct Fitted {
+    rows: Vec<Row>,
+    loglik: f64,
+    penalized_loglik: Option<f64>,
+    converged: bool,
+    iterations: usize,
+    separation: Option<Vec<String>>,
+    text: String,
+}
+
 /// Runs `logistic`.
-pub fn run(_args: &Args, _table: &Table) -> Result<Output, CliError> {
-    Err(not_available("logistic"))
+pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let response = args.required("response")?;
+    let covariates = args
+        .list("covariates")?
+        .ok_or_else(|| CliError::new("option --covariates is required"))?;
+    let ci = args.choice("ci", &["profile", "wald"], "profile")?;
+    let firth = args.flag("firth");
+    let mut spec: Vec<(&str, Kind)> = vec![(response, Kind::Event)];
+    spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
+    let cols = table.columns(&spec)?;
+    let lib_err = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let x = Design::from_columns(
+        covariates
+            .iter()
+            .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
+            .collect::<Result<Vec<_>, CliError>>()?,
+    )
+    .map_err(lib_err)?
+    .with_intercept();
+    let y = BinaryOutcome::new(cols.number(response)?).map_err(lib_err)?;
+    let (fitted, seconds) = timed(|| {
+        if firth {
+            fit_firth(&x, &y, ci)
+        } else {
+            fit_ml(&x, &y, ci)
+        }
+    });
+    let fitted = fitted.map_err(lib_err)?;
+    let coefficients: Vec<Value> = fitted
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "name": r.name, "coef": num(r.coef), "se": num(r.se), "z": num(r.z),
+                "p_wald": num(r.p_wald), "or": num(r.coef.exp()), "lower": num(r.lower),
+                "upper": num(r.upper), "p_lr": r.p_lr.map_or(Value::Null, num),
+            })
+        })
+        .collect();
+    let mut obj = json!({
+        "n": cols.len(),
+        "dropped": cols.dropped,
+        "firth": firth,
+        "coefficients": coefficients,
+        "loglik": num(fitted.loglik),
+        "converged": fitted.converged,
+        "iterations": fitted.iterations,
+        "separation": fitted.separation.clone().map_or(Value::Null, |s| json!(s)),
+        "ci_method": match (firth, ci) {
+            (_, "wald") => "wald",
+            (true, _) => "profile_penalized",
+            (false, _) => "profile (exact roots)",
+        },
+        "fit_seconds": seconds,
+    });
+    if let (Some(pl), Some(map)) = (fitted.penalized_loglik, obj.as_object_mut()) {
+        map.insert("penalized_loglik".into(), num(pl));
+    }
+    let text = format!(
+        "n = {} ({} rows dropped for missing values)\n\n{}",
+        cols.len(),
+        cols.dropped,
+        fitted.text
+    );
+    Ok(Output { text, json: obj })
+}
+
+fn fit_ml(x: &Design, y: &BinaryOutcome, ci: &str) -> LibResult<Fitted> {
+    let fit = LogisticRegression::new().fit(x, y)?;
+    let method = if ci == "wald" {
+        LogisticCi::Wald
+    } else {
+        LogisticCi::ProfileExact
+    };
+    let bounds = fit.conf_int(LEVEL, method)?;
+    let lr = fit.lr_tests()?;
+    let (z, p) = (fit.z_values(), fit.p_values());
+    let rows = (0..fit.term_names().len())
+        .map(|j| Row {
+            name: fit.term_names()[j].clone(),
+            coef: fit.coefficients()[j],
+            se: fit.std_errors()[j],
+            z: z[j],
+            p_wald: p[j],
+            lower: bounds[j].0,
+            upper: bounds[j].1,
+            p_lr: lr[j].map(|t| t.p_value()),
+        })
+        .collect();
+    let text = match method {
+        LogisticCi::ProfileExact => fit.to_string(),
+        _ => format!("{}", fit.coef_table(LEVEL, method)?),
+    };
+    Ok(Fitted {
+        rows,
+        loglik: fit.log_likelihood(),
+        penalized_loglik: None,
+        converged: fit.convergence().converged(),
+        iterations: fit.convergence().iterations(),
+        separation: fit.separation().map(<[String]>::to_vec),
+        text,
+    })
+}
+
+fn fit_firth(x: &Design, y: &BinaryOutcome, ci: &str) -> LibResult<Fitted> {
+    let fit = FirthRegression::new().fit(x, y)?;
+    let (se, z, p) = (fit.std_errors(), fit.z_values(), fit.p_values_wald());
+    let bounds = if ci == "wald" {
+        let q = 1.959963984540054;
+        (0..se.len())
+            .map(|j| {
+                let b = fit.coefficients()[j];
+                (b - q * se[j], b + q * se[j])
+            })
+            .collect()
+    } else {
+        fit.profile_cis(LEVEL)?
+    };
+    let tests = fit.penalized_lr_tests()?;
+    let rows = (0..fit.term_names().len())
+        .map(|j| Row {
+            name: fit.term_names()[j].clone(),
+            coef: fit.coefficients()[j],
+            se: se[j],
+            z: z[j],
+            p_wald: p[j],
+            lower: bounds[j].0,
+            upper: bounds[j].1,
+            p_lr: Some(tests[j].p_value()),
+        })
+        .collect();
+    Ok(Fitted {
+        rows,
+        loglik: fit.log_likelihood(),
+        penalized_loglik: Some(fit.penalized_log_likelihood()),
+        converged: fit.convergence().converged(),
+        iterations: fit.convergence().iterations(),
+        separation: None,
+        text: fit.to_string(),
+    })
 }

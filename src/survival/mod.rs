@@ -3,8 +3,16 @@
 
 pub mod cox;
 mod data;
+mod groups;
+mod km;
+mod logrank;
+mod rformat;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
 pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
+pub use km::{
+    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
+};
+pub use logrank::{LogRank, LogRankTest};

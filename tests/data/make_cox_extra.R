@@ -1,13 +1,13 @@
-# Regenerates lung_full.csv, aml.csv and cox_extra.json (extra Cox golden values).
+# Regenerates aml_numeric.csv and cox_extra.json (extra Cox golden values).
 # Run from the crate root:  Rscript tests/data/make_cox_extra.R
 # Made with R 4.2.2, survival 3.5-3.
 suppressMessages(library(survival))
 options(digits = 15)
 lung <- survival::lung
-write.csv(lung, "tests/data/lung_full.csv", row.names = FALSE, na = "NA")
+# lung_full.csv (status 0/1, `_` names) and aml.csv are written by R/km_logrank_goldens.R
 aml <- survival::aml
 aml$x <- as.integer(aml$x == "Nonmaintained")
-write.csv(aml, "tests/data/aml.csv", row.names = FALSE)
+write.csv(aml, "tests/data/aml_numeric.csv", row.names = FALSE)
 
 toy <- data.frame(time = c(9, 3, 1, 1, 6, 6, 8), status = c(1, NA, 1, 0, 1, 1, 0),
                   x = c(0, 2, 1, 1, 1, 0, 0))

@@ -1,0 +1,92 @@
+//! R-like `Display` for [`LogisticFit`] (glm summary) and [`FirthFit`] (logistf summary).
+
+use std::fmt;
+
+use super::firth::FirthFit;
+use super::logistic::{LogisticCi, LogisticFit};
+use crate::table::format_p;
+
+impl fmt::Display for LogisticFit {
+    /// `summary.glm`-like: coefficient table with Wald z and p, odds ratios with exact profile
+    /// intervals (Wald if profiling fails), deviances, convergence and separation warnings.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Logistic regression (maximum likelihood, as R glm binomial)")?;
+        writeln!(f)?;
+        let table = self
+            .coef_table(0.95, LogisticCi::ProfileExact)
+            .or_else(|_| self.coef_table(0.95, LogisticCi::Wald));
+        match table {
+            Ok(t) => fmt::Display::fmt(&t, f)?,
+            Err(e) => writeln!(f, "(coefficient table unavailable: {e})")?,
+        }
+        writeln!(f)?;
+        let rank = self.coefficients().iter().filter(|b| !b.is_nan()).count();
+        let n = self.n_obs();
+        let null_df = n - usize::from(self.term_names().first().is_some_and(|s| s == crate::design::INTERCEPT));
+        writeln!(
+            f,
+            "    Null deviance: {:.3}  on {} degrees of freedom",
+            self.null_deviance(),
+            null_df
+        )?;
+        writeln!(
+            f,
+            "Residual deviance: {:.3}  on {} degrees of freedom",
+            self.deviance(),
+            n.saturating_sub(rank)
+        )?;
+        writeln!(f, "AIC: {:.2}", self.deviance() + 2.0 * rank as f64)?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "Number of Fisher Scoring iterations: {} ({})",
+            self.convergence().iterations(),
+            self.convergence().reason()
+        )?;
+        let aliased = self.aliased();
+        if !aliased.is_empty() {
+            writeln!(f, "Coefficients not defined because of singularities: {}", aliased.join(", "))?;
+        }
+        if let Some(cols) = self.separation() {
+            writeln!(
+                f,
+                "Warning: separation detected ({}); the ML estimates are not finite. Use Firth's \
+                 penalized regression.",
+                if cols.is_empty() {
+                    "fitted probabilities numerically 0 or 1".to_string()
+                } else {
+                    cols.join(", ")
+                }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for FirthFit {
+    /// `summary.logistf`-like: coef, se(coef) (`(XᵀWX)⁻¹`), profile penalized-likelihood
+    /// interval, penalized LR χ² and p, then the whole-model likelihood-ratio test.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Firth's penalized logistic regression (as R logistf 1.26.1)")?;
+        writeln!(f)?;
+        writeln!(f, "Model fitted by Penalized ML")?;
+        writeln!(f, "Coefficients:")?;
+        match self.coef_table(0.95) {
+            Ok(t) => fmt::Display::fmt(&t, f)?,
+            Err(e) => writeln!(f, "(coefficient table unavailable: {e})")?,
+        }
+        writeln!(f)?;
+        let lr = self.lr_test();
+        let n: f64 = self.problem().w.iter().sum();
+        writeln!(
+            f,
+            "Likelihood ratio test={:.4} on {} df, p={}, n={}",
+            lr.statistic(),
+            lr.df(),
+            format_p(lr.p_value(), f.alternate()),
+            n
+        )?;
+        writeln!(f, "Convergence: {}", self.convergence())?;
+        Ok(())
+    }
+}

@@ -1,0 +1,213 @@
+//! Binary outcomes with optional case weights and offsets.
+
+use std::fmt::Display;
+
+use crate::{Error, Result};
+
+/// A 0/1 outcome per observation, with case weights (default 1) and offsets on the
+/// linear-predictor scale (default 0).
+///
+/// ```text
+/// yᵢ ∈ {0, 1},  wᵢ > 0 finite (replication weights, R's glm `weights` / logistf `weights`),
+/// ηᵢ = offsetᵢ + xᵢᵀβ
+/// ```
+///
+/// # Examples
+/// ```
+/// use oncostat::BinaryOutcome;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let y = BinaryOutcome::from_labels(&["PD", "PR", "PR", "SD"], &"PR")?;
+/// assert_eq!(y.values(), [0.0, 1.0, 1.0, 0.0]);
+/// let y = BinaryOutcome::new(&[1.0, 0.0, 1.0])?.with_weights(vec![2.0, 1.0, 3.0])?;
+/// assert_eq!(y.weights(), [2.0, 1.0, 3.0]);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinaryOutcome {
+    values: Vec<f64>,
+    weights: Vec<f64>,
+    offsets: Vec<f64>,
+}
+
+impl BinaryOutcome {
+    /// An outcome from 0/1 values.
+    ///
+    /// # Errors
+    /// * [`Error::EmptyInput`] if `y` is empty.
+    /// * [`Error::InvalidOutcome`] (1-based row) for any value other than exactly 0 or 1
+    ///   (including NaN).
+    pub fn new(y: &[f64]) -> Result<Self> {
+        if y.is_empty() {
+            return Err(Error::EmptyInput { what: "outcome" });
+        }
+        if let Some(i) = y.iter().position(|&v| !(v == 0.0 || v == 1.0)) {
+            return Err(Error::InvalidOutcome {
+                row: i + 1,
+                value: y[i].to_string(),
+            });
+        }
+        Ok(Self::from_valid(y.to_vec()))
+    }
+
+    /// An outcome from labels: `positive` codes 1, every other label 0 (a second distinct
+    /// label is allowed, a third is an error).
+    ///
+    /// # Errors
+    /// * [`Error::EmptyInput`] if `values` is empty.
+    /// * [`Error::InvalidOutcome`] (1-based row) at the first value that is neither `positive`
+    ///   nor the single negative label seen first.
+    pub fn from_labels<T: PartialEq + Display>(values: &[T], positive: &T) -> Result<Self> {
+        if values.is_empty() {
+            return Err(Error::EmptyInput { what: "outcome" });
+        }
+        let mut negative: Option<&T> = None;
+        let mut y = Vec::with_capacity(values.len());
+        for (i, v) in values.iter().enumerate() {
+            if v == positive {
+                y.push(1.0);
+            } else {
+                match negative {
+                    None => negative = Some(v),
+                    Some(neg) if neg == v => {}
+                    Some(_) => {
+                        return Err(Error::InvalidOutcome {
+                            row: i + 1,
+                            value: v.to_string(),
+                        });
+                    }
+                }
+                y.push(0.0);
+            }
+        }
+        Ok(Self::from_valid(y))
+    }
+
+    fn from_valid(values: Vec<f64>) -> Self {
+        let n = values.len();
+        BinaryOutcome {
+            values,
+            weights: vec![1.0; n],
+            offsets: vec![0.0; n],
+        }
+    }
+
+    /// Sets case weights (replication weights: a row with weight 3 counts as 3 identical
+    /// rows). Default: all 1.
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if the length differs from the outcome.
+    /// * [`Error::InvalidWeight`] (1-based row) for a weight that is not finite and > 0.
+    pub fn with_weights(mut self, weights: Vec<f64>) -> Result<Self> {
+        if weights.len() != self.values.len() {
+            return Err(Error::mismatch("weights", self.values.len(), weights.len()));
+        }
+        if let Some(i) = weights.iter().position(|&w| !(w.is_finite() && w > 0.0)) {
+            return Err(Error::InvalidWeight {
+                row: i + 1,
+                value: weights[i],
+            });
+        }
+        self.weights = weights;
+        Ok(self)
+    }
+
+    /// Sets offsets added to the linear predictor. Default: all 0.
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if the length differs from the outcome.
+    /// * [`Error::NonFinite`] (column `offset`, 1-based row) for NaN or infinite offsets.
+    pub fn with_offsets(mut self, offsets: Vec<f64>) -> Result<Self> {
+        if offsets.len() != self.values.len() {
+            return Err(Error::mismatch("offsets", self.values.len(), offsets.len()));
+        }
+        crate::design::check_finite("offset", &offsets)?;
+        self.offsets = offsets;
+        Ok(self)
+    }
+
+    /// Number of observations (rows, not the sum of weights).
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// `true` if there are no observations (never, for a constructed outcome).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The 0/1 values.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// Case weights.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// Offsets.
+    pub fn offsets(&self) -> &[f64] {
+        &self.offsets
+    }
+
+    /// The outcome with 0 and 1 swapped (weights and offsets kept).
+    pub fn flipped(&self) -> Self {
+        BinaryOutcome {
+            values: self.values.iter().map(|v| 1.0 - v).collect(),
+            weights: self.weights.clone(),
+            offsets: self.offsets.clone(),
+        }
+    }
+
+    /// Checks the outcome against a design: same number of rows and both outcomes present
+    /// (with positive weight).
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if the row counts differ.
+    /// * [`Error::NoEvents`] if every observation has the same outcome.
+    pub(crate) fn check_against(&self, rows: usize) -> Result<()> {
+        if rows != self.values.len() {
+            return Err(Error::mismatch("outcome", rows, self.values.len()));
+        }
+        let ones = self.values.iter().filter(|&&v| v == 1.0).count();
+        if ones == 0 || ones == self.values.len() {
+            return Err(Error::NoEvents {
+                what: format!(
+                    "the outcome (all {} observations are {})",
+                    self.values.len(),
+                    if ones == 0 { 0 } else { 1 }
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_values_with_row() {
+        assert!(matches!(
+            BinaryOutcome::new(&[0.0, 1.0, 2.0]),
+            Err(Error::InvalidOutcome { row: 3, .. })
+        ));
+        assert!(matches!(
+            BinaryOutcome::from_labels(&["a", "b", "c"], &"a"),
+            Err(Error::InvalidOutcome { row: 3, .. })
+        ));
+        assert!(matches!(
+            BinaryOutcome::new(&[0.0, 1.0]).and_then(|y| y.with_weights(vec![1.0, 0.0])),
+            Err(Error::InvalidWeight { row: 2, .. })
+        ));
+        assert!(matches!(
+            BinaryOutcome::new(&[0.0, 1.0]).and_then(|y| y.with_offsets(vec![1.0])),
+            Err(Error::DimensionMismatch { .. })
+        ));
+        assert!(matches!(
+            BinaryOutcome::new(&[1.0, 1.0]).and_then(|y| y.check_against(2)),
+            Err(Error::NoEvents { .. })
+        ));
+    }
+}

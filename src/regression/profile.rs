@@ -1,0 +1,354 @@
+//! Profile-likelihood confidence bounds.
+//!
+//! Two algorithms:
+//!
+//! * **Venzon–Moolgavkar** ([`vm_bound`]): the exact root of the (penalized) profile
+//!   likelihood, used by logistf for Firth fits and, with τ = 0 and tight tolerances, for the
+//!   exact ML profile roots ([`LogisticCi::ProfileExact`](super::LogisticCi)):
+//!
+//! ```text
+//! ℓ₀ = ℓ*(β̂) − χ²₁(level)/2;  β = β̂;  V = A(β)⁻¹
+//! repeat: r² = 2((ℓ* − ℓ₀) + ½ U*ᵀVU*)/V_rr;  λ = side·√max(r², 0)
+//!         δ = V(U* + λ e_r), |δ|∞ capped;  β += δ;  re-evaluate ℓ*, U*, V
+//! until |ℓ* − ℓ₀| ≤ lconv and max|δ| < xconv;  bound = β_r
+//! ```
+//!
+//! * **MASS 7.3-58.2 `confint.glm`** ([`mass_interval`]): signed root deviance on a grid of at
+//!   most 9 steps of `zmax/5 · se` each side (zmax = √χ²₁(1 − (1 − level)/4)), an FMM cubic
+//!   spline through the points evaluated at `3m` equally spaced values, then linear
+//!   interpolation at `qnorm((1 ± level)/2)`. This is what R prints, and differs from the
+//!   exact root by up to ~1e-4.
+
+use nalgebra::{DMatrix, DVector};
+
+use super::engine::Engine;
+use super::newton::{DampedNewton, StopRule, run};
+use crate::stats::{chisq_quantile, normal_quantile};
+use crate::{Convergence, Error, Result, StopReason};
+
+/// Which end of the interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    Lower,
+    Upper,
+}
+
+impl Side {
+    fn sign(self) -> f64 {
+        match self {
+            Side::Lower => -1.0,
+            Side::Upper => 1.0,
+        }
+    }
+}
+
+/// Controls of the Venzon–Moolgavkar iteration (logistf's `logistpl.control`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct VmControl {
+    pub(crate) max_iter: usize,
+    pub(crate) max_step: f64,
+    pub(crate) lconv: f64,
+    pub(crate) xconv: f64,
+}
+
+/// A profile bound with its convergence report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ProfileBound {
+    pub(crate) value: f64,
+    pub(crate) convergence: Convergence,
+}
+
+/// One Venzon–Moolgavkar profile bound for coefficient `index` (see the module docs).
+/// `engine` carries the penalty τ (0 for ML). `objective_hat` is ℓ*(β̂).
+///
+/// # Errors
+/// [`Error::SingularMatrix`] if the information matrix becomes singular on the way.
+pub(crate) fn vm_bound(
+    engine: &mut Engine<'_>,
+    beta_hat: &DVector<f64>,
+    objective_hat: f64,
+    index: usize,
+    side: Side,
+    level: f64,
+    control: VmControl,
+) -> Result<ProfileBound> {
+    let k = beta_hat.len();
+    let target = objective_hat - chisq_quantile(level, 1.0) / 2.0;
+    let mut beta = beta_hat.clone();
+    let mut v = DMatrix::zeros(k, k);
+    let mut vu = DVector::zeros(k);
+    let mut delta = DVector::zeros(k);
+    engine.evaluate(&beta)?;
+    engine.augmented_inverse(&mut v)?;
+    for iter in 1..=control.max_iter {
+        let u = engine.score();
+        vu.gemv(1.0, &v, u, 0.0);
+        let quad = u.dot(&vu);
+        let r2 = 2.0 * ((engine.objective() - target) + 0.5 * quad) / v[(index, index)];
+        let lambda = if r2 > 0.0 { side.sign() * r2.sqrt() } else { 0.0 };
+        delta.copy_from(&vu);
+        delta.axpy(lambda, &v.column(index), 1.0);
+        let largest = delta.amax();
+        if largest > control.max_step {
+            delta *= control.max_step / largest;
+        }
+        beta += &delta;
+        engine.evaluate(&beta)?;
+        engine.augmented_inverse(&mut v)?;
+        if !beta[index].is_finite() {
+            break;
+        }
+        if (engine.objective() - target).abs() <= control.lconv && delta.amax() < control.xconv {
+            return Ok(ProfileBound {
+                value: beta[index],
+                convergence: Convergence::new(iter, StopReason::Converged),
+            });
+        }
+    }
+    Ok(ProfileBound {
+        value: beta[index],
+        convergence: Convergence::new(control.max_iter, StopReason::MaxIterations),
+    })
+}
+
+/// Deviance `−2ℓ` of the fit with coefficient `index` fixed at `value`, all others free,
+/// started from `start` (which is updated to the constrained optimum).
+///
+/// # Errors
+/// [`Error::SingularMatrix`] from the constrained fit.
+pub(crate) fn constrained_deviance<'a>(
+    engine: Engine<'a>,
+    start: &mut DVector<f64>,
+    index: usize,
+    value: f64,
+) -> Result<(Engine<'a>, f64)> {
+    let k = start.len();
+    let mut free = vec![true; k];
+    free[index] = false;
+    start[index] = value;
+    let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: 1e-13 }).free(free);
+    let out = run(engine, solver, start.clone(), 100)?;
+    start.copy_from(&out.beta);
+    let dev = -2.0 * out.engine.loglik();
+    Ok((out.engine, dev))
+}
+
+/// MASS's spline-interpolated profile interval for coefficient `index` (see the module
+/// docs). `se` is the standard error R's `summary.glm` reports (last IRLS weights) and
+/// `deviance` the fitted deviance. Returns `(lower, upper)`; NaN where R gives `NA`.
+///
+/// # Errors
+/// [`Error::NotConverged`] if a constrained fit finds a deviance lower than the fit's by more
+/// than 1e-3 (MASS: "profiling has found a better solution, so original fit had not
+/// converged"); [`Error::SingularMatrix`] from a constrained fit.
+pub(crate) fn mass_interval<'a>(
+    mut engine: Engine<'a>,
+    beta_hat: &DVector<f64>,
+    deviance: f64,
+    se: f64,
+    index: usize,
+    level: f64,
+) -> Result<(Engine<'a>, (f64, f64))> {
+    const MAX_STEPS: usize = 10;
+    let alpha = (1.0 - level) / 4.0;
+    let zmax = chisq_quantile(1.0 - alpha, 1.0).sqrt();
+    let del = zmax / 5.0;
+    let mut points: Vec<(f64, f64)> = vec![(0.0, beta_hat[index])];
+    for sign in [-1.0, 1.0] {
+        let mut start = beta_hat.clone();
+        let mut z: f64 = 0.0;
+        let mut step = 0;
+        loop {
+            step += 1;
+            if step >= MAX_STEPS || z.abs() >= zmax {
+                break;
+            }
+            let b = beta_hat[index] + sign * step as f64 * del * se;
+            let (e, dev) = constrained_deviance(engine, &mut start, index, b)?;
+            engine = e;
+            let mut zz = dev - deviance;
+            if zz > -1e-3 {
+                zz = zz.max(0.0);
+            } else {
+                return Err(Error::NotConverged {
+                    what: "the original logistic fit (profiling found a better solution)",
+                    iterations: 0,
+                });
+            }
+            z = sign * zz.sqrt();
+            points.push((z, b));
+        }
+    }
+    // order(zi): stable sort by z
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let zs: Vec<f64> = points.iter().map(|p| p.0).collect();
+    let bs: Vec<f64> = points.iter().map(|p| p.1).collect();
+    let (sx, sy) = r_spline(&bs, &zs);
+    let a = (1.0 - level) / 2.0;
+    let lower = r_approx(&sy, &sx, normal_quantile(a));
+    let upper = r_approx(&sy, &sx, normal_quantile(1.0 - a));
+    Ok((engine, (lower, upper)))
+}
+
+/// R's `regularize.values(x, y, ties = mean)`: sort by x (stable) and average y over tied x.
+fn regularize(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let mut idx: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut ux: Vec<f64> = Vec::with_capacity(idx.len());
+    let mut uy: Vec<f64> = Vec::with_capacity(idx.len());
+    let mut count = 0usize;
+    for &i in &idx {
+        match ux.last() {
+            Some(&last) if last.total_cmp(&x[i]).is_eq() => {
+                count += 1;
+                if let Some(s) = uy.last_mut() {
+                    *s += (y[i] - *s) / count as f64;
+                }
+            }
+            _ => {
+                ux.push(x[i]);
+                uy.push(y[i]);
+                count = 1;
+            }
+        }
+    }
+    (ux, uy)
+}
+
+/// R's `spline(x, y)` with the defaults `n = 3·length(x)`, `method = "fmm"`, evaluated on
+/// `seq(min(x), max(x), length.out = n)`. Returns `(x_out, y_out)`.
+pub(crate) fn r_spline(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let nout = 3 * x.len();
+    let (x, y) = regularize(x, y);
+    let m = x.len();
+    if m == 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let (b, c, d) = fmm_coefficients(&x, &y);
+    let (lo, hi) = (x[0], x[m - 1]);
+    let by = if nout > 1 {
+        (hi - lo) / (nout - 1) as f64
+    } else {
+        0.0
+    };
+    let xout: Vec<f64> = (0..nout)
+        .map(|i| if i + 1 == nout { hi } else { lo + i as f64 * by })
+        .collect();
+    let yout = xout
+        .iter()
+        .map(|&u| {
+            // interval i with x[i] <= u < x[i+1] (i = 0 below the range)
+            let i = match x.partition_point(|&xi| xi <= u) {
+                0 => 0,
+                p => (p - 1).min(m - 1),
+            };
+            let dx = u - x[i];
+            y[i] + dx * (b[i] + dx * (c[i] + dx * d[i]))
+        })
+        .collect();
+    (xout, yout)
+}
+
+/// Forsythe–Malcolm–Moler cubic spline coefficients (end third derivatives matched to the
+/// cubics through the four end points), as R's `spline_coef(method = "fmm")`.
+#[allow(clippy::needless_range_loop)]
+fn fmm_coefficients(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let n = x.len();
+    let mut b = vec![0.0; n];
+    let mut c = vec![0.0; n];
+    let mut d = vec![0.0; n];
+    if n < 2 {
+        return (b, c, d);
+    }
+    if n < 3 {
+        let t = (y[1] - y[0]) / (x[1] - x[0]);
+        b[0] = t;
+        b[1] = t;
+        return (b, c, d);
+    }
+    let nm1 = n - 1;
+    // tridiagonal system: b diagonal, d off-diagonal, c right-hand side
+    d[0] = x[1] - x[0];
+    c[1] = (y[1] - y[0]) / d[0];
+    for i in 1..nm1 {
+        d[i] = x[i + 1] - x[i];
+        b[i] = 2.0 * (d[i - 1] + d[i]);
+        c[i + 1] = (y[i + 1] - y[i]) / d[i];
+        c[i] = c[i + 1] - c[i];
+    }
+    b[0] = -d[0];
+    b[nm1] = -d[n - 2];
+    c[0] = 0.0;
+    c[nm1] = 0.0;
+    if n > 3 {
+        c[0] = c[2] / (x[3] - x[1]) - c[1] / (x[2] - x[0]);
+        c[nm1] = c[n - 2] / (x[nm1] - x[n - 3]) - c[n - 3] / (x[n - 2] - x[n - 4]);
+        c[0] = c[0] * d[0] * d[0] / (x[3] - x[0]);
+        c[nm1] = -c[nm1] * d[n - 2] * d[n - 2] / (x[nm1] - x[n - 4]);
+    }
+    for i in 1..=nm1 {
+        let t = d[i - 1] / b[i - 1];
+        b[i] -= t * d[i - 1];
+        c[i] -= t * c[i - 1];
+    }
+    c[nm1] /= b[nm1];
+    for i in (0..nm1).rev() {
+        c[i] = (c[i] - d[i] * c[i + 1]) / b[i];
+    }
+    b[nm1] = (y[nm1] - y[n - 2]) / d[n - 2] + d[n - 2] * (c[n - 2] + 2.0 * c[nm1]);
+    for i in 0..nm1 {
+        b[i] = (y[i + 1] - y[i]) / d[i] - d[i] * (c[i + 1] + 2.0 * c[i]);
+        d[i] = (c[i + 1] - c[i]) / d[i];
+        c[i] *= 3.0;
+    }
+    c[nm1] *= 3.0;
+    d[nm1] = d[n - 2];
+    (b, c, d)
+}
+
+/// R's `approx(x, y, xout)$y` (linear, `rule = 1`, `ties = mean`): NaN outside the range.
+pub(crate) fn r_approx(x: &[f64], y: &[f64], xout: f64) -> f64 {
+    let (x, y) = regularize(x, y);
+    let n = x.len();
+    if n == 0 || xout.is_nan() || xout < x[0] || xout > x[n - 1] {
+        return f64::NAN;
+    }
+    let j = x.partition_point(|&xi| xi < xout);
+    if j < n && x[j].total_cmp(&xout).is_eq() {
+        return y[j];
+    }
+    if j == 0 {
+        return y[0];
+    }
+    let i = j - 1;
+    y[i] + (y[j] - y[i]) * ((xout - x[i]) / (x[j] - x[i]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn fmm_spline_matches_r() {
+        // R 4.2.2: s <- spline(c(0, 1, 2.5, 3, 4.2), c(1, 0.3, 2, -1, 0.5)); s$y[c(2, 7, 14)]
+        let (xo, yo) = r_spline(&[0.0, 1.0, 2.5, 3.0, 4.2], &[1.0, 0.3, 2.0, -1.0, 0.5]);
+        assert_eq!(xo.len(), 15);
+        assert_relative_eq!(xo[14], 4.2);
+        let r = [R_SPLINE_Y2, R_SPLINE_Y7, R_SPLINE_Y14];
+        assert_relative_eq!(yo[1], r[0], max_relative = 1e-12);
+        assert_relative_eq!(yo[6], r[1], max_relative = 1e-12);
+        assert_relative_eq!(yo[13], r[2], max_relative = 1e-12);
+    }
+
+    #[test]
+    fn approx_is_linear_and_na_outside() {
+        assert_relative_eq!(r_approx(&[0.0, 1.0, 2.0], &[0.0, 10.0, 30.0], 1.5), 20.0);
+        assert!(r_approx(&[0.0, 1.0], &[0.0, 1.0], 1.5).is_nan());
+    }
+
+    // R 4.2.2 (2022-11-10 r83330), stats::spline defaults
+    const R_SPLINE_Y2: f64 = -0.1006231802309967;
+    const R_SPLINE_Y7: f64 = 2.5495183772545036;
+    const R_SPLINE_Y14: f64 = -2.1070427578565694;
+}
