@@ -208,32 +208,13 @@ fn cox_without_events_is_a_clean_error() {
 fn cox_robust_and_cluster_match_r() {
     // algorithms.md §9.1 (R 4.2.2, survival 3.5-3): lung (all 228 rows) ~ age + sex
     let lung = data("lung_full.csv");
-    let dir = std::env::temp_dir().join(format!("oncostat-cox-robust-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    // status is 1/2 in R's lung: recode to 0/1
-    let text = std::fs::read_to_string(&lung).expect("lung_full.csv");
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let cells: Vec<&str> = line.split(',').collect();
-        if i == 0 {
-            out.push_str(&line.replace("\"status\"", "\"dead\""));
-        } else {
-            let dead = if cells[2] == "2" { "1" } else { "0" };
-            let mut c = cells.clone();
-            c[2] = dead;
-            out.push_str(&c.join(","));
-        }
-        out.push('\n');
-    }
-    let csv = dir.join("lung01.csv");
-    std::fs::write(&csv, out).expect("write");
-    let csv = csv.to_str().expect("utf8");
+    let csv = lung.to_str().expect("utf8 path");
     let base = [
         "cox",
         "--time",
         "time",
         "--event",
-        "dead",
+        "status",
         "--covariates",
         "age,sex",
     ];

@@ -659,11 +659,8 @@ fn robust_variance_matches_r() -> Result<()> {
     // + cluster(inst): n 227 (inst missing once)
     let lung = read_csv("lung_full.csv");
     let rows = complete_rows(&lung, &["time", "status", "age", "sex", "inst"]);
-    let status: Vec<f64> = pick(&lung["status"], &rows)
-        .iter()
-        .map(|s| s - 1.0)
-        .collect();
-    let data = SurvivalData::from_status(pick(&lung["time"], &rows), &status)?;
+    let data =
+        SurvivalData::from_status(pick(&lung["time"], &rows), &pick(&lung["status"], &rows))?;
     let x = Design::from_columns([
         ("age", pick(&lung["age"], &rows)),
         ("sex", pick(&lung["sex"], &rows)),
