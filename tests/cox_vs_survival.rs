@@ -988,3 +988,30 @@ mod invariants {
         }
     }
 }
+
+#[test]
+fn degenerate_designs_give_flagged_fits_not_panics() -> Result<()> {
+    // every column constant: all aliased (R: all NA), tests on 0 df
+    let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 0.0, 1.0, 1.0])?;
+    let x = Design::from_columns([("c", vec![2.0; 4]), ("d", vec![0.0; 4])])?;
+    let fit = CoxPh::new().fit(&data, &x)?;
+    assert_eq!(fit.aliased(), [true, true]);
+    assert_eq!(fit.convergence().iterations(), 1); // as R 4.2.2 / survival 3.5-3
+    assert!(fit.coefficients().iter().all(|b| b.is_nan()));
+    assert_eq!(whole(fit.lr_test().df()), 0);
+    assert!((fit.concordance().estimate() - 0.5).abs() < 1e-15);
+    assert!(fit.zph(&data, &x).is_err());
+    let _ = fit.to_string();
+    // a single observation with an event: ℓ ≡ 0, R runs out of iterations (then fails in
+    // its concordance); here a non-converged fit
+    let one = SurvivalData::from_status(vec![5.0], &[1.0])?;
+    let x1 = Design::from_columns([("a", vec![1.5])])?;
+    let fit = CoxPh::new().fit(&one, &x1)?;
+    assert!(!fit.convergence().converged());
+    assert_eq!(fit.convergence().iterations(), 21);
+    // absurd initial values: ℓ(init) is not finite, the fit stops at init (R: iter 0)
+    let (data, x) = toy_data()?;
+    let fit = CoxPh::new().init(vec![1e6]).fit(&data, &x)?;
+    assert_eq!(fit.convergence().iterations(), 0);
+    Ok(())
+}
