@@ -244,7 +244,13 @@ impl FirthFit {
             } else {
                 covariance_augmented.fill(f64::NAN);
             }
-            (out.beta, convergence, engine, covariance, covariance_augmented)
+            (
+                out.beta,
+                convergence,
+                engine,
+                covariance,
+                covariance_augmented,
+            )
         };
         let penalized_loglik = engine.objective();
         let loglik = engine.loglik();

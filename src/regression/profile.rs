@@ -85,7 +85,11 @@ pub(crate) fn vm_bound(
         vu.gemv(1.0, &v, u, 0.0);
         let quad = u.dot(&vu);
         let r2 = 2.0 * ((engine.objective() - target) + 0.5 * quad) / v[(index, index)];
-        let lambda = if r2 > 0.0 { side.sign() * r2.sqrt() } else { 0.0 };
+        let lambda = if r2 > 0.0 {
+            side.sign() * r2.sqrt()
+        } else {
+            0.0
+        };
         delta.copy_from(&vu);
         delta.axpy(lambda, &v.column(index), 1.0);
         let largest = delta.amax();
@@ -232,7 +236,13 @@ pub(crate) fn r_spline(x: &[f64], y: &[f64]) -> (Vec<f64>, Vec<f64>) {
         0.0
     };
     let xout: Vec<f64> = (0..nout)
-        .map(|i| if i + 1 == nout { hi } else { lo + i as f64 * by })
+        .map(|i| {
+            if i + 1 == nout {
+                hi
+            } else {
+                lo + i as f64 * by
+            }
+        })
         .collect();
     let yout = xout
         .iter()
