@@ -12,7 +12,7 @@ mod rformat;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
-pub use cox::{Concordance, CoxFit, CoxPh, Ties};
+pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};
 pub use km::{
