@@ -22,6 +22,7 @@ mod app;
 #[allow(dead_code)] // parts used only by some commands
 mod cli;
 mod cox;
+mod cox_firth;
 mod irecist;
 mod km;
 mod logistic;

@@ -15,6 +15,8 @@ mod app;
 mod cli;
 #[path = "../../examples/analyze/cox.rs"]
 mod cox;
+#[path = "../../examples/analyze/cox_firth.rs"]
+mod cox_firth;
 #[path = "../../examples/analyze/irecist.rs"]
 mod irecist;
 #[path = "../../examples/analyze/km.rs"]

@@ -7,8 +7,8 @@
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use oncostat::{
-    BinaryOutcome, ConfType, CoxPh, Design, FirthRegression, KaplanMeier, KmTable, LogRank,
-    LogisticCi, LogisticRegression, SurvivalData, Ties,
+    BinaryOutcome, ConfType, CoxPh, Design, FirthCoxPh, FirthRegression, KaplanMeier, KmTable,
+    LogRank, LogisticCi, LogisticRegression, SurvivalData, Ties,
 };
 
 #[derive(Debug, Arbitrary)]
@@ -113,8 +113,18 @@ fuzz_target!(|input: Input| {
         }
     }
     let ties = if opt(3) { Ties::Breslow } else { Ties::Efron };
-    if let Ok(fit) = CoxPh::new().ties(ties).fit(&data, &x) {
+    let mut cox = CoxPh::new().ties(ties);
+    if opt(7) {
+        cox = cox.robust(true);
+    }
+    if opt(2) && opt(4) {
+        cox = cox.cluster(&groups);
+    }
+    if let Ok(fit) = cox.fit(&data, &x) {
         let _ = fit.to_string();
+        if opt(5) {
+            let _ = fit.zph(&data, &x).map(|z| z.to_string());
+        }
         let _ = fit.conf_int(0.95);
         let _ = fit.coef_table(0.9).map(|t| t.to_string());
         let _ = (
@@ -124,6 +134,16 @@ fuzz_target!(|input: Input| {
             fit.concordance(),
         );
         let _ = fit.require_converged();
+    }
+
+    // Firth-penalized Cox (coxphf).
+    if let Ok(fit) = FirthCoxPh::new().pl(opt(6)).fit(&data, &x) {
+        let _ = fit.to_string();
+        let _ = fit.lr_test();
+        let _ = fit.coef_table(0.95).map(|t| t.to_string());
+        if opt(6) {
+            let _ = fit.penalized_lr_tests();
+        }
     }
 
     // Logistic: ML and Firth, outcome = the event indicator.
