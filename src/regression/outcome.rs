@@ -16,7 +16,7 @@ use crate::{Error, Result};
 /// ```
 /// use oncostat::BinaryOutcome;
 /// # fn main() -> Result<(), oncostat::Error> {
-/// let y = BinaryOutcome::from_labels(&["PD", "PR", "PR", "SD"], &"PR")?;
+/// let y = BinaryOutcome::from_labels(&["PD", "PR", "PR", "PD"], &"PR")?;
 /// assert_eq!(y.values(), [0.0, 1.0, 1.0, 0.0]);
 /// let y = BinaryOutcome::new(&[1.0, 0.0, 1.0])?.with_weights(vec![2.0, 1.0, 3.0])?;
 /// assert_eq!(y.weights(), [2.0, 1.0, 3.0]);
