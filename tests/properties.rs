@@ -379,3 +379,17 @@ fn error_catalogue_flagged_results_hold() -> Result<(), Error> {
     assert!(test.chisq() > 0.0);
     Ok(())
 }
+
+/// Regression (doc example of `BinaryOutcome` used three labels): a third distinct label is an
+/// `InvalidOutcome` at its 1-based row; two labels code the positive one as 1.
+#[test]
+fn binary_outcome_from_labels_accepts_two_labels_only() -> Result<(), Error> {
+    let y = BinaryOutcome::from_labels(&["PD", "PR", "PR", "PD"], &"PR")?;
+    assert_eq!(y.values(), [0.0, 1.0, 1.0, 0.0]);
+    let e = BinaryOutcome::from_labels(&["PD", "PR", "PR", "SD"], &"PR");
+    assert!(
+        matches!(e, Err(Error::InvalidOutcome { row: 4, .. })),
+        "{e:?}"
+    );
+    Ok(())
+}
