@@ -80,6 +80,9 @@ fn cases() -> Vec<Case> {
         Case { name: "negative time (km)", args: km_args, input: Bytes(b"t,e\n1,1\n-2,0\n"), needles: &["FILE", "row 2", "column `t`", "negative"] },
         Case { name: "negative time (logrank)", args: lr_args, input: Bytes(b"t,e,g\n1,1,a\n2,1,b\n-0.5,0,a\n"), needles: &["FILE", "row 3", "column `t`", "negative"] },
         Case { name: "negative time (cox)", args: cox_args, input: Bytes(b"t,e,x\n-1,1,2\n3,0,4\n"), needles: &["FILE", "row 1", "column `t`", "negative"] },
+        Case { name: "negative time (cox --firth)", args: &["cox", "--firth", "--time", "t", "--event", "e", "--covariates", "x", "FILE"], input: Bytes(b"t,e,x\n1,1,2\n-3,0,4\n"), needles: &["FILE", "row 2", "column `t`", "negative"] },
+        Case { name: "zero weight (cox --firth)", args: &["cox", "--firth", "--time", "t", "--event", "e", "--covariates", "x", "--weights", "w", "FILE"], input: Bytes(b"t,e,x,w\n1,1,2,1\n2,0,3,0\n"), needles: &["FILE", "row 2", "column `w`"] },
+        Case { name: "unknown cluster column", args: &["cox", "--time", "t", "--event", "e", "--covariates", "x", "--cluster", "site", "FILE"], input: Bytes(SURV), needles: &["FILE", "no column `site`"] },
         Case { name: "event 2", args: km_args, input: Bytes(b"t,e\n1,1\n2,2\n"), needles: &["FILE", "row 2", "column `e`", "`2`"] },
         Case { name: "event -1 (cox)", args: cox_args, input: Bytes(b"t,e,x\n1,1,2\n2,-1,3\n"), needles: &["FILE", "row 2", "column `e`", "`-1`"] },
         Case { name: "event text (logrank)", args: lr_args, input: Bytes(b"t,e,g\n1,dead,a\n"), needles: &["FILE", "row 1", "column `e`", "`dead`"] },
@@ -223,6 +226,9 @@ fn legal_cases() -> Vec<Legal> {
         Legal { name: "cox more covariates than rows", args: &["cox", "--time", "t", "--event", "e", "--covariates", "a,b,c", "FILE"], csv: b"t,e,a,b,c\n1,1,1,3,0\n2,1,2,1,5\n" },
         // Monotone likelihood: the covariate orders the events perfectly.
         Legal { name: "cox monotone likelihood", args: &["cox", "--time", "t", "--event", "e", "--covariates", "x", "FILE"], csv: b"t,e,x\n1,1,5\n2,1,4\n3,1,3\n4,1,2\n5,1,1\n6,0,0\n" },
+        // Firth Cox (coxphf) under monotone likelihood: finite; robust variance and zph too.
+        Legal { name: "cox --firth monotone likelihood", args: &["cox", "--firth", "--time", "t", "--event", "e", "--covariates", "x", "FILE"], csv: b"t,e,x\n1,1,5\n2,1,4\n3,1,3\n4,1,2\n5,1,1\n6,0,0\n" },
+        Legal { name: "cox --robust --zph constant covariate", args: &["cox", "--robust", "--zph", "--time", "t", "--event", "e", "--covariates", "x,c", "FILE"], csv: b"t,e,x,c\n1,1,2,7\n2,0,3,7\n3,1,1,7\n4,1,5,7\n5,0,4,7\n6,1,0,7\n" },
         // A group with no events.
         Legal { name: "logrank group without events", args: &["logrank", "--time", "t", "--event", "e", "--group", "g", "FILE"], csv: b"t,e,g\n1,1,a\n2,1,a\n3,0,b\n4,0,b\n5,1,a\n" },
         // R glm: aliased columns (more covariates than rows) are NA.
