@@ -97,20 +97,20 @@ fuzz_target!(|input: Input| {
     }
 
     // Cox.
-    if opt(0) {
-        if let Ok(d) = data.clone().with_strata(&strata) {
-            data = d;
-        }
+    if opt(0)
+        && let Ok(d) = data.clone().with_strata(&strata)
+    {
+        data = d;
     }
-    if opt(1) {
-        if let Ok(d) = data.clone().with_weights(weights) {
-            data = d;
-        }
+    if opt(1)
+        && let Ok(d) = data.clone().with_weights(weights)
+    {
+        data = d;
     }
-    if opt(2) {
-        if let Ok(t) = LogRank::new().test(&data, &groups) {
-            let _ = t.to_string();
-        }
+    if opt(2)
+        && let Ok(t) = LogRank::new().test(&data, &groups)
+    {
+        let _ = t.to_string();
     }
     let ties = if opt(3) { Ties::Breslow } else { Ties::Efron };
     let mut cox = CoxPh::new().ties(ties);
