@@ -26,14 +26,18 @@ mod concordance;
 mod display;
 mod fit;
 mod newton;
+mod predict;
 mod prepare;
+mod residuals;
 mod risk_pass;
 mod robust;
 mod zph;
 
 pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
-pub use zph::{CoxZph, ZphTerm};
+pub use predict::{BaselineHazard, CoxSurvivalCurve};
+pub use residuals::{CoxResiduals, ResidualKind};
+pub use zph::{CoxZph, ZphTerm, ZphTransform};
 
 use nalgebra::{DMatrix, DVector};
 
