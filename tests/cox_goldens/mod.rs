@@ -103,7 +103,7 @@ pub fn cases() -> Result<Vec<Case>> {
     let sex = &lung["sex"];
     let w12: Vec<f64> = sex
         .iter()
-        .map(|&s| if s == 1.0 { 1.0 } else { 2.0 })
+        .map(|&s| if s < 1.5 { 1.0 } else { 2.0 })
         .collect();
     let w2: Vec<f64> = (1..=n).map(|i| 0.5 + (i % 3) as f64 / 2.0).collect();
     let (d, x) = lung_data(&all)?;

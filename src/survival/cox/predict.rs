@@ -206,9 +206,9 @@ fn baseline_steps(
             let i = g - first;
             let (mut d0, mut wd, mut wc) = (0.0, 0.0, 0.0);
             d1.fill(0.0);
-            for k in group.start..group.end {
-                let w = data.weight[k];
-                let r = w * eta[k].exp();
+            let rows = group.start..group.end;
+            for ((k, &w), &e) in rows.clone().zip(&data.weight[rows.clone()]).zip(&eta[rows]) {
+                let r = w * e.exp();
                 risk += r;
                 at_risk += w;
                 for (s, z) in s1.iter_mut().zip(data.row(k)) {

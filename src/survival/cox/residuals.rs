@@ -231,6 +231,11 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
     let mut hazard = vec![0.0; groups];
     let mut hazard_death = vec![0.0; groups];
     let mut death_mean = vec![0.0; groups * p];
+    let risk: Vec<f64> = eta
+        .iter()
+        .zip(&data.weight)
+        .map(|(e, w)| w * e.exp())
+        .collect();
     let mut s1 = vec![0.0; p];
     let mut d1 = vec![0.0; p];
     for stratum in &data.strata {
@@ -238,8 +243,8 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
         s1.fill(0.0);
         for g in stratum.groups.clone().rev() {
             let group = data.groups[g];
-            for k in group.start..group.death_start {
-                let r = data.weight[k] * eta[k].exp();
+            let censored = group.start..group.death_start;
+            for (k, &r) in censored.clone().zip(&risk[censored]) {
                 s0 += r;
                 for (s, x) in s1.iter_mut().zip(data.row(k)) {
                     *s += r * x;
@@ -251,10 +256,14 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
             }
             let (mut d0, mut wd) = (0.0, 0.0);
             d1.fill(0.0);
-            for k in group.death_start..group.end {
-                let r = data.weight[k] * eta[k].exp();
+            let deaths = group.death_start..group.end;
+            for ((k, &r), &w) in deaths
+                .clone()
+                .zip(&risk[deaths.clone()])
+                .zip(&data.weight[deaths])
+            {
                 d0 += r;
-                wd += data.weight[k];
+                wd += w;
                 for (d, x) in d1.iter_mut().zip(data.row(k)) {
                     *d += r * x;
                 }
