@@ -1,7 +1,7 @@
 //! Baseline hazard, predicted survival and linear predictors of a Cox fit against R
 //! `survival` 3.5-3 (R 4.2.2): `basehaz(fit, centered = TRUE/FALSE)`, `survfit(fit, newdata)`
 //! (whole curves and `summary(times =)`), `predict(type = "lp" / "risk")`, for the cases of
-//! `tests/data/cox_residuals.json`; algorithms.md §9.1; and a simulation check that the
+//! `tests/data/coxph_residuals.json`; algorithms.md §9.1; and a simulation check that the
 //! robust variance agrees with the model-based one on average for a correct model.
 
 mod cox_goldens;

@@ -1,7 +1,7 @@
 //! Cox residuals and `cox.zph` against R `survival` 3.5-3 (R 4.2.2), through the public API:
 //! every residual type of `residuals.coxph` and the four `cox.zph` transforms (tests, `x`,
 //! `y`) for lung Efron / Breslow / strata / integer and fractional weights and ovarian
-//! (`tests/data/cox_residuals.json`, made by `tests/data/make_cox_residuals.R`); plus
+//! (`tests/data/coxph_residuals.json`, made by `tests/data/make_cox_residuals.R`); plus
 //! property tests of the zero-sum identities.
 
 mod cox_goldens;

@@ -1,6 +1,6 @@
 //! Shared set-up of `tests/cox_residuals.rs` and `tests/cox_predict.rs`: the R fits of
 //! `tests/data/make_cox_residuals.R` rebuilt through the public API, and the goldens of
-//! `tests/data/cox_residuals.json` (R 4.2.2, survival 3.5-3).
+//! `tests/data/coxph_residuals.json` (R 4.2.2, survival 3.5-3).
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -20,8 +20,8 @@ pub struct Case {
 
 /// The golden file.
 pub fn goldens() -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cox_residuals.json");
-    let text = std::fs::read_to_string(path).expect("cox_residuals.json");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/coxph_residuals.json");
+    let text = std::fs::read_to_string(path).expect("coxph_residuals.json");
     serde_json::from_str(&text).expect("valid JSON")
 }
 

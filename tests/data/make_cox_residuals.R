@@ -1,4 +1,4 @@
-# Regenerates cox_residuals.json: residuals.coxph, cox.zph transforms, basehaz and
+# Regenerates coxph_residuals.json: residuals.coxph, cox.zph transforms, basehaz and
 # survfit.coxph(newdata) goldens for tests/cox_residuals.rs and tests/cox_predict.rs.
 # Run from the crate root:  Rscript tests/data/make_cox_residuals.R
 # Made with R 4.2.2, survival 3.5-3.
@@ -95,4 +95,4 @@ out <- list(provenance = paste("R", getRversion(), "survival", packageVersion("s
                                "; Rscript tests/data/make_cox_residuals.R"),
             tolerance = 1e-6, cases = cases)
 writeLines(toJSON(out),
-           "tests/data/cox_residuals.json")
+           "tests/data/coxph_residuals.json")

@@ -14,6 +14,12 @@
 //! monotone-likelihood check, the LR / Wald / score tests and Harrell's concordance with its
 //! infinitesimal-jackknife standard error.
 //!
+//! After the fit: residuals of every `residuals.coxph` type ([`CoxFit::residuals`]),
+//! `cox.zph` with the km, rank, identity and log transforms and its scaled Schoenfeld
+//! residuals ([`CoxFit::zph_with`]), the baseline hazard ([`CoxFit::basehaz`]), predicted
+//! survival curves with Tsiatis' variance ([`CoxFit::survfit`]) and linear predictors for new
+//! data ([`CoxFit::linear_predictor`]).
+//!
 //! Not (yet) reproduced: the robust sandwich variance that R switches on for non-integer
 //! weights or clusters; the exact (`ties = "exact"`) likelihood; counting-process data.
 //!

@@ -26,6 +26,23 @@ use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
 /// A predicted survival curve for one covariate vector in one stratum (R's
 /// `survfit(fit, newdata)`), from [`CoxFit::survfit`]: one entry per distinct time of the
 /// stratum (event or censoring).
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let curve = &fit.survfit(&data, &x, &[60.0], 0.95)?[0];
+/// assert_eq!(curve.time().len(), 8);
+/// assert!(curve.survival().windows(2).all(|s| s[0] >= s[1]));
+/// assert_eq!(curve.at(1.0).survival, 1.0); // before the first time
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CoxSurvivalCurve {
@@ -131,6 +148,23 @@ impl CoxSurvivalCurve {
 
 /// The baseline cumulative hazard (R's `basehaz(fit, centered)`): one row per distinct time
 /// within each stratum.
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let centred = fit.basehaz(&data, &x, true)?;
+/// let at_zero = fit.basehaz(&data, &x, false)?;
+/// let shift = (-fit.means()[0] * fit.coefficients()[0]).exp();
+/// assert!((at_zero.cumhaz()[7] - centred.cumhaz()[7] * shift).abs() < 1e-12);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BaselineHazard {
@@ -499,7 +533,16 @@ impl CoxFit {
     /// * [`Error::DimensionMismatch`] as [`CoxFit::linear_predictor`].
     ///
     /// # Examples
-    /// See [`CoxFit::linear_predictor`].
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
+    /// let x = Design::from_columns([("dose", vec![0.5, 1.5, 1.0, 2.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let at_mean = Design::from_columns([("dose", vec![fit.means()[0]])])?;
+    /// assert!((fit.relative_risk(&at_mean)?[0] - 1.0).abs() < 1e-12);
+    /// # Ok(()) }
+    /// ```
     pub fn relative_risk(&self, newdata: &Design) -> Result<DVector<f64>> {
         Ok(self.linear_predictor(newdata)?.map(f64::exp))
     }

@@ -20,6 +20,22 @@ use super::robust;
 use crate::{Design, Error, Result, SurvivalData};
 
 /// Which residuals [`CoxFit::residuals`] computes (R's `residuals(fit, type = ...)`).
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData, ResidualKind};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let dfbeta = fit.residuals(&data, &x, ResidualKind::Dfbeta)?;
+/// assert_eq!(dfbeta.values().shape(), (8, 1)); // n × p
+/// assert_eq!(ResidualKind::ScaledSchoenfeld.name(), "scaledsch");
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum ResidualKind {
@@ -72,6 +88,24 @@ impl ResidualKind {
 /// Schoenfeld kinds have one row per death, ordered by stratum, then time, then row, with
 /// [`CoxResiduals::times`] and [`CoxResiduals::strata`] naming each row. Martingale and deviance
 /// residuals have one column, the others one column per design column.
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData, ResidualKind};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let sch = fit.residuals(&data, &x, ResidualKind::Schoenfeld)?;
+/// assert_eq!(sch.times(), &[3.0, 5.0, 7.0, 8.0, 9.0, 11.0]); // death times, sorted
+/// assert_eq!(sch.rows()[0], 3); // the death at t = 3 is observation 4 (0-based 3)
+/// let dev = fit.residuals(&data, &x, ResidualKind::Deviance)?.column(0);
+/// assert_eq!(dev.map(|d| d.len()), Some(8));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoxResiduals {
     kind: ResidualKind,

@@ -23,6 +23,22 @@ use super::residuals::{efron_sums, steps_of};
 use crate::{ChiSqTest, Error, Result};
 
 /// The time scale `g(t)` of the proportional-hazards test (R's `cox.zph(transform = ...)`).
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData, ZphTransform};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let zph = fit.zph_with(&data, &x, ZphTransform::Rank)?;
+/// assert_eq!(zph.transform().name(), "rank");
+/// assert_eq!(zph.x()[0], 1.0); // the first death is the earliest of all times
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum ZphTransform {
@@ -74,6 +90,23 @@ impl ZphTerm {
 /// [`CoxFit::zph`](super::CoxFit::zph) or [`CoxFit::zph_with`](super::CoxFit::zph_with): one
 /// row per (non-aliased) covariate, then `GLOBAL`; and the scaled Schoenfeld residuals
 /// against transformed time for plotting β(t) (R's `x`, `y`, `time`, `strata`).
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let zph = fit.zph(&data, &x)?;
+/// println!("{zph}");
+/// assert_eq!(zph.terms().len(), 1);
+/// assert_eq!(zph.y().shape(), (6, 1)); // deaths × covariates, to plot against zph.x()
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CoxZph {
@@ -83,7 +116,6 @@ pub struct CoxZph {
     x: Vec<f64>,
     time: Vec<f64>,
     strata: Vec<usize>,
-    #[cfg_attr(feature = "serde", serde(skip))]
     y: DMatrix<f64>,
 }
 
