@@ -161,3 +161,53 @@ proptest! {
         }
     }
 }
+
+/// An aliased column (R: `coxph(Surv(time, status) ~ age + sex + age2, lung)`, age2 = 2·age,
+/// coefficient NA; R 4.2.2, survival 3.5-3): its score residuals are still reported, its
+/// dfbetas are NaN and its scaled Schoenfeld residuals 0; zph leaves it out.
+#[test]
+fn aliased_column_as_r() -> Result<()> {
+    let case = cases()?.into_iter().next().expect("lung_efron");
+    let m = case.x.matrix();
+    let age: Vec<f64> = m.column(0).iter().copied().collect();
+    let x = Design::from_columns([
+        ("age", age.clone()),
+        ("sex", m.column(1).iter().copied().collect()),
+        ("age2", age.iter().map(|a| 2.0 * a).collect()),
+    ])?;
+    let fit = CoxPh::new().fit(&case.data, &x)?;
+    assert_eq!(fit.aliased(), &[false, false, true]);
+    let score = fit.residuals(&case.data, &x, ResidualKind::Score)?;
+    let expected = [-1.788117085560173, 0.150384402662945, -3.576234171120346];
+    for (j, e) in expected.into_iter().enumerate() {
+        assert_close(score.values()[(1, j)], e, 1e-6, "score row 2");
+    }
+    let dfbetas = fit.residuals(&case.data, &x, ResidualKind::Dfbetas)?;
+    assert_close(
+        dfbetas.values()[(1, 0)],
+        -0.0151046439123350,
+        1e-6,
+        "dfbetas age",
+    );
+    assert_close(
+        dfbetas.values()[(1, 1)],
+        0.0242742996590792,
+        1e-6,
+        "dfbetas sex",
+    );
+    assert!(dfbetas.values()[(1, 2)].is_nan());
+    let scaled = fit.residuals(&case.data, &x, ResidualKind::ScaledSchoenfeld)?;
+    let expected = [0.153658390961873, -1.632653844590049, 0.0];
+    for (j, e) in expected.into_iter().enumerate() {
+        assert_close(scaled.values()[(1, j)], e, 1e-6, "scaledsch row 2");
+    }
+    let zph = fit.zph(&case.data, &x)?;
+    assert_eq!(zph.terms().len(), 2);
+    assert_close(
+        zph.global().test().statistic(),
+        2.77078537593772,
+        1e-6,
+        "zph GLOBAL",
+    );
+    Ok(())
+}
