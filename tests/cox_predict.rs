@@ -227,3 +227,22 @@ fn robust_variance_agrees_with_model_on_average() -> Result<()> {
     );
     Ok(())
 }
+
+/// Offsets (R: `coxph(Surv(time, status) ~ age + offset(0.5 * sex), lung)`, R 4.2.2,
+/// survival 3.5-3): martingale residuals and basehaz (at the mean offset) as R.
+#[test]
+fn offsets_as_r() -> Result<()> {
+    let case = cases()?.into_iter().next().expect("lung_efron");
+    let m = case.x.matrix();
+    let offsets: Vec<f64> = m.column(1).iter().map(|s| 0.5 * s).collect();
+    let data = case.data.clone().with_offsets(offsets)?;
+    let x = Design::from_columns([("age", m.column(0).iter().copied().collect::<Vec<f64>>())])?;
+    let fit = CoxPh::new().fit(&data, &x)?;
+    let h = fit.basehaz(&data, &x, true)?;
+    assert_close(h.cumhaz()[0], 0.00420741618641441, 1e-6, "H(5)");
+    assert_close(h.cumhaz()[1], 0.01696253716058128, 1e-6, "H(11)");
+    let res = fit.residuals(&data, &x, oncostat::ResidualKind::Martingale)?;
+    assert_close(res.values()[(0, 0)], 0.3355148448285464, 1e-6, "m_1");
+    assert_close(res.values()[(1, 0)], 0.0303400615484933, 1e-6, "m_2");
+    Ok(())
+}

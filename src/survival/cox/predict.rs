@@ -377,7 +377,9 @@ impl CoxFit {
     /// Predicted survival curves for a new covariate vector `newdata` (one value per design
     /// column, in design order), one curve per stratum (R's `survfit(fit, newdata)`), with
     /// log-type pointwise intervals at `level`. The variance is Tsiatis' including the
-    /// uncertainty of β̂ (with [`CoxFit::covariance`], robust when on, as R).
+    /// uncertainty of β̂ (with [`CoxFit::covariance`], robust when on, as R). For a fit with
+    /// offsets the curve is for a subject at the mean offset (R reads a new offset from
+    /// `newdata`).
     ///
     /// ```text
     /// S(t | x) = exp(−Λ0(t) e^{(x − means)'β̂})
