@@ -28,7 +28,12 @@ fn ml_profile_matches_glm_exact_roots() {
         "coefficients",
         &[],
     );
-    assert_close(out["loglik"].as_f64().expect("loglik"), reference["loglik"].as_f64().expect("loglik"), tol, "loglik");
+    assert_close(
+        out["loglik"].as_f64().expect("loglik"),
+        reference["loglik"].as_f64().expect("loglik"),
+        tol,
+        "loglik",
+    );
     assert_eq!(out["n"], reference["n"]);
     assert_eq!(out["converged"], true);
 }
@@ -36,7 +41,15 @@ fn ml_profile_matches_glm_exact_roots() {
 #[test]
 fn firth_matches_brglm2_and_logistf_profile() {
     let file = path("endometrial.csv");
-    let args = ["logistic", "--response", "HG", "--covariates", "NV,PI,EH", "--firth", file.as_str()];
+    let args = [
+        "logistic",
+        "--response",
+        "HG",
+        "--covariates",
+        "NV,PI,EH",
+        "--firth",
+        file.as_str(),
+    ];
     let out = analyze_json(&args);
     let se_ref = json("firth_endometrial.json");
     assert_json_close(
@@ -46,7 +59,12 @@ fn firth_matches_brglm2_and_logistf_profile() {
         "coefficients",
         &[],
     );
-    assert_close(out["loglik"].as_f64().expect("loglik"), se_ref["loglik"].as_f64().expect("loglik"), 1e-6, "loglik");
+    assert_close(
+        out["loglik"].as_f64().expect("loglik"),
+        se_ref["loglik"].as_f64().expect("loglik"),
+        1e-6,
+        "loglik",
+    );
     let pl_ref = json("firth_endometrial_pl.json");
     let tol = pl_ref["tolerance"].as_f64().expect("tolerance");
     for row in pl_ref["coefficients"].as_array().expect("rows") {
@@ -71,12 +89,34 @@ fn firth_matches_brglm2_and_logistf_profile() {
 fn wald_option_and_text_output() {
     let file = path("infert.csv");
     let out = analyze_json(&[
-        "logistic", "--response", "case", "--covariates", "age,parity", "--ci", "wald", &file,
+        "logistic",
+        "--response",
+        "case",
+        "--covariates",
+        "age,parity",
+        "--ci",
+        "wald",
+        &file,
     ]);
     let c = &out["coefficients"][1];
-    let (b, se) = (c["coef"].as_f64().expect("coef"), c["se"].as_f64().expect("se"));
-    assert_close(c["lower"].as_f64().expect("lower"), b - 1.959963984540054 * se, 1e-12, "wald lower");
-    let run = analyze(&["logistic", "--response", "case", "--covariates", "age,parity", &file]);
+    let (b, se) = (
+        c["coef"].as_f64().expect("coef"),
+        c["se"].as_f64().expect("se"),
+    );
+    assert_close(
+        c["lower"].as_f64().expect("lower"),
+        b - 1.959963984540054 * se,
+        1e-12,
+        "wald lower",
+    );
+    let run = analyze(&[
+        "logistic",
+        "--response",
+        "case",
+        "--covariates",
+        "age,parity",
+        &file,
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("parity"));
 }
@@ -84,12 +124,35 @@ fn wald_option_and_text_output() {
 #[test]
 fn bad_input_is_a_one_line_error() {
     let file = path("infert.csv");
-    let run = analyze(&["logistic", "--response", "age", "--covariates", "parity", &file]);
+    let run = analyze(&[
+        "logistic",
+        "--response",
+        "age",
+        "--covariates",
+        "parity",
+        &file,
+    ]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
     assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
-    let run = analyze(&["logistic", "--response", "case", "--covariates", "nope", &file]);
+    let run = analyze(&[
+        "logistic",
+        "--response",
+        "case",
+        "--covariates",
+        "nope",
+        &file,
+    ]);
     assert_eq!(run.code, 2);
-    let run = analyze(&["logistic", "--response", "case", "--covariates", "age", "--ci", "exact", &file]);
+    let run = analyze(&[
+        "logistic",
+        "--response",
+        "case",
+        "--covariates",
+        "age",
+        "--ci",
+        "exact",
+        &file,
+    ]);
     assert_eq!(run.code, 2);
 }

@@ -118,12 +118,23 @@ proptest! {
 
 #[test]
 fn constant_outcome_and_mismatched_rows_are_errors() {
-    let d = Design::from_columns([("x", vec![1.0, 2.0, 3.0])]).expect("d").with_intercept();
+    let d = Design::from_columns([("x", vec![1.0, 2.0, 3.0])])
+        .expect("d")
+        .with_intercept();
     let y = BinaryOutcome::new(&[1.0, 1.0, 1.0]).expect("y");
-    assert!(matches!(FirthRegression::new().fit(&d, &y), Err(oncostat::Error::NoEvents { .. })));
-    assert!(matches!(LogisticRegression::new().fit(&d, &y), Err(oncostat::Error::NoEvents { .. })));
+    assert!(matches!(
+        FirthRegression::new().fit(&d, &y),
+        Err(oncostat::Error::NoEvents { .. })
+    ));
+    assert!(matches!(
+        LogisticRegression::new().fit(&d, &y),
+        Err(oncostat::Error::NoEvents { .. })
+    ));
     let y2 = BinaryOutcome::new(&[1.0, 0.0]).expect("y");
-    assert!(matches!(FirthRegression::new().fit(&d, &y2), Err(oncostat::Error::DimensionMismatch { .. })));
+    assert!(matches!(
+        FirthRegression::new().fit(&d, &y2),
+        Err(oncostat::Error::DimensionMismatch { .. })
+    ));
 }
 
 #[test]

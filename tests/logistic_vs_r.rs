@@ -14,15 +14,30 @@ fn infert_matches_reference_json() -> Result<(), oncostat::Error> {
     let (x, y) = model("infert.csv", "case", &COVS);
     let fit = LogisticRegression::new().fit(&x, &y)?.require_converged()?;
     assert_eq!(fit.n_obs(), reference["n"].as_u64().unwrap_or(0) as usize);
-    assert_close(fit.log_likelihood(), reference["loglik"].as_f64().unwrap_or(0.0), tol, "loglik");
+    assert_close(
+        fit.log_likelihood(),
+        reference["loglik"].as_f64().unwrap_or(0.0),
+        tol,
+        "loglik",
+    );
     let ci = fit.conf_int(0.95, LogisticCi::ProfileExact)?;
     let lr = fit.lr_tests()?;
     let (z, p, or) = (fit.z_values(), fit.p_values(), fit.odds_ratios());
-    for (j, row) in reference["coefficients"].as_array().into_iter().flatten().enumerate() {
+    for (j, row) in reference["coefficients"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let name = row["name"].as_str().unwrap_or("");
         assert_eq!(fit.term_names()[j], name);
         let g = |k: &str| row[k].as_f64().unwrap_or(f64::NAN);
-        assert_close(fit.coefficients()[j], g("coef"), tol, &format!("{name} coef"));
+        assert_close(
+            fit.coefficients()[j],
+            g("coef"),
+            tol,
+            &format!("{name} coef"),
+        );
         assert_close(fit.std_errors()[j], g("se"), tol, &format!("{name} se"));
         assert_close(z[j], g("z"), tol, &format!("{name} z"));
         assert_close(p[j], g("p_wald"), tol, &format!("{name} p_wald"));

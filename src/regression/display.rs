@@ -10,7 +10,10 @@ impl fmt::Display for LogisticFit {
     /// `summary.glm`-like: coefficient table with Wald z and p, odds ratios with exact profile
     /// intervals (Wald if profiling fails), deviances, convergence and separation warnings.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Logistic regression (maximum likelihood, as R glm binomial)")?;
+        writeln!(
+            f,
+            "Logistic regression (maximum likelihood, as R glm binomial)"
+        )?;
         writeln!(f)?;
         let table = self
             .coef_table(0.95, LogisticCi::ProfileExact)
@@ -22,7 +25,11 @@ impl fmt::Display for LogisticFit {
         writeln!(f)?;
         let rank = self.coefficients().iter().filter(|b| !b.is_nan()).count();
         let n = self.n_obs();
-        let null_df = n - usize::from(self.term_names().first().is_some_and(|s| s == crate::design::INTERCEPT));
+        let null_df = n - usize::from(
+            self.term_names()
+                .first()
+                .is_some_and(|s| s == crate::design::INTERCEPT),
+        );
         writeln!(
             f,
             "    Null deviance: {:.3}  on {} degrees of freedom",
@@ -45,7 +52,11 @@ impl fmt::Display for LogisticFit {
         )?;
         let aliased = self.aliased();
         if !aliased.is_empty() {
-            writeln!(f, "Coefficients not defined because of singularities: {}", aliased.join(", "))?;
+            writeln!(
+                f,
+                "Coefficients not defined because of singularities: {}",
+                aliased.join(", ")
+            )?;
         }
         if let Some(cols) = self.separation() {
             writeln!(
@@ -67,7 +78,10 @@ impl fmt::Display for FirthFit {
     /// `summary.logistf`-like: coef, se(coef) (`(XᵀWX)⁻¹`), profile penalized-likelihood
     /// interval, penalized LR χ² and p, then the whole-model likelihood-ratio test.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Firth's penalized logistic regression (as R logistf 1.26.1)")?;
+        writeln!(
+            f,
+            "Firth's penalized logistic regression (as R logistf 1.26.1)"
+        )?;
         writeln!(f)?;
         writeln!(f, "Model fitted by Penalized ML")?;
         writeln!(f, "Coefficients:")?;

@@ -55,6 +55,7 @@ pub(crate) struct Engine<'a> {
     loglik: f64,
     log_det: f64,
     aug_ready: bool,
+    plain_steps: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -80,6 +81,7 @@ impl<'a> Engine<'a> {
             loglik: f64::NAN,
             log_det: f64::NAN,
             aug_ready: false,
+            plain_steps: false,
         }
     }
 
@@ -178,12 +180,19 @@ impl<'a> Engine<'a> {
         &self.hat
     }
 
+    /// Steps use the plain information XᵀWX instead of
+    /// the augmented A: same fixed points, one `O(n·k²)` product less per step.
+    pub(crate) fn set_plain_steps(&mut self, plain: bool) {
+        self.plain_steps = plain;
+        self.aug_ready = false;
+    }
+
     /// Builds the augmented information A (equal to XᵀWX when τ = 0).
     fn build_augmented(&mut self) {
         if self.aug_ready {
             return;
         }
-        if self.tau > 0.0 {
+        if self.tau > 0.0 && !self.plain_steps {
             let Problem { x, w, .. } = self.data;
             let two_tau = 2.0 * self.tau;
             for i in 0..self.pi.len() {
@@ -229,24 +238,8 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Inverse of the augmented information A (of XᵀWX when τ = 0) into `out`.
-    ///
-    /// # Errors
-    /// [`Error::SingularMatrix`] if A is not positive definite.
-    pub(crate) fn augmented_inverse(&mut self, out: &mut DMatrix<f64>) -> Result<()> {
-        self.build_augmented();
-        self.kwork.copy_from(&self.aug);
-        if !cholesky_in_place(&mut self.kwork) {
-            return Err(Error::SingularMatrix {
-                what: "the (augmented) information matrix",
-            });
-        }
-        cholesky_inverse(&self.kwork, &mut self.inv_factor_t, out);
-        Ok(())
-    }
-
-    /// The augmented information A built by the last [`Engine::direction`] or
-    /// [`Engine::augmented_inverse`] call (XᵀWX when τ = 0).
+    /// The information matrix used by the last [`Engine::direction`] call (augmented A, or
+    /// XᵀWX when τ = 0 or with plain steps).
     pub(crate) fn augmented(&self) -> &DMatrix<f64> {
         &self.aug
     }

@@ -41,7 +41,10 @@ impl FlicFit {
     /// Wald interval of the intercept with 1.96 (logistf's `flic()`).
     pub fn intercept_conf_int(&self) -> (f64, f64) {
         let b = self.coefficients[0];
-        (b - FLIC_Z * self.intercept_se, b + FLIC_Z * self.intercept_se)
+        (
+            b - FLIC_Z * self.intercept_se,
+            b + FLIC_Z * self.intercept_se,
+        )
     }
 
     /// Predicted probabilities of the observations (their weighted mean equals the observed
@@ -136,12 +139,7 @@ impl FirthRegression {
         let beta = firth.coefficients();
         let m = x.matrix();
         let offsets: Vec<f64> = (0..x.nrows())
-            .map(|i| {
-                y.offsets()[i]
-                    + (1..x.ncols())
-                        .map(|j| m[(i, j)] * beta[j])
-                        .sum::<f64>()
-            })
+            .map(|i| y.offsets()[i] + (1..x.ncols()).map(|j| m[(i, j)] * beta[j]).sum::<f64>())
             .collect();
         let y_off = BinaryOutcome::new(y.values())?
             .with_weights(y.weights().to_vec())?
@@ -191,8 +189,13 @@ impl FirthRegression {
         let firth = self.fit(x, y)?;
         let (n, k) = (x.nrows(), x.ncols());
         let tau = self.tau_value();
-        let pseudo: Vec<usize> = (0..n).filter(|&i| tau * firth.hat_values()[i] > 0.0).collect();
-        let rows: Vec<usize> = (0..n).chain(pseudo.iter().copied()).chain(pseudo.iter().copied()).collect();
+        let pseudo: Vec<usize> = (0..n)
+            .filter(|&i| tau * firth.hat_values()[i] > 0.0)
+            .collect();
+        let rows: Vec<usize> = (0..n)
+            .chain(pseudo.iter().copied())
+            .chain(pseudo.iter().copied())
+            .collect();
         let m = x.matrix();
         let first = usize::from(x.has_intercept());
         let mut columns: Vec<(String, Vec<f64>)> = (first..k)

@@ -5,9 +5,12 @@ use nalgebra::{DMatrix, DVector};
 use super::engine::{Engine, OwnedProblem};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
-use super::profile::{Side, VmControl, mass_interval, vm_bound};
+use super::profile::{ProfileStart, Side, VmControl, mass_interval, vm_bound};
 use crate::stats::{normal_two_sided_p, z_for_level};
-use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason, TableStyle};
+use crate::{
+    ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason,
+    TableStyle,
+};
 
 /// Pivot tolerance of glm's QR (`min(1e-7, epsilon/1000)` = 1e-11): a column whose residual
 /// after projecting out the earlier kept columns is below this fraction of its norm is
@@ -549,10 +552,15 @@ impl LogisticFit {
                     lconv: 1e-10,
                     xconv: 1e-9,
                 };
+                let start = ProfileStart::new(&mut engine, &self.beta_kept)?;
                 for (r, &j) in self.kept.iter().enumerate() {
                     let mut bound = |side| -> Result<f64> {
-                        let b = vm_bound(&mut engine, &self.beta_kept, self.loglik, r, side, level, control)?;
-                        Ok(if b.convergence.converged() { b.value } else { f64::NAN })
+                        let b = vm_bound(&mut engine, &start, r, side, level, control)?;
+                        Ok(if b.convergence.converged() {
+                            b.value
+                        } else {
+                            f64::NAN
+                        })
                     };
                     out[j] = (bound(Side::Lower)?, bound(Side::Upper)?);
                 }

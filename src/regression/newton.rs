@@ -18,8 +18,8 @@
 //! variances from (glm's last WLS weights; logistf ≥ 1.24.1's augmented variance).
 
 use argmin::core::{
-    Executor, IterState, Problem as ArgminProblem, Solver, State, TerminationReason,
-    TerminationStatus, KV,
+    Executor, IterState, KV, Problem as ArgminProblem, Solver, State, TerminationReason,
+    TerminationStatus,
 };
 use nalgebra::{DMatrix, DVector};
 

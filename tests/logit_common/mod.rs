@@ -47,11 +47,12 @@ pub fn model(name: &str, response: &str, covariates: &[&str]) -> (Design, Binary
             !cols[response][i].is_nan() && covariates.iter().all(|c| !cols[*c][i].is_nan())
         })
         .collect();
-    let x = Design::from_columns(
-        covariates
-            .iter()
-            .map(|c| (c.to_string(), keep.iter().map(|&i| cols[*c][i]).collect::<Vec<f64>>())),
-    )
+    let x = Design::from_columns(covariates.iter().map(|c| {
+        (
+            c.to_string(),
+            keep.iter().map(|&i| cols[*c][i]).collect::<Vec<f64>>(),
+        )
+    }))
     .expect("design")
     .with_intercept();
     let y: Vec<f64> = keep.iter().map(|&i| cols[response][i]).collect();
@@ -65,7 +66,8 @@ pub fn read_json(name: &str) -> serde_json::Value {
 
 /// Relative comparison with an absolute floor for values near 0.
 pub fn close(actual: f64, expected: f64, tol: f64) -> bool {
-    (actual - expected).abs() <= tol * expected.abs().max(1e-300) || (actual - expected).abs() <= 1e-12
+    (actual - expected).abs() <= tol * expected.abs().max(1e-300)
+        || (actual - expected).abs() <= 1e-12
 }
 
 #[track_caller]
