@@ -143,7 +143,7 @@ fn endometrial_matches_logistf_defaults() -> Result<(), oncostat::Error> {
         "l* null",
     );
     assert_close(fit.lr_test().statistic(), 43.6558184657, R_MATCH_REL, "LR");
-    assert_eq!(fit.lr_test().df(), 3.0);
+    assert!((fit.lr_test().df() - 3.0).abs() < 1e-12);
     assert_eq!(fit.convergence().iterations(), 10);
     assert_eq!(fit.null_convergence().iterations(), 2);
     Ok(())
@@ -248,10 +248,10 @@ fn lung_matches_logistf_and_sas() -> Result<(), oncostat::Error> {
         0.04811912420,
     ];
     let se = [
-        1.635493199827437794,
+        1.635493199827438,
         0.020654242171500768,
-        0.368539382718189090,
-        0.256404488533860608,
+        0.3685393827181891,
+        0.2564044885338606,
         0.000443551485721639,
     ];
     let se_aug = [1.60317, 0.0202316, 0.363213, 0.252009, 0.00042885];

@@ -15,6 +15,8 @@
 //! information costs one more product and is only built when a step needs it. All buffers
 //! are allocated once, in [`Engine::new`].
 
+#![allow(clippy::needless_range_loop)] // index loops over parallel per-row buffers
+
 use nalgebra::{DMatrix, DMatrixView, DVector};
 
 use super::linalg::{

@@ -212,7 +212,7 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
     let max_fitted_extreme = engine
         .fitted()
         .iter()
-        .any(|&p| p < FITTED_EPS || p > 1.0 - FITTED_EPS);
+        .any(|&p| !(FITTED_EPS..=1.0 - FITTED_EPS).contains(&p));
     Ok(GlmFit {
         loglik: engine.loglik(),
         beta: out.beta,
