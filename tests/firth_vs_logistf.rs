@@ -273,3 +273,45 @@ fn lung_matches_logistf_and_sas() -> Result<(), oncostat::Error> {
     }
     Ok(())
 }
+
+#[test]
+fn log_det_guard_is_a_singular_matrix_error() {
+    let x =
+        oncostat::Design::from_columns([("tiny", vec![1e-60, 2e-60, 3e-60, 4e-60, 5e-60, 6e-60])])
+            .expect("design")
+            .with_intercept();
+    let y = oncostat::BinaryOutcome::new(&[0.0, 1.0, 0.0, 1.0, 1.0, 0.0]).expect("y");
+    assert!(matches!(
+        FirthRegression::new().fit(&x, &y),
+        Err(oncostat::Error::SingularMatrix { .. })
+    ));
+}
+
+#[test]
+fn display_prints_logistf_layout() -> Result<(), oncostat::Error> {
+    let (x, y) = model("endometrial.csv", "HG", &ENDO);
+    let fit = FirthRegression::new().fit(&x, &y)?;
+    let text = fit.to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains("se(coef)"))
+        .expect("header");
+    assert_eq!(
+        lines[header].split_whitespace().collect::<Vec<_>>(),
+        [
+            "coef", "se(coef)", "lower", "0.95", "upper", "0.95", "Chisq", "p", "method"
+        ]
+    );
+    assert_eq!(
+        lines[header + 2]
+            .split_whitespace()
+            .take(7)
+            .collect::<Vec<_>>(),
+        [
+            "NV", "2.9293", "1.5508", "0.6097", "7.8546", "6.7985", "0.0091"
+        ]
+    );
+    assert!(text.contains("Likelihood ratio test=43.6558 on 3 df, p=1.79e-9, n=79"));
+    Ok(())
+}
