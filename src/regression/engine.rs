@@ -73,7 +73,12 @@ impl<'a> Engine<'a> {
             hat: vec![0.0; n],
             resid: DVector::zeros(n),
             scaled: DMatrix::zeros(n, k),
-            work_nk: DMatrix::zeros(n, k),
+            // only needed for the penalty (hat values, augmented information)
+            work_nk: if tau > 0.0 {
+                DMatrix::zeros(n, k)
+            } else {
+                DMatrix::zeros(0, 0)
+            },
             fisher: DMatrix::zeros(k, k),
             factor: DMatrix::zeros(k, k),
             inv_factor_t: DMatrix::zeros(k, k),
