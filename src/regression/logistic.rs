@@ -586,7 +586,8 @@ impl LogisticFit {
                 let control = VmControl {
                     max_iter: 100,
                     max_step: 5.0,
-                    lconv: 1e-10,
+                    // the summation noise of ℓ (~ε·|ℓ|) must not stall the ℓ criterion
+                    lconv: (1e-13 * self.loglik.abs()).max(1e-10),
                     xconv: 1e-9,
                 };
                 let start = ProfileStart::new(&mut engine, &self.beta_kept)?;
