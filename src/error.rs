@@ -172,10 +172,52 @@ pub enum Error {
     #[error("optimizer error: {0}")]
     Optimizer(#[source] argmin::core::Error),
     // ------------------------------------------------------------------ survival
+    /// The method does not accept case weights (R's `survdiff` has no `weights` argument).
+    #[error("{what} does not accept case weights; remove the weights")]
+    WeightsNotSupported {
+        /// Which method.
+        what: &'static str,
+    },
 
+    /// A comparison of groups needs at least two groups.
+    #[error("too few groups: a comparison needs at least 2 groups, found {found}")]
+    TooFewGroups {
+        /// Number of distinct groups found.
+        found: usize,
+    },
     // ------------------------------------------------------------------ regression
 
     // ------------------------------------------------------------------ irecist
+    /// A lesion-file cell is not a valid measurement (e.g. a negative size).
+    #[error("invalid measurement `{value}`: {reason}")]
+    InvalidMeasurement {
+        /// The text or number given.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A lesion record violates the RECIST 1.1 / lesion-file rules.
+    #[error("patient `{patient}`, lesion `{lesion}`, day {day}: {reason}")]
+    InvalidLesion {
+        /// Patient id.
+        patient: String,
+        /// Lesion id.
+        lesion: String,
+        /// Days since baseline of the offending row.
+        day: u32,
+        /// What is wrong, in clinical terms.
+        reason: String,
+    },
+
+    /// A patient's lesion records as a whole are unusable (e.g. no baseline visit).
+    #[error("patient `{patient}`: {reason}")]
+    InvalidPatient {
+        /// Patient id.
+        patient: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {

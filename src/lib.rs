@@ -36,6 +36,11 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports
 pub use survival::SurvivalData;
+pub use survival::{Concordance, CoxFit, CoxPh, Ties};
+pub use survival::{
+    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
+    SurvQuantile, SurvivalAt,
+};
 
 // --- regression re-exports
 pub use regression::{
@@ -44,3 +49,8 @@ pub use regression::{
 };
 
 // --- irecist re-exports
+pub use irecist::{
+    Abscopal, AbscopalAssessment, Assessment, IrecistRules, LesionKind, LesionRecord, Measure,
+    PatientTimeline, Recist11, Response, Tenths, VisitAssessment, assess, assess_abscopal,
+    timelines_from_records,
+};

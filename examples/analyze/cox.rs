@@ -1,7 +1,18 @@
-//! The `cox` command (stub until the module lands; replace this file).
+//! The `cox` command: Cox proportional hazards regression (R's `coxph`).
+//!
+//! ```text
+//! analyze cox --time COL --event COL --covariates A,B,... [--strata COL] [--weights COL]
+//!             [--ties efron|breslow] [--json] file.csv
+//! ```
+//!
+//! `--start`, `--cluster`, `--robust`, `--zph` and `--firth` are part of the contract but not
+//! supported by this build: they answer with an `error: ... not supported yet` (exit 2).
 
-use crate::cli::{Args, CliError, CommandSpec, Output, not_available};
-use crate::table::Table;
+use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
+use serde_json::{Value, json};
+
+use crate::cli::{Args, CliError, CommandSpec, Output, num, timed};
+use crate::table::{Kind, Table};
 
 /// Options of `cox`.
 pub const SPEC: CommandSpec = CommandSpec {
@@ -19,6 +30,110 @@ pub const SPEC: CommandSpec = CommandSpec {
 };
 
 /// Runs `cox`.
-pub fn run(_args: &Args, _table: &Table) -> Result<Output, CliError> {
-    Err(not_available("cox"))
+pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    for unsupported in ["start", "cluster"] {
+        if args.value(unsupported).is_some() {
+            return Err(not_supported(&format!("--{unsupported}")));
+        }
+    }
+    for unsupported in ["robust", "zph", "firth"] {
+        if args.flag(unsupported) {
+            return Err(not_supported(&format!("--{unsupported}")));
+        }
+    }
+    let time = args.required("time")?;
+    let event = args.required("event")?;
+    let covariates = args
+        .list("covariates")?
+        .ok_or_else(|| CliError::new("missing required option --covariates"))?;
+    let ties = match args.choice("ties", &["efron", "breslow"], "efron")? {
+        "breslow" => Ties::Breslow,
+        _ => Ties::Efron,
+    };
+    let strata = args.value("strata");
+    let weights = args.value("weights");
+
+    let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Number), (event, Kind::Event)];
+    spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
+    spec.extend(strata.map(|s| (s, Kind::Text)));
+    spec.extend(weights.map(|w| (w, Kind::Number)));
+    let cols = table.columns(&spec)?;
+
+    let time_col = cols.number(time)?;
+    let event_col = cols.number(event)?;
+    let strata_col = strata.map(|s| cols.text(s)).transpose()?;
+    let weights_col = weights.map(|w| cols.number(w)).transpose()?;
+    let covariate_cols = covariates
+        .iter()
+        .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
+        .collect::<Result<Vec<_>, CliError>>()?;
+
+    let (fit, seconds) = timed(|| -> oncostat::Result<CoxFit> {
+        let mut data = SurvivalData::from_status(time_col.to_vec(), event_col)?;
+        if let Some(s) = strata_col {
+            data = data.with_strata(s)?;
+        }
+        if let Some(w) = weights_col {
+            data = data.with_weights(w.to_vec())?;
+        }
+        let x = Design::from_columns(covariate_cols)?;
+        CoxPh::new().ties(ties).fit(&data, &x)
+    });
+    let fit = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
+    let json = to_json(&fit, cols.dropped, seconds)?;
+    let text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
+    Ok(Output { text, json })
+}
+
+/// The JSON object of the analyze contract.
+fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Value, CliError> {
+    let z = fit.z_values();
+    let p = fit.p_values();
+    let hr = fit.hazard_ratios();
+    let ci = fit
+        .conf_int(0.95)
+        .map_err(|e| CliError::new(format!("internal: {e}")))?;
+    let coefficients: Vec<Value> = fit
+        .term_names()
+        .iter()
+        .enumerate()
+        .map(|(j, name)| {
+            json!({
+                "name": name,
+                "coef": num(fit.coefficients()[j]),
+                "se": num(fit.std_errors()[j]),
+                "z": num(z[j]),
+                "p": num(p[j]),
+                "hr": num(hr[j]),
+                "hr_lower": num(ci[j].0),
+                "hr_upper": num(ci[j].1),
+                "aliased": fit.aliased()[j],
+            })
+        })
+        .collect();
+    let test = |t: oncostat::ChiSqTest| json!({ "stat": num(t.statistic()), "df": num(t.df()), "p": num(t.p_value()) });
+    let c = fit.concordance();
+    Ok(json!({
+        "n": fit.n(),
+        "events": fit.n_events(),
+        "dropped": dropped,
+        "coefficients": coefficients,
+        "loglik_null": num(fit.log_likelihood_null()),
+        "loglik": num(fit.log_likelihood()),
+        "lr_test": test(fit.lr_test()),
+        "wald_test": test(fit.wald_test()),
+        "score_test": test(fit.score_test()),
+        "concordance": num(c.estimate()),
+        "concordance_se": num(c.std_error()),
+        "converged": fit.convergence().converged(),
+        "iterations": fit.convergence().iterations(),
+        "infinite_coefficients": fit.infinite_coefficients(),
+        "fit_seconds": seconds,
+    }))
+}
+
+fn not_supported(option: &str) -> CliError {
+    CliError::new(format!(
+        "cox: option {option} is not supported yet by this build"
+    ))
 }

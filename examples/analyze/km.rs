@@ -1,7 +1,23 @@
-//! The `km` command (stub until the module lands; replace this file).
+//! The `km` command: Kaplan–Meier curves as R's `survfit(Surv(time, event) ~ group)`.
+//!
+//! ```text
+//! analyze km --time COL --event COL [--group COL] [--at T1,T2,...] [--conf-type log|log-log|plain] file.csv
+//! ```
+//!
+//! JSON: `n`, `dropped`, `conf_type`, `groups: [{group, n, events, median, median_lower,
+//! median_upper, rmean, rmean_se, surv_at: [{time, n_risk, surv, se, lower, upper}]}]`,
+//! `fit_seconds`. `se` is the standard error of S(t) as R's `summary.survfit` prints it;
+//! times after a group's last time are left out (R's `extend = FALSE`). The median and its
+//! interval are R's `quantile(fit, 0.5)`.
 
-use crate::cli::{Args, CliError, CommandSpec, Output, not_available};
-use crate::table::Table;
+use std::cmp::Ordering;
+use std::fmt;
+
+use oncostat::{ConfType, KaplanMeier, KmFit, KmTable, SurvivalData};
+use serde_json::{Value, json};
+
+use crate::cli::{Args, CliError, CommandSpec, Output, num, opt_num, timed};
+use crate::table::{Kind, Table};
 
 /// Options of `km`.
 pub const SPEC: CommandSpec = CommandSpec {
@@ -9,7 +25,187 @@ pub const SPEC: CommandSpec = CommandSpec {
     flags: &[],
 };
 
+/// A group (or stratum) label from the CSV, ordered as R orders a factor made from the
+/// column: numerically when every value is a number, else as text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupKey {
+    /// A numeric label, printed as R prints the number (`1`, `0.5`).
+    Number(f64),
+    /// A text label.
+    Text(String),
+}
+
+impl Eq for GroupKey {}
+
+impl PartialOrd for GroupKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for GroupKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (GroupKey::Number(a), GroupKey::Number(b)) => a.total_cmp(b),
+            (GroupKey::Text(a), GroupKey::Text(b)) => a.cmp(b),
+            (GroupKey::Number(_), GroupKey::Text(_)) => Ordering::Less,
+            (GroupKey::Text(_), GroupKey::Number(_)) => Ordering::Greater,
+        }
+    }
+}
+
+impl fmt::Display for GroupKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupKey::Number(x) => write!(f, "{x}"),
+            GroupKey::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The labels of a text column as group keys: numbers if every value parses as one.
+pub fn group_keys(values: &[String]) -> Vec<GroupKey> {
+    let numbers: Option<Vec<f64>> = values
+        .iter()
+        .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect();
+    match numbers {
+        Some(xs) => xs.into_iter().map(GroupKey::Number).collect(),
+        None => values.iter().cloned().map(GroupKey::Text).collect(),
+    }
+}
+
+/// Parses `--at 90,180,365`.
+fn at_times(args: &Args) -> Result<Vec<f64>, CliError> {
+    let Some(items) = args.list("at")? else {
+        return Ok(Vec::new());
+    };
+    items
+        .iter()
+        .map(|s| {
+            s.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| CliError::new(format!("option --at: `{s}` is not a number")))
+        })
+        .collect()
+}
+
+fn group_json(fit: &KmFit, at: &[f64]) -> Result<Value, oncostat::Error> {
+    let (lower, upper) = fit.median_ci();
+    let rmean = fit.restricted_mean();
+    let surv_at: Vec<Value> = fit
+        .survival_at(at)?
+        .iter()
+        .map(|a| {
+            json!({
+                "time": num(a.time),
+                "n_risk": num(a.n_risk),
+                "surv": num(a.survival),
+                "se": num(a.std_error),
+                "lower": num(a.lower),
+                "upper": num(a.upper),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "group": fit.label(),
+        "n": fit.n(),
+        "events": num(fit.n_events()),
+        "median": opt_num(fit.median()),
+        "median_lower": opt_num(lower),
+        "median_upper": opt_num(upper),
+        "rmean": num(rmean.estimate),
+        "rmean_se": num(rmean.std_error),
+        "surv_at": surv_at,
+    }))
+}
+
+/// R's `summary(fit, times = ...)` table for one curve.
+fn summary_text(fit: &KmFit, at: &[f64], level: &str) -> Result<String, oncostat::Error> {
+    let mut out = format!(
+        "\n{}\n {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
+        fit.label(),
+        "time",
+        "n.risk",
+        "survival",
+        "std.err",
+        format!("lower {level}"),
+        format!("upper {level}")
+    );
+    for a in fit.survival_at(at)? {
+        let cell = |x: f64| {
+            if x.is_nan() {
+                "NA".to_string()
+            } else {
+                format!("{x:.4}")
+            }
+        };
+        out.push_str(&format!(
+            " {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
+            a.time,
+            a.n_risk,
+            cell(a.survival),
+            cell(a.std_error),
+            cell(a.lower),
+            cell(a.upper)
+        ));
+    }
+    Ok(out)
+}
+
 /// Runs `km`.
-pub fn run(_args: &Args, _table: &Table) -> Result<Output, CliError> {
-    Err(not_available("km"))
+pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let time_col = args.required("time")?;
+    let event_col = args.required("event")?;
+    let group_col = args.value("group");
+    let conf_name = args.choice("conf-type", &["log", "log-log", "plain"], "log")?;
+    let conf_type = match conf_name {
+        "log-log" => ConfType::LogLog,
+        "plain" => ConfType::Plain,
+        _ => ConfType::Log,
+    };
+    let at = at_times(args)?;
+    let mut spec = vec![(time_col, Kind::Number), (event_col, Kind::Event)];
+    if let Some(g) = group_col {
+        spec.push((g, Kind::Text));
+    }
+    let cols = table.columns(&spec)?;
+    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let data = SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
+        .map_err(lib)?;
+    let keys = match group_col {
+        Some(g) => Some(group_keys(cols.text(g)?)),
+        None => None,
+    };
+    let km = KaplanMeier::new().conf_type(conf_type);
+    let (fits, seconds) = timed(|| -> Result<_, oncostat::Error> {
+        let fits = match &keys {
+            Some(k) => km.fit_groups(&data, k)?,
+            None => vec![km.fit(&data)?],
+        };
+        let groups = fits
+            .iter()
+            .map(|f| group_json(f, &at))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((fits, groups))
+    });
+    let (fits, groups) = fits.map_err(lib)?;
+
+    let mut text = KmTable::new(&fits).to_string();
+    if !at.is_empty() {
+        let level = "95%";
+        for fit in &fits {
+            text.push_str(&summary_text(fit, &at, level).map_err(lib)?);
+        }
+    }
+    let json = json!({
+        "model": "km",
+        "n": data.len(),
+        "dropped": cols.dropped,
+        "conf_type": conf_name,
+        "groups": groups,
+        "fit_seconds": seconds,
+    });
+    Ok(Output { text, json })
 }

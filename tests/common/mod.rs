@@ -31,7 +31,7 @@ pub fn example_bin(name: &str) -> PathBuf {
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
-        "{} not built: run the tests with `cargo test --all-targets`",
+        "{} not built: run the tests with plain `cargo test`, which builds the examples (`--all-targets` builds them only in test mode)",
         bin.display()
     );
     bin

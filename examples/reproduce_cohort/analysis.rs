@@ -1,0 +1,321 @@
+//! The paper's analysis of one cohort, through the crate's public API only.
+//!
+//! 1. Abscopal benefit per patient: `timelines_from_records` + `assess_abscopal` on the lesion
+//!    measurements (default `IrecistRules`: minimum SD duration 42 days, no confirmation of
+//!    response). Patients whose non-irradiated lesions are not evaluable are excluded from the
+//!    AB analyses (and counted).
+//! 2. AB rate among evaluable patients.
+//! 3. Kaplan–Meier medians and log-rank p: OS and PFS by AB, OS by fractionation.
+//! 4. Firth logistic regression `AB ~ age + interval + dose + volume`: ORs with profile
+//!    penalized-likelihood 95% CIs and penalized likelihood-ratio p-values (as logistf).
+//! 5. Cox regression `OS ~ BMI>=25 + CRP>=5 + AB + ultrahypofractionated` (Efron ties): HRs of
+//!    BMI and CRP with Wald 95% CIs and Wald p. AB and fractionation are in the model because
+//!    the generative model has them: the Cox HR is non-collapsible, and leaving them out would
+//!    estimate a different (attenuated) marginal quantity.
+
+use std::collections::HashMap;
+
+use oncostat::irecist::{IrecistRules, LesionRecord, assess_abscopal, timelines_from_records};
+use oncostat::{CoxPh, Design, FirthRegression, KaplanMeier, LogRank, SurvivalData};
+
+use crate::simulate::Patient;
+
+/// Confidence level of every interval.
+pub const LEVEL: f64 = 0.95;
+
+/// A ratio (OR or HR) with its 95% CI and p-value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ratio {
+    /// Point estimate (ratio scale).
+    pub estimate: f64,
+    /// Lower 95% bound.
+    pub lower: f64,
+    /// Upper 95% bound.
+    pub upper: f64,
+    /// Two-sided p-value.
+    pub p: f64,
+}
+
+/// A Kaplan–Meier curve for plotting.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Curve {
+    /// Group label.
+    pub label: String,
+    /// Event / censoring times (months).
+    pub times: Vec<f64>,
+    /// Survival just after each time.
+    pub survival: Vec<f64>,
+    /// Times of censored observations (for tick marks).
+    pub censored: Vec<f64>,
+    /// All observed times of the group (for numbers at risk).
+    pub all_times: Vec<f64>,
+}
+
+impl Curve {
+    /// Number at risk at `t` (observed time >= t).
+    pub fn at_risk(&self, t: f64) -> usize {
+        self.all_times.iter().filter(|&&x| x >= t).count()
+    }
+}
+
+/// Two KM medians (group a = AB or ultrahypofractionated) and the log-rank p.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Median of group a (months); `None` if never reached.
+    pub median_a: Option<f64>,
+    /// Median of group b (months).
+    pub median_b: Option<f64>,
+    /// Log-rank p-value.
+    pub p: f64,
+    /// Curves (a, b), filled only when asked for.
+    pub curves: Option<(Curve, Curve)>,
+}
+
+/// Everything the paper reports, for one cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortAnalysis {
+    /// Patients in the patient file.
+    pub n: usize,
+    /// Patients with an evaluable abscopal classification.
+    pub n_evaluable: usize,
+    /// Simulated patients whose derived AB differs from the latent class (0 for real data).
+    pub misclassified: usize,
+    /// Share of evaluable patients with abscopal benefit.
+    pub ab_rate: f64,
+    /// OS by AB.
+    pub os_by_ab: Comparison,
+    /// PFS by AB.
+    pub pfs_by_ab: Comparison,
+    /// OS by fractionation.
+    pub os_by_fractionation: Comparison,
+    /// Firth OR per year of age.
+    pub or_age: Ratio,
+    /// Firth OR per month of ICI–RT interval.
+    pub or_interval: Ratio,
+    /// Firth OR per Gy EQD2.
+    pub or_dose: Ratio,
+    /// Firth OR per cc.
+    pub or_volume: Ratio,
+    /// Cox HR of BMI >= 25.
+    pub hr_bmi25: Ratio,
+    /// Cox HR of CRP >= 5.
+    pub hr_crp5: Ratio,
+}
+
+/// Abscopal benefit per patient (same order as `patients`), `None` when not evaluable or when
+/// the patient has no lesion rows.
+///
+/// # Errors
+/// Invalid lesion data (named patient, lesion and day).
+pub fn derive_benefit(
+    patients: &[Patient],
+    lesions: &[LesionRecord],
+    rules: &IrecistRules,
+) -> oncostat::Result<Vec<Option<bool>>> {
+    let timelines = timelines_from_records(lesions)?;
+    let mut by_id: HashMap<&str, Option<bool>> = HashMap::with_capacity(timelines.len());
+    for t in &timelines {
+        by_id.insert(t.patient(), assess_abscopal(t, rules)?.benefit());
+    }
+    Ok(patients
+        .iter()
+        .map(|p| by_id.get(p.id.as_str()).copied().flatten())
+        .collect())
+}
+
+/// Runs the paper's analysis. `curves` keeps the KM curves for plotting.
+///
+/// # Errors
+/// Any crate error (e.g. no events in a group, a failed fit).
+pub fn analyze(
+    patients: &[Patient],
+    lesions: &[LesionRecord],
+    curves: bool,
+) -> oncostat::Result<CohortAnalysis> {
+    let benefit = derive_benefit(patients, lesions, &IrecistRules::default())?;
+    let misclassified = patients
+        .iter()
+        .zip(&benefit)
+        .filter(|(p, b)| match (p.latent, b) {
+            (Some(latent), Some(b)) => latent.benefit() != *b,
+            (Some(_), None) => true,
+            _ => false,
+        })
+        .count();
+    let rows: Vec<usize> = (0..patients.len())
+        .filter(|&i| benefit[i].is_some())
+        .collect();
+    let ab: Vec<bool> = rows.iter().map(|&i| benefit[i] == Some(true)).collect();
+    let sel: Vec<&Patient> = rows.iter().map(|&i| &patients[i]).collect();
+    let n_evaluable = sel.len();
+    if n_evaluable == 0 {
+        return Err(oncostat::Error::EmptyInput {
+            what: "patients with an evaluable abscopal classification",
+        });
+    }
+    let ab_rate = ab.iter().filter(|&&b| b).count() as f64 / n_evaluable as f64;
+
+    let os = SurvivalData::new(
+        sel.iter().map(|p| p.os_months).collect(),
+        sel.iter().map(|p| p.os_event).collect(),
+    )?;
+    let pfs = SurvivalData::new(
+        sel.iter().map(|p| p.pfs_months).collect(),
+        sel.iter().map(|p| p.pfs_event).collect(),
+    )?;
+    let uhf: Vec<bool> = sel
+        .iter()
+        .map(|p| p.covariates.ultrahypofractionated)
+        .collect();
+    let os_by_ab = compare(&os, &ab, curves, ("AB", "no AB"))?;
+    let pfs_by_ab = compare(&pfs, &ab, curves, ("AB", "no AB"))?;
+    let os_by_fractionation = compare(&os, &uhf, curves, ("ultrahypofractionated", "other"))?;
+
+    let [or_age, or_interval, or_dose, or_volume] = firth_ors(&sel, &ab)?;
+    let [hr_bmi25, hr_crp5] = cox_hrs(&os, &sel, &ab, &uhf)?;
+    Ok(CohortAnalysis {
+        n: patients.len(),
+        n_evaluable,
+        misclassified,
+        ab_rate,
+        os_by_ab,
+        pfs_by_ab,
+        os_by_fractionation,
+        or_age,
+        or_interval,
+        or_dose,
+        or_volume,
+        hr_bmi25,
+        hr_crp5,
+    })
+}
+
+fn to_f64(flags: &[bool]) -> Vec<f64> {
+    flags.iter().map(|&b| f64::from(u8::from(b))).collect()
+}
+
+/// KM medians of the `true` group (a) and the `false` group (b), and the log-rank p.
+fn compare(
+    data: &SurvivalData,
+    group: &[bool],
+    keep_curves: bool,
+    labels: (&str, &str),
+) -> oncostat::Result<Comparison> {
+    // Groups in sorted label order: false (b) first, then true (a).
+    let fits = KaplanMeier::new().fit_groups(data, group)?;
+    let (fit_b, fit_a) = match fits.as_slice() {
+        [b, a] => (b, a),
+        _ => {
+            return Err(oncostat::Error::TooFewObservations {
+                what: "a two-group comparison (both groups must be present)",
+                needed: 2,
+                found: fits.len(),
+            });
+        }
+    };
+    let p = LogRank::new().test(data, group)?.p_value();
+    let curves = keep_curves.then(|| {
+        let curve = |fit: &oncostat::KmFit, label: &str, flag: bool| {
+            let idx = group.iter().enumerate().filter(move |(_, g)| **g == flag);
+            Curve {
+                label: label.to_owned(),
+                times: fit.times().to_vec(),
+                survival: fit.survival().to_vec(),
+                censored: idx
+                    .clone()
+                    .filter(|(i, _)| !data.event()[*i])
+                    .map(|(i, _)| data.time()[i])
+                    .collect(),
+                all_times: idx.map(|(i, _)| data.time()[i]).collect(),
+            }
+        };
+        (curve(fit_a, labels.0, true), curve(fit_b, labels.1, false))
+    });
+    Ok(Comparison {
+        median_a: fit_a.median(),
+        median_b: fit_b.median(),
+        p,
+        curves,
+    })
+}
+
+fn firth_ors(sel: &[&Patient], ab: &[bool]) -> oncostat::Result<[Ratio; 4]> {
+    let col = |f: fn(&Patient) -> f64| sel.iter().map(|p| f(p)).collect::<Vec<f64>>();
+    let x = Design::from_columns([
+        ("age", col(|p| p.covariates.age)),
+        ("ici_rt_interval", col(|p| p.covariates.interval_months)),
+        ("dose_eqd2", col(|p| p.covariates.dose_eqd2)),
+        ("volume", col(|p| p.covariates.volume_cc)),
+    ])?
+    .with_intercept();
+    let y = oncostat::BinaryOutcome::new(&to_f64(ab))?;
+    let fit = FirthRegression::new().fit(&x, &y)?;
+    let beta = fit.coefficients();
+    let mut out = [Ratio {
+        estimate: f64::NAN,
+        lower: f64::NAN,
+        upper: f64::NAN,
+        p: f64::NAN,
+    }; 4];
+    for (j, slot) in out.iter_mut().enumerate() {
+        let index = j + 1;
+        let (lo, hi) = fit.profile_ci(index, LEVEL)?;
+        let test = fit.penalized_lr_test(index)?;
+        *slot = Ratio {
+            estimate: beta[index].exp(),
+            lower: lo.exp(),
+            upper: hi.exp(),
+            p: test.p_value(),
+        };
+    }
+    Ok(out)
+}
+
+fn cox_hrs(
+    os: &SurvivalData,
+    sel: &[&Patient],
+    ab: &[bool],
+    uhf: &[bool],
+) -> oncostat::Result<[Ratio; 2]> {
+    let bmi: Vec<bool> = sel.iter().map(|p| p.covariates.bmi25()).collect();
+    let crp: Vec<bool> = sel.iter().map(|p| p.covariates.crp5()).collect();
+    let x = Design::from_columns([
+        ("bmi_ge_25", to_f64(&bmi)),
+        ("crp_ge_5", to_f64(&crp)),
+        ("abscopal_benefit", to_f64(ab)),
+        ("ultrahypofractionated", to_f64(uhf)),
+    ])?;
+    let fit = CoxPh::new().fit(os, &x)?;
+    let hr = fit.hazard_ratios();
+    let ci = fit.conf_int(LEVEL)?;
+    let p = fit.p_values();
+    let ratio = |j: usize| Ratio {
+        estimate: hr[j],
+        lower: ci[j].0,
+        upper: ci[j].1,
+        p: p[j],
+    };
+    Ok([ratio(0), ratio(1)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::simulate::simulate;
+
+    /// The lesion trajectories are built so that iRECIST reproduces the latent class exactly
+    /// (otherwise the ORs would attenuate and coverage would fail).
+    #[test]
+    fn derived_benefit_reproduces_the_latent_class() -> oncostat::Result<()> {
+        let model = Model::calibrate();
+        let cohort = simulate(&model, 3000, 11);
+        let records = crate::io::to_records(&cohort.lesions);
+        let benefit = derive_benefit(&cohort.patients, &records, &IrecistRules::default())?;
+        for (p, b) in cohort.patients.iter().zip(&benefit) {
+            let latent = p.latent.map(|l| l.benefit());
+            assert_eq!(*b, latent, "patient {}", p.id);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,203 @@
+//! `--replicates R`: R independent simulated cohorts, analysed in parallel, summarised per
+//! finding (mean estimate, coverage of the true value, power).
+//!
+//! Replicate `i` uses the seed `rng::replicate_seed(seed, i)` (replicate 0 is the cohort of the
+//! single run), so the summary does not depend on the number of threads. The work is split
+//! over `threads` scoped threads, replicate `i` on thread `i mod threads`, and the results are
+//! summed in replicate order.
+
+use crate::analysis::{CohortAnalysis, Comparison, Ratio, analyze};
+use crate::io::to_records;
+use crate::model::Model;
+use crate::rng::replicate_seed;
+use crate::simulate::simulate;
+
+/// Summary of a ratio finding over replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RatioSummary {
+    /// Replicates with a finite estimate and CI.
+    pub n: usize,
+    /// Geometric mean of the estimates.
+    pub mean_estimate: f64,
+    /// Share of 95% CIs containing the true value.
+    pub coverage: f64,
+    /// Share with p < 0.05 in the paper's direction (either direction when the truth is 1).
+    pub power: f64,
+}
+
+/// Summary of a two-group survival comparison over replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ComparisonSummary {
+    /// Replicates analysed.
+    pub n: usize,
+    /// Mean median of group a over replicates where it was reached.
+    pub mean_median_a: f64,
+    /// Mean median of group b over replicates where it was reached.
+    pub mean_median_b: f64,
+    /// Share with log-rank p < 0.05 and median a > median b (never reached counts as larger).
+    pub power: f64,
+}
+
+/// The replicate summary of every finding.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Summary {
+    /// Replicates requested.
+    pub requested: usize,
+    /// Replicates whose analysis failed (any crate error); excluded from every summary.
+    pub failed: usize,
+    /// Replicates in which some patient's derived AB differed from the latent class.
+    pub misclassified_cohorts: usize,
+    /// Mean AB rate.
+    pub ab_rate_mean: f64,
+    /// Replicates with an AB rate.
+    pub ab_rate_n: usize,
+    /// OS by AB, PFS by AB, OS by fractionation.
+    pub comparisons: [ComparisonSummary; 3],
+    /// OR age, OR interval, OR dose, OR volume, HR BMI, HR CRP.
+    pub ratios: [RatioSummary; 6],
+    /// Wall-clock seconds of the replicate loop.
+    pub seconds: f64,
+}
+
+/// Runs `replicates` cohorts of `n` patients on `threads` threads.
+pub fn run(model: &Model, n: usize, seed: u64, replicates: usize, threads: usize) -> Summary {
+    let start = std::time::Instant::now();
+    let threads = threads.clamp(1, replicates.max(1));
+    let mut slots: Vec<Option<CohortAnalysis>> = vec![None; replicates];
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (t..replicates)
+                        .step_by(threads)
+                        .map(|i| (i, one(model, n, replicate_seed(seed, i as u64))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panicking worker would be a bug; its replicates then count as failed.
+            if let Ok(results) = h.join() {
+                for (i, r) in results {
+                    slots[i] = r;
+                }
+            }
+        }
+    });
+    let mut summary = summarise(&slots, &TRUE_RATIOS);
+    summary.seconds = start.elapsed().as_secs_f64();
+    summary
+}
+
+/// Simulates and analyses one cohort; `None` if the analysis failed.
+pub fn one(model: &Model, n: usize, seed: u64) -> Option<CohortAnalysis> {
+    let cohort = simulate(model, n, seed);
+    let records = to_records(&cohort.lesions);
+    analyze(&cohort.patients, &records, false).ok()
+}
+
+/// The generative (true) values of the six ratio findings, in `Summary::ratios` order.
+pub const TRUE_RATIOS: [f64; 6] = [
+    crate::model::OR_AGE,
+    crate::model::OR_INTERVAL,
+    crate::model::OR_DOSE,
+    crate::model::OR_VOLUME,
+    crate::model::HR_BMI25,
+    crate::model::HR_CRP5,
+];
+
+/// The six ratio findings of one analysis, in `Summary::ratios` order.
+pub fn ratios(a: &CohortAnalysis) -> [Ratio; 6] {
+    [
+        a.or_age,
+        a.or_interval,
+        a.or_dose,
+        a.or_volume,
+        a.hr_bmi25,
+        a.hr_crp5,
+    ]
+}
+
+/// The three comparisons of one analysis, in `Summary::comparisons` order.
+pub fn comparisons(a: &CohortAnalysis) -> [&Comparison; 3] {
+    [&a.os_by_ab, &a.pfs_by_ab, &a.os_by_fractionation]
+}
+
+fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
+    let done: Vec<&CohortAnalysis> = slots.iter().flatten().collect();
+    let mut s = Summary {
+        requested: slots.len(),
+        failed: slots.len() - done.len(),
+        misclassified_cohorts: done.iter().filter(|a| a.misclassified > 0).count(),
+        ab_rate_n: done.len(),
+        ..Summary::default()
+    };
+    if !done.is_empty() {
+        s.ab_rate_mean = done.iter().map(|a| a.ab_rate).sum::<f64>() / done.len() as f64;
+    }
+    for (k, slot) in s.ratios.iter_mut().enumerate() {
+        let (mut n, mut log_sum, mut covered, mut significant) = (0usize, 0.0, 0usize, 0usize);
+        for a in &done {
+            let r = ratios(a)[k];
+            if !(r.estimate.is_finite() && r.lower.is_finite() && r.upper.is_finite()) {
+                continue;
+            }
+            n += 1;
+            log_sum += r.estimate.ln();
+            covered += usize::from(r.lower <= truth[k] && truth[k] <= r.upper);
+            let direction = if truth[k] > 1.0 {
+                r.estimate > 1.0
+            } else if truth[k] < 1.0 {
+                r.estimate < 1.0
+            } else {
+                true
+            };
+            significant += usize::from(r.p < 0.05 && direction);
+        }
+        if n > 0 {
+            *slot = RatioSummary {
+                n,
+                mean_estimate: (log_sum / n as f64).exp(),
+                coverage: covered as f64 / n as f64,
+                power: significant as f64 / n as f64,
+            };
+        }
+    }
+    for (k, slot) in s.comparisons.iter_mut().enumerate() {
+        let (mut sum_a, mut n_a, mut sum_b, mut n_b, mut significant) = (0.0, 0, 0.0, 0, 0);
+        for a in &done {
+            let c = comparisons(a)[k];
+            if let Some(m) = c.median_a {
+                sum_a += m;
+                n_a += 1;
+            }
+            if let Some(m) = c.median_b {
+                sum_b += m;
+                n_b += 1;
+            }
+            let a_longer = match (c.median_a, c.median_b) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => x > y,
+            };
+            significant += usize::from(c.p < 0.05 && a_longer);
+        }
+        if !done.is_empty() {
+            *slot = ComparisonSummary {
+                n: done.len(),
+                mean_median_a: if n_a > 0 {
+                    sum_a / n_a as f64
+                } else {
+                    f64::NAN
+                },
+                mean_median_b: if n_b > 0 {
+                    sum_b / n_b as f64
+                } else {
+                    f64::NAN
+                },
+                power: significant as f64 / done.len() as f64,
+            };
+        }
+    }
+    s
+}

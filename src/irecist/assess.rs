@@ -1,0 +1,238 @@
+//! Assessment of a patient timeline: per-visit RECIST 1.1 and iRECIST calls, best overall
+//! responses and progression dates.
+
+use super::bor::{ibor, recist_bor};
+use super::facts::{Role, Scanner};
+use super::irecist::IrecistTrack;
+use super::lesion::LesionKind;
+use super::measure::Tenths;
+use super::recist::RecistTrack;
+use super::records::PatientTimeline;
+use super::response::{Recist11, Response};
+use super::rules::IrecistRules;
+use crate::Result;
+
+/// The calls at one visit, with the numbers and the rule behind them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitAssessment {
+    day: u32,
+    target_sum: Option<Tenths>,
+    nadir: Option<Tenths>,
+    new_target_sum: Option<Tenths>,
+    recist: Recist11,
+    response: Response,
+    reason: &'static str,
+    late_confirmation: bool,
+}
+
+impl VisitAssessment {
+    /// Days since baseline.
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+
+    /// Sum of diameters of the target lesions (`None` if a target was not evaluated or the
+    /// patient has no target lesions).
+    #[doc(alias = "SOD")]
+    pub fn target_sum(&self) -> Option<Tenths> {
+        self.target_sum
+    }
+
+    /// The nadir this visit is compared with: the smallest sum of diameters of the earlier
+    /// evaluable visits, baseline included (at baseline: the baseline sum). `None` without
+    /// target lesions.
+    pub fn nadir(&self) -> Option<Tenths> {
+        self.nadir
+    }
+
+    /// Sum of the new target lesions (`None` if none is registered or one was not evaluated).
+    #[doc(alias = "SOM-NLT")]
+    pub fn new_target_sum(&self) -> Option<Tenths> {
+        self.new_target_sum
+    }
+
+    /// RECIST 1.1 overall response (progression ends RECIST 1.1: every later visit is PD).
+    pub fn recist(&self) -> Recist11 {
+        self.recist
+    }
+
+    /// iRECIST overall response.
+    pub fn response(&self) -> Response {
+        self.response
+    }
+
+    /// Which rule decided the iRECIST response, for audit.
+    pub fn reason(&self) -> &str {
+        self.reason
+    }
+
+    /// `true` if this visit confirmed iCPD later than
+    /// [`IrecistRules::confirm_late_days`] after the first iUPD (used, but worth a look).
+    pub fn late_confirmation(&self) -> bool {
+        self.late_confirmation
+    }
+}
+
+/// A patient's RECIST 1.1 and iRECIST assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    visits: Vec<VisitAssessment>,
+    best: Response,
+    recist_best: Recist11,
+    progression_day: Option<u32>,
+    recist_progression_day: Option<u32>,
+    measurable: bool,
+}
+
+impl Assessment {
+    /// One entry per visit, baseline first.
+    pub fn visits(&self) -> &[VisitAssessment] {
+        &self.visits
+    }
+
+    /// iRECIST best overall response (iBOR).
+    #[doc(alias = "iBOR")]
+    pub fn best_overall_response(&self) -> Response {
+        self.best
+    }
+
+    /// RECIST 1.1 best overall response.
+    #[doc(alias = "BOR")]
+    pub fn recist_best_overall_response(&self) -> Recist11 {
+        self.recist_best
+    }
+
+    /// Day of confirmed progression: the first iUPD of the episode that iCPD confirmed.
+    /// `None` if progression was never confirmed.
+    pub fn progression_day(&self) -> Option<u32> {
+        self.progression_day
+    }
+
+    /// Day of the first RECIST 1.1 progression.
+    pub fn recist_progression_day(&self) -> Option<u32> {
+        self.recist_progression_day
+    }
+
+    /// `true` if the assessment had target (measurable) lesions.
+    pub fn has_measurable_disease(&self) -> bool {
+        self.measurable
+    }
+}
+
+/// Assesses all lesions of a patient by RECIST 1.1 and iRECIST.
+///
+/// ```text
+/// per visit: target (sum vs baseline and nadir), non-target, new lesions → overall
+/// RECIST 1.1 response; iRECIST: progression opens iUPD, confirmed to iCPD at the next
+/// evaluable scan ≥ confirm_min_days − window_tolerance_days later, else reset
+/// iBOR: best of the calls up to the first iCPD (see `best_overall_response`)
+/// ```
+///
+/// # Errors
+/// None in practice: the timeline is validated on construction. The `Result` keeps room
+/// for rule checks.
+///
+/// # Examples
+/// ```
+/// use oncostat::irecist::{assess, timelines_from_records, IrecistRules, LesionKind,
+///     LesionRecord, Measure, Response, Tenths};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let row = |day, mm| LesionRecord {
+///     patient: "P1".into(), lesion: "L1".into(), day, organ: "liver".into(),
+///     kind: LesionKind::Target, node: false, irradiated: false,
+///     measure: Measure::Size(Tenths::new(mm)),
+/// };
+/// // 100 mm -> 125 (iUPD) -> 130 (+5 mm: iCPD)
+/// let timeline = &timelines_from_records(&[row(0, 1000), row(56, 1250), row(98, 1300)])?[0];
+/// let a = assess(timeline, &IrecistRules::default())?;
+/// assert_eq!(a.visits()[1].response(), Response::IUPD);
+/// assert_eq!(a.best_overall_response(), Response::ICPD);
+/// assert_eq!(a.progression_day(), Some(56));
+/// # Ok(())
+/// # }
+/// ```
+pub fn assess(timeline: &PatientTimeline, rules: &IrecistRules) -> Result<Assessment> {
+    let roles: Vec<Option<Role>> = timeline
+        .lesions()
+        .iter()
+        .map(|l| {
+            Some(match l.kind() {
+                LesionKind::Target => Role::Target,
+                LesionKind::NonTarget => Role::NonTarget,
+                LesionKind::New => Role::New,
+            })
+        })
+        .collect();
+    Ok(assess_roles(timeline, &roles, rules))
+}
+
+/// Runs both tracks over the lesions with a role (lesions with `None` are ignored).
+pub(crate) fn assess_roles(
+    timeline: &PatientTimeline,
+    roles: &[Option<Role>],
+    rules: &IrecistRules,
+) -> Assessment {
+    let days = timeline.days();
+    let mut scanner = Scanner::new(timeline, roles);
+    let baseline = scanner.baseline_sum();
+    let mut recist = RecistTrack::new(baseline);
+    let mut irecist = IrecistTrack::new(baseline);
+    let mut visits = Vec::with_capacity(days.len());
+    visits.push(VisitAssessment {
+        day: days.first().copied().unwrap_or(0),
+        target_sum: baseline,
+        nadir: baseline,
+        new_target_sum: None,
+        recist: Recist11::Baseline,
+        response: Response::Baseline,
+        reason: "baseline",
+        late_confirmation: false,
+    });
+    let mut recist_progression_day = None;
+    for (vi, &day) in days.iter().enumerate().skip(1) {
+        let f = scanner.visit(vi);
+        let nadir = irecist.nadir();
+        let r = recist.step(&f, rules);
+        if r == Recist11::PD && recist_progression_day.is_none() {
+            recist_progression_day = Some(day);
+        }
+        let call = irecist.step(day, &f, rules);
+        if call.disregarded {
+            scanner.rollback();
+        }
+        visits.push(VisitAssessment {
+            day,
+            target_sum: (f.has_targets && !f.target_any_ne).then_some(f.target_sum),
+            nadir,
+            new_target_sum: (f.has_nlt && !f.nlt_any_ne).then_some(f.nlt_sum),
+            recist: r,
+            response: call.response,
+            reason: call.reason,
+            late_confirmation: call.late_confirmation,
+        });
+    }
+    let non_target_only = baseline.is_none();
+    let (best, recist_best) = best_of(&visits, non_target_only, rules);
+    Assessment {
+        visits,
+        best,
+        recist_best,
+        progression_day: irecist.progression_day(),
+        recist_progression_day,
+        measurable: !non_target_only,
+    }
+}
+
+fn best_of(
+    visits: &[VisitAssessment],
+    non_target_only: bool,
+    rules: &IrecistRules,
+) -> (Response, Recist11) {
+    // Small fixed-size buffers would do; a patient has few visits.
+    let i: Vec<(u32, Response)> = visits.iter().map(|v| (v.day, v.response)).collect();
+    let r: Vec<(u32, Recist11)> = visits.iter().map(|v| (v.day, v.recist)).collect();
+    (
+        ibor(&i, non_target_only, rules),
+        recist_bor(&r, non_target_only, rules),
+    )
+}

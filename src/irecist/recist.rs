@@ -1,0 +1,208 @@
+//! RECIST 1.1: target, non-target and overall timepoint responses (Eisenhauer 2009, Tables 1
+//! and 2), shared by the iRECIST state machine.
+
+use super::facts::VisitFacts;
+use super::measure::Tenths;
+use super::response::Recist11;
+use super::rules::IrecistRules;
+
+/// `S ≤ 0.70 × B`, exactly: `10·S ≤ 7·B`.
+pub(crate) fn is_pr(sum: Tenths, baseline: Tenths) -> bool {
+    10 * u64::from(sum.get()) <= 7 * u64::from(baseline.get())
+}
+
+/// `S ≥ 1.20 × N` and `S ≥ N + 5 mm`, exactly: `10·S ≥ 12·N && S ≥ N + 50`.
+pub(crate) fn is_pd(sum: Tenths, nadir: Tenths) -> bool {
+    is_pd_20(sum, nadir) && u64::from(sum.get()) >= u64::from(nadir.get()) + 50
+}
+
+/// `S ≥ 1.20 × N` alone.
+pub(crate) fn is_pd_20(sum: Tenths, nadir: Tenths) -> bool {
+    10 * u64::from(sum.get()) >= 12 * u64::from(nadir.get())
+}
+
+/// `S ≥ R + 5 mm`.
+pub(crate) fn is_up_5mm(sum: Tenths, reference: Tenths) -> bool {
+    u64::from(sum.get()) >= u64::from(reference.get()) + 50
+}
+
+/// What the target response depends on besides the visit's own lesions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TargetContext {
+    pub baseline: Tenths,
+    /// Smallest full sum so far, baseline included.
+    pub nadir: Tenths,
+    /// A PR or CR of the targets was reached (continuing PR).
+    pub had_pr: bool,
+    /// An overall complete response was reached (any reappearance is progression).
+    pub after_cr: bool,
+}
+
+impl TargetContext {
+    pub(crate) fn new(baseline: Tenths) -> Self {
+        TargetContext {
+            baseline,
+            nadir: baseline,
+            had_pr: false,
+            after_cr: false,
+        }
+    }
+}
+
+/// Target response with the rule that decided it; `None` without target lesions.
+pub(crate) fn target_response(
+    f: &VisitFacts,
+    ctx: &TargetContext,
+    sticky: bool,
+    rules: &IrecistRules,
+) -> Option<(Recist11, &'static str)> {
+    if !f.has_targets {
+        return None;
+    }
+    let s = f.target_sum;
+    if f.target_any_ne {
+        return Some(if is_pd(s, ctx.nadir) {
+            (
+                Recist11::PD,
+                "target PD proven by the assessed targets alone (a partial sum can only grow)",
+            )
+        } else if ctx.after_cr && f.target_reappeared {
+            (Recist11::PD, "target reappeared after a complete response")
+        } else {
+            (Recist11::NE, "a target lesion was not evaluated")
+        });
+    }
+    if rules.cr_before_pd && f.target_all_gone {
+        return Some((
+            Recist11::CR,
+            "target CR: non-nodal targets gone, target nodes < 10 mm",
+        ));
+    }
+    if ctx.after_cr && f.target_reappeared {
+        return Some((Recist11::PD, "target reappeared after a complete response"));
+    }
+    if is_pd(s, ctx.nadir) {
+        return Some((
+            Recist11::PD,
+            "target PD: sum >= 120% of the nadir and >= 5 mm above it",
+        ));
+    }
+    if f.target_all_gone {
+        return Some((
+            Recist11::CR,
+            "target CR: non-nodal targets gone, target nodes < 10 mm",
+        ));
+    }
+    if is_pr(s, ctx.baseline) {
+        return Some((Recist11::PR, "target PR: sum <= 70% of baseline"));
+    }
+    if sticky && ctx.had_pr {
+        return Some((
+            Recist11::PR,
+            "continuing PR: PR reached before and no progression since",
+        ));
+    }
+    Some((
+        Recist11::SD,
+        "target SD: neither PR vs baseline nor PD vs nadir",
+    ))
+}
+
+/// Non-target response; `None` without non-target lesions.
+pub(crate) fn non_target_response(f: &VisitFacts, after_cr: bool) -> Option<Recist11> {
+    if !f.has_non_targets {
+        return None;
+    }
+    Some(if f.nt_progression || (after_cr && f.nt_reappeared) {
+        Recist11::PD
+    } else if f.nt_any_ne {
+        Recist11::NE
+    } else if f.nt_all_absent {
+        Recist11::CR
+    } else {
+        Recist11::NonCrNonPd
+    })
+}
+
+/// RECIST 1.1 Tables 1 and 2 without progression (no new lesion, neither component PD).
+pub(crate) fn combine_non_progressive(t: Option<Recist11>, nt: Option<Recist11>) -> Recist11 {
+    match (t, nt) {
+        (None, Some(nt)) => nt,
+        (None, None) => Recist11::NE,
+        (Some(Recist11::CR), None | Some(Recist11::CR)) => Recist11::CR,
+        (Some(Recist11::CR), Some(_)) => Recist11::PR,
+        (Some(t), _) => t,
+    }
+}
+
+/// The RECIST 1.1 track: progression ends the assessment.
+#[derive(Debug, Clone)]
+pub(crate) struct RecistTrack {
+    ctx: Option<TargetContext>,
+    after_cr: bool,
+    progressed: bool,
+}
+
+impl RecistTrack {
+    pub(crate) fn new(baseline: Option<Tenths>) -> Self {
+        RecistTrack {
+            ctx: baseline.map(TargetContext::new),
+            after_cr: false,
+            progressed: false,
+        }
+    }
+
+    /// Overall RECIST 1.1 response at one follow-up visit.
+    pub(crate) fn step(&mut self, f: &VisitFacts, rules: &IrecistRules) -> Recist11 {
+        if self.progressed {
+            return Recist11::PD;
+        }
+        let t = self.ctx.as_ref().and_then(|ctx| {
+            let ctx = TargetContext {
+                after_cr: self.after_cr,
+                ..*ctx
+            };
+            target_response(f, &ctx, rules.sticky_pr, rules).map(|(r, _)| r)
+        });
+        let nt = non_target_response(f, self.after_cr);
+        let new = f.new_present || f.new_appeared > 0;
+        let overall = if new || t == Some(Recist11::PD) || nt == Some(Recist11::PD) {
+            Recist11::PD
+        } else {
+            combine_non_progressive(t, nt)
+        };
+        match overall {
+            Recist11::PD => self.progressed = true,
+            Recist11::NE => {}
+            _ => {
+                if let Some(ctx) = self.ctx.as_mut() {
+                    if !f.target_any_ne {
+                        ctx.nadir = ctx.nadir.min(f.target_sum);
+                    }
+                    ctx.had_pr |= matches!(t, Some(Recist11::PR | Recist11::CR));
+                }
+                self.after_cr = overall == Recist11::CR;
+            }
+        }
+        overall
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_exact() {
+        let t = Tenths::new;
+        assert!(is_pr(t(700), t(1000)));
+        assert!(!is_pr(t(701), t(1000)));
+        // 25.5 -> 30.6 is exactly +20 %, but only +5.1 mm.
+        assert!(is_pd_20(t(306), t(255)));
+        assert!(is_pd(t(306), t(255)));
+        // 19 vs 15: +26.7 % but +4 mm.
+        assert!(!is_pd(t(190), t(150)));
+        assert!(is_up_5mm(t(82), t(32)));
+        assert!(!is_up_5mm(t(81), t(32)));
+    }
+}

@@ -1,0 +1,65 @@
+//! `Display` for [`CoxFit`]: R's `summary.coxph` layout.
+
+use std::fmt;
+
+use super::CoxFit;
+use crate::table::format_p;
+
+impl fmt::Display for CoxFit {
+    /// Prints `n`, events, the coefficient and hazard-ratio tables (95 % Wald intervals),
+    /// the concordance and the likelihood-ratio, Wald and score tests, as `summary.coxph`.
+    /// `{:#}` prints raw p-values, `{:.6}` six decimals in the tables.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "  n= {}, number of events= {}", self.n, self.n_events)?;
+        if !self.convergence.converged() {
+            writeln!(f, "  warning: {}", self.convergence)?;
+        }
+        if !self.infinite.is_empty() {
+            writeln!(
+                f,
+                "  warning: loglik converged before variable(s) {}; coefficient may be infinite",
+                self.infinite.join(", ")
+            )?;
+        }
+        writeln!(f)?;
+        match self.coef_table(0.95) {
+            Ok(table) => {
+                if let Some(d) = f.precision() {
+                    if f.alternate() {
+                        write!(f, "{table:#.d$}")?;
+                    } else {
+                        write!(f, "{table:.d$}")?;
+                    }
+                } else if f.alternate() {
+                    write!(f, "{table:#}")?;
+                } else {
+                    write!(f, "{table}")?;
+                }
+            }
+            Err(_) => writeln!(f, "(coefficient table unavailable)")?,
+        }
+        writeln!(f)?;
+        let c = self.concordance;
+        writeln!(
+            f,
+            "Concordance= {:.3}  (se = {:.3} )",
+            c.estimate(),
+            c.std_error()
+        )?;
+        let raw = f.alternate();
+        for (label, test) in [
+            ("Likelihood ratio test", self.lr_test()),
+            ("Wald test            ", self.wald_test()),
+            ("Score (logrank) test ", self.score_test()),
+        ] {
+            writeln!(
+                f,
+                "{label}= {:.2}  on {} df,   p={}",
+                test.statistic(),
+                test.df(),
+                format_p(test.p_value(), raw)
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,242 @@
+//! The fitted Cox model: coefficients, variance, tests and concordance (R's `coxph` object
+//! and `summary.coxph`).
+
+use nalgebra::{DMatrix, DVector};
+
+use super::Ties;
+use super::concordance::Concordance;
+use crate::stats::{normal_two_sided_p, z_for_level};
+use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic, TableStyle};
+
+/// A fitted Cox proportional hazards model (R's `coxph` object), produced by
+/// [`CoxPh::fit`](super::CoxPh::fit).
+///
+/// ```text
+/// h(t | x) = h0(t) · exp(x'β)
+/// se = sqrt(diag(I(β̂)⁻¹)),  z = β̂/se,  p = 2·P(Z > |z|),  HR = exp(β̂),  CI = exp(β̂ ± z_α·se)
+/// LR = 2(ℓ(β̂) - ℓ(init)),  Wald = (β̂ - init)' V⁻¹ (β̂ - init),  Score = U'I⁻¹U at init
+/// ```
+///
+/// Coefficients of columns found singular (constant or collinear, R's `NA`) are NaN and
+/// flagged in [`CoxFit::aliased`]; the tests then have fewer degrees of freedom.
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![9.0, 1.0, 1.0, 6.0, 6.0, 8.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0],
+/// )?;
+/// let x = Design::from_columns([("x", vec![0.0, 1.0, 1.0, 1.0, 0.0, 0.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// assert!((fit.coefficients()[0] - 1.6768574855882).abs() < 1e-6);
+/// let (lo, hi) = fit.conf_int(0.95)?[0];
+/// assert!(lo < fit.hazard_ratios()[0] && fit.hazard_ratios()[0] < hi);
+/// println!("{fit}");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CoxFit {
+    pub(super) term_names: Vec<String>,
+    pub(super) ties: Ties,
+    pub(super) coefficients: DVector<f64>,
+    pub(super) std_errors: DVector<f64>,
+    pub(super) covariance: DMatrix<f64>,
+    pub(super) loglik_null: f64,
+    pub(super) loglik: f64,
+    pub(super) score_test: f64,
+    pub(super) wald_test: f64,
+    pub(super) df: usize,
+    pub(super) concordance: Concordance,
+    pub(super) n: usize,
+    pub(super) n_events: usize,
+    pub(super) convergence: Convergence,
+    pub(super) aliased: Vec<bool>,
+    pub(super) infinite: Vec<String>,
+    pub(super) means: DVector<f64>,
+    pub(super) linear_predictors: DVector<f64>,
+}
+
+impl CoxFit {
+    /// Column names, in the order of the design.
+    pub fn term_names(&self) -> &[String] {
+        &self.term_names
+    }
+
+    /// How tied death times were handled.
+    pub fn ties(&self) -> Ties {
+        self.ties
+    }
+
+    /// Estimated log hazard ratios β̂; NaN for aliased columns (R's `NA`).
+    #[doc(alias = "coef")]
+    #[doc(alias = "params")]
+    pub fn coefficients(&self) -> &DVector<f64> {
+        &self.coefficients
+    }
+
+    /// Model-based standard errors `sqrt(diag(V))`; NaN for aliased columns.
+    #[doc(alias = "bse")]
+    pub fn std_errors(&self) -> &DVector<f64> {
+        &self.std_errors
+    }
+
+    /// Wald statistics `β̂ / se`.
+    pub fn z_values(&self) -> DVector<f64> {
+        self.coefficients.component_div(&self.std_errors)
+    }
+
+    /// Two-sided Wald p-values `2·P(Z > |z|)`.
+    pub fn p_values(&self) -> DVector<f64> {
+        self.z_values().map(normal_two_sided_p)
+    }
+
+    /// Hazard ratios `exp(β̂)`.
+    pub fn hazard_ratios(&self) -> DVector<f64> {
+        self.coefficients.map(f64::exp)
+    }
+
+    /// Wald confidence intervals for the hazard ratios, `exp(β̂ ± z·se)` with
+    /// `z = qnorm(1 - (1 - level)/2)` (R's `summary(fit)$conf.int`).
+    ///
+    /// # Errors
+    /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+        let z = z_for_level(level)?;
+        Ok(self
+            .coefficients
+            .iter()
+            .zip(self.std_errors.iter())
+            .map(|(b, se)| ((b - z * se).exp(), (b + z * se).exp()))
+            .collect())
+    }
+
+    /// Variance–covariance matrix `V = I(β̂)⁻¹` (R's `fit$var`); zero rows and columns for
+    /// aliased coefficients.
+    #[doc(alias = "vcov")]
+    pub fn covariance(&self) -> &DMatrix<f64> {
+        &self.covariance
+    }
+
+    /// Partial log-likelihood at the initial values (R's `loglik[1]`).
+    pub fn log_likelihood_null(&self) -> f64 {
+        self.loglik_null
+    }
+
+    /// Partial log-likelihood at β̂ (R's `loglik[2]`).
+    pub fn log_likelihood(&self) -> f64 {
+        self.loglik
+    }
+
+    /// Likelihood-ratio test `2(ℓ(β̂) - ℓ(init))` on the number of non-aliased coefficients.
+    pub fn lr_test(&self) -> ChiSqTest {
+        ChiSqTest::new(2.0 * (self.loglik - self.loglik_null), self.df as f64)
+    }
+
+    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` (R prints it rounded to 2 decimals; the value
+    /// here is unrounded).
+    pub fn wald_test(&self) -> ChiSqTest {
+        ChiSqTest::new(self.wald_test, self.df as f64)
+    }
+
+    /// Score (log-rank) test `U'I⁻¹U` at the initial values.
+    pub fn score_test(&self) -> ChiSqTest {
+        ChiSqTest::new(self.score_test, self.df as f64)
+    }
+
+    /// Harrell's concordance of the linear predictor, with its standard error.
+    pub fn concordance(&self) -> Concordance {
+        self.concordance
+    }
+
+    /// Number of observations used.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Number of events (unweighted, R's `nevent`).
+    pub fn n_events(&self) -> usize {
+        self.n_events
+    }
+
+    /// How the iteration ended (R's `iter`; `converged() == false` when it ran out of
+    /// iterations or a coefficient diverges).
+    pub fn convergence(&self) -> &Convergence {
+        &self.convergence
+    }
+
+    /// `true` for each column dropped as singular (constant or collinear, R's `NA`).
+    pub fn aliased(&self) -> &[bool] {
+        &self.aliased
+    }
+
+    /// Columns whose coefficient may be infinite (monotone likelihood; R's warning "Loglik
+    /// converged before variable …"). Firth's penalized Cox model gives finite estimates.
+    pub fn infinite_coefficients(&self) -> &[String] {
+        &self.infinite
+    }
+
+    /// Column means used for centring (R's `fit$means`; 0 for columns with values in
+    /// {-1, 0, 1}).
+    pub fn means(&self) -> &DVector<f64> {
+        &self.means
+    }
+
+    /// Linear predictors `(x - means)'β̂ + offset` in the original row order (R's
+    /// `fit$linear.predictors`; offsets centred on their mean).
+    pub fn linear_predictors(&self) -> &DVector<f64> {
+        &self.linear_predictors
+    }
+
+    /// Returns the fit if it converged.
+    ///
+    /// # Errors
+    /// * [`Error::NotConverged`] if the iteration ran out of iterations or a coefficient
+    ///   diverges (monotone likelihood).
+    pub fn require_converged(self) -> Result<Self> {
+        if self.convergence.converged() {
+            Ok(self)
+        } else {
+            Err(Error::NotConverged {
+                what: "Cox model",
+                iterations: self.convergence.iterations(),
+            })
+        }
+    }
+
+    /// Coefficient table (R's `summary.coxph` layout) with Wald intervals at `level`.
+    ///
+    /// # Errors
+    /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
+    pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
+        let z = z_for_level(level)?;
+        let zs = self.z_values();
+        let ps = self.p_values();
+        let rows = (0..self.coefficients.len())
+            .map(|j| {
+                let b = self.coefficients[j];
+                let se = self.std_errors[j];
+                CoefRow {
+                    term: self.term_names[j].clone(),
+                    estimate: b,
+                    std_error: se,
+                    statistic: zs[j],
+                    p_value: ps[j],
+                    lower: b - z * se,
+                    upper: b + z * se,
+                    method: "Wald",
+                }
+            })
+            .collect();
+        Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
+    }
+
+    /// `(name, β̂)` pairs.
+    pub fn iter_coefficients(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.term_names
+            .iter()
+            .map(String::as_str)
+            .zip(self.coefficients.iter().copied())
+    }
+}

@@ -1,0 +1,257 @@
+//! One evaluation of the Cox partial log-likelihood `ℓ`, its score `U` and information `I`
+//! (algorithms.md §2.3) for Breslow or Efron ties, with strata, case weights and offsets.
+//!
+//! ```text
+//! death time t, risk set R(t) = {j : t_j >= t}, r_j = w_j exp(η_j), tied deaths D (d of them)
+//! Breslow: ℓ -= W_d log S0,   U -= W_d S1/S0,   I += W_d (S2/S0 - S1 S1'/S0²)
+//! Efron:   the same with S_k = S(R \ D) + (k/d) S(D), k = 1..d, and the mean weight W_d/d
+//! ```
+//!
+//! The pass is organised for speed without changing the mathematics:
+//! * a backward sweep over the tie groups accumulates `S0`, `S1`, `ℓ` and `U` (O(n·p)) and the
+//!   hazard increments `W/S0` of each death time;
+//! * the `Σ W S2/S0` part of `I` is rewritten as `Σ_j c_j x_j x_j'` with
+//!   `c_j = r_j · (cumulative hazard increments of the death times whose risk set holds j)`,
+//!   computed by a forward sweep and then accumulated as one blocked matrix product;
+//! * the `Σ W m m'` part is a second blocked product over the risk-set mean vectors `m`.
+//!
+//! No allocation happens inside a pass; the buffers live in [`RiskPass`].
+
+use nalgebra::{DMatrix, DMatrixView};
+
+use super::Ties;
+use super::prepare::Prepared;
+
+/// Rows handled per blocked matrix product (keeps the block in cache).
+const BLOCK_ROWS: usize = 512;
+
+/// Reusable buffers for repeated evaluations on the same prepared data.
+#[derive(Debug)]
+pub(super) struct RiskPass {
+    p: usize,
+    risk: Vec<f64>,
+    hazard_step: Vec<f64>,
+    death_step: Vec<f64>,
+    s1: Vec<f64>,
+    d1: Vec<f64>,
+    block: Vec<f64>,
+    block_rows: usize,
+    info: DMatrix<f64>,
+    /// Score vector `U` of the last evaluation.
+    pub score: Vec<f64>,
+    /// Information matrix `I` of the last evaluation, row-major `p × p`.
+    pub information: Vec<f64>,
+}
+
+impl RiskPass {
+    /// Buffers sized for `data`.
+    pub fn new(data: &Prepared) -> Self {
+        let p = data.p;
+        RiskPass {
+            p,
+            risk: vec![0.0; data.n],
+            hazard_step: vec![0.0; data.groups.len()],
+            death_step: vec![0.0; data.groups.len()],
+            s1: vec![0.0; p],
+            d1: vec![0.0; p],
+            block: vec![0.0; BLOCK_ROWS * p],
+            block_rows: 0,
+            info: DMatrix::zeros(p, p),
+            score: vec![0.0; p],
+            information: vec![0.0; p * p],
+        }
+    }
+
+    /// Evaluates `ℓ(β)`, `U(β)` and `I(β)` (in the centred and scaled coordinates of `data`).
+    /// `U` and `I` are left in [`RiskPass::score`] and [`RiskPass::information`].
+    pub fn evaluate(&mut self, data: &Prepared, ties: Ties, beta: &[f64]) -> f64 {
+        let p = self.p;
+        self.info.fill(0.0);
+        self.score.fill(0.0);
+        let mut loglik = 0.0;
+
+        // risk scores, and the death terms of ℓ and U
+        for k in 0..data.n {
+            let x = data.row(k);
+            let eta = data.offset[k] + dot(x, beta);
+            self.risk[k] = data.weight[k] * eta.exp();
+            if data.event[k] {
+                let w = data.weight[k];
+                loglik += w * eta;
+                axpy(w, x, &mut self.score);
+            }
+        }
+
+        for stratum in &data.strata {
+            loglik += self.backward_sweep(data, ties, stratum.groups.clone());
+        }
+        self.flush_means();
+        for stratum in &data.strata {
+            self.forward_sweep(data, stratum.groups.clone());
+        }
+        self.weighted_squares(data);
+
+        for i in 0..p {
+            for j in 0..=i {
+                let v = self.info[(i, j)];
+                self.information[i * p + j] = v;
+                self.information[j * p + i] = v;
+            }
+        }
+        loglik
+    }
+
+    /// From the last time of a stratum down: risk-set sums, the `-W log S0` and `-W S1/S0`
+    /// terms, the hazard increments, and the mean vectors (into the `Σ W m m'` product).
+    fn backward_sweep(
+        &mut self,
+        data: &Prepared,
+        ties: Ties,
+        groups: std::ops::Range<usize>,
+    ) -> f64 {
+        let mut loglik = 0.0;
+        let mut s0 = 0.0;
+        self.s1.fill(0.0);
+        for g in groups.rev() {
+            let group = data.groups[g];
+            for k in group.start..group.death_start {
+                s0 += self.risk[k];
+                axpy(self.risk[k], data.row(k), &mut self.s1);
+            }
+            let nd = group.n_deaths();
+            if nd == 0 {
+                self.hazard_step[g] = 0.0;
+                self.death_step[g] = 0.0;
+                continue;
+            }
+            let mut d0 = 0.0;
+            let mut wd = 0.0;
+            self.d1.fill(0.0);
+            for k in group.death_start..group.end {
+                d0 += self.risk[k];
+                wd += data.weight[k];
+                axpy(self.risk[k], data.row(k), &mut self.d1);
+            }
+            if ties == Ties::Breslow || nd == 1 {
+                s0 += d0;
+                add(&self.d1, &mut self.s1);
+                loglik -= wd * s0.ln();
+                let step = wd / s0;
+                for (u, s) in self.score.iter_mut().zip(&self.s1) {
+                    *u -= step * s;
+                }
+                self.hazard_step[g] = step;
+                self.death_step[g] = step;
+                let root = wd.sqrt() / s0;
+                self.push_mean(root, 0.0);
+            } else {
+                let wt = wd / nd as f64;
+                let root = wt.sqrt();
+                let (mut sum_a, mut sum_b) = (0.0, 0.0);
+                for k in 1..=nd {
+                    let frac = k as f64 / nd as f64;
+                    let den = s0 + frac * d0;
+                    loglik -= wt * den.ln();
+                    let a = 1.0 / den;
+                    let b = frac / den;
+                    sum_a += a;
+                    sum_b += b;
+                    self.push_mean(root * a, root * b);
+                }
+                for ((u, s), d) in self.score.iter_mut().zip(&self.s1).zip(&self.d1) {
+                    *u -= wt * (sum_a * s + sum_b * d);
+                }
+                self.hazard_step[g] = wt * sum_a;
+                self.death_step[g] = wt * sum_b;
+                s0 += d0;
+                add(&self.d1, &mut self.s1);
+            }
+        }
+        loglik
+    }
+
+    /// Appends the mean row `a·S1 + b·D1` (already scaled by √weight) to the block.
+    fn push_mean(&mut self, a: f64, b: f64) {
+        if self.block_rows == BLOCK_ROWS {
+            self.flush_means();
+        }
+        let p = self.p;
+        let row = &mut self.block[self.block_rows * p..(self.block_rows + 1) * p];
+        for ((r, s), d) in row.iter_mut().zip(&self.s1).zip(&self.d1) {
+            *r = a * s + b * d;
+        }
+        self.block_rows += 1;
+    }
+
+    /// `info -= Mᵀ M` for the buffered mean rows `M`.
+    fn flush_means(&mut self) {
+        let m = self.block_rows;
+        if m == 0 {
+            return;
+        }
+        let p = self.p;
+        let rows = &self.block[..m * p];
+        let mt = DMatrixView::from_slice(rows, p, m);
+        let mm = DMatrixView::from_slice_with_strides(rows, m, p, p, 1);
+        self.info.gemm(-1.0, &mt, &mm, 1.0);
+        self.block_rows = 0;
+    }
+
+    /// From the first time of a stratum up, turns each risk score `r_j` into
+    /// `c_j = r_j · Σ hazard increments of the death times whose risk set holds j` (Efron: a
+    /// tied death's own time counts with its partial weight).
+    fn forward_sweep(&mut self, data: &Prepared, groups: std::ops::Range<usize>) {
+        let mut cum = 0.0;
+        for g in groups {
+            let group = data.groups[g];
+            let after = cum + self.hazard_step[g];
+            let own = cum + self.death_step[g];
+            for r in &mut self.risk[group.start..group.death_start] {
+                *r *= after;
+            }
+            for r in &mut self.risk[group.death_start..group.end] {
+                *r *= own;
+            }
+            cum = after;
+        }
+    }
+
+    /// `info += Σ_j c_j x_j x_j'`, one blocked matrix product per block of rows.
+    fn weighted_squares(&mut self, data: &Prepared) {
+        let p = self.p;
+        let mut start = 0;
+        while start < data.n {
+            let end = (start + BLOCK_ROWS).min(data.n);
+            let m = end - start;
+            for (k, row) in (start..end).zip(self.block.chunks_exact_mut(p)) {
+                let c = self.risk[k];
+                for (r, x) in row.iter_mut().zip(data.row(k)) {
+                    *r = c * x;
+                }
+            }
+            let zt = DMatrixView::from_slice(&data.z[start * p..end * p], p, m);
+            let b = DMatrixView::from_slice_with_strides(&self.block[..m * p], m, p, p, 1);
+            self.info.gemm(1.0, &zt, &b, 1.0);
+            start = end;
+        }
+    }
+}
+
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+#[inline]
+fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+#[inline]
+fn add(x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += xi;
+    }
+}

@@ -1,0 +1,281 @@
+//! One Kaplan–Meier curve from rows sorted by time: a single pass over the distinct times.
+
+use super::{ConfType, KmVariance};
+
+/// The columns of one curve, one entry per distinct time (events or censorings), as R's
+/// `survfit` object: `time`, `n.risk`, `n.event`, `n.censor`, `surv`, `std.err` (of log S).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Curve {
+    pub(crate) time: Vec<f64>,
+    pub(crate) n_risk: Vec<f64>,
+    pub(crate) n_event: Vec<f64>,
+    pub(crate) n_censor: Vec<f64>,
+    pub(crate) surv: Vec<f64>,
+    pub(crate) std_err: Vec<f64>,
+}
+
+/// Sums over the rows sharing one time.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    start: usize,
+    end: usize,
+    weight: f64,
+    count: usize,
+    deaths: f64,
+    death_count: usize,
+    censored: f64,
+    weight_sq: f64,
+}
+
+/// Groups the time-sorted `rows` (with `time[j]` the time of `rows[j]`) into blocks of
+/// equal time.
+fn blocks(
+    rows: &[usize],
+    time: &[f64],
+    event: &[bool],
+    weight: &dyn Fn(usize) -> f64,
+) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let t = time[start];
+        let mut b = Block {
+            start,
+            end: start,
+            weight: 0.0,
+            count: 0,
+            deaths: 0.0,
+            death_count: 0,
+            censored: 0.0,
+            weight_sq: 0.0,
+        };
+        let mut end = start;
+        while end < rows.len() && time[end].total_cmp(&t).is_eq() {
+            let i = rows[end];
+            let w = weight(i);
+            b.weight += w;
+            b.weight_sq += w * w;
+            b.count += 1;
+            if event[i] {
+                b.deaths += w;
+                b.death_count += 1;
+            } else {
+                b.censored += w;
+            }
+            end += 1;
+        }
+        b.end = end;
+        out.push(b);
+        start = end;
+    }
+    out
+}
+
+/// Builds the curve of the time-sorted `rows`; `time[j]` is the time of `rows[j]`, `event`
+/// and `weight` are indexed by row.
+///
+/// ```text
+/// n(t) = Σ w over rows with time ≥ t;  d(t) = Σ w over events at t
+/// S(t) = Π_{t_k ≤ t} (n_k − d_k)/n_k
+/// Greenwood:  var(log S) = Σ d_k / (n_k (n_k − d_k))
+/// IJ:         var(S) = Σ_i (w_i ∂S/∂w_i)²  (R's default for non-integer weights)
+/// ```
+pub(crate) fn km_curve(
+    rows: &[usize],
+    time: &[f64],
+    event: &[bool],
+    weight: &dyn Fn(usize) -> f64,
+    variance: KmVariance,
+) -> Curve {
+    let blocks = blocks(rows, time, event, weight);
+    let m = blocks.len();
+    let mut curve = Curve {
+        time: Vec::with_capacity(m),
+        n_risk: vec![0.0; m],
+        n_event: Vec::with_capacity(m),
+        n_censor: Vec::with_capacity(m),
+        surv: Vec::with_capacity(m),
+        std_err: Vec::with_capacity(m),
+    };
+    // At-risk sums (weighted and counted) accumulate from the largest time down.
+    let mut at_risk_count = vec![0usize; m];
+    let (mut n, mut count) = (0.0, 0usize);
+    for k in (0..m).rev() {
+        n += blocks[k].weight;
+        count += blocks[k].count;
+        curve.n_risk[k] = n;
+        at_risk_count[k] = count;
+    }
+    // Σ w² over rows after block k (the IJ "still at risk" part).
+    let mut weight_sq_after = vec![0.0; m];
+    if variance == KmVariance::InfinitesimalJackknife {
+        let mut acc = 0.0;
+        for k in (0..m).rev() {
+            weight_sq_after[k] = acc;
+            acc += blocks[k].weight_sq;
+        }
+    }
+
+    let mut s = 1.0;
+    let mut greenwood = 0.0;
+    // IJ state: A = Σ h_k / (n_k − d_k) and Q = Σ over departed rows of (w·c)².
+    let (mut cum_a, mut departed, mut ij_var) = (0.0, 0.0, 0.0);
+    for (k, b) in blocks.iter().enumerate() {
+        let n = curve.n_risk[k];
+        let has_event = b.death_count > 0 && b.deaths > 0.0;
+        let survivors = if b.death_count == at_risk_count[k] {
+            0.0
+        } else {
+            n - b.deaths
+        };
+        match variance {
+            KmVariance::Greenwood => {
+                if has_event {
+                    s *= survivors / n;
+                    greenwood += b.deaths / (n * survivors);
+                }
+                curve.std_err.push(greenwood.sqrt());
+            }
+            KmVariance::InfinitesimalJackknife => {
+                if has_event {
+                    s *= if survivors == 0.0 {
+                        0.0
+                    } else {
+                        1.0 - b.deaths / n
+                    };
+                    cum_a += b.deaths / n / survivors;
+                }
+                for &i in &rows[b.start..b.end] {
+                    let w = weight(i);
+                    let c = if event[i] && has_event {
+                        cum_a - 1.0 / survivors
+                    } else {
+                        cum_a
+                    };
+                    departed += (w * c) * (w * c);
+                }
+                if has_event {
+                    ij_var = if s == 0.0 {
+                        0.0
+                    } else {
+                        s * s * (cum_a * cum_a * weight_sq_after[k] + departed)
+                    };
+                }
+                let se_s = ij_var.sqrt();
+                // R stores se(S) and converts with se/S (0 stays 0) for the intervals.
+                curve.std_err.push(if se_s == 0.0 { 0.0 } else { se_s / s });
+            }
+        }
+        curve.time.push(time[b.start]);
+        curve.n_event.push(b.deaths);
+        curve.n_censor.push(b.censored);
+        curve.surv.push(s);
+    }
+    curve
+}
+
+/// NaN-propagating `max` (R's `pmax` with `NA`).
+fn na_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() { a } else { a.max(b) }
+}
+
+/// NaN-propagating `min` (R's `pmin` with `NA`).
+fn na_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() { a } else { a.min(b) }
+}
+
+/// Pointwise confidence bounds from S and se(log S), as R's `survfit_confint`; NaN where
+/// R gives `NA`.
+///
+/// ```text
+/// log:      exp(log S ± z·se), upper capped at 1; S = 0 → NA
+/// log-log:  exp(−exp(log(−log S) ∓ z·se/log S)); S ∈ {0, 1} → NA
+/// plain:    S ± z·se·S, clipped to [0, 1]
+/// ```
+#[allow(clippy::float_cmp)] // R's exact tests `p == 0`, `p == 1`
+pub(crate) fn bounds(s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64) {
+    match conf_type {
+        ConfType::Log => {
+            if s == 0.0 {
+                return (f64::NAN, f64::NAN);
+            }
+            let half = z * se;
+            let lower = (s.ln() - half).exp();
+            let upper = na_min((s.ln() + half).exp(), 1.0);
+            (lower, upper)
+        }
+        ConfType::LogLog => {
+            if s == 0.0 || s == 1.0 {
+                return (f64::NAN, f64::NAN);
+            }
+            let half = z * se / s.ln();
+            let loglog = (-s.ln()).ln();
+            let lower = (-(loglog - half).exp()).exp();
+            let upper = (-(loglog + half).exp()).exp();
+            (lower, upper)
+        }
+        ConfType::Plain => {
+            let half = se * s * z;
+            (na_max(s - half, 0.0), na_min(s + half, 1.0))
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values: counts, times and S = 0 or 1
+mod tests {
+    use super::*;
+
+    fn curve(t: &[f64], e: &[bool], w: &[f64], v: KmVariance) -> Curve {
+        let rows: Vec<usize> = (0..t.len()).collect();
+        km_curve(&rows, t, e, &|i| w[i], v)
+    }
+
+    #[test]
+    fn closed_form_small_curve() {
+        // times 1, 2, 2, 3 with a censoring at 2: S = 3/4, then 3/4 · 1/2, then 0.
+        let c = curve(
+            &[1.0, 2.0, 2.0, 3.0],
+            &[true, true, false, true],
+            &[1.0; 4],
+            KmVariance::Greenwood,
+        );
+        assert_eq!(c.time, [1.0, 2.0, 3.0]);
+        assert_eq!(c.n_risk, [4.0, 3.0, 1.0]);
+        assert_eq!(c.n_event, [1.0, 1.0, 1.0]);
+        assert_eq!(c.n_censor, [0.0, 1.0, 0.0]);
+        assert!((c.surv[1] - 0.5).abs() < 1e-15);
+        assert_eq!(c.surv[2], 0.0);
+        let v1: f64 = 1.0 / 12.0;
+        assert!((c.std_err[0] - v1.sqrt()).abs() < 1e-15);
+        assert!(c.std_err[2].is_infinite());
+    }
+
+    #[test]
+    fn jackknife_is_zero_when_everyone_dies_last() {
+        let c = curve(
+            &[1.0, 2.0, 3.0, 4.0],
+            &[true, false, true, true],
+            &[1.5, 1.0, 2.0, 0.5],
+            KmVariance::InfinitesimalJackknife,
+        );
+        assert_eq!(c.surv[3], 0.0);
+        assert_eq!(c.std_err[3], 0.0);
+        // R: se(S) 0.2509980 at t = 1, so se(log S) = 0.2509980 / 0.7
+        assert!((c.std_err[0] - 0.358568582800318).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bounds_edge_rules() {
+        let (lo, hi) = bounds(0.0, f64::INFINITY, ConfType::Log, 1.96);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (lo, hi) = bounds(1.0, 0.0, ConfType::LogLog, 1.96);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (lo, hi) = bounds(0.0, f64::INFINITY, ConfType::Plain, 1.96);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (_, hi) = bounds(0.99, 0.1, ConfType::Log, 1.96);
+        assert_eq!(hi, 1.0);
+        let (lo, _) = bounds(0.05, 1.0, ConfType::Plain, 1.96);
+        assert_eq!(lo, 0.0);
+    }
+}

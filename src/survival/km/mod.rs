@@ -1,0 +1,235 @@
+//! Kaplan–Meier estimation as R's `survfit(Surv(time, status) ~ group)` (survival 3.5-3).
+
+mod curve;
+mod fit;
+mod quantile;
+
+pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
+
+use crate::stats::z_for_level;
+use crate::survival::groups::{code_groups, sort_rows};
+use crate::{Result, SurvivalData};
+use curve::km_curve;
+
+/// How pointwise confidence intervals of S(t) are formed (R's `conf.type`).
+///
+/// ```text
+/// Log     exp(log S ± z·se)                          upper capped at 1; S = 0 → NA
+/// LogLog  exp(−exp(log(−log S) ∓ z·se / log S))      S = 0 or 1 → NA
+/// Plain   S ± z·se·S                                 clipped to [0, 1]
+/// ```
+/// with `se` the standard error of log S. R's default is `Log` (lifelines and
+/// scikit-survival default to log-log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum ConfType {
+    /// `conf.type = "log"` (R's default).
+    #[default]
+    Log,
+    /// `conf.type = "log-log"`.
+    #[doc(alias = "log-log")]
+    LogLog,
+    /// `conf.type = "plain"` (linear).
+    Plain,
+}
+
+/// Which variance a curve's standard errors use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum KmVariance {
+    /// Greenwood's formula on log S: `Σ d / (n (n − d))` (R's default).
+    Greenwood,
+    /// The infinitesimal-jackknife (robust) variance `Σ_i (w_i ∂S/∂w_i)²`, which R's
+    /// `survfit` switches to when any case weight is not an integer.
+    #[doc(alias = "robust")]
+    InfinitesimalJackknife,
+}
+
+/// Kaplan–Meier estimator settings (R's `survfit`).
+///
+/// ```text
+/// n_k = Σ w over rows with time ≥ t_k,   d_k = Σ w over events at t_k
+/// S(t) = Π_{t_k ≤ t} (1 − d_k / n_k)
+/// var(log S(t)) = Σ_{t_k ≤ t} d_k / (n_k (n_k − d_k))        (Greenwood)
+/// ```
+/// Case weights count as replications (weight 2 = the row twice). As in R, when any weight
+/// is not an integer the variance is the infinitesimal jackknife instead of Greenwood
+/// ([`KmVariance`]). Times within `sqrt(eps)` are merged first (R's `timefix`).
+///
+/// # Examples
+/// ```
+/// use oncostat::{ConfType, KaplanMeier, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 8.0, 12.0, 16.0, 20.0],
+///     &[1.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+/// )?;
+/// let fit = KaplanMeier::new().conf_type(ConfType::LogLog).fit(&data)?;
+/// assert_eq!(fit.times(), &[5.0, 8.0, 12.0, 16.0, 20.0]);
+/// assert!((fit.survival()[1] - 4.0 / 6.0).abs() < 1e-12);
+/// assert_eq!(fit.median(), Some(12.0));
+///
+/// let arms = KaplanMeier::new().fit_groups(&data, &["a", "b", "a", "b", "a", "b"])?;
+/// assert_eq!(arms[1].label(), "b");
+/// # Ok(()) }
+/// ```
+///
+/// # References
+/// Kaplan & Meier (1958), JASA 53:457; Therneau & Grambsch (2000), *Modeling Survival
+/// Data*, ch. 2.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KaplanMeier {
+    conf_type: ConfType,
+    level: f64,
+    timefix: bool,
+}
+
+impl Default for KaplanMeier {
+    fn default() -> Self {
+        KaplanMeier {
+            conf_type: ConfType::Log,
+            level: 0.95,
+            timefix: true,
+        }
+    }
+}
+
+impl KaplanMeier {
+    /// Settings with R's defaults: log intervals, level 0.95, timefix on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Confidence interval type (default [`ConfType::Log`], as R).
+    pub fn conf_type(mut self, conf_type: ConfType) -> Self {
+        self.conf_type = conf_type;
+        self
+    }
+
+    /// Confidence level of the pointwise and median intervals (default 0.95).
+    pub fn level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// Whether to merge times closer than `sqrt(eps)` as R's `timefix` (default `true`).
+    pub fn timefix(mut self, timefix: bool) -> Self {
+        self.timefix = timefix;
+        self
+    }
+
+    /// Validates the settings and returns the normal quantile of the level.
+    fn check(&self) -> Result<f64> {
+        z_for_level(self.level)
+    }
+
+    /// One curve over all rows (strata in `data` are ignored), labelled `"all"`.
+    ///
+    /// # Errors
+    /// * [`Error::InvalidParameter`](crate::Error::InvalidParameter) if the level is not in
+    ///   (0, 1).
+    pub fn fit(&self, data: &SurvivalData) -> Result<KmFit> {
+        let z = self.check()?;
+        let sorted = sort_rows(data.time(), None, self.timefix);
+        let variance = variance_for(data);
+        Ok(self.fit_rows(
+            data,
+            &sorted.rows,
+            &sorted.time,
+            "all".to_string(),
+            z,
+            variance,
+        ))
+    }
+
+    /// One curve per group, in the groups' sorted order (R's factor order); `groups` has
+    /// one label per row of `data`. Strata in `data` are ignored.
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`](crate::Error::DimensionMismatch) if `groups` does not
+    ///   have one label per observation.
+    /// * [`Error::InvalidParameter`](crate::Error::InvalidParameter) if the level is not in
+    ///   (0, 1).
+    pub fn fit_groups<T: Ord + ToString>(
+        &self,
+        data: &SurvivalData,
+        groups: &[T],
+    ) -> Result<Vec<KmFit>> {
+        let z = self.check()?;
+        let coded = code_groups(groups, data.len())?;
+        let n_groups = coded.labels.len();
+        let sorted = sort_rows(data.time(), Some((&coded.codes, n_groups)), self.timefix);
+        let variance = variance_for(data);
+        Ok(sorted
+            .ranges
+            .iter()
+            .zip(coded.labels)
+            .map(|(range, label)| {
+                let (rows, time) = (&sorted.rows[range.clone()], &sorted.time[range.clone()]);
+                self.fit_rows(data, rows, time, label, z, variance)
+            })
+            .collect())
+    }
+
+    fn fit_rows(
+        &self,
+        data: &SurvivalData,
+        rows: &[usize],
+        time: &[f64],
+        label: String,
+        z: f64,
+        variance: KmVariance,
+    ) -> KmFit {
+        let weight = |i: usize| data.weights().map_or(1.0, |w| w[i]);
+        let curve = km_curve(rows, time, data.event(), &weight, variance);
+        KmFit::new(
+            label,
+            rows.len(),
+            curve,
+            self.conf_type,
+            self.level,
+            z,
+            variance,
+        )
+    }
+}
+
+/// R's choice: the robust (IJ) variance when any case weight is fractional, else Greenwood.
+fn variance_for(data: &SurvivalData) -> KmVariance {
+    match data.weights() {
+        Some(w) if w.iter().any(|w| w.fract() != 0.0) => KmVariance::InfinitesimalJackknife,
+        _ => KmVariance::Greenwood,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    #[test]
+    fn bad_level_and_groups_are_errors() {
+        let data = SurvivalData::from_status(vec![1.0, 2.0], &[1.0, 0.0]).unwrap();
+        assert!(matches!(
+            KaplanMeier::new().level(1.5).fit(&data),
+            Err(Error::InvalidParameter { name: "level", .. })
+        ));
+        assert!(matches!(
+            KaplanMeier::new().fit_groups(&data, &[1]),
+            Err(Error::DimensionMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn groups_come_in_sorted_order() {
+        let data =
+            SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 0.0, 1.0, 1.0]).unwrap();
+        let fits = KaplanMeier::new()
+            .fit_groups(&data, &["b", "a", "b", "a"])
+            .unwrap();
+        assert_eq!(fits.len(), 2);
+        assert_eq!(fits[0].label(), "a");
+        assert_eq!(fits[0].times(), &[2.0, 4.0]);
+        assert_eq!(fits[1].times(), &[1.0, 3.0]);
+    }
+}

@@ -1,0 +1,413 @@
+//! Log-rank and G-rho tests as R's `survdiff` (survival 3.5-3).
+
+use std::fmt;
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::survival::groups::{code_groups, sort_rows};
+use crate::survival::rformat::{format_column, format_signif, write_matrix};
+use crate::{ChiSqTest, Error, Result, SurvivalData};
+
+/// Log-rank / Harrington–Fleming G-rho test settings (R's `survdiff`).
+///
+/// ```text
+/// per stratum, at each distinct death time t (n at risk, d deaths; n_k, d_k in group k):
+///   w   = S(t−)^ρ        S = pooled, unweighted, left-continuous Kaplan–Meier of the stratum
+///   O_k += w·d_k         E_k += w·d·n_k/n
+///   V_jk += w²·d·(n − d)/(n − 1) · (n_j/n)(δ_jk − n_k/n)        (skipped when n = 1)
+/// O, E, V summed over strata; groups with E > 0 kept, the first of them dropped:
+///   χ² = (O − E)ᵀ V⁻¹ (O − E)  on (number kept − 1) df
+/// ```
+/// ρ = 0 is the log-rank test, ρ = 1 the Peto–Peto modification of the Gehan–Wilcoxon
+/// test. Strata come from [`SurvivalData::strata`]. Times within `sqrt(eps)` are merged
+/// first (R's `timefix`).
+///
+/// # Examples
+/// ```
+/// use oncostat::{LogRank, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![6.0, 7.0, 10.0, 15.0, 19.0, 25.0, 1.0, 2.0, 3.0, 4.0, 5.0, 8.0],
+///     &[1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let arm = ["A", "A", "A", "A", "A", "A", "B", "B", "B", "B", "B", "B"];
+/// let test = LogRank::new().test(&data, &arm)?;
+/// assert_eq!(test.groups(), ["A", "B"]);
+/// assert_eq!(test.df(), 1);
+/// assert!(test.p_value() < 0.05);
+/// println!("{test}");
+/// # Ok(()) }
+/// ```
+///
+/// # References
+/// Harrington & Fleming (1982), Biometrika 69:553; Therneau & Grambsch (2000).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRank {
+    rho: f64,
+    timefix: bool,
+}
+
+impl Default for LogRank {
+    fn default() -> Self {
+        LogRank {
+            rho: 0.0,
+            timefix: true,
+        }
+    }
+}
+
+/// The result of a [`LogRank`] test.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct LogRankTest {
+    groups: Vec<String>,
+    n: Vec<usize>,
+    observed: Vec<f64>,
+    expected: Vec<f64>,
+    variance: DMatrix<f64>,
+    chisq: f64,
+    df: usize,
+    p_value: f64,
+    rho: f64,
+}
+
+impl LogRank {
+    /// Settings with R's defaults: ρ = 0 (log-rank), timefix on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The G-rho exponent ρ (default 0 = log-rank; 1 = Peto–Peto).
+    pub fn rho(mut self, rho: f64) -> Self {
+        self.rho = rho;
+        self
+    }
+
+    /// Whether to merge times closer than `sqrt(eps)` as R's `timefix` (default `true`).
+    pub fn timefix(mut self, timefix: bool) -> Self {
+        self.timefix = timefix;
+        self
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.rho.is_finite() {
+            Ok(())
+        } else {
+            Err(Error::InvalidParameter {
+                name: "rho",
+                value: self.rho,
+                reason: "the G-rho exponent must be a finite number",
+            })
+        }
+    }
+
+    /// Tests for a difference in survival between `groups` (one label per row of `data`,
+    /// compared in sorted label order), within the strata of `data` if it has any.
+    ///
+    /// When fewer than two groups have a positive expected count, R reports χ² = 0; so does
+    /// this (with `df` 0 and p-value 1, as R).
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if `groups` does not have one label per observation.
+    /// * [`Error::WeightsNotSupported`] if `data` has case weights (R's `survdiff` has none).
+    /// * [`Error::TooFewGroups`] if there are fewer than 2 distinct groups.
+    /// * [`Error::NoEvents`] if there is no event at all.
+    /// * [`Error::InvalidParameter`] if ρ is not finite.
+    /// * [`Error::SingularMatrix`] if the variance of the kept groups is singular (R's
+    ///   `solve` fails too).
+    pub fn test<T: Ord + ToString>(
+        &self,
+        data: &SurvivalData,
+        groups: &[T],
+    ) -> Result<LogRankTest> {
+        self.check()?;
+        let coded = code_groups(groups, data.len())?;
+        if data.weights().is_some() {
+            return Err(Error::WeightsNotSupported {
+                what: "the log-rank test (R's survdiff)",
+            });
+        }
+        let n_groups = coded.labels.len();
+        if n_groups < 2 {
+            return Err(Error::TooFewGroups { found: n_groups });
+        }
+        if data.n_events() == 0 {
+            return Err(Error::NoEvents {
+                what: "the log-rank test".to_string(),
+            });
+        }
+        let strata = data.strata().map(|s| (s, data.n_strata()));
+        let sorted = sort_rows(data.time(), strata, self.timefix);
+        let mut acc = Accumulator::new(n_groups);
+        for range in sorted.ranges {
+            let (rows, time) = (&sorted.rows[range.clone()], &sorted.time[range]);
+            acc.add_stratum(rows, time, data.event(), &coded.codes, self.rho);
+        }
+        let mut n = vec![0usize; n_groups];
+        for &c in &coded.codes {
+            n[c] += 1;
+        }
+        let (chisq, df) = chi_square(&acc.observed, &acc.expected, &acc.variance)?;
+        let p_value = if df == 0 {
+            1.0
+        } else {
+            ChiSqTest::new(chisq, df as f64).p_value()
+        };
+        Ok(LogRankTest {
+            groups: coded.labels,
+            n,
+            observed: acc.observed,
+            expected: acc.expected,
+            variance: acc.variance,
+            chisq,
+            df,
+            p_value,
+            rho: self.rho,
+        })
+    }
+}
+
+/// Observed, expected and variance sums over strata, with per-group work arrays.
+struct Accumulator {
+    observed: Vec<f64>,
+    expected: Vec<f64>,
+    variance: DMatrix<f64>,
+    at_risk: Vec<f64>,
+    deaths: Vec<f64>,
+}
+
+impl Accumulator {
+    fn new(g: usize) -> Self {
+        Accumulator {
+            observed: vec![0.0; g],
+            expected: vec![0.0; g],
+            variance: DMatrix::zeros(g, g),
+            at_risk: vec![0.0; g],
+            deaths: vec![0.0; g],
+        }
+    }
+
+    /// Adds one stratum; `rows` are sorted by time and `time[j]` is the time of `rows[j]`.
+    fn add_stratum(
+        &mut self,
+        rows: &[usize],
+        time: &[f64],
+        event: &[bool],
+        group: &[usize],
+        rho: f64,
+    ) {
+        let g = self.at_risk.len();
+        self.at_risk.fill(0.0);
+        for &i in rows {
+            self.at_risk[group[i]] += 1.0;
+        }
+        let mut n = rows.len() as f64;
+        let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
+        let mut start = 0;
+        while start < rows.len() {
+            let t = time[start];
+            let end = start + time[start..].partition_point(|x| x.total_cmp(&t).is_eq());
+            let block = &rows[start..end];
+            start = end;
+            let mut d = 0.0;
+            for &i in block {
+                if event[i] {
+                    self.deaths[group[i]] += 1.0;
+                    d += 1.0;
+                }
+            }
+            if d > 0.0 {
+                let w = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+                for k in 0..g {
+                    self.observed[k] += w * self.deaths[k];
+                    self.expected[k] += w * d * self.at_risk[k] / n;
+                }
+                if n > 1.0 {
+                    let factor = w * w * d * (n - d) / (n * (n - 1.0));
+                    for j in 0..g {
+                        let fj = factor * self.at_risk[j];
+                        if fj == 0.0 {
+                            continue;
+                        }
+                        self.variance[(j, j)] += fj;
+                        for k in 0..g {
+                            self.variance[(k, j)] -= fj * self.at_risk[k] / n;
+                        }
+                    }
+                }
+                km *= (n - d) / n;
+                self.deaths.fill(0.0);
+            }
+            for &i in block {
+                self.at_risk[group[i]] -= 1.0;
+            }
+            n -= block.len() as f64;
+        }
+    }
+}
+
+/// χ² over the groups with E > 0, the first of them dropped; R's chi = 0 when fewer than
+/// two groups have E > 0.
+fn chi_square(observed: &[f64], expected: &[f64], variance: &DMatrix<f64>) -> Result<(f64, usize)> {
+    let kept: Vec<usize> = (0..expected.len()).filter(|&k| expected[k] > 0.0).collect();
+    if kept.len() < 2 {
+        return Ok((0.0, kept.len().saturating_sub(1)));
+    }
+    let used = &kept[1..];
+    let diff = DVector::from_iterator(used.len(), used.iter().map(|&k| observed[k] - expected[k]));
+    let sub = DMatrix::from_fn(used.len(), used.len(), |a, b| variance[(used[a], used[b])]);
+    let solved = sub.lu().solve(&diff).ok_or(Error::SingularMatrix {
+        what: "the log-rank variance",
+    })?;
+    Ok((solved.dot(&diff), used.len()))
+}
+
+impl LogRankTest {
+    /// Group labels in sorted order (the order of every per-group vector).
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    /// Number of observations in each group (R's `n`).
+    pub fn n(&self) -> &[usize] {
+        &self.n
+    }
+
+    /// Observed (ρ-weighted) number of events per group, summed over strata (R's `obs`).
+    #[doc(alias = "obs")]
+    pub fn observed(&self) -> &[f64] {
+        &self.observed
+    }
+
+    /// Expected (ρ-weighted) number of events per group under equal hazards (R's `exp`).
+    #[doc(alias = "exp")]
+    pub fn expected(&self) -> &[f64] {
+        &self.expected
+    }
+
+    /// Variance matrix of O − E over all groups (R's `var`).
+    #[doc(alias = "var")]
+    pub fn variance(&self) -> &DMatrix<f64> {
+        &self.variance
+    }
+
+    /// The chi-square statistic.
+    pub fn chisq(&self) -> f64 {
+        self.chisq
+    }
+
+    /// Degrees of freedom: groups with a positive expected count, minus one.
+    pub fn df(&self) -> usize {
+        self.df
+    }
+
+    /// Upper-tail chi-square p-value (1 when `df` is 0, as R).
+    pub fn p_value(&self) -> f64 {
+        self.p_value
+    }
+
+    /// The ρ used.
+    pub fn rho(&self) -> f64 {
+        self.rho
+    }
+
+    /// The test as a [`ChiSqTest`] (its p-value is NaN when `df` is 0).
+    pub fn test(&self) -> ChiSqTest {
+        ChiSqTest::new(self.chisq, self.df as f64)
+    }
+}
+
+/// R's `print.survdiff` layout (3 significant digits):
+///
+/// ```text
+///     N Observed Expected (O-E)^2/E (O-E)^2/V
+/// 1 138      112     91.6      4.83      10.3
+/// 2  90       53     73.4      6.07      10.3
+///
+///  Chisq= 10.3  on 1 degrees of freedom, p= 0.001
+/// ```
+impl fmt::Display for LogRankTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let g = self.groups.len();
+        let n: Vec<f64> = self.n.iter().map(|&x| x as f64).collect();
+        let oe_e: Vec<f64> = (0..g)
+            .map(|k| (self.observed[k] - self.expected[k]).powi(2) / self.expected[k])
+            .collect();
+        let oe_v: Vec<f64> = (0..g)
+            .map(|k| (self.observed[k] - self.expected[k]).powi(2) / self.variance[(k, k)])
+            .collect();
+        let columns = [
+            format_column(&n, 3),
+            format_column(&self.observed, 3),
+            format_column(&self.expected, 3),
+            format_column(&oe_e, 3),
+            format_column(&oe_v, 3),
+        ];
+        write_matrix(
+            f,
+            &self.groups,
+            &["N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V"],
+            &columns,
+        )?;
+        let rounded = (self.chisq * 10.0).round() / 10.0;
+        let p = if self.p_value < f64::EPSILON {
+            "<2e-16".to_string()
+        } else {
+            format_signif(self.p_value, 1)
+        };
+        write!(
+            f,
+            "\n Chisq= {}  on {} degrees of freedom, p= {}",
+            format_signif(rounded, 3),
+            self.df,
+            p
+        )
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values: chi-square 0 and p-value 1 by construction
+mod tests {
+    use super::*;
+
+    fn lung_like() -> SurvivalData {
+        SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0]).unwrap()
+    }
+
+    #[test]
+    fn input_errors_are_named() {
+        let d = lung_like();
+        assert!(matches!(
+            LogRank::new().test(&d, &[1, 1, 1, 1]),
+            Err(Error::TooFewGroups { found: 1 })
+        ));
+        let w = lung_like().with_weights(vec![1.0; 4]).unwrap();
+        assert!(matches!(
+            LogRank::new().test(&w, &[1, 2, 1, 2]),
+            Err(Error::WeightsNotSupported { .. })
+        ));
+        assert!(matches!(
+            LogRank::new().test(&d, &[1, 2]),
+            Err(Error::DimensionMismatch { .. })
+        ));
+        assert!(matches!(
+            LogRank::new().rho(f64::NAN).test(&d, &[1, 2, 1, 2]),
+            Err(Error::InvalidParameter { name: "rho", .. })
+        ));
+        let none = SurvivalData::from_status(vec![1.0, 2.0], &[0.0, 0.0]).unwrap();
+        assert!(matches!(
+            LogRank::new().test(&none, &[1, 2]),
+            Err(Error::NoEvents { .. })
+        ));
+    }
+
+    #[test]
+    fn one_group_with_expected_events_gives_zero() {
+        // group 1 leaves before the first death: R reports chisq 0
+        let d = SurvivalData::from_status(vec![1.0, 2.0, 5.0, 6.0], &[0.0, 0.0, 1.0, 1.0]).unwrap();
+        let t = LogRank::new().test(&d, &[1, 1, 2, 2]).unwrap();
+        assert_eq!(t.df(), 0);
+        assert_eq!(t.chisq(), 0.0);
+        assert_eq!(t.p_value(), 1.0);
+    }
+}

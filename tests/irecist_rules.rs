@@ -1,0 +1,1078 @@
+//! Worked cases of `irecist.md` §5 (RECIST 1.1 R.., iRECIST I.., abscopal A..), bad lesion
+//! files, and property tests. Public API only.
+
+use oncostat::Error;
+use oncostat::irecist::{
+    Abscopal, Assessment, BaselineLesion, IrecistRules, LesionKind, LesionRecord, LesionRow,
+    Measurability, Measure, Modality, NonTargetOnlyNil, Recist11, Response, Tenths, assess,
+    assess_abscopal, best_overall_response, recist_best_overall_response, select_targets,
+    timelines_from_records,
+};
+use proptest::prelude::*;
+
+// ------------------------------------------------------------------ case builder
+
+/// A patient built lesion by lesion; every lesion gets its own organ unless given one.
+#[derive(Default, Clone)]
+struct Case {
+    rows: Vec<LesionRecord>,
+}
+
+impl Case {
+    fn new() -> Self {
+        Case::default()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lesion(
+        mut self,
+        id: &str,
+        kind: &str,
+        organ: &str,
+        node: bool,
+        irradiated: bool,
+        series: &[(u32, &str)],
+    ) -> Self {
+        for &(day, measure) in series {
+            let day = day.to_string();
+            let row = LesionRow {
+                patient: "P1",
+                lesion: id,
+                day: &day,
+                organ,
+                kind,
+                node: if node { "true" } else { "false" },
+                irradiated: if irradiated { "true" } else { "false" },
+                measure,
+            };
+            self.rows.push(row.parse().expect("valid test row"));
+        }
+        self
+    }
+
+    /// Non-nodal target in its own organ.
+    fn target(self, id: &str, series: &[(u32, &str)]) -> Self {
+        self.lesion(id, "target", id, false, false, series)
+    }
+
+    fn node_target(self, id: &str, series: &[(u32, &str)]) -> Self {
+        self.lesion(id, "target", "node", true, false, series)
+    }
+
+    fn irradiated_target(self, id: &str, series: &[(u32, &str)]) -> Self {
+        self.lesion(id, "target", id, false, true, series)
+    }
+
+    fn non_target(self, id: &str, series: &[(u32, &str)]) -> Self {
+        self.lesion(id, "nontarget", id, false, false, series)
+    }
+
+    fn new_lesion(self, id: &str, organ: &str, series: &[(u32, &str)]) -> Self {
+        self.lesion(id, "new", organ, false, false, series)
+    }
+
+    fn run_with(&self, rules: &IrecistRules) -> Assessment {
+        let timelines = timelines_from_records(&self.rows).expect("valid case");
+        assert_eq!(timelines.len(), 1);
+        assess(&timelines[0], rules).expect("assessable")
+    }
+
+    fn run(&self) -> Assessment {
+        self.run_with(&IrecistRules::default())
+    }
+
+    fn abscopal_with(&self, rules: &IrecistRules) -> oncostat::irecist::AbscopalAssessment {
+        let timelines = timelines_from_records(&self.rows).expect("valid case");
+        assess_abscopal(&timelines[0], rules).expect("assessable")
+    }
+}
+
+/// iRECIST calls after baseline.
+fn icalls(a: &Assessment) -> Vec<Response> {
+    a.visits().iter().skip(1).map(|v| v.response()).collect()
+}
+
+/// RECIST 1.1 calls after baseline.
+fn rcalls(a: &Assessment) -> Vec<Recist11> {
+    a.visits().iter().skip(1).map(|v| v.recist()).collect()
+}
+
+fn sums(a: &Assessment) -> Vec<Option<u32>> {
+    a.visits()
+        .iter()
+        .map(|v| v.target_sum().map(Tenths::get))
+        .collect()
+}
+
+fn confirming() -> IrecistRules {
+    IrecistRules::default().confirmation_required(true)
+}
+
+use Recist11 as R;
+use Response as I;
+
+// ------------------------------------------------------------------ §5.1 RECIST 1.1
+
+#[test]
+fn r01_pr_at_exactly_minus_30_percent() {
+    let c = Case::new()
+        .target("T1", &[(0, "60"), (56, "42"), (84, "42")])
+        .target("T2", &[(0, "40"), (56, "28"), (84, "28")]);
+    let a = c.run();
+    assert_eq!(rcalls(&a), [R::PR, R::PR]);
+    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(icalls(&a), [I::IPR, I::IPR]);
+    // Confirmation exactly 28 days later is enough (inclusive).
+    let a = c.run_with(&confirming());
+    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(a.best_overall_response(), I::IPR);
+}
+
+#[test]
+fn r02_minus_29_percent_is_sd() {
+    let a = Case::new()
+        .target("T1", &[(0, "60"), (56, "43")])
+        .target("T2", &[(0, "40"), (56, "28")])
+        .run();
+    assert_eq!(rcalls(&a), [R::SD]);
+    assert_eq!(a.recist_best_overall_response(), R::SD);
+    assert_eq!(a.best_overall_response(), I::ISD);
+}
+
+#[test]
+fn r03_pd_needs_5mm() {
+    let a = Case::new()
+        .target("T1", &[(0, "20"), (56, "15"), (112, "19"), (168, "20")])
+        .run();
+    assert_eq!(rcalls(&a), [R::SD, R::SD, R::PD]);
+    assert_eq!(a.recist_best_overall_response(), R::SD);
+    assert_eq!(a.recist_progression_day(), Some(168));
+    assert_eq!(icalls(&a), [I::ISD, I::ISD, I::IUPD]);
+    // The nadir 15 is what d112 and d168 are compared with.
+    assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(150)));
+}
+
+#[test]
+fn r05_pd_vs_nadir_overrides_pr_vs_baseline() {
+    let c = Case::new()
+        .target("T1", &[(0, "60"), (56, "24"), (112, "30")])
+        .target("T2", &[(0, "40"), (56, "16"), (112, "20")]);
+    let a = c.run();
+    assert_eq!(rcalls(&a), [R::PR, R::PD]);
+    assert_eq!(a.recist_best_overall_response(), R::PR);
+    let a = c.run_with(&confirming());
+    assert_eq!(a.recist_best_overall_response(), R::SD);
+}
+
+#[test]
+fn r06_continuing_pr_official_example() {
+    let a = Case::new()
+        .target("T1", &[(0, "165"), (56, "63"), (112, "65")])
+        .run();
+    assert_eq!(rcalls(&a), [R::PR, R::PR]);
+    assert_eq!(a.recist_best_overall_response(), R::PR);
+}
+
+#[test]
+fn r07_sticky_pr() {
+    let days = [0, 42, 84, 126, 168, 210];
+    let sizes = ["100", "70", "70", "80", "80", "80"];
+    let series: Vec<(u32, &str)> = days.iter().copied().zip(sizes).collect();
+    let nt: Vec<(u32, &str)> = days.iter().map(|&d| (d, "present")).collect();
+    let c = Case::new().target("T1", &series).non_target("NT1", &nt);
+    let a = c.run();
+    assert_eq!(rcalls(&a), [R::PR; 5]);
+    assert_eq!(icalls(&a), [I::IPR; 5]);
+    assert_eq!(a.recist_best_overall_response(), R::PR);
+    // Without continuing PR, 80 vs baseline 100 would be SD.
+    let a = c.run_with(&IrecistRules::default().sticky_pr(false));
+    assert_eq!(rcalls(&a), [R::PR, R::PR, R::SD, R::SD, R::SD]);
+}
+
+#[test]
+fn r09_target_cr_with_non_target_present_or_not_evaluated() {
+    for (nt, label) in [("11", "a"), ("NE", "b")] {
+        let a = Case::new()
+            .target("liver", &[(0, "30"), (56, "0")])
+            .node_target("N1", &[(0, "20"), (56, "8")])
+            .lesion(
+                "N2",
+                "nontarget",
+                "node",
+                true,
+                false,
+                &[(0, "12"), (56, nt)],
+            )
+            .run();
+        assert_eq!(rcalls(&a), [R::PR], "R09({label})");
+        assert_eq!(a.visits()[1].target_sum(), Some(Tenths::new(80)));
+        assert_eq!(icalls(&a), [I::IPR], "R09({label})");
+    }
+}
+
+#[test]
+fn r10_too_small_counts_5mm_and_blocks_cr() {
+    let a = Case::new()
+        .target("T1", &[(0, "25"), (56, "10"), (112, "tiny"), (168, "0")])
+        .target("T2", &[(0, "15"), (56, "tiny"), (112, "0"), (168, "0")])
+        .run();
+    assert_eq!(sums(&a), [Some(400), Some(150), Some(50), Some(0)]);
+    assert_eq!(rcalls(&a), [R::PR, R::PR, R::CR]);
+    assert_eq!(a.recist_best_overall_response(), R::CR);
+    assert_eq!(a.best_overall_response(), I::ICR);
+}
+
+#[test]
+fn r11_fragments_are_summed() {
+    let mut c = Case::new()
+        .target("T1", &[(0, "40")])
+        .target("T2", &[(0, "20"), (56, "18")]);
+    let mut split = c.rows[0].clone();
+    split.day = 56;
+    split.measure = Measure::fragmented(&[Tenths::new(120), Tenths::new(100)]);
+    c.rows.push(split);
+    let a = c.run();
+    assert_eq!(sums(&a), [Some(600), Some(400)]);
+    assert_eq!(rcalls(&a), [R::PR]);
+}
+
+#[test]
+fn r13_missing_target_ne_unless_partial_sum_proves_pd() {
+    let case = |t1, t2| {
+        Case::new()
+            .target("T1", &[(0, "20"), (56, t1)])
+            .target("T2", &[(0, "20"), (56, t2)])
+            .target("T3", &[(0, "10"), (56, "NE")])
+            .run()
+    };
+    let a = case("45", "35");
+    assert_eq!(rcalls(&a), [R::PD], "R13(a)");
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(icalls(&a), [I::IUPD]);
+    assert_eq!(a.visits()[1].target_sum(), None);
+    let b = case("15", "15");
+    assert_eq!(rcalls(&b), [R::NE], "R13(b)");
+    assert_eq!(b.recist_best_overall_response(), R::NE);
+    assert_eq!(icalls(&b), [I::NE]);
+}
+
+#[test]
+fn r14_new_lesion_is_pd() {
+    let a = Case::new()
+        .target("T1", &[(0, "50"), (56, "30")])
+        .target("T2", &[(0, "40"), (56, "20")])
+        .non_target("NT", &[(0, "present"), (56, "present")])
+        .new_lesion("N1", "liver", &[(56, "present")])
+        .run();
+    assert_eq!(rcalls(&a), [R::PD]);
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(icalls(&a), [I::IUPD]);
+}
+
+#[test]
+fn r15_unequivocal_non_target_progression_overrides_target_pr() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "60")])
+        .non_target("effusion", &[(0, "present"), (56, "progression")])
+        .run();
+    assert_eq!(rcalls(&a), [R::PD]);
+    assert_eq!(icalls(&a), [I::IUPD]);
+}
+
+#[test]
+fn r17_confirmation_table_3() {
+    let rules = confirming();
+    let bor = |seq: &[(u32, R)]| recist_best_overall_response(seq, &rules);
+    assert_eq!(bor(&[(28, R::PR), (56, R::PD)]), R::PD, "R17(a)");
+    assert_eq!(bor(&[(56, R::PR), (84, R::PD)]), R::SD, "R17(b)");
+    assert_eq!(bor(&[(56, R::PR), (84, R::PR)]), R::PR, "R17(c)");
+    assert_eq!(bor(&[(56, R::CR), (84, R::NE)]), R::SD, "R17(d)");
+    assert_eq!(bor(&[(56, R::NE), (84, R::NE)]), R::NE, "R17(e)");
+    // The same sequences in iRECIST terms.
+    let ibor = |seq: &[(u32, I)]| best_overall_response(seq, &rules);
+    assert_eq!(ibor(&[(28, I::IPR), (56, I::IUPD), (98, I::ICPD)]), I::ICPD);
+    assert_eq!(ibor(&[(56, I::IPR), (84, I::IPR)]), I::IPR);
+    assert_eq!(ibor(&[(56, I::ICR), (84, I::NE)]), I::ISD);
+}
+
+#[test]
+fn r18_reappearance_after_cr_is_pd() {
+    let c = Case::new().target("T1", &[(0, "30"), (56, "0"), (112, "4")]);
+    let a = c.run();
+    assert_eq!(rcalls(&a), [R::CR, R::PD]);
+    assert_eq!(a.recist_best_overall_response(), R::CR);
+    assert_eq!(icalls(&a), [I::ICR, I::IUPD]);
+    let a = c.run_with(&confirming());
+    assert_eq!(a.recist_best_overall_response(), R::SD);
+}
+
+#[test]
+fn r19_reappearance_during_pr_joins_the_sum() {
+    let a = Case::new()
+        .target("T1", &[(0, "30"), (56, "20"), (112, "20")])
+        .target("T2", &[(0, "20"), (56, "10"), (112, "8")])
+        .target("T3", &[(0, "10"), (56, "0"), (112, "5")])
+        .run();
+    assert_eq!(sums(&a), [Some(600), Some(300), Some(330)]);
+    assert_eq!(rcalls(&a), [R::PR, R::PR]);
+    assert_eq!(icalls(&a), [I::IPR, I::IPR]);
+}
+
+#[test]
+fn r21_measurability_and_target_selection() {
+    let ct5 = Modality::Ct {
+        slice: Tenths::new(50),
+    };
+    let l = |id: &str, organ: &str, node: bool, mm: u32, modality, m| BaselineLesion {
+        id: id.into(),
+        organ: organ.into(),
+        node,
+        size: Tenths::new(mm * 10),
+        modality,
+        measurability: m,
+    };
+    let by_size = Measurability::BySize;
+    let lesions = [
+        l("liver45", "liver", false, 45, ct5, by_size),
+        l("liver40", "liver", false, 40, ct5, by_size),
+        l("liver28", "liver", false, 28, ct5, by_size),
+        l("lung38", "lung", false, 38, ct5, by_size),
+        l("lung35", "lung", false, 35, ct5, by_size),
+        l("node32", "mediastinum", true, 32, ct5, by_size),
+        l("node25", "hilum", true, 25, ct5, by_size),
+        l("node20", "axilla", true, 20, ct5, by_size),
+        l("node12", "neck", true, 12, ct5, by_size),
+        l("node8", "neck", true, 8, ct5, by_size),
+        l("nodule8", "lung", false, 8, ct5, by_size),
+        l("bone", "bone", false, 30, ct5, Measurability::BlasticBone),
+        l(
+            "liver14",
+            "liver",
+            false,
+            14,
+            Modality::Ct {
+                slice: Tenths::new(80),
+            },
+            by_size,
+        ),
+        l(
+            "rtfield",
+            "chest wall",
+            false,
+            30,
+            ct5,
+            Measurability::PreviouslyIrradiated,
+        ),
+        l("cxr18", "lung", false, 18, Modality::ChestXray, by_size),
+    ];
+    let sel = select_targets(&lesions);
+    let ids = |ix: &[usize]| {
+        ix.iter()
+            .map(|&i| lesions[i].id.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(sel.targets()),
+        ["liver45", "liver40", "lung38", "lung35", "node32"]
+    );
+    assert_eq!(sel.baseline_sum(&lesions), Tenths::new(1900));
+    assert_eq!(
+        ids(sel.non_targets()),
+        [
+            "liver28", "node25", "node20", "node12", "nodule8", "bone", "liver14", "rtfield",
+            "cxr18"
+        ]
+    );
+    assert_eq!(ids(sel.normal()), ["node8"]);
+}
+
+#[test]
+fn r22_node_back_above_10mm_after_cr() {
+    let a = Case::new()
+        .target("liver", &[(0, "30"), (56, "0"), (112, "0")])
+        .node_target("N1", &[(0, "20"), (56, "8"), (112, "14")])
+        .run();
+    assert_eq!(sums(&a), [Some(500), Some(80), Some(140)]);
+    assert_eq!(rcalls(&a), [R::CR, R::PD]);
+    assert_eq!(a.recist_best_overall_response(), R::CR);
+    assert_eq!(a.best_overall_response(), I::ICR);
+}
+
+// ------------------------------------------------------------------ §5.2 iRECIST
+
+#[test]
+fn i01_pseudoprogression_resets_to_isd() {
+    let a = Case::new()
+        .target(
+            "T1",
+            &[(0, "60"), (56, "78"), (98, "77"), (140, "54"), (182, "50")],
+        )
+        .target(
+            "T2",
+            &[(0, "40"), (56, "52"), (98, "51"), (140, "36"), (182, "34")],
+        )
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ISD, I::ISD]);
+    assert_eq!(a.best_overall_response(), I::ISD);
+    assert_eq!(a.progression_day(), None);
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(a.recist_progression_day(), Some(56));
+}
+
+#[test]
+fn i02_exactly_5mm_confirms() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (98, "130")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
+    assert_eq!(a.best_overall_response(), I::ICPD);
+    assert_eq!(a.progression_day(), Some(56));
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+}
+
+#[test]
+fn i03_additive_increments() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (98, "129"), (140, "131")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICPD]);
+    assert_eq!(a.best_overall_response(), I::ICPD);
+    assert_eq!(a.progression_day(), Some(56));
+}
+
+#[test]
+fn i05_additional_new_lesion_confirms() {
+    let a = Case::new()
+        .target("T1", &[(0, "80"), (56, "76"), (98, "70")])
+        .new_lesion("N1", "liver", &[(56, "6"), (98, "6")])
+        .new_lesion("N2", "bone", &[(98, "present")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
+    assert_eq!(a.best_overall_response(), I::ICPD);
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+}
+
+#[test]
+fn i06_any_nlnt_increase_confirms() {
+    let a = Case::new()
+        .target("T1", &[(0, "80"), (56, "76"), (98, "76")])
+        .new_lesion("N1", "liver", &[(56, "6"), (98, "7")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
+    assert_eq!(a.best_overall_response(), I::ICPD);
+}
+
+#[test]
+fn i07_non_target_driven_iupd() {
+    let case = |nt_d98| {
+        Case::new()
+            .target("T1", &[(0, "40"), (56, "37"), (98, "37")])
+            .target("T2", &[(0, "20"), (56, "18"), (98, "18")])
+            .non_target(
+                "effusion",
+                &[(0, "present"), (56, "progression"), (98, nt_d98)],
+            )
+            .run()
+    };
+    // (a) NCLA: no change vs last -> remains iUPD.
+    let a = case("present");
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD], "I07(a)");
+    assert_eq!(a.best_overall_response(), I::IUPD);
+    // (b) INCLA: further increase (need not be unequivocal) -> iCPD.
+    let b = case("progression");
+    assert_eq!(icalls(&b), [I::IUPD, I::ICPD], "I07(b)");
+    assert_eq!(b.best_overall_response(), I::ICPD);
+    assert_eq!(b.recist_best_overall_response(), R::PD);
+}
+
+#[test]
+fn i07_non_target_increase_by_size_confirms() {
+    let a = Case::new()
+        .target("T1", &[(0, "60"), (56, "55"), (98, "55")])
+        .non_target("pleura", &[(0, "12"), (56, "progression"), (98, "25")])
+        .non_target("pleura2", &[(0, "12"), (56, "20"), (98, "21")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
+}
+
+#[test]
+fn i09_scenario_f_no_change_after_iupd() {
+    let a = Case::new()
+        .target(
+            "T1",
+            &[(0, "100"), (56, "60"), (98, "60"), (140, "60"), (182, "60")],
+        )
+        .new_lesion("N1", "liver", &[(98, "12"), (140, "12"), (182, "12")])
+        .new_lesion("N2", "lung", &[(182, "present")])
+        .run();
+    assert_eq!(icalls(&a), [I::IPR, I::IUPD, I::IUPD, I::ICPD]);
+    assert_eq!(a.best_overall_response(), I::IPR);
+    assert_eq!(a.progression_day(), Some(98));
+    assert_eq!(rcalls(&a), [R::PR, R::PD, R::PD, R::PD]);
+    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(a.visits()[2].new_target_sum(), Some(Tenths::new(120)));
+}
+
+#[test]
+fn i10_reset_of_the_bar() {
+    let a = Case::new()
+        .target(
+            "T1",
+            &[
+                (0, "100"),
+                (56, "130"),
+                (98, "95"),
+                (140, "100"),
+                (182, "115"),
+                (224, "121"),
+            ],
+        )
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::ISD, I::ISD, I::IUPD, I::ICPD]);
+    assert_eq!(a.best_overall_response(), I::ISD);
+    assert_eq!(a.progression_day(), Some(182));
+    assert_eq!(a.visits()[4].nadir(), Some(Tenths::new(950)));
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+}
+
+#[test]
+fn i11_ne_after_iupd() {
+    // (a) iUPD then NE x4: iBOR iUPD.
+    let a = Case::new()
+        .target(
+            "T1",
+            &[
+                (0, "100"),
+                (56, "125"),
+                (98, "NE"),
+                (140, "NE"),
+                (182, "NE"),
+                (224, "NE"),
+            ],
+        )
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::NE, I::NE, I::NE, I::NE], "I11(a)");
+    assert_eq!(a.best_overall_response(), I::IUPD);
+    assert_eq!(a.progression_day(), None);
+    // (b) confirmation at the next evaluable assessment.
+    let b = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (98, "NE"), (140, "131")])
+        .run();
+    assert_eq!(icalls(&b), [I::IUPD, I::NE, I::ICPD], "I11(b)");
+    assert_eq!(b.best_overall_response(), I::ICPD);
+    assert_eq!(b.progression_day(), Some(56));
+}
+
+#[test]
+fn i13_icr_requires_new_lesions_gone() {
+    let a = Case::new()
+        .target("T1", &[(0, "30"), (56, "0"), (98, "0"), (140, "0")])
+        .target("T2", &[(0, "20"), (56, "0"), (98, "0"), (140, "0")])
+        .new_lesion("N1", "lung", &[(56, "10"), (98, "10"), (140, "0")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICR]);
+    assert_eq!(a.best_overall_response(), I::ICR);
+    assert_eq!(a.recist_best_overall_response(), R::PD);
+}
+
+fn i14_case() -> Case {
+    Case::new()
+        .target(
+            "T1",
+            &[
+                (0, "100"),
+                (56, "80"),
+                (98, "60"),
+                (140, "60"),
+                (182, "60"),
+                (224, "60"),
+            ],
+        )
+        .new_lesion(
+            "N1",
+            "liver",
+            &[
+                (56, "10"),
+                (98, "10"),
+                (140, "10"),
+                (182, "13"),
+                (224, "15"),
+            ],
+        )
+}
+
+#[test]
+fn i14_nlt_progression_after_reset_vs_own_nadir() {
+    let a = i14_case().run();
+    // d56 iUPD (new lesion); d98 scenario B reset -> iPR; d182 +3 mm fails; d224 +5 mm, +50 %.
+    assert_eq!(icalls(&a), [I::IUPD, I::IPR, I::IPR, I::IPR, I::IUPD]);
+    assert_eq!(a.best_overall_response(), I::IPR);
+}
+
+#[test]
+fn i14_d4_off_uses_20_percent_alone() {
+    let a = i14_case().run_with(&IrecistRules::default().nlt_progression_needs_5mm(false));
+    // d182: 13 vs nadir 10 is +30 % -> iUPD already; d224: +2 mm vs that iUPD -> remains.
+    assert_eq!(icalls(&a), [I::IUPD, I::IPR, I::IPR, I::IUPD, I::IUPD]);
+}
+
+#[test]
+fn i15_table_3_sequences() {
+    let rules = IrecistRules::default();
+    let days = [56, 98, 140, 182, 224];
+    let seq = |r: [I; 5]| -> Vec<(u32, I)> { days.iter().copied().zip(r).collect() };
+    let cases = [
+        ([I::ICR, I::ICR, I::ICR, I::IUPD, I::ICPD], I::ICR),
+        ([I::IUPD, I::IPR, I::ICR, I::ICR, I::ICR], I::ICR),
+        ([I::IUPD, I::IPR, I::IPR, I::IPR, I::IPR], I::IPR),
+        ([I::IUPD, I::ISD, I::IPR, I::IPR, I::IPR], I::IPR),
+        ([I::IUPD, I::ISD, I::ISD, I::ISD, I::ISD], I::ISD),
+        ([I::IUPD, I::ICPD, I::ISD, I::IPR, I::ICR], I::ICPD),
+        ([I::IUPD, I::IUPD, I::ICPD, I::ICR, I::ICR], I::ICPD),
+        ([I::IUPD, I::NE, I::NE, I::NE, I::NE], I::IUPD),
+    ];
+    for (k, (responses, expected)) in cases.into_iter().enumerate() {
+        assert_eq!(
+            best_overall_response(&seq(responses), &rules),
+            expected,
+            "I15 example {}",
+            k + 1
+        );
+    }
+}
+
+#[test]
+fn scenario_d_target_shrinkage_after_target_iupd_is_ipr() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "130"), (98, "65")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IPR]);
+}
+
+#[test]
+fn early_scan_cannot_confirm() {
+    // 20 days after the first iUPD: growth does not count; an additional new lesion does.
+    let base = Case::new().target("T1", &[(0, "100"), (56, "125"), (76, "140"), (112, "126")]);
+    let a = base.run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::IUPD]);
+    let b = base
+        .new_lesion("N1", "bone", &[(76, "present"), (112, "present")])
+        .run();
+    assert_eq!(icalls(&b)[1], I::ICPD);
+}
+
+#[test]
+fn new_lesions_not_evaluated_after_iupd_is_ne() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (98, "50"), (140, "61")])
+        .new_lesion("N1", "lung", &[(56, "10"), (98, "NE"), (140, "10")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::NE, I::IPR]);
+    // The NE visit does not enter the nadir.
+    assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
+}
+
+#[test]
+fn early_scan_leaves_nadir_and_state_untouched() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (70, "50"), (91, "60")])
+        .new_lesion("N1", "lung", &[(56, "10"), (70, "10"), (91, "10")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::IPR]);
+    assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
+}
+
+#[test]
+fn early_scan_is_disregarded_for_later_comparisons() {
+    // New non-target 6 mm (iUPD, d56); 8 mm on a scan 14 days later (disregarded); 8 mm at
+    // d98: compared with the iUPD scan (6 mm), an increase -> iCPD.
+    let a = Case::new()
+        .target("T1", &[(0, "80"), (56, "80"), (70, "80"), (98, "80")])
+        .new_lesion("N1", "liver", &[(56, "6"), (70, "8"), (98, "8")])
+        .run();
+    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICPD]);
+    assert_eq!(a.progression_day(), Some(56));
+    // A new lesion first seen on a disregarded early scan still confirms at the next scan.
+    let rules = IrecistRules::default().early_scan_new_lesions_confirm(false);
+    let b = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (70, "125"), (98, "125")])
+        .new_lesion("N1", "bone", &[(70, "present"), (98, "present")])
+        .run_with(&rules);
+    assert_eq!(icalls(&b), [I::IUPD, I::IUPD, I::ICPD]);
+}
+
+// ------------------------------------------------------------------ §5.3 abscopal
+
+#[test]
+fn a01_abscopal_response() {
+    let c = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "55"), (112, "55")])
+        .target("liver", &[(0, "30"), (56, "20"), (112, "18")])
+        .node_target("N1", &[(0, "20"), (56, "12"), (112, "11")]);
+    let ab = c.abscopal_with(&IrecistRules::default());
+    let nil = ab.nil_assessment().expect("NIL assessed");
+    assert_eq!(sums(nil), [Some(500), Some(320), Some(290)]);
+    assert_eq!(nil.best_overall_response(), I::IPR);
+    assert_eq!(ab.category(), Abscopal::Response);
+    assert_eq!(ab.recist11_category(), Abscopal::Response);
+    assert_eq!(ab.benefit(), Some(true));
+}
+
+#[test]
+fn a02_abscopal_control() {
+    let ab = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "30"), (112, "25")])
+        .target("liver", &[(0, "30"), (56, "27"), (112, "26")])
+        .target("adrenal", &[(0, "20"), (56, "18"), (112, "18")])
+        .abscopal_with(&IrecistRules::default());
+    assert_eq!(
+        ab.nil_assessment().map(Assessment::best_overall_response),
+        Some(I::ISD)
+    );
+    assert_eq!(ab.category(), Abscopal::Control);
+    assert_eq!(ab.benefit(), Some(true));
+}
+
+#[test]
+fn a03_no_benefit_on_icpd() {
+    let ab = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "20"), (98, "15")])
+        .target("liver", &[(0, "50"), (56, "62"), (98, "68")])
+        .abscopal_with(&IrecistRules::default());
+    let nil = ab.nil_assessment().expect("NIL");
+    assert_eq!(icalls(nil), [I::IUPD, I::ICPD]);
+    assert_eq!(ab.category(), Abscopal::NoBenefit);
+    assert_eq!(ab.benefit(), Some(false));
+}
+
+#[test]
+fn a05_scenario_b_new_lesion_then_shrinkage() {
+    let ab = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "30"), (98, "30")])
+        .target("liver", &[(0, "100"), (56, "90"), (98, "65")])
+        .new_lesion("N1", "bone", &[(56, "10"), (98, "10")])
+        .abscopal_with(&IrecistRules::default());
+    let nil = ab.nil_assessment().expect("NIL");
+    assert_eq!(icalls(nil), [I::IUPD, I::IPR]);
+    assert_eq!(nil.best_overall_response(), I::IPR);
+    assert_eq!(ab.category(), Abscopal::Response);
+    assert_eq!(ab.benefit(), Some(true));
+}
+
+#[test]
+fn a06_non_target_only_nil_is_configurable() {
+    let c = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "30"), (112, "30")])
+        .non_target("bone", &[(0, "present"), (56, "present"), (112, "present")]);
+    let ab = c.abscopal_with(&IrecistRules::default());
+    let nil = ab.nil_assessment().expect("NIL");
+    assert_eq!(nil.best_overall_response(), I::NonICrNonIUpd);
+    assert_eq!(ab.category(), Abscopal::NotEvaluable);
+    assert_eq!(ab.benefit(), None);
+    let ab =
+        c.abscopal_with(&IrecistRules::default().non_target_only_nil(NonTargetOnlyNil::Control));
+    assert_eq!(ab.category(), Abscopal::Control);
+}
+
+#[test]
+fn a07_minimum_sd_duration() {
+    let c = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (28, "30"), (56, "30"), (98, "30")])
+        .target("liver", &[(0, "50"), (28, "48"), (56, "62"), (98, "68")]);
+    let a = c.abscopal_with(&IrecistRules::default());
+    let nil = a.nil_assessment().expect("NIL");
+    assert_eq!(icalls(nil), [I::ISD, I::IUPD, I::ICPD]);
+    assert_eq!(nil.best_overall_response(), I::ICPD, "A07(a)");
+    assert_eq!(a.category(), Abscopal::NoBenefit);
+    let b = c.abscopal_with(&IrecistRules::default().min_sd_days(28));
+    assert_eq!(
+        b.nil_assessment().map(Assessment::best_overall_response),
+        Some(I::ISD),
+        "A07(b)"
+    );
+    assert_eq!(b.category(), Abscopal::Control);
+}
+
+#[test]
+fn nil_targets_reselected_when_a_target_is_irradiated() {
+    // The irradiated target frees a place: the measurable liver non-target (28 mm) joins.
+    let ab = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "20")])
+        .target("adrenal", &[(0, "20"), (56, "20")])
+        .non_target("liver", &[(0, "28"), (56, "12")])
+        .non_target("bone", &[(0, "present"), (56, "present")])
+        .abscopal_with(&IrecistRules::default());
+    let nil = ab.nil_assessment().expect("NIL");
+    assert_eq!(sums(nil), [Some(480), Some(320)]);
+    assert_eq!(ab.category(), Abscopal::Response);
+}
+
+#[test]
+fn all_lesions_irradiated_is_not_evaluable() {
+    let ab = Case::new()
+        .irradiated_target("lung", &[(0, "40"), (56, "20")])
+        .abscopal_with(&IrecistRules::default());
+    assert!(ab.nil_assessment().is_none());
+    assert_eq!(ab.category(), Abscopal::NotEvaluable);
+}
+
+// ------------------------------------------------------------------ bad lesion files
+
+fn row<'a>(lesion: &'a str, day: &'a str, kind: &'a str, measure: &'a str) -> LesionRow<'a> {
+    LesionRow {
+        patient: "P7",
+        lesion,
+        day,
+        organ: lesion,
+        kind,
+        node: "false",
+        irradiated: "false",
+        measure,
+    }
+}
+
+fn assert_names(e: &Error, lesion: &str, day: u32) {
+    match e {
+        Error::InvalidLesion {
+            patient,
+            lesion: l,
+            day: d,
+            ..
+        } => {
+            assert_eq!(patient, "P7");
+            assert_eq!(l, lesion);
+            assert_eq!(*d, day);
+            let msg = e.to_string();
+            assert!(msg.contains("P7") && msg.contains(lesion), "{msg}");
+        }
+        other => panic!("expected InvalidLesion, got {other:?}"),
+    }
+}
+
+#[test]
+fn bad_unknown_kind() {
+    let e = row("L1", "56", "metastasis", "12").parse().unwrap_err();
+    assert_names(&e, "L1", 56);
+    assert!(e.to_string().contains("unknown lesion kind"), "{e}");
+}
+
+#[test]
+fn bad_negative_size() {
+    let e = row("L1", "56", "target", "-4").parse().unwrap_err();
+    assert_names(&e, "L1", 56);
+    assert!(e.to_string().contains("negative"), "{e}");
+}
+
+#[test]
+fn bad_duplicate_lesion_visit() {
+    let rows = [
+        row("L1", "0", "target", "20").parse().unwrap(),
+        row("L1", "56", "target", "18").parse().unwrap(),
+        row("L1", "56", "target", "17").parse().unwrap(),
+    ];
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "L1", 56);
+    assert!(e.to_string().contains("same lesion and visit"), "{e}");
+}
+
+#[test]
+fn bad_target_not_measurable_at_baseline() {
+    let rows = [row("L1", "0", "target", "8").parse().unwrap()];
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "L1", 0);
+    assert!(e.to_string().contains(">= 10 mm"), "{e}");
+    // A 12-mm node is pathological but not measurable.
+    let mut node = row("N1", "0", "target", "12").parse().unwrap();
+    node.node = true;
+    let e = timelines_from_records(&[node]).unwrap_err();
+    assert_names(&e, "N1", 0);
+    assert!(e.to_string().contains("15 mm"), "{e}");
+}
+
+#[test]
+fn bad_more_than_5_targets_or_2_per_organ() {
+    let ids = ["T1", "T2", "T3", "T4", "T5", "T6"];
+    let rows: Vec<LesionRecord> = ids
+        .iter()
+        .map(|id| row(id, "0", "target", "20").parse().unwrap())
+        .collect();
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "T6", 0);
+    assert!(e.to_string().contains("at most 5"), "{e}");
+
+    let mut rows: Vec<LesionRecord> = ids[..3]
+        .iter()
+        .map(|id| row(id, "0", "target", "20").parse().unwrap())
+        .collect();
+    for (r, organ) in rows.iter_mut().zip(["Liver", "liver", "LIVER"]) {
+        r.organ = organ.into();
+    }
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "T3", 0);
+    assert!(e.to_string().contains("2 per organ"), "{e}");
+}
+
+#[test]
+fn bad_new_lesion_at_baseline_and_missing_baseline() {
+    let rows = [
+        row("T1", "0", "target", "20").parse().unwrap(),
+        row("N1", "0", "new", "12").parse().unwrap(),
+    ];
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "N1", 0);
+    let rows = [
+        row("T1", "0", "target", "20").parse().unwrap(),
+        row("T2", "56", "target", "20").parse().unwrap(),
+    ];
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "T2", 56);
+    assert!(e.to_string().contains("baseline"), "{e}");
+}
+
+// ------------------------------------------------------------------ properties
+
+/// A random patient: targets with size series, non-targets with states, new lesions.
+fn patient_strategy() -> impl Strategy<Value = Vec<LesionRecord>> {
+    let n_visits = 2usize..6;
+    (n_visits, 1usize..4, 0usize..3, 0usize..3).prop_flat_map(|(nv, nt, nnt, nnew)| {
+        let target_series = prop::collection::vec(prop::collection::vec(0u32..600, nv), nt);
+        let baseline_sizes = prop::collection::vec(100u32..600, nt);
+        let nt_states = prop::collection::vec(prop::collection::vec(0u8..5, nv), nnt);
+        let new_series = prop::collection::vec(prop::collection::vec(0u8..6, nv), nnew);
+        (
+            Just(nv),
+            target_series,
+            baseline_sizes,
+            nt_states,
+            new_series,
+        )
+            .prop_map(|(nv, ts, bs, nts, news)| {
+                let mut rows = Vec::new();
+                let day = |v: usize| (v as u32) * 42;
+                let rec = |id: String, kind, v: usize, m| LesionRecord {
+                    patient: "P".into(),
+                    organ: id.clone(),
+                    lesion: id,
+                    day: day(v),
+                    kind,
+                    node: false,
+                    irradiated: false,
+                    measure: m,
+                };
+                for (k, (series, b)) in ts.iter().zip(&bs).enumerate() {
+                    for (v, &s) in series.iter().enumerate().take(nv) {
+                        let m = if v == 0 {
+                            Measure::Size(Tenths::new(*b))
+                        } else if s >= 580 {
+                            Measure::NotEvaluated
+                        } else {
+                            Measure::Size(Tenths::new(s))
+                        };
+                        rows.push(rec(format!("T{k}"), LesionKind::Target, v, m));
+                    }
+                }
+                for (k, states) in nts.iter().enumerate() {
+                    for (v, &s) in states.iter().enumerate() {
+                        let m = match (v, s) {
+                            (0, _) | (_, 0 | 1) => Measure::Present,
+                            (_, 2) => Measure::Absent,
+                            (_, 3) => Measure::Progression,
+                            _ => Measure::NotEvaluated,
+                        };
+                        rows.push(rec(format!("NT{k}"), LesionKind::NonTarget, v, m));
+                    }
+                }
+                for (k, states) in news.iter().enumerate() {
+                    for (v, &s) in states.iter().enumerate().skip(1) {
+                        let m = match s {
+                            0 | 1 => continue,
+                            2 => Measure::Size(Tenths::new(120)),
+                            3 => Measure::Size(Tenths::new(60)),
+                            4 => Measure::Present,
+                            _ => Measure::Absent,
+                        };
+                        rows.push(rec(format!("N{k}"), LesionKind::New, v, m));
+                    }
+                }
+                rows
+            })
+    })
+}
+
+fn assess_rows(rows: &[LesionRecord]) -> Assessment {
+    let t = timelines_from_records(rows).expect("generated rows are valid");
+    assess(&t[0], &IrecistRules::default()).expect("assessable")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn results_do_not_depend_on_row_order(rows in patient_strategy(), seed in any::<u64>()) {
+        let a = assess_rows(&rows);
+        let mut shuffled = rows.clone();
+        // Deterministic Fisher-Yates with a tiny LCG.
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let j = (state >> 33) as usize % (i + 1);
+            shuffled.swap(i, j);
+        }
+        let b = assess_rows(&shuffled);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn icpd_is_absorbing(rows in patient_strategy()) {
+        let a = assess_rows(&rows);
+        let calls = icalls(&a);
+        if let Some(first) = calls.iter().position(|&r| r == I::ICPD) {
+            prop_assert!(calls[first..].iter().all(|&r| r == I::ICPD));
+            prop_assert!(a.progression_day().is_some());
+        }
+        // RECIST 1.1 progression ends the assessment as well.
+        let rec = rcalls(&a);
+        if let Some(first) = rec.iter().position(|&r| r == R::PD) {
+            prop_assert!(rec[first..].iter().all(|&r| r == R::PD));
+        }
+    }
+
+    #[test]
+    fn unchanged_lesions_are_isd(sizes in prop::collection::vec(100u32..400, 1..5),
+                                 n_visits in 2usize..7, with_nt in any::<bool>()) {
+        let mut c = Case::new();
+        let days: Vec<u32> = (0..n_visits as u32).map(|v| v * 42).collect();
+        for (k, &s) in sizes.iter().enumerate() {
+            let mm = Tenths::new(s).to_string();
+            let series: Vec<(u32, &str)> = days.iter().map(|&d| (d, mm.as_str())).collect();
+            c = c.target(&format!("T{k}"), &series);
+        }
+        if with_nt {
+            let series: Vec<(u32, &str)> = days.iter().map(|&d| (d, "present")).collect();
+            c = c.non_target("NT", &series);
+        }
+        let a = c.run();
+        prop_assert!(icalls(&a).iter().all(|&r| r == I::ISD));
+        prop_assert_eq!(a.best_overall_response(), I::ISD);
+        prop_assert_eq!(a.recist_best_overall_response(), R::SD);
+    }
+
+    #[test]
+    fn tenths_round_trip(t in 0u32..=100_000) {
+        let v = Tenths::new(t);
+        let parsed: Tenths = v.to_string().parse().expect("parses");
+        prop_assert_eq!(parsed, v);
+        prop_assert_eq!(Tenths::from_mm(v.mm()).expect("finite"), v);
+        let m = Measure::Size(v);
+        prop_assert_eq!(m.to_string().parse::<Measure>().expect("parses"), m);
+    }
+}
+
+#[test]
+fn public_types_are_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Assessment>();
+    check::<oncostat::irecist::AbscopalAssessment>();
+    check::<oncostat::irecist::PatientTimeline>();
+    check::<IrecistRules>();
+}

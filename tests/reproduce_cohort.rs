@@ -1,0 +1,288 @@
+//! Runs the built `reproduce_cohort` example (built by `cargo test --all-targets`) and checks
+//! the `--json` object's exact shape and sanity, the file round trip, the plots and the
+//! command-line errors.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = Command::new(common::example_bin("reproduce_cohort"))
+        .args(args)
+        .output()
+        .expect("run reproduce_cohort");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run_json(args: &[&str]) -> Value {
+    let r = run(args);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("stdout is one JSON object")
+}
+
+fn keys(v: &Value) -> BTreeSet<&str> {
+    v.as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+fn set<'a>(names: &[&'a str]) -> BTreeSet<&'a str> {
+    names.iter().copied().collect()
+}
+
+fn finite(v: &Value, what: &str) -> f64 {
+    let x = v
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what} is not a number: {v}"));
+    assert!(x.is_finite(), "{what} = {x}");
+    x
+}
+
+fn share(v: &Value, what: &str) -> f64 {
+    let x = finite(v, what);
+    assert!((0.0..=1.0).contains(&x), "{what} = {x} not in [0, 1]");
+    x
+}
+
+const RATIOS: [&str; 6] = [
+    "or_age",
+    "or_ici_rt_interval",
+    "or_dose",
+    "or_volume",
+    "hr_bmi25",
+    "hr_crp5",
+];
+const COMPARISONS: [&str; 3] = ["os_by_ab", "pfs_by_ab", "os_by_fractionation"];
+
+fn finding<'a>(json: &'a Value, id: &str) -> &'a Value {
+    json["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("finding {id} missing"))
+}
+
+#[test]
+fn json_with_replicates_has_the_exact_shape_and_sane_values() {
+    let json = run_json(&["--json", "--replicates", "20"]);
+    assert_eq!(keys(&json), set(&["cohort", "findings"]));
+    assert_eq!(keys(&json["cohort"]), set(&["n", "seed", "simulated"]));
+    assert_eq!(json["cohort"]["n"], 142);
+    assert_eq!(json["cohort"]["seed"], 2026);
+    assert_eq!(json["cohort"]["simulated"], true);
+
+    let ids: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id"))
+        .collect();
+    let mut expected: Vec<&str> = vec!["ab_rate"];
+    expected.extend(RATIOS);
+    expected.extend(COMPARISONS);
+    assert_eq!(
+        ids.iter().copied().collect::<BTreeSet<_>>(),
+        expected.iter().copied().collect()
+    );
+    assert_eq!(ids.len(), 10, "each id once");
+    for f in json["findings"].as_array().expect("findings") {
+        assert_eq!(keys(f), set(&["id", "paper", "reproduced", "replicates"]));
+        assert!(f["paper"].is_object());
+    }
+
+    let ab = finding(&json, "ab_rate");
+    assert_eq!(keys(&ab["reproduced"]), set(&["estimate"]));
+    assert_eq!(keys(&ab["replicates"]), set(&["n", "mean_estimate"]));
+    share(&ab["reproduced"]["estimate"], "ab_rate");
+    assert_eq!(ab["replicates"]["n"], 20);
+    let mean_ab = share(&ab["replicates"]["mean_estimate"], "mean ab_rate");
+    assert!((0.4..0.8).contains(&mean_ab), "mean AB rate {mean_ab}");
+    assert_eq!(ab["paper"]["estimate"], 0.613);
+
+    for id in RATIOS {
+        let f = finding(&json, id);
+        let r = &f["reproduced"];
+        assert_eq!(keys(r), set(&["estimate", "lower", "upper", "p"]), "{id}");
+        let (e, lo, hi) = (
+            finite(&r["estimate"], id),
+            finite(&r["lower"], id),
+            finite(&r["upper"], id),
+        );
+        assert!(0.0 < lo && lo < e && e < hi, "{id}: {lo} {e} {hi}");
+        share(&r["p"], id);
+        let s = &f["replicates"];
+        assert_eq!(
+            keys(s),
+            set(&["n", "mean_estimate", "coverage", "power"]),
+            "{id}"
+        );
+        assert_eq!(s["n"], 20, "{id}");
+        assert!(finite(&s["mean_estimate"], id) > 0.0);
+        share(&s["coverage"], id);
+        share(&s["power"], id);
+    }
+    for id in COMPARISONS {
+        let f = finding(&json, id);
+        let r = &f["reproduced"];
+        assert_eq!(keys(r), set(&["median_a", "median_b", "p"]), "{id}");
+        assert!(finite(&r["median_a"], id) > 0.0);
+        assert!(finite(&r["median_b"], id) > 0.0);
+        share(&r["p"], id);
+        let s = &f["replicates"];
+        assert_eq!(
+            keys(s),
+            set(&["n", "mean_median_a", "mean_median_b", "power"]),
+            "{id}"
+        );
+        assert_eq!(s["n"], 20, "{id}");
+        // The AB / ultrahypofractionated group lives longer in the generative model.
+        assert!(finite(&s["mean_median_a"], id) > finite(&s["mean_median_b"], id));
+        share(&s["power"], id);
+    }
+    // The paper's findings are carried verbatim.
+    assert_eq!(finding(&json, "hr_bmi25")["paper"]["estimate"], 3.348);
+    assert_eq!(finding(&json, "or_age")["paper"]["upper"], 0.995);
+    assert_eq!(finding(&json, "os_by_fractionation")["paper"]["p"], 0.024);
+}
+
+#[test]
+fn same_seed_same_cohort_and_shipped_files_round_trip() {
+    let data = |f: &str| format!("{}/examples/data/{f}", env!("CARGO_MANIFEST_DIR"));
+    let simulated = run_json(&["--json", "--n", "40", "--seed", "2026"]);
+    let again = run_json(&["--json", "--n", "40", "--seed", "2026"]);
+    assert_eq!(simulated, again, "deterministic for a seed");
+    let read = run_json(&[
+        "--json",
+        "--patients",
+        &data("patients.csv"),
+        "--lesions",
+        &data("lesions.csv"),
+    ]);
+    assert_eq!(read["cohort"]["simulated"], false);
+    assert_eq!(read["cohort"]["seed"], Value::Null);
+    assert_eq!(read["cohort"]["n"], 40);
+    for (a, b) in simulated["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .zip(read["findings"].as_array().expect("findings"))
+    {
+        // examples/data is `--n 40 --seed 2026 --write-data examples/data`: identical analysis.
+        assert_eq!(a["reproduced"], b["reproduced"], "{}", a["id"]);
+        assert_eq!(b["replicates"]["n"], 0);
+    }
+}
+
+#[test]
+fn plots_are_svg_with_text() {
+    let dir = std::env::temp_dir().join(format!("oncostat_cohort_plots_{}", std::process::id()));
+    let r = run(&["--n", "60", "--plots", dir.to_str().expect("utf-8 path")]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    for name in [
+        "km_os_by_ab.svg",
+        "km_pfs_by_ab.svg",
+        "km_os_by_fractionation.svg",
+        "forest.svg",
+    ] {
+        let svg = std::fs::read_to_string(dir.join(name)).expect(name);
+        assert!(svg.starts_with("<svg"), "{name}");
+        assert!(svg.contains("<text"), "{name} has text");
+        if name.starts_with("km") {
+            assert!(svg.contains("Number at risk"), "{name}");
+            assert!(svg.contains("log-rank p"), "{name}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_and_data_errors_exit_2_with_one_error_line() {
+    for args in [
+        vec!["--patients", "p.csv"],
+        vec!["--replicates", "many"],
+        vec!["--frobnicate"],
+        vec!["--n", "5"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stdout.is_empty(), "{args:?}");
+        assert!(r.stderr.starts_with("error: "), "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.trim_end().lines().count(), 1, "{args:?}");
+    }
+    let dir = std::env::temp_dir().join(format!("oncostat_cohort_bad_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let patients = dir.join("patients.csv");
+    std::fs::write(
+        &patients,
+        "patient,age,bmi,crp,ici_rt_interval_months,dose_eqd2_gy,tumour_volume_cc,fractionation,os_months,os_event,pfs_months,pfs_event\n\
+         P1,61,24,3,5,40,20,other,10,1,5,1\n\
+         P2,sixty,24,3,5,40,20,other,10,1,5,1\n",
+    )
+    .expect("write");
+    let lesions = format!("{}/examples/data/lesions.csv", env!("CARGO_MANIFEST_DIR"));
+    let r = run(&[
+        "--patients",
+        patients.to_str().expect("utf-8"),
+        "--lesions",
+        &lesions,
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("column `age`, row 2"),
+        "names column and row: {}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 5's "must show" criteria over 500 replicates. Slow in a debug build; run with
+/// `cargo test --release --test reproduce_cohort -- --ignored` (after
+/// `cargo build --release --example reproduce_cohort`).
+#[test]
+#[ignore = "500 replicates: run in release, see the doc comment"]
+fn must_show_with_500_replicates() {
+    let json = run_json(&["--json", "--replicates", "500"]);
+    let ab = finding(&json, "ab_rate");
+    let rate = finite(&ab["replicates"]["mean_estimate"], "mean AB rate");
+    assert!((rate - 0.613).abs() <= 0.02, "AB rate {rate}");
+    for id in COMPARISONS {
+        let f = finding(&json, id);
+        for (mean, paper) in [("mean_median_a", "median_a"), ("mean_median_b", "median_b")] {
+            let m = finite(&f["replicates"][mean], id);
+            let p = finite(&f["paper"][paper], id);
+            assert!((m / p - 1.0).abs() <= 0.10, "{id} {mean}: {m} vs paper {p}");
+        }
+    }
+    for id in RATIOS {
+        let f = finding(&json, id);
+        let s = &f["replicates"];
+        let coverage = share(&s["coverage"], id);
+        assert!(
+            (0.90..=0.99).contains(&coverage),
+            "{id} coverage {coverage}"
+        );
+        let mean = finite(&s["mean_estimate"], id);
+        if let (Some(lo), Some(hi)) = (f["paper"]["lower"].as_f64(), f["paper"]["upper"].as_f64()) {
+            assert!(
+                lo < mean && mean < hi,
+                "{id}: mean {mean} outside the paper's CI"
+            );
+        }
+    }
+}
