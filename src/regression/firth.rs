@@ -547,7 +547,8 @@ impl FirthFit {
         free[index] = false;
         let solver = DampedNewton::new(k, self.settings.rule())
             .max_step(self.settings.max_step)
-            .free(free);
+            .free(free)
+            .early_stop();
         // Warm start at the linear projection of β̂ onto β_index = 0 (Schur complement of the
         // augmented covariance, as firthmodels): the same optimum as logistf's start at β = 0
         // (statistics agree to ~1e-10) in about half the iterations. Falls back to logistf's

@@ -12,6 +12,8 @@
 //!         δ = V(U* + λ e_r), |δ|∞ capped;  β += δ;  re-evaluate ℓ*, U*, V
 //! until |ℓ* − ℓ₀| ≤ lconv and max|δ| < xconv;  bound = β_r
 //! ```
+//! (the test is also applied to the proposed step before it is evaluated, which saves the
+//! final confirming evaluation).
 //!
 //! logistf uses the inverse *augmented* information as V; the plain `(XᵀWX)⁻¹` (already
 //! factored for the hat values) has the same fixed point (`U*₋ᵣ = 0`, `ℓ* = ℓ₀`), needs the
@@ -126,6 +128,15 @@ pub(crate) fn vm_bound(
         let largest = delta.amax();
         if largest > control.max_step {
             delta *= control.max_step / largest;
+        }
+        // logistf's test, applied before evaluating the step: the current point already has
+        // |ℓ* − ℓ₀| ≤ lconv and the next step is below xconv, so β + δ is the bound logistf
+        // would report after one more evaluation (saves one O(n·k²) evaluation per bound).
+        if iter > 1 && (objective - target).abs() <= control.lconv && largest < control.xconv {
+            return Ok(ProfileBound {
+                value: beta[index] + delta[index],
+                convergence: Convergence::new(iter, StopReason::Converged),
+            });
         }
         beta += &delta;
         engine.evaluate(&beta)?;
