@@ -187,23 +187,19 @@ impl<'a> Solver<Engine<'a>, NewtonState> for DampedNewton {
             if largest > self.max_step {
                 self.delta *= self.max_step / largest;
             }
-            if let (
-                true,
-                StopRule::Logistf {
-                    xconv,
-                    gconv,
-                    lconv,
-                },
-            ) = (self.early_stop, self.rule)
+            if let StopRule::Logistf {
+                xconv,
+                gconv,
+                lconv,
+            } = self.rule
+                && self.early_stop
+                && largest <= xconv
+                && self.max_abs_free(engine.score()) < gconv
+                && self.last_change < lconv
             {
-                if largest <= xconv
-                    && self.max_abs_free(engine.score()) < gconv
-                    && self.last_change < lconv
-                {
-                    self.converged = true;
-                    let cost = -engine.objective();
-                    return Ok((state.param(beta).cost(cost), None));
-                }
+                self.converged = true;
+                let cost = -engine.objective();
+                return Ok((state.param(beta).cost(cost), None));
             }
             beta += &self.delta;
         }
