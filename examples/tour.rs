@@ -14,7 +14,10 @@ fn main() -> Result<(), oncostat::Error> {
     for km in KaplanMeier::new().fit_groups(&os, &ab)? {
         println!("median OS ({}): {:?}", km.label(), km.median());
     }
-    println!("log-rank p = {:.4}", LogRank::new().test(&os, &ab)?.p_value());
+    println!(
+        "log-rank p = {:.4}",
+        LogRank::new().test(&os, &ab)?.p_value()
+    );
 
     // Cox proportional hazards (Efron ties, as R).
     let x = Design::from_columns([("bmi_ge_25", vec![1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0])])?;
@@ -22,8 +25,9 @@ fn main() -> Result<(), oncostat::Error> {
     println!("{cox}");
 
     // Firth logistic regression with profile penalized-likelihood CIs (logistf).
-    let age = Design::from_columns([("age", vec![55.0, 71.0, 62.0, 80.0, 58.0, 67.0, 49.0, 75.0])])?
-        .with_intercept();
+    let age =
+        Design::from_columns([("age", vec![55.0, 71.0, 62.0, 80.0, 58.0, 67.0, 49.0, 75.0])])?
+            .with_intercept();
     let benefit = BinaryOutcome::new(&[1.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 0.0])?;
     let firth = FirthRegression::new().fit(&age, &benefit)?;
     println!("{}", firth.coef_table(0.95)?);

@@ -674,12 +674,17 @@ fn survdiff_goldens_lung_ovarian_aml() {
     assert!(fits[1].lower()[last].is_nan() && fits[1].upper()[last].is_nan());
     let at = fits[1].survival_at(&[45.0]).unwrap();
     assert!(at[0].std_error.is_nan());
-    // Pooled 27 (18–45) is R's print.survfit; R's quantile() gives the upper limit 48,
-    // because the upper band is not monotone there (0.5377 at t = 48 < 0.5416 at t = 45)
-    // and quantile's interpolation sorts the band values.
+    // Pooled 27 (18–45) is R's print.survfit / summary(fit)$table, which `median_ci` follows;
+    // R's quantile() gives the upper limit 48, because the upper band is not monotone there
+    // (0.5377 at t = 48 < 0.5416 at t = 45) and quantile's interpolation sorts the band values.
     let pooled = KaplanMeier::new().fit(&aml_data).unwrap();
     assert_eq!(pooled.median(), Some(27.0));
-    assert_eq!(pooled.median_ci(), (Some(18.0), Some(48.0)));
+    assert_eq!(pooled.median_ci(), (Some(18.0), Some(45.0)));
+    let q = pooled.quantile(0.5).unwrap();
+    assert_eq!(
+        (q.estimate, q.lower, q.upper),
+        (Some(27.0), Some(18.0), Some(48.0))
+    );
     let printed: Vec<String> = pooled
         .to_string()
         .lines()
@@ -709,10 +714,12 @@ fn display_matches_r_print() {
         lines[0],
         "    n events median 0.95LCL 0.95UCL\n1 138    112    270     212     310\n"
     );
-    // Flat at exactly 0.5 to the end: print.survfit says 2, quantile() says 3 (as R).
+    // Flat at exactly 0.5 to the end: print.survfit says 2, quantile() says 3 (as R);
+    // `median()` follows print.survfit.
     let flat = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 0.0]).unwrap();
     let f = KaplanMeier::new().fit(&flat).unwrap();
-    assert_eq!(f.median(), Some(3.0));
+    assert_eq!(f.median(), Some(2.0));
+    assert_eq!(f.quantile(0.5).unwrap().estimate, Some(3.0));
     assert!(f.to_string().lines().nth(1).unwrap().contains("     2 "));
 }
 
@@ -756,4 +763,23 @@ fn public_types_are_send_sync() {
     check::<KmFit>();
     check::<LogRank>();
     check::<oncostat::LogRankTest>();
+}
+
+/// R: `t <- c(1, 1 + 1e-10, 2, 3, 3); s <- c(1, 1, 0, 1, 1); g <- c(1, 2, 1, 2, 1)`;
+/// `survfit(Surv(t, s) ~ 1)` merges the first two times (S 0.6, 0.6, 0), with
+/// `timefix = FALSE` it keeps them (S 0.8, 0.6, 0.6, 0); `survdiff(Surv(t, s) ~ g)` gives
+/// 0.111111111111111 (R 4.2.2 / survival 3.5-3; its `timefix = FALSE` errors in
+/// `model.frame`, a bug in survdiff).
+#[test]
+fn timefix_merges_near_ties_as_r() {
+    let t = vec![1.0, 1.0 + 1e-10, 2.0, 3.0, 3.0];
+    let data = SurvivalData::from_status(t, &[1.0, 1.0, 0.0, 1.0, 1.0]).unwrap();
+    let fixed = KaplanMeier::new().fit(&data).unwrap();
+    assert_eq!(fixed.times(), &[1.0, 2.0, 3.0]);
+    assert_all(fixed.survival(), &[0.6, 0.6, 0.0], "timefix S");
+    let raw = KaplanMeier::new().timefix(false).fit(&data).unwrap();
+    assert_eq!(raw.times().len(), 4);
+    assert_all(raw.survival(), &[0.8, 0.6, 0.6, 0.0], "no timefix S");
+    let t = LogRank::new().test(&data, &[1, 2, 1, 2, 1]).unwrap();
+    assert_relative_eq!(t.chisq(), 0.111111111111111, max_relative = R_MATCH_REL);
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::survival::groups::{code_groups, sort_rows};
+use crate::survival::groups::{Entry, code_groups, run_end, sort_rows};
 use crate::survival::rformat::{format_column, format_signif, write_matrix};
 use crate::{ChiSqTest, Error, Result, SurvivalData};
 
@@ -137,11 +137,12 @@ impl LogRank {
             });
         }
         let strata = data.strata().map(|s| (s, data.n_strata()));
-        let sorted = sort_rows(data.time(), strata, self.timefix);
+        // entries tagged with their group code: the passes below never look rows up
+        let tags = Some(coded.codes.as_slice());
+        let sorted = sort_rows(data.time(), data.event(), strata, tags, self.timefix);
         let mut acc = Accumulator::new(n_groups);
         for range in sorted.ranges {
-            let (rows, time) = (&sorted.rows[range.clone()], &sorted.time[range]);
-            acc.add_stratum(rows, time, data.event(), &coded.codes, self.rho);
+            acc.add_stratum(&sorted.entries[range], self.rho);
         }
         let mut n = vec![0usize; n_groups];
         for &c in &coded.codes {
@@ -187,32 +188,24 @@ impl Accumulator {
         }
     }
 
-    /// Adds one stratum; `rows` are sorted by time and `time[j]` is the time of `rows[j]`.
-    fn add_stratum(
-        &mut self,
-        rows: &[usize],
-        time: &[f64],
-        event: &[bool],
-        group: &[usize],
-        rho: f64,
-    ) {
+    /// Adds one stratum, its `entries` sorted by time and tagged with their group.
+    fn add_stratum(&mut self, entries: &[Entry], rho: f64) {
         let g = self.at_risk.len();
         self.at_risk.fill(0.0);
-        for &i in rows {
-            self.at_risk[group[i]] += 1.0;
+        for e in entries {
+            self.at_risk[e.tag()] += 1.0;
         }
-        let mut n = rows.len() as f64;
+        let mut n = entries.len() as f64;
         let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
         let mut start = 0;
-        while start < rows.len() {
-            let t = time[start];
-            let end = start + time[start..].partition_point(|x| x.total_cmp(&t).is_eq());
-            let block = &rows[start..end];
+        while start < entries.len() {
+            let end = run_end(entries, start);
+            let block = &entries[start..end];
             start = end;
             let mut d = 0.0;
-            for &i in block {
-                if event[i] {
-                    self.deaths[group[i]] += 1.0;
+            for e in block {
+                if e.event() {
+                    self.deaths[e.tag()] += 1.0;
                     d += 1.0;
                 }
             }
@@ -238,8 +231,8 @@ impl Accumulator {
                 km *= (n - d) / n;
                 self.deaths.fill(0.0);
             }
-            for &i in block {
-                self.at_risk[group[i]] -= 1.0;
+            for e in block {
+                self.at_risk[e.tag()] -= 1.0;
             }
             n -= block.len() as f64;
         }

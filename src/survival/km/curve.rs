@@ -1,6 +1,7 @@
 //! One Kaplan–Meier curve from rows sorted by time: a single pass over the distinct times.
 
 use super::{ConfType, KmVariance};
+use crate::survival::groups::{Entry, run_end};
 
 /// The columns of one curve, one entry per distinct time (events or censorings), as R's
 /// `survfit` object: `time`, `n.risk`, `n.event`, `n.censor`, `surv`, `std.err` (of log S).
@@ -27,52 +28,40 @@ struct Block {
     weight_sq: f64,
 }
 
-/// Groups the time-sorted `rows` (with `time[j]` the time of `rows[j]`) into blocks of
-/// equal time.
-fn blocks(
-    rows: &[usize],
-    time: &[f64],
-    event: &[bool],
-    weight: &dyn Fn(usize) -> f64,
-) -> Vec<Block> {
+/// Groups the time-sorted `entries` into blocks of equal time.
+fn blocks(entries: &[Entry], weights: Option<&[f64]>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut start = 0;
-    while start < rows.len() {
-        let t = time[start];
+    while start < entries.len() {
+        let end = run_end(entries, start);
         let mut b = Block {
             start,
-            end: start,
+            end,
             weight: 0.0,
-            count: 0,
+            count: end - start,
             deaths: 0.0,
             death_count: 0,
             censored: 0.0,
             weight_sq: 0.0,
         };
-        let mut end = start;
-        while end < rows.len() && time[end].total_cmp(&t).is_eq() {
-            let i = rows[end];
-            let w = weight(i);
+        for e in &entries[start..end] {
+            let w = weights.map_or(1.0, |w| w[e.tag()]);
             b.weight += w;
             b.weight_sq += w * w;
-            b.count += 1;
-            if event[i] {
+            if e.event() {
                 b.deaths += w;
                 b.death_count += 1;
             } else {
                 b.censored += w;
             }
-            end += 1;
         }
-        b.end = end;
         out.push(b);
         start = end;
     }
     out
 }
 
-/// Builds the curve of the time-sorted `rows`; `time[j]` is the time of `rows[j]`, `event`
-/// and `weight` are indexed by row.
+/// Builds the curve of the time-sorted `entries`; `weights` are indexed by row.
 ///
 /// ```text
 /// n(t) = Σ w over rows with time ≥ t;  d(t) = Σ w over events at t
@@ -80,14 +69,8 @@ fn blocks(
 /// Greenwood:  var(log S) = Σ d_k / (n_k (n_k − d_k))
 /// IJ:         var(S) = Σ_i (w_i ∂S/∂w_i)²  (R's default for non-integer weights)
 /// ```
-pub(crate) fn km_curve(
-    rows: &[usize],
-    time: &[f64],
-    event: &[bool],
-    weight: &dyn Fn(usize) -> f64,
-    variance: KmVariance,
-) -> Curve {
-    let blocks = blocks(rows, time, event, weight);
+pub(crate) fn km_curve(entries: &[Entry], weights: Option<&[f64]>, variance: KmVariance) -> Curve {
+    let blocks = blocks(entries, weights);
     let m = blocks.len();
     let mut curve = Curve {
         time: Vec::with_capacity(m),
@@ -145,9 +128,9 @@ pub(crate) fn km_curve(
                     };
                     cum_a += b.deaths / n / survivors;
                 }
-                for &i in &rows[b.start..b.end] {
-                    let w = weight(i);
-                    let c = if event[i] && has_event {
+                for e in &entries[b.start..b.end] {
+                    let w = weights.map_or(1.0, |w| w[e.tag()]);
+                    let c = if e.event() && has_event {
                         cum_a - 1.0 / survivors
                     } else {
                         cum_a
@@ -166,7 +149,7 @@ pub(crate) fn km_curve(
                 curve.std_err.push(if se_s == 0.0 { 0.0 } else { se_s / s });
             }
         }
-        curve.time.push(time[b.start]);
+        curve.time.push(entries[b.start].time);
         curve.n_event.push(b.deaths);
         curve.n_censor.push(b.censored);
         curve.surv.push(s);
@@ -225,10 +208,11 @@ pub(crate) fn bounds(s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64)
 #[allow(clippy::float_cmp)] // exact values: counts, times and S = 0 or 1
 mod tests {
     use super::*;
+    use crate::survival::groups::sort_rows;
 
     fn curve(t: &[f64], e: &[bool], w: &[f64], v: KmVariance) -> Curve {
-        let rows: Vec<usize> = (0..t.len()).collect();
-        km_curve(&rows, t, e, &|i| w[i], v)
+        let sorted = sort_rows(t, e, None, None, false);
+        km_curve(&sorted.entries, Some(w), v)
     }
 
     #[test]

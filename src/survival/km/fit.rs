@@ -209,19 +209,26 @@ impl KmFit {
         self.variance
     }
 
-    /// Median survival time (R's `quantile(fit, 0.5)`), `None` if S never falls to 0.5.
-    /// A curve flat at exactly 0.5 gives the middle of the flat stretch.
+    /// Median survival time as R reports it (`print(fit)`, `summary(fit)$table`), `None` if S
+    /// never falls to 0.5. A curve flat at exactly 0.5 gives the middle of the flat stretch.
+    ///
+    /// This is the first time at which S ≤ 0.5 (R's `survmean`). It equals
+    /// [`quantile(0.5)`](Self::quantile) except in rare cases (a curve flat at 0.5 to its
+    /// end).
     pub fn median(&self) -> Option<f64> {
-        find_quantile(&self.time, &self.surv, 0.5)
+        self.print_medians()[0]
     }
 
-    /// Confidence interval of the median: where the lower and upper bands cross 0.5
-    /// (`None` where they never do).
+    /// Confidence interval of the median as R prints it (`0.95LCL`, `0.95UCL` of
+    /// `summary(fit)$table`): where the lower and upper bands first fall to 0.5 (`None` where
+    /// they never do).
+    ///
+    /// Decision: the interval follows `print.survfit`, the numbers R users report, rather than
+    /// `quantile.survfit`, which differs only when a band is not monotone (R's pooled `aml`
+    /// curve: print 18–45, `quantile()` 18–48); [`quantile`](Self::quantile) gives the latter.
     pub fn median_ci(&self) -> (Option<f64>, Option<f64>) {
-        (
-            find_quantile(&self.time, &self.lower, 0.5),
-            find_quantile(&self.time, &self.upper, 0.5),
-        )
+        let [_, lower, upper] = self.print_medians();
+        (lower, upper)
     }
 
     /// The `p` quantile of the survival distribution with its confidence interval, as R's
@@ -307,14 +314,10 @@ impl KmFit {
             .collect())
     }
 
-    /// se(S) at row `k` as `summary.survfit` prints it.
+    /// se(S) at row `k` as `summary.survfit` prints it: `S · se(log S)`, which is NaN where
+    /// S = 0 under Greenwood (R's `Inf · 0`) and recovers R's stored se(S) under the jackknife.
     fn std_err_surv(&self, k: usize) -> f64 {
-        match self.variance {
-            KmVariance::Greenwood => self.std_err[k] * self.surv[k],
-            // R stores se(S) directly; se(log S) was derived as se(S)/S (0 stays 0).
-            KmVariance::InfinitesimalJackknife if self.std_err[k] == 0.0 => 0.0,
-            KmVariance::InfinitesimalJackknife => self.std_err[k] * self.surv[k],
-        }
+        self.std_err[k] * self.surv[k]
     }
 
     /// Restricted mean survival up to this curve's largest time (R's `rmean`, `print(fit,

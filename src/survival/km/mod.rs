@@ -7,7 +7,7 @@ mod quantile;
 pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
 
 use crate::stats::z_for_level;
-use crate::survival::groups::{code_groups, sort_rows};
+use crate::survival::groups::{Entry, code_groups, sort_rows};
 use crate::{Result, SurvivalData};
 use curve::km_curve;
 
@@ -130,16 +130,9 @@ impl KaplanMeier {
     ///   (0, 1).
     pub fn fit(&self, data: &SurvivalData) -> Result<KmFit> {
         let z = self.check()?;
-        let sorted = sort_rows(data.time(), None, self.timefix);
+        let sorted = sort_rows(data.time(), data.event(), None, None, self.timefix);
         let variance = variance_for(data);
-        Ok(self.fit_rows(
-            data,
-            &sorted.rows,
-            &sorted.time,
-            "all".to_string(),
-            z,
-            variance,
-        ))
+        Ok(self.fit_rows(data, &sorted.entries, "all".to_string(), z, variance))
     }
 
     /// One curve per group, in the groups' sorted order (R's factor order); `groups` has
@@ -157,16 +150,15 @@ impl KaplanMeier {
     ) -> Result<Vec<KmFit>> {
         let z = self.check()?;
         let coded = code_groups(groups, data.len())?;
-        let n_groups = coded.labels.len();
-        let sorted = sort_rows(data.time(), Some((&coded.codes, n_groups)), self.timefix);
+        let keys = Some((coded.codes.as_slice(), coded.labels.len()));
+        let sorted = sort_rows(data.time(), data.event(), keys, None, self.timefix);
         let variance = variance_for(data);
         Ok(sorted
             .ranges
             .iter()
             .zip(coded.labels)
             .map(|(range, label)| {
-                let (rows, time) = (&sorted.rows[range.clone()], &sorted.time[range.clone()]);
-                self.fit_rows(data, rows, time, label, z, variance)
+                self.fit_rows(data, &sorted.entries[range.clone()], label, z, variance)
             })
             .collect())
     }
@@ -174,23 +166,14 @@ impl KaplanMeier {
     fn fit_rows(
         &self,
         data: &SurvivalData,
-        rows: &[usize],
-        time: &[f64],
+        entries: &[Entry],
         label: String,
         z: f64,
         variance: KmVariance,
     ) -> KmFit {
-        let weight = |i: usize| data.weights().map_or(1.0, |w| w[i]);
-        let curve = km_curve(rows, time, data.event(), &weight, variance);
-        KmFit::new(
-            label,
-            rows.len(),
-            curve,
-            self.conf_type,
-            self.level,
-            z,
-            variance,
-        )
+        let curve = km_curve(entries, data.weights(), variance);
+        let (conf_type, level) = (self.conf_type, self.level);
+        KmFit::new(label, entries.len(), curve, conf_type, level, z, variance)
     }
 }
 
