@@ -41,6 +41,7 @@ pub use survival::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
     SurvQuantile, SurvivalAt,
 };
+pub use survival::{FirthCoxFit, FirthCoxPh};
 
 // --- regression re-exports
 pub use regression::{

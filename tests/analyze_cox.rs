@@ -1,6 +1,6 @@
 //! `analyze cox` against every `tests/data/cox_*.json` reference case (R 4.2.2, survival
-//! 3.5-3), at each file's tolerance. `zph` and `robust_se` are not produced by this build and
-//! are skipped.
+//! 3.5-3), at each file's tolerance, with `--zph`; and `--robust` / `--cluster` against the
+//! robust values of algorithms.md §9.1.
 
 mod common;
 
@@ -18,8 +18,6 @@ const NOT_RESULTS: &[&str] = &[
     "weights",
     "ties",
     "tolerance",
-    "zph",
-    "robust_se",
 ];
 
 fn reference_cases() -> Vec<String> {
@@ -56,6 +54,7 @@ fn cox_json_matches_every_reference_case() {
             &covariates,
             "--ties",
             want["ties"].as_str().unwrap_or("efron"),
+            "--zph",
         ];
         if let Some(s) = want["strata"].as_str() {
             args.extend(["--strata", s]);
@@ -142,7 +141,8 @@ fn cox_table_output_and_errors() {
                 "status",
                 "--covariates",
                 "age",
-                "--zph",
+                "--start",
+                "time",
                 lung,
             ],
             "not supported",
@@ -203,4 +203,80 @@ fn cox_without_events_is_a_clean_error() {
     ]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no events"), "{}", run.stderr);
+}
+
+#[test]
+fn cox_robust_and_cluster_match_r() {
+    // algorithms.md §9.1 (R 4.2.2, survival 3.5-3): lung (all 228 rows) ~ age + sex
+    let lung = data("lung_full.csv");
+    let csv = lung.to_str().expect("utf8 path");
+    let base = [
+        "cox",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "age,sex",
+    ];
+
+    let mut args = base.to_vec();
+    args.extend(["--robust", csv]);
+    let got = analyze_json(&args);
+    let c = &got["coefficients"];
+    common::assert_close(
+        c[0]["robust_se"].as_f64().expect("se"),
+        0.00950463812360186,
+        1e-6,
+        "robust se age",
+    );
+    common::assert_close(
+        c[1]["robust_se"].as_f64().expect("se"),
+        0.160174167834172,
+        1e-6,
+        "robust se sex",
+    );
+    common::assert_close(
+        c[1]["se"].as_f64().expect("se"),
+        0.167457962355768,
+        1e-6,
+        "naive se sex",
+    );
+    common::assert_close(
+        got["wald_test"]["stat"].as_f64().expect("wald"),
+        13.5888691607134,
+        1e-6,
+        "robust wald",
+    );
+    common::assert_close(
+        got["robust_score_test"]["stat"].as_f64().expect("score"),
+        13.2424375882431,
+        1e-6,
+        "robust score",
+    );
+
+    let mut args = base.to_vec();
+    args.extend(["--cluster", "inst", csv]);
+    let got = analyze_json(&args);
+    assert_eq!(got["n"], 227);
+    assert_eq!(got["dropped"], 1);
+    let c = &got["coefficients"];
+    common::assert_close(
+        c[0]["robust_se"].as_f64().expect("se"),
+        0.00732739307379045,
+        1e-6,
+        "cluster se age",
+    );
+    common::assert_close(
+        c[1]["robust_se"].as_f64().expect("se"),
+        0.128230601685246,
+        1e-6,
+        "cluster se sex",
+    );
+    common::assert_close(
+        got["wald_test"]["stat"].as_f64().expect("wald"),
+        26.1224733934855,
+        1e-6,
+        "cluster wald",
+    );
 }

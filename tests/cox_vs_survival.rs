@@ -76,8 +76,18 @@ fn num(v: &Value) -> f64 {
     v.as_f64().expect("number")
 }
 
+/// A whole number stored in JSON (R may write `3` or `3.0`).
+fn int(v: &Value) -> i64 {
+    num(v).round() as i64
+}
+
+/// A degrees-of-freedom or count value as a whole number.
+fn whole(x: f64) -> i64 {
+    x.round() as i64
+}
+
 /// Fits the model a JSON case describes.
-fn fit_case(case: &Value) -> Result<CoxFit> {
+fn fit_case(case: &Value) -> Result<(CoxFit, SurvivalData, Design)> {
     let cols = read_csv(case["data"].as_str().expect("data"));
     let time = case["time"].as_str().expect("time");
     let event = case["event"].as_str().expect("event");
@@ -107,7 +117,8 @@ fn fit_case(case: &Value) -> Result<CoxFit> {
         Some("breslow") => Ties::Breslow,
         _ => Ties::Efron,
     };
-    CoxPh::new().ties(ties).fit(&data, &x)
+    let fit = CoxPh::new().ties(ties).fit(&data, &x)?;
+    Ok((fit, data, x))
 }
 
 #[test]
@@ -129,7 +140,7 @@ fn every_reference_case_matches_r() -> Result<()> {
             serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
         let id = case["id"].as_str().unwrap_or("?").to_string();
         let tol = case["tolerance"].as_f64().unwrap_or(R_MATCH_REL);
-        let fit = fit_case(&case)?;
+        let (fit, data, x) = fit_case(&case)?;
         assert_eq!(fit.n() as u64, case["n"].as_u64().expect("n"), "{id}: n");
         assert_eq!(
             fit.n_events() as u64,
@@ -191,7 +202,7 @@ fn every_reference_case_matches_r() -> Result<()> {
                 num(&case[key]["p"]),
                 tol,
             ));
-            assert_eq!(test.df(), num(&case[key]["df"]), "{id} {key} df");
+            assert_eq!(whole(test.df()), int(&case[key]["df"]), "{id} {key} df");
         }
         worst = worst.max(close(
             &format!("{id} concordance"),
@@ -206,6 +217,23 @@ fn every_reference_case_matches_r() -> Result<()> {
             tol,
         ));
         assert!(fit.convergence().converged(), "{id}: converged");
+        // cox.zph (transform "km")
+        let zph = fit.zph(&data, &x)?;
+        let want = case["zph"].as_array().expect("zph");
+        assert_eq!(want.len(), zph.rows().count(), "{id} zph rows");
+        for (row, w) in zph.rows().zip(want) {
+            let name = w["name"].as_str().expect("name");
+            assert_eq!(row.name(), name);
+            let at = |k: &str| format!("{id} zph {name} {k}");
+            worst = worst.max(close(
+                &at("chisq"),
+                row.test().statistic(),
+                num(&w["chisq"]),
+                tol,
+            ));
+            worst = worst.max(close(&at("p"), row.test().p_value(), num(&w["p"]), tol));
+            assert_eq!(whole(row.test().df()), int(&w["df"]), "{id} zph df");
+        }
     }
     eprintln!("largest relative difference from R over the cox_*.json cases: {worst:.2e}");
     Ok(())
@@ -256,10 +284,11 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
                         .collect(),
                 )?;
             }
-            let model = if id == "lung_breslow" {
-                breslow
-            } else {
-                CoxPh::new()
+            let model = match id {
+                "lung_breslow" => breslow,
+                // R: robust = FALSE (fractional weights switch it on by default)
+                "lung_weights_frac" => CoxPh::new().robust(false),
+                _ => CoxPh::new(),
             };
             (data, cols(&lung, &["age", "sex"], &rows)?, model)
         }
@@ -373,11 +402,11 @@ fn extra_r_goldens_match() -> Result<()> {
         let (data, x, model) = extra_model(id)?;
         let fit = model.fit(&data, &x)?;
         let at = |k: &str| format!("{id} {k}");
-        assert_eq!(fit.n() as f64, num(&case["n"]), "{id} n");
-        assert_eq!(fit.n_events() as f64, num(&case["events"]), "{id} events");
+        assert_eq!(fit.n() as i64, int(&case["n"]), "{id} n");
+        assert_eq!(fit.n_events() as i64, int(&case["events"]), "{id} events");
         assert_eq!(
-            fit.convergence().iterations() as f64,
-            num(&case["iter"]),
+            fit.convergence().iterations() as i64,
+            int(&case["iter"]),
             "{id} iterations"
         );
         let coef = floats(&case["coef"]);
@@ -414,7 +443,7 @@ fn extra_r_goldens_match() -> Result<()> {
             num(&case["score"]),
             tol,
         ));
-        assert_eq!(fit.lr_test().df(), num(&case["df"]), "{id} df");
+        assert_eq!(whole(fit.lr_test().df()), int(&case["df"]), "{id} df");
         let c = fit.concordance();
         worst = worst.max(close(
             &at("C"),
@@ -558,6 +587,25 @@ fn lung_golden_values_of_the_spec() -> Result<()> {
     );
     close("mean age", fit.means()[0], 62.4473684210526, R_MATCH_REL);
     assert_eq!(fit.convergence().iterations(), 3);
+    let zph = fit.zph(&data, &x)?;
+    close(
+        "zph age",
+        zph.terms()[0].test().statistic(),
+        0.20920282636381,
+        R_MATCH_REL,
+    );
+    close(
+        "zph sex",
+        zph.terms()[1].test().statistic(),
+        2.60767170353677,
+        R_MATCH_REL,
+    );
+    close(
+        "zph global",
+        zph.global().test().statistic(),
+        2.77078537593772,
+        R_MATCH_REL,
+    );
     let breslow = CoxPh::new().ties(Ties::Breslow).fit(&data, &x)?;
     close(
         "breslow age",
@@ -571,6 +619,112 @@ fn lung_golden_values_of_the_spec() -> Result<()> {
         13.6852993783457,
         R_MATCH_REL,
     );
+    Ok(())
+}
+
+#[test]
+fn robust_variance_matches_r() -> Result<()> {
+    // algorithms.md §9.1 (R 4.2.2, survival 3.5-3), lung ~ age + sex, Efron
+    let (data, x, _) = extra_model("lung_efron")?;
+    let fit = CoxPh::new().robust(true).fit(&data, &x)?;
+    let rse = fit.robust_std_errors().expect("robust");
+    close("robust se age", rse[0], 0.00950463812360186, R_MATCH_REL);
+    close("robust se sex", rse[1], 0.160174167834172, R_MATCH_REL);
+    close(
+        "naive se sex",
+        fit.std_errors()[1],
+        0.167457962355768,
+        R_MATCH_REL,
+    );
+    close(
+        "robust wald",
+        fit.wald_test().statistic(),
+        13.5888691607134,
+        R_MATCH_REL,
+    );
+    let rscore = fit.robust_score_test().expect("robust score");
+    close(
+        "robust score",
+        rscore.statistic(),
+        13.2424375882431,
+        R_MATCH_REL,
+    );
+    close(
+        "z uses robust se",
+        fit.z_values()[1],
+        fit.coefficients()[1] / rse[1],
+        1e-14,
+    );
+
+    // + cluster(inst): n 227 (inst missing once)
+    let lung = read_csv("lung_full.csv");
+    let rows = complete_rows(&lung, &["time", "status", "age", "sex", "inst"]);
+    let data =
+        SurvivalData::from_status(pick(&lung["time"], &rows), &pick(&lung["status"], &rows))?;
+    let x = Design::from_columns([
+        ("age", pick(&lung["age"], &rows)),
+        ("sex", pick(&lung["sex"], &rows)),
+    ])?;
+    let inst: Vec<i64> = pick(&lung["inst"], &rows)
+        .iter()
+        .map(|v| *v as i64)
+        .collect();
+    let fit = CoxPh::new().cluster(&inst).fit(&data, &x)?;
+    assert_eq!(fit.n(), 227);
+    close(
+        "cluster beta age",
+        fit.coefficients()[0],
+        0.0170334959728774,
+        R_MATCH_REL,
+    );
+    close(
+        "cluster beta sex",
+        fit.coefficients()[1],
+        -0.511668295866378,
+        R_MATCH_REL,
+    );
+    let rse = fit.robust_std_errors().expect("robust");
+    close("cluster se age", rse[0], 0.00732739307379045, R_MATCH_REL);
+    close("cluster se sex", rse[1], 0.128230601685246, R_MATCH_REL);
+    close(
+        "cluster wald",
+        fit.wald_test().statistic(),
+        26.1224733934855,
+        R_MATCH_REL,
+    );
+    let rscore = fit.robust_score_test().expect("robust score");
+    close(
+        "cluster robust score",
+        rscore.statistic(),
+        7.03427272006923,
+        R_MATCH_REL,
+    );
+
+    // fractional weights switch the robust variance on, as in R
+    let (data, x, _) = extra_model("lung_weights_frac")?;
+    let fit = CoxPh::new().fit(&data, &x)?;
+    let rse = fit.robust_std_errors().expect("robust by default");
+    close(
+        "w2 beta sex",
+        fit.coefficients()[1],
+        -0.664986033699011,
+        R_MATCH_REL,
+    );
+    close("w2 robust se age", rse[0], 0.00954485010941978, R_MATCH_REL);
+    close("w2 robust se sex", rse[1], 0.180122594510663, R_MATCH_REL);
+    close(
+        "w2 naive se age",
+        fit.std_errors()[0],
+        0.00940927002806509,
+        R_MATCH_REL,
+    );
+    close(
+        "w2 naive se sex",
+        fit.std_errors()[1],
+        0.172837664770259,
+        R_MATCH_REL,
+    );
+    assert!(fit.to_string().contains("Robust score test"));
     Ok(())
 }
 
@@ -833,4 +987,31 @@ mod invariants {
             prop_assert!(same_fit(&weighted, &other));
         }
     }
+}
+
+#[test]
+fn degenerate_designs_give_flagged_fits_not_panics() -> Result<()> {
+    // every column constant: all aliased (R: all NA), tests on 0 df
+    let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 0.0, 1.0, 1.0])?;
+    let x = Design::from_columns([("c", vec![2.0; 4]), ("d", vec![0.0; 4])])?;
+    let fit = CoxPh::new().fit(&data, &x)?;
+    assert_eq!(fit.aliased(), [true, true]);
+    assert_eq!(fit.convergence().iterations(), 1); // as R 4.2.2 / survival 3.5-3
+    assert!(fit.coefficients().iter().all(|b| b.is_nan()));
+    assert_eq!(whole(fit.lr_test().df()), 0);
+    assert!((fit.concordance().estimate() - 0.5).abs() < 1e-15);
+    assert!(fit.zph(&data, &x).is_err());
+    let _ = fit.to_string();
+    // a single observation with an event: ℓ ≡ 0, R runs out of iterations (then fails in
+    // its concordance); here a non-converged fit
+    let one = SurvivalData::from_status(vec![5.0], &[1.0])?;
+    let x1 = Design::from_columns([("a", vec![1.5])])?;
+    let fit = CoxPh::new().fit(&one, &x1)?;
+    assert!(!fit.convergence().converged());
+    assert_eq!(fit.convergence().iterations(), 21);
+    // absurd initial values: ℓ(init) is not finite, the fit stops at init (R: iter 0)
+    let (data, x) = toy_data()?;
+    let fit = CoxPh::new().init(vec![1e6]).fit(&data, &x)?;
+    assert_eq!(fit.convergence().iterations(), 0);
+    Ok(())
 }

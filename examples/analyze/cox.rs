@@ -5,9 +5,13 @@
 //!             [--ties efron|breslow] [--json] file.csv
 //! ```
 //!
-//! `--start`, `--cluster`, `--robust`, `--zph` and `--firth` are part of the contract but not
-//! supported by this build: they answer with an `error: ... not supported yet` (exit 2).
+//! `--zph` adds R's `cox.zph` tests (transform "km"); `--robust` the sandwich variance, which
+//! `--cluster COL` and non-integer weights switch on as in R (then `robust_se` is reported and
+//! `z`, `p`, `hr_lower`, `hr_upper` and the Wald test use it). `--firth` fits Firth's
+//! penalized Cox model (R's `coxphf`; see `cox_firth.rs`). `--start` is part of the contract
+//! but not supported by this build: it answers with an `error: ... not supported yet` (exit 2).
 
+use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
 
@@ -31,15 +35,12 @@ pub const SPEC: CommandSpec = CommandSpec {
 
 /// Runs `cox`.
 pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    for unsupported in ["start", "cluster"] {
-        if args.value(unsupported).is_some() {
-            return Err(not_supported(&format!("--{unsupported}")));
-        }
+    if args.value("start").is_some() {
+        return Err(not_supported("--start"));
     }
-    for unsupported in ["robust", "zph", "firth"] {
-        if args.flag(unsupported) {
-            return Err(not_supported(&format!("--{unsupported}")));
-        }
+    // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
+    if args.flag("firth") {
+        return crate::cox_firth::run(args, table);
     }
     let time = args.required("time")?;
     let event = args.required("event")?;
@@ -52,23 +53,28 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     };
     let strata = args.value("strata");
     let weights = args.value("weights");
+    let cluster = args.value("cluster");
 
     let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Number), (event, Kind::Event)];
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     spec.extend(strata.map(|s| (s, Kind::Text)));
     spec.extend(weights.map(|w| (w, Kind::Number)));
+    spec.extend(cluster.map(|c| (c, Kind::Text)));
     let cols = table.columns(&spec)?;
 
     let time_col = cols.number(time)?;
     let event_col = cols.number(event)?;
     let strata_col = strata.map(|s| cols.text(s)).transpose()?;
     let weights_col = weights.map(|w| cols.number(w)).transpose()?;
+    let cluster_col = cluster.map(|c| cols.text(c)).transpose()?;
+    let robust = args.flag("robust");
     let covariate_cols = covariates
         .iter()
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
         .collect::<Result<Vec<_>, CliError>>()?;
 
-    let (fit, seconds) = timed(|| -> oncostat::Result<CoxFit> {
+    let zph_wanted = args.flag("zph");
+    let (fit, seconds) = timed(|| -> oncostat::Result<(CoxFit, Option<CoxZph>)> {
         let mut data = SurvivalData::from_status(time_col.to_vec(), event_col)?;
         if let Some(s) = strata_col {
             data = data.with_strata(s)?;
@@ -77,11 +83,42 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             data = data.with_weights(w.to_vec())?;
         }
         let x = Design::from_columns(covariate_cols)?;
-        CoxPh::new().ties(ties).fit(&data, &x)
+        let mut model = CoxPh::new().ties(ties);
+        if robust {
+            model = model.robust(true);
+        }
+        if let Some(c) = cluster_col {
+            model = model.cluster(c);
+        }
+        let fit = model.fit(&data, &x)?;
+        let zph = if zph_wanted {
+            Some(fit.zph(&data, &x)?)
+        } else {
+            None
+        };
+        Ok((fit, zph))
     });
-    let fit = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
-    let json = to_json(&fit, cols.dropped, seconds)?;
-    let text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
+    let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
+    let mut json = to_json(&fit, cols.dropped, seconds)?;
+    let mut text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
+    if let Some(zph) = zph {
+        let rows: Vec<Value> = zph
+            .rows()
+            .map(|r| {
+                let t = r.test();
+                json!({
+                    "name": r.name(),
+                    "chisq": num(t.statistic()),
+                    "df": num(t.df()),
+                    "p": num(t.p_value()),
+                })
+            })
+            .collect();
+        json["zph"] = Value::from(rows);
+        text.push_str(&format!(
+            "\nProportional hazards test (cox.zph, km):\n{zph}"
+        ));
+    }
     Ok(Output { text, json })
 }
 
@@ -107,6 +144,7 @@ fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Value, CliError
                 "hr": num(hr[j]),
                 "hr_lower": num(ci[j].0),
                 "hr_upper": num(ci[j].1),
+                "robust_se": fit.robust_std_errors().map_or(Value::Null, |r| num(r[j])),
                 "aliased": fit.aliased()[j],
             })
         })
@@ -123,6 +161,7 @@ fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Value, CliError
         "lr_test": test(fit.lr_test()),
         "wald_test": test(fit.wald_test()),
         "score_test": test(fit.score_test()),
+        "robust_score_test": fit.robust_score_test().map_or(Value::Null, test),
         "concordance": num(c.estimate()),
         "concordance_se": num(c.std_error()),
         "converged": fit.convergence().converged(),

@@ -21,6 +21,7 @@
 #[allow(dead_code)] // parts used only by some commands
 mod cli;
 mod cox;
+mod cox_firth;
 mod irecist;
 mod km;
 mod logistic;

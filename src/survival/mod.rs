@@ -1,8 +1,10 @@
 //! Survival analysis as R's `survival` package: Cox proportional hazards (`coxph`),
-//! Kaplan–Meier (`survfit`) and log-rank / G-rho tests (`survdiff`).
+//! Kaplan–Meier (`survfit`) and log-rank / G-rho tests (`survdiff`); Firth-penalized Cox
+//! regression as R's `coxphf`.
 
 pub mod cox;
 mod data;
+pub mod firth_cox;
 mod groups;
 mod km;
 mod logrank;
@@ -10,8 +12,9 @@ mod rformat;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
-pub use cox::{Concordance, CoxFit, CoxPh, Ties};
+pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
+pub use firth_cox::{FirthCoxFit, FirthCoxPh};
 pub use km::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
 };

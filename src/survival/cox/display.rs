@@ -20,6 +20,11 @@ impl fmt::Display for CoxFit {
                 "  warning: loglik converged before variable(s) {}; coefficient may be infinite",
                 self.infinite.join(", ")
             )?;
+            // pointer to the penalized fit (firth_cox)
+            writeln!(
+                f,
+                "  (monotone likelihood: use FirthCoxPh, Firth's penalized Cox model, for finite estimates)"
+            )?;
         }
         writeln!(f)?;
         match self.coef_table(0.95) {
@@ -47,6 +52,9 @@ impl fmt::Display for CoxFit {
             c.std_error()
         )?;
         let raw = f.alternate();
+        if self.robust_std_errors.is_some() {
+            writeln!(f, "(robust standard errors in the table and the Wald test)")?;
+        }
         for (label, test) in [
             ("Likelihood ratio test", self.lr_test()),
             ("Wald test            ", self.wald_test()),
@@ -55,6 +63,15 @@ impl fmt::Display for CoxFit {
             writeln!(
                 f,
                 "{label}= {:.2}  on {} df,   p={}",
+                test.statistic(),
+                test.df(),
+                format_p(test.p_value(), raw)
+            )?;
+        }
+        if let Some(test) = self.robust_score_test() {
+            writeln!(
+                f,
+                "Robust score test    = {:.2}  on {} df,   p={}",
                 test.statistic(),
                 test.df(),
                 format_p(test.p_value(), raw)

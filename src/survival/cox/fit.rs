@@ -40,9 +40,13 @@ use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic
 pub struct CoxFit {
     pub(super) term_names: Vec<String>,
     pub(super) ties: Ties,
+    pub(super) timefix: bool,
     pub(super) coefficients: DVector<f64>,
     pub(super) std_errors: DVector<f64>,
+    pub(super) robust_std_errors: Option<DVector<f64>>,
     pub(super) covariance: DMatrix<f64>,
+    pub(super) naive_covariance: DMatrix<f64>,
+    pub(super) robust_score_test: Option<f64>,
     pub(super) loglik_null: f64,
     pub(super) loglik: f64,
     pub(super) score_test: f64,
@@ -76,15 +80,26 @@ impl CoxFit {
         &self.coefficients
     }
 
-    /// Model-based standard errors `sqrt(diag(V))`; NaN for aliased columns.
+    /// Model-based standard errors `sqrt(diag(I⁻¹))` (R's `se(coef)`); NaN for aliased
+    /// columns.
     #[doc(alias = "bse")]
     pub fn std_errors(&self) -> &DVector<f64> {
         &self.std_errors
     }
 
-    /// Wald statistics `β̂ / se`.
+    /// Robust (sandwich) standard errors when the robust variance is on (R's `robust se`).
+    pub fn robust_std_errors(&self) -> Option<&DVector<f64>> {
+        self.robust_std_errors.as_ref()
+    }
+
+    /// The standard errors inference uses: robust when on, else model-based.
+    fn inference_se(&self) -> &DVector<f64> {
+        self.robust_std_errors.as_ref().unwrap_or(&self.std_errors)
+    }
+
+    /// Wald statistics `β̂ / se` (robust se when the robust variance is on, as R).
     pub fn z_values(&self) -> DVector<f64> {
-        self.coefficients.component_div(&self.std_errors)
+        self.coefficients.component_div(self.inference_se())
     }
 
     /// Two-sided Wald p-values `2·P(Z > |z|)`.
@@ -98,7 +113,7 @@ impl CoxFit {
     }
 
     /// Wald confidence intervals for the hazard ratios, `exp(β̂ ± z·se)` with
-    /// `z = qnorm(1 - (1 - level)/2)` (R's `summary(fit)$conf.int`).
+    /// `z = qnorm(1 - (1 - level)/2)` (R's `summary(fit)$conf.int`; robust se when on).
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
@@ -107,16 +122,27 @@ impl CoxFit {
         Ok(self
             .coefficients
             .iter()
-            .zip(self.std_errors.iter())
+            .zip(self.inference_se().iter())
             .map(|(b, se)| ((b - z * se).exp(), (b + z * se).exp()))
             .collect())
     }
 
-    /// Variance–covariance matrix `V = I(β̂)⁻¹` (R's `fit$var`); zero rows and columns for
-    /// aliased coefficients.
+    /// Variance–covariance matrix (R's `fit$var`): `I(β̂)⁻¹`, or the robust `D'D` when the
+    /// robust variance is on; zero rows and columns for aliased coefficients.
     #[doc(alias = "vcov")]
     pub fn covariance(&self) -> &DMatrix<f64> {
         &self.covariance
+    }
+
+    /// Model-based variance `I(β̂)⁻¹` (R's `naive.var` when robust, else `var`).
+    pub fn naive_covariance(&self) -> &DMatrix<f64> {
+        &self.naive_covariance
+    }
+
+    /// Robust score test (R's `rscore`) when the robust variance is on.
+    pub fn robust_score_test(&self) -> Option<ChiSqTest> {
+        self.robust_score_test
+            .map(|s| ChiSqTest::new(s, self.df as f64))
     }
 
     /// Partial log-likelihood at the initial values (R's `loglik[1]`).
@@ -134,8 +160,8 @@ impl CoxFit {
         ChiSqTest::new(2.0 * (self.loglik - self.loglik_null), self.df as f64)
     }
 
-    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` (R prints it rounded to 2 decimals; the value
-    /// here is unrounded).
+    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` with V = [`CoxFit::covariance`] (R prints it
+    /// rounded to 2 decimals; the value here is unrounded).
     pub fn wald_test(&self) -> ChiSqTest {
         ChiSqTest::new(self.wald_test, self.df as f64)
     }
@@ -172,7 +198,9 @@ impl CoxFit {
     }
 
     /// Columns whose coefficient may be infinite (monotone likelihood; R's warning "Loglik
-    /// converged before variable …"). Firth's penalized Cox model gives finite estimates.
+    /// converged before variable …"). Firth's penalized Cox model,
+    /// [`FirthCoxPh`](crate::FirthCoxPh), gives finite estimates with profile penalized
+    /// likelihood intervals.
     pub fn infinite_coefficients(&self) -> &[String] {
         &self.infinite
     }
@@ -205,7 +233,8 @@ impl CoxFit {
         }
     }
 
-    /// Coefficient table (R's `summary.coxph` layout) with Wald intervals at `level`.
+    /// Coefficient table (R's `summary.coxph` layout) with Wald intervals at `level`; its
+    /// standard-error column is the one the z statistics use (robust when on).
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
@@ -213,10 +242,11 @@ impl CoxFit {
         let z = z_for_level(level)?;
         let zs = self.z_values();
         let ps = self.p_values();
+        let ses = self.inference_se();
         let rows = (0..self.coefficients.len())
             .map(|j| {
                 let b = self.coefficients[j];
-                let se = self.std_errors[j];
+                let se = ses[j];
                 CoefRow {
                     term: self.term_names[j].clone(),
                     estimate: b,
@@ -230,6 +260,65 @@ impl CoxFit {
             })
             .collect();
         Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
+    }
+
+    /// Score tests of the proportional-hazards assumption (R's `cox.zph(fit)`, transform
+    /// `"km"`): one test per non-aliased covariate and a global test. Pass the data and design
+    /// the model was fitted to (R re-reads them from the fit the same way).
+    ///
+    /// ```text
+    /// g(t) = 1 - KM(t-) centred over events; score test of X·g(t) at (β̂, 0)
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the shape of the fit, or
+    ///   the column names differ.
+    /// * [`Error::SingularMatrix`] if the augmented information matrix is singular.
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(
+    ///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+    ///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+    /// )?;
+    /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let zph = fit.zph(&data, &x)?;
+    /// assert_eq!(zph.global().name(), "GLOBAL");
+    /// assert!(zph.terms()[0].test().p_value() <= 1.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn zph(&self, data: &crate::SurvivalData, x: &crate::Design) -> Result<super::CoxZph> {
+        if data.len() != self.n {
+            return Err(Error::mismatch("survival data rows", self.n, data.len()));
+        }
+        if x.names() != self.term_names.as_slice() {
+            return Err(Error::mismatch(
+                "design columns (must be the fitted ones)",
+                self.term_names.len(),
+                x.ncols(),
+            ));
+        }
+        let kept: Vec<usize> = (0..self.aliased.len())
+            .filter(|&j| !self.aliased[j])
+            .collect();
+        let names: Vec<String> = kept.iter().map(|&j| self.term_names[j].clone()).collect();
+        let columns = kept.iter().map(|&j| {
+            (
+                self.term_names[j].clone(),
+                x.matrix().column(j).iter().copied().collect::<Vec<f64>>(),
+            )
+        });
+        let design = crate::Design::from_columns(columns)?;
+        let prepared = super::prepare::Prepared::new(data, &design, self.timefix)?;
+        let beta: Vec<f64> = kept
+            .iter()
+            .zip(&prepared.scales)
+            .map(|(&j, s)| self.coefficients[j] / s)
+            .collect();
+        super::zph::cox_zph(&prepared, self.ties, &beta, names)
     }
 
     /// `(name, β̂)` pairs.

@@ -28,9 +28,12 @@ mod fit;
 mod newton;
 mod prepare;
 mod risk_pass;
+mod robust;
+mod zph;
 
-pub use concordance::Concordance;
+pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
+pub use zph::{CoxZph, ZphTerm};
 
 use nalgebra::{DMatrix, DVector};
 
@@ -91,6 +94,9 @@ pub struct CoxPh {
     toler_chol: f64,
     timefix: bool,
     init: Option<Vec<f64>>,
+    robust: Option<bool>,
+    cluster: Option<Vec<usize>>,
+    n_clusters: usize,
 }
 
 impl Default for CoxPh {
@@ -102,6 +108,9 @@ impl Default for CoxPh {
             toler_chol: f64::EPSILON.powf(0.75),
             timefix: true,
             init: None,
+            robust: None,
+            cluster: None,
+            n_clusters: 0,
         }
     }
 }
@@ -154,6 +163,32 @@ impl CoxPh {
         self
     }
 
+    /// Robust (sandwich) variance on or off. Default as R: on when a cluster is given or any
+    /// case weight is not a whole number, off otherwise. With it, `covariance()`, the z
+    /// statistics, p-values, confidence intervals and the Wald test use the robust variance
+    /// (`std_errors()` stays model-based), and a robust score test is added.
+    pub fn robust(mut self, robust: bool) -> Self {
+        self.robust = Some(robust);
+        self
+    }
+
+    /// Cluster labels, one per observation (R's `cluster()`): the robust variance sums the
+    /// influence of the rows of a cluster first. Implies the robust variance unless
+    /// [`CoxPh::robust`]`(false)`. Default: none.
+    pub fn cluster<T: Ord + ToString>(mut self, labels: &[T]) -> Self {
+        let mut sorted: Vec<&T> = labels.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        self.n_clusters = sorted.len();
+        self.cluster = Some(
+            labels
+                .iter()
+                .map(|l| sorted.binary_search(&l).unwrap_or(0))
+                .collect(),
+        );
+        self
+    }
+
     fn check(&self, p: usize) -> Result<Vec<f64>> {
         if !(self.eps.is_finite() && self.eps > 0.0) {
             return Err(Error::InvalidParameter {
@@ -190,12 +225,16 @@ impl CoxPh {
     /// * [`Error::NoEvents`] if every observation is censored.
     /// * [`Error::InvalidParameter`] for a non-positive or non-finite `eps` / `toler_chol`.
     /// * [`Error::NonFinite`] for a non-finite initial value.
+    /// * [`Error::DimensionMismatch`] if the cluster labels are not one per observation.
     ///
     /// Non-convergence and infinite coefficients are not errors: see
     /// [`CoxFit::convergence`] and [`CoxFit::require_converged`].
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<CoxFit> {
         let p = x.ncols();
         let init = self.check(p)?;
+        if let Some(c) = self.cluster.as_ref().filter(|c| c.len() != data.len()) {
+            return Err(Error::mismatch("cluster labels", data.len(), c.len()));
+        }
         let prepared = Prepared::new(data, x, self.timefix)?;
         let controls = Controls {
             ties: self.ties,
@@ -227,9 +266,27 @@ impl CoxPh {
                 var_diag(j).sqrt()
             }
         });
-        let covariance = DMatrix::from_row_slice(p, p, &out.variance);
+        let naive_covariance = DMatrix::from_row_slice(p, p, &out.variance);
+        let fractional_weights = data
+            .weights()
+            .is_some_and(|w| w.iter().any(|v| v.fract().abs() > 0.0));
+        let robust_on = self
+            .robust
+            .unwrap_or(self.cluster.is_some() || fractional_weights);
+        let robust = robust_on.then(|| self.robust_variance(&prepared, &out, &init));
+        let variance = robust.as_ref().map_or(&out.variance, |r| &r.0);
+        let covariance = DMatrix::from_row_slice(p, p, variance);
+        let robust_std_errors = robust.as_ref().map(|_| {
+            DVector::from_fn(p, |j, _| {
+                if aliased[j] {
+                    f64::NAN
+                } else {
+                    covariance[(j, j)].sqrt()
+                }
+            })
+        });
         let kept: Vec<usize> = (0..p).filter(|&j| !aliased[j]).collect();
-        let wald_test = wald(&out.variance, p, &out.beta, &init, &kept, self.toler_chol);
+        let wald_test = wald(variance, p, &out.beta, &init, &kept, self.toler_chol);
 
         let linear_predictors = linear_predictors(x, data, &out.beta, &prepared);
         let sorted_lp: Vec<f64> = prepared
@@ -237,14 +294,18 @@ impl CoxPh {
             .iter()
             .map(|&i| linear_predictors[i])
             .collect();
-        let concordance = concordance::concordance(&prepared, &sorted_lp);
+        let concordance = concordance::sorted_concordance(&prepared, &sorted_lp);
 
         Ok(CoxFit {
             term_names: x.names().to_vec(),
             ties: self.ties,
+            timefix: self.timefix,
             coefficients,
             std_errors,
+            robust_std_errors,
             covariance,
+            naive_covariance,
+            robust_score_test: robust.as_ref().map(|r| r.1),
             loglik_null: out.loglik_init,
             loglik: out.loglik,
             score_test: out.score_test,
@@ -259,6 +320,62 @@ impl CoxPh {
             means: DVector::from_vec(prepared.means.clone()),
             linear_predictors,
         })
+    }
+
+    /// Robust variance `Σ_c D_c D_c'` (row-major, original scale) and the robust score test.
+    fn robust_variance(
+        &self,
+        prepared: &Prepared,
+        out: &newton::NewtonOutcome,
+        init: &[f64],
+    ) -> (Vec<f64>, f64) {
+        let (n, p) = (prepared.n, prepared.p);
+        let cluster = self.cluster.as_deref();
+        let scales = &prepared.scales;
+        let eta_at = |beta: &[f64], with_offset: bool| -> Vec<f64> {
+            (0..n)
+                .map(|k| {
+                    let xb: f64 = prepared
+                        .row(k)
+                        .iter()
+                        .zip(beta)
+                        .zip(scales)
+                        .map(|((x, b), s)| x * b / s)
+                        .sum();
+                    if with_offset {
+                        xb + prepared.offset[k]
+                    } else {
+                        xb
+                    }
+                })
+                .collect()
+        };
+        // dfbeta = L V with L on the original scale (L_z / scale, like U)
+        let resid = robust::score_residuals(prepared, self.ties, &eta_at(&out.beta, true));
+        let mut dfbeta = vec![0.0; n * p];
+        for (row, l) in dfbeta.chunks_exact_mut(p).zip(resid.chunks_exact(p)) {
+            for (j, d) in row.iter_mut().enumerate() {
+                *d = (0..p)
+                    .map(|k| l[k] / scales[k] * out.variance[k * p + j])
+                    .sum();
+            }
+        }
+        let d = robust::cluster_sums(prepared, &dfbeta, cluster, self.n_clusters);
+        let variance = robust::cross_product(&d, p);
+        // robust score test at η = 0 (R: X·init when clustered), offsets left out as in R
+        let start: Vec<f64> = if cluster.is_some() {
+            init.to_vec()
+        } else {
+            vec![0.0; p]
+        };
+        let resid0 = robust::score_residuals(prepared, self.ties, &eta_at(&start, false));
+        let scaled_back: Vec<f64> = resid0
+            .chunks_exact(p)
+            .flat_map(|row| row.iter().zip(scales).map(|(v, s)| v / s))
+            .collect();
+        let s0 = robust::cluster_sums(prepared, &scaled_back, cluster, self.n_clusters);
+        let score = robust::quadratic_test(&s0, p, self.toler_chol);
+        (variance, score)
     }
 
     /// R's monotone-likelihood check (`coxph.fit`): with `infs = |U'V|`, column j is flagged

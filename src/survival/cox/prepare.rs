@@ -34,8 +34,11 @@ pub(super) struct Prepared {
     pub p: usize,
     /// `order[k]` = original row of sorted position `k`.
     pub order: Vec<usize>,
-    pub event: Vec<bool>,
     pub weight: Vec<f64>,
+    /// Times in sorted order (after `timefix` when on).
+    pub time: Vec<f64>,
+    /// Event indicators in sorted order.
+    pub event: Vec<bool>,
     /// Offsets centred by their (unweighted) mean, sorted; all zero without offsets.
     pub offset: Vec<f64>,
     /// Mean removed from the offsets (0 without offsets), added back to the linear predictor.
@@ -54,74 +57,177 @@ pub(super) struct Prepared {
 impl Prepared {
     /// Validates and prepares `data` and `x` for a fit.
     pub fn new(data: &SurvivalData, x: &Design, use_timefix: bool) -> Result<Self> {
-        let n = data.len();
-        if x.nrows() != n {
-            return Err(Error::mismatch("design matrix rows", n, x.nrows()));
+        if x.nrows() != data.len() {
+            return Err(Error::mismatch("design matrix rows", data.len(), x.nrows()));
         }
+        let mut prepared = Prepared::sorted(data, use_timefix)?;
+        prepared.add_covariates(data, x);
+        Ok(prepared)
+    }
+
+    /// The survival part alone: sorted order, weights, offsets, tie groups and strata
+    /// (no covariates, `p = 0`).
+    pub fn sorted(data: &SurvivalData, use_timefix: bool) -> Result<Self> {
+        let n = data.len();
         let n_events = data.n_events();
         if n_events == 0 {
             return Err(Error::NoEvents {
                 what: "the Cox model data".to_string(),
             });
         }
-        let p = x.ncols();
-        let fixed = if use_timefix {
-            timefix(data.time())
-        } else {
-            None
-        };
-        let times: &[f64] = fixed.as_deref().unwrap_or(data.time());
         let strata = data.strata();
-        let stratum_of = |i: usize| strata.map_or(0, |s| s[i]);
+        let event_of = data.event();
 
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_unstable_by(|&a, &b| {
-            stratum_of(a)
-                .cmp(&stratum_of(b))
-                .then(times[a].total_cmp(&times[b]))
-                .then(data.event()[a].cmp(&data.event()[b]))
-                .then(a.cmp(&b))
-        });
-
-        let weight_of = |i: usize| data.weights().map_or(1.0, |w| w[i]);
-        let (offset, offset_mean) = centred_offsets(data, &order);
-        let (means, scales) = centring(x, data);
-
-        let matrix = x.matrix();
-        let mut z = vec![0.0; n * p];
-        for (k, &i) in order.iter().enumerate() {
-            let row = &mut z[k * p..(k + 1) * p];
-            for (j, v) in row.iter_mut().enumerate() {
-                *v = (matrix[(i, j)] - means[j]) * scales[j];
+        // One sort of compact keys (stratum, time, status, row). `+ 0.0` makes -0 equal to 0.
+        let mut keys: Vec<SortKey> = (0..n)
+            .map(|i| SortKey {
+                stratum: strata.map_or(0, |s| s[i]),
+                time: data.time()[i] + 0.0,
+                event: event_of[i],
+                row: i,
+            })
+            .collect();
+        sort_keys(&mut keys);
+        if use_timefix {
+            // R's timefix maps each time to the start of its cluster of near-equal times:
+            // monotone, so the order survives; only rows inside a merged cluster need
+            // re-sorting (censored before deaths). Sorted input also makes timefix's own
+            // sort cheap.
+            let sorted_times: Vec<f64> = keys.iter().map(|k| k.time).collect();
+            if let Some(fixed) = timefix(&sorted_times) {
+                for (k, t) in keys.iter_mut().zip(fixed) {
+                    k.time = t;
+                }
+                sort_keys(&mut keys);
             }
         }
-        let time: Vec<f64> = order.iter().map(|&i| times[i]).collect();
-        let event: Vec<bool> = order.iter().map(|&i| data.event()[i]).collect();
-        let weight: Vec<f64> = order.iter().map(|&i| weight_of(i)).collect();
-        let sorted_stratum: Vec<usize> = order.iter().map(|&i| stratum_of(i)).collect();
+        let order: Vec<usize> = keys.iter().map(|k| k.row).collect();
+
+        let (offset, offset_mean) = centred_offsets(data, &order);
+        let time: Vec<f64> = keys.iter().map(|k| k.time).collect();
+        let event: Vec<bool> = keys.iter().map(|k| k.event).collect();
+        let weight: Vec<f64> = match data.weights() {
+            Some(w) => order.iter().map(|&i| w[i]).collect(),
+            None => vec![1.0; n],
+        };
+        let sorted_stratum: Vec<usize> = keys.iter().map(|k| k.stratum).collect();
+        drop(keys);
 
         let (groups, spans) = boundaries(&time, &event, &sorted_stratum);
         Ok(Prepared {
             n,
-            p,
+            p: 0,
             order,
-            event,
             weight,
+            time,
+            event,
             offset,
             offset_mean,
-            z,
-            means,
-            scales,
+            z: Vec::new(),
+            means: Vec::new(),
+            scales: Vec::new(),
             groups,
             strata: spans,
             n_events,
         })
     }
 
+    /// Centres, scales and sorts the covariates into `z` (row-major).
+    fn add_covariates(&mut self, data: &SurvivalData, x: &Design) {
+        let (n, p) = (self.n, x.ncols());
+        let order = &self.order;
+        let (means, scales) = centring(x, data);
+
+        // Row-major, centred and scaled, in sorted order. The design is read column by column
+        // (contiguous) in blocks of rows; the block's destination rows stay in cache while
+        // all columns are written into them.
+        const BLOCK: usize = 256;
+        let mut position = vec![0usize; n];
+        for (k, &i) in order.iter().enumerate() {
+            position[i] = k;
+        }
+        let matrix = x.matrix();
+        let mut z = vec![0.0; n * p];
+        for first in (0..n).step_by(BLOCK) {
+            let last = (first + BLOCK).min(n);
+            let targets = &position[first..last];
+            for (j, col) in matrix.column_iter().enumerate() {
+                let (mean, scale) = (means[j], scales[j]);
+                for (&k, v) in targets.iter().zip(&col.as_slice()[first..last]) {
+                    z[k * p + j] = (v - mean) * scale;
+                }
+            }
+        }
+        drop(position);
+        self.p = p;
+        self.z = z;
+        self.means = means;
+        self.scales = scales;
+    }
+
+    /// `true` if sorted row `k` is an event.
+    #[inline]
+    pub fn is_event(&self, k: usize) -> bool {
+        self.event[k]
+    }
+
     /// Covariate row `k` (sorted order), centred and scaled.
     #[inline]
     pub fn row(&self, k: usize) -> &[f64] {
         &self.z[k * self.p..(k + 1) * self.p]
+    }
+}
+
+/// A row's sort key: stratum, time, status (censored first), then the row itself.
+#[derive(Debug, Clone, Copy)]
+struct SortKey {
+    stratum: usize,
+    time: f64,
+    event: bool,
+    row: usize,
+}
+
+/// Sorts by (stratum, time, status, row). Keys are packed into one `u128` when they fit
+/// (always in practice), which makes the comparisons cheap.
+fn sort_keys(keys: &mut [SortKey]) {
+    let fits = keys.len() < (1 << 31) && keys.iter().all(|k| k.stratum < (1 << 32));
+    if fits {
+        let mut packed: Vec<u128> = keys
+            .iter()
+            .map(|k| {
+                ((k.stratum as u128) << 96)
+                    | (u128::from(ordered_bits(k.time)) << 32)
+                    | (u128::from(k.event) << 31)
+                    | k.row as u128
+            })
+            .collect();
+        packed.sort_unstable();
+        // rows are 0..n in some order: look each key up by its row
+        let mut by_row: Vec<SortKey> = keys.to_vec();
+        for k in keys.iter() {
+            by_row[k.row] = *k;
+        }
+        for (k, code) in keys.iter_mut().zip(packed) {
+            *k = by_row[(code & 0x7fff_ffff) as usize];
+        }
+    } else {
+        keys.sort_unstable_by(|a, b| {
+            a.stratum
+                .cmp(&b.stratum)
+                .then(a.time.total_cmp(&b.time))
+                .then(a.event.cmp(&b.event))
+                .then(a.row.cmp(&b.row))
+        });
+    }
+}
+
+/// `u64` whose unsigned order is `f64::total_cmp` order.
+pub(super) fn ordered_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
     }
 }
 
@@ -220,6 +326,24 @@ mod tests {
         assert!((prep.means[0] - 3.0).abs() < 1e-15);
         // Σw / Σw|x - mean| = 5 / 6
         assert!((prep.scales[0] - 5.0 / 6.0).abs() < 1e-15);
+        Ok(())
+    }
+
+    #[test]
+    fn timefix_regroups_censored_rows_first() -> Result<()> {
+        // the death at 2 and the censoring at 2 + 1e-13 are one time after timefix
+        let data = SurvivalData::new(
+            vec![2.0 + 1e-13, 2.0, 1.0, 3.0],
+            vec![false, true, true, false],
+        )?;
+        let x = Design::from_columns([("a", vec![1.0, 2.0, 3.0, 4.0])])?;
+        let prep = Prepared::new(&data, &x, true)?;
+        assert_eq!(prep.order, vec![2, 0, 1, 3]);
+        assert_eq!(prep.groups.len(), 3);
+        assert_eq!((prep.groups[1].start, prep.groups[1].death_start), (1, 2));
+        let raw = Prepared::new(&data, &x, false)?;
+        assert_eq!(raw.order, vec![2, 1, 0, 3]);
+        assert_eq!(raw.groups.len(), 4);
         Ok(())
     }
 

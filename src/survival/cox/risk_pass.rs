@@ -13,7 +13,8 @@
 //! * the `Σ W S2/S0` part of `I` is rewritten as `Σ_j c_j x_j x_j'` with
 //!   `c_j = r_j · (cumulative hazard increments of the death times whose risk set holds j)`,
 //!   computed by a forward sweep and then accumulated as one blocked matrix product;
-//! * the `Σ W m m'` part is a second blocked product over the risk-set mean vectors `m`.
+//! * the `Σ W m m'` part is a second blocked product over the risk-set mean vectors `m`
+//!   (for an Efron tie group, the d mean vectors span two directions, so two rows suffice).
 //!
 //! No allocation happens inside a pass; the buffers live in [`RiskPass`].
 
@@ -70,20 +71,8 @@ impl RiskPass {
         self.score.fill(0.0);
         let mut loglik = 0.0;
 
-        // risk scores, and the death terms of ℓ and U
-        for k in 0..data.n {
-            let x = data.row(k);
-            let eta = data.offset[k] + dot(x, beta);
-            self.risk[k] = data.weight[k] * eta.exp();
-            if data.event[k] {
-                let w = data.weight[k];
-                loglik += w * eta;
-                axpy(w, x, &mut self.score);
-            }
-        }
-
         for stratum in &data.strata {
-            loglik += self.backward_sweep(data, ties, stratum.groups.clone());
+            loglik += self.backward_sweep(data, ties, beta, stratum.groups.clone());
         }
         self.flush_means();
         for stratum in &data.strata {
@@ -101,12 +90,14 @@ impl RiskPass {
         loglik
     }
 
-    /// From the last time of a stratum down: risk-set sums, the `-W log S0` and `-W S1/S0`
-    /// terms, the hazard increments, and the mean vectors (into the `Σ W m m'` product).
+    /// From the last time of a stratum down: risk scores `r = w·exp(η)`, risk-set sums, the
+    /// terms of `ℓ` and `U`, the hazard increments, and the mean vectors (into the `Σ W m m'`
+    /// product). One read of the covariates.
     fn backward_sweep(
         &mut self,
         data: &Prepared,
         ties: Ties,
+        beta: &[f64],
         groups: std::ops::Range<usize>,
     ) -> f64 {
         let mut loglik = 0.0;
@@ -115,8 +106,11 @@ impl RiskPass {
         for g in groups.rev() {
             let group = data.groups[g];
             for k in group.start..group.death_start {
-                s0 += self.risk[k];
-                axpy(self.risk[k], data.row(k), &mut self.s1);
+                let x = data.row(k);
+                let r = data.weight[k] * (data.offset[k] + dot(x, beta)).exp();
+                self.risk[k] = r;
+                s0 += r;
+                axpy(r, x, &mut self.s1);
             }
             let nd = group.n_deaths();
             if nd == 0 {
@@ -128,9 +122,16 @@ impl RiskPass {
             let mut wd = 0.0;
             self.d1.fill(0.0);
             for k in group.death_start..group.end {
-                d0 += self.risk[k];
-                wd += data.weight[k];
-                axpy(self.risk[k], data.row(k), &mut self.d1);
+                let x = data.row(k);
+                let w = data.weight[k];
+                let eta = data.offset[k] + dot(x, beta);
+                let r = w * eta.exp();
+                self.risk[k] = r;
+                loglik += w * eta;
+                axpy(w, x, &mut self.score);
+                d0 += r;
+                wd += w;
+                axpy(r, x, &mut self.d1);
             }
             if ties == Ties::Breslow || nd == 1 {
                 s0 += d0;
@@ -146,8 +147,10 @@ impl RiskPass {
                 self.push_mean(root, 0.0);
             } else {
                 let wt = wd / nd as f64;
-                let root = wt.sqrt();
+                // Σ_k wt·m_k m_k' with m_k = a_k·S1 + b_k·D1 is the quadratic form of the 2×2
+                // Gram matrix G of (a_k, b_k); two rows L'(S1, D1) with G = LL' carry it.
                 let (mut sum_a, mut sum_b) = (0.0, 0.0);
+                let (mut g_aa, mut g_ab, mut g_bb) = (0.0, 0.0, 0.0);
                 for k in 1..=nd {
                     let frac = k as f64 / nd as f64;
                     let den = s0 + frac * d0;
@@ -156,8 +159,15 @@ impl RiskPass {
                     let b = frac / den;
                     sum_a += a;
                     sum_b += b;
-                    self.push_mean(root * a, root * b);
+                    g_aa += a * a;
+                    g_ab += a * b;
+                    g_bb += b * b;
                 }
+                let l11 = (wt * g_aa).sqrt();
+                let l21 = wt * g_ab / l11;
+                let l22 = (wt * g_bb - l21 * l21).max(0.0).sqrt();
+                self.push_mean(l11, l21);
+                self.push_mean(0.0, l22);
                 for ((u, s), d) in self.score.iter_mut().zip(&self.s1).zip(&self.d1) {
                     *u -= wt * (sum_a * s + sum_b * d);
                 }

@@ -1,0 +1,194 @@
+//! Robust (sandwich) variance of the Cox model (algorithms.md §2.7; R's `robust = TRUE` and
+//! `cluster()`), from score residuals computed in O(n·p) by cumulative sums.
+//!
+//! ```text
+//! score residual of row i (Efron-consistent; Breslow: one step per death time):
+//!   L_i = δ_i (x_i - x̄_avg(t_i)) - e^{η_i} Σ_{steps s with i at risk} f_is · dΛ_s · (x_i - x̄_s)
+//!   (f_is = 1, or the Efron fraction k/d for a death in its own tie group)
+//! dfbeta_i = w_i · L_i V,  D_c = Σ_{i in cluster c} dfbeta_i,  V_robust = Σ_c D_c D_c'
+//! robust score test: S_c = Σ_{i in c} w_i L_i(η = 0 or X·init), u = Σ_c S_c, χ² = u'(S'S)⁻¹u
+//! ```
+
+use super::Ties;
+use super::cholesky::Ldl;
+use super::prepare::Prepared;
+
+/// Score residuals `L_i` (row-major `n × p`, sorted order, the centred and scaled
+/// coordinates of `data`) at linear predictor `eta` (sorted order, offsets included).
+pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f64> {
+    let (n, p) = (data.n, data.p);
+    let exp_eta: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+    let risk: Vec<f64> = exp_eta
+        .iter()
+        .zip(&data.weight)
+        .map(|(e, w)| e * w)
+        .collect();
+    let groups = data.groups.len();
+    // per tie group: hazard of the rows at risk beyond the deaths (h) and of the deaths
+    // themselves (hd), the matching Σ dΛ·x̄ vectors and the deaths' average mean x̄_avg
+    let mut h = vec![0.0; groups];
+    let mut hd = vec![0.0; groups];
+    let mut mx = vec![0.0; groups * p];
+    let mut md = vec![0.0; groups * p];
+    let mut xavg = vec![0.0; groups * p];
+    let mut s1 = vec![0.0; p];
+    let mut d1 = vec![0.0; p];
+    for stratum in &data.strata {
+        let mut s0 = 0.0;
+        s1.fill(0.0);
+        for g in stratum.groups.clone().rev() {
+            let group = data.groups[g];
+            let censored = group.start..group.death_start;
+            for (k, &r) in censored.clone().zip(&risk[censored]) {
+                s0 += r;
+                for (s, x) in s1.iter_mut().zip(data.row(k)) {
+                    *s += r * x;
+                }
+            }
+            let nd = group.n_deaths();
+            if nd == 0 {
+                continue;
+            }
+            let (mut d0, mut wd) = (0.0, 0.0);
+            d1.fill(0.0);
+            let deaths = group.death_start..group.end;
+            for ((k, &r), &wk) in deaths
+                .clone()
+                .zip(&risk[deaths.clone()])
+                .zip(&data.weight[deaths])
+            {
+                d0 += r;
+                wd += wk;
+                for (d, x) in d1.iter_mut().zip(data.row(k)) {
+                    *d += r * x;
+                }
+            }
+            let steps = if ties == Ties::Breslow || nd == 1 {
+                1
+            } else {
+                nd
+            };
+            let wt = wd / steps as f64;
+            let (mut sa, mut sb, mut gaa, mut gab, mut gbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for k in 1..=steps {
+                let frac = k as f64 / steps as f64;
+                let den = s0 + frac * d0;
+                let (a, b) = (1.0 / den, frac / den);
+                sa += a;
+                sb += b;
+                gaa += a * a;
+                gab += a * b;
+                gbb += b * b;
+            }
+            // (Breslow: one step with all deaths in, so b = a.)
+            h[g] = wt * sa;
+            hd[g] = wt * sb;
+            let range = g * p..(g + 1) * p;
+            for ((s, d), ((m_x, m_d), xa)) in s1.iter().zip(&d1).zip(
+                mx[range.clone()]
+                    .iter_mut()
+                    .zip(md[range.clone()].iter_mut())
+                    .zip(xavg[range].iter_mut()),
+            ) {
+                *m_x = wt * (gaa * s + gab * d);
+                *m_d = wt * (gab * s + gbb * d);
+                *xa = (sa * s + sb * d) / steps as f64;
+            }
+            s0 += d0;
+            for (s, d) in s1.iter_mut().zip(&d1) {
+                *s += d;
+            }
+        }
+    }
+
+    let mut resid = vec![0.0; n * p];
+    let mut cum_m = vec![0.0; p];
+    for stratum in &data.strata {
+        let mut cum_h = 0.0;
+        cum_m.fill(0.0);
+        for g in stratum.groups.clone() {
+            let group = data.groups[g];
+            let range = g * p..(g + 1) * p;
+            for k in group.start..group.end {
+                let death = k >= group.death_start;
+                let (hh, mm) = if death {
+                    (cum_h + hd[g], &md[range.clone()])
+                } else {
+                    (cum_h + h[g], &mx[range.clone()])
+                };
+                let e = exp_eta[k];
+                let row = &mut resid[k * p..(k + 1) * p];
+                for (j, (out, x)) in row.iter_mut().zip(data.row(k)).enumerate() {
+                    let own = if death { x - xavg[g * p + j] } else { 0.0 };
+                    *out = own - e * (x * hh - (cum_m[j] + mm[j]));
+                }
+            }
+            cum_h += h[g];
+            for (c, m) in cum_m.iter_mut().zip(&mx[range]) {
+                *c += m;
+            }
+        }
+    }
+    resid
+}
+
+/// Sums weighted rows `w_i · v_i` (row-major `n × p`, sorted order) within clusters
+/// (`cluster[i]` for the original row `order[k]`; each row alone without clusters).
+pub(super) fn cluster_sums(
+    data: &Prepared,
+    rows: &[f64],
+    cluster: Option<&[usize]>,
+    n_clusters: usize,
+) -> Vec<f64> {
+    let p = data.p;
+    match cluster {
+        None => {
+            let mut out = rows.to_vec();
+            for (k, row) in out.chunks_exact_mut(p).enumerate() {
+                for v in row {
+                    *v *= data.weight[k];
+                }
+            }
+            out
+        }
+        Some(c) => {
+            let mut out = vec![0.0; n_clusters * p];
+            for (k, row) in rows.chunks_exact(p).enumerate() {
+                let id = c[data.order[k]];
+                for (o, v) in out[id * p..(id + 1) * p].iter_mut().zip(row) {
+                    *o += data.weight[k] * v;
+                }
+            }
+            out
+        }
+    }
+}
+
+/// `Σ_c s_c s_c'` (row-major `p × p`) of cluster rows.
+pub(super) fn cross_product(rows: &[f64], p: usize) -> Vec<f64> {
+    let mut out = vec![0.0; p * p];
+    for row in rows.chunks_exact(p) {
+        for i in 0..p {
+            for j in 0..p {
+                out[i * p + j] += row[i] * row[j];
+            }
+        }
+    }
+    out
+}
+
+/// `u'A⁻¹u` with R's LDL′ solve (`coxph.wtest`), `u` the column sums of `rows`.
+pub(super) fn quadratic_test(rows: &[f64], p: usize, toler: f64) -> f64 {
+    let a = cross_product(rows, p);
+    let mut u = vec![0.0; p];
+    for row in rows.chunks_exact(p) {
+        for (s, v) in u.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    let mut sol = u.clone();
+    let mut ldl = Ldl::new(p);
+    ldl.factor(&a, toler);
+    ldl.solve(&mut sol);
+    u.iter().zip(&sol).map(|(a, b)| a * b).sum()
+}
