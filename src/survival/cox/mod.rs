@@ -241,6 +241,7 @@ impl CoxPh {
             max_iter: self.max_iter,
             eps: self.eps,
             toler_chol: self.toler_chol,
+            counting: prepared.counting.is_some(),
         };
         let out = newton(&prepared, &init, controls);
 
@@ -393,15 +394,20 @@ impl CoxPh {
             return Vec::new();
         }
         let toler_inf = self.eps.sqrt();
+        // counting data (R's agreg.fit): infs > toler.inf·(1 + |β_j|), no `infs > eps` part
+        let counting = out.counting;
         (0..p)
             .filter(|&j| {
                 let infs: f64 = (0..p)
                     .map(|k| out.score[k] * out.variance[k * p + j])
                     .sum::<f64>()
                     .abs();
-                !aliased[j]
-                    && (!out.score[j].is_finite()
-                        || (infs > self.eps && infs > toler_inf * out.beta[j].abs()))
+                let large = if counting {
+                    infs > toler_inf * (1.0 + out.beta[j].abs())
+                } else {
+                    infs > self.eps && infs > toler_inf * out.beta[j].abs()
+                };
+                !aliased[j] && (!out.score[j].is_finite() || large)
             })
             .map(|j| x.names()[j].clone())
             .collect()

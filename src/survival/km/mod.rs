@@ -128,8 +128,11 @@ impl KaplanMeier {
     /// # Errors
     /// * [`Error::InvalidParameter`](crate::Error::InvalidParameter) if the level is not in
     ///   (0, 1).
+    /// * [`Error::CountingProcessNotSupported`](crate::Error::CountingProcessNotSupported)
+    ///   for `(start, stop]` data (delayed entry is not implemented here).
     pub fn fit(&self, data: &SurvivalData) -> Result<KmFit> {
         let z = self.check()?;
+        refuse_counting(data)?;
         let sorted = sort_rows(data.time(), data.event(), None, None, self.timefix);
         let variance = variance_for(data);
         Ok(self.fit_rows(data, &sorted.entries, "all".to_string(), z, variance))
@@ -143,12 +146,15 @@ impl KaplanMeier {
     ///   have one label per observation.
     /// * [`Error::InvalidParameter`](crate::Error::InvalidParameter) if the level is not in
     ///   (0, 1).
+    /// * [`Error::CountingProcessNotSupported`](crate::Error::CountingProcessNotSupported)
+    ///   for `(start, stop]` data (delayed entry is not implemented here).
     pub fn fit_groups<T: Ord + ToString>(
         &self,
         data: &SurvivalData,
         groups: &[T],
     ) -> Result<Vec<KmFit>> {
         let z = self.check()?;
+        refuse_counting(data)?;
         let coded = code_groups(groups, data.len())?;
         let keys = Some((coded.codes.as_slice(), coded.labels.len()));
         let sorted = sort_rows(data.time(), data.event(), keys, None, self.timefix);
@@ -178,6 +184,17 @@ impl KaplanMeier {
 }
 
 /// R's choice: the robust (IJ) variance when any case weight is fractional, else Greenwood.
+/// Kaplan–Meier with delayed entry is not implemented: counting-process data are refused.
+fn refuse_counting(data: &SurvivalData) -> Result<()> {
+    if data.is_counting() {
+        return Err(crate::Error::CountingProcessNotSupported {
+            what: "the Kaplan-Meier estimate",
+            hint: "delayed entry is not implemented for KaplanMeier yet; fit right-censored (time, status) data",
+        });
+    }
+    Ok(())
+}
+
 fn variance_for(data: &SurvivalData) -> KmVariance {
     match data.weights() {
         Some(w) if w.iter().any(|w| w.fract() != 0.0) => KmVariance::InfinitesimalJackknife,

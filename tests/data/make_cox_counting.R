@@ -1,0 +1,70 @@
+# Goldens for counting-process (start, stop] Cox fits. R 4.2.2, survival 3.5-3.
+# Run in this directory: Rscript make_cox_counting.R
+# Writes heart.csv, lung_entry.csv and cox_counting.json.
+library(survival)
+stopifnot(packageVersion("survival") == "3.5.3")
+
+h <- survival::heart
+heart <- data.frame(id = h$id, start = h$start, stop = h$stop, event = h$event,
+                    age = h$age, year = h$year, surgery = h$surgery,
+                    transplant = as.integer(h$transplant == "1"))
+write.csv(heart, "heart.csv", row.names = FALSE)
+
+lung <- survival::lung
+lung <- lung[complete.cases(lung[, c("time", "status", "age", "sex", "ph.ecog")]), ]
+lung$status <- lung$status - 1
+# delayed entry: every third patient enters at half their follow-up time
+row <- seq_len(nrow(lung))
+lung_entry <- data.frame(entry = ifelse(row %% 3 == 0, lung$time / 2, 0),
+                         time = lung$time, status = lung$status, age = lung$age,
+                         sex = lung$sex, ph_ecog = lung$ph.ecog, inst = lung$inst)
+write.csv(lung_entry, "lung_entry.csv", row.names = FALSE)
+
+summ <- function(id, call, fit) {
+  cc <- fit$concordance
+  list(id = id, call = call, n = fit$n, events = fit$nevent, iter = fit$iter,
+       coef = unname(coef(fit)), se = unname(sqrt(diag(if (is.null(fit$naive.var)) fit$var else fit$naive.var))),
+       robust_se = if (is.null(fit$naive.var)) NULL else unname(sqrt(diag(fit$var))),
+       loglik = fit$loglik, score = unname(fit$score), wald = unname(fit$wald.test),
+       concordance = unname(cc["concordance"]), concordance_se = unname(cc["std"]),
+       means = unname(fit$means), lp_first = unname(fit$linear.predictors[1:5]))
+}
+
+cases <- list(
+  summ("heart_efron", "coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart)",
+       coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart)),
+  summ("heart_breslow", "same, ties = 'breslow'",
+       coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart, ties = "breslow")),
+  summ("heart_strata", "coxph(Surv(start, stop, event) ~ age + year + transplant + strata(surgery), heart)",
+       coxph(Surv(start, stop, event) ~ age + year + transplant + strata(surgery), heart)),
+  summ("heart_cluster", "coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart, cluster = id)",
+       coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart, cluster = id)),
+  summ("lung_entry", "coxph(Surv(entry, time, status) ~ age + sex + ph_ecog, lung_entry)",
+       coxph(Surv(entry, time, status) ~ age + sex + ph_ecog, lung_entry)),
+  summ("lung_entry_breslow_strata", "coxph(Surv(entry, time, status) ~ age + ph_ecog + strata(sex), lung_entry, ties = 'breslow')",
+       coxph(Surv(entry, time, status) ~ age + ph_ecog + strata(sex), lung_entry, ties = "breslow")),
+  summ("lung_unsplit", "coxph(Surv(time, status) ~ age + sex + ph_ecog, lung_entry)",
+       coxph(Surv(time, status) ~ age + sex + ph_ecog, lung_entry)),
+  summ("lung_split", "survSplit(Surv(time, status) ~ ., lung_entry, cut = c(100, 250.5, 400), episode = 'ep'); coxph(Surv(tstart, time, status) ~ age + sex + ph_ecog)",
+       coxph(Surv(tstart, time, status) ~ age + sex + ph_ecog,
+             survSplit(Surv(time, status) ~ ., lung_entry, cut = c(100, 250.5, 400), episode = "ep")))
+)
+# small JSON writer (no jsonlite here): named list -> object, unnamed list -> array,
+# vectors of the `arrays` fields -> arrays, NULL -> null
+arrays <- c("coef", "se", "robust_se", "loglik", "means", "lp_first")
+num <- function(v) ifelse(is.na(v), "null", sprintf("%.17g", v))
+to_json <- function(x, key = "") {
+  if (is.null(x)) "null"
+  else if (is.list(x)) {
+    if (!is.null(names(x))) {
+      items <- mapply(function(k, v) paste0('"', k, '": ', to_json(v, k)), names(x), x)
+      paste0("{\n", paste(items, collapse = ",\n"), "\n}")
+    } else paste0("[\n", paste(sapply(x, to_json), collapse = ",\n"), "\n]")
+  } else if (is.character(x)) paste0('"', gsub('"', "'", x), '"')
+  else if (length(x) != 1 || key %in% arrays) paste0("[", paste(num(x), collapse = ", "), "]")
+  else num(x)
+}
+out <- list(provenance = paste0("R ", getRversion(), ", survival ", packageVersion("survival"),
+                                "; tests/data/make_cox_counting.R"),
+            tolerance = 1e-6, cases = cases)
+writeLines(to_json(out), "cox_counting.json")
