@@ -1,6 +1,6 @@
 //! Cox models on counting-process data `(start, stop]` against R `survival` 3.5-3 (R 4.2.2),
-//! through the public API: the goldens of `tests/data/cox_counting.json`, written by
-//! `tests/data/make_cox_counting.R` (Stanford heart transplant data `survival::heart` with
+//! through the public API: the goldens of `tests/data/counting_cox_goldens.json`, written by
+//! `tests/data/make_counting_cox.R` (Stanford heart transplant data `survival::heart` with
 //! Efron, Breslow, strata and `cluster = id`; lung with delayed entry; lung split with
 //! `survSplit` against unsplit lung), and the property that splitting every row at an
 //! arbitrary time leaves the fit unchanged.
@@ -40,7 +40,7 @@ fn read_csv(name: &str) -> HashMap<String, Vec<f64>> {
 }
 
 fn golden(id: &str) -> Value {
-    let text = std::fs::read_to_string(data_dir().join("cox_counting.json")).expect("json");
+    let text = std::fs::read_to_string(data_dir().join("counting_cox_goldens.json")).expect("json");
     let all: Value = serde_json::from_str(&text).expect("valid json");
     all["cases"]
         .as_array()
@@ -86,6 +86,13 @@ fn check(fit: &CoxFit, case: &Value, skip_c_se: bool) {
         for (j, want) in nums(&case["robust_se"]).into_iter().enumerate() {
             close(&format!("{id} robust se {j}"), robust[j], want);
         }
+    }
+    if let Some(want) = case["rscore"].as_f64() {
+        let got = fit
+            .robust_score_test()
+            .expect("robust score test")
+            .statistic();
+        close(&format!("{id} robust score"), got, want);
     }
     let ll = nums(&case["loglik"]);
     close(&format!("{id} loglik0"), fit.log_likelihood_null(), ll[0]);

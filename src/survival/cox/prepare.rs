@@ -198,6 +198,22 @@ impl Prepared {
         self.event[k]
     }
 
+    /// Sorted positions `a..b` of a stratum's rows.
+    pub fn stratum_rows(&self, stratum: &StratumSpan) -> std::ops::Range<usize> {
+        let first = self.groups.get(stratum.groups.start);
+        let last = stratum
+            .groups
+            .end
+            .checked_sub(1)
+            .and_then(|g| self.groups.get(g));
+        match (first, last) {
+            (Some(first), Some(last)) if stratum.groups.start < stratum.groups.end => {
+                first.start..last.end
+            }
+            _ => 0..0,
+        }
+    }
+
     /// Covariate row `k` (sorted order), centred and scaled.
     #[inline]
     pub fn row(&self, k: usize) -> &[f64] {

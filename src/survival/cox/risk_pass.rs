@@ -27,7 +27,7 @@
 use nalgebra::{DMatrix, DMatrixView};
 
 use super::Ties;
-use super::prepare::Prepared;
+use super::prepare::{Prepared, StratumSpan};
 
 /// Rows handled per blocked matrix product (keeps the block in cache).
 const BLOCK_ROWS: usize = 512;
@@ -119,11 +119,10 @@ impl RiskPass {
         let mut loglik = 0.0;
         let mut s0 = 0.0;
         self.s1.fill(0.0);
-        // counting data: rows `first..` of the start order not yet removed, rows at risk
-        let rows = match (groups.start < groups.end, data.groups.get(groups.start)) {
-            (true, Some(first)) => first.start..data.groups[groups.end - 1].end,
-            _ => 0..0,
-        };
+        // counting data: next row of the start order to remove, number of rows at risk
+        let rows = data.stratum_rows(&StratumSpan {
+            groups: groups.clone(),
+        });
         let mut next_removal = rows.start;
         let mut n_at_risk = 0usize;
         for g in groups.rev() {
@@ -289,18 +288,14 @@ impl RiskPass {
     /// Counting data: for each row of the stratum, the cumulative hazard increments of the
     /// death times `<=` its start (subtracted in [`RiskPass::forward_sweep`]).
     fn entry_hazards(&mut self, data: &Prepared, groups: std::ops::Range<usize>) {
-        let (Some(counting), Some(first), Some(last)) = (
-            &data.counting,
-            data.groups.get(groups.start),
-            groups.end.checked_sub(1).and_then(|g| data.groups.get(g)),
-        ) else {
+        let Some(counting) = &data.counting else {
             return;
         };
+        let rows = data.stratum_rows(&StratumSpan {
+            groups: groups.clone(),
+        });
         // the stratum's rows in ascending start order
-        let mut pending = counting.by_start[first.start..last.end]
-            .iter()
-            .rev()
-            .peekable();
+        let mut pending = counting.by_start[rows].iter().rev().peekable();
         let mut cum = 0.0;
         for g in groups {
             let t = data.time[data.groups[g].start];

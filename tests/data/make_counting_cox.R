@@ -1,6 +1,6 @@
 # Goldens for counting-process (start, stop] Cox fits. R 4.2.2, survival 3.5-3.
-# Run in this directory: Rscript make_cox_counting.R
-# Writes heart.csv, lung_entry.csv and cox_counting.json.
+# Run in this directory: Rscript make_counting_cox.R
+# Writes heart.csv, lung_entry.csv and counting_cox_goldens.json.
 library(survival)
 stopifnot(packageVersion("survival") == "3.5.3")
 
@@ -26,6 +26,7 @@ summ <- function(id, call, fit) {
        coef = unname(coef(fit)), se = unname(sqrt(diag(if (is.null(fit$naive.var)) fit$var else fit$naive.var))),
        robust_se = if (is.null(fit$naive.var)) NULL else unname(sqrt(diag(fit$var))),
        loglik = fit$loglik, score = unname(fit$score), wald = unname(fit$wald.test),
+       rscore = if (is.null(fit$rscore)) NULL else unname(fit$rscore),
        concordance = unname(cc["concordance"]), concordance_se = unname(cc["std"]),
        means = unname(fit$means), lp_first = unname(fit$linear.predictors[1:5]))
 }
@@ -65,6 +66,6 @@ to_json <- function(x, key = "") {
   else num(x)
 }
 out <- list(provenance = paste0("R ", getRversion(), ", survival ", packageVersion("survival"),
-                                "; tests/data/make_cox_counting.R"),
+                                "; tests/data/make_counting_cox.R"),
             tolerance = 1e-6, cases = cases)
-writeLines(to_json(out), "cox_counting.json")
+writeLines(to_json(out), "counting_cox_goldens.json")
