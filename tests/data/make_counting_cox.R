@@ -61,7 +61,9 @@ to_json <- function(x, key = "") {
       items <- mapply(function(k, v) paste0('"', k, '": ', to_json(v, k)), names(x), x)
       paste0("{\n", paste(items, collapse = ",\n"), "\n}")
     } else paste0("[\n", paste(sapply(x, to_json), collapse = ",\n"), "\n]")
-  } else if (is.character(x)) paste0('"', gsub('"', "'", x), '"')
+  } else if (is.character(x) && (length(x) != 1 || key %in% arrays))
+    paste0("[", paste0('"', x, '"', collapse = ", "), "]")
+  else if (is.character(x)) paste0('"', gsub('"', "'", x), '"')
   else if (length(x) != 1 || key %in% arrays) paste0("[", paste(num(x), collapse = ", "), "]")
   else num(x)
 }
@@ -69,3 +71,37 @@ out <- list(provenance = paste0("R ", getRversion(), ", survival ", packageVersi
                                 "; tests/data/make_counting_cox.R"),
             tolerance = 1e-6, cases = cases)
 writeLines(to_json(out), "counting_cox_goldens.json")
+
+# analyze-CLI reference case (keys of `analyze cox --json`): heart, Efron, cluster = id
+cli_case <- function(fit, id, cluster) {
+  s <- summary(fit)
+  ct <- s$coefficients
+  robust <- !is.null(fit$naive.var)
+  se <- sqrt(diag(if (robust) fit$naive.var else fit$var))
+  rse <- sqrt(diag(fit$var))
+  ci <- s$conf.int
+  coefs <- lapply(seq_along(coef(fit)), function(j) list(
+    name = names(coef(fit))[j], coef = unname(coef(fit)[j]), se = unname(se[j]),
+    z = unname(ct[j, "z"]), p = unname(ct[j, "Pr(>|z|)"]), hr = unname(exp(coef(fit)[j])),
+    hr_lower = unname(ci[j, "lower .95"]), hr_upper = unname(ci[j, "upper .95"]),
+    robust_se = if (robust) unname(rse[j]) else NULL))
+  tst <- function(stat, df) list(stat = unname(stat), df = unname(df),
+                                 p = pchisq(unname(stat), df, lower.tail = FALSE))
+  df <- sum(!is.na(coef(fit)))
+  list(id = id, model = "cox", data = "heart.csv", start = "start", time = "stop",
+       event = "event", covariates = names(coef(fit)), cluster = cluster, ties = fit$method,
+       n = fit$n, events = fit$nevent, coefficients = coefs,
+       loglik_null = fit$loglik[1], loglik = fit$loglik[2],
+       lr_test = tst(2 * diff(fit$loglik), df), wald_test = tst(fit$wald.test, df),
+       score_test = tst(fit$score, df),
+       robust_score_test = if (robust) tst(fit$rscore, df) else NULL,
+       concordance = unname(fit$concordance["concordance"]),
+       concordance_se = unname(fit$concordance["std"]), iterations = fit$iter,
+       tolerance = 1e-6,
+       provenance = paste0("R ", getRversion(), ", survival ", packageVersion("survival"),
+                           "; tests/data/make_counting_cox.R"))
+}
+arrays <- "covariates"  # the CLI keys hold scalars
+heart$transplant <- as.integer(heart$transplant)
+f_cli <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart, cluster = id)
+writeLines(to_json(cli_case(f_cli, "counting_cox_heart_cluster", "id")), "counting_cox_heart_cli.json")
