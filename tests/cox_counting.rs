@@ -223,6 +223,25 @@ fn delayed_entry_with_weights_and_offsets_matches_r() -> Result<()> {
     Ok(())
 }
 
+#[test]
+fn right_censored_cluster_concordance_se_sums_within_clusters() -> Result<()> {
+    let l = read_csv("lung_entry.csv");
+    let rows: Vec<usize> = (0..l["inst"].len())
+        .filter(|&i| l["inst"][i].is_finite())
+        .collect();
+    let pick = |name: &str| rows.iter().map(|&i| l[name][i]).collect::<Vec<f64>>();
+    let data = SurvivalData::new(pick("time"), events(&pick("status")))?;
+    let x = Design::from_columns(
+        ["age", "sex", "ph_ecog"]
+            .iter()
+            .map(|n| (n.to_string(), pick(n))),
+    )?;
+    let inst: Vec<i64> = pick("inst").iter().map(|&v| v as i64).collect();
+    let fit = CoxPh::new().cluster(&inst).fit(&data, &x)?;
+    check(&fit, &golden("lung_cluster_inst"), false);
+    Ok(())
+}
+
 /// R's `survSplit(..., cut = cuts)`: each row split at the cuts inside `(start, stop)`.
 struct Split {
     start: Vec<f64>,

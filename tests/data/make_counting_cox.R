@@ -50,6 +50,8 @@ cases <- list(
   summ("lung_entry_fractional_weights", "coxph(Surv(entry, time, status) ~ age + sex + ph_ecog, lung_entry, weights = 0.5 + (seq_len(nrow(lung_entry)) %% 4) / 4)  # robust by default",
        coxph(Surv(entry, time, status) ~ age + sex + ph_ecog, lung_entry,
              weights = 0.5 + (seq_len(nrow(lung_entry)) %% 4) / 4)),
+  summ("lung_cluster_inst", "right-censored: coxph(Surv(time, status) ~ age + sex + ph_ecog, lung_entry, cluster = inst) (concordance se summed within clusters)",
+       coxph(Surv(time, status) ~ age + sex + ph_ecog, lung_entry, cluster = inst)),
   summ("lung_unsplit", "coxph(Surv(time, status) ~ age + sex + ph_ecog, lung_entry)",
        coxph(Surv(time, status) ~ age + sex + ph_ecog, lung_entry)),
   summ("lung_split", "survSplit(Surv(time, status) ~ ., lung_entry, cut = c(100, 250.5, 400), episode = 'ep'); coxph(Surv(tstart, time, status) ~ age + sex + ph_ecog)",
