@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, Design, Error, Result, SurvivalData, Ties};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -82,8 +83,8 @@ fn nums(v: &Value) -> Vec<f64> {
         .collect()
 }
 
-/// Compares a fit with an R case. `concordance_se` is left out when `skip_c_se`.
-fn check(fit: &CoxFit, case: &Value, skip_c_se: bool) {
+/// Compares a fit and its `cox.zph` with an R case.
+fn check(fit: &CoxFit, case: &Value, zph: Result<CoxZph>) {
     let id = case["id"].as_str().expect("id");
     for (j, want) in nums(&case["coef"]).into_iter().enumerate() {
         close(&format!("{id} coef {j}"), fit.coefficients()[j], want);
@@ -125,13 +126,18 @@ fn check(fit: &CoxFit, case: &Value, skip_c_se: bool) {
         fit.concordance().estimate(),
         c,
     );
-    if !skip_c_se {
-        let se = case["concordance_se"].as_f64().expect("se");
-        close(
-            &format!("{id} concordance se"),
-            fit.concordance().std_error(),
-            se,
-        );
+    let se = case["concordance_se"].as_f64().expect("se");
+    close(
+        &format!("{id} concordance se"),
+        fit.concordance().std_error(),
+        se,
+    );
+    let zph = zph.expect("cox.zph");
+    let got: Vec<f64> = zph.rows().map(|r| r.test().statistic()).collect();
+    let want = nums(&case["zph_chisq"]);
+    assert_eq!(got.len(), want.len(), "{id} zph terms");
+    for (j, (g, w)) in got.into_iter().zip(want).enumerate() {
+        close(&format!("{id} zph chisq {j}"), g, w);
     }
     assert_eq!(fit.n(), case["n"].as_f64().expect("n") as usize, "{id} n");
 }
@@ -154,9 +160,10 @@ fn heart() -> Result<(HashMap<String, Vec<f64>>, SurvivalData)> {
 fn heart_efron_and_breslow_match_r() -> Result<()> {
     let (h, data) = heart()?;
     let x = design(&h, &["age", "year", "surgery", "transplant"])?;
-    check(&CoxPh::new().fit(&data, &x)?, &golden("heart_efron"), false);
+    let efron = CoxPh::new().fit(&data, &x)?;
+    check(&efron, &golden("heart_efron"), efron.zph(&data, &x));
     let breslow = CoxPh::new().ties(Ties::Breslow).fit(&data, &x)?;
-    check(&breslow, &golden("heart_breslow"), false);
+    check(&breslow, &golden("heart_breslow"), breslow.zph(&data, &x));
     Ok(())
 }
 
@@ -165,11 +172,8 @@ fn heart_strata_match_r() -> Result<()> {
     let (h, data) = heart()?;
     let data = data.with_strata(&h["surgery"].iter().map(|&s| s as i64).collect::<Vec<_>>())?;
     let x = design(&h, &["age", "year", "transplant"])?;
-    check(
-        &CoxPh::new().fit(&data, &x)?,
-        &golden("heart_strata"),
-        false,
-    );
+    let fit = CoxPh::new().fit(&data, &x)?;
+    check(&fit, &golden("heart_strata"), fit.zph(&data, &x));
     Ok(())
 }
 
@@ -179,7 +183,7 @@ fn heart_cluster_matches_r() -> Result<()> {
     let x = design(&h, &["age", "year", "surgery", "transplant"])?;
     let id: Vec<i64> = h["id"].iter().map(|&v| v as i64).collect();
     let fit = CoxPh::new().cluster(&id).fit(&data, &x)?;
-    check(&fit, &golden("heart_cluster"), false);
+    check(&fit, &golden("heart_cluster"), fit.zph(&data, &x));
     Ok(())
 }
 
@@ -193,13 +197,18 @@ fn lung_entry() -> Result<(HashMap<String, Vec<f64>>, SurvivalData)> {
 fn delayed_entry_matches_r() -> Result<()> {
     let (l, data) = lung_entry()?;
     let x = design(&l, &["age", "sex", "ph_ecog"])?;
-    check(&CoxPh::new().fit(&data, &x)?, &golden("lung_entry"), false);
+    let fit = CoxPh::new().fit(&data, &x)?;
+    check(&fit, &golden("lung_entry"), fit.zph(&data, &x));
 
     let sex: Vec<i64> = l["sex"].iter().map(|&v| v as i64).collect();
     let strat = data.with_strata(&sex)?;
     let x = design(&l, &["age", "ph_ecog"])?;
     let fit = CoxPh::new().ties(Ties::Breslow).fit(&strat, &x)?;
-    check(&fit, &golden("lung_entry_breslow_strata"), false);
+    check(
+        &fit,
+        &golden("lung_entry_breslow_strata"),
+        fit.zph(&strat, &x),
+    );
     Ok(())
 }
 
@@ -212,14 +221,23 @@ fn delayed_entry_with_weights_and_offsets_matches_r() -> Result<()> {
     let weighted = data.clone().with_weights(weights)?.with_offsets(offsets)?;
     let x = design(&l, &["sex", "ph_ecog"])?;
     let fit = CoxPh::new().fit(&weighted, &x)?;
-    check(&fit, &golden("lung_entry_weights_offset"), false);
+    check(
+        &fit,
+        &golden("lung_entry_weights_offset"),
+        fit.zph(&weighted, &x),
+    );
 
     // fractional weights switch the robust variance on, as in R
     let fractional: Vec<f64> = (1..=rows).map(|i| 0.5 + (i % 4) as f64 / 4.0).collect();
     let x = design(&l, &["age", "sex", "ph_ecog"])?;
-    let fit = CoxPh::new().fit(&data.with_weights(fractional)?, &x)?;
+    let data = data.with_weights(fractional)?;
+    let fit = CoxPh::new().fit(&data, &x)?;
     assert!(fit.robust_std_errors().is_some());
-    check(&fit, &golden("lung_entry_fractional_weights"), false);
+    check(
+        &fit,
+        &golden("lung_entry_fractional_weights"),
+        fit.zph(&data, &x),
+    );
     Ok(())
 }
 
@@ -238,7 +256,7 @@ fn right_censored_cluster_concordance_se_sums_within_clusters() -> Result<()> {
     )?;
     let inst: Vec<i64> = pick("inst").iter().map(|&v| v as i64).collect();
     let fit = CoxPh::new().cluster(&inst).fit(&data, &x)?;
-    check(&fit, &golden("lung_cluster_inst"), false);
+    check(&fit, &golden("lung_cluster_inst"), fit.zph(&data, &x));
     Ok(())
 }
 
@@ -280,8 +298,9 @@ fn lung_split_equals_unsplit_lung() -> Result<()> {
     let l = read_csv("lung_entry.csv");
     let names = ["age", "sex", "ph_ecog"];
     let unsplit = SurvivalData::new(l["time"].clone(), events(&l["status"]))?;
-    let fit = CoxPh::new().fit(&unsplit, &design(&l, &names)?)?;
-    check(&fit, &golden("lung_unsplit"), false);
+    let unsplit_x = design(&l, &names)?;
+    let fit = CoxPh::new().fit(&unsplit, &unsplit_x)?;
+    check(&fit, &golden("lung_unsplit"), fit.zph(&unsplit, &unsplit_x));
 
     let zero = vec![0.0; l["time"].len()];
     let s = split(
@@ -298,7 +317,7 @@ fn lung_split_equals_unsplit_lung() -> Result<()> {
     )?;
     let split_fit = CoxPh::new().fit(&data, &x)?;
     // R's split fit (its concordance se treats the pieces as separate rows) ...
-    check(&split_fit, &golden("lung_split"), false);
+    check(&split_fit, &golden("lung_split"), split_fit.zph(&data, &x));
     // ... and the unsplit fit: same coefficients, se, log-likelihood and concordance
     check_same_fit(&split_fit, &fit);
     Ok(())

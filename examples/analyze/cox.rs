@@ -11,7 +11,7 @@
 //! `z`, `p`, `hr_lower`, `hr_upper` and the Wald test use it). `--firth` fits Firth's
 //! penalized Cox model (R's `coxphf`; see `cox_firth.rs`). `--start COL` makes the rows
 //! counting-process intervals `(start, time]` (R's `Surv(start, stop, event)`: time-varying
-//! covariates, delayed entry); `--zph` and `--firth` refuse such data (exit 2).
+//! covariates, delayed entry); `--firth` refuses such data (exit 2).
 
 use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};

@@ -28,7 +28,8 @@ summ <- function(id, call, fit) {
        loglik = fit$loglik, score = unname(fit$score), wald = unname(fit$wald.test),
        rscore = if (is.null(fit$rscore)) NULL else unname(fit$rscore),
        concordance = unname(cc["concordance"]), concordance_se = unname(cc["std"]),
-       means = unname(fit$means), lp_first = unname(fit$linear.predictors[1:5]))
+       means = unname(fit$means), lp_first = unname(fit$linear.predictors[1:5]),
+       zph_chisq = unname(cox.zph(fit)$table[, "chisq"]))
 }
 
 cases <- list(
@@ -60,7 +61,7 @@ cases <- list(
 )
 # small JSON writer (no jsonlite here): named list -> object, unnamed list -> array,
 # vectors of the `arrays` fields -> arrays, NULL -> null
-arrays <- c("coef", "se", "robust_se", "loglik", "means", "lp_first")
+arrays <- c("coef", "se", "robust_se", "loglik", "means", "lp_first", "zph_chisq")
 num <- function(v) ifelse(is.na(v), "null", sprintf("%.17g", v))
 to_json <- function(x, key = "") {
   if (is.null(x)) "null"
@@ -105,6 +106,11 @@ cli_case <- function(fit, id, cluster) {
        robust_score_test = if (robust) tst(fit$rscore, df) else NULL,
        concordance = unname(fit$concordance["concordance"]),
        concordance_se = unname(fit$concordance["std"]), iterations = fit$iter,
+       zph = {
+         z <- cox.zph(fit)$table
+         lapply(seq_len(nrow(z)), function(i) list(name = rownames(z)[i], chisq = z[i, "chisq"],
+                                                   df = z[i, "df"], p = z[i, "p"]))
+       },
        tolerance = 1e-6,
        provenance = paste0("R ", getRversion(), ", survival ", packageVersion("survival"),
                            "; tests/data/make_counting_cox.R"))

@@ -274,8 +274,6 @@ impl CoxFit {
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the shape of the fit, or
     ///   the column names differ.
     /// * [`Error::SingularMatrix`] if the augmented information matrix is singular.
-    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data
-    ///   (not implemented yet).
     ///
     /// # Examples
     /// ```
@@ -295,12 +293,6 @@ impl CoxFit {
     pub fn zph(&self, data: &crate::SurvivalData, x: &crate::Design) -> Result<super::CoxZph> {
         if data.len() != self.n {
             return Err(Error::mismatch("survival data rows", self.n, data.len()));
-        }
-        if data.is_counting() {
-            return Err(Error::CountingProcessNotSupported {
-                what: "cox.zph",
-                hint: "the proportional-hazards test is implemented for right-censored (time, status) data only",
-            });
         }
         if x.names() != self.term_names.as_slice() {
             return Err(Error::mismatch(

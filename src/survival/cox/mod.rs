@@ -20,8 +20,8 @@
 //! start-time order (O(n·p²) per evaluation after one sort); `fit$means` are the unweighted
 //! column means; convergence is tested only when not step-halving; the monotone-likelihood
 //! check is `|U'V|_j > sqrt(eps)·(1 + |β_j|)`; concordance compares each event with the rows
-//! at risk at its time; the robust variance uses score residuals over `(start, stop]`.
-//! `cox.zph` on counting data returns [`Error::CountingProcessNotSupported`]. R's overflow
+//! at risk at its time; the robust variance uses score residuals over `(start, stop]`;
+//! `cox.zph` uses the Kaplan–Meier of the `(start, stop]` data and the same risk sets. R's overflow
 //! guard (re-centring the risk scores when the risk-set mean of η drifts by more than 200) is
 //! not reproduced: it only acts for |η| in the hundreds.
 //!
