@@ -408,5 +408,17 @@ proptest! {
         prop_assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "loglik {a} vs {b}");
         let (a, b) = (split_fit.concordance().estimate(), fit.concordance().estimate());
         prop_assert!((a - b).abs() <= 1e-12, "concordance {a} vs {b}");
+
+        // with the subject as cluster, the robust variance of the pieces is the subject's
+        let ids: Vec<usize> = (0..rows.len()).flat_map(|i| [i, i]).collect();
+        let robust_split = CoxPh::new().ties(ties).cluster(&ids).fit(&data, &xs)?;
+        let robust_whole = CoxPh::new().ties(ties).robust(true).fit(&whole, &xd)?;
+        let (a, b) = (
+            robust_split.robust_std_errors().expect("robust"),
+            robust_whole.robust_std_errors().expect("robust"),
+        );
+        for j in 0..2 {
+            prop_assert!((a[j] - b[j]).abs() <= 1e-7 * (1.0 + b[j].abs()), "robust se {j}: {} vs {}", a[j], b[j]);
+        }
     }
 }

@@ -432,6 +432,34 @@ mod tests {
     }
 
     #[test]
+    fn counting_data_sort_by_start_and_timefix_both_times() -> Result<()> {
+        let data = SurvivalData::counting(
+            vec![0.0, 2.0, 1.0, 0.0],
+            vec![2.0, 5.0, 3.0, 4.0],
+            vec![false, true, true, false],
+        )?;
+        let x = Design::from_columns([("a", vec![1.0, 2.0, 3.0, 4.0])])?;
+        let prep = Prepared::new(&data, &x, true)?;
+        let counting = prep.counting.as_ref().expect("counting");
+        // sorted by stop: rows 0 (2), 2 (3), 3 (4), 1 (5)
+        assert_eq!(prep.order, vec![0, 2, 3, 1]);
+        assert_eq!(counting.start, vec![0.0, 1.0, 0.0, 2.0]);
+        // positions by start, latest first (ties by position)
+        assert_eq!(counting.by_start, vec![3, 1, 0, 2]);
+        // unweighted means for counting data
+        assert!((prep.means[0] - 2.5).abs() < 1e-15);
+
+        // timefix merges start and stop times: an interval of noise length is an error
+        let tiny =
+            SurvivalData::counting(vec![0.0, 1.0], vec![1.0, 1.0 + 1e-12], vec![true, true])?;
+        assert!(matches!(
+            Prepared::new(&tiny, &Design::from_columns([("a", vec![1.0, 2.0])])?, true),
+            Err(Error::StartNotBeforeStop { row: 2, .. })
+        ));
+        Ok(())
+    }
+
+    #[test]
     fn zero_one_columns_are_not_centred() -> Result<()> {
         let data = SurvivalData::new(vec![1.0, 2.0, 3.0], vec![true, true, false])?;
         let x = Design::from_columns([("a", vec![1.0, 0.0, -1.0])])?;
