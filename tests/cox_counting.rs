@@ -358,7 +358,12 @@ fn start_must_precede_stop() {
 fn methods_without_counting_support_say_so() -> Result<()> {
     let (_, data) = heart()?;
     assert!(matches!(
-        oncostat::KaplanMeier::new().fit(&data),
+        oncostat::LogRank::new().test(&data, &vec![1; data.len()]),
+        Err(Error::CountingProcessNotSupported { .. })
+    ));
+    let x = Design::from_columns([("a", vec![1.0; data.len()])])?;
+    assert!(matches!(
+        oncostat::FirthCoxPh::new().fit(&data, &x),
         Err(Error::CountingProcessNotSupported { .. })
     ));
     Ok(())

@@ -119,3 +119,22 @@ arrays <- "covariates"  # the CLI keys hold scalars
 heart$transplant <- as.integer(heart$transplant)
 f_cli <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart, cluster = id)
 writeLines(to_json(cli_case(f_cli, "counting_cox_heart_cluster", "id")), "counting_cox_heart_cli.json")
+
+# Kaplan-Meier with delayed entry: survfit(Surv(entry, time, status) ~ 1) and ~ sex
+km_case <- function(f, id) {
+  tab <- summary(f)$table
+  list(id = id, time = f$time, n_risk = f$n.risk, n_event = f$n.event, surv = f$surv,
+       std_err = f$std.err, lower = f$lower, upper = f$upper,
+       median = unname(tab["median"]), median_lower = unname(tab["0.95LCL"]),
+       median_upper = unname(tab["0.95UCL"]), rmean = unname(tab["rmean"]),
+       rmean_se = unname(tab["se(rmean)"]))
+}
+f_all <- survfit(Surv(entry, time, status) ~ 1, lung_entry)
+f_sex <- survfit(Surv(entry, time, status) ~ sex, lung_entry)
+arrays <- c("time", "n_risk", "n_event", "surv", "std_err", "lower", "upper")
+km <- list(provenance = paste0("R ", getRversion(), ", survival ", packageVersion("survival"),
+                               "; tests/data/make_counting_cox.R"),
+           tolerance = 1e-6,
+           cases = list(km_case(f_all, "lung_entry_all"),
+                        km_case(f_sex[1], "lung_entry_sex1"), km_case(f_sex[2], "lung_entry_sex2")))
+writeLines(to_json(km), "counting_km_goldens.json")

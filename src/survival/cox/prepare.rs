@@ -2,7 +2,7 @@
 //! (stratum, time, status), centring and scaling of the covariates (R's `coxfit6` set-up) and
 //! the stratum / tied-time boundaries used by every pass.
 
-use crate::survival::timefix::timefix;
+use crate::survival::timefix::{timefix, timefix_intervals};
 use crate::{Design, Error, Result, SurvivalData};
 
 /// Rows `start..end` (sorted order) share one time within one stratum; the censored rows
@@ -289,20 +289,10 @@ fn counting_times(
     if !use_timefix {
         return Ok((None, Some(start.to_vec())));
     }
-    let all: Vec<f64> = start.iter().chain(stop).copied().collect();
-    let Some(fixed) = timefix(&all) else {
-        return Ok((None, Some(start.to_vec())));
-    };
-    let (new_start, new_stop) = fixed.split_at(start.len());
-    // R: "aeqSurv exception, an interval has effective length 0"
-    if let Some(i) = new_start.iter().zip(new_stop).position(|(a, b)| a >= b) {
-        return Err(Error::StartNotBeforeStop {
-            row: i + 1,
-            start: start[i],
-            stop: stop[i],
-        });
-    }
-    Ok((Some(new_stop.to_vec()), Some(new_start.to_vec())))
+    Ok(match timefix_intervals(start, stop)? {
+        Some((new_start, new_stop)) => (Some(new_stop), Some(new_start)),
+        None => (None, Some(start.to_vec())),
+    })
 }
 
 /// R's `coxph`: offsets that are all zero are ignored, others are centred by their mean.
