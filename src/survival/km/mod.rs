@@ -1,4 +1,8 @@
-//! Kaplan–Meier estimation as R's `survfit(Surv(time, status) ~ group)` (survival 3.5-3).
+//! Kaplan–Meier estimation as R's `survfit(Surv(time, status) ~ group)` (survival 3.5-3),
+//! and with delayed entry as `survfit(Surv(start, stop, status) ~ group)`: for
+//! counting-process data ([`SurvivalData::counting`]) a row is at risk at t iff
+//! `start < t <= stop`, `timefix` treats start and stop times as one set (Greenwood variance;
+//! fractional weights are refused with delayed entry).
 
 mod curve;
 mod fit;
@@ -72,6 +76,11 @@ pub enum KmVariance {
 ///
 /// let arms = KaplanMeier::new().fit_groups(&data, &["a", "b", "a", "b", "a", "b"])?;
 /// assert_eq!(arms[1].label(), "b");
+///
+/// // delayed entry: the third patient enters at day 6, so only 2 are at risk at day 5
+/// let late = SurvivalData::counting(vec![0.0, 0.0, 6.0], vec![5.0, 9.0, 12.0], vec![true, false, true])?;
+/// let fit = KaplanMeier::new().fit(&late)?;
+/// assert_eq!(fit.n_risk(), &[2.0, 2.0, 1.0]);
 /// # Ok(()) }
 /// ```
 ///
