@@ -10,7 +10,7 @@ fn design(x1: &[f64], x2: &[f64]) -> Design {
 }
 
 fn both_classes(y: &[f64]) -> bool {
-    y.iter().any(|&v| v == 1.0) && y.iter().any(|&v| v == 0.0)
+    y.iter().any(|&v| v > 0.5) && y.iter().any(|&v| v < 0.5)
 }
 
 fn data() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>)> {

@@ -5,7 +5,8 @@ use nalgebra::{DMatrix, DVector};
 use super::engine::{Engine, OwnedProblem};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
-use super::profile::{Side, VmControl, mass_interval, vm_bound};
+use super::parallel::map_indices;
+use super::profile::{ProfileStart, Side, VmControl, mass_interval, vm_bound};
 use crate::stats::{normal_two_sided_p, z_for_level};
 use crate::{
     ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason,
@@ -164,10 +165,7 @@ fn non_aliased_columns(x: &Design, y: &BinaryOutcome) -> Result<Vec<usize>> {
             (wi * mu * (1.0 - mu)).sqrt()
         })
         .collect();
-    let m = x.matrix();
-    let scaled = DMatrix::from_fn(m.nrows(), m.ncols(), |i, j| m[(i, j)] * scale[i]);
-    let weighted = Design::from_matrix(x.names().to_vec(), scaled)?;
-    let aliased = weighted.aliased_columns_with_tol(ALIAS_TOL);
+    let aliased = aliased_columns(x.matrix(), &scale);
     let kept: Vec<usize> = (0..x.ncols()).filter(|j| !aliased.contains(j)).collect();
     if kept.is_empty() {
         return Err(Error::CollinearColumns {
@@ -175,6 +173,32 @@ fn non_aliased_columns(x: &Design, y: &BinaryOutcome) -> Result<Vec<usize>> {
         });
     }
     Ok(kept)
+}
+
+/// Indices of columns of `diag(scale)·m` whose residual after projecting out the earlier
+/// kept columns (modified Gram–Schmidt, re-orthogonalised) is at most [`ALIAS_TOL`] of
+/// their norm: glm's pivoted-QR rank decision.
+fn aliased_columns(m: &DMatrix<f64>, scale: &[f64]) -> Vec<usize> {
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let mut aliased = Vec::new();
+    for j in 0..m.ncols() {
+        let mut r: Vec<f64> = m.column(j).iter().zip(scale).map(|(a, s)| a * s).collect();
+        let norm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+        for _ in 0..2 {
+            for q in &basis {
+                let proj: f64 = q.iter().zip(&r).map(|(a, b)| a * b).sum();
+                r.iter_mut().zip(q).for_each(|(ri, qi)| *ri -= proj * qi);
+            }
+        }
+        let rn = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if !(norm > 0.0 && rn > ALIAS_TOL * norm) {
+            aliased.push(j);
+        } else {
+            r.iter_mut().for_each(|v| *v /= rn);
+            basis.push(r);
+        }
+    }
+    aliased
 }
 
 /// The converged state of one glm fit.
@@ -212,7 +236,7 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
     let max_fitted_extreme = engine
         .fitted()
         .iter()
-        .any(|&p| p < FITTED_EPS || p > 1.0 - FITTED_EPS);
+        .any(|&p| !(FITTED_EPS..=1.0 - FITTED_EPS).contains(&p));
     Ok(GlmFit {
         loglik: engine.loglik(),
         beta: out.beta,
@@ -501,28 +525,41 @@ impl LogisticFit {
     /// [`Error::SingularMatrix`] if a reduced fit fails.
     pub fn lr_tests(&self) -> Result<Vec<Option<ChiSqTest>>> {
         let k = self.kept.len();
+        let tests = map_indices(
+            k,
+            self.work(),
+            0,
+            || Engine::new(self.problem.view(), 0.0),
+            |engine, r| {
+                if self.kept[r] == 0 && self.intercept_kept() {
+                    return Ok((engine, None));
+                }
+                let mut free = vec![true; k];
+                free[r] = false;
+                let solver = DampedNewton::new(
+                    k,
+                    StopRule::RelativeDeviance {
+                        eps: self.settings.epsilon,
+                    },
+                )
+                .free(free)
+                .glm_start();
+                let res = run(engine, solver, DVector::zeros(k), self.settings.max_iter)?;
+                let stat = (-2.0 * res.engine.loglik() - self.deviance()).max(0.0);
+                Ok((res.engine, Some(ChiSqTest::new(stat, 1.0))))
+            },
+        )?;
         let mut out = vec![None; self.names.len()];
-        let mut engine = Engine::new(self.problem.view(), 0.0);
-        for (r, &j) in self.kept.iter().enumerate() {
-            if j == 0 && self.intercept_kept() {
-                continue;
-            }
-            let mut free = vec![true; k];
-            free[r] = false;
-            let solver = DampedNewton::new(
-                k,
-                StopRule::RelativeDeviance {
-                    eps: self.settings.epsilon,
-                },
-            )
-            .free(free)
-            .glm_start();
-            let res = run(engine, solver, DVector::zeros(k), self.settings.max_iter)?;
-            engine = res.engine;
-            let stat = (-2.0 * engine.loglik() - self.deviance()).max(0.0);
-            out[j] = Some(ChiSqTest::new(stat, 1.0));
+        for (r, t) in tests.into_iter().enumerate() {
+            out[self.kept[r]] = t;
         }
         Ok(out)
+    }
+
+    /// `n·k²`, the cost of one evaluation (decides on threads).
+    fn work(&self) -> usize {
+        let (n, k) = self.problem.x.shape();
+        n * k * k
     }
 
     /// Confidence intervals for every coefficient (coefficient scale; exponentiate for odds
@@ -549,27 +586,33 @@ impl LogisticFit {
                 let control = VmControl {
                     max_iter: 100,
                     max_step: 5.0,
-                    lconv: 1e-10,
+                    // the summation noise of ℓ (~ε·|ℓ|) must not stall the ℓ criterion
+                    lconv: (1e-13 * self.loglik.abs()).max(1e-10),
                     xconv: 1e-9,
                 };
-                for (r, &j) in self.kept.iter().enumerate() {
-                    let mut bound = |side| -> Result<f64> {
-                        let b = vm_bound(
-                            &mut engine,
-                            &self.beta_kept,
-                            self.loglik,
-                            r,
-                            side,
-                            level,
-                            control,
-                        )?;
-                        Ok(if b.convergence.converged() {
+                let start = ProfileStart::new(&mut engine, &self.beta_kept)?;
+                let bounds = map_indices(
+                    2 * self.kept.len(),
+                    self.work(),
+                    0,
+                    || Engine::new(self.problem.view(), 0.0),
+                    |mut engine, job| {
+                        let side = if job % 2 == 0 {
+                            Side::Lower
+                        } else {
+                            Side::Upper
+                        };
+                        let b = vm_bound(&mut engine, &start, job / 2, side, level, control)?;
+                        let value = if b.convergence.converged() {
                             b.value
                         } else {
                             f64::NAN
-                        })
-                    };
-                    out[j] = (bound(Side::Lower)?, bound(Side::Upper)?);
+                        };
+                        Ok((engine, value))
+                    },
+                )?;
+                for (r, &j) in self.kept.iter().enumerate() {
+                    out[j] = (bounds[2 * r], bounds[2 * r + 1]);
                 }
             }
             LogisticCi::MassCompatible => {
