@@ -19,7 +19,7 @@ use nalgebra::DVector;
 use super::Ties;
 use super::fit::CoxFit;
 use super::prepare::Prepared;
-use super::residuals::check_shape;
+use super::residuals::{check_shape, refuse_counting};
 use crate::stats::z_for_level;
 use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
 
@@ -294,6 +294,7 @@ impl CoxFit {
     /// Runs the baseline pass on the fit's data.
     fn baseline(&self, data: &SurvivalData, x: &Design) -> Result<(Prepared, Vec<StratumSteps>)> {
         check_shape(self, data, x)?;
+        refuse_counting(data, "the Cox baseline hazard and predicted survival")?;
         let prepared = Prepared::new(data, x, self.timefix)?;
         let lp = self.linear_predictors();
         let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
@@ -325,6 +326,8 @@ impl CoxFit {
     ///
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns.
+    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data (not
+    ///   implemented yet).
     ///
     /// # Examples
     /// ```
@@ -389,6 +392,8 @@ impl CoxFit {
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns,
     ///   or `newdata` not one value per column.
+    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data (not
+    ///   implemented yet).
     /// * [`Error::NonFinite`] if `newdata` holds NaN or ±∞.
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
     ///

@@ -176,6 +176,7 @@ impl ResidualPass {
     /// Checks `data` and `x` against the fit and runs the backward pass.
     pub fn new(fit: &CoxFit, data: &SurvivalData, x: &Design) -> Result<Self> {
         check_shape(fit, data, x)?;
+        refuse_counting(data, "residuals of the Cox model")?;
         let prepared = Prepared::new(data, x, fit.timefix)?;
         let lp = fit.linear_predictors();
         let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
@@ -211,6 +212,17 @@ impl ResidualPass {
         }
         out
     }
+}
+
+/// Refuses counting-process `(start, stop]` data for `what`.
+pub(super) fn refuse_counting(data: &SurvivalData, what: &'static str) -> Result<()> {
+    if data.is_counting() {
+        return Err(Error::CountingProcessNotSupported {
+            what,
+            hint: "it is implemented for right-censored (time, status) data only",
+        });
+    }
+    Ok(())
 }
 
 /// `data` and `x` must be the fit's: same number of rows and the fitted column names.
@@ -336,6 +348,8 @@ impl CoxFit {
     ///
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns.
+    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data (not
+    ///   implemented yet).
     ///
     /// # Examples
     /// ```

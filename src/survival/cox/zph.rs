@@ -11,6 +11,10 @@
 //! This is the exact score test R uses since survival 3.0 (not the older approximation of
 //! lifelines and Stata). Aliased (NA) coefficients are left out, as in R.
 //!
+//! Counting-process data `(start, stop]` (R's `zph2`): the KM of the transform counts as at
+//! risk at t the rows with `start < t <= stop`, and the risk-set sums drop rows whose
+//! interval starts at or after the current time; rank, identity and log use the stop times.
+//!
 //! Scaled Schoenfeld residuals for plotting (R's `zph$y`): per stratum, the Schoenfeld
 //! residuals r of the deaths times `vmean⁻¹` plus β̂, with `vmean = I / (number of deaths)`
 //! over the covariates that vary in the stratum (others NaN, R's `NA`).
@@ -186,6 +190,7 @@ fn transformed_times(data: &Prepared, transform: ZphTransform) -> Vec<f64> {
     match transform {
         ZphTransform::Identity => data.time.clone(),
         ZphTransform::Log => data.time.iter().map(|t| t.ln()).collect(),
+        ZphTransform::Km if data.counting.is_some() => km_counting(data),
         ZphTransform::Km | ZphTransform::Rank => {
             // all rows by time, ignoring strata and weights
             let mut by_time: Vec<usize> = (0..data.n).collect();
@@ -219,6 +224,53 @@ fn transformed_times(data: &Prepared, transform: ZphTransform) -> Vec<f64> {
             g
         }
     }
+}
+
+/// `1 − S(t−)` for counting-process data: R's `survfitKM` on `Surv(start, stop, event)` (all
+/// rows, unweighted, unstratified), where the number at risk at t is
+/// `#{stop >= t} − #{start >= t}`; evaluated at every row's stop time, uncentred.
+fn km_counting(data: &Prepared) -> Vec<f64> {
+    let Some(counting) = &data.counting else {
+        return vec![0.0; data.n];
+    };
+    let mut stops = data.time.clone();
+    stops.sort_unstable_by(f64::total_cmp);
+    let mut starts = counting.start.clone();
+    starts.sort_unstable_by(f64::total_cmp);
+    let mut death_times: Vec<f64> = (0..data.n)
+        .filter(|&k| data.is_event(k))
+        .map(|k| data.time[k])
+        .collect();
+    death_times.sort_unstable_by(f64::total_cmp);
+    // S just before each distinct death time
+    let mut before: Vec<(f64, f64)> = Vec::new();
+    let mut surv = 1.0;
+    let mut i = 0;
+    while i < death_times.len() {
+        let t = death_times[i];
+        let mut j = i;
+        while j < death_times.len() && death_times[j].total_cmp(&t).is_eq() {
+            j += 1;
+        }
+        let at_risk = (stops.len() - stops.partition_point(|&v| v < t))
+            - (starts.len() - starts.partition_point(|&v| v < t));
+        before.push((t, surv));
+        surv *= 1.0 - (j - i) as f64 / at_risk.max(1) as f64;
+        i = j;
+    }
+    (0..data.n)
+        .map(|k| {
+            let t = data.time[k];
+            // the last death time <= t: S(t-) is S before it when t is that death time, else
+            // S after it
+            let idx = before.partition_point(|&(u, _)| u <= t);
+            match idx.checked_sub(1).and_then(|m| before.get(m)) {
+                Some(&(u, s_before)) if u.total_cmp(&t).is_eq() => 1.0 - s_before,
+                Some(_) => 1.0 - before.get(idx).map_or(surv, |&(_, s)| s),
+                None => 0.0,
+            }
+        })
+        .collect()
 }
 
 /// Runs the test on prepared data restricted to the kept columns, at `beta` (scaled
@@ -276,8 +328,34 @@ pub(super) fn cox_zph(
         let mut s0 = 0.0;
         s1.fill(0.0);
         s2.fill(0.0);
+        let rows = data.stratum_rows(stratum);
+        let mut next_removal = rows.start;
+        let mut n_at_risk = 0usize;
         for gi in stratum.groups.clone().rev() {
             let group = data.groups[gi];
+            // counting data: drop the rows whose interval starts at or after this time
+            if let Some(counting) = &data.counting {
+                let t = data.time[group.start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    next_removal += 1;
+                    n_at_risk = n_at_risk.saturating_sub(1);
+                    if n_at_risk == 0 {
+                        s0 = 0.0;
+                        s1.fill(0.0);
+                        s2.fill(0.0);
+                    } else {
+                        x.copy_from_slice(data.row(k));
+                        s0 -= risk[k];
+                        s1.axpy(-risk[k], &x, 1.0);
+                        s2.ger(-risk[k], &x, &x, 1.0);
+                    }
+                }
+                n_at_risk += group.end - group.start;
+            }
             let censored = group.start..group.death_start;
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 x.copy_from_slice(data.row(k));
