@@ -161,6 +161,24 @@ fn predict_matches_r() -> Result<()> {
     Ok(())
 }
 
+/// Baseline hazard and predicted curves of counting-process fits are not implemented: a named
+/// error, not wrong numbers.
+#[test]
+fn counting_data_refused() -> Result<()> {
+    let case = cox_goldens::heart_case()?;
+    let refused =
+        |r: Result<()>| matches!(r, Err(oncostat::Error::CountingProcessNotSupported { .. }));
+    assert!(refused(
+        case.fit.basehaz(&case.data, &case.x, true).map(|_| ())
+    ));
+    assert!(refused(
+        case.fit
+            .survfit(&case.data, &case.x, &[0.0; 4], 0.95)
+            .map(|_| ())
+    ));
+    Ok(())
+}
+
 #[test]
 fn survfit_rejects_bad_newdata() -> Result<()> {
     let case = cases()?.into_iter().next().expect("lung_efron");

@@ -6,7 +6,7 @@
 
 mod cox_goldens;
 
-use cox_goldens::{assert_close, cases, goldens, max_diff, numbers, rows, tolerance};
+use cox_goldens::{assert_close, cases, goldens, heart_case, max_diff, numbers, rows, tolerance};
 use oncostat::{CoxPh, Design, ResidualKind, Result, SurvivalData, Ties, ZphTransform};
 use proptest::prelude::*;
 
@@ -53,7 +53,9 @@ fn zph_transforms_match_r() -> Result<()> {
         ZphTransform::Identity,
         ZphTransform::Log,
     ];
-    for case in cases()? {
+    let mut all = cases()?;
+    all.push(heart_case()?);
+    for case in all {
         for (t, r) in transforms
             .iter()
             .zip(case.r["zph"].as_array().expect("zph"))
@@ -101,6 +103,20 @@ fn zph_identity_golden() -> Result<()> {
     for (row, e) in zph.rows().zip(expected) {
         assert_close(row.test().statistic(), e, 1e-6, row.name());
     }
+    Ok(())
+}
+
+/// Residuals of counting-process fits are not implemented: a named error, not wrong numbers.
+#[test]
+fn counting_data_residuals_refused() -> Result<()> {
+    let case = heart_case()?;
+    let err = case
+        .fit
+        .residuals(&case.data, &case.x, ResidualKind::Martingale);
+    assert!(matches!(
+        err,
+        Err(oncostat::Error::CountingProcessNotSupported { .. })
+    ));
     Ok(())
 }
 

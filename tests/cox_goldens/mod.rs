@@ -125,6 +125,28 @@ pub fn cases() -> Result<Vec<Case>> {
     Ok(out)
 }
 
+/// The counting-process case (`heart.csv`, `(start, stop]`): only `cox.zph` goldens.
+pub fn heart_case() -> Result<Case> {
+    let g = goldens();
+    let h = read_csv("heart.csv");
+    let event: Vec<bool> = h["event"].iter().map(|&e| e > 0.5).collect();
+    let data = SurvivalData::counting(h["start"].clone(), h["stop"].clone(), event)?;
+    let x = Design::from_columns([
+        ("age", h["age"].clone()),
+        ("year", h["year"].clone()),
+        ("surgery", h["surgery"].clone()),
+        ("transplant", h["transplant"].clone()),
+    ])?;
+    let fit = CoxPh::new().fit(&data, &x)?;
+    Ok(Case {
+        id: "heart_counting",
+        data,
+        x,
+        fit,
+        r: g["cases"]["heart_counting"].clone(),
+    })
+}
+
 /// A JSON array of numbers (`null` → NaN).
 pub fn numbers(v: &Value) -> Vec<f64> {
     match v {

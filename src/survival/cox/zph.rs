@@ -150,7 +150,8 @@ impl CoxZph {
         &self.x
     }
 
-    /// Time of each death (R's `zph$time`).
+    /// Time of each death (R's `zph$time`); tied deaths of counting-process data come in
+    /// decreasing row order, as R.
     pub fn time(&self) -> &[f64] {
         &self.time
     }
@@ -285,6 +286,7 @@ pub(super) fn cox_zph(
     strata_of: &dyn Fn(usize) -> usize,
 ) -> Result<CoxZph> {
     let p = data.p;
+    let counting = data.counting.is_some();
     let times = transformed_times(data, transform);
     let (sum, count) = (0..data.n)
         .filter(|&k| data.is_event(k))
@@ -410,8 +412,9 @@ pub(super) fn cox_zph(
             // the deaths' Schoenfeld residuals: x minus the (Efron: mean of the) risk-set means
             let mean = (&s1 * sa + &d1 * sb) / steps as f64;
             for (offset, k) in (group.death_start..group.end).enumerate() {
+                let slot = death_row[gi] + death_slot(offset, nd, counting);
                 for (j, z) in data.row(k).iter().enumerate() {
-                    schoen[(death_row[gi] + offset, j)] = z - mean[j];
+                    schoen[(slot, j)] = z - mean[j];
                 }
             }
             s0 += d0;
@@ -450,7 +453,15 @@ pub(super) fn cox_zph(
         test: ChiSqTest::new(quadratic(full, u)?, p as f64),
     };
 
-    let death_rows: Vec<usize> = (0..data.n).filter(|&k| data.is_event(k)).collect();
+    let mut death_rows: Vec<usize> = Vec::with_capacity(n_deaths);
+    for group in &data.groups {
+        let deaths = group.death_start..group.end;
+        if counting {
+            death_rows.extend(deaths.rev());
+        } else {
+            death_rows.extend(deaths);
+        }
+    }
     let strata: Vec<usize> = death_rows
         .iter()
         .map(|&k| strata_of(data.order[k]))
@@ -465,6 +476,17 @@ pub(super) fn cox_zph(
         strata,
         y,
     })
+}
+
+/// Row of the `offset`-th death (sorted order) of a tie of `deaths` among the tie's rows of
+/// R's `cox.zph` output: in row order, but reversed for counting-process data (R orders those
+/// by decreasing stop time and reverses).
+fn death_slot(offset: usize, deaths: usize, counting: bool) -> usize {
+    if counting {
+        deaths - 1 - offset
+    } else {
+        offset
+    }
 }
 
 /// R's `cox.zph` scaling, on the original scale of the covariates: `vmean = I / wtmat` with
