@@ -122,29 +122,17 @@ pub fn cases() -> Result<Vec<Case>> {
         ("ecog.ps", ov["ecog_ps"].clone()),
     ])?;
     push("ovarian", data, x, Ties::Efron)?;
-    Ok(out)
-}
 
-/// The counting-process case (`heart.csv`, `(start, stop]`): only `cox.zph` goldens.
-pub fn heart_case() -> Result<Case> {
-    let g = goldens();
+    // counting-process (start, stop] data
     let h = read_csv("heart.csv");
     let event: Vec<bool> = h["event"].iter().map(|&e| e > 0.5).collect();
     let data = SurvivalData::counting(h["start"].clone(), h["stop"].clone(), event)?;
-    let x = Design::from_columns([
-        ("age", h["age"].clone()),
-        ("year", h["year"].clone()),
-        ("surgery", h["surgery"].clone()),
-        ("transplant", h["transplant"].clone()),
-    ])?;
-    let fit = CoxPh::new().fit(&data, &x)?;
-    Ok(Case {
-        id: "heart_counting",
-        data,
-        x,
-        fit,
-        r: g["cases"]["heart_counting"].clone(),
-    })
+    let col = |name: &str| (name.to_string(), h[name].clone());
+    let x = Design::from_columns([col("age"), col("year"), col("surgery"), col("transplant")])?;
+    push("heart_counting", data.clone(), x, Ties::Efron)?;
+    let x = Design::from_columns([col("age"), col("surgery"), col("transplant")])?;
+    push("heart_breslow", data, x, Ties::Breslow)?;
+    Ok(out)
 }
 
 /// A JSON array of numbers (`null` → NaN).

@@ -91,13 +91,19 @@ cases$lung_strata$survfit <- surv_case(fits[[3]]$fit, data.frame(age = 60, sex =
 cases$lung_w2$survfit <- surv_case(fits[[5]]$fit, data.frame(age = 60, sex = 2), c(100, 365))
 cases$lung_efron$predict_lp <- unname(predict(fit, newdata = data.frame(age = c(60, 70), sex = c(1, 2)), type = "lp"))
 cases$lung_efron$predict_risk <- unname(predict(fit, newdata = data.frame(age = c(60, 70), sex = c(1, 2)), type = "risk"))
-# counting-process (start, stop] data: cox.zph only (residuals and survfit are refused)
+# counting-process (start, stop] data (heart.csv, written by make_counting_cox.R)
 heart <- read.csv("tests/data/heart.csv")
 hfit <- coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart)
-cases$heart_counting <- list(id = "heart_counting",
-  call = "coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart.csv)",
-  coef = unname(coef(hfit)),
-  zph = lapply(c("km", "rank", "identity", "log"), function(t) zph_case(hfit, t)))
+cases$heart_counting <- resid_case("heart_counting", hfit,
+  "coxph(Surv(start, stop, event) ~ age + year + surgery + transplant, heart.csv)")
+cases$heart_counting$zph <- lapply(c("km", "rank", "identity", "log"), function(t) zph_case(hfit, t))
+cases$heart_counting$basehaz <- bh_case(hfit)
+cases$heart_counting$survfit <- surv_case(hfit, data.frame(age = -5, year = 2, surgery = 0, transplant = 1),
+                                          c(10, 100, 500))
+hfitb <- coxph(Surv(start, stop, event) ~ age + surgery + transplant, heart, ties = "breslow")
+cases$heart_breslow <- resid_case("heart_breslow", hfitb,
+  "coxph(Surv(start, stop, event) ~ age + surgery + transplant, heart.csv, ties = 'breslow')")
+cases$heart_breslow$basehaz <- bh_case(hfitb)
 out <- list(provenance = paste("R", getRversion(), "survival", packageVersion("survival"),
                                "; Rscript tests/data/make_cox_residuals.R"),
             tolerance = 1e-6, cases = cases)

@@ -12,14 +12,15 @@
 //!   95% CI (log): exp(−H ∓ z·se(H)), upper capped at 1
 //! ```
 //! `R(t) = Σ_{at risk} w e^η`, `R_d`, `S1_d` over the deaths at t, `w̄_d = Σ_deaths w`, d the
-//! number of deaths, η the fit's centred linear predictor.
+//! number of deaths, η the fit's centred linear predictor. Counting-process rows `(start, stop]`
+//! are at risk at t iff `start < t <= stop` (R's agsurv for `Surv(start, stop, event)`).
 
 use nalgebra::DVector;
 
 use super::Ties;
 use super::fit::CoxFit;
 use super::prepare::Prepared;
-use super::residuals::{check_shape, refuse_counting};
+use super::residuals::check_shape;
 use crate::stats::z_for_level;
 use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
 
@@ -235,9 +236,36 @@ fn baseline_steps(
         };
         let (mut risk, mut at_risk) = (0.0, 0.0);
         s1.fill(0.0);
+        let rows = data.stratum_rows(span);
+        let mut next_removal = rows.start;
+        let mut n_at_risk = 0usize;
         for g in span.groups.clone().rev() {
             let group = data.groups[g];
             let i = g - first;
+            // counting data: drop the rows whose interval starts at or after this time
+            if let Some(counting) = &data.counting {
+                let t = data.time[group.start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    next_removal += 1;
+                    n_at_risk = n_at_risk.saturating_sub(1);
+                    if n_at_risk == 0 {
+                        (risk, at_risk) = (0.0, 0.0);
+                        s1.fill(0.0);
+                    } else {
+                        let r = data.weight[k] * eta[k].exp();
+                        risk -= r;
+                        at_risk -= data.weight[k];
+                        for (s, z) in s1.iter_mut().zip(data.row(k)) {
+                            *s -= r * z;
+                        }
+                    }
+                }
+                n_at_risk += group.end - group.start;
+            }
             let (mut d0, mut wd, mut wc) = (0.0, 0.0, 0.0);
             d1.fill(0.0);
             let rows = group.start..group.end;
@@ -294,7 +322,6 @@ impl CoxFit {
     /// Runs the baseline pass on the fit's data.
     fn baseline(&self, data: &SurvivalData, x: &Design) -> Result<(Prepared, Vec<StratumSteps>)> {
         check_shape(self, data, x)?;
-        refuse_counting(data, "the Cox baseline hazard and predicted survival")?;
         let prepared = Prepared::new(data, x, self.timefix)?;
         let lp = self.linear_predictors();
         let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
@@ -326,8 +353,6 @@ impl CoxFit {
     ///
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns.
-    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data (not
-    ///   implemented yet).
     ///
     /// # Examples
     /// ```
@@ -392,8 +417,6 @@ impl CoxFit {
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns,
     ///   or `newdata` not one value per column.
-    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data (not
-    ///   implemented yet).
     /// * [`Error::NonFinite`] if `newdata` holds NaN or ±∞.
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
     ///

@@ -176,7 +176,6 @@ impl ResidualPass {
     /// Checks `data` and `x` against the fit and runs the backward pass.
     pub fn new(fit: &CoxFit, data: &SurvivalData, x: &Design) -> Result<Self> {
         check_shape(fit, data, x)?;
-        refuse_counting(data, "residuals of the Cox model")?;
         let prepared = Prepared::new(data, x, fit.timefix)?;
         let lp = fit.linear_predictors();
         let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
@@ -194,10 +193,25 @@ impl ResidualPass {
     pub fn martingale_sorted(&self) -> Vec<f64> {
         let data = &self.prepared;
         let mut out = vec![0.0; data.n];
+        let counting = data.counting.as_ref();
+        // counting data: cumulative hazard up to each row's start time
+        let mut entry = vec![0.0; if counting.is_some() { data.n } else { 0 }];
         for stratum in &data.strata {
             let mut cumulative = 0.0;
+            let rows = data.stratum_rows(stratum);
+            let mut entering = counting.map(|c| c.by_start[rows].iter().rev().peekable());
             for g in stratum.groups.clone() {
                 let group = data.groups[g];
+                if let (Some(pending), Some(c)) = (entering.as_mut(), counting) {
+                    let t = data.time[group.start];
+                    while let Some(&&k) = pending.peek() {
+                        if c.start[k] >= t {
+                            break;
+                        }
+                        entry[k] = cumulative;
+                        pending.next();
+                    }
+                }
                 for (k, m) in out.iter_mut().enumerate().take(group.end).skip(group.start) {
                     let death = data.is_event(k);
                     let step = if death {
@@ -205,24 +219,15 @@ impl ResidualPass {
                     } else {
                         self.hazard[g]
                     };
-                    *m = f64::from(u8::from(death)) - self.eta[k].exp() * (cumulative + step);
+                    let before = entry.get(k).copied().unwrap_or(0.0);
+                    *m = f64::from(u8::from(death))
+                        - self.eta[k].exp() * (cumulative + step - before);
                 }
                 cumulative += self.hazard[g];
             }
         }
         out
     }
-}
-
-/// Refuses counting-process `(start, stop]` data for `what`.
-pub(super) fn refuse_counting(data: &SurvivalData, what: &'static str) -> Result<()> {
-    if data.is_counting() {
-        return Err(Error::CountingProcessNotSupported {
-            what,
-            hint: "it is implemented for right-censored (time, status) data only",
-        });
-    }
-    Ok(())
 }
 
 /// `data` and `x` must be the fit's: same number of rows and the fitted column names.
@@ -287,8 +292,33 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
     for stratum in &data.strata {
         let mut s0 = 0.0;
         s1.fill(0.0);
+        let rows = data.stratum_rows(stratum);
+        let mut next_removal = rows.start;
+        let mut n_at_risk = 0usize;
         for g in stratum.groups.clone().rev() {
             let group = data.groups[g];
+            // counting data: drop the rows whose interval starts at or after this time
+            if let Some(counting) = &data.counting {
+                let t = data.time[group.start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    next_removal += 1;
+                    n_at_risk = n_at_risk.saturating_sub(1);
+                    if n_at_risk == 0 {
+                        s0 = 0.0;
+                        s1.fill(0.0);
+                    } else {
+                        s0 -= risk[k];
+                        for (s, x) in s1.iter_mut().zip(data.row(k)) {
+                            *s -= risk[k] * x;
+                        }
+                    }
+                }
+                n_at_risk += group.end - group.start;
+            }
             let censored = group.start..group.death_start;
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 s0 += r;
@@ -342,14 +372,13 @@ impl CoxFit {
     /// dfbeta      w_i L_i V     dfbetas  dfbeta_ij / √V_jj     scaledsch  r V·(deaths) + β̂
     /// ```
     /// Efron fits use Efron-weighted hazard increments and the mean of the partial risk-set
-    /// means, as R; V is the model-based variance (R's `naive.var` when robust). Aliased
+    /// means, as R; counting-process `(start, stop]` rows are at risk on their interval only
+    /// (martingale: `δ_i − e^{η_i}(Λ̂(stop_i) − Λ̂(start_i))`, R's `agreg` residuals); V is the model-based variance (R's `naive.var` when robust). Aliased
     /// columns get zero (dfbeta) or NaN (dfbetas) columns; their scaled Schoenfeld residuals
     /// use β = 0 as R.
     ///
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns.
-    /// * [`Error::CountingProcessNotSupported`] for counting-process `(start, stop]` data (not
-    ///   implemented yet).
     ///
     /// # Examples
     /// ```
