@@ -56,7 +56,10 @@ fn survfit_newdata_matches_r() -> Result<()> {
     let cases_new = newdata
         .iter()
         .map(|(id, new)| (*id, new.as_slice()))
-        .chain(std::iter::once(("heart_counting", heart_new.as_slice())));
+        .chain([
+            ("heart_counting", heart_new.as_slice()),
+            ("entry_strata", [60.0, 2.0].as_slice()),
+        ]);
     for (id, new) in cases_new {
         let case = all.iter().find(|c| c.id == id).expect("case");
         let r = &case.r["survfit"];

@@ -132,6 +132,20 @@ pub fn cases() -> Result<Vec<Case>> {
     push("heart_counting", data.clone(), x, Ties::Efron)?;
     let x = Design::from_columns([col("age"), col("surgery"), col("transplant")])?;
     push("heart_breslow", data, x, Ties::Breslow)?;
+
+    // delayed entry with strata and integer weights
+    let le = read_csv("lung_entry.csv");
+    let event: Vec<bool> = le["status"].iter().map(|&e| e > 0.5).collect();
+    let labels: Vec<String> = le["ph_ecog"]
+        .iter()
+        .map(|v| format!("ph_ecog={v}"))
+        .collect();
+    let w: Vec<f64> = (1..=event.len()).map(|i| 1.0 + (i % 2) as f64).collect();
+    let data = SurvivalData::counting(le["entry"].clone(), le["time"].clone(), event)?
+        .with_strata(&labels)?
+        .with_weights(w)?;
+    let x = Design::from_columns([("age", le["age"].clone()), ("sex", le["sex"].clone())])?;
+    push("entry_strata", data, x, Ties::Efron)?;
     Ok(out)
 }
 

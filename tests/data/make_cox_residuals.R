@@ -104,6 +104,15 @@ hfitb <- coxph(Surv(start, stop, event) ~ age + surgery + transplant, heart, tie
 cases$heart_breslow <- resid_case("heart_breslow", hfitb,
   "coxph(Surv(start, stop, event) ~ age + surgery + transplant, heart.csv, ties = 'breslow')")
 cases$heart_breslow$basehaz <- bh_case(hfitb)
+# delayed entry with strata and integer weights (lung_entry.csv, written by make_counting_cox.R)
+le <- read.csv("tests/data/lung_entry.csv")
+le$w <- 1 + seq_len(nrow(le)) %% 2
+efit <- coxph(Surv(entry, time, status) ~ age + sex + strata(ph_ecog), le, weights = w)
+cases$entry_strata <- resid_case("entry_strata", efit,
+  "coxph(Surv(entry, time, status) ~ age + sex + strata(ph_ecog), lung_entry.csv, weights = 1 + row %% 2)")
+cases$entry_strata$zph <- lapply(c("km", "rank", "identity", "log"), function(t) zph_case(efit, t))
+cases$entry_strata$basehaz <- bh_case(efit)
+cases$entry_strata$survfit <- surv_case(efit, data.frame(age = 60, sex = 2), c(100, 365))
 out <- list(provenance = paste("R", getRversion(), "survival", packageVersion("survival"),
                                "; Rscript tests/data/make_cox_residuals.R"),
             tolerance = 1e-6, cases = cases)
