@@ -217,9 +217,37 @@ struct GlmFit {
 
 fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmFit> {
     let k = problem.x.ncols();
-    let engine = Engine::new(problem.view(), 0.0);
-    let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: epsilon }).glm_start();
-    let out = run(engine, solver, DVector::zeros(k), max_iter)?;
+    let attempt = |iterations: usize| {
+        let engine = Engine::new(problem.view(), 0.0);
+        let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: epsilon }).glm_start();
+        run(engine, solver, DVector::zeros(k), iterations)
+    };
+    let out = match attempt(max_iter) {
+        // Under separation the IRLS weights w·μ(1 − μ) underflow on the way to infinity and
+        // XᵀWX stops being factorable before R's QR-based glm gives up. R then reports its
+        // last iterate with "fitted probabilities numerically 0 or 1"; do the same: refit to
+        // the last iteration count whose information could still be factored (bisection on
+        // this failure path only) and let the separation diagnostics below flag the fit.
+        Err(Error::SingularMatrix { .. }) if max_iter > 1 => {
+            let (mut good, mut bad) = (None, max_iter);
+            let mut lo = 1;
+            while lo < bad {
+                let mid = lo + (bad - lo) / 2;
+                match attempt(mid) {
+                    Ok(out) => {
+                        good = Some(out);
+                        lo = mid + 1;
+                    }
+                    Err(Error::SingularMatrix { .. }) => bad = mid,
+                    Err(e) => return Err(e),
+                }
+            }
+            good.ok_or(Error::SingularMatrix {
+                what: "the information matrix X'WX",
+            })?
+        }
+        other => other?,
+    };
     let mut engine = out.engine;
     let mut covariance = DMatrix::zeros(k, k);
     engine.fisher_inverse(&mut covariance);
