@@ -43,7 +43,7 @@ mod display;
 mod fit;
 mod newton;
 mod predict;
-mod prepare;
+pub(in crate::survival) mod prepare;
 mod residuals;
 mod risk_pass;
 mod robust;

@@ -8,7 +8,7 @@ use crate::{Design, Error, Result, SurvivalData};
 /// Rows `start..end` (sorted order) share one time within one stratum; the censored rows
 /// come first, the deaths are `death_start..end`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct TieGroup {
+pub(in crate::survival) struct TieGroup {
     pub start: usize,
     pub death_start: usize,
     pub end: usize,
@@ -23,7 +23,7 @@ impl TieGroup {
 
 /// One stratum: its tie groups `groups` (indices into `Prepared::groups`).
 #[derive(Debug, Clone)]
-pub(super) struct StratumSpan {
+pub(in crate::survival) struct StratumSpan {
     pub groups: std::ops::Range<usize>,
 }
 
@@ -346,7 +346,7 @@ fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f
 }
 
 /// Tie groups (equal time within a stratum) and stratum spans of the sorted rows.
-fn boundaries(
+pub(in crate::survival) fn boundaries(
     time: &[f64],
     event: &[bool],
     stratum: &[usize],
