@@ -1,5 +1,6 @@
 //! Cox proportional hazards benchmarks: whole fits (Efron and Breslow) and the concordance
-//! alone, on seeded synthetic data with tied integer times.
+//! alone, on seeded synthetic data with tied integer times; and counting-process
+//! `(start, stop]` fits on the same kind of data with every subject split in two.
 //!
 //! ```text
 //! cargo bench --bench cox                 # all sizes
@@ -121,5 +122,62 @@ fn bench_fits(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_fits);
+/// Counting-process data of about `n` rows: `n / 2` subjects of [`synthetic`], each split at
+/// half its (integer) time when that is at least 2, with a time-varying covariate `late`
+/// (1 on the second piece).
+fn synthetic_counting(n: usize, p: usize, seed: u64) -> (SurvivalData, Design) {
+    let (whole, x) = synthetic(n / 2, p, seed);
+    let (mut start, mut stop, mut event, mut source, mut late) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, (&t, &e)) in whole.time().iter().zip(whole.event()).enumerate() {
+        let cut = (t / 2.0).floor();
+        if cut >= 1.0 {
+            start.extend([0.0, cut]);
+            stop.extend([cut, t]);
+            event.extend([false, e]);
+            source.extend([i, i]);
+            late.extend([0.0, 1.0]);
+        } else {
+            start.push(0.0);
+            stop.push(t);
+            event.push(e);
+            source.push(i);
+            late.push(0.0);
+        }
+    }
+    let data = SurvivalData::counting(start, stop, event).expect("valid intervals");
+    let mut columns: Vec<(String, Vec<f64>)> = x
+        .names()
+        .iter()
+        .zip(x.matrix().column_iter())
+        .map(|(name, col)| (name.clone(), source.iter().map(|&i| col[i]).collect()))
+        .collect();
+    columns.push(("late".to_string(), late));
+    (data, Design::from_columns(columns).expect("valid design"))
+}
+
+fn bench_counting(c: &mut Criterion) {
+    let benchmarking = std::env::args().any(|a| a == "--bench");
+    let n = if benchmarking { 100_000 } else { 1_000 };
+    let mut group = c.benchmark_group(format!("cox_counting/n={n}"));
+    group.throughput(Throughput::Elements(n as u64));
+    if benchmarking {
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(5));
+    }
+    let (data, x) = synthetic_counting(n, 5, 0xC0_0A7 ^ n as u64);
+    for ties in [Ties::Efron, Ties::Breslow] {
+        let model = CoxPh::new().ties(ties);
+        group.bench_with_input(
+            BenchmarkId::new(format!("fit_{}", ties.name()), "p=6"),
+            &(&data, &x),
+            |b, (data, x)| b.iter(|| black_box(model.fit(data, x).expect("fit"))),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_fits, bench_counting);
 criterion_main!(benches);

@@ -5,7 +5,8 @@
 //! Rscript benches/cox_vs_r.R write      # writes target/cox_bench_2e5.csv
 //! cargo run --release --example cox_timing -- target/cox_bench_2e5.csv [efron|breslow]
 //! ```
-//! Columns: `time`, `status`, then the covariates. Prints the median of 5 runs, as wall time
+//! Columns: `time`, `status`, then the covariates; or `start`, `time`, `status`, covariates
+//! for counting-process data (`benches/cox_counting_vs_r.R write`). Prints the median of 5 runs, as wall time
 //! and as CPU time of this thread (Linux `/proc/thread-self/schedstat`; 0 elsewhere), which is
 //! the fairer number on a shared machine.
 
@@ -32,8 +33,20 @@ fn main() -> Result<(), Box<dyn Error>> {
             c.push(v.parse()?);
         }
     }
-    let data = SurvivalData::from_status(cols[0].clone(), &cols[1])?;
-    let x = Design::from_columns(names[2..].iter().cloned().zip(cols[2..].iter().cloned()))?;
+    let counting = names.first().is_some_and(|n| n == "start");
+    let first_x = if counting { 3 } else { 2 };
+    let data = if counting {
+        let event = cols[2].iter().map(|&s| s > 0.5).collect();
+        SurvivalData::counting(cols[0].clone(), cols[1].clone(), event)?
+    } else {
+        SurvivalData::from_status(cols[0].clone(), &cols[1])?
+    };
+    let x = Design::from_columns(
+        names[first_x..]
+            .iter()
+            .cloned()
+            .zip(cols[first_x..].iter().cloned()),
+    )?;
     let model = CoxPh::new().ties(ties);
     let mut times = Vec::new();
     let mut cpu = Vec::new();

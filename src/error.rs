@@ -185,6 +185,29 @@ pub enum Error {
         /// Number of distinct groups found.
         found: usize,
     },
+
+    /// A counting-process row `(start, stop]` whose start is not before its stop (R's `Surv`:
+    /// "Stop time must be > start time, NA created").
+    #[error(
+        "row {row}: start time {start} is not before stop time {stop}; each interval (start, stop] must have start < stop"
+    )]
+    StartNotBeforeStop {
+        /// 1-based row number.
+        row: usize,
+        /// The interval's start.
+        start: f64,
+        /// The interval's stop.
+        stop: f64,
+    },
+
+    /// The method does not (yet) handle counting-process `(start, stop]` data.
+    #[error("{what} does not support counting-process (start, stop] data; {hint}")]
+    CountingProcessNotSupported {
+        /// Which method.
+        what: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
     // ------------------------------------------------------------------ regression
 
     // ------------------------------------------------------------------ irecist

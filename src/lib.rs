@@ -39,6 +39,9 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports
 pub use survival::SurvivalData;
+pub use survival::{
+    BaselineHazard, CoxResiduals, CoxSurvivalCurve, CoxZph, ResidualKind, ZphTerm, ZphTransform,
+};
 pub use survival::{Concordance, CoxFit, CoxPh, Ties};
 pub use survival::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,

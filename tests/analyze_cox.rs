@@ -145,7 +145,7 @@ fn cox_table_output_and_errors() {
                 "time",
                 lung,
             ],
-            "not supported",
+            "is not before stop time",
         ),
         (
             vec![
@@ -160,7 +160,7 @@ fn cox_table_output_and_errors() {
                 "age",
                 lung,
             ],
-            "not supported",
+            "is not before stop time",
         ),
         (
             vec![

@@ -10,7 +10,7 @@ fn design(x1: &[f64], x2: &[f64]) -> Design {
 }
 
 fn both_classes(y: &[f64]) -> bool {
-    y.iter().any(|&v| v == 1.0) && y.iter().any(|&v| v == 0.0)
+    y.iter().any(|&v| v > 0.5) && y.iter().any(|&v| v < 0.5)
 }
 
 fn data() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>)> {
@@ -37,8 +37,9 @@ proptest! {
         prop_assume!(both_classes(&y));
         let d = Design::from_columns([("x", x.clone())]).expect("design").with_intercept();
         let yb = BinaryOutcome::new(&y).expect("outcome");
-        // logistf's linear-rate iteration can need more than its default 25 steps here
-        let fit = FirthRegression::new().max_iter(100).fit(&d, &yb).expect("firth fit");
+        // logistf's linear-rate iteration can need far more than its default 25 steps here
+        // (124 for one case proptest found)
+        let fit = FirthRegression::new().max_iter(1000).fit(&d, &yb).expect("firth fit");
         prop_assert!(fit.coefficients().iter().all(|b| b.is_finite()));
         prop_assert!(fit.convergence().converged());
         let ml = LogisticRegression::new().fit(&d, &yb).expect("ml fit");
@@ -165,4 +166,42 @@ fn public_types_are_send_and_sync() {
     check::<oncostat::FlicFit>();
     check::<oncostat::FlacFit>();
     check::<BinaryOutcome>();
+}
+
+/// Found by proptest: separated in two dimensions; glm's weights underflow before R gives up.
+/// R 4.2.2 `glm` stops after 25 iterations with "fitted probabilities numerically 0 or 1";
+/// the fit must be returned and flagged, not fail with a singular-matrix error.
+#[test]
+fn ml_under_two_dimensional_separation_is_a_flagged_fit() {
+    let x1 = vec![
+        0.02500000262860592,
+        -1.5682937724302362,
+        -0.5578074739982731,
+        0.0,
+        0.0,
+        1.4864855644425499,
+        0.0,
+        0.0,
+        0.0,
+        1.4928715133251236,
+        -0.8933844430270067,
+        0.0,
+        1.7673857196981844,
+    ];
+    let x2 = vec![
+        1.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 1.0, 2.0, 2.0, 1.0, 0.0, 0.0,
+    ];
+    let y = [
+        0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0,
+    ];
+    let fit = LogisticRegression::new()
+        .epsilon(1e-14)
+        .fit(&design(&x1, &x2), &BinaryOutcome::new(&y).expect("y"))
+        .expect("a flagged fit, not an error");
+    assert!(fit.separation().is_some());
+    assert!(!fit.convergence().converged());
+    assert!(matches!(
+        fit.require_converged(),
+        Err(oncostat::Error::Separation { .. })
+    ));
 }

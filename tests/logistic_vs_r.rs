@@ -90,3 +90,62 @@ fn infert_matches_glm_defaults_and_mass_confint() -> Result<(), oncostat::Error>
     }
     Ok(())
 }
+
+/// Case weights and offsets (R 4.2.2):
+/// `glm(case ~ age + parity, binomial, infert, weights = 1 + (row %% 3), offset = 0.1 * spontaneous)`.
+#[test]
+fn weights_and_offsets_match_glm() -> Result<(), oncostat::Error> {
+    let (x, y) = model("infert.csv", "case", &["age", "parity"]);
+    let cols = logit_common::read_csv("infert.csv");
+    let n = y.len();
+    let w: Vec<f64> = (1..=n).map(|i| 1.0 + (i % 3) as f64).collect();
+    let o: Vec<f64> = cols["spontaneous"].iter().map(|s| 0.1 * s).collect();
+    let y = y.with_weights(w)?.with_offsets(o)?;
+    let fit = LogisticRegression::new().fit(&x, &y)?;
+    let beta = [
+        -0.7697019625213897,
+        0.00100758196605072,
+        -0.00206543252801878,
+    ];
+    let se_glm = [0.5937206457715583, 0.0181306957284702, 0.0761934482492596];
+    let se_exact = [0.5937232272367572, 0.0181307835534710, 0.0761937465378828];
+    for j in 0..3 {
+        assert_close(fit.coefficients()[j], beta[j], 1e-9, "coef");
+        assert_close(fit.std_errors_glm()[j], se_glm[j], 1e-9, "se (glm)");
+        assert_close(fit.std_errors()[j], se_exact[j], 1e-8, "se at estimate");
+    }
+    assert_close(fit.deviance(), 622.239517237640, 1e-12, "deviance");
+    assert_close(
+        fit.null_deviance(),
+        622.243144115703,
+        1e-12,
+        "null deviance",
+    );
+    assert_eq!(fit.convergence().iterations(), 4);
+    Ok(())
+}
+
+/// endometrial is quasi-separated by NV: R's glm "converges" (17 iterations) to NV 18.19 with
+/// se 1716 and no warning; the fit here reproduces that path and flags NV.
+#[test]
+fn quasi_separation_is_flagged() -> Result<(), oncostat::Error> {
+    let (x, y) = model("endometrial.csv", "HG", &["NV", "PI", "EH"]);
+    let fit = LogisticRegression::new().fit(&x, &y)?;
+    assert_close(
+        fit.coefficients()[1],
+        18.18555578683157,
+        1e-6,
+        "NV (R path)",
+    );
+    assert_close(fit.coefficients()[0], 4.304517783057816, 1e-6, "intercept");
+    assert_eq!(fit.convergence().iterations(), 17);
+    assert_eq!(fit.separation(), Some(&["NV".to_string()][..]));
+    assert!(matches!(
+        fit.clone().require_converged(),
+        Err(oncostat::Error::Separation { .. })
+    ));
+    // the profile bound towards +inf is never reached
+    let ci = fit.conf_int(0.95, LogisticCi::ProfileExact)?;
+    assert!(ci[1].1.is_nan() || ci[1].1 > 1e3);
+    Ok(())
+}

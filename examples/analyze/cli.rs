@@ -65,6 +65,10 @@ impl CliError {
                 "{name}, row {}: case weight {value} is not a finite number > 0",
                 file_row(*row)
             ),
+            E::StartNotBeforeStop { row, start, stop } => format!(
+                "{name}, row {}: start time {start} is not before stop time {stop} (need start < stop)",
+                file_row(*row)
+            ),
             E::InvalidOutcome { row, value } => format!(
                 "{name}, row {}: outcome {value} is not 0 or 1",
                 file_row(*row)

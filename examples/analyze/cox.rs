@@ -1,15 +1,17 @@
 //! The `cox` command: Cox proportional hazards regression (R's `coxph`).
 //!
 //! ```text
-//! analyze cox --time COL --event COL --covariates A,B,... [--strata COL] [--weights COL]
-//!             [--ties efron|breslow] [--json] file.csv
+//! analyze cox --time COL --event COL --covariates A,B,... [--start COL] [--strata COL]
+//!             [--weights COL] [--cluster COL] [--ties efron|breslow] [--robust] [--zph]
+//!             [--json] file.csv
 //! ```
 //!
 //! `--zph` adds R's `cox.zph` tests (transform "km"); `--robust` the sandwich variance, which
 //! `--cluster COL` and non-integer weights switch on as in R (then `robust_se` is reported and
 //! `z`, `p`, `hr_lower`, `hr_upper` and the Wald test use it). `--firth` fits Firth's
-//! penalized Cox model (R's `coxphf`; see `cox_firth.rs`). `--start` is part of the contract
-//! but not supported by this build: it answers with an `error: ... not supported yet` (exit 2).
+//! penalized Cox model (R's `coxphf`; see `cox_firth.rs`). `--start COL` makes the rows
+//! counting-process intervals `(start, time]` (R's `Surv(start, stop, event)`: time-varying
+//! covariates, delayed entry); `--firth` refuses such data (exit 2).
 
 use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
@@ -35,9 +37,6 @@ pub const SPEC: CommandSpec = CommandSpec {
 
 /// Runs `cox`.
 pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    if args.value("start").is_some() {
-        return Err(not_supported("--start"));
-    }
     // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
     if args.flag("firth") {
         return crate::cox_firth::run(args, table);
@@ -54,16 +53,22 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let strata = args.value("strata");
     let weights = args.value("weights");
     let cluster = args.value("cluster");
+    let start = args.value("start");
 
     let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Time), (event, Kind::Event)];
+    spec.extend(start.map(|s| (s, Kind::Number)));
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     spec.extend(strata.map(|s| (s, Kind::Text)));
     spec.extend(weights.map(|w| (w, Kind::Weight)));
     spec.extend(cluster.map(|c| (c, Kind::Text)));
+    // a column used twice (e.g. as start and as a covariate) is read once
+    let mut seen = std::collections::HashSet::new();
+    spec.retain(|(name, _)| seen.insert(*name));
     let cols = table.columns(&spec)?;
 
     let time_col = cols.number(time)?;
     let event_col = cols.number(event)?;
+    let start_col = start.map(|s| cols.number(s)).transpose()?;
     let strata_col = strata.map(|s| cols.text(s)).transpose()?;
     let weights_col = weights.map(|w| cols.number(w)).transpose()?;
     let cluster_col = cluster.map(|c| cols.text(c)).transpose()?;
@@ -75,7 +80,15 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
 
     let zph_wanted = args.flag("zph");
     let (fit, seconds) = timed(|| -> oncostat::Result<(CoxFit, Option<CoxZph>)> {
-        let mut data = SurvivalData::from_status(time_col.to_vec(), event_col)?;
+        let mut data = match start_col {
+            // counting data allow negative times (R's Surv(start, stop, event))
+            Some(start) => SurvivalData::counting(
+                start.to_vec(),
+                time_col.to_vec(),
+                event_col.iter().map(|&e| e > 0.5).collect(),
+            )?,
+            None => SurvivalData::from_status(time_col.to_vec(), event_col)?,
+        };
         if let Some(s) = strata_col {
             data = data.with_strata(s)?;
         }
@@ -169,10 +182,4 @@ fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Value, CliError
         "infinite_coefficients": fit.infinite_coefficients(),
         "fit_seconds": seconds,
     }))
-}
-
-fn not_supported(option: &str) -> CliError {
-    CliError::new(format!(
-        "cox: option {option} is not supported yet by this build"
-    ))
 }

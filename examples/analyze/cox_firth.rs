@@ -37,6 +37,11 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             )));
         }
     }
+    if args.value("start").is_some() {
+        return Err(CliError::new(
+            "cox: --firth cannot be combined with --start (counting-process data)",
+        ));
+    }
     if args.value("ties").is_some_and(|t| t != "breslow") {
         return Err(CliError::new(
             "cox: --firth uses Breslow ties only (as R's coxphf); use --ties breslow or omit --ties",

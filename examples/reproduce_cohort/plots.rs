@@ -257,6 +257,7 @@ fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
         .disable_y_axis()
         .x_desc("ratio (log scale); open circle = paper's estimate")
         .x_labels(0)
+        .x_label_formatter(&|_| String::new())
         .light_line_style(WHITE)
         .draw()
         .map_err(&e)?;

@@ -106,8 +106,8 @@ pub fn json(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Val
         findings.push(comparison_json(k, comps[k], reps));
     }
     let rs = ratios(a);
-    for k in 0..6 {
-        findings.push(ratio_json(k, &rs[k], reps));
+    for (k, r) in rs.iter().enumerate() {
+        findings.push(ratio_json(k, r, reps));
     }
     findings.push(comparison_json(2, comps[2], reps));
     json!({

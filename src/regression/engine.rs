@@ -10,10 +10,12 @@
 //! ```
 //!
 //! Cost per evaluation: one `O(n·k)` pass for η, π and ℓ, one `O(n·k²)` product for XᵀWX
-//! (row-scaled copy of X times itself, through nalgebra's `gemm`), and for τ > 0 one more
-//! `O(n·k²)` product for the hat diagonal (`√W X L⁻ᵀ`, squared row norms). The augmented
+//! (Xᵀ times the row-scaled copy WX, through nalgebra's `gemm`), and for τ > 0 one more
+//! `O(n·k²)` product for the hat diagonal (`hᵢ = Wᵢ‖L⁻¹xᵢ‖²` from `X L⁻ᵀ`). The augmented
 //! information costs one more product and is only built when a step needs it. All buffers
 //! are allocated once, in [`Engine::new`].
+
+#![allow(clippy::needless_range_loop)] // index loops over parallel per-row buffers
 
 use nalgebra::{DMatrix, DMatrixView, DVector};
 
@@ -55,6 +57,7 @@ pub(crate) struct Engine<'a> {
     loglik: f64,
     log_det: f64,
     aug_ready: bool,
+    plain_steps: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -70,7 +73,12 @@ impl<'a> Engine<'a> {
             hat: vec![0.0; n],
             resid: DVector::zeros(n),
             scaled: DMatrix::zeros(n, k),
-            work_nk: DMatrix::zeros(n, k),
+            // only needed for the penalty (hat values, augmented information)
+            work_nk: if tau > 0.0 {
+                DMatrix::zeros(n, k)
+            } else {
+                DMatrix::zeros(0, 0)
+            },
             fisher: DMatrix::zeros(k, k),
             factor: DMatrix::zeros(k, k),
             inv_factor_t: DMatrix::zeros(k, k),
@@ -80,6 +88,7 @@ impl<'a> Engine<'a> {
             loglik: f64::NAN,
             log_det: f64::NAN,
             aug_ready: false,
+            plain_steps: false,
         }
     }
 
@@ -103,20 +112,24 @@ impl<'a> Engine<'a> {
         for i in 0..n {
             let eta = self.eta[i] + offset[i];
             let e = (-eta.abs()).exp();
-            let l1p = e.ln_1p();
+            let one_e = 1.0 + e;
+            // ln(1 + e) rather than ln_1p(e): e ≤ 1, so the absolute error is below 1e-16
+            // per row (what ℓ needs), and `ln` is about twice as fast.
+            let l1p = one_e.ln();
+            let inv = 1.0 / one_e;
             let (p, log_p, log_q) = if eta >= 0.0 {
-                (1.0 / (1.0 + e), -l1p, -eta - l1p)
+                (inv, -l1p, -eta - l1p)
             } else {
-                (e / (1.0 + e), eta - l1p, -l1p)
+                (e * inv, eta - l1p, -l1p)
             };
-            let pq = e / ((1.0 + e) * (1.0 + e));
+            let pq = e * inv * inv;
             self.pi[i] = p;
             loglik += w[i] * (y[i] * log_p + (1.0 - y[i]) * log_q);
-            self.resid[i] = (w[i] * pq).sqrt();
+            self.resid[i] = w[i] * pq;
         }
         self.loglik = loglik;
         scale_rows(x, self.resid.as_slice(), &mut self.scaled);
-        cross_product(&self.scaled, &mut self.fisher);
+        weighted_cross(x, &self.scaled, &mut self.fisher);
         self.factor.copy_from(&self.fisher);
         if !cholesky_in_place(&mut self.factor) {
             return Err(Error::SingularMatrix {
@@ -131,13 +144,16 @@ impl<'a> Engine<'a> {
                 });
             }
             cholesky_inverse_factor_transposed(&self.factor, &mut self.inv_factor_t);
-            self.work_nk
-                .gemm(1.0, &self.scaled, &self.inv_factor_t, 0.0);
+            // hᵢ = Wᵢ ‖L⁻¹xᵢ‖²
+            self.work_nk.gemm(1.0, x, &self.inv_factor_t, 0.0);
             self.hat.fill(0.0);
             for col in self.work_nk.as_slice().chunks_exact(n.max(1)) {
                 for (h, a) in self.hat.iter_mut().zip(col) {
                     *h += a * a;
                 }
+            }
+            for (h, wi) in self.hat.iter_mut().zip(self.resid.iter()) {
+                *h *= wi;
             }
         }
         let two_tau = 2.0 * self.tau;
@@ -178,20 +194,27 @@ impl<'a> Engine<'a> {
         &self.hat
     }
 
+    /// Steps use the plain information XᵀWX instead of
+    /// the augmented A: same fixed points, one `O(n·k²)` product less per step.
+    pub(crate) fn set_plain_steps(&mut self, plain: bool) {
+        self.plain_steps = plain;
+        self.aug_ready = false;
+    }
+
     /// Builds the augmented information A (equal to XᵀWX when τ = 0).
     fn build_augmented(&mut self) {
         if self.aug_ready {
             return;
         }
-        if self.tau > 0.0 {
+        if self.tau > 0.0 && !self.plain_steps {
             let Problem { x, w, .. } = self.data;
             let two_tau = 2.0 * self.tau;
             for i in 0..self.pi.len() {
                 let p = self.pi[i];
-                self.resid[i] = ((w[i] + two_tau * self.hat[i]) * p * (1.0 - p)).sqrt();
+                self.resid[i] = (w[i] + two_tau * self.hat[i]) * p * (1.0 - p);
             }
             scale_rows(x, self.resid.as_slice(), &mut self.work_nk);
-            cross_product(&self.work_nk, &mut self.aug);
+            weighted_cross(x, &self.work_nk, &mut self.aug);
             // restore the score residuals (resid is shared scratch)
             for i in 0..self.pi.len() {
                 let p = self.pi[i];
@@ -229,24 +252,8 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// Inverse of the augmented information A (of XᵀWX when τ = 0) into `out`.
-    ///
-    /// # Errors
-    /// [`Error::SingularMatrix`] if A is not positive definite.
-    pub(crate) fn augmented_inverse(&mut self, out: &mut DMatrix<f64>) -> Result<()> {
-        self.build_augmented();
-        self.kwork.copy_from(&self.aug);
-        if !cholesky_in_place(&mut self.kwork) {
-            return Err(Error::SingularMatrix {
-                what: "the (augmented) information matrix",
-            });
-        }
-        cholesky_inverse(&self.kwork, &mut self.inv_factor_t, out);
-        Ok(())
-    }
-
-    /// The augmented information A built by the last [`Engine::direction`] or
-    /// [`Engine::augmented_inverse`] call (XᵀWX when τ = 0).
+    /// The information matrix used by the last [`Engine::direction`] call (augmented A, or
+    /// XᵀWX when τ = 0 or with plain steps).
     pub(crate) fn augmented(&self) -> &DMatrix<f64> {
         &self.aug
     }
@@ -286,11 +293,11 @@ impl<'a> Engine<'a> {
             let mu = self.glm_start_mu(i);
             let v = mu * (1.0 - mu);
             let z = (mu / (1.0 - mu)).ln() - offset[i] + (y[i] - mu) / v;
-            self.hat[i] = (w[i] * v).sqrt();
+            self.hat[i] = w[i] * v;
             self.resid[i] = w[i] * v * z;
         }
         scale_rows(x, &self.hat, &mut self.scaled);
-        cross_product(&self.scaled, info);
+        weighted_cross(x, &self.scaled, info);
         self.hat.fill(0.0);
         beta.gemv_tr(1.0, x, &self.resid, 0.0);
         self.kwork.copy_from(info);
@@ -334,24 +341,26 @@ fn scale_rows(x: &DMatrix<f64>, s: &[f64], out: &mut DMatrix<f64>) {
     }
 }
 
-/// `out = aᵀ a`. For more than 5 columns through a strided transposed view, so that
-/// nalgebra's `gemm` dispatches to the blocked `matrixmultiply` kernel; for small `k` (where
-/// nalgebra would not use it) as `k(k+1)/2` unrolled column dot products.
-fn cross_product(a: &DMatrix<f64>, out: &mut DMatrix<f64>) {
-    let (n, k) = a.shape();
+/// `out = xᵀ b` with `b = diag(d)·x` (so the result is the symmetric `xᵀ diag(d) x`). For
+/// more than 5 columns through a strided transposed view of `x`, so that nalgebra's `gemm`
+/// dispatches to the blocked `matrixmultiply` kernel; for small `k` (where nalgebra would not
+/// use it) as `k(k+1)/2` unrolled column dot products.
+fn weighted_cross(x: &DMatrix<f64>, b: &DMatrix<f64>, out: &mut DMatrix<f64>) {
+    let (n, k) = x.shape();
     if k > 5 && n > 5 {
-        let at = DMatrixView::from_slice_with_strides(a.as_slice(), k, n, n, 1);
-        out.gemm(1.0, &at, a, 0.0);
+        let xt = DMatrixView::from_slice_with_strides(x.as_slice(), k, n, n, 1);
+        out.gemm(1.0, &xt, b, 0.0);
         return;
     }
     if n == 0 {
         out.fill(0.0);
         return;
     }
-    let cols: Vec<&[f64]> = a.as_slice().chunks_exact(n).collect();
+    let xc: Vec<&[f64]> = x.as_slice().chunks_exact(n).collect();
+    let bc: Vec<&[f64]> = b.as_slice().chunks_exact(n).collect();
     for i in 0..k {
         for j in 0..=i {
-            let d = dot(cols[i], cols[j]);
+            let d = dot(xc[i], bc[j]);
             out[(i, j)] = d;
             out[(j, i)] = d;
         }

@@ -6,7 +6,8 @@ use super::engine::{Engine, OwnedProblem};
 use super::linalg::{cholesky_in_place, cholesky_inverse};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
-use super::profile::{Side, VmControl, vm_bound};
+use super::parallel::map_indices;
+use super::profile::{ProfileStart, Side, VmControl, vm_bound};
 use crate::stats::{check_level, normal_two_sided_p};
 use crate::{
     ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, TableStyle,
@@ -47,6 +48,7 @@ pub struct FirthRegression {
     gconv: f64,
     lconv: f64,
     pl_max_iter: usize,
+    threads: usize,
 }
 
 impl Default for FirthRegression {
@@ -59,6 +61,7 @@ impl Default for FirthRegression {
             gconv: 1e-5,
             lconv: 1e-5,
             pl_max_iter: 100,
+            threads: 0,
         }
     }
 }
@@ -112,6 +115,15 @@ impl FirthRegression {
     /// `logistpl.control(maxit)`).
     pub fn pl_max_iter(mut self, pl_max_iter: usize) -> Self {
         self.pl_max_iter = pl_max_iter;
+        self
+    }
+
+    /// Maximum worker threads for [`FirthFit::profile_cis`] and
+    /// [`FirthFit::penalized_lr_tests`] (default 0 = all available cores). Small problems
+    /// (`n·k² < 250 000`) always run on the calling thread; set 1 when the caller already
+    /// parallelizes (e.g. over bootstrap replicates).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
         self
     }
 
@@ -440,33 +452,21 @@ impl FirthFit {
         self.check_index(index)?;
         check_level(level)?;
         let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        self.profile_ci_with(&mut engine, index, level)
+        let start = ProfileStart::new(&mut engine, &self.coefficients)?;
+        self.profile_ci_with(&mut engine, &start, index, level)
     }
 
     fn profile_ci_with(
         &self,
         engine: &mut Engine<'_>,
+        start: &ProfileStart,
         index: usize,
         level: f64,
     ) -> Result<(f64, f64)> {
-        let control = self.settings.vm_control();
-        let mut bound = |side| -> Result<f64> {
-            let b = vm_bound(
-                engine,
-                &self.coefficients,
-                self.penalized_loglik,
-                index,
-                side,
-                level,
-                control,
-            )?;
-            Ok(if b.convergence.converged() {
-                b.value
-            } else {
-                f64::NAN
-            })
-        };
-        Ok((bound(Side::Lower)?, bound(Side::Upper)?))
+        Ok((
+            self.profile_bound(engine, start, index, Side::Lower, level)?,
+            self.profile_bound(engine, start, index, Side::Upper, level)?,
+        ))
     }
 
     /// Profile penalized-likelihood intervals for every coefficient.
@@ -476,9 +476,54 @@ impl FirthFit {
     pub fn profile_cis(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         check_level(level)?;
         let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        (0..self.names.len())
-            .map(|j| self.profile_ci_with(&mut engine, j, level))
-            .collect()
+        let start = ProfileStart::new(&mut engine, &self.coefficients)?;
+        let k = self.names.len();
+        // jobs: (coefficient, side) pairs
+        let bounds = map_indices(
+            2 * k,
+            self.work(),
+            self.settings.threads,
+            || Engine::new(self.problem.view(), self.settings.tau),
+            |mut engine, job| {
+                let side = if job % 2 == 0 {
+                    Side::Lower
+                } else {
+                    Side::Upper
+                };
+                let value = self.profile_bound(&mut engine, &start, job / 2, side, level)?;
+                Ok((engine, value))
+            },
+        )?;
+        Ok(bounds.chunks_exact(2).map(|b| (b[0], b[1])).collect())
+    }
+
+    /// `n·k²`: the cost of one evaluation, used to decide on threads.
+    fn work(&self) -> usize {
+        let (n, k) = self.problem.x.shape();
+        n * k * k
+    }
+
+    fn profile_bound(
+        &self,
+        engine: &mut Engine<'_>,
+        start: &ProfileStart,
+        index: usize,
+        side: Side,
+        level: f64,
+    ) -> Result<f64> {
+        let b = vm_bound(
+            engine,
+            start,
+            index,
+            side,
+            level,
+            self.settings.vm_control(),
+        )?;
+        Ok(if b.convergence.converged() {
+            b.value
+        } else {
+            f64::NAN
+        })
     }
 
     /// Penalized likelihood-ratio test of `β_index = 0`: refit with the coefficient fixed at
@@ -489,24 +534,61 @@ impl FirthFit {
     /// * [`Error::SingularMatrix`] if the restricted fit fails.
     pub fn penalized_lr_test(&self, index: usize) -> Result<ChiSqTest> {
         self.check_index(index)?;
-        let engine = Engine::new(self.problem.view(), self.settings.tau);
-        Ok(self.penalized_lr_test_with(engine, index)?.1)
+        Ok(self.penalized_lr_test_with(self.plain_engine(), index)?.1)
     }
 
     fn penalized_lr_test_with<'a>(
-        &self,
+        &'a self,
         engine: Engine<'a>,
         index: usize,
     ) -> Result<(Engine<'a>, ChiSqTest)> {
         let k = self.names.len();
         let mut free = vec![true; k];
         free[index] = false;
-        // logistf starts every restricted fit at β = 0.
-        let start = DVector::zeros(k);
         let solver = DampedNewton::new(k, self.settings.rule())
             .max_step(self.settings.max_step)
-            .free(free);
-        let out = run(engine, solver, start, self.settings.max_iter + 1)?;
+            .free(free)
+            .early_stop();
+        // Warm start at the linear projection of β̂ onto β_index = 0 (Schur complement of the
+        // augmented covariance, as firthmodels): the same optimum as logistf's start at β = 0
+        // (statistics agree to ~1e-10) in about half the iterations. Falls back to logistf's
+        // start if that run fails or does not converge.
+        let mut start = self.coefficients.clone();
+        let cov = &self.covariance_augmented;
+        let denom = cov[(index, index)];
+        if denom.is_finite() && denom > 0.0 {
+            let shift = self.coefficients[index] / denom;
+            for j in 0..k {
+                start[j] -= shift * cov[(j, index)];
+            }
+        }
+        start[index] = 0.0;
+        if start.iter().all(|b| b.is_finite()) {
+            if let Ok(out) = run(engine, solver.clone(), start, self.settings.max_iter + 1) {
+                if out.convergence.converged() {
+                    let stat = 2.0 * (self.penalized_loglik - out.engine.objective());
+                    return Ok((out.engine, ChiSqTest::new(stat, 1.0)));
+                }
+                return self.penalized_lr_test_cold(out.engine, solver);
+            }
+            return self.penalized_lr_test_cold(self.plain_engine(), solver);
+        }
+        self.penalized_lr_test_cold(engine, solver)
+    }
+
+    /// logistf's restricted fit from β = 0.
+    fn penalized_lr_test_cold<'a>(
+        &self,
+        engine: Engine<'a>,
+        solver: DampedNewton,
+    ) -> Result<(Engine<'a>, ChiSqTest)> {
+        let k = self.names.len();
+        let out = run(
+            engine,
+            solver,
+            DVector::zeros(k),
+            self.settings.max_iter + 1,
+        )?;
         let stat = 2.0 * (self.penalized_loglik - out.engine.objective());
         Ok((out.engine, ChiSqTest::new(stat, 1.0)))
     }
@@ -517,14 +599,21 @@ impl FirthFit {
     /// # Errors
     /// As [`FirthFit::penalized_lr_test`].
     pub fn penalized_lr_tests(&self) -> Result<Vec<ChiSqTest>> {
+        map_indices(
+            self.names.len(),
+            self.work(),
+            self.settings.threads,
+            || self.plain_engine(),
+            |engine, j| self.penalized_lr_test_with(engine, j),
+        )
+    }
+
+    /// An engine whose steps use XᵀWX (restricted fits converge in fewer iterations than with
+    /// the augmented information, to the same optimum).
+    fn plain_engine(&self) -> Engine<'_> {
         let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        let mut out = Vec::with_capacity(self.names.len());
-        for j in 0..self.names.len() {
-            let (e, t) = self.penalized_lr_test_with(engine, j)?;
-            engine = e;
-            out.push(t);
-        }
-        Ok(out)
+        engine.set_plain_steps(true);
+        engine
     }
 
     /// Coefficient table in logistf's layout: coef, se (`(XᵀWX)⁻¹`), profile penalized

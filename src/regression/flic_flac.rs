@@ -161,11 +161,11 @@ impl FirthRegression {
             .collect();
         let k = x.ncols();
         let mut info = nalgebra::DMatrix::<f64>::zeros(k, k);
-        for i in 0..x.nrows() {
+        for (i, &wi) in w.iter().enumerate() {
             let row = m.row(i);
             for a in 0..k {
                 for b in 0..k {
-                    info[(a, b)] += w[i] * row[a] * row[b];
+                    info[(a, b)] += wi * row[a] * row[b];
                 }
             }
         }

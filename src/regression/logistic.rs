@@ -5,7 +5,8 @@ use nalgebra::{DMatrix, DVector};
 use super::engine::{Engine, OwnedProblem};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
-use super::profile::{Side, VmControl, mass_interval, vm_bound};
+use super::parallel::map_indices;
+use super::profile::{ProfileStart, Side, VmControl, mass_interval, vm_bound};
 use crate::stats::{normal_two_sided_p, z_for_level};
 use crate::{
     ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason,
@@ -164,10 +165,7 @@ fn non_aliased_columns(x: &Design, y: &BinaryOutcome) -> Result<Vec<usize>> {
             (wi * mu * (1.0 - mu)).sqrt()
         })
         .collect();
-    let m = x.matrix();
-    let scaled = DMatrix::from_fn(m.nrows(), m.ncols(), |i, j| m[(i, j)] * scale[i]);
-    let weighted = Design::from_matrix(x.names().to_vec(), scaled)?;
-    let aliased = weighted.aliased_columns_with_tol(ALIAS_TOL);
+    let aliased = aliased_columns(x.matrix(), &scale);
     let kept: Vec<usize> = (0..x.ncols()).filter(|j| !aliased.contains(j)).collect();
     if kept.is_empty() {
         return Err(Error::CollinearColumns {
@@ -175,6 +173,32 @@ fn non_aliased_columns(x: &Design, y: &BinaryOutcome) -> Result<Vec<usize>> {
         });
     }
     Ok(kept)
+}
+
+/// Indices of columns of `diag(scale)·m` whose residual after projecting out the earlier
+/// kept columns (modified Gram–Schmidt, re-orthogonalised) is at most [`ALIAS_TOL`] of
+/// their norm: glm's pivoted-QR rank decision.
+fn aliased_columns(m: &DMatrix<f64>, scale: &[f64]) -> Vec<usize> {
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    let mut aliased = Vec::new();
+    for j in 0..m.ncols() {
+        let mut r: Vec<f64> = m.column(j).iter().zip(scale).map(|(a, s)| a * s).collect();
+        let norm = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+        for _ in 0..2 {
+            for q in &basis {
+                let proj: f64 = q.iter().zip(&r).map(|(a, b)| a * b).sum();
+                r.iter_mut().zip(q).for_each(|(ri, qi)| *ri -= proj * qi);
+            }
+        }
+        let rn = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+        if !(norm > 0.0 && rn > ALIAS_TOL * norm) {
+            aliased.push(j);
+        } else {
+            r.iter_mut().for_each(|v| *v /= rn);
+            basis.push(r);
+        }
+    }
+    aliased
 }
 
 /// The converged state of one glm fit.
@@ -193,9 +217,37 @@ struct GlmFit {
 
 fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmFit> {
     let k = problem.x.ncols();
-    let engine = Engine::new(problem.view(), 0.0);
-    let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: epsilon }).glm_start();
-    let out = run(engine, solver, DVector::zeros(k), max_iter)?;
+    let attempt = |iterations: usize| {
+        let engine = Engine::new(problem.view(), 0.0);
+        let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: epsilon }).glm_start();
+        run(engine, solver, DVector::zeros(k), iterations)
+    };
+    let out = match attempt(max_iter) {
+        // Under separation the IRLS weights w·μ(1 − μ) underflow on the way to infinity and
+        // XᵀWX stops being factorable before R's QR-based glm gives up. R then reports its
+        // last iterate with "fitted probabilities numerically 0 or 1"; do the same: refit to
+        // the last iteration count whose information could still be factored (bisection on
+        // this failure path only) and let the separation diagnostics below flag the fit.
+        Err(Error::SingularMatrix { .. }) if max_iter > 1 => {
+            let (mut good, mut bad) = (None, max_iter);
+            let mut lo = 1;
+            while lo < bad {
+                let mid = lo + (bad - lo) / 2;
+                match attempt(mid) {
+                    Ok(out) => {
+                        good = Some(out);
+                        lo = mid + 1;
+                    }
+                    Err(Error::SingularMatrix { .. }) => bad = mid,
+                    Err(e) => return Err(e),
+                }
+            }
+            good.ok_or(Error::SingularMatrix {
+                what: "the information matrix X'WX",
+            })?
+        }
+        other => other?,
+    };
     let mut engine = out.engine;
     let mut covariance = DMatrix::zeros(k, k);
     engine.fisher_inverse(&mut covariance);
@@ -212,7 +264,7 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
     let max_fitted_extreme = engine
         .fitted()
         .iter()
-        .any(|&p| p < FITTED_EPS || p > 1.0 - FITTED_EPS);
+        .any(|&p| !(FITTED_EPS..=1.0 - FITTED_EPS).contains(&p));
     Ok(GlmFit {
         loglik: engine.loglik(),
         beta: out.beta,
@@ -501,28 +553,41 @@ impl LogisticFit {
     /// [`Error::SingularMatrix`] if a reduced fit fails.
     pub fn lr_tests(&self) -> Result<Vec<Option<ChiSqTest>>> {
         let k = self.kept.len();
+        let tests = map_indices(
+            k,
+            self.work(),
+            0,
+            || Engine::new(self.problem.view(), 0.0),
+            |engine, r| {
+                if self.kept[r] == 0 && self.intercept_kept() {
+                    return Ok((engine, None));
+                }
+                let mut free = vec![true; k];
+                free[r] = false;
+                let solver = DampedNewton::new(
+                    k,
+                    StopRule::RelativeDeviance {
+                        eps: self.settings.epsilon,
+                    },
+                )
+                .free(free)
+                .glm_start();
+                let res = run(engine, solver, DVector::zeros(k), self.settings.max_iter)?;
+                let stat = (-2.0 * res.engine.loglik() - self.deviance()).max(0.0);
+                Ok((res.engine, Some(ChiSqTest::new(stat, 1.0))))
+            },
+        )?;
         let mut out = vec![None; self.names.len()];
-        let mut engine = Engine::new(self.problem.view(), 0.0);
-        for (r, &j) in self.kept.iter().enumerate() {
-            if j == 0 && self.intercept_kept() {
-                continue;
-            }
-            let mut free = vec![true; k];
-            free[r] = false;
-            let solver = DampedNewton::new(
-                k,
-                StopRule::RelativeDeviance {
-                    eps: self.settings.epsilon,
-                },
-            )
-            .free(free)
-            .glm_start();
-            let res = run(engine, solver, DVector::zeros(k), self.settings.max_iter)?;
-            engine = res.engine;
-            let stat = (-2.0 * engine.loglik() - self.deviance()).max(0.0);
-            out[j] = Some(ChiSqTest::new(stat, 1.0));
+        for (r, t) in tests.into_iter().enumerate() {
+            out[self.kept[r]] = t;
         }
         Ok(out)
+    }
+
+    /// `n·k²`, the cost of one evaluation (decides on threads).
+    fn work(&self) -> usize {
+        let (n, k) = self.problem.x.shape();
+        n * k * k
     }
 
     /// Confidence intervals for every coefficient (coefficient scale; exponentiate for odds
@@ -549,35 +614,33 @@ impl LogisticFit {
                 let control = VmControl {
                     max_iter: 100,
                     max_step: 5.0,
-                    lconv: 1e-10,
+                    // the summation noise of ℓ (~ε·|ℓ|) must not stall the ℓ criterion
+                    lconv: (1e-13 * self.loglik.abs()).max(1e-10),
                     xconv: 1e-9,
                 };
-                for (r, &j) in self.kept.iter().enumerate() {
-                    let mut bound = |side| -> Result<f64> {
-                        let b = match vm_bound(
-                            &mut engine,
-                            &self.beta_kept,
-                            self.loglik,
-                            r,
-                            side,
-                            level,
-                            control,
-                        ) {
-                            Ok(b) => b,
-                            // Under separation the constrained fits run off to infinity: the
-                            // bound is not reached (NaN), as documented, not an error.
-                            Err(Error::SingularMatrix { .. }) if self.separation.is_some() => {
-                                return Ok(f64::NAN);
-                            }
-                            Err(e) => return Err(e),
+                let start = ProfileStart::new(&mut engine, &self.beta_kept)?;
+                let bounds = map_indices(
+                    2 * self.kept.len(),
+                    self.work(),
+                    0,
+                    || Engine::new(self.problem.view(), 0.0),
+                    |mut engine, job| {
+                        let side = if job % 2 == 0 {
+                            Side::Lower
+                        } else {
+                            Side::Upper
                         };
-                        Ok(if b.convergence.converged() {
+                        let b = vm_bound(&mut engine, &start, job / 2, side, level, control)?;
+                        let value = if b.convergence.converged() {
                             b.value
                         } else {
                             f64::NAN
-                        })
-                    };
-                    out[j] = (bound(Side::Lower)?, bound(Side::Upper)?);
+                        };
+                        Ok((engine, value))
+                    },
+                )?;
+                for (r, &j) in self.kept.iter().enumerate() {
+                    out[j] = (bounds[2 * r], bounds[2 * r + 1]);
                 }
             }
             LogisticCi::MassCompatible => {

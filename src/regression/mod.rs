@@ -30,6 +30,7 @@ mod linalg;
 mod logistic;
 mod newton;
 mod outcome;
+mod parallel;
 mod profile;
 
 pub use firth::{FirthFit, FirthRegression};

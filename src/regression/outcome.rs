@@ -16,7 +16,7 @@ use crate::{Error, Result};
 /// ```
 /// use oncostat::BinaryOutcome;
 /// # fn main() -> Result<(), oncostat::Error> {
-/// let y = BinaryOutcome::from_labels(&["PD", "PR", "PR", "PD"], &"PR")?;
+/// let y = BinaryOutcome::from_labels(&["no", "yes", "yes", "no"], &"yes")?;
 /// assert_eq!(y.values(), [0.0, 1.0, 1.0, 0.0]);
 /// let y = BinaryOutcome::new(&[1.0, 0.0, 1.0])?.with_weights(vec![2.0, 1.0, 3.0])?;
 /// assert_eq!(y.weights(), [2.0, 1.0, 3.0]);
@@ -36,6 +36,7 @@ impl BinaryOutcome {
     /// * [`Error::EmptyInput`] if `y` is empty.
     /// * [`Error::InvalidOutcome`] (1-based row) for any value other than exactly 0 or 1
     ///   (including NaN).
+    #[allow(clippy::float_cmp)] // the coding must be exactly 0 or 1
     pub fn new(y: &[f64]) -> Result<Self> {
         if y.is_empty() {
             return Err(Error::EmptyInput { what: "outcome" });
@@ -169,7 +170,7 @@ impl BinaryOutcome {
         if rows != self.values.len() {
             return Err(Error::mismatch("outcome", rows, self.values.len()));
         }
-        let ones = self.values.iter().filter(|&&v| v == 1.0).count();
+        let ones = self.values.iter().filter(|&&v| v > 0.5).count();
         if ones == 0 || ones == self.values.len() {
             return Err(Error::NoEvents {
                 what: format!(

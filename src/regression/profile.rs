@@ -7,11 +7,18 @@
 //!   exact ML profile roots ([`LogisticCi::ProfileExact`](super::LogisticCi)):
 //!
 //! ```text
-//! ℓ₀ = ℓ*(β̂) − χ²₁(level)/2;  β = β̂;  V = A(β)⁻¹
+//! ℓ₀ = ℓ*(β̂) − χ²₁(level)/2;  β = β̂;  V = (XᵀWX)⁻¹ at β
 //! repeat: r² = 2((ℓ* − ℓ₀) + ½ U*ᵀVU*)/V_rr;  λ = side·√max(r², 0)
 //!         δ = V(U* + λ e_r), |δ|∞ capped;  β += δ;  re-evaluate ℓ*, U*, V
 //! until |ℓ* − ℓ₀| ≤ lconv and max|δ| < xconv;  bound = β_r
 //! ```
+//! (the test is also applied to the proposed step before it is evaluated, which saves the
+//! final confirming evaluation).
+//!
+//! logistf uses the inverse *augmented* information as V; the plain `(XᵀWX)⁻¹` (already
+//! factored for the hat values) has the same fixed point (`U*₋ᵣ = 0`, `ℓ* = ℓ₀`), needs the
+//! same number of iterations on the reference data and saves one `O(n·k²)` product per step;
+//! the bounds agree with logistf to ~1e-9.
 //!
 //! * **MASS 7.3-58.2 `confint.glm`** ([`mass_interval`]): signed root deviance on a grid of at
 //!   most 9 steps of `zmax/5 · se` each side (zmax = √χ²₁(1 − (1 − level)/4)), an FMM cubic
@@ -58,33 +65,59 @@ pub(crate) struct ProfileBound {
     pub(crate) convergence: Convergence,
 }
 
+/// The fit's state at β̂, evaluated once and shared by every profile bound.
+#[derive(Debug, Clone)]
+pub(crate) struct ProfileStart {
+    beta: DVector<f64>,
+    objective: f64,
+    score: DVector<f64>,
+    v: DMatrix<f64>,
+}
+
+impl ProfileStart {
+    /// Evaluates ℓ*, U* and V = A⁻¹ at `beta_hat`.
+    ///
+    /// # Errors
+    /// [`Error::SingularMatrix`] if the information matrix is singular at β̂.
+    pub(crate) fn new(engine: &mut Engine<'_>, beta_hat: &DVector<f64>) -> Result<Self> {
+        let k = beta_hat.len();
+        engine.evaluate(beta_hat)?;
+        let mut v = DMatrix::zeros(k, k);
+        engine.fisher_inverse(&mut v);
+        Ok(ProfileStart {
+            beta: beta_hat.clone(),
+            objective: engine.objective(),
+            score: engine.score().clone(),
+            v,
+        })
+    }
+}
+
 /// One Venzon–Moolgavkar profile bound for coefficient `index` (see the module docs).
-/// `engine` carries the penalty τ (0 for ML). `objective_hat` is ℓ*(β̂).
+/// `engine` carries the penalty τ (0 for ML); `start` is the state at β̂.
 ///
 /// # Errors
 /// [`Error::SingularMatrix`] if the information matrix becomes singular on the way.
 pub(crate) fn vm_bound(
     engine: &mut Engine<'_>,
-    beta_hat: &DVector<f64>,
-    objective_hat: f64,
+    start: &ProfileStart,
     index: usize,
     side: Side,
     level: f64,
     control: VmControl,
 ) -> Result<ProfileBound> {
-    let k = beta_hat.len();
-    let target = objective_hat - chisq_quantile(level, 1.0) / 2.0;
-    let mut beta = beta_hat.clone();
-    let mut v = DMatrix::zeros(k, k);
+    let k = start.beta.len();
+    let target = start.objective - chisq_quantile(level, 1.0) / 2.0;
+    let mut beta = start.beta.clone();
+    let mut v = start.v.clone();
+    let mut u = start.score.clone();
+    let mut objective = start.objective;
     let mut vu = DVector::zeros(k);
     let mut delta = DVector::zeros(k);
-    engine.evaluate(&beta)?;
-    engine.augmented_inverse(&mut v)?;
     for iter in 1..=control.max_iter {
-        let u = engine.score();
-        vu.gemv(1.0, &v, u, 0.0);
+        vu.gemv(1.0, &v, &u, 0.0);
         let quad = u.dot(&vu);
-        let r2 = 2.0 * ((engine.objective() - target) + 0.5 * quad) / v[(index, index)];
+        let r2 = 2.0 * ((objective - target) + 0.5 * quad) / v[(index, index)];
         let lambda = if r2 > 0.0 {
             side.sign() * r2.sqrt()
         } else {
@@ -96,13 +129,24 @@ pub(crate) fn vm_bound(
         if largest > control.max_step {
             delta *= control.max_step / largest;
         }
+        // logistf's test, applied before evaluating the step: the current point already has
+        // |ℓ* − ℓ₀| ≤ lconv and the next step is below xconv, so β + δ is the bound logistf
+        // would report after one more evaluation (saves one O(n·k²) evaluation per bound).
+        if iter > 1 && (objective - target).abs() <= control.lconv && largest < control.xconv {
+            return Ok(ProfileBound {
+                value: beta[index] + delta[index],
+                convergence: Convergence::new(iter, StopReason::Converged),
+            });
+        }
         beta += &delta;
         engine.evaluate(&beta)?;
-        engine.augmented_inverse(&mut v)?;
+        engine.fisher_inverse(&mut v);
+        u.copy_from(engine.score());
+        objective = engine.objective();
         if !beta[index].is_finite() {
             break;
         }
-        if (engine.objective() - target).abs() <= control.lconv && delta.amax() < control.xconv {
+        if (objective - target).abs() <= control.lconv && delta.amax() < control.xconv {
             return Ok(ProfileBound {
                 value: beta[index],
                 convergence: Convergence::new(iter, StopReason::Converged),

@@ -28,6 +28,7 @@ use crate::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurvivalData {
+    start: Option<Vec<f64>>,
     time: Vec<f64>,
     event: Vec<bool>,
     weights: Option<Vec<f64>>,
@@ -58,6 +59,7 @@ impl SurvivalData {
             });
         }
         Ok(SurvivalData {
+            start: None,
             time,
             event,
             weights: None,
@@ -86,6 +88,84 @@ impl SurvivalData {
             });
         }
         SurvivalData::new(time, event)
+    }
+
+    /// Counting-process data `(start, stop]` (R's `Surv(start, stop, event)`): each row is
+    /// at risk on the interval `start < t <= stop` and `event` says whether it ends in an
+    /// event at `stop`. Used for time-varying covariates (one row per interval of constant
+    /// covariates) and delayed entry (left truncation: `start` = entry time).
+    ///
+    /// As in R, times may be negative (only `start < stop` is required); the row-level
+    /// checks of [`SurvivalData::new`] apply otherwise. [`SurvivalData::time`] returns the
+    /// stop times and [`SurvivalData::start`] the start times.
+    ///
+    /// ```text
+    /// at risk at t  <=>  start < t <= stop
+    /// ```
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::SurvivalData;
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// // patient 1 split at day 50 (e.g. a transplant), patient 2 enters the study at day 20
+    /// let s = SurvivalData::counting(
+    ///     vec![0.0, 50.0, 20.0],
+    ///     vec![50.0, 120.0, 90.0],
+    ///     vec![false, true, true],
+    /// )?;
+    /// assert_eq!(s.start(), Some(&[0.0, 50.0, 20.0][..]));
+    /// assert!(SurvivalData::counting(vec![5.0], vec![5.0], vec![true]).is_err());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::EmptyInput`] if there are no observations.
+    /// * [`Error::DimensionMismatch`] if `start`, `stop` and `event` differ in length.
+    /// * [`Error::NonFinite`] for a start or stop that is NaN or infinite.
+    /// * [`Error::StartNotBeforeStop`] for a row with `start >= stop`.
+    pub fn counting(start: Vec<f64>, stop: Vec<f64>, event: Vec<bool>) -> Result<Self> {
+        if stop.is_empty() {
+            return Err(Error::EmptyInput { what: "time" });
+        }
+        if event.len() != stop.len() {
+            return Err(Error::mismatch("event", stop.len(), event.len()));
+        }
+        check_finite("stop time", &stop)?;
+        let data = SurvivalData {
+            start: None,
+            time: stop,
+            event,
+            weights: None,
+            strata: None,
+            strata_labels: Vec::new(),
+            offsets: None,
+        };
+        data.with_start(start)
+    }
+
+    /// Adds start times to right-censored data, making it counting-process data
+    /// `(start, stop]` with the existing times as stops (see [`SurvivalData::counting`]).
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if there is not one start per observation.
+    /// * [`Error::NonFinite`] for a start that is NaN or infinite.
+    /// * [`Error::StartNotBeforeStop`] for a row with `start >= stop`.
+    pub fn with_start(mut self, start: Vec<f64>) -> Result<Self> {
+        self.check_len("start", start.len())?;
+        check_finite("start time", &start)?;
+        if let Some(i) = start
+            .iter()
+            .zip(&self.time)
+            .position(|(a, b)| a.partial_cmp(b) != Some(std::cmp::Ordering::Less))
+        {
+            return Err(Error::StartNotBeforeStop {
+                row: i + 1,
+                start: start[i],
+                stop: self.time[i],
+            });
+        }
+        self.start = Some(start);
+        Ok(self)
     }
 
     /// Adds case weights (R's `weights =`: replication weights; a weight of 2 counts the row
@@ -154,7 +234,17 @@ impl SurvivalData {
         self.time.is_empty()
     }
 
-    /// Survival (or censoring) times.
+    /// Start times of counting-process data `(start, stop]`, if any.
+    pub fn start(&self) -> Option<&[f64]> {
+        self.start.as_deref()
+    }
+
+    /// `true` for counting-process data `(start, stop]`.
+    pub fn is_counting(&self) -> bool {
+        self.start.is_some()
+    }
+
+    /// Survival (or censoring) times; the stop times of counting-process data.
     pub fn time(&self) -> &[f64] {
         &self.time
     }
@@ -224,6 +314,15 @@ mod tests {
         let s = SurvivalData::new(vec![0.0, 2.0], vec![true, false])
             .map(|s| s.with_weights(vec![1.0, 0.0]));
         assert!(matches!(s, Ok(Err(Error::InvalidWeight { row: 2, .. }))));
+        assert!(matches!(
+            SurvivalData::counting(vec![-1.0, 3.0], vec![2.0, 3.0], vec![true, false]),
+            Err(Error::StartNotBeforeStop { row: 2, .. })
+        ));
+        assert!(matches!(
+            SurvivalData::counting(vec![0.0, f64::NAN], vec![2.0, 3.0], vec![true, false]),
+            Err(Error::NonFinite { row: 2, .. })
+        ));
+        assert!(SurvivalData::counting(vec![-3.0], vec![-1.0], vec![true]).is_ok());
         assert!(matches!(
             SurvivalData::new(vec![], vec![]),
             Err(Error::EmptyInput { .. })

@@ -110,6 +110,7 @@ impl LogRank {
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `groups` does not have one label per observation.
     /// * [`Error::WeightsNotSupported`] if `data` has case weights (R's `survdiff` has none).
+    /// * [`Error::CountingProcessNotSupported`] for `(start, stop]` data (as R's `survdiff`).
     /// * [`Error::TooFewGroups`] if there are fewer than 2 distinct groups.
     /// * [`Error::NoEvents`] if there is no event at all.
     /// * [`Error::InvalidParameter`] if ρ is not finite.
@@ -121,6 +122,12 @@ impl LogRank {
         groups: &[T],
     ) -> Result<LogRankTest> {
         self.check()?;
+        if data.is_counting() {
+            return Err(Error::CountingProcessNotSupported {
+                what: "the log-rank test (R's survdiff)",
+                hint: "R's survdiff refuses (start, stop] data too; compare the groups with a Cox model",
+            });
+        }
         let coded = code_groups(groups, data.len())?;
         if data.weights().is_some() {
             return Err(Error::WeightsNotSupported {

@@ -12,6 +12,7 @@ mod rformat;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
+pub use cox::{BaselineHazard, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphTransform};
 pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};

@@ -2,6 +2,7 @@
 //! treated as tied.
 
 use crate::tolerance::SQRT_EPS;
+use crate::{Error, Result};
 
 /// Maps each time to the first time of its cluster of near-equal times, as R's `aeqSurv`
 /// (on by default in `coxph`, `survfit` and `survdiff`).
@@ -44,6 +45,32 @@ pub(crate) fn timefix(times: &[f64]) -> Option<Vec<f64>> {
             })
             .collect(),
     )
+}
+
+/// R's `aeqSurv` on counting-process data `(start, stop]`: start and stop times form one set
+/// of times for [`timefix`]. Returns `None` when nothing changes.
+///
+/// # Errors
+/// [`Error::StartNotBeforeStop`] if a row's start and stop become one time (R: "aeqSurv
+/// exception, an interval has effective length 0").
+#[allow(clippy::type_complexity)]
+pub(crate) fn timefix_intervals(
+    start: &[f64],
+    stop: &[f64],
+) -> Result<Option<(Vec<f64>, Vec<f64>)>> {
+    let all: Vec<f64> = start.iter().chain(stop).copied().collect();
+    let Some(fixed) = timefix(&all) else {
+        return Ok(None);
+    };
+    let (new_start, new_stop) = fixed.split_at(start.len());
+    if let Some(i) = new_start.iter().zip(new_stop).position(|(a, b)| a >= b) {
+        return Err(Error::StartNotBeforeStop {
+            row: i + 1,
+            start: start[i],
+            stop: stop[i],
+        });
+    }
+    Ok(Some((new_start.to_vec(), new_stop.to_vec())))
 }
 
 #[cfg(test)]

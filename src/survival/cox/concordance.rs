@@ -205,11 +205,20 @@ pub fn concordance(data: &SurvivalData, risk: &[f64]) -> Result<Concordance> {
     crate::design::check_finite("risk score", risk)?;
     let prepared = Prepared::sorted(data, true)?;
     let sorted: Vec<f64> = prepared.order.iter().map(|&i| risk[i]).collect();
-    Ok(sorted_concordance(&prepared, &sorted))
+    Ok(sorted_concordance(&prepared, &sorted, None))
 }
 
-/// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data.
-pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
+/// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data;
+/// with `cluster` (labels per original row, number of clusters) the jackknife influences are
+/// summed within clusters first, as R.
+///
+/// Counting-process data `(start, stop]`: an event at t is compared with the rows at risk at
+/// t (`start < t <= stop`), other events at t excluded (tied on y), as R's `concordance`.
+pub(super) fn sorted_concordance(
+    data: &Prepared,
+    lp: &[f64],
+    cluster: Option<(&[usize], usize)>,
+) -> Concordance {
     let n = data.n;
     // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
     let mut by_lp: Vec<(u64, usize)> = lp
@@ -236,14 +245,29 @@ pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
     let w = &data.weight;
 
     for stratum in &data.strata {
+        let rows = data.stratum_rows(stratum);
+        let mut next_removal = rows.start;
         // Event's side, latest time first: the tree holds the rows still at risk after the
-        // event (later times, and rows censored at the event time).
+        // event (later times, and rows censored at the event time; counting data: minus the
+        // rows whose interval starts at or after the event time).
         for g in stratum.groups.clone().rev() {
             let TieGroup {
                 start,
                 death_start,
                 end,
             } = data.groups[g];
+            if let Some(counting) = &data.counting {
+                // rows whose interval starts at or after this time are no longer at risk
+                let t = data.time[start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    tree.insert(rank[k], -w[k]);
+                    next_removal += 1;
+                }
+            }
             for (&r, &wk) in rank[start..death_start].iter().zip(&w[start..death_start]) {
                 tree.insert(r, wk);
             }
@@ -263,13 +287,29 @@ pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
         }
         tree.clear();
         // Partner's side, earliest time first: the tree holds the earlier events (and, for
-        // a censored row, the events at its own time).
+        // a censored row, the events at its own time). Counting data: the events up to the
+        // row's start time are taken off again.
+        let mut entering = data
+            .counting
+            .as_ref()
+            .map(|c| c.by_start[rows.clone()].iter().rev().peekable());
         for g in stratum.groups.clone() {
             let TieGroup {
                 start,
                 death_start,
                 end,
             } = data.groups[g];
+            if let (Some(pending), Some(counting)) = (entering.as_mut(), &data.counting) {
+                let t = data.time[start];
+                while let Some(&&k) = pending.peek() {
+                    if counting.start[k] >= t {
+                        break;
+                    }
+                    let (below, at, above) = tree.split(rank[k]);
+                    partners[k].add(above, below, at, -1.0);
+                    pending.next();
+                }
+            }
             let deaths = death_start..end;
             for (&r, row) in rank[deaths.clone()]
                 .iter()
@@ -293,14 +333,22 @@ pub(super) fn sorted_concordance(data: &Prepared, lp: &[f64]) -> Concordance {
     let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
     let npair = total_conc + total_disc + total_tied;
     let d = (total_conc - total_disc) / npair;
-    let var: f64 = partners
+    let dfbeta = partners
         .iter()
         .zip(w)
-        .map(|(c, wk)| {
-            let f = wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair);
-            f * f
-        })
-        .sum();
+        .map(|(c, wk)| wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair));
+    let var: f64 = match cluster {
+        None => dfbeta.map(|f| f * f).sum(),
+        Some((labels, n_clusters)) => {
+            let mut sums = vec![0.0; n_clusters];
+            for (f, &row) in dfbeta.zip(&data.order) {
+                if let Some(s) = labels.get(row).and_then(|&c| sums.get_mut(c)) {
+                    *s += f;
+                }
+            }
+            sums.iter().map(|f| f * f).sum()
+        }
+    };
     Concordance {
         estimate: (d + 1.0) / 2.0,
         std_error: var.sqrt() / 2.0,

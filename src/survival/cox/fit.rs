@@ -291,34 +291,7 @@ impl CoxFit {
     /// # Ok(()) }
     /// ```
     pub fn zph(&self, data: &crate::SurvivalData, x: &crate::Design) -> Result<super::CoxZph> {
-        if data.len() != self.n {
-            return Err(Error::mismatch("survival data rows", self.n, data.len()));
-        }
-        if x.names() != self.term_names.as_slice() {
-            return Err(Error::mismatch(
-                "design columns (must be the fitted ones)",
-                self.term_names.len(),
-                x.ncols(),
-            ));
-        }
-        let kept: Vec<usize> = (0..self.aliased.len())
-            .filter(|&j| !self.aliased[j])
-            .collect();
-        let names: Vec<String> = kept.iter().map(|&j| self.term_names[j].clone()).collect();
-        let columns = kept.iter().map(|&j| {
-            (
-                self.term_names[j].clone(),
-                x.matrix().column(j).iter().copied().collect::<Vec<f64>>(),
-            )
-        });
-        let design = crate::Design::from_columns(columns)?;
-        let prepared = super::prepare::Prepared::new(data, &design, self.timefix)?;
-        let beta: Vec<f64> = kept
-            .iter()
-            .zip(&prepared.scales)
-            .map(|(&j, s)| self.coefficients[j] / s)
-            .collect();
-        super::zph::cox_zph(&prepared, self.ties, &beta, names)
+        self.zph_with(data, x, super::ZphTransform::Km)
     }
 
     /// `(name, β̂)` pairs.

@@ -14,8 +14,24 @@
 //! monotone-likelihood check, the LR / Wald / score tests and Harrell's concordance with its
 //! infinitesimal-jackknife standard error.
 //!
-//! Not (yet) reproduced: the robust sandwich variance that R switches on for non-integer
-//! weights or clusters; the exact (`ties = "exact"`) likelihood; counting-process data.
+//! Counting-process data `(start, stop]` ([`SurvivalData::counting`]: time-varying covariates,
+//! delayed entry) are fitted as R's `agreg.fit` / `agfit4`: a row is at risk at t iff
+//! `start < t <= stop`; one pass adds rows at their stop time and removes them along the
+//! start-time order (O(n·p²) per evaluation after one sort); `fit$means` are the unweighted
+//! column means; convergence is tested only when not step-halving; the monotone-likelihood
+//! check is `|U'V|_j > sqrt(eps)·(1 + |β_j|)`; concordance compares each event with the rows
+//! at risk at its time; the robust variance uses score residuals over `(start, stop]`;
+//! `cox.zph` uses the Kaplan–Meier of the `(start, stop]` data and the same risk sets. R's overflow
+//! guard (re-centring the risk scores when the risk-set mean of η drifts by more than 200) is
+//! not reproduced: it only acts for |η| in the hundreds.
+//!
+//! After the fit: residuals of every `residuals.coxph` type ([`CoxFit::residuals`]),
+//! `cox.zph` with the km, rank, identity and log transforms and its scaled Schoenfeld
+//! residuals ([`CoxFit::zph_with`]), the baseline hazard ([`CoxFit::basehaz`]), predicted
+//! survival curves with Tsiatis' variance ([`CoxFit::survfit`]) and linear predictors for new
+//! data ([`CoxFit::linear_predictor`]).
+//!
+//! Not reproduced: the exact (`ties = "exact"`) likelihood.
 //!
 //! # References
 //! Therneau, T. M. & Grambsch, P. M. (2000). *Modeling Survival Data: Extending the Cox Model*.
@@ -26,14 +42,18 @@ mod concordance;
 mod display;
 mod fit;
 mod newton;
-mod prepare;
+mod predict;
+pub(in crate::survival) mod prepare;
+mod residuals;
 mod risk_pass;
 mod robust;
 mod zph;
 
 pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
-pub use zph::{CoxZph, ZphTerm};
+pub use predict::{BaselineHazard, CoxSurvivalCurve};
+pub use residuals::{CoxResiduals, ResidualKind};
+pub use zph::{CoxZph, ZphTerm, ZphTransform};
 
 use nalgebra::{DMatrix, DVector};
 
@@ -226,9 +246,29 @@ impl CoxPh {
     /// * [`Error::InvalidParameter`] for a non-positive or non-finite `eps` / `toler_chol`.
     /// * [`Error::NonFinite`] for a non-finite initial value.
     /// * [`Error::DimensionMismatch`] if the cluster labels are not one per observation.
+    /// * [`Error::StartNotBeforeStop`] if, for counting-process data, `timefix` merges a
+    ///   row's start and stop into one time (R: "an interval has effective length 0").
     ///
     /// Non-convergence and infinite coefficients are not errors: see
     /// [`CoxFit::convergence`] and [`CoxFit::require_converged`].
+    ///
+    /// # Examples
+    /// Counting-process data `(start, stop]`: a time-varying covariate and delayed entry.
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// // patients 1 and 2 change treatment at day 4; patient 5 enters at day 2
+    /// let data = SurvivalData::counting(
+    ///     vec![0.0, 4.0, 0.0, 4.0, 0.0, 0.0, 2.0, 0.0],
+    ///     vec![4.0, 9.0, 4.0, 6.0, 3.0, 7.0, 8.0, 5.0],
+    ///     vec![false, true, false, true, true, false, true, true],
+    /// )?;
+    /// let x = Design::from_columns([("treated", vec![0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// assert!(fit.convergence().converged());
+    /// assert_eq!(fit.n(), 8);
+    /// # Ok(()) }
+    /// ```
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<CoxFit> {
         let p = x.ncols();
         let init = self.check(p)?;
@@ -241,6 +281,7 @@ impl CoxPh {
             max_iter: self.max_iter,
             eps: self.eps,
             toler_chol: self.toler_chol,
+            counting: prepared.counting.is_some(),
         };
         let out = newton(&prepared, &init, controls);
 
@@ -294,7 +335,8 @@ impl CoxPh {
             .iter()
             .map(|&i| linear_predictors[i])
             .collect();
-        let concordance = concordance::sorted_concordance(&prepared, &sorted_lp);
+        let cluster = self.cluster.as_deref().map(|c| (c, self.n_clusters));
+        let concordance = concordance::sorted_concordance(&prepared, &sorted_lp, cluster);
 
         Ok(CoxFit {
             term_names: x.names().to_vec(),
@@ -393,15 +435,20 @@ impl CoxPh {
             return Vec::new();
         }
         let toler_inf = self.eps.sqrt();
+        // counting data (R's agreg.fit): infs > toler.inf·(1 + |β_j|), no `infs > eps` part
+        let counting = out.counting;
         (0..p)
             .filter(|&j| {
                 let infs: f64 = (0..p)
                     .map(|k| out.score[k] * out.variance[k * p + j])
                     .sum::<f64>()
                     .abs();
-                !aliased[j]
-                    && (!out.score[j].is_finite()
-                        || (infs > self.eps && infs > toler_inf * out.beta[j].abs()))
+                let large = if counting {
+                    infs > toler_inf * (1.0 + out.beta[j].abs())
+                } else {
+                    infs > self.eps && infs > toler_inf * out.beta[j].abs()
+                };
+                !aliased[j] && (!out.score[j].is_finite() || large)
             })
             .map(|j| x.names()[j].clone())
             .collect()

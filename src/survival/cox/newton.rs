@@ -12,6 +12,11 @@
 //! out of iterations (iter = max_iter + 1): if max_iter > 1 re-evaluate at β;
 //!     V = diag(1/I_jj) (R inverts the unfactored matrix there), flag 1000
 //! ```
+//!
+//! Counting-process data follow R's `agfit4`, which differs in two places: convergence is
+//! tested only when not step-halving, and at the last iteration the fit keeps the last
+//! evaluated β unless it is worse than the best by more than `eps` (relative), in which case
+//! it goes back to the last accepted β; V is then the proper inverse and `iter = max_iter`.
 
 use super::Ties;
 use super::cholesky::Ldl;
@@ -30,6 +35,8 @@ pub(super) struct Controls {
     pub max_iter: usize,
     pub eps: f64,
     pub toler_chol: f64,
+    /// R's `agfit4` rules for counting-process data.
+    pub counting: bool,
 }
 
 /// What the iteration returns, on the original covariate scale.
@@ -46,6 +53,8 @@ pub(super) struct NewtonOutcome {
     pub iterations: usize,
     /// R's `flag`: rank (negative if not PSD), -2 converged while halving, 1000 not converged.
     pub flag: i64,
+    /// Fitted with R's counting-process (`agfit4`) rules.
+    pub counting: bool,
 }
 
 /// Runs R's iteration from `init` (original scale).
@@ -75,6 +84,7 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> NewtonOutc
             score_test,
             iterations: 0,
             flag: ldl.flag(),
+            counting: ctl.counting,
         };
     }
 
@@ -87,7 +97,8 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> NewtonOutc
         let finite = new_loglik.is_finite()
             && pass.score.iter().all(|u| u.is_finite())
             && pass.information.iter().all(|v| v.is_finite());
-        if finite && (1.0 - best / new_loglik).abs() <= ctl.eps {
+        let may_stop = !ctl.counting || halving == 0;
+        if finite && may_stop && (1.0 - best / new_loglik).abs() <= ctl.eps {
             let (beta, score, variance) = finish(&new_beta, &pass.score, ldl.inverse());
             return NewtonOutcome {
                 beta,
@@ -102,6 +113,29 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> NewtonOutc
                 } else {
                     ldl.flag()
                 },
+                counting: ctl.counting,
+            };
+        }
+        if ctl.counting && iter == ctl.max_iter {
+            let worse = ctl.max_iter > 1 && (new_loglik - best) / best.abs() < -ctl.eps;
+            let (kept, loglik) = if worse {
+                let ll = pass.evaluate(data, ctl.ties, &beta);
+                ldl.factor(&pass.information, ctl.toler_chol);
+                (beta.clone(), ll)
+            } else {
+                (new_beta.clone(), new_loglik)
+            };
+            let (beta, score, variance) = finish(&kept, &pass.score, ldl.inverse());
+            return NewtonOutcome {
+                beta,
+                variance,
+                score,
+                loglik_init,
+                loglik,
+                score_test,
+                iterations: ctl.max_iter,
+                flag: FLAG_NOT_CONVERGED,
+                counting: true,
             };
         }
         if !finite || new_loglik < best {
@@ -148,6 +182,7 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> NewtonOutc
         score_test,
         iterations: ctl.max_iter + 1,
         flag: FLAG_NOT_CONVERGED,
+        counting: ctl.counting,
     }
 }
 

@@ -2,13 +2,13 @@
 //! (stratum, time, status), centring and scaling of the covariates (R's `coxfit6` set-up) and
 //! the stratum / tied-time boundaries used by every pass.
 
-use crate::survival::timefix::timefix;
+use crate::survival::timefix::{timefix, timefix_intervals};
 use crate::{Design, Error, Result, SurvivalData};
 
 /// Rows `start..end` (sorted order) share one time within one stratum; the censored rows
 /// come first, the deaths are `death_start..end`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct TieGroup {
+pub(in crate::survival) struct TieGroup {
     pub start: usize,
     pub death_start: usize,
     pub end: usize,
@@ -23,7 +23,7 @@ impl TieGroup {
 
 /// One stratum: its tie groups `groups` (indices into `Prepared::groups`).
 #[derive(Debug, Clone)]
-pub(super) struct StratumSpan {
+pub(in crate::survival) struct StratumSpan {
     pub groups: std::ops::Range<usize>,
 }
 
@@ -52,6 +52,18 @@ pub(super) struct Prepared {
     pub groups: Vec<TieGroup>,
     pub strata: Vec<StratumSpan>,
     pub n_events: usize,
+    /// Counting-process data: start times (sorted order) and the removal order.
+    pub counting: Option<Counting>,
+}
+
+/// The `(start, stop]` part of counting-process data, in the sorted (stop-time) order.
+#[derive(Debug, Clone)]
+pub(super) struct Counting {
+    /// Start time of sorted row `k` (after `timefix` when on).
+    pub start: Vec<f64>,
+    /// Sorted positions ordered by (stratum, start time descending): within a stratum's
+    /// position range `a..b`, `by_start[a..b]` are that stratum's rows, latest start first.
+    pub by_start: Vec<usize>,
 }
 
 impl Prepared {
@@ -77,18 +89,21 @@ impl Prepared {
         }
         let strata = data.strata();
         let event_of = data.event();
+        // Counting data: R's aeqSurv treats start and stop times as one set of times.
+        let (stop_times, start_times) = counting_times(data, use_timefix)?;
+        let stop_times: &[f64] = stop_times.as_deref().unwrap_or(data.time());
 
         // One sort of compact keys (stratum, time, status, row). `+ 0.0` makes -0 equal to 0.
         let mut keys: Vec<SortKey> = (0..n)
             .map(|i| SortKey {
                 stratum: strata.map_or(0, |s| s[i]),
-                time: data.time()[i] + 0.0,
+                time: stop_times[i] + 0.0,
                 event: event_of[i],
                 row: i,
             })
             .collect();
         sort_keys(&mut keys);
-        if use_timefix {
+        if use_timefix && start_times.is_none() {
             // R's timefix maps each time to the start of its cluster of near-equal times:
             // monotone, so the order survives; only rows inside a merged cluster need
             // re-sorting (censored before deaths). Sorted input also makes timefix's own
@@ -114,6 +129,17 @@ impl Prepared {
         drop(keys);
 
         let (groups, spans) = boundaries(&time, &event, &sorted_stratum);
+        let counting = start_times.map(|start| {
+            let start: Vec<f64> = order.iter().map(|&i| start[i] + 0.0).collect();
+            let mut by_start: Vec<usize> = (0..n).collect();
+            by_start.sort_unstable_by(|&a, &b| {
+                sorted_stratum[a]
+                    .cmp(&sorted_stratum[b])
+                    .then(start[b].total_cmp(&start[a]))
+                    .then(a.cmp(&b))
+            });
+            Counting { start, by_start }
+        });
         Ok(Prepared {
             n,
             p: 0,
@@ -129,6 +155,7 @@ impl Prepared {
             groups,
             strata: spans,
             n_events,
+            counting,
         })
     }
 
@@ -136,7 +163,7 @@ impl Prepared {
     fn add_covariates(&mut self, data: &SurvivalData, x: &Design) {
         let (n, p) = (self.n, x.ncols());
         let order = &self.order;
-        let (means, scales) = centring(x, data);
+        let (means, scales) = centring(x, data, self.counting.is_some());
 
         // Row-major, centred and scaled, in sorted order. The design is read column by column
         // (contiguous) in blocks of rows; the block's destination rows stay in cache while
@@ -169,6 +196,22 @@ impl Prepared {
     #[inline]
     pub fn is_event(&self, k: usize) -> bool {
         self.event[k]
+    }
+
+    /// Sorted positions `a..b` of a stratum's rows.
+    pub fn stratum_rows(&self, stratum: &StratumSpan) -> std::ops::Range<usize> {
+        let first = self.groups.get(stratum.groups.start);
+        let last = stratum
+            .groups
+            .end
+            .checked_sub(1)
+            .and_then(|g| self.groups.get(g));
+        match (first, last) {
+            (Some(first), Some(last)) if stratum.groups.start < stratum.groups.end => {
+                first.start..last.end
+            }
+            _ => 0..0,
+        }
     }
 
     /// Covariate row `k` (sorted order), centred and scaled.
@@ -231,6 +274,27 @@ pub(super) fn ordered_bits(x: f64) -> u64 {
     }
 }
 
+/// Stop and start times of counting-process data after R's `aeqSurv` (start and stop times
+/// form one set of times); `(None, None)` for right-censored data, `(None, Some(start))` when
+/// timefix changes nothing.
+#[allow(clippy::type_complexity)]
+fn counting_times(
+    data: &SurvivalData,
+    use_timefix: bool,
+) -> Result<(Option<Vec<f64>>, Option<Vec<f64>>)> {
+    let Some(start) = data.start() else {
+        return Ok((None, None));
+    };
+    let stop = data.time();
+    if !use_timefix {
+        return Ok((None, Some(start.to_vec())));
+    }
+    Ok(match timefix_intervals(start, stop)? {
+        Some((new_start, new_stop)) => (Some(new_stop), Some(new_start)),
+        None => (None, Some(start.to_vec())),
+    })
+}
+
 /// R's `coxph`: offsets that are all zero are ignored, others are centred by their mean.
 fn centred_offsets(data: &SurvivalData, order: &[usize]) -> (Vec<f64>, f64) {
     match data.offsets() {
@@ -245,10 +309,15 @@ fn centred_offsets(data: &SurvivalData, order: &[usize]) -> (Vec<f64>, f64) {
 /// Weighted means and scale factors of R's `coxfit6` (§2.2): columns with all values in
 /// {-1, 0, 1} are left alone (mean 0, scale 1); others are centred on their weighted mean and
 /// multiplied by `Σw / Σw|x - mean|` (1 for a constant column).
-fn centring(x: &Design, data: &SurvivalData) -> (Vec<f64>, Vec<f64>) {
+///
+/// Counting-process data (`agreg.fit`) report the *unweighted* column means as `fit$means`;
+/// the covariates are centred on them (any centring leaves the partial likelihood unchanged).
+fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f64>) {
     let m = x.matrix();
     let n = m.nrows();
     let w = |i: usize| data.weights().map_or(1.0, |w| w[i]);
+    let mean_weight = |i: usize| if counting { 1.0 } else { w(i) };
+    let mean_total: f64 = (0..n).map(mean_weight).sum();
     let total: f64 = (0..n).map(w).sum();
     let mut means = vec![0.0; m.ncols()];
     let mut scales = vec![1.0; m.ncols()];
@@ -259,7 +328,12 @@ fn centring(x: &Design, data: &SurvivalData) -> (Vec<f64>, Vec<f64>) {
         if exempt {
             continue;
         }
-        let mean = col.iter().enumerate().map(|(i, v)| w(i) * v).sum::<f64>() / total;
+        let mean = col
+            .iter()
+            .enumerate()
+            .map(|(i, v)| mean_weight(i) * v)
+            .sum::<f64>()
+            / mean_total;
         let spread: f64 = col
             .iter()
             .enumerate()
@@ -272,7 +346,7 @@ fn centring(x: &Design, data: &SurvivalData) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Tie groups (equal time within a stratum) and stratum spans of the sorted rows.
-fn boundaries(
+pub(in crate::survival) fn boundaries(
     time: &[f64],
     event: &[bool],
     stratum: &[usize],
@@ -344,6 +418,34 @@ mod tests {
         let raw = Prepared::new(&data, &x, false)?;
         assert_eq!(raw.order, vec![2, 1, 0, 3]);
         assert_eq!(raw.groups.len(), 4);
+        Ok(())
+    }
+
+    #[test]
+    fn counting_data_sort_by_start_and_timefix_both_times() -> Result<()> {
+        let data = SurvivalData::counting(
+            vec![0.0, 2.0, 1.0, 0.0],
+            vec![2.0, 5.0, 3.0, 4.0],
+            vec![false, true, true, false],
+        )?;
+        let x = Design::from_columns([("a", vec![1.0, 2.0, 3.0, 4.0])])?;
+        let prep = Prepared::new(&data, &x, true)?;
+        let counting = prep.counting.as_ref().expect("counting");
+        // sorted by stop: rows 0 (2), 2 (3), 3 (4), 1 (5)
+        assert_eq!(prep.order, vec![0, 2, 3, 1]);
+        assert_eq!(counting.start, vec![0.0, 1.0, 0.0, 2.0]);
+        // positions by start, latest first (ties by position)
+        assert_eq!(counting.by_start, vec![3, 1, 0, 2]);
+        // unweighted means for counting data
+        assert!((prep.means[0] - 2.5).abs() < 1e-15);
+
+        // timefix merges start and stop times: an interval of noise length is an error
+        let tiny =
+            SurvivalData::counting(vec![0.0, 1.0], vec![1.0, 1.0 + 1e-12], vec![true, true])?;
+        assert!(matches!(
+            Prepared::new(&tiny, &Design::from_columns([("a", vec![1.0, 2.0])])?, true),
+            Err(Error::StartNotBeforeStop { row: 2, .. })
+        ));
         Ok(())
     }
 

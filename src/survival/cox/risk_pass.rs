@@ -16,12 +16,18 @@
 //! * the `Σ W m m'` part is a second blocked product over the risk-set mean vectors `m`
 //!   (for an Efron tie group, the d mean vectors span two directions, so two rows suffice).
 //!
+//! Counting-process data `(start, stop]` (R's `agfit4`, algorithms.md §2.12): a row is at risk
+//! at t iff `start < t <= stop`. The backward sweep adds rows at their stop time, as above, and
+//! removes them (along the start-time order) once the current time is at or below their
+//! start; when nobody is left at risk the sums are reset to zero, as R does. In the forward
+//! sweep `c_j` becomes `r_j` times the hazard increments in `(start_j, stop_j]`.
+//!
 //! No allocation happens inside a pass; the buffers live in [`RiskPass`].
 
 use nalgebra::{DMatrix, DMatrixView};
 
 use super::Ties;
-use super::prepare::Prepared;
+use super::prepare::{Prepared, StratumSpan};
 
 /// Rows handled per blocked matrix product (keeps the block in cache).
 const BLOCK_ROWS: usize = 512;
@@ -37,6 +43,8 @@ pub(super) struct RiskPass {
     d1: Vec<f64>,
     block: Vec<f64>,
     block_rows: usize,
+    /// Counting data: cumulative hazard increments up to each sorted row's start time.
+    entry_hazard: Vec<f64>,
     info: DMatrix<f64>,
     /// Score vector `U` of the last evaluation.
     pub score: Vec<f64>,
@@ -57,6 +65,11 @@ impl RiskPass {
             d1: vec![0.0; p],
             block: vec![0.0; BLOCK_ROWS * p],
             block_rows: 0,
+            entry_hazard: if data.counting.is_some() {
+                vec![0.0; data.n]
+            } else {
+                Vec::new()
+            },
             info: DMatrix::zeros(p, p),
             score: vec![0.0; p],
             information: vec![0.0; p * p],
@@ -76,6 +89,9 @@ impl RiskPass {
         }
         self.flush_means();
         for stratum in &data.strata {
+            if data.counting.is_some() {
+                self.entry_hazards(data, stratum.groups.clone());
+            }
             self.forward_sweep(data, stratum.groups.clone());
         }
         self.weighted_squares(data);
@@ -103,8 +119,36 @@ impl RiskPass {
         let mut loglik = 0.0;
         let mut s0 = 0.0;
         self.s1.fill(0.0);
+        // counting data: next row of the start order to remove, number of rows at risk
+        let rows = data.stratum_rows(&StratumSpan {
+            groups: groups.clone(),
+        });
+        let mut next_removal = rows.start;
+        let mut n_at_risk = 0usize;
         for g in groups.rev() {
             let group = data.groups[g];
+            // counting data: first remove the rows whose start is at or after this time
+            if let Some(counting) = &data.counting {
+                let t = data.time[group.start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    next_removal += 1;
+                    n_at_risk = n_at_risk.saturating_sub(1);
+                    if n_at_risk == 0 {
+                        // everyone removed: reset, as R, so no rounding residue remains
+                        s0 = 0.0;
+                        self.s1.fill(0.0);
+                    } else {
+                        let r = self.risk[k];
+                        s0 -= r;
+                        axpy(-r, data.row(k), &mut self.s1);
+                    }
+                }
+                n_at_risk += group.end - group.start;
+            }
             for k in group.start..group.death_start {
                 let x = data.row(k);
                 let r = data.weight[k] * (data.offset[k] + dot(x, beta)).exp();
@@ -212,17 +256,60 @@ impl RiskPass {
     /// tied death's own time counts with its partial weight).
     fn forward_sweep(&mut self, data: &Prepared, groups: std::ops::Range<usize>) {
         let mut cum = 0.0;
+        let counting = data.counting.is_some();
         for g in groups {
             let group = data.groups[g];
             let after = cum + self.hazard_step[g];
             let own = cum + self.death_step[g];
-            for r in &mut self.risk[group.start..group.death_start] {
-                *r *= after;
-            }
-            for r in &mut self.risk[group.death_start..group.end] {
-                *r *= own;
+            if counting {
+                let entry = &self.entry_hazard;
+                for (k, r) in (group.start..group.death_start)
+                    .zip(&mut self.risk[group.start..group.death_start])
+                {
+                    *r *= after - entry[k];
+                }
+                for (k, r) in
+                    (group.death_start..group.end).zip(&mut self.risk[group.death_start..group.end])
+                {
+                    *r *= own - entry[k];
+                }
+            } else {
+                for r in &mut self.risk[group.start..group.death_start] {
+                    *r *= after;
+                }
+                for r in &mut self.risk[group.death_start..group.end] {
+                    *r *= own;
+                }
             }
             cum = after;
+        }
+    }
+
+    /// Counting data: for each row of the stratum, the cumulative hazard increments of the
+    /// death times `<=` its start (subtracted in [`RiskPass::forward_sweep`]).
+    fn entry_hazards(&mut self, data: &Prepared, groups: std::ops::Range<usize>) {
+        let Some(counting) = &data.counting else {
+            return;
+        };
+        let rows = data.stratum_rows(&StratumSpan {
+            groups: groups.clone(),
+        });
+        // the stratum's rows in ascending start order
+        let mut pending = counting.by_start[rows].iter().rev().peekable();
+        let mut cum = 0.0;
+        for g in groups {
+            let t = data.time[data.groups[g].start];
+            while let Some(&&k) = pending.peek() {
+                if counting.start[k] >= t {
+                    break;
+                }
+                self.entry_hazard[k] = cum;
+                pending.next();
+            }
+            cum += self.hazard_step[g];
+        }
+        for &k in pending {
+            self.entry_hazard[k] = cum;
         }
     }
 

@@ -8,6 +8,9 @@
 //! dfbeta_i = w_i · L_i V,  D_c = Σ_{i in cluster c} dfbeta_i,  V_robust = Σ_c D_c D_c'
 //! robust score test: S_c = Σ_{i in c} w_i L_i(η = 0 or X·init), u = Σ_c S_c, χ² = u'(S'S)⁻¹u
 //! ```
+//!
+//! Counting-process data: the sums run over the death times in `(start_i, stop_i]` only
+//! (risk-set sums with removals; cumulative sums taken at the stop minus at the start).
 
 use super::Ties;
 use super::cholesky::Ldl;
@@ -36,8 +39,33 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
     for stratum in &data.strata {
         let mut s0 = 0.0;
         s1.fill(0.0);
+        let rows = data.stratum_rows(stratum);
+        let mut next_removal = rows.start;
+        let mut n_at_risk = 0usize;
         for g in stratum.groups.clone().rev() {
             let group = data.groups[g];
+            // counting data: remove the rows whose interval starts at or after this time
+            if let Some(counting) = &data.counting {
+                let t = data.time[group.start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    next_removal += 1;
+                    n_at_risk = n_at_risk.saturating_sub(1);
+                    if n_at_risk == 0 {
+                        s0 = 0.0;
+                        s1.fill(0.0);
+                    } else {
+                        s0 -= risk[k];
+                        for (s, x) in s1.iter_mut().zip(data.row(k)) {
+                            *s -= risk[k] * x;
+                        }
+                    }
+                }
+                n_at_risk += group.end - group.start;
+            }
             let censored = group.start..group.death_start;
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 s0 += r;
@@ -103,12 +131,31 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
 
     let mut resid = vec![0.0; n * p];
     let mut cum_m = vec![0.0; p];
+    // counting data: cumulative hazard and Σ dΛ·x̄ up to each row's start time
+    let counting = data.counting.as_ref();
+    let (mut entry_h, mut entry_m) = match counting {
+        Some(_) => (vec![0.0; n], vec![0.0; n * p]),
+        None => (Vec::new(), Vec::new()),
+    };
     for stratum in &data.strata {
         let mut cum_h = 0.0;
         cum_m.fill(0.0);
+        let rows = data.stratum_rows(stratum);
+        let mut entering = counting.map(|c| c.by_start[rows].iter().rev().peekable());
         for g in stratum.groups.clone() {
             let group = data.groups[g];
             let range = g * p..(g + 1) * p;
+            if let (Some(pending), Some(c)) = (entering.as_mut(), counting) {
+                let t = data.time[group.start];
+                while let Some(&&k) = pending.peek() {
+                    if c.start[k] >= t {
+                        break;
+                    }
+                    entry_h[k] = cum_h;
+                    entry_m[k * p..(k + 1) * p].copy_from_slice(&cum_m);
+                    pending.next();
+                }
+            }
             for k in group.start..group.end {
                 let death = k >= group.death_start;
                 let (hh, mm) = if death {
@@ -117,10 +164,15 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
                     (cum_h + h[g], &mx[range.clone()])
                 };
                 let e = exp_eta[k];
+                let (h0, m0) = match counting {
+                    Some(_) => (entry_h[k], &entry_m[k * p..(k + 1) * p]),
+                    None => (0.0, &cum_m[..0]),
+                };
                 let row = &mut resid[k * p..(k + 1) * p];
                 for (j, (out, x)) in row.iter_mut().zip(data.row(k)).enumerate() {
                     let own = if death { x - xavg[g * p + j] } else { 0.0 };
-                    *out = own - e * (x * hh - (cum_m[j] + mm[j]));
+                    let m_entry = m0.get(j).copied().unwrap_or(0.0);
+                    *out = own - e * (x * (hh - h0) - (cum_m[j] + mm[j] - m_entry));
                 }
             }
             cum_h += h[g];

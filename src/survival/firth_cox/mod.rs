@@ -193,11 +193,18 @@ impl FirthCoxPh {
     /// * [`Error::InvalidParameter`] for a non-positive or non-finite `max_step`, `xconv` or
     ///   `gconv`.
     /// * [`Error::SingularMatrix`] if the information is singular at β = 0.
+    /// * [`Error::CountingProcessNotSupported`] for `(start, stop]` data.
     ///
     /// Non-convergence is not an error: see [`FirthCoxFit::convergence`] and
     /// [`FirthCoxFit::require_converged`].
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<FirthCoxFit> {
         let ctl = self.check()?;
+        if data.is_counting() {
+            return Err(Error::CountingProcessNotSupported {
+                what: "the Firth-penalized Cox model",
+                hint: "fit right-censored (time, status) data, as coxphf's default",
+            });
+        }
         let prepared = Prepared::new(data, x, self.timefix)?;
         let mut solver = Solver::new(&prepared);
         let p = prepared.p;

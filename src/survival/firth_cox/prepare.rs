@@ -10,17 +10,10 @@
 //! is done here only to keep `exp(η)` in range; the iteration path and every reported
 //! number are those of the uncentred, sd-scaled problem.
 
+pub(super) use crate::survival::cox::prepare::TieGroup;
+use crate::survival::cox::prepare::boundaries;
 use crate::survival::timefix::timefix;
 use crate::{Design, Error, Result, SurvivalData};
-
-/// Sorted rows `start..end` share one time within one stratum; the deaths are
-/// `death_start..end`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct TieGroup {
-    pub start: usize,
-    pub death_start: usize,
-    pub end: usize,
-}
 
 /// The sorted, standardized problem.
 #[derive(Debug, Clone)]
@@ -108,6 +101,7 @@ impl Prepared {
         let weight: Vec<f64> = order.iter().map(|&i| data.weight(i)).collect();
         let sorted_stratum: Vec<usize> = order.iter().map(|&i| stratum_of(i)).collect();
         let (groups, spans) = boundaries(&time, &event, &sorted_stratum);
+        let spans: Vec<std::ops::Range<usize>> = spans.into_iter().map(|s| s.groups).collect();
         Ok(Prepared {
             n,
             p,
@@ -164,38 +158,6 @@ fn check_collinear(x: &Design, means: &[f64]) -> Result<()> {
             columns: aliased.iter().map(|&j| x.names()[j].clone()).collect(),
         })
     }
-}
-
-/// Tie groups (equal time within a stratum) and the group range of each stratum.
-fn boundaries(
-    time: &[f64],
-    event: &[bool],
-    stratum: &[usize],
-) -> (Vec<TieGroup>, Vec<std::ops::Range<usize>>) {
-    let n = time.len();
-    let mut groups = Vec::new();
-    let mut spans = Vec::new();
-    let mut span_start = 0;
-    let mut start = 0;
-    while start < n {
-        let mut end = start + 1;
-        while end < n && stratum[end] == stratum[start] && time[end].total_cmp(&time[start]).is_eq()
-        {
-            end += 1;
-        }
-        let death_start = (start..end).find(|&k| event[k]).unwrap_or(end);
-        groups.push(TieGroup {
-            start,
-            death_start,
-            end,
-        });
-        if end == n || stratum[end] != stratum[start] {
-            spans.push(span_start..groups.len());
-            span_start = groups.len();
-        }
-        start = end;
-    }
-    (groups, spans)
 }
 
 #[cfg(test)]

@@ -69,7 +69,15 @@ fn blocks(entries: &[Entry], weights: Option<&[f64]>) -> Vec<Block> {
 /// Greenwood:  var(log S) = Σ d_k / (n_k (n_k − d_k))
 /// IJ:         var(S) = Σ_i (w_i ∂S/∂w_i)²  (R's default for non-integer weights)
 /// ```
-pub(crate) fn km_curve(entries: &[Entry], weights: Option<&[f64]>, variance: KmVariance) -> Curve {
+///
+/// With `start` (counting-process data, indexed by row; Greenwood only), a row is at risk at t
+/// iff `start < t <= stop`: `n(t)` drops the rows whose start is `>= t` (delayed entry).
+pub(crate) fn km_curve(
+    entries: &[Entry],
+    weights: Option<&[f64]>,
+    variance: KmVariance,
+    start: Option<&[f64]>,
+) -> Curve {
     let blocks = blocks(entries, weights);
     let m = blocks.len();
     let mut curve = Curve {
@@ -83,9 +91,28 @@ pub(crate) fn km_curve(entries: &[Entry], weights: Option<&[f64]>, variance: KmV
     // At-risk sums (weighted and counted) accumulate from the largest time down.
     let mut at_risk_count = vec![0usize; m];
     let (mut n, mut count) = (0.0, 0usize);
+    // delayed entry: (start, weight) of the rows, latest start first
+    let mut entering: Vec<(f64, f64)> = match start {
+        Some(start) => entries
+            .iter()
+            .map(|e| (start[e.tag()], weights.map_or(1.0, |w| w[e.tag()])))
+            .collect(),
+        None => Vec::new(),
+    };
+    entering.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let mut not_yet = entering.iter().peekable();
     for k in (0..m).rev() {
         n += blocks[k].weight;
         count += blocks[k].count;
+        let t = entries[blocks[k].start].time;
+        while let Some(&&(s, w)) = not_yet.peek() {
+            if s < t {
+                break;
+            }
+            n -= w;
+            count = count.saturating_sub(1);
+            not_yet.next();
+        }
         curve.n_risk[k] = n;
         at_risk_count[k] = count;
     }
@@ -212,7 +239,7 @@ mod tests {
 
     fn curve(t: &[f64], e: &[bool], w: &[f64], v: KmVariance) -> Curve {
         let sorted = sort_rows(t, e, None, None, false);
-        km_curve(&sorted.entries, Some(w), v)
+        km_curve(&sorted.entries, Some(w), v, None)
     }
 
     #[test]

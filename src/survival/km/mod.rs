@@ -1,4 +1,8 @@
-//! Kaplan–Meier estimation as R's `survfit(Surv(time, status) ~ group)` (survival 3.5-3).
+//! Kaplan–Meier estimation as R's `survfit(Surv(time, status) ~ group)` (survival 3.5-3),
+//! and with delayed entry as `survfit(Surv(start, stop, status) ~ group)`: for
+//! counting-process data ([`SurvivalData::counting`]) a row is at risk at t iff
+//! `start < t <= stop`, `timefix` treats start and stop times as one set (Greenwood variance;
+//! fractional weights are refused with delayed entry).
 
 mod curve;
 mod fit;
@@ -8,6 +12,7 @@ pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
 
 use crate::stats::z_for_level;
 use crate::survival::groups::{Entry, code_groups, sort_rows};
+use crate::survival::timefix::timefix_intervals;
 use crate::{Result, SurvivalData};
 use curve::km_curve;
 
@@ -71,6 +76,11 @@ pub enum KmVariance {
 ///
 /// let arms = KaplanMeier::new().fit_groups(&data, &["a", "b", "a", "b", "a", "b"])?;
 /// assert_eq!(arms[1].label(), "b");
+///
+/// // delayed entry: the third patient enters at day 6, so only 2 are at risk at day 5
+/// let late = SurvivalData::counting(vec![0.0, 0.0, 6.0], vec![5.0, 9.0, 12.0], vec![true, false, true])?;
+/// let fit = KaplanMeier::new().fit(&late)?;
+/// assert_eq!(fit.n_risk(), &[2.0, 2.0, 1.0]);
 /// # Ok(()) }
 /// ```
 ///
@@ -128,11 +138,25 @@ impl KaplanMeier {
     /// # Errors
     /// * [`Error::InvalidParameter`](crate::Error::InvalidParameter) if the level is not in
     ///   (0, 1).
+    /// * [`Error::CountingProcessNotSupported`](crate::Error::CountingProcessNotSupported)
+    ///   for `(start, stop]` data with fractional case weights (delayed entry is done with
+    ///   the Greenwood variance only).
+    /// * [`Error::StartNotBeforeStop`](crate::Error::StartNotBeforeStop) if `timefix` makes a
+    ///   `(start, stop]` interval empty (as R's `aeqSurv`).
     pub fn fit(&self, data: &SurvivalData) -> Result<KmFit> {
         let z = self.check()?;
-        let sorted = sort_rows(data.time(), data.event(), None, None, self.timefix);
         let variance = variance_for(data);
-        Ok(self.fit_rows(data, &sorted.entries, "all".to_string(), z, variance))
+        let (stop, start) = self.intervals(data, variance)?;
+        let apply_timefix = self.timefix && start.is_none();
+        let sorted = sort_rows(&stop, data.event(), None, None, apply_timefix);
+        Ok(self.fit_rows(
+            data,
+            &sorted.entries,
+            "all".to_string(),
+            z,
+            variance,
+            start.as_deref(),
+        ))
     }
 
     /// One curve per group, in the groups' sorted order (R's factor order); `groups` has
@@ -143,24 +167,60 @@ impl KaplanMeier {
     ///   have one label per observation.
     /// * [`Error::InvalidParameter`](crate::Error::InvalidParameter) if the level is not in
     ///   (0, 1).
+    /// * [`Error::CountingProcessNotSupported`](crate::Error::CountingProcessNotSupported)
+    ///   for `(start, stop]` data with fractional case weights (delayed entry is done with
+    ///   the Greenwood variance only).
+    /// * [`Error::StartNotBeforeStop`](crate::Error::StartNotBeforeStop) if `timefix` makes a
+    ///   `(start, stop]` interval empty (as R's `aeqSurv`).
     pub fn fit_groups<T: Ord + ToString>(
         &self,
         data: &SurvivalData,
         groups: &[T],
     ) -> Result<Vec<KmFit>> {
         let z = self.check()?;
+        let variance = variance_for(data);
+        let (stop, start) = self.intervals(data, variance)?;
+        let apply_timefix = self.timefix && start.is_none();
         let coded = code_groups(groups, data.len())?;
         let keys = Some((coded.codes.as_slice(), coded.labels.len()));
-        let sorted = sort_rows(data.time(), data.event(), keys, None, self.timefix);
-        let variance = variance_for(data);
+        let sorted = sort_rows(&stop, data.event(), keys, None, apply_timefix);
         Ok(sorted
             .ranges
             .iter()
             .zip(coded.labels)
             .map(|(range, label)| {
-                self.fit_rows(data, &sorted.entries[range.clone()], label, z, variance)
+                let entries = &sorted.entries[range.clone()];
+                self.fit_rows(data, entries, label, z, variance, start.as_deref())
             })
             .collect())
+    }
+
+    /// Stop times and, for counting-process data, start times, after R's `timefix` over both
+    /// (right-censored data keep their times; `sort_rows` applies timefix to them).
+    #[allow(clippy::type_complexity)]
+    fn intervals(
+        &self,
+        data: &SurvivalData,
+        variance: KmVariance,
+    ) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
+        let Some(start) = data.start() else {
+            return Ok((data.time().to_vec(), None));
+        };
+        if variance == KmVariance::InfinitesimalJackknife {
+            return Err(crate::Error::CountingProcessNotSupported {
+                what: "the Kaplan-Meier estimate with fractional case weights",
+                hint: "delayed entry is implemented with the Greenwood variance only (whole-number weights)",
+            });
+        }
+        let fixed = if self.timefix {
+            timefix_intervals(start, data.time())?
+        } else {
+            None
+        };
+        Ok(match fixed {
+            Some((start, stop)) => (stop, Some(start)),
+            None => (data.time().to_vec(), Some(start.to_vec())),
+        })
     }
 
     fn fit_rows(
@@ -170,8 +230,9 @@ impl KaplanMeier {
         label: String,
         z: f64,
         variance: KmVariance,
+        start: Option<&[f64]>,
     ) -> KmFit {
-        let curve = km_curve(entries, data.weights(), variance);
+        let curve = km_curve(entries, data.weights(), variance, start);
         let (conf_type, level) = (self.conf_type, self.level);
         KmFit::new(label, entries.len(), curve, conf_type, level, z, variance)
     }

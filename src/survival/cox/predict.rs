@@ -1,0 +1,579 @@
+//! Baseline hazard, predicted survival curves and linear predictors for new covariate
+//! values (R's `basehaz`, `survfit.coxph(fit, newdata)` and `predict.coxph`, survival 3.5-3,
+//! algorithms.md §2.11).
+//!
+//! ```text
+//! per stratum and distinct time t (R's agsurv, Efron fits: ctype 2):
+//!   dΛ0(t) = Σ_{k<d} (w̄_d / d) / (R(t) − (k/d) R_d(t))        (Breslow: W_d / R(t))
+//!   dV(t)  = Σ_{k<d} (w̄_d / d) / (R(t) − (k/d) R_d(t))²
+//!   dX̄(t)  = Σ_{k<d} (w̄_d / d) (S1(t) − (k/d) S1_d(t)) / (R(t) − (k/d) R_d(t))²
+//! for new x:  r = exp((x − means)'β̂),  H(t) = r Λ0(t),  S(t) = exp(−H(t))
+//!   var H(t) = r² (Σ dV + d(t)' Var(β̂) d(t)),  d(t) = Λ0(t)(x − means) − Σ dX̄   (Tsiatis)
+//!   95% CI (log): exp(−H ∓ z·se(H)), upper capped at 1
+//! ```
+//! `R(t) = Σ_{at risk} w e^η`, `R_d`, `S1_d` over the deaths at t, `w̄_d = Σ_deaths w`, d the
+//! number of deaths, η the fit's centred linear predictor. Counting-process rows `(start, stop]`
+//! are at risk at t iff `start < t <= stop` (R's agsurv for `Surv(start, stop, event)`).
+
+use nalgebra::DVector;
+
+use super::Ties;
+use super::fit::CoxFit;
+use super::prepare::Prepared;
+use super::residuals::check_shape;
+use crate::stats::z_for_level;
+use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
+
+/// A predicted survival curve for one covariate vector in one stratum (R's
+/// `survfit(fit, newdata)`), from [`CoxFit::survfit`]: one entry per distinct time of the
+/// stratum (event or censoring).
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let curve = &fit.survfit(&data, &x, &[60.0], 0.95)?[0];
+/// assert_eq!(curve.time().len(), 8);
+/// assert!(curve.survival().windows(2).all(|s| s[0] >= s[1]));
+/// assert_eq!(curve.at(1.0).survival, 1.0); // before the first time
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct CoxSurvivalCurve {
+    stratum: Option<String>,
+    level: f64,
+    time: Vec<f64>,
+    n_risk: Vec<f64>,
+    n_event: Vec<f64>,
+    n_censor: Vec<f64>,
+    cumhaz: Vec<f64>,
+    survival: Vec<f64>,
+    std_err: Vec<f64>,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+}
+
+impl CoxSurvivalCurve {
+    /// The stratum label (`None` for an unstratified fit).
+    pub fn stratum(&self) -> Option<&str> {
+        self.stratum.as_deref()
+    }
+
+    /// Confidence level of the bounds.
+    pub fn level(&self) -> f64 {
+        self.level
+    }
+
+    /// Distinct times (R's `time`).
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// Weighted number at risk (R's `n.risk`).
+    pub fn n_risk(&self) -> &[f64] {
+        &self.n_risk
+    }
+
+    /// Weighted number of events (R's `n.event`).
+    pub fn n_event(&self) -> &[f64] {
+        &self.n_event
+    }
+
+    /// Weighted number censored (R's `n.censor`).
+    pub fn n_censor(&self) -> &[f64] {
+        &self.n_censor
+    }
+
+    /// Cumulative hazard `H(t)` for the covariate vector (R's `cumhaz`).
+    pub fn cumhaz(&self) -> &[f64] {
+        &self.cumhaz
+    }
+
+    /// Predicted survival `exp(−H(t))` (R's `surv`).
+    pub fn survival(&self) -> &[f64] {
+        &self.survival
+    }
+
+    /// Standard error of `H(t)`, i.e. of `log S(t)` (R's `std.err` of the curve object).
+    pub fn std_err(&self) -> &[f64] {
+        &self.std_err
+    }
+
+    /// Lower confidence bound of S (log type).
+    pub fn lower(&self) -> &[f64] {
+        &self.lower
+    }
+
+    /// Upper confidence bound of S (log type, capped at 1).
+    pub fn upper(&self) -> &[f64] {
+        &self.upper
+    }
+
+    /// The curve at time `t` as `summary(fit, times = t)` (R's `extend = TRUE`): the last
+    /// entry at or before `t` (S = 1, se 0 before the first time); its `std_error` is on the S
+    /// scale (`S · se(H)`), its `n_risk` the number at risk at `t`.
+    pub fn at(&self, t: f64) -> SurvivalAt {
+        let after = self.time.partition_point(|&s| s <= t);
+        let n_risk = self
+            .time
+            .iter()
+            .position(|&s| s >= t)
+            .map_or(0.0, |i| self.n_risk[i]);
+        match after.checked_sub(1) {
+            None => SurvivalAt {
+                time: t,
+                n_risk,
+                survival: 1.0,
+                std_error: 0.0,
+                lower: 1.0,
+                upper: 1.0,
+            },
+            Some(i) => SurvivalAt {
+                time: t,
+                n_risk,
+                survival: self.survival[i],
+                std_error: self.survival[i] * self.std_err[i],
+                lower: self.lower[i],
+                upper: self.upper[i],
+            },
+        }
+    }
+}
+
+/// The baseline cumulative hazard (R's `basehaz(fit, centered)`): one row per distinct time
+/// within each stratum.
+///
+/// # Examples
+/// ```
+/// use oncostat::{CoxPh, Design, SurvivalData};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let data = SurvivalData::from_status(
+///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+/// )?;
+/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+/// let fit = CoxPh::new().fit(&data, &x)?;
+/// let centred = fit.basehaz(&data, &x, true)?;
+/// let at_zero = fit.basehaz(&data, &x, false)?;
+/// let shift = (-fit.means()[0] * fit.coefficients()[0]).exp();
+/// assert!((at_zero.cumhaz()[7] - centred.cumhaz()[7] * shift).abs() < 1e-12);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct BaselineHazard {
+    centered: bool,
+    time: Vec<f64>,
+    cumhaz: Vec<f64>,
+    strata: Vec<usize>,
+}
+
+impl BaselineHazard {
+    /// `true` if evaluated at the covariate means (R's default), `false` at x = 0.
+    pub fn centered(&self) -> bool {
+        self.centered
+    }
+
+    /// Times (R's `time`), ordered by stratum then time.
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// Cumulative hazard at each time (R's `hazard` column).
+    pub fn cumhaz(&self) -> &[f64] {
+        &self.cumhaz
+    }
+
+    /// Stratum index of each row (into [`SurvivalData::strata_labels`]; all 0 without strata).
+    pub fn strata(&self) -> &[usize] {
+        &self.strata
+    }
+}
+
+/// Per-stratum increments of the baseline at the covariate means.
+struct StratumSteps {
+    stratum: usize,
+    time: Vec<f64>,
+    n_risk: Vec<f64>,
+    n_event: Vec<f64>,
+    n_censor: Vec<f64>,
+    hazard: Vec<f64>,
+    var_hazard: Vec<f64>,
+    /// `dX̄` increments, `times × p`, in the scaled coordinates.
+    xbar: Vec<f64>,
+}
+
+/// One pass over the sorted data: hazard, variance and `dX̄` increments per distinct time.
+fn baseline_steps(
+    data: &Prepared,
+    ties: Ties,
+    eta: &[f64],
+    stratum_of: &[usize],
+) -> Vec<StratumSteps> {
+    let p = data.p;
+    let mut out = Vec::with_capacity(data.strata.len());
+    let mut s1 = vec![0.0; p];
+    let mut d1 = vec![0.0; p];
+    for span in &data.strata {
+        let n_groups = span.groups.len();
+        let first = span.groups.start;
+        let mut steps = StratumSteps {
+            stratum: data.groups.get(first).map_or(0, |g| stratum_of[g.start]),
+            time: vec![0.0; n_groups],
+            n_risk: vec![0.0; n_groups],
+            n_event: vec![0.0; n_groups],
+            n_censor: vec![0.0; n_groups],
+            hazard: vec![0.0; n_groups],
+            var_hazard: vec![0.0; n_groups],
+            xbar: vec![0.0; n_groups * p],
+        };
+        let (mut risk, mut at_risk) = (0.0, 0.0);
+        s1.fill(0.0);
+        let rows = data.stratum_rows(span);
+        let mut next_removal = rows.start;
+        let mut n_at_risk = 0usize;
+        for g in span.groups.clone().rev() {
+            let group = data.groups[g];
+            let i = g - first;
+            // counting data: drop the rows whose interval starts at or after this time
+            if let Some(counting) = &data.counting {
+                let t = data.time[group.start];
+                while next_removal < rows.end {
+                    let k = counting.by_start[next_removal];
+                    if counting.start[k] < t {
+                        break;
+                    }
+                    next_removal += 1;
+                    n_at_risk = n_at_risk.saturating_sub(1);
+                    if n_at_risk == 0 {
+                        (risk, at_risk) = (0.0, 0.0);
+                        s1.fill(0.0);
+                    } else {
+                        let r = data.weight[k] * eta[k].exp();
+                        risk -= r;
+                        at_risk -= data.weight[k];
+                        for (s, z) in s1.iter_mut().zip(data.row(k)) {
+                            *s -= r * z;
+                        }
+                    }
+                }
+                n_at_risk += group.end - group.start;
+            }
+            let (mut d0, mut wd, mut wc) = (0.0, 0.0, 0.0);
+            d1.fill(0.0);
+            let rows = group.start..group.end;
+            for ((k, &w), &e) in rows.clone().zip(&data.weight[rows.clone()]).zip(&eta[rows]) {
+                let r = w * e.exp();
+                risk += r;
+                at_risk += w;
+                for (s, z) in s1.iter_mut().zip(data.row(k)) {
+                    *s += r * z;
+                }
+                if data.is_event(k) {
+                    d0 += r;
+                    wd += w;
+                    for (d, z) in d1.iter_mut().zip(data.row(k)) {
+                        *d += r * z;
+                    }
+                } else {
+                    wc += w;
+                }
+            }
+            steps.time[i] = data.time[group.start];
+            steps.n_risk[i] = at_risk;
+            steps.n_event[i] = wd;
+            steps.n_censor[i] = wc;
+            let nd = group.n_deaths();
+            if nd == 0 {
+                continue;
+            }
+            let d = if ties == Ties::Efron { nd } else { 1 };
+            let (mut sum1, mut sum2) = (0.0, 0.0);
+            let xb = &mut steps.xbar[i * p..(i + 1) * p];
+            for k in 0..d {
+                let f = k as f64 / d as f64;
+                let den = risk - f * d0;
+                sum1 += 1.0 / den;
+                sum2 += 1.0 / (den * den);
+                for ((x, s), dd) in xb.iter_mut().zip(&s1).zip(&d1) {
+                    *x += (s - f * dd) / (den * den);
+                }
+            }
+            let scale = wd / d as f64;
+            steps.hazard[i] = scale * sum1;
+            steps.var_hazard[i] = scale * sum2;
+            for x in xb.iter_mut() {
+                *x *= scale;
+            }
+        }
+        out.push(steps);
+    }
+    out
+}
+
+impl CoxFit {
+    /// Runs the baseline pass on the fit's data.
+    fn baseline(&self, data: &SurvivalData, x: &Design) -> Result<(Prepared, Vec<StratumSteps>)> {
+        check_shape(self, data, x)?;
+        let prepared = Prepared::new(data, x, self.timefix)?;
+        let lp = self.linear_predictors();
+        let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
+        let stratum_of: Vec<usize> = prepared
+            .order
+            .iter()
+            .map(|&i| data.strata().map_or(0, |s| s[i]))
+            .collect();
+        let steps = baseline_steps(&prepared, self.ties, &eta, &stratum_of);
+        Ok((prepared, steps))
+    }
+
+    /// β̂ with aliased (NaN) coefficients as 0, as R's predictions do.
+    fn usable_coefficients(&self) -> Vec<f64> {
+        self.coefficients
+            .iter()
+            .map(|&b| if b.is_nan() { 0.0 } else { b })
+            .collect()
+    }
+
+    /// Baseline cumulative hazard (R's `basehaz(fit, centered)`): at the covariate means
+    /// ([`CoxFit::means`], 0 for columns in {-1, 0, 1}) when `centered`, else at x = 0
+    /// (`Λ0 · exp(−means'β̂)`). Efron fits use Efron-adjusted increments, as R. Pass the data
+    /// and design the model was fitted to.
+    ///
+    /// ```text
+    /// Λ0(t) = Σ_{s ≤ t} dΛ0(s),  dΛ0 = W_d / Σ_{at risk} w e^η   (Efron: averaged over the tie)
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns.
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
+    /// let x = Design::from_columns([("dose", vec![0.5, 1.5, 1.0, 2.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let h = fit.basehaz(&data, &x, true)?;
+    /// assert_eq!(h.time(), &[1.0, 2.0, 3.0, 4.0]);
+    /// assert!(h.cumhaz().windows(2).all(|w| w[0] <= w[1]));
+    /// # Ok(()) }
+    /// ```
+    pub fn basehaz(
+        &self,
+        data: &SurvivalData,
+        x: &Design,
+        centered: bool,
+    ) -> Result<BaselineHazard> {
+        let (_, steps) = self.baseline(data, x)?;
+        let shift: f64 = if centered {
+            1.0
+        } else {
+            let mb: f64 = self
+                .usable_coefficients()
+                .iter()
+                .zip(self.means.iter())
+                .map(|(b, m)| b * m)
+                .sum();
+            (-mb).exp()
+        };
+        let mut out = BaselineHazard {
+            centered,
+            time: Vec::new(),
+            cumhaz: Vec::new(),
+            strata: Vec::new(),
+        };
+        for s in &steps {
+            let mut h = 0.0;
+            for (t, dh) in s.time.iter().zip(&s.hazard) {
+                h += dh;
+                out.time.push(*t);
+                out.cumhaz.push(h * shift);
+                out.strata.push(s.stratum);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Predicted survival curves for a new covariate vector `newdata` (one value per design
+    /// column, in design order), one curve per stratum (R's `survfit(fit, newdata)`), with
+    /// log-type pointwise intervals at `level`. The variance is Tsiatis' including the
+    /// uncertainty of β̂ (with [`CoxFit::covariance`], robust when on, as R). For a fit with
+    /// offsets the curve is for a subject at the mean offset (R reads a new offset from
+    /// `newdata`).
+    ///
+    /// ```text
+    /// S(t | x) = exp(−Λ0(t) e^{(x − means)'β̂})
+    /// var H = e^{2(x − means)'β̂} (Σ dV + d(t)' V d(t)),  d(t) = Λ0(t)(x − means) − X̄(t)
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if `data` or `x` do not have the fit's rows or columns,
+    ///   or `newdata` not one value per column.
+    /// * [`Error::NonFinite`] if `newdata` holds NaN or ±∞.
+    /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(
+    ///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+    ///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+    /// )?;
+    /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let curves = fit.survfit(&data, &x, &[60.0], 0.95)?;
+    /// let at_10 = curves[0].at(10.0);
+    /// assert!(at_10.lower <= at_10.survival && at_10.survival <= at_10.upper);
+    /// # Ok(()) }
+    /// ```
+    pub fn survfit(
+        &self,
+        data: &SurvivalData,
+        x: &Design,
+        newdata: &[f64],
+        level: f64,
+    ) -> Result<Vec<CoxSurvivalCurve>> {
+        let z = z_for_level(level)?;
+        let p = self.coefficients.len();
+        if newdata.len() != p {
+            return Err(Error::mismatch("new covariate values", p, newdata.len()));
+        }
+        crate::design::check_finite("newdata", newdata)?;
+        let (prepared, steps) = self.baseline(data, x)?;
+        let beta = self.usable_coefficients();
+        let centred: Vec<f64> = newdata
+            .iter()
+            .zip(self.means.iter())
+            .map(|(v, m)| v - m)
+            .collect();
+        let risk = centred
+            .iter()
+            .zip(&beta)
+            .map(|(c, b)| c * b)
+            .sum::<f64>()
+            .exp();
+        let v = &self.covariance;
+        let labels = data.strata_labels();
+        let mut curves = Vec::with_capacity(steps.len());
+        let mut xbar = vec![0.0; p];
+        let mut dt = DVector::<f64>::zeros(p);
+        for s in &steps {
+            let len = s.time.len();
+            let (mut h0, mut var0) = (0.0, 0.0);
+            xbar.fill(0.0);
+            let mut curve = CoxSurvivalCurve {
+                stratum: data
+                    .strata()
+                    .map(|_| labels.get(s.stratum).cloned().unwrap_or_default()),
+                level,
+                time: s.time.clone(),
+                n_risk: s.n_risk.clone(),
+                n_event: s.n_event.clone(),
+                n_censor: s.n_censor.clone(),
+                cumhaz: Vec::with_capacity(len),
+                survival: Vec::with_capacity(len),
+                std_err: Vec::with_capacity(len),
+                lower: Vec::with_capacity(len),
+                upper: Vec::with_capacity(len),
+            };
+            for i in 0..len {
+                h0 += s.hazard[i];
+                var0 += s.var_hazard[i];
+                for (j, xb) in xbar.iter_mut().enumerate() {
+                    *xb += s.xbar[i * p + j] / prepared.scales[j];
+                    dt[j] = h0 * centred[j] - *xb;
+                }
+                let quad = (v * &dt).dot(&dt);
+                let h = h0 * risk;
+                let se = ((var0 + quad) * risk * risk).sqrt();
+                let surv = (-h).exp();
+                curve.cumhaz.push(h);
+                curve.survival.push(surv);
+                curve.std_err.push(se);
+                if surv > 0.0 {
+                    curve.lower.push((-h - z * se).exp());
+                    curve.upper.push((-h + z * se).exp().min(1.0));
+                } else {
+                    curve.lower.push(f64::NAN);
+                    curve.upper.push(f64::NAN);
+                }
+            }
+            curves.push(curve);
+        }
+        Ok(curves)
+    }
+
+    /// Linear predictors for new covariate rows, centred at the fit's means as R's
+    /// `predict(fit, newdata, type = "lp")` (offsets are not added; aliased columns count 0).
+    ///
+    /// ```text
+    /// lp_i = (x_i − means)'β̂
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] if `newdata` does not have the fitted columns (by name,
+    ///   in order).
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
+    /// let x = Design::from_columns([("dose", vec![0.5, 1.5, 1.0, 2.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let lp = fit.linear_predictor(&x)?;
+    /// assert!((lp[0] - fit.linear_predictors()[0]).abs() < 1e-12);
+    /// let rr = fit.relative_risk(&x)?;
+    /// assert!((rr[0] - lp[0].exp()).abs() < 1e-12);
+    /// # Ok(()) }
+    /// ```
+    pub fn linear_predictor(&self, newdata: &Design) -> Result<DVector<f64>> {
+        if newdata.names() != self.term_names.as_slice() {
+            return Err(Error::mismatch(
+                "design columns (must be the fitted ones)",
+                self.term_names.len(),
+                newdata.ncols(),
+            ));
+        }
+        let beta = self.usable_coefficients();
+        let centre: f64 = beta.iter().zip(self.means.iter()).map(|(b, m)| b * m).sum();
+        let m = newdata.matrix();
+        Ok(DVector::from_fn(m.nrows(), |i, _| {
+            (0..m.ncols()).map(|j| m[(i, j)] * beta[j]).sum::<f64>() - centre
+        }))
+    }
+
+    /// Relative risks `exp(lp)` for new covariate rows, relative to a subject at the means
+    /// (R's `predict(fit, newdata, type = "risk")`).
+    ///
+    /// ```text
+    /// risk_i = exp((x_i − means)'β̂)
+    /// ```
+    ///
+    /// # Errors
+    /// * [`Error::DimensionMismatch`] as [`CoxFit::linear_predictor`].
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
+    /// let x = Design::from_columns([("dose", vec![0.5, 1.5, 1.0, 2.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// let at_mean = Design::from_columns([("dose", vec![fit.means()[0]])])?;
+    /// assert!((fit.relative_risk(&at_mean)?[0] - 1.0).abs() < 1e-12);
+    /// # Ok(()) }
+    /// ```
+    pub fn relative_risk(&self, newdata: &Design) -> Result<DVector<f64>> {
+        Ok(self.linear_predictor(newdata)?.map(f64::exp))
+    }
+}
