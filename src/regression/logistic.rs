@@ -630,7 +630,15 @@ impl LogisticFit {
                         } else {
                             Side::Upper
                         };
-                        let b = vm_bound(&mut engine, &start, job / 2, side, level, control)?;
+                        let b = match vm_bound(&mut engine, &start, job / 2, side, level, control) {
+                            Ok(b) => b,
+                            // Under separation the constrained fits run off to infinity: the
+                            // bound is not reached (NaN), as documented, not an error.
+                            Err(Error::SingularMatrix { .. }) if self.separation.is_some() => {
+                                return Ok((engine, f64::NAN));
+                            }
+                            Err(e) => return Err(e),
+                        };
                         let value = if b.convergence.converged() {
                             b.value
                         } else {
