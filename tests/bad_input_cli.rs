@@ -83,6 +83,9 @@ fn cases() -> Vec<Case> {
         Case { name: "negative time (cox --firth)", args: &["cox", "--firth", "--time", "t", "--event", "e", "--covariates", "x", "FILE"], input: Bytes(b"t,e,x\n1,1,2\n-3,0,4\n"), needles: &["FILE", "row 2", "column `t`", "negative"] },
         Case { name: "zero weight (cox --firth)", args: &["cox", "--firth", "--time", "t", "--event", "e", "--covariates", "x", "--weights", "w", "FILE"], input: Bytes(b"t,e,x,w\n1,1,2,1\n2,0,3,0\n"), needles: &["FILE", "row 2", "column `w`"] },
         Case { name: "unknown cluster column", args: &["cox", "--time", "t", "--event", "e", "--covariates", "x", "--cluster", "site", "FILE"], input: Bytes(SURV), needles: &["FILE", "no column `site`"] },
+        Case { name: "start not before stop (cox --start)", args: &["cox", "--time", "t", "--start", "s", "--event", "e", "--covariates", "x", "FILE"], input: Bytes(b"t,s,e,x\n5,0,1,1\nNA,0,1,2\n4,4,0,3\n"), needles: &["FILE", "row 3", "start time 4 is not before stop time 4"] },
+        Case { name: "text start (cox --start)", args: &["cox", "--time", "t", "--start", "s", "--event", "e", "--covariates", "x", "FILE"], input: Bytes(b"t,s,e,x\n5,zero,1,1\n"), needles: &["FILE", "row 1", "column `s`", "`zero`"] },
+        Case { name: "counting data with --firth", args: &["cox", "--firth", "--time", "t", "--start", "s", "--event", "e", "--covariates", "x", "FILE"], input: Bytes(b"t,s,e,x\n5,0,1,1\n6,1,0,2\n7,2,1,0\n8,0,1,3\n"), needles: &["--firth", "--start"] },
         Case { name: "event 2", args: km_args, input: Bytes(b"t,e\n1,1\n2,2\n"), needles: &["FILE", "row 2", "column `e`", "`2`"] },
         Case { name: "event -1 (cox)", args: cox_args, input: Bytes(b"t,e,x\n1,1,2\n2,-1,3\n"), needles: &["FILE", "row 2", "column `e`", "`-1`"] },
         Case { name: "event text (logrank)", args: lr_args, input: Bytes(b"t,e,g\n1,dead,a\n"), needles: &["FILE", "row 1", "column `e`", "`dead`"] },
@@ -229,6 +232,8 @@ fn legal_cases() -> Vec<Legal> {
         // Firth Cox (coxphf) under monotone likelihood: finite; robust variance and zph too.
         Legal { name: "cox --firth monotone likelihood", args: &["cox", "--firth", "--time", "t", "--event", "e", "--covariates", "x", "FILE"], csv: b"t,e,x\n1,1,5\n2,1,4\n3,1,3\n4,1,2\n5,1,1\n6,0,0\n" },
         Legal { name: "cox --robust --zph constant covariate", args: &["cox", "--robust", "--zph", "--time", "t", "--event", "e", "--covariates", "x,c", "FILE"], csv: b"t,e,x,c\n1,1,2,7\n2,0,3,7\n3,1,1,7\n4,1,5,7\n5,0,4,7\n6,1,0,7\n" },
+        // Counting-process data may have negative times (R's Surv(start, stop, event)).
+        Legal { name: "cox --start with negative times", args: &["cox", "--time", "t", "--start", "s", "--event", "e", "--covariates", "x", "FILE"], csv: b"t,s,e,x\n-2,-5,1,1\n3,-1,0,2\n4,0,1,0\n6,1,1,3\n7,2,0,1\n" },
         // A group with no events.
         Legal { name: "logrank group without events", args: &["logrank", "--time", "t", "--event", "e", "--group", "g", "FILE"], csv: b"t,e,g\n1,1,a\n2,1,a\n3,0,b\n4,0,b\n5,1,a\n" },
         // R glm: aliased columns (more covariates than rows) are NA.

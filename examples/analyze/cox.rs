@@ -55,7 +55,13 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let cluster = args.value("cluster");
     let start = args.value("start");
 
-    let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Time), (event, Kind::Event)];
+    // counting-process stops may be negative (R's Surv(start, stop, event)); plain times not
+    let time_kind = if start.is_some() {
+        Kind::Number
+    } else {
+        Kind::Time
+    };
+    let mut spec: Vec<(&str, Kind)> = vec![(time, time_kind), (event, Kind::Event)];
     spec.extend(start.map(|s| (s, Kind::Number)));
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     spec.extend(strata.map(|s| (s, Kind::Text)));
