@@ -30,6 +30,8 @@ struct Input {
     time_scale: u8,
     rho: u8,
     options: u8,
+    /// Counting-process `(start, stop]` rows for the Cox fits.
+    counting: bool,
 }
 
 fuzz_target!(|input: Input| {
@@ -111,6 +113,18 @@ fuzz_target!(|input: Input| {
         && let Ok(t) = LogRank::new().test(&data, &groups)
     {
         let _ = t.to_string();
+    }
+    if input.counting {
+        // start = stop - (1..3) time units: may be negative, always before the stop
+        let start: Vec<f64> = input
+            .rows
+            .iter()
+            .zip(data.time())
+            .map(|(r, &t)| t - f64::from(1 + r.stratum % 3) * time_scale)
+            .collect();
+        if let Ok(d) = data.clone().with_start(start) {
+            data = d;
+        }
     }
     let ties = if opt(3) { Ties::Breslow } else { Ties::Efron };
     let mut cox = CoxPh::new().ties(ties);
