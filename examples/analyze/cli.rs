@@ -262,10 +262,3 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     let out = f();
     (out, start.elapsed().as_secs_f64())
 }
-
-/// The `error: ... not supported yet` answer of a command that is not implemented.
-pub fn not_available(command: &str) -> CliError {
-    CliError::new(format!(
-        "the `{command}` command is not available in this build yet"
-    ))
-}

@@ -19,7 +19,6 @@
 //! returns both renderings in an [`Output`].
 
 mod app;
-#[allow(dead_code)] // parts used only by some commands
 mod cli;
 mod cox;
 mod cox_firth;
@@ -27,18 +26,22 @@ mod irecist;
 mod km;
 mod logistic;
 mod logrank;
-#[allow(dead_code)]
 mod table;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match app::run(&argv) {
-        Ok(out) => {
-            println!("{}", out.trim_end());
-            ExitCode::SUCCESS
-        }
+        Ok(out) => match writeln!(std::io::stdout().lock(), "{}", out.trim_end()) {
+            // A closed pipe (`analyze ... | head`) is the reader's choice, not an error.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                eprintln!("error: cannot write the output: {e}");
+                ExitCode::from(2)
+            }
+            _ => ExitCode::SUCCESS,
+        },
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
