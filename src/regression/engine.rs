@@ -112,6 +112,11 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The data this engine evaluates.
+    pub(crate) fn problem(&self) -> Problem<'a> {
+        self.data
+    }
+
     /// Number of coefficients.
     pub(crate) fn ncoef(&self) -> usize {
         self.data.x.ncols()

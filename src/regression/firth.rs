@@ -7,7 +7,7 @@ use super::linalg::{cholesky_in_place, cholesky_inverse};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
 use super::parallel::map_indices;
-use super::profile::{ProfileStart, Side, VmControl, vm_bound};
+use super::profile::{ProfileBound, ProfileStart, VmControl, vm_interval};
 use crate::stats::{check_level, normal_two_sided_p};
 use crate::{
     ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, TableStyle,
@@ -463,10 +463,8 @@ impl FirthFit {
         index: usize,
         level: f64,
     ) -> Result<(f64, f64)> {
-        Ok((
-            self.profile_bound(engine, start, index, Side::Lower, level)?,
-            self.profile_bound(engine, start, index, Side::Upper, level)?,
-        ))
+        let (lower, upper) = vm_interval(engine, start, index, level, self.settings.vm_control())?;
+        Ok((bound_value(lower), bound_value(upper)))
     }
 
     /// Profile penalized-likelihood intervals for every coefficient.
@@ -477,53 +475,22 @@ impl FirthFit {
         check_level(level)?;
         let mut engine = Engine::new(self.problem.view(), self.settings.tau);
         let start = ProfileStart::new(&mut engine, &self.coefficients)?;
-        let k = self.names.len();
-        // jobs: (coefficient, side) pairs
-        let bounds = map_indices(
-            2 * k,
+        map_indices(
+            self.names.len(),
             self.work(),
             self.settings.threads,
             || Engine::new(self.problem.view(), self.settings.tau),
-            |mut engine, job| {
-                let side = if job % 2 == 0 {
-                    Side::Lower
-                } else {
-                    Side::Upper
-                };
-                let value = self.profile_bound(&mut engine, &start, job / 2, side, level)?;
-                Ok((engine, value))
+            |mut engine, index| {
+                let ci = self.profile_ci_with(&mut engine, &start, index, level)?;
+                Ok((engine, ci))
             },
-        )?;
-        Ok(bounds.chunks_exact(2).map(|b| (b[0], b[1])).collect())
+        )
     }
 
     /// `n·k²`: the cost of one evaluation, used to decide on threads.
     fn work(&self) -> usize {
         let (n, k) = self.problem.x.shape();
         n * k * k
-    }
-
-    fn profile_bound(
-        &self,
-        engine: &mut Engine<'_>,
-        start: &ProfileStart,
-        index: usize,
-        side: Side,
-        level: f64,
-    ) -> Result<f64> {
-        let b = vm_bound(
-            engine,
-            start,
-            index,
-            side,
-            level,
-            self.settings.vm_control(),
-        )?;
-        Ok(if b.convergence.converged() {
-            b.value
-        } else {
-            f64::NAN
-        })
     }
 
     /// Penalized likelihood-ratio test of `β_index = 0`: refit with the coefficient fixed at
@@ -650,6 +617,15 @@ impl FirthFit {
 /// count is the number of steps minus one, and up to `maxit + 1` steps are taken.
 fn logistf_count(c: Convergence) -> Convergence {
     Convergence::new(c.iterations().saturating_sub(1), c.reason())
+}
+
+/// A bound's value, NaN if its iteration did not converge.
+fn bound_value(b: ProfileBound) -> f64 {
+    if b.convergence.converged() {
+        b.value
+    } else {
+        f64::NAN
+    }
 }
 
 /// `expit(Xβ)` for a design with `β.len()` columns.
