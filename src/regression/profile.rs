@@ -142,6 +142,26 @@ impl ProfileStart {
         Some(beta)
     }
 
+    /// The second-order prediction `β̂ + t d + ½ t² β''` of coefficient `index`'s profile
+    /// path at `β_index = β̂_index + t`; `None` if not finite or if the second-order term is
+    /// larger than `|t|` (the expansion is not trustworthy that far out).
+    pub(crate) fn path_point(&self, index: usize, t: f64) -> Option<DVector<f64>> {
+        let vrr = self.v[(index, index)];
+        if !(vrr > 0.0 && vrr.is_finite() && t.is_finite()) {
+            return None;
+        }
+        let mut beta = self.beta.clone();
+        let half_t2 = 0.5 * t * t;
+        for j in 0..beta.len() {
+            let second = half_t2 * self.curvature[(j, index)];
+            if !(second.abs() <= t.abs()) {
+                return None;
+            }
+            beta[j] += t * self.v[(j, index)] / vrr + second;
+        }
+        Some(beta)
+    }
+
     /// What the converged bound `end` of coefficient `index` says about the expansion's error:
     /// the scale of the profile's curvature (the penalty's share of it) and the drift of the
     /// path direction, both assumed equal on the other side.
