@@ -223,8 +223,7 @@ impl<'a> Engine<'a> {
         for start in (0..n).step_by(BLOCK) {
             let m = BLOCK.min(n - start);
             let xb = x.rows(start, m);
-            let mut product = self.product.rows_mut(0, m);
-            product.gemm(1.0, &xb, &self.inv_factor_t, 0.0);
+            triangular_product(&xb, &self.inv_factor_t, &mut self.product, m);
             let hat = &mut self.hat[start..start + m];
             hat.fill(0.0);
             let stride = self.product.nrows();
@@ -418,6 +417,33 @@ fn scale_rows(x: &DMatrix<f64>, start: usize, s: &[f64], buf: &mut DMatrix<f64>)
             *d = a * b;
         }
     }
+}
+
+/// Columns of the upper-triangular `u` (k × k) before this index are multiplied separately:
+/// column j of `X_b u` only needs columns `0..=j` of `X_b`, so the leading block skips the
+/// zeros below it (304 instead of 400 products per row at k = 20). 8 is a multiple of
+/// matrixmultiply's 4-column tiles; both parts keep more than 5 columns, below which
+/// nalgebra does not use matrixmultiply.
+const TRIANGULAR_SPLIT: usize = 8;
+
+/// `out[0..m, ..] = xb · u` for an upper-triangular `u`, skipping most structural zeros
+/// when k > 16.
+fn triangular_product(
+    xb: &DMatrixView<'_, f64>,
+    u: &DMatrix<f64>,
+    out: &mut DMatrix<f64>,
+    m: usize,
+) {
+    let k = u.ncols();
+    let s = TRIANGULAR_SPLIT;
+    if k <= 2 * s {
+        out.rows_mut(0, m).gemm(1.0, xb, u, 0.0);
+        return;
+    }
+    out.view_mut((0, 0), (m, s))
+        .gemm(1.0, &xb.columns(0, s), &u.view((0, 0), (s, s)), 0.0);
+    out.view_mut((0, s), (m, k - s))
+        .gemm(1.0, xb, &u.columns(s, k - s), 0.0);
 }
 
 /// `out = Xᵀ diag(d) X`, block by block, with `buf` (at least `min(BLOCK, n)` × k) as

@@ -1,5 +1,7 @@
 //! Firth-penalized logistic regression exactly as R's `logistf` 1.26.1.
 
+use std::sync::OnceLock;
+
 use nalgebra::{DMatrix, DVector};
 
 use super::engine::{Engine, OwnedProblem};
@@ -230,6 +232,9 @@ pub struct FirthFit {
     null_convergence: Convergence,
     fitted: Vec<f64>,
     hat: Vec<f64>,
+    /// State and profile-path expansion at β̂, shared by all profile bounds and restricted
+    /// fits (computed on first use; `None` if the information is singular at β̂).
+    profile_start: OnceLock<Option<ProfileStart>>,
 }
 
 impl FirthFit {
@@ -294,6 +299,7 @@ impl FirthFit {
             fitted,
             hat,
             problem,
+            profile_start: OnceLock::new(),
         })
     }
 
@@ -451,9 +457,9 @@ impl FirthFit {
     pub fn profile_ci(&self, index: usize, level: f64) -> Result<(f64, f64)> {
         self.check_index(index)?;
         check_level(level)?;
+        let start = self.profile_start()?;
         let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        let start = ProfileStart::new(&mut engine, &self.coefficients)?;
-        self.profile_ci_with(&mut engine, &start, index, level)
+        self.profile_ci_with(&mut engine, start, index, level)
     }
 
     fn profile_ci_with(
@@ -473,18 +479,31 @@ impl FirthFit {
     /// As [`FirthFit::profile_ci`].
     pub fn profile_cis(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         check_level(level)?;
-        let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        let start = ProfileStart::new(&mut engine, &self.coefficients)?;
+        let start = self.profile_start()?;
         map_indices(
             self.names.len(),
             self.work(),
             self.settings.threads,
             || Engine::new(self.problem.view(), self.settings.tau),
             |mut engine, index| {
-                let ci = self.profile_ci_with(&mut engine, &start, index, level)?;
+                let ci = self.profile_ci_with(&mut engine, start, index, level)?;
                 Ok((engine, ci))
             },
         )
+    }
+
+    /// The shared state at β̂ (see the `profile_start` field).
+    ///
+    /// # Errors
+    /// [`Error::SingularMatrix`] if the information matrix is singular at β̂.
+    fn profile_start(&self) -> Result<&ProfileStart> {
+        let start = self.profile_start.get_or_init(|| {
+            let mut engine = Engine::new(self.problem.view(), self.settings.tau);
+            ProfileStart::new(&mut engine, &self.coefficients).ok()
+        });
+        start.as_ref().ok_or(Error::SingularMatrix {
+            what: "the information matrix X'WX at the estimate",
+        })
     }
 
     /// `n·k²`: the cost of one evaluation, used to decide on threads.
@@ -576,17 +595,15 @@ impl FirthFit {
     /// # Errors
     /// As [`FirthFit::penalized_lr_test`].
     pub fn penalized_lr_tests(&self) -> Result<Vec<ChiSqTest>> {
-        // the profile-path expansion at β̂ (about two evaluations) gives every restricted fit
-        // a start close to its optimum
-        let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        let path = ProfileStart::new(&mut engine, &self.coefficients).ok();
-        drop(engine);
+        // the profile-path expansion at β̂ (about two evaluations, shared with the profile
+        // intervals) gives every restricted fit a start close to its optimum
+        let path = self.profile_start().ok();
         map_indices(
             self.names.len(),
             self.work(),
             self.settings.threads,
             || self.plain_engine(),
-            |engine, j| self.penalized_lr_test_with(engine, j, path.as_ref()),
+            |engine, j| self.penalized_lr_test_with(engine, j, path),
         )
     }
 
