@@ -133,7 +133,7 @@ impl ProfileStart {
         let half_t2 = 0.5 * t * t;
         for j in 0..beta.len() {
             let second = half_t2 * self.curvature[(j, index)];
-            if !(second.abs() <= wald.abs()) {
+            if second.is_nan() || second.abs() > wald.abs() {
                 return None;
             }
             let drift = learned.map_or(0.0, |l| l.drift[j]);
@@ -154,7 +154,7 @@ impl ProfileStart {
         let half_t2 = 0.5 * t * t;
         for j in 0..beta.len() {
             let second = half_t2 * self.curvature[(j, index)];
-            if !(second.abs() <= t.abs()) {
+            if second.is_nan() || second.abs() > t.abs() {
                 return None;
             }
             beta[j] += t * self.v[(j, index)] / vrr + second;
