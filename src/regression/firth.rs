@@ -1,5 +1,7 @@
 //! Firth-penalized logistic regression exactly as R's `logistf` 1.26.1.
 
+use std::sync::OnceLock;
+
 use nalgebra::{DMatrix, DVector};
 
 use super::engine::{Engine, OwnedProblem};
@@ -7,7 +9,7 @@ use super::linalg::{cholesky_in_place, cholesky_inverse};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
 use super::parallel::map_indices;
-use super::profile::{ProfileStart, Side, VmControl, vm_bound};
+use super::profile::{ProfileBound, ProfileStart, VmControl, vm_interval};
 use crate::stats::{check_level, normal_two_sided_p};
 use crate::{
     ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, TableStyle,
@@ -230,6 +232,9 @@ pub struct FirthFit {
     null_convergence: Convergence,
     fitted: Vec<f64>,
     hat: Vec<f64>,
+    /// State and profile-path expansion at β̂, shared by all profile bounds and restricted
+    /// fits (computed on first use; `None` if the information is singular at β̂).
+    profile_start: OnceLock<Option<ProfileStart>>,
 }
 
 impl FirthFit {
@@ -294,6 +299,7 @@ impl FirthFit {
             fitted,
             hat,
             problem,
+            profile_start: OnceLock::new(),
         })
     }
 
@@ -451,9 +457,9 @@ impl FirthFit {
     pub fn profile_ci(&self, index: usize, level: f64) -> Result<(f64, f64)> {
         self.check_index(index)?;
         check_level(level)?;
+        let start = self.profile_start()?;
         let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        let start = ProfileStart::new(&mut engine, &self.coefficients)?;
-        self.profile_ci_with(&mut engine, &start, index, level)
+        self.profile_ci_with(&mut engine, start, index, level)
     }
 
     fn profile_ci_with(
@@ -463,10 +469,8 @@ impl FirthFit {
         index: usize,
         level: f64,
     ) -> Result<(f64, f64)> {
-        Ok((
-            self.profile_bound(engine, start, index, Side::Lower, level)?,
-            self.profile_bound(engine, start, index, Side::Upper, level)?,
-        ))
+        let (lower, upper) = vm_interval(engine, start, index, level, self.settings.vm_control())?;
+        Ok((bound_value(lower), bound_value(upper)))
     }
 
     /// Profile penalized-likelihood intervals for every coefficient.
@@ -475,55 +479,37 @@ impl FirthFit {
     /// As [`FirthFit::profile_ci`].
     pub fn profile_cis(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         check_level(level)?;
-        let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        let start = ProfileStart::new(&mut engine, &self.coefficients)?;
-        let k = self.names.len();
-        // jobs: (coefficient, side) pairs
-        let bounds = map_indices(
-            2 * k,
+        let start = self.profile_start()?;
+        map_indices(
+            self.names.len(),
             self.work(),
             self.settings.threads,
             || Engine::new(self.problem.view(), self.settings.tau),
-            |mut engine, job| {
-                let side = if job % 2 == 0 {
-                    Side::Lower
-                } else {
-                    Side::Upper
-                };
-                let value = self.profile_bound(&mut engine, &start, job / 2, side, level)?;
-                Ok((engine, value))
+            |mut engine, index| {
+                let ci = self.profile_ci_with(&mut engine, start, index, level)?;
+                Ok((engine, ci))
             },
-        )?;
-        Ok(bounds.chunks_exact(2).map(|b| (b[0], b[1])).collect())
+        )
+    }
+
+    /// The shared state at β̂ (see the `profile_start` field).
+    ///
+    /// # Errors
+    /// [`Error::SingularMatrix`] if the information matrix is singular at β̂.
+    fn profile_start(&self) -> Result<&ProfileStart> {
+        let start = self.profile_start.get_or_init(|| {
+            let mut engine = Engine::new(self.problem.view(), self.settings.tau);
+            ProfileStart::new(&mut engine, &self.coefficients).ok()
+        });
+        start.as_ref().ok_or(Error::SingularMatrix {
+            what: "the information matrix X'WX at the estimate",
+        })
     }
 
     /// `n·k²`: the cost of one evaluation, used to decide on threads.
     fn work(&self) -> usize {
         let (n, k) = self.problem.x.shape();
         n * k * k
-    }
-
-    fn profile_bound(
-        &self,
-        engine: &mut Engine<'_>,
-        start: &ProfileStart,
-        index: usize,
-        side: Side,
-        level: f64,
-    ) -> Result<f64> {
-        let b = vm_bound(
-            engine,
-            start,
-            index,
-            side,
-            level,
-            self.settings.vm_control(),
-        )?;
-        Ok(if b.convergence.converged() {
-            b.value
-        } else {
-            f64::NAN
-        })
     }
 
     /// Penalized likelihood-ratio test of `β_index = 0`: refit with the coefficient fixed at
@@ -534,13 +520,16 @@ impl FirthFit {
     /// * [`Error::SingularMatrix`] if the restricted fit fails.
     pub fn penalized_lr_test(&self, index: usize) -> Result<ChiSqTest> {
         self.check_index(index)?;
-        Ok(self.penalized_lr_test_with(self.plain_engine(), index)?.1)
+        Ok(self
+            .penalized_lr_test_with(self.plain_engine(), index, None)?
+            .1)
     }
 
     fn penalized_lr_test_with<'a>(
         &'a self,
         engine: Engine<'a>,
         index: usize,
+        path: Option<&ProfileStart>,
     ) -> Result<(Engine<'a>, ChiSqTest)> {
         let k = self.names.len();
         let mut free = vec![true; k];
@@ -562,11 +551,17 @@ impl FirthFit {
                 start[j] -= shift * cov[(j, index)];
             }
         }
+        // Better (when all coefficients are tested): the second-order prediction of the
+        // profile path at β_index = 0 (see the profile module).
+        if let Some(point) = path.and_then(|p| p.path_point(index, -self.coefficients[index])) {
+            start = point;
+        }
         start[index] = 0.0;
         if start.iter().all(|b| b.is_finite()) {
             if let Ok(out) = run(engine, solver.clone(), start, self.settings.max_iter + 1) {
                 if out.convergence.converged() {
-                    let stat = 2.0 * (self.penalized_loglik - out.engine.objective());
+                    let restricted = out.engine.objective() + out.solver.model_gain();
+                    let stat = 2.0 * (self.penalized_loglik - restricted);
                     return Ok((out.engine, ChiSqTest::new(stat, 1.0)));
                 }
                 return self.penalized_lr_test_cold(out.engine, solver);
@@ -589,7 +584,8 @@ impl FirthFit {
             DVector::zeros(k),
             self.settings.max_iter + 1,
         )?;
-        let stat = 2.0 * (self.penalized_loglik - out.engine.objective());
+        let restricted = out.engine.objective() + out.solver.model_gain();
+        let stat = 2.0 * (self.penalized_loglik - restricted);
         Ok((out.engine, ChiSqTest::new(stat, 1.0)))
     }
 
@@ -599,12 +595,15 @@ impl FirthFit {
     /// # Errors
     /// As [`FirthFit::penalized_lr_test`].
     pub fn penalized_lr_tests(&self) -> Result<Vec<ChiSqTest>> {
+        // the profile-path expansion at β̂ (about two evaluations, shared with the profile
+        // intervals) gives every restricted fit a start close to its optimum
+        let path = self.profile_start().ok();
         map_indices(
             self.names.len(),
             self.work(),
             self.settings.threads,
             || self.plain_engine(),
-            |engine, j| self.penalized_lr_test_with(engine, j),
+            |engine, j| self.penalized_lr_test_with(engine, j, path),
         )
     }
 
@@ -650,6 +649,15 @@ impl FirthFit {
 /// count is the number of steps minus one, and up to `maxit + 1` steps are taken.
 fn logistf_count(c: Convergence) -> Convergence {
     Convergence::new(c.iterations().saturating_sub(1), c.reason())
+}
+
+/// A bound's value, NaN if its iteration did not converge.
+fn bound_value(b: ProfileBound) -> f64 {
+    if b.convergence.converged() {
+        b.value
+    } else {
+        f64::NAN
+    }
 }
 
 /// `expit(Xβ)` for a design with `β.len()` columns.
