@@ -47,6 +47,7 @@ pub(in crate::survival) mod prepare;
 mod residuals;
 mod risk_pass;
 mod robust;
+mod sweep;
 mod zph;
 
 pub use concordance::{Concordance, concordance};

@@ -17,6 +17,7 @@ use super::Ties;
 use super::fit::CoxFit;
 use super::prepare::Prepared;
 use super::robust;
+use super::sweep;
 use crate::{Design, Error, Result, SurvivalData};
 
 /// Which residuals [`CoxFit::residuals`] computes (R's `residuals(fit, type = ...)`).
@@ -287,77 +288,21 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
         .zip(&data.weight)
         .map(|(e, w)| w * e.exp())
         .collect();
-    let mut s1 = vec![0.0; p];
-    let mut d1 = vec![0.0; p];
-    for stratum in &data.strata {
-        let mut s0 = 0.0;
-        s1.fill(0.0);
-        let rows = data.stratum_rows(stratum);
-        let mut next_removal = rows.start;
-        let mut n_at_risk = 0usize;
-        for g in stratum.groups.clone().rev() {
-            let group = data.groups[g];
-            // counting data: drop the rows whose interval starts at or after this time
-            if let Some(counting) = &data.counting {
-                let t = data.time[group.start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    next_removal += 1;
-                    n_at_risk = n_at_risk.saturating_sub(1);
-                    if n_at_risk == 0 {
-                        s0 = 0.0;
-                        s1.fill(0.0);
-                    } else {
-                        s0 -= risk[k];
-                        for (s, x) in s1.iter_mut().zip(data.row(k)) {
-                            *s -= risk[k] * x;
-                        }
-                    }
-                }
-                n_at_risk += group.end - group.start;
-            }
-            let censored = group.start..group.death_start;
-            for (k, &r) in censored.clone().zip(&risk[censored]) {
-                s0 += r;
-                for (s, x) in s1.iter_mut().zip(data.row(k)) {
-                    *s += r * x;
-                }
-            }
-            let nd = group.n_deaths();
-            if nd == 0 {
-                continue;
-            }
-            let (mut d0, mut wd) = (0.0, 0.0);
-            d1.fill(0.0);
-            let deaths = group.death_start..group.end;
-            for ((k, &r), &w) in deaths
-                .clone()
-                .zip(&risk[deaths.clone()])
-                .zip(&data.weight[deaths])
-            {
-                d0 += r;
-                wd += w;
-                for (d, x) in d1.iter_mut().zip(data.row(k)) {
-                    *d += r * x;
-                }
-            }
-            let steps = steps_of(ties, nd);
-            let (sa, sb) = efron_sums(s0, d0, steps);
-            let mean_weight = wd / steps as f64;
-            hazard[g] = mean_weight * sa;
-            hazard_death[g] = mean_weight * sb;
-            for ((m, s), d) in death_mean[g * p..(g + 1) * p].iter_mut().zip(&s1).zip(&d1) {
-                *m = (sa * s + sb * d) / steps as f64;
-            }
-            s0 += d0;
-            for (s, d) in s1.iter_mut().zip(&d1) {
-                *s += d;
-            }
+    sweep::for_each_death_group(data, &risk, |sums| {
+        let g = sums.group;
+        let steps = steps_of(ties, sums.n_deaths);
+        let (sa, sb) = efron_sums(sums.s0, sums.d0, steps);
+        let mean_weight = sums.death_weight / steps as f64;
+        hazard[g] = mean_weight * sa;
+        hazard_death[g] = mean_weight * sb;
+        for ((m, s), d) in death_mean[g * p..(g + 1) * p]
+            .iter_mut()
+            .zip(sums.s1)
+            .zip(sums.d1)
+        {
+            *m = (sa * s + sb * d) / steps as f64;
         }
-    }
+    });
     (hazard, hazard_death, death_mean)
 }
 

@@ -15,6 +15,7 @@
 use super::Ties;
 use super::cholesky::Ldl;
 use super::prepare::Prepared;
+use super::sweep;
 
 /// Score residuals `L_i` (row-major `n × p`, sorted order, the centred and scaled
 /// coordinates of `data`) at linear predictor `eta` (sorted order, offsets included).
@@ -34,100 +35,40 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
     let mut mx = vec![0.0; groups * p];
     let mut md = vec![0.0; groups * p];
     let mut xavg = vec![0.0; groups * p];
-    let mut s1 = vec![0.0; p];
-    let mut d1 = vec![0.0; p];
-    for stratum in &data.strata {
-        let mut s0 = 0.0;
-        s1.fill(0.0);
-        let rows = data.stratum_rows(stratum);
-        let mut next_removal = rows.start;
-        let mut n_at_risk = 0usize;
-        for g in stratum.groups.clone().rev() {
-            let group = data.groups[g];
-            // counting data: remove the rows whose interval starts at or after this time
-            if let Some(counting) = &data.counting {
-                let t = data.time[group.start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    next_removal += 1;
-                    n_at_risk = n_at_risk.saturating_sub(1);
-                    if n_at_risk == 0 {
-                        s0 = 0.0;
-                        s1.fill(0.0);
-                    } else {
-                        s0 -= risk[k];
-                        for (s, x) in s1.iter_mut().zip(data.row(k)) {
-                            *s -= risk[k] * x;
-                        }
-                    }
-                }
-                n_at_risk += group.end - group.start;
-            }
-            let censored = group.start..group.death_start;
-            for (k, &r) in censored.clone().zip(&risk[censored]) {
-                s0 += r;
-                for (s, x) in s1.iter_mut().zip(data.row(k)) {
-                    *s += r * x;
-                }
-            }
-            let nd = group.n_deaths();
-            if nd == 0 {
-                continue;
-            }
-            let (mut d0, mut wd) = (0.0, 0.0);
-            d1.fill(0.0);
-            let deaths = group.death_start..group.end;
-            for ((k, &r), &wk) in deaths
-                .clone()
-                .zip(&risk[deaths.clone()])
-                .zip(&data.weight[deaths])
-            {
-                d0 += r;
-                wd += wk;
-                for (d, x) in d1.iter_mut().zip(data.row(k)) {
-                    *d += r * x;
-                }
-            }
-            let steps = if ties == Ties::Breslow || nd == 1 {
-                1
-            } else {
-                nd
-            };
-            let wt = wd / steps as f64;
-            let (mut sa, mut sb, mut gaa, mut gab, mut gbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
-            for k in 1..=steps {
-                let frac = k as f64 / steps as f64;
-                let den = s0 + frac * d0;
-                let (a, b) = (1.0 / den, frac / den);
-                sa += a;
-                sb += b;
-                gaa += a * a;
-                gab += a * b;
-                gbb += b * b;
-            }
-            // (Breslow: one step with all deaths in, so b = a.)
-            h[g] = wt * sa;
-            hd[g] = wt * sb;
-            let range = g * p..(g + 1) * p;
-            for ((s, d), ((m_x, m_d), xa)) in s1.iter().zip(&d1).zip(
-                mx[range.clone()]
-                    .iter_mut()
-                    .zip(md[range.clone()].iter_mut())
-                    .zip(xavg[range].iter_mut()),
-            ) {
-                *m_x = wt * (gaa * s + gab * d);
-                *m_d = wt * (gab * s + gbb * d);
-                *xa = (sa * s + sb * d) / steps as f64;
-            }
-            s0 += d0;
-            for (s, d) in s1.iter_mut().zip(&d1) {
-                *s += d;
-            }
+    sweep::for_each_death_group(data, &risk, |sums| {
+        let g = sums.group;
+        let steps = if ties == Ties::Breslow || sums.n_deaths == 1 {
+            1
+        } else {
+            sums.n_deaths
+        };
+        let wt = sums.death_weight / steps as f64;
+        let (mut sa, mut sb, mut gaa, mut gab, mut gbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for k in 1..=steps {
+            let frac = k as f64 / steps as f64;
+            let den = sums.s0 + frac * sums.d0;
+            let (a, b) = (1.0 / den, frac / den);
+            sa += a;
+            sb += b;
+            gaa += a * a;
+            gab += a * b;
+            gbb += b * b;
         }
-    }
+        // (Breslow: one step with all deaths in, so b = a.)
+        h[g] = wt * sa;
+        hd[g] = wt * sb;
+        let range = g * p..(g + 1) * p;
+        for ((s, d), ((m_x, m_d), xa)) in sums.s1.iter().zip(sums.d1).zip(
+            mx[range.clone()]
+                .iter_mut()
+                .zip(md[range.clone()].iter_mut())
+                .zip(xavg[range].iter_mut()),
+        ) {
+            *m_x = wt * (gaa * s + gab * d);
+            *m_d = wt * (gab * s + gbb * d);
+            *xa = (sa * s + sb * d) / steps as f64;
+        }
+    });
 
     let mut resid = vec![0.0; n * p];
     let mut cum_m = vec![0.0; p];
