@@ -14,6 +14,7 @@ use crate::Result;
 
 /// The calls at one visit, with the numbers and the rule behind them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct VisitAssessment {
     day: u32,
     target_sum: Option<Tenths>,
@@ -75,6 +76,7 @@ impl VisitAssessment {
 
 /// A patient's RECIST 1.1 and iRECIST assessment.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Assessment {
     visits: Vec<VisitAssessment>,
     best: Response,

@@ -217,10 +217,13 @@ impl FirthRegression {
 /// logistf computes `1 − pchisq(...)`, which underflows to 0 for χ² ≳ 75 (tiny p-values
 /// differ, all others agree).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FirthFit {
     names: Vec<String>,
     has_intercept: bool,
+    #[cfg_attr(feature = "serde", serde(skip))]
     problem: OwnedProblem,
+    #[cfg_attr(feature = "serde", serde(skip))]
     settings: FirthRegression,
     coefficients: DVector<f64>,
     covariance: DMatrix<f64>,
@@ -234,6 +237,7 @@ pub struct FirthFit {
     hat: Vec<f64>,
     /// State and profile-path expansion at β̂, shared by all profile bounds and restricted
     /// fits (computed on first use; `None` if the information is singular at β̂).
+    #[cfg_attr(feature = "serde", serde(skip))]
     profile_start: OnceLock<Option<ProfileStart>>,
 }
 

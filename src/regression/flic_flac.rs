@@ -20,6 +20,7 @@ const FLIC_Z: f64 = 1.96;
 /// standard error is `sqrt((XᵀWX)⁻¹₀₀)` at the FLIC probabilities and its interval uses 1.96
 /// as logistf does (logistf's slope variances, computed with W = π, are not reproduced).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FlicFit {
     firth: FirthFit,
     coefficients: DVector<f64>,
@@ -76,6 +77,7 @@ impl FlicFit {
 /// ```
 /// Profile-likelihood inference is computed on the augmented data (as logistf's `flac()`).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FlacFit {
     augmented: FirthFit,
     coefficients: DVector<f64>,

@@ -325,10 +325,12 @@ fn null_deviance(
 ///
 /// Coefficients of aliased columns are NaN (R's `NA`) and excluded from tests.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LogisticFit {
     names: Vec<String>,
     has_intercept: bool,
     kept: Vec<usize>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     problem: OwnedProblem,
     beta_kept: DVector<f64>,
     coefficients: DVector<f64>,
@@ -339,6 +341,7 @@ pub struct LogisticFit {
     null_deviance: f64,
     convergence: Convergence,
     separation: Option<Vec<String>>,
+    #[cfg_attr(feature = "serde", serde(skip))]
     settings: LogisticRegression,
     n_obs: usize,
 }

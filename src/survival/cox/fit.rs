@@ -37,6 +37,7 @@ use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CoxFit {
     pub(super) term_names: Vec<String>,
     pub(super) ties: Ties,

@@ -42,6 +42,7 @@ const DEFAULT_LEVEL: f64 = 0.95;
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct FirthCoxFit {
     term_names: Vec<String>,
     coefficients: DVector<f64>,
@@ -57,7 +58,9 @@ pub struct FirthCoxFit {
     beta_std: Vec<f64>,
     /// ℓ*(β̂) on the standardized scale.
     max_penalized_std: f64,
+    #[cfg_attr(feature = "serde", serde(skip))]
     data: Prepared,
+    #[cfg_attr(feature = "serde", serde(skip))]
     controls: Controls,
     lr_tests: Option<Vec<ChiSqTest>>,
     profile_95: Option<Vec<(f64, f64)>>,
