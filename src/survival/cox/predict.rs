@@ -19,7 +19,7 @@ use nalgebra::DVector;
 
 use super::Ties;
 use super::fit::CoxFit;
-use super::prepare::Prepared;
+use super::prepare::{Departures, Prepared};
 use super::residuals::check_shape;
 use crate::stats::z_for_level;
 use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
@@ -236,36 +236,24 @@ fn baseline_steps(
         };
         let (mut risk, mut at_risk) = (0.0, 0.0);
         s1.fill(0.0);
-        let rows = data.stratum_rows(span);
-        let mut next_removal = rows.start;
-        let mut n_at_risk = 0usize;
+        let mut departures = Departures::new(data.stratum_rows(span));
         for g in span.groups.clone().rev() {
             let group = data.groups[g];
             let i = g - first;
-            // counting data: drop the rows whose interval starts at or after this time
-            if let Some(counting) = &data.counting {
-                let t = data.time[group.start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    next_removal += 1;
-                    n_at_risk = n_at_risk.saturating_sub(1);
-                    if n_at_risk == 0 {
-                        (risk, at_risk) = (0.0, 0.0);
-                        s1.fill(0.0);
-                    } else {
-                        let r = data.weight[k] * eta[k].exp();
-                        risk -= r;
-                        at_risk -= data.weight[k];
-                        for (s, z) in s1.iter_mut().zip(data.row(k)) {
-                            *s -= r * z;
-                        }
+            departures.advance(data, &group, |leaving| match leaving {
+                None => {
+                    (risk, at_risk) = (0.0, 0.0);
+                    s1.fill(0.0);
+                }
+                Some(k) => {
+                    let r = data.weight[k] * eta[k].exp();
+                    risk -= r;
+                    at_risk -= data.weight[k];
+                    for (s, z) in s1.iter_mut().zip(data.row(k)) {
+                        *s -= r * z;
                     }
                 }
-                n_at_risk += group.end - group.start;
-            }
+            });
             let (mut d0, mut wd, mut wc) = (0.0, 0.0, 0.0);
             d1.fill(0.0);
             let rows = group.start..group.end;

@@ -66,6 +66,53 @@ pub(super) struct Counting {
     pub by_start: Vec<usize>,
 }
 
+/// Counting-process departures from the risk set during a backward sweep over one stratum's
+/// tie groups (R's `agreg`): a row leaves when the sweep reaches a time at or before its
+/// start. Without counting data [`Departures::advance`] does nothing.
+#[derive(Debug)]
+pub(super) struct Departures {
+    next: usize,
+    end: usize,
+    n_at_risk: usize,
+}
+
+impl Departures {
+    /// Departures for the stratum occupying sorted positions `rows`.
+    pub fn new(rows: std::ops::Range<usize>) -> Self {
+        Departures {
+            next: rows.start,
+            end: rows.end,
+            n_at_risk: 0,
+        }
+    }
+
+    /// Before tie group `group` is added: calls `leave(Some(k))` for each row `k` whose
+    /// interval starts at or after the group's time, or `leave(None)` when the risk set
+    /// becomes empty (the caller then resets its sums to exactly 0, as R does, so no rounding
+    /// residue remains); then counts the group's rows as at risk.
+    pub fn advance(
+        &mut self,
+        data: &Prepared,
+        group: &TieGroup,
+        mut leave: impl FnMut(Option<usize>),
+    ) {
+        let Some(counting) = &data.counting else {
+            return;
+        };
+        let t = data.time[group.start];
+        while self.next < self.end {
+            let k = counting.by_start[self.next];
+            if counting.start[k] < t {
+                break;
+            }
+            self.next += 1;
+            self.n_at_risk = self.n_at_risk.saturating_sub(1);
+            leave((self.n_at_risk > 0).then_some(k));
+        }
+        self.n_at_risk += group.end - group.start;
+    }
+}
+
 impl Prepared {
     /// Validates and prepares `data` and `x` for a fit.
     pub fn new(data: &SurvivalData, x: &Design, use_timefix: bool) -> Result<Self> {

@@ -27,7 +27,7 @@
 use nalgebra::{DMatrix, DMatrixView};
 
 use super::Ties;
-use super::prepare::{Prepared, StratumSpan};
+use super::prepare::{Departures, Prepared, StratumSpan};
 
 /// Rows handled per blocked matrix product (keeps the block in cache).
 const BLOCK_ROWS: usize = 512;
@@ -119,36 +119,23 @@ impl RiskPass {
         let mut loglik = 0.0;
         let mut s0 = 0.0;
         self.s1.fill(0.0);
-        // counting data: next row of the start order to remove, number of rows at risk
-        let rows = data.stratum_rows(&StratumSpan {
+        let mut departures = Departures::new(data.stratum_rows(&StratumSpan {
             groups: groups.clone(),
-        });
-        let mut next_removal = rows.start;
-        let mut n_at_risk = 0usize;
+        }));
         for g in groups.rev() {
             let group = data.groups[g];
             // counting data: first remove the rows whose start is at or after this time
-            if let Some(counting) = &data.counting {
-                let t = data.time[group.start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    next_removal += 1;
-                    n_at_risk = n_at_risk.saturating_sub(1);
-                    if n_at_risk == 0 {
-                        // everyone removed: reset, as R, so no rounding residue remains
-                        s0 = 0.0;
-                        self.s1.fill(0.0);
-                    } else {
-                        let r = self.risk[k];
-                        s0 -= r;
-                        axpy(-r, data.row(k), &mut self.s1);
-                    }
+            departures.advance(data, &group, |leaving| match leaving {
+                None => {
+                    s0 = 0.0;
+                    self.s1.fill(0.0);
                 }
-                n_at_risk += group.end - group.start;
-            }
+                Some(k) => {
+                    let r = self.risk[k];
+                    s0 -= r;
+                    axpy(-r, data.row(k), &mut self.s1);
+                }
+            });
             for k in group.start..group.death_start {
                 let x = data.row(k);
                 let r = data.weight[k] * (data.offset[k] + dot(x, beta)).exp();

@@ -1,7 +1,7 @@
 //! The backward risk-set sweep shared by the passes that need only first moments (score
 //! residuals / robust variance, martingale and Schoenfeld residuals).
 
-use super::prepare::Prepared;
+use super::prepare::{Departures, Prepared};
 
 /// Weighted risk-set sums at one tie group that has deaths.
 #[derive(Debug)]
@@ -37,33 +37,21 @@ pub(super) fn for_each_death_group(
     for stratum in &data.strata {
         let mut s0 = 0.0;
         s1.fill(0.0);
-        let rows = data.stratum_rows(stratum);
-        let mut next_removal = rows.start;
-        let mut n_at_risk = 0usize;
+        let mut departures = Departures::new(data.stratum_rows(stratum));
         for g in stratum.groups.clone().rev() {
             let group = data.groups[g];
-            // counting data: drop the rows whose interval starts at or after this time
-            if let Some(counting) = &data.counting {
-                let t = data.time[group.start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    next_removal += 1;
-                    n_at_risk = n_at_risk.saturating_sub(1);
-                    if n_at_risk == 0 {
-                        s0 = 0.0;
-                        s1.fill(0.0);
-                    } else {
-                        s0 -= risk[k];
-                        for (s, x) in s1.iter_mut().zip(data.row(k)) {
-                            *s -= risk[k] * x;
-                        }
+            departures.advance(data, &group, |leaving| match leaving {
+                None => {
+                    s0 = 0.0;
+                    s1.fill(0.0);
+                }
+                Some(k) => {
+                    s0 -= risk[k];
+                    for (s, x) in s1.iter_mut().zip(data.row(k)) {
+                        *s -= risk[k] * x;
                     }
                 }
-                n_at_risk += group.end - group.start;
-            }
+            });
             let censored = group.start..group.death_start;
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 s0 += r;

@@ -22,7 +22,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::Ties;
-use super::prepare::Prepared;
+use super::prepare::{Departures, Prepared};
 use super::residuals::{efron_sums, steps_of};
 use crate::{ChiSqTest, Error, Result};
 
@@ -330,34 +330,22 @@ pub(super) fn cox_zph(
         let mut s0 = 0.0;
         s1.fill(0.0);
         s2.fill(0.0);
-        let rows = data.stratum_rows(stratum);
-        let mut next_removal = rows.start;
-        let mut n_at_risk = 0usize;
+        let mut departures = Departures::new(data.stratum_rows(stratum));
         for gi in stratum.groups.clone().rev() {
             let group = data.groups[gi];
-            // counting data: drop the rows whose interval starts at or after this time
-            if let Some(counting) = &data.counting {
-                let t = data.time[group.start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    next_removal += 1;
-                    n_at_risk = n_at_risk.saturating_sub(1);
-                    if n_at_risk == 0 {
-                        s0 = 0.0;
-                        s1.fill(0.0);
-                        s2.fill(0.0);
-                    } else {
-                        x.copy_from_slice(data.row(k));
-                        s0 -= risk[k];
-                        s1.axpy(-risk[k], &x, 1.0);
-                        s2.ger(-risk[k], &x, &x, 1.0);
-                    }
+            departures.advance(data, &group, |leaving| match leaving {
+                None => {
+                    s0 = 0.0;
+                    s1.fill(0.0);
+                    s2.fill(0.0);
                 }
-                n_at_risk += group.end - group.start;
-            }
+                Some(k) => {
+                    x.copy_from_slice(data.row(k));
+                    s0 -= risk[k];
+                    s1.axpy(-risk[k], &x, 1.0);
+                    s2.ger(-risk[k], &x, &x, 1.0);
+                }
+            });
             let censored = group.start..group.death_start;
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 x.copy_from_slice(data.row(k));
