@@ -82,6 +82,19 @@ impl Convergence {
     pub fn converged(&self) -> bool {
         self.reason == StopReason::Converged
     }
+
+    /// `Ok` if converged, else [`Error::NotConverged`](crate::Error::NotConverged) naming
+    /// the fit (the shared body of every fit's `require_converged`).
+    pub(crate) fn require(&self, what: &'static str) -> crate::Result<()> {
+        if self.converged() {
+            Ok(())
+        } else {
+            Err(crate::Error::NotConverged {
+                what,
+                iterations: self.iterations,
+            })
+        }
+    }
 }
 
 impl fmt::Display for Convergence {

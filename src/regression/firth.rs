@@ -398,14 +398,8 @@ impl FirthFit {
     /// # Errors
     /// [`Error::NotConverged`] if it stopped at the iteration limit.
     pub fn require_converged(self) -> Result<Self> {
-        if self.convergence.converged() {
-            Ok(self)
-        } else {
-            Err(Error::NotConverged {
-                what: "Firth logistic regression",
-                iterations: self.convergence.iterations(),
-            })
-        }
+        self.convergence.require("Firth logistic regression")?;
+        Ok(self)
     }
 
     /// Fitted probabilities π̂ of the observations.

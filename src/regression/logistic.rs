@@ -502,14 +502,8 @@ impl LogisticFit {
     /// * [`Error::NotConverged`] if the iteration limit was reached.
     pub fn require_converged(self) -> Result<Self> {
         let s = self.require_no_separation()?;
-        if s.convergence.converged() {
-            Ok(s)
-        } else {
-            Err(Error::NotConverged {
-                what: "logistic regression (IRLS)",
-                iterations: s.convergence.iterations(),
-            })
-        }
+        s.convergence.require("logistic regression (IRLS)")?;
+        Ok(s)
     }
 
     /// Returns the fit unless separation was detected.

@@ -5,8 +5,10 @@ use nalgebra::{DMatrix, DVector};
 
 use super::Ties;
 use super::concordance::Concordance;
+#[cfg(doc)]
+use crate::Error;
 use crate::stats::{normal_two_sided_p, z_for_level};
-use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic, TableStyle};
+use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Result, Statistic, TableStyle};
 
 /// A fitted Cox proportional hazards model (R's `coxph` object), produced by
 /// [`CoxPh::fit`](super::CoxPh::fit).
@@ -224,14 +226,8 @@ impl CoxFit {
     /// * [`Error::NotConverged`] if the iteration ran out of iterations or a coefficient
     ///   diverges (monotone likelihood).
     pub fn require_converged(self) -> Result<Self> {
-        if self.convergence.converged() {
-            Ok(self)
-        } else {
-            Err(Error::NotConverged {
-                what: "Cox model",
-                iterations: self.convergence.iterations(),
-            })
-        }
+        self.convergence.require("Cox model")?;
+        Ok(self)
     }
 
     /// Coefficient table (R's `summary.coxph` layout) with Wald intervals at `level`; its

@@ -191,14 +191,8 @@ impl FirthCoxFit {
     /// * [`Error::NotConverged`] if the iteration ran out of iterations or became
     ///   non-finite.
     pub fn require_converged(self) -> Result<Self> {
-        if self.convergence.converged() {
-            Ok(self)
-        } else {
-            Err(Error::NotConverged {
-                what: "Firth-penalized Cox model",
-                iterations: self.convergence.iterations(),
-            })
-        }
+        self.convergence.require("Firth-penalized Cox model")?;
+        Ok(self)
     }
 
     /// `(name, β̂)` pairs.
