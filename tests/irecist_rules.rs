@@ -119,13 +119,13 @@ fn r01_pr_at_exactly_minus_30_percent() {
         .target("T1", &[(0, "60"), (56, "42"), (84, "42")])
         .target("T2", &[(0, "40"), (56, "28"), (84, "28")]);
     let a = c.run();
-    assert_eq!(rcalls(&a), [R::PR, R::PR]);
-    assert_eq!(a.recist_best_overall_response(), R::PR);
-    assert_eq!(icalls(&a), [I::IPR, I::IPR]);
+    assert_eq!(rcalls(&a), [R::PartialResponse, R::PartialResponse]);
+    assert_eq!(a.recist_best_overall_response(), R::PartialResponse);
+    assert_eq!(icalls(&a), [I::PartialResponse, I::PartialResponse]);
     // Confirmation exactly 28 days later is enough (inclusive).
     let a = c.run_with(&confirming());
-    assert_eq!(a.recist_best_overall_response(), R::PR);
-    assert_eq!(a.best_overall_response(), I::IPR);
+    assert_eq!(a.recist_best_overall_response(), R::PartialResponse);
+    assert_eq!(a.best_overall_response(), I::PartialResponse);
 }
 
 #[test]
@@ -134,9 +134,9 @@ fn r02_minus_29_percent_is_sd() {
         .target("T1", &[(0, "60"), (56, "43")])
         .target("T2", &[(0, "40"), (56, "28")])
         .run();
-    assert_eq!(rcalls(&a), [R::SD]);
-    assert_eq!(a.recist_best_overall_response(), R::SD);
-    assert_eq!(a.best_overall_response(), I::ISD);
+    assert_eq!(rcalls(&a), [R::StableDisease]);
+    assert_eq!(a.recist_best_overall_response(), R::StableDisease);
+    assert_eq!(a.best_overall_response(), I::StableDisease);
 }
 
 #[test]
@@ -144,10 +144,20 @@ fn r03_pd_needs_5mm() {
     let a = Case::new()
         .target("T1", &[(0, "20"), (56, "15"), (112, "19"), (168, "20")])
         .run();
-    assert_eq!(rcalls(&a), [R::SD, R::SD, R::PD]);
-    assert_eq!(a.recist_best_overall_response(), R::SD);
+    assert_eq!(
+        rcalls(&a),
+        [R::StableDisease, R::StableDisease, R::ProgressiveDisease]
+    );
+    assert_eq!(a.recist_best_overall_response(), R::StableDisease);
     assert_eq!(a.recist_progression_day(), Some(168));
-    assert_eq!(icalls(&a), [I::ISD, I::ISD, I::IUPD]);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::StableDisease,
+            I::StableDisease,
+            I::UnconfirmedProgression
+        ]
+    );
     // The nadir 15 is what d112 and d168 are compared with.
     assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(150)));
 }
@@ -158,10 +168,10 @@ fn r05_pd_vs_nadir_overrides_pr_vs_baseline() {
         .target("T1", &[(0, "60"), (56, "24"), (112, "30")])
         .target("T2", &[(0, "40"), (56, "16"), (112, "20")]);
     let a = c.run();
-    assert_eq!(rcalls(&a), [R::PR, R::PD]);
-    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(rcalls(&a), [R::PartialResponse, R::ProgressiveDisease]);
+    assert_eq!(a.recist_best_overall_response(), R::PartialResponse);
     let a = c.run_with(&confirming());
-    assert_eq!(a.recist_best_overall_response(), R::SD);
+    assert_eq!(a.recist_best_overall_response(), R::StableDisease);
 }
 
 #[test]
@@ -169,8 +179,8 @@ fn r06_continuing_pr_official_example() {
     let a = Case::new()
         .target("T1", &[(0, "165"), (56, "63"), (112, "65")])
         .run();
-    assert_eq!(rcalls(&a), [R::PR, R::PR]);
-    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(rcalls(&a), [R::PartialResponse, R::PartialResponse]);
+    assert_eq!(a.recist_best_overall_response(), R::PartialResponse);
 }
 
 #[test]
@@ -181,12 +191,21 @@ fn r07_sticky_pr() {
     let nt: Vec<(u32, &str)> = days.iter().map(|&d| (d, "present")).collect();
     let c = Case::new().target("T1", &series).non_target("NT1", &nt);
     let a = c.run();
-    assert_eq!(rcalls(&a), [R::PR; 5]);
-    assert_eq!(icalls(&a), [I::IPR; 5]);
-    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(rcalls(&a), [R::PartialResponse; 5]);
+    assert_eq!(icalls(&a), [I::PartialResponse; 5]);
+    assert_eq!(a.recist_best_overall_response(), R::PartialResponse);
     // Without continuing PR, 80 vs baseline 100 would be SD.
     let a = c.run_with(&IrecistRules::default().sticky_pr(false));
-    assert_eq!(rcalls(&a), [R::PR, R::PR, R::SD, R::SD, R::SD]);
+    assert_eq!(
+        rcalls(&a),
+        [
+            R::PartialResponse,
+            R::PartialResponse,
+            R::StableDisease,
+            R::StableDisease,
+            R::StableDisease
+        ]
+    );
 }
 
 #[test]
@@ -204,9 +223,9 @@ fn r09_target_cr_with_non_target_present_or_not_evaluated() {
                 &[(0, "12"), (56, nt)],
             )
             .run();
-        assert_eq!(rcalls(&a), [R::PR], "R09({label})");
+        assert_eq!(rcalls(&a), [R::PartialResponse], "R09({label})");
         assert_eq!(a.visits()[1].target_sum(), Some(Tenths::new(80)));
-        assert_eq!(icalls(&a), [I::IPR], "R09({label})");
+        assert_eq!(icalls(&a), [I::PartialResponse], "R09({label})");
     }
 }
 
@@ -217,9 +236,12 @@ fn r10_too_small_counts_5mm_and_blocks_cr() {
         .target("T2", &[(0, "15"), (56, "tiny"), (112, "0"), (168, "0")])
         .run();
     assert_eq!(sums(&a), [Some(400), Some(150), Some(50), Some(0)]);
-    assert_eq!(rcalls(&a), [R::PR, R::PR, R::CR]);
-    assert_eq!(a.recist_best_overall_response(), R::CR);
-    assert_eq!(a.best_overall_response(), I::ICR);
+    assert_eq!(
+        rcalls(&a),
+        [R::PartialResponse, R::PartialResponse, R::CompleteResponse]
+    );
+    assert_eq!(a.recist_best_overall_response(), R::CompleteResponse);
+    assert_eq!(a.best_overall_response(), I::CompleteResponse);
 }
 
 #[test]
@@ -233,7 +255,7 @@ fn r11_fragments_are_summed() {
     c.rows.push(split);
     let a = c.run();
     assert_eq!(sums(&a), [Some(600), Some(400)]);
-    assert_eq!(rcalls(&a), [R::PR]);
+    assert_eq!(rcalls(&a), [R::PartialResponse]);
 }
 
 #[test]
@@ -246,14 +268,14 @@ fn r13_missing_target_ne_unless_partial_sum_proves_pd() {
             .run()
     };
     let a = case("45", "35");
-    assert_eq!(rcalls(&a), [R::PD], "R13(a)");
-    assert_eq!(a.recist_best_overall_response(), R::PD);
-    assert_eq!(icalls(&a), [I::IUPD]);
+    assert_eq!(rcalls(&a), [R::ProgressiveDisease], "R13(a)");
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
+    assert_eq!(icalls(&a), [I::UnconfirmedProgression]);
     assert_eq!(a.visits()[1].target_sum(), None);
     let b = case("15", "15");
-    assert_eq!(rcalls(&b), [R::NE], "R13(b)");
-    assert_eq!(b.recist_best_overall_response(), R::NE);
-    assert_eq!(icalls(&b), [I::NE]);
+    assert_eq!(rcalls(&b), [R::NotEvaluable], "R13(b)");
+    assert_eq!(b.recist_best_overall_response(), R::NotEvaluable);
+    assert_eq!(icalls(&b), [I::NotEvaluable]);
 }
 
 #[test]
@@ -264,9 +286,9 @@ fn r14_new_lesion_is_pd() {
         .non_target("NT", &[(0, "present"), (56, "present")])
         .new_lesion("N1", "liver", &[(56, "present")])
         .run();
-    assert_eq!(rcalls(&a), [R::PD]);
-    assert_eq!(a.recist_best_overall_response(), R::PD);
-    assert_eq!(icalls(&a), [I::IUPD]);
+    assert_eq!(rcalls(&a), [R::ProgressiveDisease]);
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
+    assert_eq!(icalls(&a), [I::UnconfirmedProgression]);
 }
 
 #[test]
@@ -275,35 +297,68 @@ fn r15_unequivocal_non_target_progression_overrides_target_pr() {
         .target("T1", &[(0, "100"), (56, "60")])
         .non_target("effusion", &[(0, "present"), (56, "progression")])
         .run();
-    assert_eq!(rcalls(&a), [R::PD]);
-    assert_eq!(icalls(&a), [I::IUPD]);
+    assert_eq!(rcalls(&a), [R::ProgressiveDisease]);
+    assert_eq!(icalls(&a), [I::UnconfirmedProgression]);
 }
 
 #[test]
 fn r17_confirmation_table_3() {
     let rules = confirming();
     let bor = |seq: &[(u32, R)]| recist_best_overall_response(seq, &rules);
-    assert_eq!(bor(&[(28, R::PR), (56, R::PD)]), R::PD, "R17(a)");
-    assert_eq!(bor(&[(56, R::PR), (84, R::PD)]), R::SD, "R17(b)");
-    assert_eq!(bor(&[(56, R::PR), (84, R::PR)]), R::PR, "R17(c)");
-    assert_eq!(bor(&[(56, R::CR), (84, R::NE)]), R::SD, "R17(d)");
-    assert_eq!(bor(&[(56, R::NE), (84, R::NE)]), R::NE, "R17(e)");
+    assert_eq!(
+        bor(&[(28, R::PartialResponse), (56, R::ProgressiveDisease)]),
+        R::ProgressiveDisease,
+        "R17(a)"
+    );
+    assert_eq!(
+        bor(&[(56, R::PartialResponse), (84, R::ProgressiveDisease)]),
+        R::StableDisease,
+        "R17(b)"
+    );
+    assert_eq!(
+        bor(&[(56, R::PartialResponse), (84, R::PartialResponse)]),
+        R::PartialResponse,
+        "R17(c)"
+    );
+    assert_eq!(
+        bor(&[(56, R::CompleteResponse), (84, R::NotEvaluable)]),
+        R::StableDisease,
+        "R17(d)"
+    );
+    assert_eq!(
+        bor(&[(56, R::NotEvaluable), (84, R::NotEvaluable)]),
+        R::NotEvaluable,
+        "R17(e)"
+    );
     // The same sequences in iRECIST terms.
     let ibor = |seq: &[(u32, I)]| best_overall_response(seq, &rules);
-    assert_eq!(ibor(&[(28, I::IPR), (56, I::IUPD), (98, I::ICPD)]), I::ICPD);
-    assert_eq!(ibor(&[(56, I::IPR), (84, I::IPR)]), I::IPR);
-    assert_eq!(ibor(&[(56, I::ICR), (84, I::NE)]), I::ISD);
+    assert_eq!(
+        ibor(&[
+            (28, I::PartialResponse),
+            (56, I::UnconfirmedProgression),
+            (98, I::ConfirmedProgression)
+        ]),
+        I::ConfirmedProgression
+    );
+    assert_eq!(
+        ibor(&[(56, I::PartialResponse), (84, I::PartialResponse)]),
+        I::PartialResponse
+    );
+    assert_eq!(
+        ibor(&[(56, I::CompleteResponse), (84, I::NotEvaluable)]),
+        I::StableDisease
+    );
 }
 
 #[test]
 fn r18_reappearance_after_cr_is_pd() {
     let c = Case::new().target("T1", &[(0, "30"), (56, "0"), (112, "4")]);
     let a = c.run();
-    assert_eq!(rcalls(&a), [R::CR, R::PD]);
-    assert_eq!(a.recist_best_overall_response(), R::CR);
-    assert_eq!(icalls(&a), [I::ICR, I::IUPD]);
+    assert_eq!(rcalls(&a), [R::CompleteResponse, R::ProgressiveDisease]);
+    assert_eq!(a.recist_best_overall_response(), R::CompleteResponse);
+    assert_eq!(icalls(&a), [I::CompleteResponse, I::UnconfirmedProgression]);
     let a = c.run_with(&confirming());
-    assert_eq!(a.recist_best_overall_response(), R::SD);
+    assert_eq!(a.recist_best_overall_response(), R::StableDisease);
 }
 
 #[test]
@@ -314,8 +369,8 @@ fn r19_reappearance_during_pr_joins_the_sum() {
         .target("T3", &[(0, "10"), (56, "0"), (112, "5")])
         .run();
     assert_eq!(sums(&a), [Some(600), Some(300), Some(330)]);
-    assert_eq!(rcalls(&a), [R::PR, R::PR]);
-    assert_eq!(icalls(&a), [I::IPR, I::IPR]);
+    assert_eq!(rcalls(&a), [R::PartialResponse, R::PartialResponse]);
+    assert_eq!(icalls(&a), [I::PartialResponse, I::PartialResponse]);
 }
 
 #[test]
@@ -393,9 +448,9 @@ fn r22_node_back_above_10mm_after_cr() {
         .node_target("N1", &[(0, "20"), (56, "8"), (112, "14")])
         .run();
     assert_eq!(sums(&a), [Some(500), Some(80), Some(140)]);
-    assert_eq!(rcalls(&a), [R::CR, R::PD]);
-    assert_eq!(a.recist_best_overall_response(), R::CR);
-    assert_eq!(a.best_overall_response(), I::ICR);
+    assert_eq!(rcalls(&a), [R::CompleteResponse, R::ProgressiveDisease]);
+    assert_eq!(a.recist_best_overall_response(), R::CompleteResponse);
+    assert_eq!(a.best_overall_response(), I::CompleteResponse);
 }
 
 // ------------------------------------------------------------------ §5.2 iRECIST
@@ -412,10 +467,18 @@ fn i01_pseudoprogression_resets_to_isd() {
             &[(0, "40"), (56, "52"), (98, "51"), (140, "36"), (182, "34")],
         )
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ISD, I::ISD]);
-    assert_eq!(a.best_overall_response(), I::ISD);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::StableDisease,
+            I::StableDisease
+        ]
+    );
+    assert_eq!(a.best_overall_response(), I::StableDisease);
     assert_eq!(a.progression_day(), None);
-    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
     assert_eq!(a.recist_progression_day(), Some(56));
 }
 
@@ -424,10 +487,13 @@ fn i02_exactly_5mm_confirms() {
     let a = Case::new()
         .target("T1", &[(0, "100"), (56, "125"), (98, "130")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
-    assert_eq!(a.best_overall_response(), I::ICPD);
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
+    assert_eq!(a.best_overall_response(), I::ConfirmedProgression);
     assert_eq!(a.progression_day(), Some(56));
-    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
 }
 
 #[test]
@@ -435,8 +501,15 @@ fn i03_additive_increments() {
     let a = Case::new()
         .target("T1", &[(0, "100"), (56, "125"), (98, "129"), (140, "131")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICPD]);
-    assert_eq!(a.best_overall_response(), I::ICPD);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
+    assert_eq!(a.best_overall_response(), I::ConfirmedProgression);
     assert_eq!(a.progression_day(), Some(56));
 }
 
@@ -447,9 +520,12 @@ fn i05_additional_new_lesion_confirms() {
         .new_lesion("N1", "liver", &[(56, "6"), (98, "6")])
         .new_lesion("N2", "bone", &[(98, "present")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
-    assert_eq!(a.best_overall_response(), I::ICPD);
-    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
+    assert_eq!(a.best_overall_response(), I::ConfirmedProgression);
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
 }
 
 #[test]
@@ -458,8 +534,11 @@ fn i06_any_nlnt_increase_confirms() {
         .target("T1", &[(0, "80"), (56, "76"), (98, "76")])
         .new_lesion("N1", "liver", &[(56, "6"), (98, "7")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
-    assert_eq!(a.best_overall_response(), I::ICPD);
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
+    assert_eq!(a.best_overall_response(), I::ConfirmedProgression);
 }
 
 #[test]
@@ -476,13 +555,21 @@ fn i07_non_target_driven_iupd() {
     };
     // (a) NCLA: no change vs last -> remains iUPD.
     let a = case("present");
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD], "I07(a)");
-    assert_eq!(a.best_overall_response(), I::IUPD);
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::UnconfirmedProgression],
+        "I07(a)"
+    );
+    assert_eq!(a.best_overall_response(), I::UnconfirmedProgression);
     // (b) INCLA: further increase (need not be unequivocal) -> iCPD.
     let b = case("progression");
-    assert_eq!(icalls(&b), [I::IUPD, I::ICPD], "I07(b)");
-    assert_eq!(b.best_overall_response(), I::ICPD);
-    assert_eq!(b.recist_best_overall_response(), R::PD);
+    assert_eq!(
+        icalls(&b),
+        [I::UnconfirmedProgression, I::ConfirmedProgression],
+        "I07(b)"
+    );
+    assert_eq!(b.best_overall_response(), I::ConfirmedProgression);
+    assert_eq!(b.recist_best_overall_response(), R::ProgressiveDisease);
 }
 
 #[test]
@@ -492,7 +579,10 @@ fn i07_non_target_increase_by_size_confirms() {
         .non_target("pleura", &[(0, "12"), (56, "progression"), (98, "25")])
         .non_target("pleura2", &[(0, "12"), (56, "20"), (98, "21")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::ICPD]);
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
 }
 
 #[test]
@@ -505,11 +595,27 @@ fn i09_scenario_f_no_change_after_iupd() {
         .new_lesion("N1", "liver", &[(98, "12"), (140, "12"), (182, "12")])
         .new_lesion("N2", "lung", &[(182, "present")])
         .run();
-    assert_eq!(icalls(&a), [I::IPR, I::IUPD, I::IUPD, I::ICPD]);
-    assert_eq!(a.best_overall_response(), I::IPR);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::PartialResponse,
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
+    assert_eq!(a.best_overall_response(), I::PartialResponse);
     assert_eq!(a.progression_day(), Some(98));
-    assert_eq!(rcalls(&a), [R::PR, R::PD, R::PD, R::PD]);
-    assert_eq!(a.recist_best_overall_response(), R::PR);
+    assert_eq!(
+        rcalls(&a),
+        [
+            R::PartialResponse,
+            R::ProgressiveDisease,
+            R::ProgressiveDisease,
+            R::ProgressiveDisease
+        ]
+    );
+    assert_eq!(a.recist_best_overall_response(), R::PartialResponse);
     assert_eq!(a.visits()[2].new_target_sum(), Some(Tenths::new(120)));
 }
 
@@ -528,11 +634,20 @@ fn i10_reset_of_the_bar() {
             ],
         )
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::ISD, I::ISD, I::IUPD, I::ICPD]);
-    assert_eq!(a.best_overall_response(), I::ISD);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::StableDisease,
+            I::StableDisease,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
+    assert_eq!(a.best_overall_response(), I::StableDisease);
     assert_eq!(a.progression_day(), Some(182));
     assert_eq!(a.visits()[4].nadir(), Some(Tenths::new(950)));
-    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
 }
 
 #[test]
@@ -551,15 +666,33 @@ fn i11_ne_after_iupd() {
             ],
         )
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::NE, I::NE, I::NE, I::NE], "I11(a)");
-    assert_eq!(a.best_overall_response(), I::IUPD);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::NotEvaluable,
+            I::NotEvaluable,
+            I::NotEvaluable,
+            I::NotEvaluable
+        ],
+        "I11(a)"
+    );
+    assert_eq!(a.best_overall_response(), I::UnconfirmedProgression);
     assert_eq!(a.progression_day(), None);
     // (b) confirmation at the next evaluable assessment.
     let b = Case::new()
         .target("T1", &[(0, "100"), (56, "125"), (98, "NE"), (140, "131")])
         .run();
-    assert_eq!(icalls(&b), [I::IUPD, I::NE, I::ICPD], "I11(b)");
-    assert_eq!(b.best_overall_response(), I::ICPD);
+    assert_eq!(
+        icalls(&b),
+        [
+            I::UnconfirmedProgression,
+            I::NotEvaluable,
+            I::ConfirmedProgression
+        ],
+        "I11(b)"
+    );
+    assert_eq!(b.best_overall_response(), I::ConfirmedProgression);
     assert_eq!(b.progression_day(), Some(56));
 }
 
@@ -570,9 +703,16 @@ fn i13_icr_requires_new_lesions_gone() {
         .target("T2", &[(0, "20"), (56, "0"), (98, "0"), (140, "0")])
         .new_lesion("N1", "lung", &[(56, "10"), (98, "10"), (140, "0")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICR]);
-    assert_eq!(a.best_overall_response(), I::ICR);
-    assert_eq!(a.recist_best_overall_response(), R::PD);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::CompleteResponse
+        ]
+    );
+    assert_eq!(a.best_overall_response(), I::CompleteResponse);
+    assert_eq!(a.recist_best_overall_response(), R::ProgressiveDisease);
 }
 
 fn i14_case() -> Case {
@@ -605,15 +745,33 @@ fn i14_case() -> Case {
 fn i14_nlt_progression_after_reset_vs_own_nadir() {
     let a = i14_case().run();
     // d56 iUPD (new lesion); d98 scenario B reset -> iPR; d182 +3 mm fails; d224 +5 mm, +50 %.
-    assert_eq!(icalls(&a), [I::IUPD, I::IPR, I::IPR, I::IPR, I::IUPD]);
-    assert_eq!(a.best_overall_response(), I::IPR);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::PartialResponse,
+            I::PartialResponse,
+            I::PartialResponse,
+            I::UnconfirmedProgression
+        ]
+    );
+    assert_eq!(a.best_overall_response(), I::PartialResponse);
 }
 
 #[test]
 fn i14_d4_off_uses_20_percent_alone() {
     let a = i14_case().run_with(&IrecistRules::default().nlt_progression_needs_5mm(false));
     // d182: 13 vs nadir 10 is +30 % -> iUPD already; d224: +2 mm vs that iUPD -> remains.
-    assert_eq!(icalls(&a), [I::IUPD, I::IPR, I::IPR, I::IUPD, I::IUPD]);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::PartialResponse,
+            I::PartialResponse,
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression
+        ]
+    );
 }
 
 #[test]
@@ -622,14 +780,86 @@ fn i15_table_3_sequences() {
     let days = [56, 98, 140, 182, 224];
     let seq = |r: [I; 5]| -> Vec<(u32, I)> { days.iter().copied().zip(r).collect() };
     let cases = [
-        ([I::ICR, I::ICR, I::ICR, I::IUPD, I::ICPD], I::ICR),
-        ([I::IUPD, I::IPR, I::ICR, I::ICR, I::ICR], I::ICR),
-        ([I::IUPD, I::IPR, I::IPR, I::IPR, I::IPR], I::IPR),
-        ([I::IUPD, I::ISD, I::IPR, I::IPR, I::IPR], I::IPR),
-        ([I::IUPD, I::ISD, I::ISD, I::ISD, I::ISD], I::ISD),
-        ([I::IUPD, I::ICPD, I::ISD, I::IPR, I::ICR], I::ICPD),
-        ([I::IUPD, I::IUPD, I::ICPD, I::ICR, I::ICR], I::ICPD),
-        ([I::IUPD, I::NE, I::NE, I::NE, I::NE], I::IUPD),
+        (
+            [
+                I::CompleteResponse,
+                I::CompleteResponse,
+                I::CompleteResponse,
+                I::UnconfirmedProgression,
+                I::ConfirmedProgression,
+            ],
+            I::CompleteResponse,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::PartialResponse,
+                I::CompleteResponse,
+                I::CompleteResponse,
+                I::CompleteResponse,
+            ],
+            I::CompleteResponse,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::PartialResponse,
+                I::PartialResponse,
+                I::PartialResponse,
+                I::PartialResponse,
+            ],
+            I::PartialResponse,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::StableDisease,
+                I::PartialResponse,
+                I::PartialResponse,
+                I::PartialResponse,
+            ],
+            I::PartialResponse,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::StableDisease,
+                I::StableDisease,
+                I::StableDisease,
+                I::StableDisease,
+            ],
+            I::StableDisease,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::ConfirmedProgression,
+                I::StableDisease,
+                I::PartialResponse,
+                I::CompleteResponse,
+            ],
+            I::ConfirmedProgression,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::UnconfirmedProgression,
+                I::ConfirmedProgression,
+                I::CompleteResponse,
+                I::CompleteResponse,
+            ],
+            I::ConfirmedProgression,
+        ),
+        (
+            [
+                I::UnconfirmedProgression,
+                I::NotEvaluable,
+                I::NotEvaluable,
+                I::NotEvaluable,
+                I::NotEvaluable,
+            ],
+            I::UnconfirmedProgression,
+        ),
     ];
     for (k, (responses, expected)) in cases.into_iter().enumerate() {
         assert_eq!(
@@ -646,7 +876,7 @@ fn scenario_d_target_shrinkage_after_target_iupd_is_ipr() {
     let a = Case::new()
         .target("T1", &[(0, "100"), (56, "130"), (98, "65")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IPR]);
+    assert_eq!(icalls(&a), [I::UnconfirmedProgression, I::PartialResponse]);
 }
 
 #[test]
@@ -654,11 +884,18 @@ fn early_scan_cannot_confirm() {
     // 20 days after the first iUPD: growth does not count; an additional new lesion does.
     let base = Case::new().target("T1", &[(0, "100"), (56, "125"), (76, "140"), (112, "126")]);
     let a = base.run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::IUPD]);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression
+        ]
+    );
     let b = base
         .new_lesion("N1", "bone", &[(76, "present"), (112, "present")])
         .run();
-    assert_eq!(icalls(&b)[1], I::ICPD);
+    assert_eq!(icalls(&b)[1], I::ConfirmedProgression);
 }
 
 #[test]
@@ -667,7 +904,14 @@ fn new_lesions_not_evaluated_after_iupd_is_ne() {
         .target("T1", &[(0, "100"), (56, "100"), (98, "50"), (140, "61")])
         .new_lesion("N1", "lung", &[(56, "10"), (98, "NE"), (140, "10")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::NE, I::IPR]);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::NotEvaluable,
+            I::PartialResponse
+        ]
+    );
     // The NE visit does not enter the nadir.
     assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
 }
@@ -678,7 +922,14 @@ fn early_scan_leaves_nadir_and_state_untouched() {
         .target("T1", &[(0, "100"), (56, "100"), (70, "50"), (91, "60")])
         .new_lesion("N1", "lung", &[(56, "10"), (70, "10"), (91, "10")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::IPR]);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::PartialResponse
+        ]
+    );
     assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
 }
 
@@ -690,7 +941,14 @@ fn early_scan_is_disregarded_for_later_comparisons() {
         .target("T1", &[(0, "80"), (56, "80"), (70, "80"), (98, "80")])
         .new_lesion("N1", "liver", &[(56, "6"), (70, "8"), (98, "8")])
         .run();
-    assert_eq!(icalls(&a), [I::IUPD, I::IUPD, I::ICPD]);
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
     assert_eq!(a.progression_day(), Some(56));
     // A new lesion first seen on a disregarded early scan still confirms at the next scan.
     let rules = IrecistRules::default().early_scan_new_lesions_confirm(false);
@@ -698,7 +956,14 @@ fn early_scan_is_disregarded_for_later_comparisons() {
         .target("T1", &[(0, "100"), (56, "125"), (70, "125"), (98, "125")])
         .new_lesion("N1", "bone", &[(70, "present"), (98, "present")])
         .run_with(&rules);
-    assert_eq!(icalls(&b), [I::IUPD, I::IUPD, I::ICPD]);
+    assert_eq!(
+        icalls(&b),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
 }
 
 // ------------------------------------------------------------------ §5.3 abscopal
@@ -712,7 +977,7 @@ fn a01_abscopal_response() {
     let ab = c.abscopal_with(&IrecistRules::default());
     let nil = ab.nil_assessment().expect("NIL assessed");
     assert_eq!(sums(nil), [Some(500), Some(320), Some(290)]);
-    assert_eq!(nil.best_overall_response(), I::IPR);
+    assert_eq!(nil.best_overall_response(), I::PartialResponse);
     assert_eq!(ab.category(), Abscopal::Response);
     assert_eq!(ab.recist11_category(), Abscopal::Response);
     assert_eq!(ab.benefit(), Some(true));
@@ -727,7 +992,7 @@ fn a02_abscopal_control() {
         .abscopal_with(&IrecistRules::default());
     assert_eq!(
         ab.nil_assessment().map(Assessment::best_overall_response),
-        Some(I::ISD)
+        Some(I::StableDisease)
     );
     assert_eq!(ab.category(), Abscopal::Control);
     assert_eq!(ab.benefit(), Some(true));
@@ -740,7 +1005,10 @@ fn a03_no_benefit_on_icpd() {
         .target("liver", &[(0, "50"), (56, "62"), (98, "68")])
         .abscopal_with(&IrecistRules::default());
     let nil = ab.nil_assessment().expect("NIL");
-    assert_eq!(icalls(nil), [I::IUPD, I::ICPD]);
+    assert_eq!(
+        icalls(nil),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
     assert_eq!(ab.category(), Abscopal::NoBenefit);
     assert_eq!(ab.benefit(), Some(false));
 }
@@ -753,8 +1021,8 @@ fn a05_scenario_b_new_lesion_then_shrinkage() {
         .new_lesion("N1", "bone", &[(56, "10"), (98, "10")])
         .abscopal_with(&IrecistRules::default());
     let nil = ab.nil_assessment().expect("NIL");
-    assert_eq!(icalls(nil), [I::IUPD, I::IPR]);
-    assert_eq!(nil.best_overall_response(), I::IPR);
+    assert_eq!(icalls(nil), [I::UnconfirmedProgression, I::PartialResponse]);
+    assert_eq!(nil.best_overall_response(), I::PartialResponse);
     assert_eq!(ab.category(), Abscopal::Response);
     assert_eq!(ab.benefit(), Some(true));
 }
@@ -766,7 +1034,7 @@ fn a06_non_target_only_nil_is_configurable() {
         .non_target("bone", &[(0, "present"), (56, "present"), (112, "present")]);
     let ab = c.abscopal_with(&IrecistRules::default());
     let nil = ab.nil_assessment().expect("NIL");
-    assert_eq!(nil.best_overall_response(), I::NonICrNonIUpd);
+    assert_eq!(nil.best_overall_response(), I::NonCompleteNonProgression);
     assert_eq!(ab.category(), Abscopal::NotEvaluable);
     assert_eq!(ab.benefit(), None);
     let ab =
@@ -781,13 +1049,24 @@ fn a07_minimum_sd_duration() {
         .target("liver", &[(0, "50"), (28, "48"), (56, "62"), (98, "68")]);
     let a = c.abscopal_with(&IrecistRules::default());
     let nil = a.nil_assessment().expect("NIL");
-    assert_eq!(icalls(nil), [I::ISD, I::IUPD, I::ICPD]);
-    assert_eq!(nil.best_overall_response(), I::ICPD, "A07(a)");
+    assert_eq!(
+        icalls(nil),
+        [
+            I::StableDisease,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
+    assert_eq!(
+        nil.best_overall_response(),
+        I::ConfirmedProgression,
+        "A07(a)"
+    );
     assert_eq!(a.category(), Abscopal::NoBenefit);
     let b = c.abscopal_with(&IrecistRules::default().min_sd_days(28));
     assert_eq!(
         b.nil_assessment().map(Assessment::best_overall_response),
-        Some(I::ISD),
+        Some(I::StableDisease),
         "A07(b)"
     );
     assert_eq!(b.category(), Abscopal::Control);
@@ -1026,14 +1305,14 @@ proptest! {
     fn icpd_is_absorbing(rows in patient_strategy()) {
         let a = assess_rows(&rows);
         let calls = icalls(&a);
-        if let Some(first) = calls.iter().position(|&r| r == I::ICPD) {
-            prop_assert!(calls[first..].iter().all(|&r| r == I::ICPD));
+        if let Some(first) = calls.iter().position(|&r| r == I::ConfirmedProgression) {
+            prop_assert!(calls[first..].iter().all(|&r| r == I::ConfirmedProgression));
             prop_assert!(a.progression_day().is_some());
         }
         // RECIST 1.1 progression ends the assessment as well.
         let rec = rcalls(&a);
-        if let Some(first) = rec.iter().position(|&r| r == R::PD) {
-            prop_assert!(rec[first..].iter().all(|&r| r == R::PD));
+        if let Some(first) = rec.iter().position(|&r| r == R::ProgressiveDisease) {
+            prop_assert!(rec[first..].iter().all(|&r| r == R::ProgressiveDisease));
         }
     }
 
@@ -1052,9 +1331,9 @@ proptest! {
             c = c.non_target("NT", &series);
         }
         let a = c.run();
-        prop_assert!(icalls(&a).iter().all(|&r| r == I::ISD));
-        prop_assert_eq!(a.best_overall_response(), I::ISD);
-        prop_assert_eq!(a.recist_best_overall_response(), R::SD);
+        prop_assert!(icalls(&a).iter().all(|&r| r == I::StableDisease));
+        prop_assert_eq!(a.best_overall_response(), I::StableDisease);
+        prop_assert_eq!(a.recist_best_overall_response(), R::StableDisease);
     }
 
     #[test]

@@ -161,18 +161,23 @@ pub fn assess_abscopal(
 
 fn from_irecist(best: Response) -> Abscopal {
     match best {
-        Response::ICR | Response::IPR => Abscopal::Response,
+        Response::CompleteResponse | Response::PartialResponse => Abscopal::Response,
         // The iBOR is iSD / non-iCR/non-iUPD only when the minimum duration was met.
-        Response::ISD | Response::NonICrNonIUpd => Abscopal::Control,
-        Response::IUPD | Response::ICPD | Response::NE | Response::Baseline => Abscopal::NoBenefit,
+        Response::StableDisease | Response::NonCompleteNonProgression => Abscopal::Control,
+        Response::UnconfirmedProgression
+        | Response::ConfirmedProgression
+        | Response::NotEvaluable
+        | Response::Baseline => Abscopal::NoBenefit,
     }
 }
 
 fn from_recist(best: Recist11) -> Abscopal {
     match best {
-        Recist11::CR | Recist11::PR => Abscopal::Response,
-        Recist11::SD | Recist11::NonCrNonPd => Abscopal::Control,
-        Recist11::PD | Recist11::NE | Recist11::Baseline => Abscopal::NoBenefit,
+        Recist11::CompleteResponse | Recist11::PartialResponse => Abscopal::Response,
+        Recist11::StableDisease | Recist11::NonCompleteNonProgression => Abscopal::Control,
+        Recist11::ProgressiveDisease | Recist11::NotEvaluable | Recist11::Baseline => {
+            Abscopal::NoBenefit
+        }
     }
 }
 

@@ -147,8 +147,8 @@ impl Assessment {
 /// // 100 mm -> 125 (iUPD) -> 130 (+5 mm: iCPD)
 /// let timeline = &timelines_from_records(&[row(0, 1000), row(56, 1250), row(98, 1300)])?[0];
 /// let a = assess(timeline, &IrecistRules::default())?;
-/// assert_eq!(a.visits()[1].response(), Response::IUPD);
-/// assert_eq!(a.best_overall_response(), Response::ICPD);
+/// assert_eq!(a.visits()[1].response(), Response::UnconfirmedProgression);
+/// assert_eq!(a.best_overall_response(), Response::ConfirmedProgression);
 /// assert_eq!(a.progression_day(), Some(56));
 /// # Ok(())
 /// # }
@@ -195,7 +195,7 @@ pub(crate) fn assess_roles(
         let f = scanner.visit(vi);
         let nadir = irecist.nadir();
         let r = recist.step(&f, rules);
-        if r == Recist11::PD && recist_progression_day.is_none() {
+        if r == Recist11::ProgressiveDisease && recist_progression_day.is_none() {
             recist_progression_day = Some(day);
         }
         let call = irecist.step(day, &f, rules);

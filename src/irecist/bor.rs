@@ -22,25 +22,25 @@ enum Level {
 fn irecist_level(r: Response) -> Level {
     match r {
         Response::Baseline => Level::Skip,
-        Response::ICR => Level::Cr,
-        Response::IPR => Level::Pr,
-        Response::ISD => Level::Sd,
-        Response::NonICrNonIUpd => Level::NonCrNonPd,
-        Response::IUPD => Level::Unconfirmed,
-        Response::ICPD => Level::Progression,
-        Response::NE => Level::Ne,
+        Response::CompleteResponse => Level::Cr,
+        Response::PartialResponse => Level::Pr,
+        Response::StableDisease => Level::Sd,
+        Response::NonCompleteNonProgression => Level::NonCrNonPd,
+        Response::UnconfirmedProgression => Level::Unconfirmed,
+        Response::ConfirmedProgression => Level::Progression,
+        Response::NotEvaluable => Level::Ne,
     }
 }
 
 fn recist_level(r: Recist11) -> Level {
     match r {
         Recist11::Baseline => Level::Skip,
-        Recist11::CR => Level::Cr,
-        Recist11::PR => Level::Pr,
-        Recist11::SD => Level::Sd,
-        Recist11::NonCrNonPd => Level::NonCrNonPd,
-        Recist11::PD => Level::Progression,
-        Recist11::NE => Level::Ne,
+        Recist11::CompleteResponse => Level::Cr,
+        Recist11::PartialResponse => Level::Pr,
+        Recist11::StableDisease => Level::Sd,
+        Recist11::NonCompleteNonProgression => Level::NonCrNonPd,
+        Recist11::ProgressiveDisease => Level::Progression,
+        Recist11::NotEvaluable => Level::Ne,
     }
 }
 
@@ -136,12 +136,14 @@ fn cut<T: Copy>(visits: &[(u32, T)], level: fn(T) -> Level) -> Vec<(u32, Level)>
 /// ```
 /// use oncostat::irecist::{best_overall_response, IrecistRules, Response};
 /// // Seymour 2017 Table 3, example 7: iUPD, iUPD, iCPD, iCR, iCR -> iCPD.
-/// let seq = [(56, Response::IUPD), (98, Response::IUPD), (140, Response::ICPD),
-///            (182, Response::ICR), (224, Response::ICR)];
-/// assert_eq!(best_overall_response(&seq, &IrecistRules::default()), Response::ICPD);
+/// let seq = [(56, Response::UnconfirmedProgression), (98, Response::UnconfirmedProgression), (140, Response::ConfirmedProgression),
+///            (182, Response::CompleteResponse), (224, Response::CompleteResponse)];
+/// assert_eq!(best_overall_response(&seq, &IrecistRules::default()), Response::ConfirmedProgression);
 /// ```
 pub fn best_overall_response(visits: &[(u32, Response)], rules: &IrecistRules) -> Response {
-    let non_target_only = visits.iter().any(|&(_, r)| r == Response::NonICrNonIUpd);
+    let non_target_only = visits
+        .iter()
+        .any(|&(_, r)| r == Response::NonCompleteNonProgression);
     ibor(visits, non_target_only, rules)
 }
 
@@ -152,13 +154,13 @@ pub(crate) fn ibor(
 ) -> Response {
     let seq = cut(visits, irecist_level);
     match best_level(&seq, non_target_only, rules) {
-        Level::Cr => Response::ICR,
-        Level::Pr => Response::IPR,
-        Level::Sd => Response::ISD,
-        Level::NonCrNonPd => Response::NonICrNonIUpd,
-        Level::Progression => Response::ICPD,
-        Level::Unconfirmed => Response::IUPD,
-        Level::Ne | Level::Skip => Response::NE,
+        Level::Cr => Response::CompleteResponse,
+        Level::Pr => Response::PartialResponse,
+        Level::Sd => Response::StableDisease,
+        Level::NonCrNonPd => Response::NonCompleteNonProgression,
+        Level::Progression => Response::ConfirmedProgression,
+        Level::Unconfirmed => Response::UnconfirmedProgression,
+        Level::Ne | Level::Skip => Response::NotEvaluable,
     }
 }
 
@@ -176,11 +178,13 @@ pub(crate) fn ibor(
 /// use oncostat::irecist::{recist_best_overall_response, IrecistRules, Recist11};
 /// // RECIST 1.1 Table 3: PR then PD with confirmation required, SD duration met -> SD.
 /// let rules = IrecistRules::default().confirmation_required(true);
-/// let seq = [(56, Recist11::PR), (84, Recist11::PD)];
-/// assert_eq!(recist_best_overall_response(&seq, &rules), Recist11::SD);
+/// let seq = [(56, Recist11::PartialResponse), (84, Recist11::ProgressiveDisease)];
+/// assert_eq!(recist_best_overall_response(&seq, &rules), Recist11::StableDisease);
 /// ```
 pub fn recist_best_overall_response(visits: &[(u32, Recist11)], rules: &IrecistRules) -> Recist11 {
-    let non_target_only = visits.iter().any(|&(_, r)| r == Recist11::NonCrNonPd);
+    let non_target_only = visits
+        .iter()
+        .any(|&(_, r)| r == Recist11::NonCompleteNonProgression);
     recist_bor(visits, non_target_only, rules)
 }
 
@@ -191,11 +195,11 @@ pub(crate) fn recist_bor(
 ) -> Recist11 {
     let seq = cut(visits, recist_level);
     match best_level(&seq, non_target_only, rules) {
-        Level::Cr => Recist11::CR,
-        Level::Pr => Recist11::PR,
-        Level::Sd => Recist11::SD,
-        Level::NonCrNonPd => Recist11::NonCrNonPd,
-        Level::Progression | Level::Unconfirmed => Recist11::PD,
-        Level::Ne | Level::Skip => Recist11::NE,
+        Level::Cr => Recist11::CompleteResponse,
+        Level::Pr => Recist11::PartialResponse,
+        Level::Sd => Recist11::StableDisease,
+        Level::NonCrNonPd => Recist11::NonCompleteNonProgression,
+        Level::Progression | Level::Unconfirmed => Recist11::ProgressiveDisease,
+        Level::Ne | Level::Skip => Recist11::NotEvaluable,
     }
 }

@@ -99,7 +99,10 @@ impl IrecistTrack {
     /// iRECIST response at a follow-up visit on `day`.
     pub(crate) fn step(&mut self, day: u32, f: &VisitFacts, rules: &IrecistRules) -> Call {
         if self.confirmed {
-            return Call::new(Response::ICPD, "after iCPD: confirmed progression is final");
+            return Call::new(
+                Response::ConfirmedProgression,
+                "after iCPD: confirmed progression is final",
+            );
         }
         let target = self.target(f, rules);
         let t = target.map(|(r, _)| r);
@@ -119,8 +122,8 @@ impl IrecistTrack {
         rules: &IrecistRules,
     ) -> Call {
         let t = target.map(|(r, _)| r);
-        let by_target = t == Some(Recist11::PD);
-        let by_non_target = nt == Some(Recist11::PD);
+        let by_target = t == Some(Recist11::ProgressiveDisease);
+        let by_non_target = nt == Some(Recist11::ProgressiveDisease);
         let nlt_progressed = self.post_reset
             && f.has_nlt
             && !f.nlt_any_ne
@@ -159,7 +162,7 @@ impl IrecistTrack {
             if let Some(ctx) = self.ctx.as_mut().filter(|_| !rules.sticky_pr_after_iupd) {
                 ctx.had_pr = false;
             }
-            return Call::new(Response::IUPD, reason);
+            return Call::new(Response::UnconfirmedProgression, reason);
         }
         let (response, reason) = self.non_progressive(f, target, nt);
         self.settle(f, t, response);
@@ -179,18 +182,18 @@ impl IrecistTrack {
         let more_new = f.new_registered > ep.registered_ref;
         let new_existed = ep.registered_ref > 0;
         // Not evaluable when what could confirm or resolve the episode was not assessed.
-        let not_evaluable = t == Some(Recist11::NE)
-            || ((t.is_none() || ep.by_non_target) && nt == Some(Recist11::NE))
+        let not_evaluable = t == Some(Recist11::NotEvaluable)
+            || ((t.is_none() || ep.by_non_target) && nt == Some(Recist11::NotEvaluable))
             || (new_existed && f.new_any_ne);
         if since < rules.icpd_window_start() {
             if rules.early_scan_new_lesions_confirm && more_new {
                 return self.confirm(ep, since, "iCPD: additional new lesions", rules);
             }
             let mut call = if not_evaluable {
-                Call::new(Response::NE, "not evaluable; the iUPD stays open")
+                Call::new(Response::NotEvaluable, "not evaluable; the iUPD stays open")
             } else {
                 Call::new(
-                    Response::IUPD,
+                    Response::UnconfirmedProgression,
                     "remains iUPD: scan earlier than the confirmation window is disregarded",
                 )
             };
@@ -203,11 +206,11 @@ impl IrecistTrack {
                 .is_some_and(|r| f.has_targets && is_up_5mm(f.target_sum, r))
         {
             Some("iCPD: target sum >= 5 mm above the iUPD reference")
-        } else if !ep.by_target && t == Some(Recist11::PD) {
+        } else if !ep.by_target && t == Some(Recist11::ProgressiveDisease) {
             Some("iCPD: target progression in a category not progressing before")
         } else if ep.by_non_target && f.nt_increase {
             Some("iCPD: further increase of non-target disease")
-        } else if !ep.by_non_target && nt == Some(Recist11::PD) {
+        } else if !ep.by_non_target && nt == Some(Recist11::ProgressiveDisease) {
             Some("iCPD: non-target progression in a category not progressing before")
         } else if more_new {
             Some("iCPD: additional new lesions")
@@ -223,14 +226,14 @@ impl IrecistTrack {
         }
         if not_evaluable {
             return Call::new(
-                Response::NE,
+                Response::NotEvaluable,
                 "not evaluable; the iUPD stays open until the next evaluable assessment",
             );
         }
         let sum = Self::full_sum(f);
-        let still = if t == Some(Recist11::PD) {
+        let still = if t == Some(Recist11::ProgressiveDisease) {
             Some("remains iUPD: target sum still at progression level")
-        } else if ep.by_non_target && nt != Some(Recist11::CR) {
+        } else if ep.by_non_target && nt != Some(Recist11::CompleteResponse) {
             Some("remains iUPD: non-target progression persists without further increase")
         } else if new_existed && f.has_nlt && f.nlt_sum > ep.nlt_ref {
             Some("remains iUPD: new target lesions grew by less than 5 mm")
@@ -252,7 +255,7 @@ impl IrecistTrack {
             }
             self.episode = Some(next);
             self.update_nadir(f);
-            return Call::new(Response::IUPD, reason);
+            return Call::new(Response::UnconfirmedProgression, reason);
         }
         // Reset of the bar: iUPD not confirmed and the assessment is iSD/iPR/iCR.
         self.episode = None;
@@ -278,7 +281,7 @@ impl IrecistTrack {
         self.episode = None;
         self.progression_day = Some(ep.first_day);
         Call {
-            response: Response::ICPD,
+            response: Response::ConfirmedProgression,
             reason,
             late_confirmation: since > rules.confirm_late_days,
             disregarded: false,
@@ -296,27 +299,30 @@ impl IrecistTrack {
         let overall = combine_non_progressive(t, nt);
         let why = target.map_or("non-target disease only", |(_, why)| why);
         match overall {
-            Recist11::CR if f.new_present => {
+            Recist11::CompleteResponse if f.new_present => {
                 if t.is_some() {
                     (
-                        Response::IPR,
+                        Response::PartialResponse,
                         "iPR: baseline disease gone but new lesions persist",
                     )
                 } else {
                     (
-                        Response::NonICrNonIUpd,
+                        Response::NonCompleteNonProgression,
                         "non-iCR/non-iUPD: new lesions persist",
                     )
                 }
             }
-            Recist11::CR => (Response::ICR, "iCR: all lesions gone, nodes < 10 mm"),
-            Recist11::PR => (Response::IPR, why),
-            Recist11::SD => (Response::ISD, why),
-            Recist11::NonCrNonPd => (
-                Response::NonICrNonIUpd,
+            Recist11::CompleteResponse => (
+                Response::CompleteResponse,
+                "iCR: all lesions gone, nodes < 10 mm",
+            ),
+            Recist11::PartialResponse => (Response::PartialResponse, why),
+            Recist11::StableDisease => (Response::StableDisease, why),
+            Recist11::NonCompleteNonProgression => (
+                Response::NonCompleteNonProgression,
                 "non-iCR/non-iUPD: non-target disease persists",
             ),
-            _ => (Response::NE, "not evaluable"),
+            _ => (Response::NotEvaluable, "not evaluable"),
         }
     }
 
@@ -328,14 +334,17 @@ impl IrecistTrack {
 
     /// State updates after a non-progressive call.
     fn settle(&mut self, f: &VisitFacts, t: Option<Recist11>, response: Response) {
-        if response == Response::NE {
+        if response == Response::NotEvaluable {
             return;
         }
         self.update_nadir(f);
         if let Some(ctx) = self.ctx.as_mut() {
-            ctx.had_pr |= matches!(t, Some(Recist11::PR | Recist11::CR));
+            ctx.had_pr |= matches!(
+                t,
+                Some(Recist11::PartialResponse | Recist11::CompleteResponse)
+            );
         }
-        self.after_cr = response == Response::ICR;
+        self.after_cr = response == Response::CompleteResponse;
         if self.post_reset && f.has_nlt && !f.nlt_any_ne {
             self.nlt_nadir = Some(self.nlt_nadir.map_or(f.nlt_sum, |n| n.min(f.nlt_sum)));
         }

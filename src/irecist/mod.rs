@@ -29,8 +29,9 @@
 //! let timeline = &timelines_from_records(&rows)?[0];
 //! let a = assess(timeline, &IrecistRules::default())?;
 //! let calls: Vec<Response> = a.visits().iter().map(|v| v.response()).collect();
-//! assert_eq!(calls, [Response::Baseline, Response::IUPD, Response::IUPD, Response::ISD]);
-//! assert_eq!(a.best_overall_response(), Response::ISD);
+//! assert_eq!(calls, [Response::Baseline, Response::UnconfirmedProgression,
+//!     Response::UnconfirmedProgression, Response::StableDisease]);
+//! assert_eq!(a.best_overall_response(), Response::StableDisease);
 //! # Ok(())
 //! # }
 //! ```

@@ -63,47 +63,56 @@ pub(crate) fn target_response(
     if f.target_any_ne {
         return Some(if is_pd(s, ctx.nadir) {
             (
-                Recist11::PD,
+                Recist11::ProgressiveDisease,
                 "target PD proven by the assessed targets alone (a partial sum can only grow)",
             )
         } else if ctx.after_cr && f.target_reappeared {
-            (Recist11::PD, "target reappeared after a complete response")
+            (
+                Recist11::ProgressiveDisease,
+                "target reappeared after a complete response",
+            )
         } else {
-            (Recist11::NE, "a target lesion was not evaluated")
+            (Recist11::NotEvaluable, "a target lesion was not evaluated")
         });
     }
     if rules.cr_before_pd && f.target_all_gone {
         return Some((
-            Recist11::CR,
+            Recist11::CompleteResponse,
             "target CR: non-nodal targets gone, target nodes < 10 mm",
         ));
     }
     if ctx.after_cr && f.target_reappeared {
-        return Some((Recist11::PD, "target reappeared after a complete response"));
+        return Some((
+            Recist11::ProgressiveDisease,
+            "target reappeared after a complete response",
+        ));
     }
     if is_pd(s, ctx.nadir) {
         return Some((
-            Recist11::PD,
+            Recist11::ProgressiveDisease,
             "target PD: sum >= 120% of the nadir and >= 5 mm above it",
         ));
     }
     if f.target_all_gone {
         return Some((
-            Recist11::CR,
+            Recist11::CompleteResponse,
             "target CR: non-nodal targets gone, target nodes < 10 mm",
         ));
     }
     if is_pr(s, ctx.baseline) {
-        return Some((Recist11::PR, "target PR: sum <= 70% of baseline"));
+        return Some((
+            Recist11::PartialResponse,
+            "target PR: sum <= 70% of baseline",
+        ));
     }
     if sticky && ctx.had_pr {
         return Some((
-            Recist11::PR,
+            Recist11::PartialResponse,
             "continuing PR: PR reached before and no progression since",
         ));
     }
     Some((
-        Recist11::SD,
+        Recist11::StableDisease,
         "target SD: neither PR vs baseline nor PD vs nadir",
     ))
 }
@@ -114,13 +123,13 @@ pub(crate) fn non_target_response(f: &VisitFacts, after_cr: bool) -> Option<Reci
         return None;
     }
     Some(if f.nt_progression || (after_cr && f.nt_reappeared) {
-        Recist11::PD
+        Recist11::ProgressiveDisease
     } else if f.nt_any_ne {
-        Recist11::NE
+        Recist11::NotEvaluable
     } else if f.nt_all_absent {
-        Recist11::CR
+        Recist11::CompleteResponse
     } else {
-        Recist11::NonCrNonPd
+        Recist11::NonCompleteNonProgression
     })
 }
 
@@ -128,9 +137,11 @@ pub(crate) fn non_target_response(f: &VisitFacts, after_cr: bool) -> Option<Reci
 pub(crate) fn combine_non_progressive(t: Option<Recist11>, nt: Option<Recist11>) -> Recist11 {
     match (t, nt) {
         (None, Some(nt)) => nt,
-        (None, None) => Recist11::NE,
-        (Some(Recist11::CR), None | Some(Recist11::CR)) => Recist11::CR,
-        (Some(Recist11::CR), Some(_)) => Recist11::PR,
+        (None, None) => Recist11::NotEvaluable,
+        (Some(Recist11::CompleteResponse), None | Some(Recist11::CompleteResponse)) => {
+            Recist11::CompleteResponse
+        }
+        (Some(Recist11::CompleteResponse), Some(_)) => Recist11::PartialResponse,
         (Some(t), _) => t,
     }
 }
@@ -155,7 +166,7 @@ impl RecistTrack {
     /// Overall RECIST 1.1 response at one follow-up visit.
     pub(crate) fn step(&mut self, f: &VisitFacts, rules: &IrecistRules) -> Recist11 {
         if self.progressed {
-            return Recist11::PD;
+            return Recist11::ProgressiveDisease;
         }
         let t = self.ctx.as_ref().and_then(|ctx| {
             let ctx = TargetContext {
@@ -166,22 +177,28 @@ impl RecistTrack {
         });
         let nt = non_target_response(f, self.after_cr);
         let new = f.new_present || f.new_appeared > 0;
-        let overall = if new || t == Some(Recist11::PD) || nt == Some(Recist11::PD) {
-            Recist11::PD
+        let overall = if new
+            || t == Some(Recist11::ProgressiveDisease)
+            || nt == Some(Recist11::ProgressiveDisease)
+        {
+            Recist11::ProgressiveDisease
         } else {
             combine_non_progressive(t, nt)
         };
         match overall {
-            Recist11::PD => self.progressed = true,
-            Recist11::NE => {}
+            Recist11::ProgressiveDisease => self.progressed = true,
+            Recist11::NotEvaluable => {}
             _ => {
                 if let Some(ctx) = self.ctx.as_mut() {
                     if !f.target_any_ne {
                         ctx.nadir = ctx.nadir.min(f.target_sum);
                     }
-                    ctx.had_pr |= matches!(t, Some(Recist11::PR | Recist11::CR));
+                    ctx.had_pr |= matches!(
+                        t,
+                        Some(Recist11::PartialResponse | Recist11::CompleteResponse)
+                    );
                 }
-                self.after_cr = overall == Recist11::CR;
+                self.after_cr = overall == Recist11::CompleteResponse;
             }
         }
         overall
