@@ -26,6 +26,7 @@ pub mod design;
 pub mod error;
 pub mod error_catalogue;
 pub mod irecist;
+pub mod labels;
 pub mod regression;
 mod stats;
 pub mod survival;
@@ -35,6 +36,7 @@ pub mod tolerance;
 pub use convergence::{Convergence, StopReason};
 pub use design::Design;
 pub use error::{Error, Result};
+pub use labels::Levels;
 pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports

@@ -186,21 +186,17 @@ impl SurvivalData {
         Ok(self)
     }
 
-    /// Adds strata from any sortable labels; strata are numbered in the labels' sorted order
-    /// (R's factor order), available from [`SurvivalData::strata_labels`].
+    /// Adds strata from any labels, one per observation, coded by the crate's one label
+    /// coder ([`Levels`](crate::Levels): numeric labels in numeric order, text labels in
+    /// byte order, as R's factor levels); the labels are available from
+    /// [`SurvivalData::strata_labels`].
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`] if there is not one label per observation.
     pub fn with_strata<T: Ord + ToString>(mut self, labels: &[T]) -> Result<Self> {
         self.check_len("strata", labels.len())?;
-        let mut sorted: Vec<&T> = labels.iter().collect();
-        sorted.sort();
-        sorted.dedup();
-        let codes = labels
-            .iter()
-            .map(|l| sorted.binary_search(&l).unwrap_or(0))
-            .collect();
-        self.strata_labels = sorted.iter().map(|l| l.to_string()).collect();
+        let (labels, codes) = crate::Levels::new(labels).into_parts();
+        self.strata_labels = labels;
         self.strata = Some(codes);
         Ok(self)
     }

@@ -1,7 +1,6 @@
 //! Group labels coded in sorted order (R's factor levels) and the one sort of the rows that
 //! Kaplan–Meier and the log-rank test share.
 
-use std::collections::BTreeSet;
 use std::ops::Range;
 
 use crate::survival::timefix::timefix;
@@ -13,8 +12,7 @@ pub(crate) struct GroupCodes {
     pub(crate) codes: Vec<usize>,
 }
 
-/// Codes the group of every row by its label's rank among the sorted distinct labels
-/// (O(n log G)).
+/// Codes the group of every row by the crate's one label coder ([`crate::Levels`]).
 ///
 /// # Errors
 /// [`Error::DimensionMismatch`] if there is not one group per observation.
@@ -22,24 +20,8 @@ pub(crate) fn code_groups<T: Ord + ToString>(groups: &[T], n: usize) -> Result<G
     if groups.len() != n {
         return Err(Error::mismatch("groups", n, groups.len()));
     }
-    let mut set: BTreeSet<&T> = BTreeSet::new();
-    let mut last: Option<&T> = None;
-    for g in groups {
-        // runs of equal labels are common: skip the tree lookup for them
-        if last != Some(g) {
-            set.insert(g);
-            last = Some(g);
-        }
-    }
-    let distinct: Vec<&T> = set.into_iter().collect();
-    let codes = groups
-        .iter()
-        .map(|g| distinct.binary_search(&g).unwrap_or(0))
-        .collect();
-    Ok(GroupCodes {
-        labels: distinct.iter().map(|g| g.to_string()).collect(),
-        codes,
-    })
+    let (labels, codes) = crate::Levels::new(groups).into_parts();
+    Ok(GroupCodes { labels, codes })
 }
 
 /// One row in sorted order: its (timefixed) time, a tag (the row index, or a code chosen by

@@ -197,16 +197,9 @@ impl CoxPh {
     /// influence of the rows of a cluster first. Implies the robust variance unless
     /// [`CoxPh::robust`]`(false)`. Default: none.
     pub fn cluster<T: Ord + ToString>(mut self, labels: &[T]) -> Self {
-        let mut sorted: Vec<&T> = labels.iter().collect();
-        sorted.sort();
-        sorted.dedup();
-        self.n_clusters = sorted.len();
-        self.cluster = Some(
-            labels
-                .iter()
-                .map(|l| sorted.binary_search(&l).unwrap_or(0))
-                .collect(),
-        );
+        let levels = crate::Levels::new(labels);
+        self.n_clusters = levels.n_levels();
+        self.cluster = Some(levels.into_parts().1);
         self
     }
 
