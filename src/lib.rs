@@ -23,6 +23,7 @@
 
 pub mod convergence;
 pub mod design;
+pub mod endpoints;
 pub mod error;
 pub mod error_catalogue;
 pub mod irecist;

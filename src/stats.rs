@@ -3,7 +3,7 @@
 //! p-values use survival functions (`sf`), never `1 - cdf`, so that tiny p-values do not
 //! underflow to zero: the standard normal `sf(10)` is 7.6e-24 where `1 - cdf(10)` gives 0.
 
-use statrs::distribution::{ChiSquared, ContinuousCDF, Normal};
+use statrs::distribution::{Beta, ChiSquared, Continuous, ContinuousCDF, Normal};
 
 use crate::{Error, Result};
 
@@ -46,6 +46,43 @@ pub(crate) fn chisq_quantile(p: f64, df: f64) -> f64 {
 /// Standard normal quantile `qnorm(p)`.
 pub(crate) fn normal_quantile(p: f64) -> f64 {
     standard_normal().inverse_cdf(p)
+}
+
+/// Beta quantile `qbeta(p, a, b)` for `0 < p < 1`, `a, b > 0`: statrs' AS 109 start polished
+/// by safeguarded Newton steps on the regularized incomplete beta until the step is below
+/// 1e-15 relative (R's `qbeta` is accurate to about that). NaN for invalid arguments.
+pub(crate) fn beta_quantile(p: f64, a: f64, b: f64) -> f64 {
+    let Ok(dist) = Beta::new(a, b) else {
+        return f64::NAN;
+    };
+    if !(p > 0.0 && p < 1.0) {
+        return f64::NAN;
+    }
+    let mut x = dist.inverse_cdf(p);
+    let (mut lo, mut hi) = (0.0_f64, 1.0_f64);
+    for _ in 0..100 {
+        let f = dist.cdf(x) - p;
+        if f > 0.0 {
+            hi = hi.min(x);
+        } else {
+            lo = lo.max(x);
+        }
+        let d = dist.pdf(x);
+        let mut next = if d > 0.0 && d.is_finite() {
+            x - f / d
+        } else {
+            f64::NAN
+        };
+        if !(next > lo && next < hi) {
+            next = 0.5 * (lo + hi);
+        }
+        let step = (next - x).abs();
+        x = next;
+        if step <= 1e-15 * x.abs().max(1e-300) {
+            break;
+        }
+    }
+    x
 }
 
 /// Validates a confidence level in (0, 1) and returns the two-sided normal quantile
