@@ -107,3 +107,170 @@ fn unreadable_files() {
         "row 2",
     );
 }
+
+/// The options of each command in the analyze contract (more may be added).
+const CONTRACT: &[(&str, &[&str])] = &[
+    (
+        "cox",
+        &[
+            "--time",
+            "--event",
+            "--covariates",
+            "--start",
+            "--strata",
+            "--weights",
+            "--cluster",
+            "--ties",
+            "--robust",
+            "--zph",
+            "--firth",
+            "--json",
+        ],
+    ),
+    (
+        "km",
+        &[
+            "--time",
+            "--event",
+            "--group",
+            "--at",
+            "--conf-type",
+            "--json",
+        ],
+    ),
+    (
+        "logrank",
+        &[
+            "--time", "--event", "--group", "--strata", "--rho", "--json",
+        ],
+    ),
+    (
+        "logistic",
+        &[
+            "--response",
+            "--covariates",
+            "--firth",
+            "--ci",
+            "--threads",
+            "--json",
+        ],
+    ),
+    ("irecist", &["--min-sd-days", "--json"]),
+];
+
+/// The option lines of a help text: `--name`, and whether its description is on that line.
+fn option_lines(help: &str) -> Vec<(String, bool)> {
+    help.lines()
+        .filter_map(|l| {
+            let t = l.trim_start();
+            let t = t.strip_prefix("-h, ").unwrap_or(t);
+            let name = t.strip_prefix("--")?.split([' ', '=']).next()?;
+            // `--time <COL>  Column of ...`: text after the option and its value name
+            let described = t.split("  ").filter(|s| !s.trim().is_empty()).count() >= 2;
+            Some((format!("--{name}"), described))
+        })
+        .collect()
+}
+
+#[test]
+fn help_lists_every_command_and_option_one_line_each() {
+    let run = analyze(&["--help"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    for (command, _) in CONTRACT {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{command} "))),
+            "`analyze --help` does not list `{command}`:\n{}",
+            run.stdout
+        );
+    }
+    for (command, options) in CONTRACT {
+        let run = analyze(&[command, "--help"]);
+        assert_eq!(run.code, 0, "{command} --help: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{}", run.stderr);
+        let lines = option_lines(&run.stdout);
+        for option in *options {
+            assert!(
+                lines.iter().any(|(name, _)| name == option),
+                "`analyze {command} --help` does not list {option}:\n{}",
+                run.stdout
+            );
+        }
+        for (name, described) in &lines {
+            assert!(
+                described,
+                "`analyze {command} --help`: {name} has no one-line description:\n{}",
+                run.stdout
+            );
+        }
+        // one line per option: nothing but option lines, headings and the usage
+        let continuation = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("          ") && !l.trim_start().starts_with('-'));
+        assert!(
+            continuation.is_none(),
+            "`analyze {command} --help` wraps a description: {continuation:?}"
+        );
+    }
+}
+
+#[test]
+fn typos_get_a_suggestion() {
+    let lung = data("lung.csv");
+    let lung = lung.to_str().expect("utf8 path");
+    let base = [
+        "cox",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "age",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--tiez", "breslow", lung]);
+    assert_usage_error(
+        &args,
+        "unknown option --tiez for command `cox` (did you mean --ties?)",
+    );
+    let mut args = base.to_vec();
+    args.extend(["--ties", "breslo", lung]);
+    assert_usage_error(&args, "(did you mean `breslow`?)");
+    assert_usage_error(&["kmm", lung], "unknown command `kmm` (did you mean `km`?)");
+}
+
+#[test]
+fn text_output_counts_the_dropped_rows() {
+    // lung_full.csv: 228 rows, ph_ecog missing in 1, wt_loss in 14; R's
+    // sum(complete.cases(lung[, c("time", "status", "ph.ecog", "wt.loss")])) is 213
+    let lung = data("lung_full.csv");
+    let lung = lung.to_str().expect("utf8 path");
+    let run = analyze(&[
+        "cox",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        "ph_ecog,wt_loss",
+        lung,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("n = 213 rows used; 15 rows dropped for missing values"),
+        "{}",
+        run.stdout
+    );
+    let run = analyze(&["km", "--time", "time", "--event", "status", lung]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("n = 228 rows used; 0 rows dropped for missing values"),
+        "{}",
+        run.stdout
+    );
+}

@@ -286,3 +286,28 @@ fn must_show_with_500_replicates() {
         }
     }
 }
+
+#[test]
+fn help_lists_every_option_and_exits_0() {
+    let r = run(&["--help"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for option in [
+        "--n ",
+        "--seed ",
+        "--replicates ",
+        "--threads ",
+        "--json ",
+        "--patients ",
+        "--lesions ",
+        "--write-data ",
+        "--plots ",
+    ] {
+        assert!(r.stdout.contains(option), "no {option}:\n{}", r.stdout);
+    }
+    let r = run(&["--sed", "3"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr.trim_end(),
+        "error: unknown option --sed (did you mean --seed?)"
+    );
+}

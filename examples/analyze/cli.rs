@@ -1,20 +1,13 @@
 //! Argument parsing, errors and output shared by every command.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde_json::Value;
+use oncostat::{ConfType, Ties};
 
-/// The options a command accepts (besides the global `--json` and the file).
-#[derive(Debug)]
-pub struct CommandSpec {
-    /// Options that take a value (`--time COL`), without the leading `--`.
-    pub values: &'static [&'static str],
-    /// Options that are flags (`--firth`), without the leading `--`.
-    pub flags: &'static [&'static str],
-}
+use crate::table::Table;
+use serde_json::Value;
 
 /// A user-facing error: printed as `error: <message>` with exit status 2.
 #[derive(Debug)]
@@ -85,144 +78,99 @@ impl fmt::Display for CliError {
     }
 }
 
-/// Parsed command-line arguments of one command.
-#[derive(Debug)]
-pub struct Args {
-    values: HashMap<String, String>,
-    flags: HashSet<String>,
-    json: bool,
-    file: PathBuf,
+/// The input file of a command (the last positional argument).
+#[derive(Debug, clap::Args)]
+pub struct Input {
+    /// The CSV file (header row; an empty cell or `NA` is missing).
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// More files than one: an error (kept so that the message can count them).
+    #[arg(hide = true)]
+    extra: Vec<PathBuf>,
 }
 
-impl Args {
-    /// Parses `rest` (everything after the command name) against `spec`.
-    pub fn parse(command: &str, spec: &CommandSpec, rest: &[String]) -> Result<Self, CliError> {
-        let mut values = HashMap::new();
-        let mut flags = HashSet::new();
-        let mut json = false;
-        let mut files = Vec::new();
-        let mut it = rest.iter();
-        while let Some(arg) = it.next() {
-            let Some(opt) = arg.strip_prefix("--") else {
-                files.push(PathBuf::from(arg));
-                continue;
-            };
-            let (name, inline) = match opt.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (opt, None),
-            };
-            if name == "json" {
-                json = true;
-            } else if spec.flags.contains(&name) {
-                if inline.is_some() {
-                    return Err(CliError::new(format!("option --{name} takes no value")));
-                }
-                flags.insert(name.to_string());
-            } else if spec.values.contains(&name) {
-                let v = match inline {
-                    Some(v) => v,
-                    None => it
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| CliError::new(format!("option --{name} needs a value")))?,
-                };
-                if values.insert(name.to_string(), v).is_some() {
-                    return Err(CliError::new(format!("option --{name} given twice")));
-                }
-            } else {
-                return Err(CliError::new(format!(
-                    "unknown option --{name} for command `{command}`"
-                )));
-            }
-        }
-        let file = match files.len() {
-            1 => files.remove(0),
-            0 => return Err(CliError::new("no input file given")),
-            _ => {
-                return Err(CliError::new(format!(
-                    "expected one input file, got {}",
-                    files.len()
-                )));
-            }
-        };
-        Ok(Args {
-            values,
-            flags,
-            json,
-            file,
-        })
-    }
-
+impl Input {
     /// The input file.
-    pub fn file(&self) -> &Path {
-        &self.file
-    }
-
-    /// `true` if `--json` was given.
-    pub fn json(&self) -> bool {
-        self.json
-    }
-
-    /// `true` if the flag `--name` was given.
-    pub fn flag(&self, name: &str) -> bool {
-        self.flags.contains(name)
-    }
-
-    /// The value of `--name`, if given.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    /// The value of a required option.
-    pub fn required(&self, name: &str) -> Result<&str, CliError> {
-        self.value(name)
-            .ok_or_else(|| CliError::new(format!("missing required option --{name}")))
-    }
-
-    /// A comma-separated list option (`--covariates a,b,c`), empty items rejected.
-    pub fn list(&self, name: &str) -> Result<Option<Vec<String>>, CliError> {
-        let Some(v) = self.value(name) else {
-            return Ok(None);
-        };
-        let items: Vec<String> = v.split(',').map(|s| s.trim().to_string()).collect();
-        if items.iter().any(String::is_empty) {
-            return Err(CliError::new(format!(
-                "option --{name}: empty item in `{v}`"
-            )));
-        }
-        Ok(Some(items))
-    }
-
-    /// A numeric option, with a default.
-    pub fn number(&self, name: &str, default: f64) -> Result<f64, CliError> {
-        match self.value(name) {
-            None => Ok(default),
-            Some(v) => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| CliError::new(format!("option --{name}: `{v}` is not a number"))),
-        }
-    }
-
-    /// An option restricted to a set of choices, with a default.
-    pub fn choice<'a>(
-        &'a self,
-        name: &str,
-        choices: &[&str],
-        default: &'a str,
-    ) -> Result<&'a str, CliError> {
-        let v = self.value(name).unwrap_or(default);
-        if choices.contains(&v) {
-            Ok(v)
+    ///
+    /// # Errors
+    /// More than one file given.
+    pub fn file(&self) -> Result<&Path, CliError> {
+        if self.extra.is_empty() {
+            Ok(&self.file)
         } else {
             Err(CliError::new(format!(
-                "option --{name}: `{v}` is not one of {}",
-                choices.join(", ")
+                "expected one input file, got {}",
+                1 + self.extra.len()
             )))
         }
     }
+}
+
+/// `--ties`: how tied event times enter the Cox partial likelihood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum TiesArg {
+    // Efron's approximation (R's default).
+    Efron,
+    // Breslow's approximation.
+    Breslow,
+}
+
+impl From<TiesArg> for Ties {
+    fn from(t: TiesArg) -> Ties {
+        match t {
+            TiesArg::Efron => Ties::Efron,
+            TiesArg::Breslow => Ties::Breslow,
+        }
+    }
+}
+
+/// `--conf-type`: the scale of Kaplan–Meier confidence intervals (R's `conf.type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum ConfTypeArg {
+    // on log S (R's default)
+    Log,
+    // on log(-log S)
+    LogLog,
+    // on S (linear)
+    Plain,
+}
+
+impl ConfTypeArg {
+    /// The library setting.
+    pub fn lib(self) -> ConfType {
+        match self {
+            ConfTypeArg::Log => ConfType::Log,
+            ConfTypeArg::LogLog => ConfType::LogLog,
+            ConfTypeArg::Plain => ConfType::Plain,
+        }
+    }
+
+    /// The name as given on the command line (and in the JSON `conf_type`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ConfTypeArg::Log => "log",
+            ConfTypeArg::LogLog => "log-log",
+            ConfTypeArg::Plain => "plain",
+        }
+    }
+}
+
+/// `--ci`: how logistic-regression confidence intervals are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum CiArg {
+    // profile (penalized, for Firth) likelihood, exact roots
+    Profile,
+    // Wald: coefficient ± z·se
+    Wald,
+}
+
+/// The sentence every text output ends with: how many rows were used and dropped.
+pub fn rows_note(used: usize, dropped: usize) -> String {
+    let s = if dropped == 1 { "" } else { "s" };
+    format!("n = {used} rows used; {dropped} row{s} dropped for missing values\n")
 }
 
 /// What a command produces: a readable text and a JSON object.
@@ -261,4 +209,16 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     let start = Instant::now();
     let out = f();
     (out, start.elapsed().as_secs_f64())
+}
+
+/// Reads a CSV file into a [`Table`] (from disk, or from bytes when fuzzing).
+pub type Reader<'a> = dyn Fn(&Path) -> Result<Table, CliError> + 'a;
+
+/// A command's parsed options, which know how to run the command.
+pub trait Run {
+    /// Runs the command, reading its input file(s) with `read`.
+    ///
+    /// # Errors
+    /// Unreadable input or a failed fit, as one [`CliError`] line.
+    fn run(&self, read: &Reader) -> Result<Output, CliError>;
 }

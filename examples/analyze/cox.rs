@@ -17,43 +17,71 @@ use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
 
-use crate::cli::{Args, CliError, CommandSpec, Output, num, timed};
+use crate::cli::{self, CliError, Input, Output, Reader, TiesArg, num, timed};
+use crate::parse::Names;
 use crate::table::{Kind, Table};
 
-/// Options of `cox`.
-pub const SPEC: CommandSpec = CommandSpec {
-    values: &[
-        "time",
-        "event",
-        "covariates",
-        "start",
-        "strata",
-        "weights",
-        "cluster",
-        "ties",
-    ],
-    flags: &["robust", "zph", "firth"],
-};
+/// Options of `cox` (and `cox --firth`, see `cox_firth.rs`).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Column of follow-up times (the stop time with --start).
+    #[arg(long, value_name = "COL")]
+    pub time: String,
+    /// Column of event indicators (0/1 or false/true).
+    #[arg(long, value_name = "COL")]
+    pub event: String,
+    /// Covariate columns (numbers), comma-separated.
+    #[arg(long, value_name = "A,B,...")]
+    pub covariates: Names,
+    /// Column of interval start times: counting-process (start, time] rows (R's Surv(start, stop, event)).
+    #[arg(long, value_name = "COL")]
+    pub start: Option<String>,
+    /// Column of strata labels: one baseline hazard per stratum (R's strata()).
+    #[arg(long, value_name = "COL")]
+    pub strata: Option<String>,
+    /// Column of case weights (> 0).
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+    /// Column of cluster ids: robust variance by cluster (R's cluster()).
+    #[arg(long, value_name = "COL")]
+    pub cluster: Option<String>,
+    /// Handling of tied event times [default: efron; --firth: breslow only].
+    #[arg(long, value_name = "TIES", value_enum)]
+    pub ties: Option<TiesArg>,
+    /// Robust (sandwich) variance (R's robust = TRUE).
+    #[arg(long)]
+    pub robust: bool,
+    /// Add the proportional-hazards tests of R's cox.zph (transform "km").
+    #[arg(long)]
+    pub zph: bool,
+    /// Firth-penalized Cox regression (R's coxphf; Breslow ties, profile CIs).
+    #[arg(long)]
+    pub firth: bool,
+    /// The input file.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+impl cli::Run for Args {
+    fn run(&self, read: &Reader) -> Result<Output, CliError> {
+        run(self, &read(self.input.file()?)?)
+    }
+}
 
 /// Runs `cox`.
-pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
-    if args.flag("firth") {
+    if args.firth {
         return crate::cox_firth::run(args, table);
     }
-    let time = args.required("time")?;
-    let event = args.required("event")?;
-    let covariates = args
-        .list("covariates")?
-        .ok_or_else(|| CliError::new("missing required option --covariates"))?;
-    let ties = match args.choice("ties", &["efron", "breslow"], "efron")? {
-        "breslow" => Ties::Breslow,
-        _ => Ties::Efron,
-    };
-    let strata = args.value("strata");
-    let weights = args.value("weights");
-    let cluster = args.value("cluster");
-    let start = args.value("start");
+    let time = args.time.as_str();
+    let event = args.event.as_str();
+    let covariates = &args.covariates;
+    let ties: Ties = args.ties.unwrap_or(TiesArg::Efron).into();
+    let strata = args.strata.as_deref();
+    let weights = args.weights.as_deref();
+    let cluster = args.cluster.as_deref();
+    let start = args.start.as_deref();
 
     // counting-process stops may be negative (R's Surv(start, stop, event)); plain times not
     let time_kind = if start.is_some() {
@@ -78,13 +106,13 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let strata_col = strata.map(|s| cols.text(s)).transpose()?;
     let weights_col = weights.map(|w| cols.number(w)).transpose()?;
     let cluster_col = cluster.map(|c| cols.text(c)).transpose()?;
-    let robust = args.flag("robust");
+    let robust = args.robust;
     let covariate_cols = covariates
         .iter()
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
         .collect::<Result<Vec<_>, CliError>>()?;
 
-    let zph_wanted = args.flag("zph");
+    let zph_wanted = args.zph;
     let (fit, seconds) = timed(|| -> oncostat::Result<(CoxFit, Option<CoxZph>)> {
         let mut data = match start_col {
             // counting data allow negative times (R's Surv(start, stop, event))
@@ -120,6 +148,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
     let mut json = to_json(&fit, cols.dropped, seconds)?;
     let mut text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
+    let note = cli::rows_note(fit.n(), cols.dropped);
     if let Some(zph) = zph {
         let rows: Vec<Value> = zph
             .rows()
@@ -138,6 +167,8 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             "\nProportional hazards test (cox.zph, km):\n{zph}"
         ));
     }
+    text.push('\n');
+    text.push_str(&note);
     Ok(Output { text, json })
 }
 

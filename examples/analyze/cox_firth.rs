@@ -18,7 +18,8 @@
 use oncostat::{ChiSqTest, Design, FirthCoxFit, FirthCoxPh, SurvivalData};
 use serde_json::{Value, json};
 
-use crate::cli::{Args, CliError, Output, num, timed};
+use crate::cli::{self, CliError, Output, TiesArg, num, timed};
+use crate::cox::Args;
 use crate::table::{Kind, Table};
 
 /// Everything a Firth fit reports for the CLI.
@@ -30,30 +31,33 @@ struct FirthReport {
 
 /// Runs `cox --firth`.
 pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    for flag in ["robust", "zph"] {
-        if args.flag(flag) {
+    for (given, flag) in [(args.robust, "robust"), (args.zph, "zph")] {
+        if given {
             return Err(CliError::new(format!(
                 "cox: --firth cannot be combined with --{flag}"
             )));
         }
     }
-    if args.value("start").is_some() {
+    if args.cluster.is_some() {
+        return Err(CliError::new(
+            "cox: --firth cannot be combined with --cluster (coxphf has no robust variance)",
+        ));
+    }
+    if args.start.is_some() {
         return Err(CliError::new(
             "cox: --firth cannot be combined with --start (counting-process data)",
         ));
     }
-    if args.value("ties").is_some_and(|t| t != "breslow") {
+    if args.ties.is_some_and(|t| t != TiesArg::Breslow) {
         return Err(CliError::new(
             "cox: --firth uses Breslow ties only (as R's coxphf); use --ties breslow or omit --ties",
         ));
     }
-    let time = args.required("time")?;
-    let event = args.required("event")?;
-    let covariates = args
-        .list("covariates")?
-        .ok_or_else(|| CliError::new("missing required option --covariates"))?;
-    let strata = args.value("strata");
-    let weights = args.value("weights");
+    let time = args.time.as_str();
+    let event = args.event.as_str();
+    let covariates = &args.covariates;
+    let strata = args.strata.as_deref();
+    let weights = args.weights.as_deref();
 
     let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Time), (event, Kind::Event)];
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
@@ -86,8 +90,9 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let report = report.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
     let json = to_json(&report, cols.dropped, seconds);
     let text = format!(
-        "Firth-penalized Cox regression (as R coxphf)\n{}",
-        report.fit
+        "Firth-penalized Cox regression (as R coxphf)\n{}\n{}",
+        report.fit,
+        cli::rows_note(report.fit.n(), cols.dropped)
     );
     Ok(Output { text, json })
 }

@@ -17,14 +17,26 @@ use oncostat::irecist::{
 };
 use serde_json::{Value, json};
 
-use crate::cli::{Args, CliError, CommandSpec, Output, timed};
+use crate::cli::{self, CliError, Input, Output, Reader, timed};
+use crate::parse::whole_days;
 use crate::table::{Kind, Table};
 
 /// Options of `irecist`.
-pub const SPEC: CommandSpec = CommandSpec {
-    values: &["min-sd-days"],
-    flags: &[],
-};
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Days from baseline an iSD must last to count as abscopal control.
+    #[arg(long, value_name = "D", default_value_t = 42, value_parser = whole_days, allow_negative_numbers = true)]
+    pub min_sd_days: u32,
+    /// The lesion file.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+impl cli::Run for Args {
+    fn run(&self, read: &Reader) -> Result<Output, CliError> {
+        run(self, &read(self.input.file()?)?)
+    }
+}
 
 const COLUMNS: [&str; 8] = [
     "patient",
@@ -38,14 +50,8 @@ const COLUMNS: [&str; 8] = [
 ];
 
 /// Runs `irecist`.
-pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let min_sd = args.number("min-sd-days", 42.0)?;
-    if min_sd < 0.0 || min_sd.fract() != 0.0 || min_sd > f64::from(u32::MAX) {
-        return Err(CliError::new(format!(
-            "option --min-sd-days: `{min_sd}` is not a whole number of days >= 0"
-        )));
-    }
-    let rules = IrecistRules::default().min_sd_days(min_sd as u32);
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let rules = IrecistRules::default().min_sd_days(args.min_sd_days);
     let spec: Vec<(&str, Kind)> = COLUMNS.iter().map(|&c| (c, Kind::Text)).collect();
     let cols = table.columns(&spec)?;
     let text = |c: &str| cols.text(c);
@@ -111,7 +117,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         }
     })?;
     Ok(Output {
-        text: render_text(&patients, cols.dropped),
+        text: render_text(&patients, cols.len(), cols.dropped),
         json: render_json(&patients, cols.dropped, seconds),
     })
 }
@@ -187,7 +193,11 @@ fn fmt_mm(t: Option<Tenths>) -> String {
     t.map_or_else(|| "NA".to_string(), |t| t.to_string())
 }
 
-fn render_text(patients: &[(String, Assessment, AbscopalAssessment)], dropped: usize) -> String {
+fn render_text(
+    patients: &[(String, Assessment, AbscopalAssessment)],
+    used: usize,
+    dropped: usize,
+) -> String {
     let mut out = String::new();
     for (id, a, ab) in patients {
         let _ = writeln!(out, "Patient {id}");
@@ -217,8 +227,6 @@ fn render_text(patients: &[(String, Assessment, AbscopalAssessment)], dropped: u
             ab.recist11_category()
         );
     }
-    if dropped > 0 {
-        let _ = writeln!(out, "({dropped} rows with missing values dropped)");
-    }
+    out.push_str(&cli::rows_note(used, dropped));
     out
 }

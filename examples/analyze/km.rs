@@ -13,17 +13,41 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use oncostat::{ConfType, KaplanMeier, KmFit, KmTable, SurvivalData};
+use oncostat::{KaplanMeier, KmFit, KmTable, SurvivalData};
 use serde_json::{Value, json};
 
-use crate::cli::{Args, CliError, CommandSpec, Output, num, opt_num, timed};
+use crate::cli::{self, CliError, ConfTypeArg, Input, Output, Reader, num, opt_num, timed};
+use crate::parse::Numbers;
 use crate::table::{Kind, Table};
 
 /// Options of `km`.
-pub const SPEC: CommandSpec = CommandSpec {
-    values: &["time", "event", "group", "at", "conf-type"],
-    flags: &[],
-};
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Column of follow-up times (>= 0).
+    #[arg(long, value_name = "COL")]
+    pub time: String,
+    /// Column of event indicators (0/1 or false/true).
+    #[arg(long, value_name = "COL")]
+    pub event: String,
+    /// Column of group labels: one curve per group (default: one curve, `all`).
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+    /// Times at which to report survival, n at risk and the CI (R's summary(fit, times)).
+    #[arg(long, value_name = "T1,T2,...", allow_negative_numbers = true)]
+    pub at: Option<Numbers>,
+    /// Scale of the confidence intervals (R's conf.type).
+    #[arg(long, value_name = "TYPE", value_enum, default_value_t = ConfTypeArg::Log)]
+    pub conf_type: ConfTypeArg,
+    /// The input file.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+impl cli::Run for Args {
+    fn run(&self, read: &Reader) -> Result<Output, CliError> {
+        run(self, &read(self.input.file()?)?)
+    }
+}
 
 /// A group (or stratum) label from the CSV, ordered as R orders a factor made from the
 /// column: numerically when every value is a number, else as text.
@@ -73,22 +97,6 @@ pub fn group_keys(values: &[String]) -> Vec<GroupKey> {
         Some(xs) => xs.into_iter().map(GroupKey::Number).collect(),
         None => values.iter().cloned().map(GroupKey::Text).collect(),
     }
-}
-
-/// Parses `--at 90,180,365`.
-fn at_times(args: &Args) -> Result<Vec<f64>, CliError> {
-    let Some(items) = args.list("at")? else {
-        return Ok(Vec::new());
-    };
-    items
-        .iter()
-        .map(|s| {
-            s.parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
-                .ok_or_else(|| CliError::new(format!("option --at: `{s}` is not a number")))
-        })
-        .collect()
 }
 
 fn group_json(fit: &KmFit, at: &[f64]) -> Result<Value, oncostat::Error> {
@@ -155,17 +163,13 @@ fn summary_text(fit: &KmFit, at: &[f64], level: &str) -> Result<String, oncostat
 }
 
 /// Runs `km`.
-pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let time_col = args.required("time")?;
-    let event_col = args.required("event")?;
-    let group_col = args.value("group");
-    let conf_name = args.choice("conf-type", &["log", "log-log", "plain"], "log")?;
-    let conf_type = match conf_name {
-        "log-log" => ConfType::LogLog,
-        "plain" => ConfType::Plain,
-        _ => ConfType::Log,
-    };
-    let at = at_times(args)?;
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let time_col = args.time.as_str();
+    let event_col = args.event.as_str();
+    let group_col = args.group.as_deref();
+    let conf_name = args.conf_type.name();
+    let conf_type = args.conf_type.lib();
+    let at: &[f64] = args.at.as_deref().unwrap_or_default();
     let mut spec = vec![(time_col, Kind::Time), (event_col, Kind::Event)];
     if let Some(g) = group_col {
         spec.push((g, Kind::Text));
@@ -186,7 +190,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         };
         let groups = fits
             .iter()
-            .map(|f| group_json(f, &at))
+            .map(|f| group_json(f, at))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((fits, groups))
     });
@@ -196,9 +200,11 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if !at.is_empty() {
         let level = "95%";
         for fit in &fits {
-            text.push_str(&summary_text(fit, &at, level).map_err(lib)?);
+            text.push_str(&summary_text(fit, at, level).map_err(lib)?);
         }
     }
+    text.push('\n');
+    text.push_str(&cli::rows_note(data.len(), cols.dropped));
     let json = json!({
         "model": "km",
         "n": data.len(),

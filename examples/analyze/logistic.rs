@@ -13,14 +13,38 @@ use oncostat::{
 };
 use serde_json::{Value, json};
 
-use crate::cli::{Args, CliError, CommandSpec, Output, num, timed};
+use crate::cli::{self, CiArg, CliError, Input, Output, Reader, num, timed};
+use crate::parse::Names;
 use crate::table::{Kind, Table};
 
 /// Options of `logistic`.
-pub const SPEC: CommandSpec = CommandSpec {
-    values: &["response", "covariates", "ci"],
-    flags: &["firth"],
-};
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Column of the 0/1 (or false/true) response.
+    #[arg(long, value_name = "COL")]
+    pub response: String,
+    /// Covariate columns (numbers), comma-separated; an intercept is added.
+    #[arg(long, value_name = "A,B,...")]
+    pub covariates: Names,
+    /// Firth's penalized likelihood (R's logistf) instead of maximum likelihood (glm).
+    #[arg(long)]
+    pub firth: bool,
+    /// Confidence-interval method: profile (penalized, for --firth) likelihood or Wald.
+    #[arg(long, value_name = "METHOD", value_enum, default_value_t = CiArg::Profile)]
+    pub ci: CiArg,
+    /// Worker threads for the profile CIs and LR tests (0 = all cores; results do not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::parse::count::<usize>)]
+    pub threads: usize,
+    /// The input file.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+impl cli::Run for Args {
+    fn run(&self, read: &Reader) -> Result<Output, CliError> {
+        run(self, &read(self.input.file()?)?)
+    }
+}
 
 const LEVEL: f64 = 0.95;
 
@@ -48,13 +72,12 @@ struct Fitted {
 }
 
 /// Runs `logistic`.
-pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let response = args.required("response")?;
-    let covariates = args
-        .list("covariates")?
-        .ok_or_else(|| CliError::new("option --covariates is required"))?;
-    let ci = args.choice("ci", &["profile", "wald"], "profile")?;
-    let firth = args.flag("firth");
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let response = args.response.as_str();
+    let covariates = &args.covariates;
+    let ci = args.ci;
+    let firth = args.firth;
+    let threads = args.threads;
     let mut spec: Vec<(&str, Kind)> = vec![(response, Kind::Event)];
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     let cols = table.columns(&spec)?;
@@ -70,9 +93,9 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let y = BinaryOutcome::new(cols.number(response)?).map_err(lib_err)?;
     let (fitted, seconds) = timed(|| {
         if firth {
-            fit_firth(&x, &y, ci)
+            fit_firth(&x, &y, ci, threads)
         } else {
-            fit_ml(&x, &y, ci)
+            fit_ml(&x, &y, ci, threads)
         }
     });
     let fitted = fitted.map_err(lib_err)?;
@@ -97,9 +120,9 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "iterations": fitted.iterations,
         "separation": fitted.separation.clone().map_or(Value::Null, |s| json!(s)),
         "ci_method": match (firth, ci) {
-            (_, "wald") => "wald",
-            (true, _) => "profile_penalized",
-            (false, _) => "profile (exact roots)",
+            (_, CiArg::Wald) => "wald",
+            (true, CiArg::Profile) => "profile_penalized",
+            (false, CiArg::Profile) => "profile (exact roots)",
         },
         "fit_seconds": seconds,
     });
@@ -107,20 +130,18 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         map.insert("penalized_loglik".into(), num(pl));
     }
     let text = format!(
-        "n = {} ({} rows dropped for missing values)\n\n{}",
-        cols.len(),
-        cols.dropped,
-        fitted.text
+        "{}\n{}",
+        fitted.text,
+        cli::rows_note(cols.len(), cols.dropped)
     );
     Ok(Output { text, json: obj })
 }
 
-fn fit_ml(x: &Design, y: &BinaryOutcome, ci: &str) -> LibResult<Fitted> {
-    let fit = LogisticRegression::new().fit(x, y)?;
-    let method = if ci == "wald" {
-        LogisticCi::Wald
-    } else {
-        LogisticCi::ProfileExact
+fn fit_ml(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibResult<Fitted> {
+    let fit = LogisticRegression::new().threads(threads).fit(x, y)?;
+    let method = match ci {
+        CiArg::Wald => LogisticCi::Wald,
+        CiArg::Profile => LogisticCi::ProfileExact,
     };
     let bounds = fit.conf_int(LEVEL, method)?;
     let lr = fit.lr_tests()?;
@@ -152,10 +173,10 @@ fn fit_ml(x: &Design, y: &BinaryOutcome, ci: &str) -> LibResult<Fitted> {
     })
 }
 
-fn fit_firth(x: &Design, y: &BinaryOutcome, ci: &str) -> LibResult<Fitted> {
-    let fit = FirthRegression::new().fit(x, y)?;
+fn fit_firth(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibResult<Fitted> {
+    let fit = FirthRegression::new().threads(threads).fit(x, y)?;
     let (se, z, p) = (fit.std_errors(), fit.z_values(), fit.p_values_wald());
-    let bounds = if ci == "wald" {
+    let bounds = if ci == CiArg::Wald {
         let q = 1.959963984540054;
         (0..se.len())
             .map(|j| {

@@ -11,23 +11,47 @@
 use oncostat::{LogRank, SurvivalData};
 use serde_json::{Value, json};
 
-use crate::cli::{Args, CliError, CommandSpec, Output, num, timed};
+use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
 use crate::km::group_keys;
+use crate::parse::finite_number;
 use crate::table::{Kind, Table};
 
 /// Options of `logrank`.
-pub const SPEC: CommandSpec = CommandSpec {
-    values: &["time", "event", "group", "strata", "rho"],
-    flags: &[],
-};
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Column of follow-up times (>= 0).
+    #[arg(long, value_name = "COL")]
+    pub time: String,
+    /// Column of event indicators (0/1 or false/true).
+    #[arg(long, value_name = "COL")]
+    pub event: String,
+    /// Column of group labels (at least 2 groups).
+    #[arg(long, value_name = "COL")]
+    pub group: String,
+    /// Column of strata labels: a stratified test (R's strata()).
+    #[arg(long, value_name = "COL")]
+    pub strata: Option<String>,
+    /// Weight S(t-)^rho of the G-rho family: 0 = log-rank, 1 = Peto-Peto.
+    #[arg(long, value_name = "R", default_value_t = 0.0, value_parser = finite_number, allow_negative_numbers = true)]
+    pub rho: f64,
+    /// The input file.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+impl cli::Run for Args {
+    fn run(&self, read: &Reader) -> Result<Output, CliError> {
+        run(self, &read(self.input.file()?)?)
+    }
+}
 
 /// Runs `logrank`.
-pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let time_col = args.required("time")?;
-    let event_col = args.required("event")?;
-    let group_col = args.required("group")?;
-    let strata_col = args.value("strata");
-    let rho = args.number("rho", 0.0)?;
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let time_col = args.time.as_str();
+    let event_col = args.event.as_str();
+    let group_col = args.group.as_str();
+    let strata_col = args.strata.as_deref();
+    let rho = args.rho;
     let mut spec = vec![
         (time_col, Kind::Time),
         (event_col, Kind::Event),
@@ -67,8 +91,6 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "p": num(test.p_value()),
         "fit_seconds": seconds,
     });
-    Ok(Output {
-        text: test.to_string(),
-        json,
-    })
+    let text = format!("{test}\n{}", cli::rows_note(data.len(), cols.dropped));
+    Ok(Output { text, json })
 }

@@ -34,6 +34,9 @@
 mod analysis;
 mod io;
 mod model;
+#[allow(dead_code)] // the parsers `analyze` uses and this example does not
+#[path = "../shared/parse.rs"]
+mod parse;
 mod plots;
 mod replicates;
 mod report;
@@ -44,69 +47,58 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use io::CliError;
+use parse::Parsed;
 use report::CohortInfo;
 
 /// Default seed of the single cohort (fixed before any result was seen).
 const DEFAULT_SEED: u64 = 2026;
 
-#[derive(Debug)]
+/// The command line (see the module docs).
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "reproduce_cohort",
+    about = "Simulate (or read) the seed cohort study and run its whole analysis",
+    after_help = "Bad input or usage: exit status 2 and one `error: ` line on stderr."
+)]
 struct Options {
+    /// Patients per simulated cohort (at least 20).
+    #[arg(long, value_name = "N", default_value_t = model::PAPER_N, value_parser = parse::count::<usize>)]
     n: usize,
+    /// Seed of the simulated cohort.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse::count::<u64>)]
     seed: u64,
+    /// Simulated replicate cohorts for mean, coverage and power (0: the seeded cohort only).
+    #[arg(long, value_name = "R", default_value_t = 0, value_parser = parse::count::<usize>)]
     replicates: usize,
+    /// Worker threads for the replicates (at least 1).
+    #[arg(long, value_name = "T", default_value_t = 2, value_parser = parse::count::<usize>)]
     threads: usize,
+    /// Print exactly one JSON object on stdout instead of the report.
+    #[arg(long)]
     json: bool,
+    /// Your patient file (CSV, format in io.rs); needs --lesions.
+    #[arg(long, value_name = "FILE", requires = "lesions")]
     patients: Option<PathBuf>,
+    /// Your lesion file (CSV, format in io.rs); needs --patients.
+    #[arg(long, value_name = "FILE", requires = "patients")]
     lesions: Option<PathBuf>,
+    /// Write the seeded cohort's patients.csv and lesions.csv into DIR.
+    #[arg(long, value_name = "DIR")]
     write_data: Option<PathBuf>,
+    /// Write SVG Kaplan–Meier curves (with numbers at risk) and a forest plot into DIR.
+    #[arg(long, value_name = "DIR")]
     plots: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: reproduce_cohort [--n N] [--seed S] [--replicates R] [--threads T] \
-[--json] [--patients FILE --lesions FILE] [--write-data DIR] [--plots DIR]";
-
+/// Parses and checks the command line; `None` for `--help` (its text is printed).
 fn parse_args(args: &[String]) -> Result<Option<Options>, CliError> {
-    let mut o = Options {
-        n: model::PAPER_N,
-        seed: DEFAULT_SEED,
-        replicates: 0,
-        threads: 2,
-        json: false,
-        patients: None,
-        lesions: None,
-        write_data: None,
-        plots: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{name} needs a value ({USAGE})"))
-        };
-        let count = |name: &str, v: String| {
-            v.parse::<usize>()
-                .map_err(|_| format!("{name} `{v}` is not a whole number >= 0"))
-        };
-        match arg.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--json" => o.json = true,
-            "--n" => o.n = count("--n", value("--n")?)?,
-            "--replicates" => o.replicates = count("--replicates", value("--replicates")?)?,
-            "--threads" => o.threads = count("--threads", value("--threads")?)?,
-            "--seed" => {
-                let v = value("--seed")?;
-                o.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed `{v}` is not a whole number >= 0"))?;
-            }
-            "--patients" => o.patients = Some(value("--patients")?.into()),
-            "--lesions" => o.lesions = Some(value("--lesions")?.into()),
-            "--write-data" => o.write_data = Some(value("--write-data")?.into()),
-            "--plots" => o.plots = Some(value("--plots")?.into()),
-            other => return Err(format!("unknown option `{other}` ({USAGE})")),
+    let o = match parse::parse::<Options>(args)? {
+        Parsed::Run(o) => o,
+        Parsed::Print(text) => {
+            println!("{}", text.trim_end());
+            return Ok(None);
         }
-    }
+    };
     if o.n < 20 {
         return Err(format!(
             "--n {} is too small: at least 20 patients are needed",
@@ -116,14 +108,8 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, CliError> {
     if o.threads == 0 {
         return Err("--threads must be at least 1".into());
     }
-    match (&o.patients, &o.lesions) {
-        (Some(_), None) | (None, Some(_)) => {
-            return Err("--patients and --lesions must be given together".into());
-        }
-        (Some(_), Some(_)) if o.replicates > 0 || o.write_data.is_some() => {
-            return Err("--replicates and --write-data simulate cohorts; they cannot be combined with --patients/--lesions".into());
-        }
-        _ => {}
+    if o.patients.is_some() && (o.replicates > 0 || o.write_data.is_some()) {
+        return Err("--replicates and --write-data simulate cohorts; they cannot be combined with --patients/--lesions".into());
     }
     Ok(Some(o))
 }
@@ -176,13 +162,14 @@ fn run(o: &Options) -> Result<String, CliError> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // not `env::args()`, which panics on an argument that is not UTF-8
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let options = match parse_args(&args) {
         Ok(Some(o)) => o,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
+        Ok(None) => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -78,6 +78,7 @@ impl LogisticCi {
 pub struct LogisticRegression {
     max_iter: usize,
     epsilon: f64,
+    threads: usize,
 }
 
 impl Default for LogisticRegression {
@@ -85,6 +86,7 @@ impl Default for LogisticRegression {
         LogisticRegression {
             max_iter: 25,
             epsilon: 1e-8,
+            threads: 0,
         }
     }
 }
@@ -104,6 +106,20 @@ impl LogisticRegression {
     /// Relative deviance convergence tolerance (default 1e-8, R's `epsilon`).
     pub fn epsilon(mut self, epsilon: f64) -> Self {
         self.epsilon = epsilon;
+        self
+    }
+
+    /// Maximum worker threads for [`LogisticFit::conf_int`] (profile methods) and
+    /// [`LogisticFit::lr_tests`] (default 0 = all available cores). Small problems
+    /// (`n·k² < 250 000`) always run on the calling thread; the results do not depend on it.
+    ///
+    /// ```
+    /// use oncostat::LogisticRegression;
+    /// let model = LogisticRegression::new().threads(1);
+    /// # let _ = model;
+    /// ```
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
         self
     }
 
@@ -553,7 +569,7 @@ impl LogisticFit {
         let tests = map_indices(
             k,
             self.work(),
-            0,
+            self.settings.threads,
             || Engine::new(self.problem.view(), 0.0),
             |engine, r| {
                 if self.kept[r] == 0 && self.intercept_kept() {
@@ -619,7 +635,7 @@ impl LogisticFit {
                 let bounds = map_indices(
                     2 * self.kept.len(),
                     self.work(),
-                    0,
+                    self.settings.threads,
                     || Engine::new(self.problem.view(), 0.0),
                     |mut engine, job| {
                         let side = if job % 2 == 0 {
