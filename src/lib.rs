@@ -28,6 +28,7 @@ pub mod error;
 pub mod error_catalogue;
 pub mod irecist;
 pub mod labels;
+mod linalg;
 pub mod regression;
 mod stats;
 pub mod survival;

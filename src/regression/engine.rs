@@ -24,9 +24,9 @@
 
 use nalgebra::{DMatrix, DMatrixView, DVector};
 
-use super::linalg::{
+use crate::linalg::{
     cholesky_in_place, cholesky_inverse, cholesky_inverse_factor_transposed, cholesky_log_det,
-    cholesky_solve,
+    cholesky_solve, dot,
 };
 use crate::{Error, Result};
 
@@ -152,19 +152,24 @@ impl<'a> Engine<'a> {
         }
         self.loglik = loglik;
         self.factor.copy_from(&self.fisher);
-        if !cholesky_in_place(&mut self.factor) {
+        let k = self.ncoef();
+        if !cholesky_in_place(self.factor.as_mut_slice(), k, 0.0) {
             return Err(Error::SingularMatrix {
                 what: "the information matrix X'WX",
             });
         }
-        self.log_det = cholesky_log_det(&self.factor);
+        self.log_det = cholesky_log_det(self.factor.as_slice(), k);
         if penalized {
             if self.log_det < MIN_LOG_DET {
                 return Err(Error::SingularMatrix {
                     what: "the information matrix X'WX (log determinant below -200)",
                 });
             }
-            cholesky_inverse_factor_transposed(&self.factor, &mut self.inv_factor_t);
+            cholesky_inverse_factor_transposed(
+                self.factor.as_slice(),
+                k,
+                self.inv_factor_t.as_mut_slice(),
+            );
             self.hat_pass();
         }
         Ok(())
@@ -321,12 +326,12 @@ impl<'a> Engine<'a> {
             }
             delta[j] = if free[j] { self.score[j] } else { 0.0 };
         }
-        if !cholesky_in_place(&mut self.kwork) {
+        if !cholesky_in_place(self.kwork.as_mut_slice(), k, 0.0) {
             return Err(Error::SingularMatrix {
                 what: "the (augmented) information matrix",
             });
         }
-        cholesky_solve(&self.kwork, delta);
+        cholesky_solve(self.kwork.as_slice(), delta.as_mut_slice());
         Ok(())
     }
 
@@ -385,18 +390,23 @@ impl<'a> Engine<'a> {
                 beta[j] = 0.0;
             }
         }
-        if !cholesky_in_place(&mut self.kwork) {
+        if !cholesky_in_place(self.kwork.as_mut_slice(), free.len(), 0.0) {
             return Err(Error::SingularMatrix {
                 what: "the weighted design X'WX at glm's starting values",
             });
         }
-        cholesky_solve(&self.kwork, beta);
+        cholesky_solve(self.kwork.as_slice(), beta.as_mut_slice());
         Ok(())
     }
 
     /// `(XᵀWX)⁻¹` at the last evaluation, into `out`.
     pub(crate) fn fisher_inverse(&mut self, out: &mut DMatrix<f64>) {
-        cholesky_inverse(&self.factor, &mut self.kwork, out);
+        cholesky_inverse(
+            self.factor.as_slice(),
+            self.ncoef(),
+            self.kwork.as_mut_slice(),
+            out.as_mut_slice(),
+        );
     }
 }
 
@@ -490,25 +500,6 @@ fn cross_accumulate(
             }
         }
     }
-}
-
-/// Dot product with four independent accumulators.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let mut ca = a.chunks_exact(4);
-    let mut cb = b.chunks_exact(4);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        for t in 0..4 {
-            acc[t] += x[t] * y[t];
-        }
-    }
-    let tail: f64 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// An owned copy of a problem's data (kept by fits for later profile and LR computations).

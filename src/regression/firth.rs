@@ -5,11 +5,11 @@ use std::sync::OnceLock;
 use nalgebra::{DMatrix, DVector};
 
 use super::engine::{Engine, OwnedProblem};
-use super::linalg::{cholesky_in_place, cholesky_inverse};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
 use super::parallel::map_indices;
 use super::profile::{ProfileBound, ProfileStart, VmControl, vm_interval};
+use crate::linalg::{cholesky_in_place, cholesky_inverse};
 use crate::stats::{check_level, normal_two_sided_p};
 use crate::{
     ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, TableStyle,
@@ -259,9 +259,14 @@ impl FirthFit {
             engine.fisher_inverse(&mut covariance);
             let mut covariance_augmented = DMatrix::zeros(k, k);
             let mut factor = out.solver.info_at_start().clone();
-            if cholesky_in_place(&mut factor) {
+            if cholesky_in_place(factor.as_mut_slice(), k, 0.0) {
                 let mut work = DMatrix::zeros(k, k);
-                cholesky_inverse(&factor, &mut work, &mut covariance_augmented);
+                cholesky_inverse(
+                    factor.as_slice(),
+                    k,
+                    work.as_mut_slice(),
+                    covariance_augmented.as_mut_slice(),
+                );
             } else {
                 covariance_augmented.fill(f64::NAN);
             }

@@ -269,9 +269,14 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
     engine.fisher_inverse(&mut covariance);
     let mut covariance_r = DMatrix::zeros(k, k);
     let mut factor = out.solver.info_at_start().clone();
-    if super::linalg::cholesky_in_place(&mut factor) {
+    if crate::linalg::cholesky_in_place(factor.as_mut_slice(), k, 0.0) {
         let mut work = DMatrix::zeros(k, k);
-        super::linalg::cholesky_inverse(&factor, &mut work, &mut covariance_r);
+        crate::linalg::cholesky_inverse(
+            factor.as_slice(),
+            k,
+            work.as_mut_slice(),
+            covariance_r.as_mut_slice(),
+        );
     } else {
         covariance_r.copy_from(&covariance);
     }

@@ -26,7 +26,6 @@ mod display;
 mod engine;
 mod firth;
 mod flic_flac;
-mod linalg;
 mod logistic;
 mod newton;
 mod outcome;

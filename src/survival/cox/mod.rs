@@ -37,7 +37,6 @@
 //! Therneau, T. M. & Grambsch, P. M. (2000). *Modeling Survival Data: Extending the Cox Model*.
 //! Springer.
 
-mod cholesky;
 mod concordance;
 mod display;
 mod fit;
@@ -58,8 +57,8 @@ pub use zph::{CoxZph, ZphTerm, ZphTransform};
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::linalg::Ldl;
 use crate::{Convergence, Design, Error, Result, StopReason, SurvivalData};
-use cholesky::Ldl;
 use newton::{Controls, FLAG_NOT_CONVERGED, newton};
 use prepare::Prepared;
 

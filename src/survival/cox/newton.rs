@@ -19,9 +19,9 @@
 //! it goes back to the last accepted β; V is then the proper inverse and `iter = max_iter`.
 
 use super::Ties;
-use super::cholesky::Ldl;
 use super::prepare::Prepared;
 use super::risk_pass::RiskPass;
+use crate::linalg::Ldl;
 
 /// R's `flag` for a fit that ran out of iterations.
 pub(super) const FLAG_NOT_CONVERGED: i64 = 1000;

@@ -28,6 +28,7 @@ use nalgebra::{DMatrix, DMatrixView};
 
 use super::Ties;
 use super::prepare::{Departures, Prepared, StratumSpan};
+use crate::linalg::{axpy, dot};
 
 /// Rows handled per blocked matrix product (keeps the block in cache).
 const BLOCK_ROWS: usize = 512;
@@ -166,7 +167,7 @@ impl RiskPass {
             }
             if ties == Ties::Breslow || nd == 1 {
                 s0 += d0;
-                add(&self.d1, &mut self.s1);
+                axpy(1.0, &self.d1, &mut self.s1);
                 loglik -= wd * s0.ln();
                 let step = wd / s0;
                 for (u, s) in self.score.iter_mut().zip(&self.s1) {
@@ -205,7 +206,7 @@ impl RiskPass {
                 self.hazard_step[g] = wt * sum_a;
                 self.death_step[g] = wt * sum_b;
                 s0 += d0;
-                add(&self.d1, &mut self.s1);
+                axpy(1.0, &self.d1, &mut self.s1);
             }
         }
         loglik
@@ -318,24 +319,5 @@ impl RiskPass {
             self.info.gemm(1.0, &zt, &b, 1.0);
             start = end;
         }
-    }
-}
-
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-#[inline]
-fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
-    }
-}
-
-#[inline]
-fn add(x: &[f64], y: &mut [f64]) {
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += xi;
     }
 }

@@ -13,9 +13,9 @@
 //! (risk-set sums with removals; cumulative sums taken at the stop minus at the start).
 
 use super::Ties;
-use super::cholesky::Ldl;
 use super::prepare::Prepared;
 use super::sweep;
+use crate::linalg::Ldl;
 
 /// Score residuals `L_i` (row-major `n × p`, sorted order, the centred and scaled
 /// coordinates of `data`) at linear predictor `eta` (sorted order, offsets included).

@@ -22,6 +22,7 @@
 use super::pass::Pass;
 use super::prepare::Prepared;
 use crate::StopReason;
+use crate::linalg::{cholesky_in_place, cholesky_solve, dot};
 
 /// Iteration controls (coxphf's `maxit`, `maxstep`, `maxhs`, `epsilon`, `gconv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -157,7 +158,7 @@ impl Solver {
         let info = &self.pass.information;
         if q == p {
             for (i, b) in beta.iter_mut().enumerate() {
-                let d = dot_row(
+                let d = dot(
                     &self.pass.inverse[i * p..(i + 1) * p],
                     &self.pass.penalized_score,
                 );
@@ -171,9 +172,10 @@ impl Solver {
             }
             self.rhs[a] = self.pass.penalized_score[i];
         }
-        if !cholesky_solve(&mut self.sub[..q * q], &mut self.rhs[..q], q) {
+        if !cholesky_in_place(&mut self.sub[..q * q], q, 0.0) {
             return false;
         }
+        cholesky_solve(&self.sub[..q * q], &mut self.rhs[..q]);
         for (a, &i) in self.free_idx.iter().enumerate() {
             beta[i] += cap(self.rhs[a], max_step);
         }
@@ -187,64 +189,5 @@ fn cap(d: f64, max_step: f64) -> f64 {
         max_step.copysign(d)
     } else {
         d
-    }
-}
-
-#[inline]
-fn dot_row(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Solves `A x = b` in place for a symmetric positive definite row-major `q × q` `A`
-/// (overwritten by its Cholesky factor); `false` if `A` is not positive definite.
-fn cholesky_solve(a: &mut [f64], b: &mut [f64], q: usize) -> bool {
-    for j in 0..q {
-        let mut d = a[j * q + j];
-        for k in 0..j {
-            d -= a[j * q + k] * a[j * q + k];
-        }
-        if !(d.is_finite() && d > 0.0) {
-            return false;
-        }
-        let l = d.sqrt();
-        a[j * q + j] = l;
-        for i in j + 1..q {
-            let mut s = a[i * q + j];
-            for k in 0..j {
-                s -= a[i * q + k] * a[j * q + k];
-            }
-            a[i * q + j] = s / l;
-        }
-    }
-    for i in 0..q {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= a[i * q + k] * b[k];
-        }
-        b[i] = s / a[i * q + i];
-    }
-    for i in (0..q).rev() {
-        let mut s = b[i];
-        for k in i + 1..q {
-            s -= a[k * q + i] * b[k];
-        }
-        b[i] = s / a[i * q + i];
-    }
-    true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cholesky_solve_solves() {
-        let mut a = vec![4.0, 2.0, 2.0, 3.0];
-        let mut b = vec![2.0, 1.0];
-        assert!(cholesky_solve(&mut a, &mut b, 2));
-        // [4 2; 2 3] x = [2 1] → x = [0.5, 0]
-        assert!((b[0] - 0.5).abs() < 1e-15 && b[1].abs() < 1e-15);
-        let mut bad = vec![1.0, 2.0, 2.0, 1.0];
-        assert!(!cholesky_solve(&mut bad, &mut [1.0, 1.0], 2));
     }
 }

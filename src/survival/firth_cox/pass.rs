@@ -19,10 +19,14 @@
 //! evaluation is a backward sweep (S0, S1, ℓ, U, risk-set means; O(n·p)), a forward sweep for
 //! `I = Σ_i r_i H_i z_i z_i' - Σ_t W_t m_t m_t'` (O(n·p²)), a Cholesky factorisation and a
 //! second forward sweep for the penalty gradient (O(n·p²)): O(n·p²) in all, the same
-//! numbers as the O(n·p³) form. All buffers live in [`Pass`]; nothing is allocated per
+//! numbers as the O(n·p³) form. The matrices are `p × p` column-major (the crate's
+//! [`crate::linalg`] order; `I` and `I⁻¹` are exactly symmetric). All buffers live in [`Pass`]; nothing is allocated per
 //! evaluation.
 
 use super::prepare::Prepared;
+use crate::linalg::{
+    axpy, cholesky_in_place, cholesky_inverse, cholesky_log_det, dot, max_diagonal, sym_mat_vec,
+};
 
 /// Result of one evaluation.
 #[derive(Debug, Clone, Copy)]
@@ -53,11 +57,12 @@ pub(super) struct Pass {
     pub score: Vec<f64>,
     /// Penalized score `U*`.
     pub penalized_score: Vec<f64>,
-    /// Information `I` (row-major `p × p`, symmetric).
+    /// Information `I` (`p × p`, exactly symmetric).
     pub information: Vec<f64>,
-    /// `I⁻¹` (row-major, symmetric); valid when the evaluation is `ok`.
+    /// `I⁻¹` (`p × p`, exactly symmetric); valid when the evaluation is `ok`.
     pub inverse: Vec<f64>,
     chol: Vec<f64>,
+    work: Vec<f64>,
     /// Unpenalized log-likelihood of the last evaluation.
     pub loglik: f64,
 }
@@ -83,6 +88,7 @@ impl Pass {
             information: vec![0.0; p * p],
             inverse: vec![0.0; p * p],
             chol: vec![0.0; p * p],
+            work: vec![0.0; p * p],
             loglik: 0.0,
         }
     }
@@ -127,14 +133,18 @@ impl Pass {
         }
         self.loglik = loglik;
 
-        let Some(log_det) = self.factor() else {
+        self.chol.copy_from_slice(&self.information);
+        // a pivot must exceed 1e-13 of the largest diagonal of I
+        let min_pivot = max_diagonal(&self.information, p) * 1e-13;
+        if !cholesky_in_place(&mut self.chol, p, min_pivot) {
             self.penalized_score.copy_from_slice(&self.score);
             return Evaluation {
                 penalized: f64::NEG_INFINITY,
                 ok: false,
             };
-        };
-        self.invert();
+        }
+        let log_det = cholesky_log_det(&self.chol, p);
+        cholesky_inverse(&self.chol, p, &mut self.work, &mut self.inverse);
         self.penalized_score.fill(0.0);
         for span in &data.strata {
             self.penalty_sweep(data, span.clone());
@@ -209,7 +219,7 @@ impl Pass {
             let w = self.death_weight[g];
             if w > 0.0 {
                 let m = &self.death_mean[g * p..(g + 1) * p];
-                sym_mul(&self.inverse, m, &mut self.a_mean);
+                sym_mat_vec(&self.inverse, m, &mut self.a_mean);
                 let mam = dot(m, &self.a_mean);
                 let step = w / self.death_s0[g];
                 hazard += step;
@@ -219,7 +229,7 @@ impl Pass {
             }
             for k in group.start..group.end {
                 let x = data.row(k);
-                sym_mul(&self.inverse, x, &mut self.a_row);
+                sym_mat_vec(&self.inverse, x, &mut self.a_row);
                 let q = dot(x, &self.a_row);
                 let x_am = dot(x, &self.cum_a_mean);
                 let r = self.risk[k];
@@ -228,88 +238,6 @@ impl Pass {
                 }
             }
         }
-    }
-
-    /// Cholesky factor of `I` into `chol` (lower, row-major); returns `log det I`, or `None`
-    /// if `I` is not numerically positive definite.
-    fn factor(&mut self) -> Option<f64> {
-        let p = self.p;
-        self.chol.copy_from_slice(&self.information);
-        let largest = (0..p)
-            .map(|i| self.information[i * p + i])
-            .fold(0.0_f64, f64::max);
-        let tol = largest * 1e-13;
-        let a = &mut self.chol;
-        let mut log_det = 0.0;
-        for j in 0..p {
-            let mut d = a[j * p + j];
-            for k in 0..j {
-                d -= a[j * p + k] * a[j * p + k];
-            }
-            if !(d.is_finite() && d > tol) {
-                return None;
-            }
-            let l = d.sqrt();
-            a[j * p + j] = l;
-            log_det += 2.0 * l.ln();
-            for i in j + 1..p {
-                let mut s = a[i * p + j];
-                for k in 0..j {
-                    s -= a[i * p + k] * a[j * p + k];
-                }
-                a[i * p + j] = s / l;
-            }
-        }
-        Some(log_det)
-    }
-
-    /// `inverse = I⁻¹` from the Cholesky factor (column by column solves).
-    fn invert(&mut self) {
-        let p = self.p;
-        let l = &self.chol;
-        for c in 0..p {
-            let col = &mut self.a_row;
-            col.fill(0.0);
-            col[c] = 1.0;
-            for i in 0..p {
-                let mut s = col[i];
-                for k in 0..i {
-                    s -= l[i * p + k] * col[k];
-                }
-                col[i] = s / l[i * p + i];
-            }
-            for i in (0..p).rev() {
-                let mut s = col[i];
-                for k in i + 1..p {
-                    s -= l[k * p + i] * col[k];
-                }
-                col[i] = s / l[i * p + i];
-            }
-            for (i, v) in col.iter().enumerate() {
-                self.inverse[i * p + c] = *v;
-            }
-        }
-    }
-}
-
-/// `out = A v` for a symmetric row-major `A`.
-#[inline]
-fn sym_mul(a: &[f64], v: &[f64], out: &mut [f64]) {
-    let p = v.len();
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = dot(&a[i * p..(i + 1) * p], v);
-    }
-}
-
-#[inline]
-pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-#[inline]
-fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
     }
 }
 
