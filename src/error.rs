@@ -210,6 +210,73 @@ pub enum Error {
     },
     // ------------------------------------------------------------------ regression
 
+    // ------------------------------------------------------------------ formulas and tables
+    /// A model formula cannot be parsed; names the position (1-based character) and the token.
+    #[error("formula, position {position} (`{token}`): {reason}")]
+    FormulaSyntax {
+        /// 1-based character position of the offending token.
+        position: usize,
+        /// The token's text.
+        token: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A CSV file cannot be read (I/O, quoting, a row with the wrong number of cells).
+    #[error("CSV {location}: {reason}")]
+    Csv {
+        /// Where: the file and the 1-based data row (header excluded), or `header`.
+        location: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A factor level that the model does not know: a `--reference` level, or a level of new
+    /// data for a prediction that was not in the fitted data.
+    #[error("`{variable}`: level `{level}` is not one of the levels {levels}")]
+    UnknownLevel {
+        /// The variable (R's label, e.g. `factor(ph_ecog)` or `strata(inst)`).
+        variable: String,
+        /// The level asked for.
+        level: String,
+        /// The known levels, comma-separated.
+        levels: String,
+    },
+
+    /// A factor coded by treatment contrasts has a single level in the rows used (R:
+    /// "contrasts can be applied only to factors with 2 or more levels").
+    #[error(
+        "`{variable}` has only one level (`{level}`) in the rows used; a factor needs at least 2 levels"
+    )]
+    SingleLevel {
+        /// The variable (R's label).
+        variable: String,
+        /// Its only level.
+        level: String,
+    },
+
+    /// A column has the wrong type for its use in a model (e.g. text as a survival time).
+    #[error("column `{column}` is {found} but {needed} is needed ({reason})")]
+    ColumnType {
+        /// The column.
+        column: String,
+        /// What it is (`text`, `numeric`, `logical`).
+        found: &'static str,
+        /// What was needed.
+        needed: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
+
+    /// A missing cell where a value is needed (new data for a prediction).
+    #[error("column `{column}`, row {row}: missing value")]
+    MissingValue {
+        /// The column.
+        column: String,
+        /// 1-based row number.
+        row: usize,
+    },
+
     // ------------------------------------------------------------------ irecist
     /// A lesion-file cell is not a valid measurement (e.g. a negative size).
     #[error("invalid measurement `{value}`: {reason}")]

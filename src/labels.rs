@@ -137,6 +137,36 @@ impl Levels {
         })
     }
 
+    /// Codes text labels (one per row) in byte order (R's C locale) even when every label
+    /// reads as a number: the levels of a text column, whose values R keeps as text
+    /// (`"10" < "2"`).
+    ///
+    /// ```
+    /// use oncostat::Levels;
+    /// let l = Levels::text(&["2", "10", "B", "a"]);
+    /// assert_eq!(l.labels(), ["10", "2", "B", "a"]);
+    /// assert_eq!(l.codes(), [1, 0, 2, 3]);
+    /// assert!(!l.is_numeric());
+    /// ```
+    pub fn text<T: AsRef<str>>(labels: &[T]) -> Levels {
+        let mut distinct: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();
+        distinct.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        distinct.dedup();
+        let codes = labels
+            .iter()
+            .map(|l| {
+                distinct
+                    .binary_search_by(|d| d.as_bytes().cmp(l.as_ref().as_bytes()))
+                    .unwrap_or(0)
+            })
+            .collect();
+        Levels {
+            labels: distinct.iter().map(|d| d.to_string()).collect(),
+            codes,
+            numeric: false,
+        }
+    }
+
     /// The levels' labels in level order (code `k` is `labels()[k]`).
     pub fn labels(&self) -> &[String] {
         &self.labels

@@ -26,6 +26,7 @@ pub mod design;
 pub mod endpoints;
 pub mod error;
 pub mod error_catalogue;
+pub mod frame;
 pub mod irecist;
 pub mod labels;
 mod linalg;
@@ -38,6 +39,7 @@ pub mod tolerance;
 pub use convergence::{Convergence, StopReason};
 pub use design::Design;
 pub use error::{Error, Result};
+pub use frame::{Formula, FormulaFit, ModelFrame, Table, TermTest};
 pub use labels::Levels;
 pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 

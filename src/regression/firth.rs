@@ -592,6 +592,58 @@ impl FirthFit {
         Ok((out.engine, ChiSqTest::new(stat, 1.0)))
     }
 
+    /// Penalized likelihood-ratio test of several coefficients all 0 (logistf's
+    /// `logistftest(fit, test = indices)`, used by its `drop1`): the restricted fit keeps the
+    /// penalty over the full design, `χ² = 2(ℓ*full − ℓ*restricted)` on `indices.len()` df.
+    ///
+    /// # Errors
+    /// * [`Error::InvalidParameter`] for a bad or repeated index, or no index.
+    /// * [`Error::NotConverged`] if the restricted fit does not converge.
+    pub fn penalized_lr_test_set(&self, indices: &[usize]) -> Result<ChiSqTest> {
+        let k = self.names.len();
+        let mut free = vec![true; k];
+        for &j in indices {
+            self.check_index(j)?;
+            if !free[j] {
+                return Err(Error::InvalidParameter {
+                    name: "index",
+                    value: j as f64,
+                    reason: "a coefficient is tested twice",
+                });
+            }
+            free[j] = false;
+        }
+        match indices {
+            [] => Err(Error::InvalidParameter {
+                name: "indices",
+                value: 0.0,
+                reason: "no coefficient to test",
+            }),
+            [j] => self.penalized_lr_test(*j),
+            _ => {
+                let solver = DampedNewton::new(k, self.settings.rule())
+                    .max_step(self.settings.max_step)
+                    .free(free)
+                    .early_stop();
+                let out = run(
+                    self.plain_engine(),
+                    solver,
+                    DVector::zeros(k),
+                    self.settings.max_iter + 1,
+                )?;
+                if !out.convergence.converged() {
+                    return Err(Error::NotConverged {
+                        what: "the restricted Firth fit of a term test",
+                        iterations: self.settings.max_iter,
+                    });
+                }
+                let restricted = out.engine.objective() + out.solver.model_gain();
+                let stat = 2.0 * (self.penalized_loglik - restricted);
+                Ok(ChiSqTest::new(stat, indices.len() as f64))
+            }
+        }
+    }
+
     /// Penalized likelihood-ratio tests for every coefficient (intercept included, as
     /// logistf).
     ///

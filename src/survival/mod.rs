@@ -20,3 +20,9 @@ pub use km::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
 };
 pub use logrank::{LogRank, LogRankTest};
+
+/// A number as R's `as.character` writes it (15 significant digits, fixed unless scientific
+/// is shorter: `1e+05`, `0.1`, `123456`), the label of a numeric factor level.
+pub(crate) fn format_r_number(x: f64) -> String {
+    rformat::format_signif(x, 15)
+}

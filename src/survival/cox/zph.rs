@@ -121,9 +121,43 @@ pub struct CoxZph {
     time: Vec<f64>,
     strata: Vec<usize>,
     y: DMatrix<f64>,
+    /// The 2p × 2p information of the augmented score test and its score, for tests of
+    /// groups of columns ([`CoxZph::grouped`]).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    info: DMatrix<f64>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    score: DVector<f64>,
 }
 
 impl CoxZph {
+    /// The tests with the columns grouped into terms (R's `cox.zph(fit, terms = TRUE)`):
+    /// for a term with columns J (positions among [`CoxZph::terms`]),
+    /// `χ² = u'I⁻¹u` over the p base columns and the g-columns of J, on |J| df. Terms
+    /// without a column are left out; `GLOBAL` is unchanged.
+    pub(crate) fn grouped(&self, groups: &[(String, Vec<usize>)]) -> Result<CoxZph> {
+        let p = self.terms.len();
+        let mut terms = Vec::with_capacity(groups.len());
+        for (name, cols) in groups {
+            if cols.is_empty() {
+                continue;
+            }
+            let kk: Vec<usize> = (0..p).chain(cols.iter().map(|&j| p + j)).collect();
+            let sub = self.info.select_rows(&kk).select_columns(&kk);
+            let u = DVector::from_iterator(kk.len(), kk.iter().map(|&k| self.score[k]));
+            let sol = sub.lu().solve(&u).ok_or(Error::SingularMatrix {
+                what: "the cox.zph information matrix",
+            })?;
+            terms.push(ZphTerm {
+                name: name.clone(),
+                test: ChiSqTest::new(sol.dot(&u), cols.len() as f64),
+            });
+        }
+        Ok(CoxZph {
+            terms,
+            ..self.clone()
+        })
+    }
+
     /// Per-covariate tests (1 df each), in design order.
     pub fn terms(&self) -> &[ZphTerm] {
         &self.terms
@@ -438,7 +472,7 @@ pub(super) fn cox_zph(
     }
     let global = ZphTerm {
         name: "GLOBAL".to_string(),
-        test: ChiSqTest::new(quadratic(full, u)?, p as f64),
+        test: ChiSqTest::new(quadratic(full.clone(), u.clone())?, p as f64),
     };
 
     let mut death_rows: Vec<usize> = Vec::with_capacity(n_deaths);
@@ -463,6 +497,8 @@ pub(super) fn cox_zph(
         time: death_rows.iter().map(|&k| data.time[k]).collect(),
         strata,
         y,
+        info: full,
+        score: u,
     })
 }
 

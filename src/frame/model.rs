@@ -1,0 +1,972 @@
+//! The model frame and model matrix as R builds them (`model.frame`, `model.matrix`).
+
+use nalgebra::DMatrix;
+
+use super::formula::{Formula, ResponseSpec, Variable, VariableKind};
+use super::table::{Column, Table};
+use crate::{BinaryOutcome, Design, Error, Levels, Result, SurvivalData};
+
+/// Which R fitter's model-frame rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fitter {
+    /// `coxph`: the model matrix is coded as if there were an intercept (the baseline hazard),
+    /// whose column is then removed; `factor(x)` keeps levels seen only in dropped rows
+    /// (`model.frame` without `drop.unused.levels`), giving an aliased column.
+    Cox,
+    /// `glm` / `logistf`: the formula's intercept; unused levels dropped.
+    Glm,
+}
+
+/// How a variable of a term enters that term's columns (R's `TermCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    /// A number: one column.
+    Numeric,
+    /// Treatment contrasts: levels 2..L.
+    Contrasts,
+    /// All levels (dummy coding).
+    Full,
+}
+
+/// The levels of a factor variable, reference first (after any `relevel`).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FactorLevels {
+    labels: Vec<String>,
+    /// For `factor()` of a numeric column: the value of each level.
+    values: Option<Vec<f64>>,
+}
+
+impl FactorLevels {
+    /// Level labels in model order: the reference level first.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    fn code_of_label(&self, label: &str) -> Option<usize> {
+        if let Some(k) = self.labels.iter().position(|l| l == label) {
+            return Some(k);
+        }
+        let values = self.values.as_ref()?;
+        let x = super::csv::parse_r_number(label)?;
+        values.iter().position(|v| v.total_cmp(&x).is_eq())
+    }
+
+    fn code_of_value(&self, x: f64) -> Option<usize> {
+        self.values
+            .as_ref()?
+            .iter()
+            .position(|v| v.total_cmp(&(x + 0.0)).is_eq())
+    }
+
+    fn describe(&self) -> String {
+        self.labels.join(", ")
+    }
+}
+
+/// One term of a model: its R label and the coefficients (design columns) that form it.
+///
+/// ```
+/// use oncostat::frame::{Column, Formula, Table};
+/// use oncostat::CoxPh;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let t = Table::from_columns([
+///     ("time", Column::numbers([5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0].map(Some))),
+///     ("status", Column::numbers([1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0].map(Some))),
+///     ("arm", Column::text(["a", "b", "c", "a", "b", "c", "a", "b"].map(Some))),
+/// ])?;
+/// let fit = CoxPh::new().fit_formula(&Formula::parse("Surv(time, status) ~ arm")?, &t)?;
+/// let term = &fit.terms()[0];
+/// assert_eq!(term.label(), "arm");
+/// assert_eq!(term.columns(), [0, 1]);
+/// assert_eq!(fit.coefficient_names(), ["armb", "armc"]);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Term {
+    label: String,
+    columns: Vec<usize>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    variables: Vec<usize>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    codings: Vec<Coding>,
+}
+
+impl Term {
+    /// R's term label (`age`, `factor(ph_ecog)`, `age:sex`).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Indices of the term's coefficients (design columns, the intercept counted when
+    /// present).
+    pub fn columns(&self) -> &[usize] {
+        &self.columns
+    }
+
+    /// Number of columns (degrees of freedom before aliasing).
+    pub fn df(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// `true` if every variable of `self` is a variable of `other` (R's marginality:
+    /// `a` is contained in `a:b`).
+    pub(crate) fn contained_in(&self, other: &Term) -> bool {
+        self.variables.iter().all(|v| other.variables.contains(v))
+    }
+}
+
+/// How a right-hand-side variable reads its column.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+enum Encoding {
+    /// A numeric column as it is.
+    Numeric,
+    /// A factor with these levels.
+    Factor(FactorLevels),
+}
+
+/// The model frame of a formula on a table, as R's `model.frame` + `model.matrix` build it:
+/// the rows kept after removing missing values, the terms and their columns, and what is
+/// needed to code new data the same way (levels, reference levels, strata).
+///
+/// Built by the `fit_formula` methods ([`CoxPh::fit_formula`](crate::CoxPh::fit_formula),
+/// [`LogisticRegression::fit_formula`](crate::LogisticRegression::fit_formula),
+/// [`FirthRegression::fit_formula`](crate::FirthRegression::fit_formula)) and kept on the fit.
+///
+/// ```
+/// use oncostat::frame::{Column, Formula, Table};
+/// use oncostat::LogisticRegression;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let t = Table::from_columns([
+///     ("y", Column::numbers([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0].map(Some))),
+///     ("dose", Column::numbers([Some(1.0), Some(2.0), None, Some(4.0), Some(3.0), Some(1.0), Some(2.0), Some(3.0)])),
+///     ("sex", Column::text(["f", "m", "m", "f", "m", "f", "f", "m"].map(Some))),
+/// ])?;
+/// let fit = LogisticRegression::new().fit_formula(&Formula::parse("y ~ dose + sex")?, &t)?;
+/// assert_eq!(fit.frame().dropped_rows(), [3]); // 1-based row of the table
+/// assert_eq!(fit.frame().n(), 7);
+/// assert_eq!(fit.coefficient_names(), ["(Intercept)", "dose", "sexm"]);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ModelFrame {
+    #[cfg_attr(feature = "serde", serde(skip))]
+    formula: Formula,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    fitter: Fitter,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    variables: Vec<Variable>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    encodings: Vec<Option<Encoding>>,
+    terms: Vec<Term>,
+    column_names: Vec<String>,
+    intercept: bool,
+    strata_variable: Option<String>,
+    strata_levels: Vec<String>,
+    dropped: Vec<usize>,
+    kept: Vec<usize>,
+}
+
+/// The response of a model frame.
+#[derive(Debug, Clone)]
+pub(crate) enum FrameResponse {
+    /// Survival data with strata, weights and offsets.
+    Survival(SurvivalData),
+    /// A binary outcome with weights and offsets.
+    Binary(BinaryOutcome),
+}
+
+/// A model frame with the data of its kept rows.
+#[derive(Debug, Clone)]
+pub(crate) struct FrameData {
+    pub(crate) frame: ModelFrame,
+    pub(crate) design: Design,
+    pub(crate) response: FrameResponse,
+    pub(crate) cluster: Option<Vec<usize>>,
+}
+
+impl ModelFrame {
+    /// The formula.
+    pub fn formula(&self) -> &Formula {
+        &self.formula
+    }
+
+    /// The terms in R's order (strata, cluster and offset are not terms).
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// Coefficient names in order, as R's `names(coef(fit))` (`(Intercept)` first when the
+    /// model has one).
+    pub fn column_names(&self) -> &[String] {
+        &self.column_names
+    }
+
+    /// `true` if the design has an `(Intercept)` column.
+    pub fn has_intercept(&self) -> bool {
+        self.intercept
+    }
+
+    /// 1-based rows of the table dropped for a missing value in a formula variable (R's
+    /// `na.action`).
+    pub fn dropped_rows(&self) -> &[usize] {
+        &self.dropped
+    }
+
+    /// Number of rows dropped for missing values.
+    pub fn n_dropped(&self) -> usize {
+        self.dropped.len()
+    }
+
+    /// 0-based rows of the table used by the fit, in order.
+    pub fn kept_rows(&self) -> &[usize] {
+        &self.kept
+    }
+
+    /// Number of rows used.
+    pub fn n(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// The levels of the factor variable with R's label `label` (`sex`, `factor(ph_ecog)`),
+    /// reference first; `None` for a numeric variable or an unknown label.
+    pub fn levels(&self, label: &str) -> Option<&FactorLevels> {
+        self.variables
+            .iter()
+            .zip(&self.encodings)
+            .find(|(v, _)| v.label() == label)
+            .and_then(|(_, e)| match e {
+                Some(Encoding::Factor(f)) => Some(f),
+                _ => None,
+            })
+    }
+
+    /// The `strata()` variable's label (`strata(inst)`), if any.
+    pub fn strata_variable(&self) -> Option<&str> {
+        self.strata_variable.as_deref()
+    }
+
+    /// The strata levels in R's order (empty without `strata()`).
+    pub fn strata_levels(&self) -> &[String] {
+        &self.strata_levels
+    }
+
+    /// The index of the stratum named `name`: its level (`"3"`) or R's `strata=level` label
+    /// (`"inst=3"`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownLevel`] if the model has no such stratum (or no strata).
+    pub fn stratum_index(&self, name: &str) -> Result<usize> {
+        let var = self.strata_variable.as_deref().unwrap_or("strata");
+        let column = self
+            .formula
+            .specials(&VariableKind::Strata)
+            .first()
+            .map_or(String::new(), |v| v.column.clone());
+        let bare = name.strip_prefix(&format!("{column}=")).unwrap_or(name);
+        self.strata_levels
+            .iter()
+            .position(|l| l == bare)
+            .or_else(|| {
+                let x = super::csv::parse_r_number(bare)?;
+                self.strata_levels.iter().position(|l| {
+                    super::csv::parse_r_number(l).is_some_and(|v| v.total_cmp(&x).is_eq())
+                })
+            })
+            .ok_or_else(|| Error::UnknownLevel {
+                variable: var.to_string(),
+                level: name.to_string(),
+                levels: self.strata_levels.join(", "),
+            })
+    }
+
+    /// Codes new data the way the fit's data were coded: the design (without the intercept
+    /// for Cox models) of every row of `table`, read by column name and factor label.
+    ///
+    /// # Errors
+    /// * [`Error::UnknownColumn`] if a column of the formula's terms is missing.
+    /// * [`Error::MissingValue`] for a missing cell (names column and 1-based row).
+    /// * [`Error::UnknownLevel`] for a factor label the fit did not see.
+    /// * [`Error::ColumnType`] for text where a number is needed.
+    pub fn design_for(&self, table: &Table) -> Result<Design> {
+        let n = table.nrows();
+        if n == 0 {
+            return Err(Error::EmptyInput { what: "new data" });
+        }
+        let mut coded: Vec<Option<Coded>> = vec![None; self.variables.len()];
+        for term in &self.terms {
+            for &v in &term.variables {
+                if coded[v].is_some() {
+                    continue;
+                }
+                let var = &self.variables[v];
+                let column = table.column(&var.column)?;
+                let rows: Vec<usize> = (0..n).collect();
+                if let Some(row) = rows.iter().find(|&&i| column.is_missing(i)) {
+                    return Err(Error::MissingValue {
+                        column: var.column.clone(),
+                        row: row + 1,
+                    });
+                }
+                let encoding = self.encodings[v].as_ref().ok_or(Error::UnknownColumn {
+                    name: var.column.clone(),
+                })?;
+                coded[v] = Some(code_new(var, encoding, column, n)?);
+            }
+        }
+        let (names, matrix) = build_matrix(self, &coded, n);
+        Design::from_matrix(names, matrix)
+    }
+}
+
+/// A variable's values on the kept rows: numbers, or level codes.
+#[derive(Debug, Clone)]
+enum Coded {
+    Numbers(Vec<f64>),
+    Codes(Vec<usize>, usize),
+}
+
+fn code_new(var: &Variable, encoding: &Encoding, column: &Column, n: usize) -> Result<Coded> {
+    match encoding {
+        Encoding::Numeric => match column {
+            Column::Number(v) => Ok(Coded::Numbers(v.clone())),
+            Column::Logical(v) => Ok(Coded::Numbers(
+                v.iter()
+                    .map(|b| f64::from(u8::from(b.unwrap_or(false))))
+                    .collect(),
+            )),
+            Column::Text(_) => Err(Error::ColumnType {
+                column: var.column.clone(),
+                found: "text",
+                needed: "a number",
+                reason: "the fitted model read it as numeric",
+            }),
+        },
+        Encoding::Factor(levels) => {
+            let mut codes = Vec::with_capacity(n);
+            for i in 0..n {
+                let code = match column {
+                    Column::Number(v) => levels
+                        .code_of_value(v[i])
+                        .or_else(|| levels.code_of_label(&crate::survival::format_r_number(v[i]))),
+                    Column::Text(t) => levels.code_of_label(t.get(i).unwrap_or("")),
+                    Column::Logical(v) => {
+                        levels.code_of_label(if v[i] == Some(true) { "TRUE" } else { "FALSE" })
+                    }
+                };
+                let level = match column {
+                    Column::Number(v) => crate::survival::format_r_number(v[i]),
+                    Column::Text(t) => t.get(i).unwrap_or("").to_string(),
+                    Column::Logical(v) => {
+                        if v[i] == Some(true) { "TRUE" } else { "FALSE" }.to_string()
+                    }
+                };
+                codes.push(code.ok_or_else(|| Error::UnknownLevel {
+                    variable: var.label(),
+                    level,
+                    levels: levels.describe(),
+                })?);
+            }
+            Ok(Coded::Codes(codes, levels.labels.len()))
+        }
+    }
+}
+
+/// The model matrix: intercept (if any) then each term's columns, the first variable of an
+/// interaction varying fastest (R's order), names pasted from labels and levels.
+fn build_matrix(
+    frame: &ModelFrame,
+    coded: &[Option<Coded>],
+    n: usize,
+) -> (Vec<String>, DMatrix<f64>) {
+    let p = frame.column_names.len();
+    let mut matrix = DMatrix::<f64>::zeros(n, p);
+    if frame.intercept {
+        matrix.column_mut(0).fill(1.0);
+    }
+    for term in &frame.terms {
+        let mut cols: Vec<Vec<f64>> = vec![vec![1.0; n]];
+        for (&v, &coding) in term.variables.iter().zip(&term.codings) {
+            let Some(values) = &coded[v] else { continue };
+            let mut next = Vec::new();
+            match (values, coding) {
+                (Coded::Numbers(x), _) => {
+                    for c in &cols {
+                        next.push(c.iter().zip(x).map(|(a, b)| a * b).collect());
+                    }
+                }
+                (Coded::Codes(codes, n_levels), coding) => {
+                    let first = usize::from(coding == Coding::Contrasts);
+                    // the first variable varies fastest: for each level, every previous column
+                    for level in first..*n_levels {
+                        for c in &cols {
+                            next.push(
+                                c.iter()
+                                    .zip(codes)
+                                    .map(|(a, &k)| if k == level { *a } else { 0.0 })
+                                    .collect(),
+                            );
+                        }
+                    }
+                }
+            }
+            cols = next;
+        }
+        for (&j, c) in term.columns.iter().zip(cols) {
+            matrix.column_mut(j).copy_from_slice(&c);
+        }
+    }
+    (frame.column_names.clone(), matrix)
+}
+
+/// Names of a term's columns, in [`build_matrix`]'s order.
+fn term_column_names(
+    variables: &[Variable],
+    encodings: &[Option<Encoding>],
+    term: &[usize],
+    codings: &[Coding],
+) -> Vec<String> {
+    let mut names: Vec<String> = vec![String::new()];
+    for (&v, &coding) in term.iter().zip(codings) {
+        let label = variables[v].label();
+        let parts: Vec<String> = match (&encodings[v], coding) {
+            (Some(Encoding::Factor(levels)), c) if c != Coding::Numeric => {
+                let first = usize::from(c == Coding::Contrasts);
+                levels.labels[first..]
+                    .iter()
+                    .map(|l| format!("{label}{l}"))
+                    .collect()
+            }
+            _ => vec![label],
+        };
+        let mut next = Vec::with_capacity(names.len() * parts.len());
+        for part in &parts {
+            for prev in &names {
+                next.push(if prev.is_empty() {
+                    part.clone()
+                } else {
+                    format!("{prev}:{part}")
+                });
+            }
+        }
+        names = next;
+    }
+    names
+}
+
+/// R's `TermCode`: a factor in a term is coded by contrasts when the term without it is
+/// empty or contained in an earlier term, else by all its levels.
+fn term_codes(terms: &[Vec<usize>], is_factor: &[bool], intercept: bool) -> Vec<Vec<Coding>> {
+    let mut out: Vec<Vec<Coding>> = terms
+        .iter()
+        .enumerate()
+        .map(|(t, term)| {
+            term.iter()
+                .map(|&v| {
+                    if !is_factor[v] {
+                        return Coding::Numeric;
+                    }
+                    let rest: Vec<usize> = term.iter().copied().filter(|&w| w != v).collect();
+                    if rest.is_empty()
+                        || terms[..t]
+                            .iter()
+                            .any(|earlier| rest.iter().all(|w| earlier.contains(w)))
+                    {
+                        Coding::Contrasts
+                    } else {
+                        Coding::Full
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    // no intercept: the first factor of the first term that has one gets all its levels
+    if !intercept {
+        'outer: for codes in &mut out {
+            for c in codes.iter_mut() {
+                if *c != Coding::Numeric {
+                    *c = Coding::Full;
+                    break 'outer;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Maps the 1-based row of an error about the kept rows to the table's row.
+fn table_row(err: Error, kept: &[usize]) -> Error {
+    let map = |row: usize| kept.get(row.wrapping_sub(1)).map_or(row, |&i| i + 1);
+    match err {
+        Error::NonFinite { column, row, value } => Error::NonFinite {
+            column,
+            row: map(row),
+            value,
+        },
+        Error::NegativeTime { row, value } => Error::NegativeTime {
+            row: map(row),
+            value,
+        },
+        Error::InvalidEvent { row, value } => Error::InvalidEvent {
+            row: map(row),
+            value,
+        },
+        Error::InvalidWeight { row, value } => Error::InvalidWeight {
+            row: map(row),
+            value,
+        },
+        Error::InvalidOutcome { row, value } => Error::InvalidOutcome {
+            row: map(row),
+            value,
+        },
+        Error::StartNotBeforeStop { row, start, stop } => Error::StartNotBeforeStop {
+            row: map(row),
+            start,
+            stop,
+        },
+        other => other,
+    }
+}
+
+/// A numeric column's values on `rows`.
+fn numbers(table: &Table, name: &str, rows: &[usize], reason: &'static str) -> Result<Vec<f64>> {
+    match table.column(name)? {
+        Column::Number(v) => Ok(rows.iter().map(|&i| v[i]).collect()),
+        Column::Logical(v) => Ok(rows
+            .iter()
+            .map(|&i| f64::from(u8::from(v[i] == Some(true))))
+            .collect()),
+        Column::Text(_) => Err(Error::ColumnType {
+            column: name.to_string(),
+            found: "text",
+            needed: "a number",
+            reason,
+        }),
+    }
+}
+
+/// Levels of a column over `rows` (R's `sort(unique(x))`) with each row's code, by the
+/// crate's label coder.
+fn column_levels(
+    column: &Column,
+    rows: &[usize],
+    numeric_factor: bool,
+) -> (FactorLevels, Vec<Option<usize>>) {
+    match column {
+        Column::Number(v) => {
+            let present: Vec<f64> = rows.iter().map(|&i| v[i]).filter(|x| !x.is_nan()).collect();
+            let levels =
+                Levels::from_numbers(&present).unwrap_or_else(|_| Levels::new::<&str>(&[]));
+            let values: Vec<f64> = levels
+                .labels()
+                .iter()
+                .map(|l| l.parse::<f64>().unwrap_or(f64::NAN))
+                .collect();
+            let labels = values
+                .iter()
+                .map(|&x| crate::survival::format_r_number(x))
+                .collect();
+            let f = FactorLevels {
+                labels,
+                values: Some(values),
+            };
+            let _ = numeric_factor;
+            let codes = (0..v.len()).map(|i| f.code_of_value(v[i])).collect();
+            (f, codes)
+        }
+        Column::Text(t) => {
+            // code the dictionary entries that occur (few), then map the rows
+            let mut seen = vec![false; t.dictionary().len()];
+            for &i in rows {
+                if let Some(&c) = t.codes().get(i) {
+                    if (c as usize) < seen.len() {
+                        seen[c as usize] = true;
+                    }
+                }
+            }
+            let present: Vec<&str> = t
+                .dictionary()
+                .iter()
+                .zip(&seen)
+                .filter(|(_, s)| **s)
+                .map(|(d, _)| d.as_str())
+                .collect();
+            let levels = Levels::text(&present);
+            let mut dict_level = vec![None; t.dictionary().len()];
+            let mut k = 0;
+            for (d, s) in dict_level.iter_mut().zip(&seen) {
+                if *s {
+                    *d = Some(levels.codes()[k]);
+                    k += 1;
+                }
+            }
+            let codes = t
+                .codes()
+                .iter()
+                .map(|&c| dict_level.get(c as usize).copied().flatten())
+                .collect();
+            (
+                FactorLevels {
+                    labels: levels.labels().to_vec(),
+                    values: None,
+                },
+                codes,
+            )
+        }
+        Column::Logical(v) => {
+            // R's model.matrix codes a logical with both levels FALSE, TRUE
+            let codes = v.iter().map(|b| b.map(usize::from)).collect();
+            (
+                FactorLevels {
+                    labels: vec!["FALSE".to_string(), "TRUE".to_string()],
+                    values: None,
+                },
+                codes,
+            )
+        }
+    }
+}
+
+impl FrameData {
+    /// Builds the model frame of `formula` on `table` under `fitter`'s rules.
+    pub(crate) fn build(formula: &Formula, table: &Table, fitter: Fitter) -> Result<FrameData> {
+        let n_table = table.nrows();
+        // every column must exist
+        for c in formula.columns() {
+            table.column(c)?;
+        }
+        // na.omit over every variable of the formula
+        let mut missing = vec![false; n_table];
+        for c in formula.columns() {
+            let column = table.column(c)?;
+            for (i, m) in missing.iter_mut().enumerate() {
+                if !*m && column.is_missing(i) {
+                    *m = true;
+                }
+            }
+        }
+        let kept: Vec<usize> = (0..n_table).filter(|&i| !missing[i]).collect();
+        let dropped: Vec<usize> = (0..n_table)
+            .filter(|&i| missing[i])
+            .map(|i| i + 1)
+            .collect();
+        if kept.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "model frame (every row has a missing value in a formula variable)",
+            });
+        }
+        let all_rows: Vec<usize> = (0..n_table).collect();
+
+        // variables of the terms: numeric or factor
+        let variables = formula.variables().to_vec();
+        let mut encodings: Vec<Option<Encoding>> = vec![None; variables.len()];
+        let mut coded: Vec<Option<Coded>> = vec![None; variables.len()];
+        let in_terms: Vec<bool> = (0..variables.len())
+            .map(|v| formula.terms().iter().any(|t| t.contains(&v)))
+            .collect();
+        for (v, var) in variables.iter().enumerate() {
+            if !in_terms[v] {
+                continue;
+            }
+            let column = table.column(&var.column)?;
+            let as_factor =
+                var.kind == VariableKind::Factor || !matches!(column, Column::Number(_));
+            if !as_factor {
+                let x = numbers(table, &var.column, &kept, "")?;
+                if let Some(k) = x.iter().position(|x| !x.is_finite()) {
+                    return Err(Error::NonFinite {
+                        column: var.column.clone(),
+                        row: kept[k] + 1,
+                        value: x[k],
+                    });
+                }
+                encodings[v] = Some(Encoding::Numeric);
+                coded[v] = Some(Coded::Numbers(x));
+                continue;
+            }
+            // factor(x) in coxph keeps the levels of all rows; otherwise the kept rows'
+            let level_rows = if fitter == Fitter::Cox && var.kind == VariableKind::Factor {
+                &all_rows
+            } else {
+                &kept
+            };
+            let (mut levels, codes) = column_levels(column, level_rows, true);
+            if let Some((_, reference)) =
+                formula.references().iter().find(|(c, _)| *c == var.column)
+            {
+                let k = levels
+                    .code_of_label(reference)
+                    .ok_or_else(|| Error::UnknownLevel {
+                        variable: var.label(),
+                        level: reference.clone(),
+                        levels: levels.describe(),
+                    })?;
+                let label = levels.labels.remove(k);
+                levels.labels.insert(0, label);
+                if let Some(values) = levels.values.as_mut() {
+                    let x = values.remove(k);
+                    values.insert(0, x);
+                }
+                let remap = |c: usize| {
+                    if c == k {
+                        0
+                    } else if c < k {
+                        c + 1
+                    } else {
+                        c
+                    }
+                };
+                let codes: Vec<usize> = kept.iter().map(|&i| codes[i].map_or(0, remap)).collect();
+                coded[v] = Some(Coded::Codes(codes, levels.labels.len()));
+            } else {
+                let codes: Vec<usize> = kept.iter().map(|&i| codes[i].unwrap_or(0)).collect();
+                coded[v] = Some(Coded::Codes(codes, levels.labels.len()));
+            }
+            encodings[v] = Some(Encoding::Factor(levels));
+        }
+        // a reference level for a column that is not a factor of the formula
+        for (column, _) in formula.references() {
+            let is_factor = variables
+                .iter()
+                .zip(&encodings)
+                .any(|(var, e)| var.column == *column && matches!(e, Some(Encoding::Factor(_))));
+            if !is_factor {
+                let col = table.column(column)?;
+                if !variables.iter().any(|v| v.column == *column) {
+                    return Err(Error::UnknownColumn {
+                        name: format!(
+                            "{column} (a reference level names a column that is not in the formula)"
+                        ),
+                    });
+                }
+                return Err(Error::ColumnType {
+                    column: column.clone(),
+                    found: col.kind(),
+                    needed: "a factor",
+                    reason: "a reference level needs a text column or factor(column)",
+                });
+            }
+        }
+
+        // codings, columns and names
+        let intercept = match fitter {
+            Fitter::Cox => true,
+            Fitter::Glm => formula.has_intercept(),
+        };
+        let is_factor: Vec<bool> = encodings
+            .iter()
+            .map(|e| matches!(e, Some(Encoding::Factor(_))))
+            .collect();
+        let codings = term_codes(formula.terms(), &is_factor, intercept);
+        let mut column_names: Vec<String> = Vec::new();
+        let design_intercept = fitter == Fitter::Glm && intercept;
+        if design_intercept {
+            column_names.push(crate::design::INTERCEPT.to_string());
+        }
+        let mut terms = Vec::with_capacity(formula.terms().len());
+        for (term, codes) in formula.terms().iter().zip(&codings) {
+            for (&v, &c) in term.iter().zip(codes) {
+                if c == Coding::Contrasts {
+                    if let Some(Encoding::Factor(levels)) = &encodings[v] {
+                        if levels.labels.len() < 2 {
+                            return Err(Error::SingleLevel {
+                                variable: variables[v].label(),
+                                level: levels.labels.first().cloned().unwrap_or_default(),
+                            });
+                        }
+                    }
+                }
+            }
+            let names = term_column_names(&variables, &encodings, term, codes);
+            let start = column_names.len();
+            column_names.extend(names);
+            terms.push(Term {
+                label: formula.term_label(term),
+                columns: (start..column_names.len()).collect(),
+                variables: term.clone(),
+                codings: codes.clone(),
+            });
+        }
+        if let Some(dup) = column_names
+            .iter()
+            .enumerate()
+            .find(|(j, c)| column_names[..*j].contains(c))
+            .map(|(_, c)| c.clone())
+        {
+            return Err(Error::DuplicateColumn { name: dup });
+        }
+
+        // strata
+        let strata_vars = formula.specials(&VariableKind::Strata);
+        if strata_vars.len() > 1 {
+            return Err(Error::FormulaSyntax {
+                position: 1,
+                token: strata_vars[1].label(),
+                reason: "only one strata() variable is supported; combine the columns into one"
+                    .to_string(),
+            });
+        }
+        let mut strata_levels = Vec::new();
+        let mut strata_codes = None;
+        if let Some(var) = strata_vars.first() {
+            let (levels, codes) = column_levels(table.column(&var.column)?, &kept, false);
+            strata_levels = levels.labels.clone();
+            strata_codes = Some(
+                kept.iter()
+                    .map(|&i| codes[i].unwrap_or(0))
+                    .collect::<Vec<usize>>(),
+            );
+        }
+        let clusters = formula.specials(&VariableKind::Cluster);
+        if clusters.len() > 1 {
+            return Err(Error::FormulaSyntax {
+                position: 1,
+                token: clusters[1].label(),
+                reason: "only one cluster() variable is allowed".to_string(),
+            });
+        }
+        let cluster = match clusters.first() {
+            Some(var) => {
+                let (_, codes) = column_levels(table.column(&var.column)?, &kept, false);
+                Some(
+                    kept.iter()
+                        .map(|&i| codes[i].unwrap_or(0))
+                        .collect::<Vec<usize>>(),
+                )
+            }
+            None => None,
+        };
+        let mut offset: Option<Vec<f64>> = None;
+        for var in formula.specials(&VariableKind::Offset) {
+            let x = numbers(table, &var.column, &kept, "offset() needs a numeric column")?;
+            offset = Some(match offset {
+                None => x,
+                Some(o) => o.iter().zip(&x).map(|(a, b)| a + b).collect(),
+            });
+        }
+        let weights = match formula.weights() {
+            Some(w) => Some(numbers(table, w, &kept, "weights must be numeric")?),
+            None => None,
+        };
+
+        let frame = ModelFrame {
+            formula: formula.clone(),
+            fitter,
+            variables,
+            encodings,
+            terms,
+            column_names,
+            intercept: design_intercept,
+            strata_variable: strata_vars.first().map(|v| v.label()),
+            strata_levels,
+            dropped,
+            kept,
+        };
+        let n = frame.kept.len();
+        let (names, matrix) = build_matrix(&frame, &coded, n);
+        if names.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "model (the formula has no terms and no intercept column)",
+            });
+        }
+        let design = Design::from_matrix(names, matrix).map_err(|e| table_row(e, &frame.kept))?;
+        let kept = &frame.kept;
+        let response = match formula.response() {
+            None => {
+                return Err(Error::FormulaSyntax {
+                    position: 1,
+                    token: "~".to_string(),
+                    reason: "the formula needs a response on the left of `~`".to_string(),
+                });
+            }
+            Some(ResponseSpec::Binary(y)) => {
+                if fitter == Fitter::Cox {
+                    return Err(Error::FormulaSyntax {
+                        position: 1,
+                        token: y.clone(),
+                        reason: "a Cox model needs Surv(time, status) on the left of `~`"
+                            .to_string(),
+                    });
+                }
+                let values = numbers(table, y, kept, "a binary response must be 0/1 or logical")?;
+                let mut out = BinaryOutcome::new(&values).map_err(|e| table_row(e, kept))?;
+                if let Some(w) = weights {
+                    out = out.with_weights(w).map_err(|e| table_row(e, kept))?;
+                }
+                if let Some(o) = offset {
+                    out = out.with_offsets(o).map_err(|e| table_row(e, kept))?;
+                }
+                FrameResponse::Binary(out)
+            }
+            Some(spec) => {
+                if fitter == Fitter::Glm {
+                    return Err(Error::FormulaSyntax {
+                        position: 1,
+                        token: "Surv".to_string(),
+                        reason:
+                            "a logistic model needs a binary response column on the left of `~`"
+                                .to_string(),
+                    });
+                }
+                let (start, time, status) = match spec {
+                    ResponseSpec::Surv { time, status } => (None, time, status),
+                    ResponseSpec::Counting { start, stop, event } => (Some(start), stop, event),
+                    ResponseSpec::Binary(_) => unreachable!("handled above"),
+                };
+                let t = numbers(table, time, kept, "survival times must be numeric")?;
+                let mut s = numbers(
+                    table,
+                    status,
+                    kept,
+                    "the status must be 0/1, 1/2 or logical",
+                )?;
+                // R's Surv: a numeric status whose maximum is 2 is coded 1 = censored, 2 = event
+                if s.iter().copied().fold(f64::NEG_INFINITY, f64::max) == 2.0 {
+                    for x in &mut s {
+                        *x -= 1.0;
+                    }
+                }
+                let mut event = Vec::with_capacity(s.len());
+                for (k, &x) in s.iter().enumerate() {
+                    event.push(match x {
+                        x if x.abs() <= 0.0 => false,
+                        x if (x - 1.0).abs() <= 0.0 => true,
+                        _ => {
+                            return Err(Error::InvalidEvent {
+                                row: kept[k] + 1,
+                                value: x,
+                            });
+                        }
+                    });
+                }
+                let mut data = match start {
+                    None => SurvivalData::new(t, event),
+                    Some(start) => {
+                        let st = numbers(table, start, kept, "start times must be numeric")?;
+                        SurvivalData::counting(st, t, event)
+                    }
+                }
+                .map_err(|e| table_row(e, kept))?;
+                if let Some(codes) = strata_codes {
+                    data = data.with_strata(&codes).map_err(|e| table_row(e, kept))?;
+                }
+                if let Some(w) = weights {
+                    data = data.with_weights(w).map_err(|e| table_row(e, kept))?;
+                }
+                if let Some(o) = offset {
+                    data = data.with_offsets(o).map_err(|e| table_row(e, kept))?;
+                }
+                FrameResponse::Survival(data)
+            }
+        };
+        Ok(FrameData {
+            frame,
+            design,
+            response,
+            cluster,
+        })
+    }
+}
