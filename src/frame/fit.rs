@@ -441,7 +441,7 @@ impl LogisticRegression {
             design: frame.design,
             response: frame.response,
             cluster: None,
-            settings: Settings::Logistic(self.clone()),
+            settings: Settings::Logistic(*self),
         })
     }
 }
@@ -511,7 +511,7 @@ impl FormulaFit<LogisticFit> {
     pub fn term_tests(&self) -> Result<Vec<TermTest>> {
         let y = binary(&self.response)?;
         let settings = match &self.settings {
-            Settings::Logistic(s) => s.clone(),
+            Settings::Logistic(s) => *s,
             _ => LogisticRegression::new(),
         };
         let beta = self.fit.coefficients();

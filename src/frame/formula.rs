@@ -159,6 +159,7 @@ impl Formula {
             tokens,
             pos: 0,
             variables: Vec::new(),
+            positions: Vec::new(),
         };
         let response = p.response()?;
         let rhs = p.sum()?;
@@ -167,17 +168,15 @@ impl Formula {
         }
         let mut terms = rhs.terms;
         // a special may not appear inside an interaction
-        for term in &terms {
-            if term.len() > 1 {
-                if let Some(&v) = term.iter().find(|&&v| p.variables[v].is_special()) {
-                    let var = &p.variables[v];
-                    return Err(Error::FormulaSyntax {
-                        position: 1,
-                        token: var.label(),
-                        reason: "strata(), cluster() and offset() cannot be part of an interaction"
-                            .to_string(),
-                    });
-                }
+        for term in terms.iter().filter(|t| t.len() > 1) {
+            if let Some(&v) = term.iter().find(|&&v| p.variables[v].is_special()) {
+                let var = &p.variables[v];
+                return Err(Error::FormulaSyntax {
+                    position: p.positions[v],
+                    token: var.label(),
+                    reason: "strata(), cluster() and offset() cannot be part of an interaction"
+                        .to_string(),
+                });
             }
         }
         // specials are not terms
@@ -437,6 +436,8 @@ struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     variables: Vec<Variable>,
+    /// 1-based position of each variable's first appearance
+    positions: Vec<usize>,
 }
 
 impl Parser {
@@ -594,12 +595,13 @@ impl Parser {
         Ok(acc)
     }
 
-    fn variable(&mut self, column: String, kind: VariableKind) -> Expr {
+    fn variable(&mut self, column: String, kind: VariableKind, position: usize) -> Expr {
         let v = Variable { column, kind };
         let index = match self.variables.iter().position(|w| *w == v) {
             Some(i) => i,
             None => {
                 self.variables.push(v);
+                self.positions.push(position);
                 self.variables.len() - 1
             }
         };
@@ -653,11 +655,11 @@ impl Parser {
                     return Err(self.error_at(&t, "this function takes one column"));
                 }
                 self.expect_op(')')?;
-                Ok(self.variable(column, kind))
+                Ok(self.variable(column, kind, tok.pos))
             }
             Tok::Name(n) => {
                 let n = n.clone();
-                Ok(self.variable(n, VariableKind::Column))
+                Ok(self.variable(n, VariableKind::Column, tok.pos))
             }
             Tok::Str(_) => Err(self.error_at(&tok, "a quoted string is not a term")),
             Tok::Op(_) => Err(self.error_at(&tok, "expected a term")),
@@ -723,7 +725,7 @@ mod tests {
             ("y ~ age + 2", 11, "2"),
             ("y ~ age $ sex", 9, "$"),
             ("Surv(t) ~ x", 1, "Surv"),
-            ("y ~ strata(s):x", 1, "strata(s)"),
+            ("y ~ strata(s):x", 5, "strata(s)"),
         ];
         for (text, position, token) in cases {
             match Formula::parse(text) {

@@ -581,10 +581,8 @@ fn column_levels(
             // code the dictionary entries that occur (few), then map the rows
             let mut seen = vec![false; t.dictionary().len()];
             for &i in rows {
-                if let Some(&c) = t.codes().get(i) {
-                    if (c as usize) < seen.len() {
-                        seen[c as usize] = true;
-                    }
+                if let Some(slot) = t.codes().get(i).and_then(|&c| seen.get_mut(c as usize)) {
+                    *slot = true;
                 }
             }
             let present: Vec<&str> = t
@@ -769,15 +767,13 @@ impl FrameData {
         let mut terms = Vec::with_capacity(formula.terms().len());
         for (term, codes) in formula.terms().iter().zip(&codings) {
             for (&v, &c) in term.iter().zip(codes) {
-                if c == Coding::Contrasts {
-                    if let Some(Encoding::Factor(levels)) = &encodings[v] {
-                        if levels.labels.len() < 2 {
-                            return Err(Error::SingleLevel {
-                                variable: variables[v].label(),
-                                level: levels.labels.first().cloned().unwrap_or_default(),
-                            });
-                        }
-                    }
+                if let (Coding::Contrasts, Some(Encoding::Factor(levels))) = (c, &encodings[v])
+                    && levels.labels.len() < 2
+                {
+                    return Err(Error::SingleLevel {
+                        variable: variables[v].label(),
+                        level: levels.labels.first().cloned().unwrap_or_default(),
+                    });
                 }
             }
             let names = term_column_names(&variables, &encodings, term, codes);
@@ -924,7 +920,7 @@ impl FrameData {
                     "the status must be 0/1, 1/2 or logical",
                 )?;
                 // R's Surv: a numeric status whose maximum is 2 is coded 1 = censored, 2 = event
-                if s.iter().copied().fold(f64::NEG_INFINITY, f64::max) == 2.0 {
+                if (s.iter().copied().fold(f64::NEG_INFINITY, f64::max) - 2.0).abs() <= 0.0 {
                     for x in &mut s {
                         *x -= 1.0;
                     }
