@@ -25,14 +25,20 @@ use crate::table::{Kind, Table};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Column of follow-up times (the stop time with --start).
-    #[arg(long, value_name = "COL")]
-    pub time: String,
+    #[arg(long, value_name = "COL", required_unless_present = "formula")]
+    pub time: Option<String>,
     /// Column of event indicators (0/1 or false/true).
-    #[arg(long, value_name = "COL")]
-    pub event: String,
+    #[arg(long, value_name = "COL", required_unless_present = "formula")]
+    pub event: Option<String>,
     /// Covariate columns (numbers), comma-separated.
-    #[arg(long, value_name = "A,B,...")]
-    pub covariates: Names,
+    #[arg(long, value_name = "A,B,...", required_unless_present = "formula")]
+    pub covariates: Option<Names>,
+    /// The model as an R formula instead of --time/--event/--covariates/--start/--strata/--cluster: "Surv(time, status) ~ age + factor(ecog) + strata(inst)".
+    #[arg(long, value_name = "F", conflicts_with_all = ["time", "event", "covariates", "start", "strata", "cluster"])]
+    pub formula: Option<String>,
+    /// Reference level of a factor of the formula (R's relevel), repeatable: --reference sex=male.
+    #[arg(long, value_name = "VAR=LEVEL", requires = "formula")]
+    pub reference: Vec<String>,
     /// Column of interval start times: counting-process (start, time] rows (R's Surv(start, stop, event)).
     #[arg(long, value_name = "COL")]
     pub start: Option<String>,
@@ -70,13 +76,14 @@ impl cli::Run for Args {
 
 /// Runs `cox`.
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    if let Some(formula) = &args.formula {
+        return crate::formula::run_cox(args, formula, table);
+    }
     // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
     if args.firth {
         return crate::cox_firth::run(args, table);
     }
-    let time = args.time.as_str();
-    let event = args.event.as_str();
-    let covariates = &args.covariates;
+    let (time, event, covariates) = crate::formula::columns_of(args)?;
     let ties: Ties = args.ties.unwrap_or(TiesArg::Efron).into();
     let strata = args.strata.as_deref();
     let weights = args.weights.as_deref();
@@ -173,7 +180,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
 }
 
 /// The JSON object of the analyze contract.
-fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Value, CliError> {
+pub(crate) fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Value, CliError> {
     let z = fit.z_values();
     let p = fit.p_values();
     let hr = fit.hazard_ratios();

@@ -53,9 +53,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             "cox: --firth uses Breslow ties only (as R's coxphf); use --ties breslow or omit --ties",
         ));
     }
-    let time = args.time.as_str();
-    let event = args.event.as_str();
-    let covariates = &args.covariates;
+    let (time, event, covariates) = crate::formula::columns_of(args)?;
     let strata = args.strata.as_deref();
     let weights = args.weights.as_deref();
 

@@ -9,7 +9,8 @@
 //! `ci_method`, `fit_seconds`.
 
 use oncostat::{
-    BinaryOutcome, Design, FirthRegression, LogisticCi, LogisticRegression, Result as LibResult,
+    BinaryOutcome, Design, FirthFit, FirthRegression, LogisticCi, LogisticFit, LogisticRegression,
+    Result as LibResult,
 };
 use serde_json::{Value, json};
 
@@ -21,11 +22,17 @@ use crate::table::{Kind, Table};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Column of the 0/1 (or false/true) response.
-    #[arg(long, value_name = "COL")]
-    pub response: String,
+    #[arg(long, value_name = "COL", required_unless_present = "formula")]
+    pub response: Option<String>,
     /// Covariate columns (numbers), comma-separated; an intercept is added.
-    #[arg(long, value_name = "A,B,...")]
-    pub covariates: Names,
+    #[arg(long, value_name = "A,B,...", required_unless_present = "formula")]
+    pub covariates: Option<Names>,
+    /// The model as an R formula instead of --response/--covariates: "y ~ age + factor(stage)" (an intercept unless "- 1").
+    #[arg(long, value_name = "F", conflicts_with_all = ["response", "covariates"])]
+    pub formula: Option<String>,
+    /// Reference level of a factor of the formula (R's relevel), repeatable: --reference arm=placebo.
+    #[arg(long, value_name = "VAR=LEVEL", requires = "formula")]
+    pub reference: Vec<String>,
     /// Firth's penalized likelihood (R's logistf) instead of maximum likelihood (glm).
     #[arg(long)]
     pub firth: bool,
@@ -49,7 +56,7 @@ impl cli::Run for Args {
 const LEVEL: f64 = 0.95;
 
 /// One coefficient row of the output.
-struct Row {
+pub(crate) struct Row {
     name: String,
     coef: f64,
     se: f64,
@@ -61,7 +68,7 @@ struct Row {
 }
 
 /// What either model contributes to the output.
-struct Fitted {
+pub(crate) struct Fitted {
     rows: Vec<Row>,
     loglik: f64,
     penalized_loglik: Option<f64>,
@@ -73,8 +80,19 @@ struct Fitted {
 
 /// Runs `logistic`.
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let response = args.response.as_str();
-    let covariates = &args.covariates;
+    if let Some(formula) = &args.formula {
+        return crate::formula::run_logistic(args, formula, table);
+    }
+    let missing =
+        |flag: &str| CliError::new(format!("logistic: {flag} is required (or --formula)"));
+    let response = args
+        .response
+        .as_deref()
+        .ok_or_else(|| missing("--response"))?;
+    let covariates = args
+        .covariates
+        .as_ref()
+        .ok_or_else(|| missing("--covariates"))?;
     let ci = args.ci;
     let firth = args.firth;
     let threads = args.threads;
@@ -99,6 +117,25 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         }
     });
     let fitted = fitted.map_err(lib_err)?;
+    Ok(output(
+        &fitted,
+        cols.len(),
+        cols.dropped,
+        firth,
+        ci,
+        seconds,
+    ))
+}
+
+/// The output of either model: the contract's JSON keys and R's printed table.
+pub(crate) fn output(
+    fitted: &Fitted,
+    n: usize,
+    dropped: usize,
+    firth: bool,
+    ci: CiArg,
+    seconds: f64,
+) -> Output {
     let coefficients: Vec<Value> = fitted
         .rows
         .iter()
@@ -111,8 +148,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         })
         .collect();
     let mut obj = json!({
-        "n": cols.len(),
-        "dropped": cols.dropped,
+        "n": n,
+        "dropped": dropped,
         "firth": firth,
         "coefficients": coefficients,
         "loglik": num(fitted.loglik),
@@ -129,16 +166,17 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let (Some(pl), Some(map)) = (fitted.penalized_loglik, obj.as_object_mut()) {
         map.insert("penalized_loglik".into(), num(pl));
     }
-    let text = format!(
-        "{}\n{}",
-        fitted.text,
-        cli::rows_note(cols.len(), cols.dropped)
-    );
-    Ok(Output { text, json: obj })
+    let text = format!("{}\n{}", fitted.text, cli::rows_note(n, dropped));
+    Output { text, json: obj }
 }
 
 fn fit_ml(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibResult<Fitted> {
     let fit = LogisticRegression::new().threads(threads).fit(x, y)?;
+    describe_ml(&fit, ci)
+}
+
+/// The output rows of a maximum-likelihood fit.
+pub(crate) fn describe_ml(fit: &LogisticFit, ci: CiArg) -> LibResult<Fitted> {
     let method = match ci {
         CiArg::Wald => LogisticCi::Wald,
         CiArg::Profile => LogisticCi::ProfileExact,
@@ -175,6 +213,11 @@ fn fit_ml(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibResult
 
 fn fit_firth(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibResult<Fitted> {
     let fit = FirthRegression::new().threads(threads).fit(x, y)?;
+    describe_firth(&fit, ci)
+}
+
+/// The output rows of a Firth fit.
+pub(crate) fn describe_firth(fit: &FirthFit, ci: CiArg) -> LibResult<Fitted> {
     let (se, z, p) = (fit.std_errors(), fit.z_values(), fit.p_values_wald());
     let bounds = if ci == CiArg::Wald {
         let q = 1.959963984540054;

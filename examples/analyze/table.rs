@@ -132,6 +132,16 @@ impl Table {
         })
     }
 
+    /// The table as the library's typed table (R's `read.csv` types), for `--formula`.
+    pub fn to_frame(&self) -> Result<oncostat::frame::Table, CliError> {
+        let columns = self.headers.iter().enumerate().map(|(j, h)| {
+            let cells = self.rows.iter().map(|r| r[j].clone()).collect();
+            (h.clone(), cells)
+        });
+        oncostat::frame::Table::from_text_columns(columns)
+            .map_err(|e| CliError::new(format!("{}: {e}", self.path.display())))
+    }
+
     /// The file this table was read from.
     pub fn path(&self) -> &Path {
         &self.path

@@ -9,44 +9,11 @@
 //!   number as R writes them (`12`, `-3.5`, `1e-08`, `Inf`, `-Inf`; `NaN` is missing), else
 //!   **text** (the cells exactly as written). A column with no value at all is numeric.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use super::table::{Column, Table, TextColumn};
+use super::table::Table;
 use crate::{Error, Result};
-
-/// Parses one CSV cell as R's `type.convert` reads a number: `None` if it is not a number.
-/// `Inf`, `-Inf`, `+Inf` and `NaN` are accepted as R spells them (`NaN` reads as missing).
-pub(crate) fn parse_r_number(cell: &str) -> Option<f64> {
-    let s = cell.trim();
-    match s {
-        "Inf" | "+Inf" => return Some(f64::INFINITY),
-        "-Inf" => return Some(f64::NEG_INFINITY),
-        "NaN" => return Some(f64::NAN),
-        _ => {}
-    }
-    // Rust also reads `inf`, `infinity`, `nan`: R does not, so letters other than the
-    // exponent mark make the cell text
-    if s.bytes()
-        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
-    {
-        return None;
-    }
-    s.parse::<f64>().ok()
-}
-
-fn parse_logical(cell: &str) -> Option<bool> {
-    match cell.trim() {
-        "TRUE" | "T" | "true" | "True" => Some(true),
-        "FALSE" | "F" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-fn is_missing(cell: &str) -> bool {
-    cell.is_empty() || cell == "NA"
-}
 
 fn csv_error(location: impl Into<String>, err: &dyn std::fmt::Display) -> Error {
     Error::Csv {
@@ -115,11 +82,7 @@ impl Table {
             .map(str::to_string)
             .collect();
         let p = header.len();
-        // one pass: raw cells per column, with running type checks
         let mut cells: Vec<Vec<String>> = vec![Vec::new(); p];
-        let mut numeric = vec![true; p];
-        let mut logical = vec![true; p];
-        let mut any = vec![false; p];
         let mut record = ::csv::StringRecord::new();
         let mut row = 0usize;
         loop {
@@ -130,58 +93,10 @@ impl Table {
             }
             row += 1;
             for (j, cell) in record.iter().enumerate() {
-                if !is_missing(cell) {
-                    any[j] = true;
-                    if logical[j] && parse_logical(cell).is_none() {
-                        logical[j] = false;
-                    }
-                    if numeric[j] && parse_r_number(cell).is_none() {
-                        numeric[j] = false;
-                    }
-                }
                 cells[j].push(cell.to_string());
             }
         }
-        let columns = header
-            .into_iter()
-            .zip(cells)
-            .enumerate()
-            .map(|(j, (name, col))| {
-                let column = if any[j] && logical[j] {
-                    Column::Logical(
-                        col.iter()
-                            .map(|c| {
-                                if is_missing(c) {
-                                    None
-                                } else {
-                                    parse_logical(c)
-                                }
-                            })
-                            .collect(),
-                    )
-                } else if numeric[j] {
-                    Column::Number(
-                        col.iter()
-                            .map(|c| {
-                                if is_missing(c) {
-                                    f64::NAN
-                                } else {
-                                    parse_r_number(c).unwrap_or(f64::NAN)
-                                }
-                            })
-                            .collect(),
-                    )
-                } else {
-                    let mut text = TextColumn::default();
-                    let mut index = HashMap::new();
-                    for c in &col {
-                        text.push((!is_missing(c)).then_some(c.as_str()), &mut index);
-                    }
-                    Column::Text(text)
-                };
-                (name, column)
-            });
-        Table::from_columns(columns)
+        Table::from_text_columns(header.into_iter().zip(cells))
     }
 }
 
@@ -204,8 +119,6 @@ mod tests {
         assert_eq!(t.column("e")?.number_at(0), Some(1e-8));
         assert_eq!(t.column("e")?.number_at(1), Some(f64::NEG_INFINITY));
         assert!(t.column("e")?.is_missing(2));
-        assert!(parse_r_number("inf").is_none());
-        assert!(parse_r_number("nan").is_none());
         Ok(())
     }
 

@@ -72,24 +72,6 @@
 
 #[cfg(feature = "csv")]
 mod csv;
-#[cfg(not(feature = "csv"))]
-mod csv {
-    /// Parses a number as R writes it (see the `csv` feature's reader).
-    pub(crate) fn parse_r_number(cell: &str) -> Option<f64> {
-        let s = cell.trim();
-        match s {
-            "Inf" | "+Inf" => Some(f64::INFINITY),
-            "-Inf" => Some(f64::NEG_INFINITY),
-            _ if s
-                .bytes()
-                .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E') =>
-            {
-                None
-            }
-            _ => s.parse().ok(),
-        }
-    }
-}
 mod fit;
 mod formula;
 mod model;

@@ -48,7 +48,7 @@ impl FactorLevels {
             return Some(k);
         }
         let values = self.values.as_ref()?;
-        let x = super::csv::parse_r_number(label)?;
+        let x = super::table::parse_r_number(label)?;
         values.iter().position(|v| v.total_cmp(&x).is_eq())
     }
 
@@ -271,9 +271,9 @@ impl ModelFrame {
             .iter()
             .position(|l| l == bare)
             .or_else(|| {
-                let x = super::csv::parse_r_number(bare)?;
+                let x = super::table::parse_r_number(bare)?;
                 self.strata_levels.iter().position(|l| {
-                    super::csv::parse_r_number(l).is_some_and(|v| v.total_cmp(&x).is_eq())
+                    super::table::parse_r_number(l).is_some_and(|v| v.total_cmp(&x).is_eq())
                 })
             })
             .ok_or_else(|| Error::UnknownLevel {

@@ -4,6 +4,38 @@ use std::collections::HashMap;
 
 use crate::{Error, Result};
 
+/// Parses one CSV cell as R's `type.convert` reads a number: `None` if it is not a number.
+/// `Inf`, `-Inf`, `+Inf` and `NaN` are accepted as R spells them (`NaN` reads as missing).
+pub(crate) fn parse_r_number(cell: &str) -> Option<f64> {
+    let s = cell.trim();
+    match s {
+        "Inf" | "+Inf" => return Some(f64::INFINITY),
+        "-Inf" => return Some(f64::NEG_INFINITY),
+        "NaN" => return Some(f64::NAN),
+        _ => {}
+    }
+    // Rust also reads `inf`, `infinity`, `nan`: R does not, so letters other than the
+    // exponent mark make the cell text
+    if s.bytes()
+        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+    {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+pub(crate) fn parse_logical(cell: &str) -> Option<bool> {
+    match cell.trim() {
+        "TRUE" | "T" | "true" | "True" => Some(true),
+        "FALSE" | "F" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_missing_cell(cell: &str) -> bool {
+    cell.is_empty() || cell == "NA"
+}
+
 /// Code of a missing cell in a [`Column::Text`] column.
 const MISSING: u32 = u32::MAX;
 
@@ -256,6 +288,37 @@ impl Table {
         Ok(table)
     }
 
+    /// A table from columns of text cells, typed as R's `read.csv` types them: an empty cell
+    /// or `NA` is missing; a column whose other cells are all `TRUE`/`FALSE` (also `T`, `F`,
+    /// `true`, `false`, `True`, `False`) is logical, else all numbers (`12`, `-3.5`, `1e-08`,
+    /// `Inf`; `NaN` reads as missing) numeric, else text. A column without a value is
+    /// numeric. (The CSV reader uses this.)
+    ///
+    /// # Errors
+    /// As [`Table::from_columns`].
+    ///
+    /// ```
+    /// use oncostat::frame::Table;
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let t = Table::from_text_columns([
+    ///     ("age".to_string(), vec!["61".to_string(), "NA".to_string()]),
+    ///     ("sex".to_string(), vec!["male".to_string(), String::new()]),
+    /// ])?;
+    /// assert_eq!(t.column("age")?.kind(), "numeric");
+    /// assert!(t.column("sex")?.is_missing(1));
+    /// # Ok(()) }
+    /// ```
+    pub fn from_text_columns<I>(columns: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (String, Vec<String>)>,
+    {
+        Table::from_columns(
+            columns
+                .into_iter()
+                .map(|(name, cells)| (name, type_cells(&cells))),
+        )
+    }
+
     /// Adds a column at the end.
     ///
     /// # Errors
@@ -339,5 +402,47 @@ impl Table {
             columns: self.columns.iter().map(|c| c.select(rows)).collect(),
             nrows: rows.len(),
         })
+    }
+}
+
+/// Types a column of text cells (see [`Table::from_text_columns`]).
+fn type_cells(cells: &[String]) -> Column {
+    let present = || cells.iter().filter(|c| !is_missing_cell(c));
+    let any = present().next().is_some();
+    if any && present().all(|c| parse_logical(c).is_some()) {
+        Column::Logical(cells.iter().map(|c| parse_logical(c)).collect())
+    } else if present().all(|c| parse_r_number(c).is_some()) {
+        Column::Number(
+            cells
+                .iter()
+                .map(|c| {
+                    if is_missing_cell(c) {
+                        f64::NAN
+                    } else {
+                        parse_r_number(c).unwrap_or(f64::NAN)
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        let mut text = TextColumn::default();
+        let mut index = HashMap::new();
+        for c in cells {
+            text.push((!is_missing_cell(c)).then_some(c.as_str()), &mut index);
+        }
+        Column::Text(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r_numbers_only() {
+        assert!(parse_r_number("inf").is_none());
+        assert!(parse_r_number("nan").is_none());
+        assert_eq!(parse_r_number(" -Inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_r_number("1e-08"), Some(1e-8));
     }
 }
