@@ -186,6 +186,48 @@ pub enum Error {
         found: usize,
     },
 
+    /// A two-sample comparison (FH weighted log-rank z, MaxCombo, RMST or milestone
+    /// difference) was given a number of groups other than two.
+    #[error("this comparison needs exactly 2 groups, found {found}")]
+    NotTwoGroups {
+        /// Number of distinct groups found.
+        found: usize,
+    },
+
+    /// A competing-risks status is not 0 (censored) or a positive whole number (the cause).
+    #[error(
+        "row {row}: status {value} is not 0 (censored) or a cause of failure 1, 2, ... (a positive whole number)"
+    )]
+    InvalidCause {
+        /// 1-based row number.
+        row: usize,
+        /// The offending value.
+        value: f64,
+    },
+
+    /// The cause of interest never occurs in the data (R's `crr` fails with "exactly
+    /// singular").
+    #[error("cause {cause} never occurs in the data (observed causes: {observed:?})")]
+    CauseNotObserved {
+        /// The cause asked for.
+        cause: u32,
+        /// The causes that do occur.
+        observed: Vec<u32>,
+    },
+
+    /// A requested time or truncation point lies outside the follow-up of a group.
+    #[error("{what} {value} is outside the follow-up of group `{group}` ({reason})")]
+    OutsideFollowUp {
+        /// What the value is (e.g. "tau", "milestone time").
+        what: &'static str,
+        /// The value given.
+        value: f64,
+        /// The group.
+        group: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
+
     /// A counting-process row `(start, stop]` whose start is not before its stop (R's `Surv`:
     /// "Stop time must be > start time, NA created").
     #[error(

@@ -30,6 +30,7 @@ pub mod frame;
 pub mod irecist;
 pub mod labels;
 mod linalg;
+mod quadrature;
 pub mod regression;
 mod stats;
 pub mod survival;
@@ -53,6 +54,11 @@ pub use survival::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
     SurvQuantile, SurvivalAt,
 };
+pub use survival::{
+    Contrast, FollowUp, Milestone, Rmst, RmstComparison, RmstGroup, median_follow_up,
+    milestone_difference,
+};
+pub use survival::{FhTest, MaxCombo, MaxComboTest};
 pub use survival::{FirthCoxFit, FirthCoxPh};
 
 // --- regression re-exports

@@ -20,6 +20,24 @@ pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
     2.0 * standard_normal().sf(z.abs())
 }
 
+/// Standard normal density φ(x).
+pub(crate) fn normal_pdf(x: f64) -> f64 {
+    (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// `P(lo < Z ≤ hi)` for a standard normal Z, from whichever tail keeps precision.
+pub(crate) fn normal_interval(lo: f64, hi: f64) -> f64 {
+    if hi <= lo {
+        return 0.0;
+    }
+    let n = standard_normal();
+    if lo > 0.0 {
+        n.sf(lo) - n.sf(hi)
+    } else {
+        n.cdf(hi) - n.cdf(lo)
+    }
+}
+
 /// Upper tail `P(X > x)` of a chi-square distribution with `df` degrees of freedom.
 /// Returns NaN for `df == 0` or NaN input; 1 for `x <= 0`.
 pub(crate) fn chisq_sf(x: f64, df: f64) -> f64 {

@@ -212,6 +212,13 @@ impl SurvivalData {
         Ok(self)
     }
 
+    /// Flips every event indicator (used by the reverse Kaplan–Meier).
+    pub(crate) fn flip_events(&mut self) {
+        for e in &mut self.event {
+            *e = !*e;
+        }
+    }
+
     fn check_len(&self, what: &str, len: usize) -> Result<()> {
         if len == self.time.len() {
             Ok(())

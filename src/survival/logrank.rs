@@ -4,22 +4,27 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::survival::groups::{Entry, code_groups, run_end, sort_rows};
+use crate::survival::groups::{Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows};
 use crate::survival::rformat::{format_column, format_signif, write_matrix};
 use crate::{ChiSqTest, Error, Result, SurvivalData};
 
-/// Log-rank / Harrington–Fleming G-rho test settings (R's `survdiff`).
+/// Log-rank / Harrington–Fleming G-rho and Fleming–Harrington FH(ρ, γ) test settings (R's
+/// `survdiff`, which has γ = 0).
 ///
 /// ```text
 /// per stratum, at each distinct death time t (n at risk, d deaths; n_k, d_k in group k):
-///   w   = S(t−)^ρ        S = pooled, unweighted, left-continuous Kaplan–Meier of the stratum
+///   w   = S(t−)^ρ (1 − S(t−))^γ     S = pooled, unweighted, left-continuous Kaplan–Meier
+///                                   of the stratum (1 before the first time; 0⁰ = 1)
 ///   O_k += w·d_k         E_k += w·d·n_k/n
 ///   V_jk += w²·d·(n − d)/(n − 1) · (n_j/n)(δ_jk − n_k/n)        (skipped when n = 1)
 /// O, E, V summed over strata; groups with E > 0 kept, the first of them dropped:
 ///   χ² = (O − E)ᵀ V⁻¹ (O − E)  on (number kept − 1) df
 /// ```
 /// ρ = 0 is the log-rank test, ρ = 1 the Peto–Peto modification of the Gehan–Wilcoxon
-/// test. Strata come from [`SurvivalData::strata`]. Times within `sqrt(eps)` are merged
+/// test; γ > 0 (with ρ = 0) weights late differences (FH(0, 1)). For two groups,
+/// [`LogRankTest::z`] is the standardised statistic `(O₂ − E₂)/√V₂₂`, positive when the second
+/// group has more events than expected; `z² = χ²`. [`MaxCombo`](crate::MaxCombo) combines four
+/// of these tests. Strata come from [`SurvivalData::strata`]. Times within `sqrt(eps)` are merged
 /// first (R's `timefix`).
 ///
 /// # Examples
@@ -44,6 +49,7 @@ use crate::{ChiSqTest, Error, Result, SurvivalData};
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogRank {
     rho: f64,
+    gamma: f64,
     timefix: bool,
 }
 
@@ -51,6 +57,7 @@ impl Default for LogRank {
     fn default() -> Self {
         LogRank {
             rho: 0.0,
+            gamma: 0.0,
             timefix: true,
         }
     }
@@ -69,6 +76,7 @@ pub struct LogRankTest {
     df: usize,
     p_value: f64,
     rho: f64,
+    gamma: f64,
 }
 
 impl LogRank {
@@ -83,6 +91,12 @@ impl LogRank {
         self
     }
 
+    /// The Fleming–Harrington exponent γ of `1 − S(t−)` (default 0, as `survdiff`).
+    pub fn gamma(mut self, gamma: f64) -> Self {
+        self.gamma = gamma;
+        self
+    }
+
     /// Whether to merge times closer than `sqrt(eps)` as R's `timefix` (default `true`).
     pub fn timefix(mut self, timefix: bool) -> Self {
         self.timefix = timefix;
@@ -90,15 +104,7 @@ impl LogRank {
     }
 
     fn check(&self) -> Result<()> {
-        if self.rho.is_finite() {
-            Ok(())
-        } else {
-            Err(Error::InvalidParameter {
-                name: "rho",
-                value: self.rho,
-                reason: "the G-rho exponent must be a finite number",
-            })
-        }
+        check_exponents(self.rho, self.gamma)
     }
 
     /// Tests for a difference in survival between `groups` (one label per row of `data`,
@@ -122,34 +128,14 @@ impl LogRank {
         groups: &[T],
     ) -> Result<LogRankTest> {
         self.check()?;
-        if data.is_counting() {
-            return Err(Error::CountingProcessNotSupported {
-                what: "the log-rank test (R's survdiff)",
-                hint: "R's survdiff refuses (start, stop] data too; compare the groups with a Cox model",
-            });
-        }
-        let coded = code_groups(groups, data.len())?;
-        if data.weights().is_some() {
-            return Err(Error::WeightsNotSupported {
-                what: "the log-rank test (R's survdiff)",
-            });
-        }
+        let (coded, sorted) = prepare_groups(data, groups, self.timefix)?;
         let n_groups = coded.labels.len();
-        if n_groups < 2 {
-            return Err(Error::TooFewGroups { found: n_groups });
-        }
-        if data.n_events() == 0 {
-            return Err(Error::NoEvents {
-                what: "the log-rank test".to_string(),
-            });
-        }
-        let strata = data.strata().map(|s| (s, data.n_strata()));
-        // entries tagged with their group code: the passes below never look rows up
-        let tags = Some(coded.codes.as_slice());
-        let sorted = sort_rows(data.time(), data.event(), strata, tags, self.timefix);
         let mut acc = Accumulator::new(n_groups);
+        let (rho, gamma) = (self.rho, self.gamma);
         for range in sorted.ranges {
-            acc.add_stratum(&sorted.entries[range], self.rho);
+            for_each_death_time(&sorted.entries[range], n_groups, |t| {
+                acc.add(t, fh_weight(t.km, rho, gamma));
+            });
         }
         let mut n = vec![0usize; n_groups];
         for &c in &coded.codes {
@@ -171,17 +157,139 @@ impl LogRank {
             df,
             p_value,
             rho: self.rho,
+            gamma: self.gamma,
         })
     }
 }
 
-/// Observed, expected and variance sums over strata, with per-group work arrays.
+/// Validates the FH exponents ρ and γ (finite, γ ≥ 0 so that `(1 − S)^γ` is finite at S = 1).
+pub(crate) fn check_exponents(rho: f64, gamma: f64) -> Result<()> {
+    if !rho.is_finite() {
+        return Err(Error::InvalidParameter {
+            name: "rho",
+            value: rho,
+            reason: "the G-rho exponent must be a finite number",
+        });
+    }
+    if !(gamma.is_finite() && gamma >= 0.0) {
+        return Err(Error::InvalidParameter {
+            name: "gamma",
+            value: gamma,
+            reason: "the Fleming-Harrington exponent gamma must be a finite number >= 0",
+        });
+    }
+    Ok(())
+}
+
+/// The FH weight `S^ρ (1 − S)^γ` with `0⁰ = 1` (the plain log-rank weight is exactly 1).
+pub(crate) fn fh_weight(km: f64, rho: f64, gamma: f64) -> f64 {
+    let a = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+    let b = if gamma == 0.0 {
+        1.0
+    } else {
+        (1.0 - km).powf(gamma)
+    };
+    a * b
+}
+
+/// The checks shared by every `survdiff`-type test, the group codes and the rows sorted by
+/// (stratum, time), tagged with their group code.
+pub(crate) fn prepare_groups<T: Ord + ToString>(
+    data: &SurvivalData,
+    groups: &[T],
+    timefix: bool,
+) -> Result<(GroupCodes, SortedRows)> {
+    if data.is_counting() {
+        return Err(Error::CountingProcessNotSupported {
+            what: "the log-rank test (R's survdiff)",
+            hint: "R's survdiff refuses (start, stop] data too; compare the groups with a Cox model",
+        });
+    }
+    let coded = code_groups(groups, data.len())?;
+    if data.weights().is_some() {
+        return Err(Error::WeightsNotSupported {
+            what: "the log-rank test (R's survdiff)",
+        });
+    }
+    let n_groups = coded.labels.len();
+    if n_groups < 2 {
+        return Err(Error::TooFewGroups { found: n_groups });
+    }
+    if data.n_events() == 0 {
+        return Err(Error::NoEvents {
+            what: "the log-rank test".to_string(),
+        });
+    }
+    let strata = data.strata().map(|s| (s, data.n_strata()));
+    // entries tagged with their group code: the passes below never look rows up
+    let tags = Some(coded.codes.as_slice());
+    let sorted = sort_rows(data.time(), data.event(), strata, tags, timefix);
+    Ok((coded, sorted))
+}
+
+/// The risk set at one death time of a stratum, as every `survdiff`-type test sees it.
+pub(crate) struct DeathTime<'a> {
+    /// The pooled unweighted Kaplan–Meier of the stratum just before this time, S(t−).
+    pub(crate) km: f64,
+    /// Number at risk.
+    pub(crate) n: f64,
+    /// Number of deaths.
+    pub(crate) d: f64,
+    /// Number at risk in each group.
+    pub(crate) at_risk: &'a [f64],
+    /// Number of deaths in each group.
+    pub(crate) deaths: &'a [f64],
+}
+
+/// Walks the death times of one stratum (`entries` sorted by time and tagged with their
+/// group code `< n_groups`), calling `visit` with the risk set of each.
+pub(crate) fn for_each_death_time(
+    entries: &[Entry],
+    n_groups: usize,
+    mut visit: impl FnMut(&DeathTime<'_>),
+) {
+    let mut at_risk = vec![0.0; n_groups];
+    let mut deaths = vec![0.0; n_groups];
+    for e in entries {
+        at_risk[e.tag()] += 1.0;
+    }
+    let mut n = entries.len() as f64;
+    let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
+    let mut start = 0;
+    while start < entries.len() {
+        let end = run_end(entries, start);
+        let block = &entries[start..end];
+        start = end;
+        let mut d = 0.0;
+        for e in block {
+            if e.event() {
+                deaths[e.tag()] += 1.0;
+                d += 1.0;
+            }
+        }
+        if d > 0.0 {
+            visit(&DeathTime {
+                km,
+                n,
+                d,
+                at_risk: &at_risk,
+                deaths: &deaths,
+            });
+            km *= (n - d) / n;
+            deaths.fill(0.0);
+        }
+        for e in block {
+            at_risk[e.tag()] -= 1.0;
+        }
+        n -= block.len() as f64;
+    }
+}
+
+/// Observed, expected and variance sums over strata.
 struct Accumulator {
     observed: Vec<f64>,
     expected: Vec<f64>,
     variance: DMatrix<f64>,
-    at_risk: Vec<f64>,
-    deaths: Vec<f64>,
 }
 
 impl Accumulator {
@@ -190,58 +298,29 @@ impl Accumulator {
             observed: vec![0.0; g],
             expected: vec![0.0; g],
             variance: DMatrix::zeros(g, g),
-            at_risk: vec![0.0; g],
-            deaths: vec![0.0; g],
         }
     }
 
-    /// Adds one stratum, its `entries` sorted by time and tagged with their group.
-    fn add_stratum(&mut self, entries: &[Entry], rho: f64) {
-        let g = self.at_risk.len();
-        self.at_risk.fill(0.0);
-        for e in entries {
-            self.at_risk[e.tag()] += 1.0;
+    /// Adds one death time with weight `w`.
+    fn add(&mut self, t: &DeathTime<'_>, w: f64) {
+        let g = self.observed.len();
+        let (n, d) = (t.n, t.d);
+        for k in 0..g {
+            self.observed[k] += w * t.deaths[k];
+            self.expected[k] += w * d * t.at_risk[k] / n;
         }
-        let mut n = entries.len() as f64;
-        let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
-        let mut start = 0;
-        while start < entries.len() {
-            let end = run_end(entries, start);
-            let block = &entries[start..end];
-            start = end;
-            let mut d = 0.0;
-            for e in block {
-                if e.event() {
-                    self.deaths[e.tag()] += 1.0;
-                    d += 1.0;
+        if n > 1.0 {
+            let factor = w * w * d * (n - d) / (n * (n - 1.0));
+            for j in 0..g {
+                let fj = factor * t.at_risk[j];
+                if fj == 0.0 {
+                    continue;
                 }
-            }
-            if d > 0.0 {
-                let w = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+                self.variance[(j, j)] += fj;
                 for k in 0..g {
-                    self.observed[k] += w * self.deaths[k];
-                    self.expected[k] += w * d * self.at_risk[k] / n;
+                    self.variance[(k, j)] -= fj * t.at_risk[k] / n;
                 }
-                if n > 1.0 {
-                    let factor = w * w * d * (n - d) / (n * (n - 1.0));
-                    for j in 0..g {
-                        let fj = factor * self.at_risk[j];
-                        if fj == 0.0 {
-                            continue;
-                        }
-                        self.variance[(j, j)] += fj;
-                        for k in 0..g {
-                            self.variance[(k, j)] -= fj * self.at_risk[k] / n;
-                        }
-                    }
-                }
-                km *= (n - d) / n;
-                self.deaths.fill(0.0);
             }
-            for e in block {
-                self.at_risk[e.tag()] -= 1.0;
-            }
-            n -= block.len() as f64;
         }
     }
 }
@@ -309,6 +388,21 @@ impl LogRankTest {
     /// The ρ used.
     pub fn rho(&self) -> f64 {
         self.rho
+    }
+
+    /// The γ used (0 for `survdiff`'s G-rho family).
+    pub fn gamma(&self) -> f64 {
+        self.gamma
+    }
+
+    /// For two groups, the standardised weighted log-rank statistic
+    /// `z = (O₂ − E₂) / √V₂₂` (positive when the second group has more events than expected;
+    /// `z² = χ²`); `None` for more than two groups or a zero variance.
+    pub fn z(&self) -> Option<f64> {
+        if self.groups.len() != 2 || self.variance[(1, 1)] <= 0.0 {
+            return None;
+        }
+        Some((self.observed[1] - self.expected[1]) / self.variance[(1, 1)].sqrt())
     }
 
     /// The test as a [`ChiSqTest`] (its p-value is NaN when `df` is 0).

@@ -5,10 +5,13 @@
 pub mod cox;
 mod data;
 pub mod firth_cox;
+mod followup;
 mod groups;
 mod km;
 mod logrank;
+mod maxcombo;
 mod rformat;
+mod rmst;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
@@ -16,6 +19,7 @@ pub use cox::{BaselineHazard, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphT
 pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};
+pub use followup::{FollowUp, median_follow_up};
 pub use km::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
 };
@@ -26,3 +30,5 @@ pub use logrank::{LogRank, LogRankTest};
 pub(crate) fn format_r_number(x: f64) -> String {
     rformat::format_signif(x, 15)
 }
+pub use maxcombo::{FhTest, MAXCOMBO_WEIGHTS, MaxCombo, MaxComboTest, fh_name};
+pub use rmst::{Contrast, Milestone, Rmst, RmstComparison, RmstGroup, milestone_difference};
