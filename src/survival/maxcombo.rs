@@ -155,7 +155,10 @@ impl MaxCombo {
                 }
             });
         }
-        if c.iter().enumerate().any(|(a, row)| row[a].is_nan() || row[a] <= 0.0) {
+        if c.iter()
+            .enumerate()
+            .any(|(a, row)| row[a].is_nan() || row[a] <= 0.0)
+        {
             return Err(Error::SingularMatrix {
                 what: "the MaxCombo tests (one weighted log-rank test has zero variance)",
             });
@@ -349,12 +352,11 @@ mod tests {
             [1.0, 0.0, 1.0, 0.0],
             [0.0, 0.0, 0.0, 1.0],
         ];
+        // (statrs' Φ, used for the reference, is accurate to about 2e-12)
         for m in [0.5, 1.96, 3.2] {
             let p = maxcombo_p_value(&r, m).unwrap();
-            assert!(
-                (p - (1.0 - box_probability(m).powi(3))).abs() < 1e-12,
-                "{m}: {p}"
-            );
+            let want = 1.0 - box_probability(m).powi(3);
+            assert!((p - want).abs() < 1e-10, "{m}: {p} vs {want}");
         }
         // and Z11 = Z01 (degenerate conditional): P = P(|Z| <= m)^2
         let mut r2 = r;
