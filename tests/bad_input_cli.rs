@@ -3,7 +3,7 @@
 //! applies), prints nothing on stdout and never panics. Degenerate but legal input must
 //! succeed with JSON that has no NaN/inf (JSON cannot hold them) and text without `NaN`.
 //!
-//! Run with plain `cargo test --test bad_input_cli` (it needs the built example binary).
+//! Runs with `cargo test --test bad_input_cli` (the test has cargo build the example).
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Runs the built `reproduce_cohort` example (built by `cargo test --all-targets`) and checks
+//! Runs the `reproduce_cohort` example (built through cargo, `common::example_bin`) and checks
 //! the `--json` object's exact shape and sanity, the file round trip, the plots and the
 //! command-line errors.
 
@@ -252,8 +252,8 @@ fn usage_and_data_errors_exit_2_with_one_error_line() {
 }
 
 /// Issue 5's "must show" criteria over 500 replicates. Slow in a debug build; run with
-/// `cargo test --release --test reproduce_cohort -- --ignored` (after
-/// `cargo build --release --example reproduce_cohort`).
+/// `cargo test --release --test reproduce_cohort -- --ignored` (the release example is built
+/// on the way).
 #[test]
 #[ignore = "500 replicates: run in release, see the doc comment"]
 fn must_show_with_500_replicates() {

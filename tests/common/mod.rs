@@ -2,8 +2,10 @@
 //! comparing numbers with R's reference values.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 /// Path of a file under `tests/data/`.
 pub fn data(name: &str) -> PathBuf {
@@ -18,23 +20,27 @@ pub fn json(name: &str) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// The built example binary `name` (cargo builds examples for `cargo test --all-targets`;
-/// they sit in `<target>/<profile>/examples/`, next to the test's `deps/` directory).
+/// The example binary `name`, built (once per test process) by cargo itself: `cargo build
+/// --example NAME` in this package, in the profile of the running test (`--release` for
+/// `cargo test --release`), and located from cargo's own build messages, not by searching
+/// `target/`. Under plain `cargo test` the example is already built, so this is a no-op build.
 pub fn example_bin(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile> directory");
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} not built: run the tests with plain `cargo test`, which builds the examples (`--all-targets` builds them only in test mode)",
-        bin.display()
-    );
-    bin
+    static BUILT: Mutex<BTreeMap<String, PathBuf>> = Mutex::new(BTreeMap::new());
+    let mut built = BUILT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(path) = built.get(name) {
+        return path.clone();
+    }
+    let run = escargot::CargoBuild::new()
+        .example(name)
+        .manifest_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .current_release()
+        .run()
+        .unwrap_or_else(|e| panic!("cannot build the example `{name}`: {e}"));
+    let path = run.path().to_path_buf();
+    built.insert(name.to_string(), path.clone());
+    path
 }
 
 /// Output of one run of an example.
