@@ -4,8 +4,8 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::survival::groups::{Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows};
 use crate::survival::rformat::{format_column, format_signif, write_matrix};
+use crate::survival::risk_set::{Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows};
 use crate::{ChiSqTest, Error, Result, SurvivalData};
 
 /// Log-rank / Harrington–Fleming G-rho and Fleming–Harrington FH(ρ, γ) test settings (R's

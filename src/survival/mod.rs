@@ -6,11 +6,11 @@ pub mod cox;
 mod data;
 pub mod firth_cox;
 mod followup;
-mod groups;
 mod km;
 mod logrank;
 mod maxcombo;
 mod rformat;
+pub(crate) mod risk_set;
 mod rmst;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;

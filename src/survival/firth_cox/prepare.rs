@@ -10,9 +10,8 @@
 //! is done here only to keep `exp(η)` in range; the iteration path and every reported
 //! number are those of the uncentred, sd-scaled problem.
 
-pub(super) use crate::survival::cox::prepare::TieGroup;
-use crate::survival::cox::prepare::boundaries;
-use crate::survival::timefix::timefix;
+use crate::survival::risk_set::RiskSets;
+pub(super) use crate::survival::risk_set::TieGroup;
 use crate::{Design, Error, Result, SurvivalData};
 
 /// The sorted, standardized problem.
@@ -41,12 +40,7 @@ impl Prepared {
         if x.nrows() != n {
             return Err(Error::mismatch("design matrix rows", n, x.nrows()));
         }
-        let n_events = data.n_events();
-        if n_events == 0 {
-            return Err(Error::NoEvents {
-                what: "the Firth Cox model data".to_string(),
-            });
-        }
+        let risk = RiskSets::new(data, use_timefix, "the Firth Cox model data")?;
         if n < 2 {
             return Err(Error::TooFewObservations {
                 what: "Firth Cox regression",
@@ -65,23 +59,16 @@ impl Prepared {
         }
         check_collinear(x, &means)?;
 
-        let fixed = if use_timefix {
-            timefix(data.time())
-        } else {
-            None
-        };
-        let times: &[f64] = fixed.as_deref().unwrap_or(data.time());
-        let strata = data.strata();
-        let stratum_of = |i: usize| strata.map_or(0, |s| s[i]);
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_unstable_by(|&a, &b| {
-            stratum_of(a)
-                .cmp(&stratum_of(b))
-                .then(times[a].total_cmp(&times[b]))
-                .then(data.event()[a].cmp(&data.event()[b]))
-                .then(a.cmp(&b))
-        });
-
+        let RiskSets {
+            order,
+            weight,
+            event,
+            offset,
+            groups,
+            strata,
+            n_events,
+            ..
+        } = risk;
         let m = x.matrix();
         let mut z = vec![0.0; n * p];
         for (k, &i) in order.iter().enumerate() {
@@ -89,19 +76,7 @@ impl Prepared {
                 *v = (m[(i, j)] - means[j]) / sd[j];
             }
         }
-        let offset = match data.offsets() {
-            Some(o) => {
-                let mean = o.iter().sum::<f64>() / n as f64;
-                order.iter().map(|&i| o[i] - mean).collect()
-            }
-            None => vec![0.0; n],
-        };
-        let time: Vec<f64> = order.iter().map(|&i| times[i]).collect();
-        let event: Vec<bool> = order.iter().map(|&i| data.event()[i]).collect();
-        let weight: Vec<f64> = order.iter().map(|&i| data.weight(i)).collect();
-        let sorted_stratum: Vec<usize> = order.iter().map(|&i| stratum_of(i)).collect();
-        let (groups, spans) = boundaries(&time, &event, &sorted_stratum);
-        let spans: Vec<std::ops::Range<usize>> = spans.into_iter().map(|s| s.groups).collect();
+        let spans: Vec<std::ops::Range<usize>> = strata.into_iter().map(|s| s.groups).collect();
         Ok(Prepared {
             n,
             p,

@@ -1,7 +1,7 @@
 //! One Kaplan–Meier curve from rows sorted by time: a single pass over the distinct times.
 
 use super::{ConfType, KmVariance};
-use crate::survival::groups::{Entry, run_end};
+use crate::survival::risk_set::{Entry, run_end};
 
 /// The columns of one curve, one entry per distinct time (events or censorings), as R's
 /// `survfit` object: `time`, `n.risk`, `n.event`, `n.censor`, `surv`, `std.err` (of log S).
@@ -235,7 +235,7 @@ pub(crate) fn bounds(s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64)
 #[allow(clippy::float_cmp)] // exact values: counts, times and S = 0 or 1
 mod tests {
     use super::*;
-    use crate::survival::groups::sort_rows;
+    use crate::survival::risk_set::sort_rows;
 
     fn curve(t: &[f64], e: &[bool], w: &[f64], v: KmVariance) -> Curve {
         let sorted = sort_rows(t, e, None, None, false);

@@ -11,7 +11,7 @@ mod quantile;
 pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
 
 use crate::stats::z_for_level;
-use crate::survival::groups::{Entry, code_groups, sort_rows};
+use crate::survival::risk_set::{Entry, code_groups, sort_rows};
 use crate::survival::timefix::timefix_intervals;
 use crate::{Result, SurvivalData};
 use curve::km_curve;

@@ -1,0 +1,549 @@
+//! The one risk-set preparation of the survival code: sort, R's `timefix`, tie groups, strata
+//! and counting-process departures. Cox ([`crate::CoxPh`]), Firth Cox, Kaplan–Meier, the
+//! log-rank test, `cox.zph`, the residuals, the concordance and the Cox-predicted curves all
+//! start here; a new survival model (competing risks, parametric models) should too.
+//!
+//! # The pieces
+//!
+//! * [`sort_rows`]: the one sort. Rows are ordered by `(key, time, status, tag)`: a stable
+//!   counting sort by an integer key (stratum or group code, `O(n)`), then within each key by
+//!   time, censored rows before events at equal times (R's `coxph` order: a censoring at `t`
+//!   is at risk at `t`), ties broken by the tag (the row index unless the caller tags rows
+//!   with its own codes). With `timefix`, R's `aeqSurv` merges near-equal times over the
+//!   distinct times of all rows (see [`crate::survival::timefix`]). The result is a
+//!   [`SortedRows`]: 16-byte [`Entry`]s (time, tag, event flag) and the range of each key,
+//!   compact so that passes over it stay in cache. [`run_end`] finds the end of a run of
+//!   equal times (a tie group without stratum boundaries).
+//! * [`RiskSets`]: the sorted survival data of a regression model — original row of each
+//!   sorted position (`order`), time, event, weight, centred offsets, the [`TieGroup`]s
+//!   (equal time within a stratum; censored rows first) and the [`StratumSpan`]s (the tie
+//!   groups of each stratum), plus for counting-process data `(start, stop]` the start times
+//!   and the departure order ([`Counting`]). Built by [`RiskSets::new`] from a
+//!   [`SurvivalData`]: for counting data R's `aeqSurv` treats start and stop times as one set
+//!   of times.
+//! * [`Departures`]: the cursor for the backward sweep over one stratum's tie groups (R's
+//!   `agreg`): before a tie group joins the risk set, the rows whose interval starts at or
+//!   after its time leave. Without counting data it does nothing, so one sweep serves both.
+//!
+//! ```text
+//! for each stratum span s (RiskSets::strata):
+//!     departures = Departures::new(risk.stratum_rows(s))
+//!     for each tie group g of s, latest first:
+//!         departures.advance(risk, g, |k| remove row k from the sums (None: reset to 0))
+//!         add the rows of g to the sums; use them at g's deaths (g.death_start..g.end)
+//! ```
+//!
+//! Model-specific parts (the covariates, centred and scaled as `coxph` or `coxphf` do) stay
+//! with the model and refer to the sorted positions of [`RiskSets`].
+
+use std::ops::Range;
+
+use crate::labels::Levels;
+use crate::survival::timefix::{timefix, timefix_intervals};
+use crate::{Error, Result, SurvivalData};
+
+/// Labels of `groups` as levels ([`Levels`]) and each row's level code.
+pub(crate) struct GroupCodes {
+    pub(crate) labels: Vec<String>,
+    pub(crate) codes: Vec<usize>,
+}
+
+/// Codes the group of every row by the crate's one label coder ([`Levels`]).
+///
+/// # Errors
+/// [`Error::DimensionMismatch`] if there is not one group per observation.
+pub(crate) fn code_groups<T: Ord + ToString>(groups: &[T], n: usize) -> Result<GroupCodes> {
+    if groups.len() != n {
+        return Err(Error::mismatch("groups", n, groups.len()));
+    }
+    let (labels, codes) = Levels::new(groups).into_parts();
+    Ok(GroupCodes { labels, codes })
+}
+
+/// One row in sorted order: its (timefixed) time, a tag (the row index, or a code chosen by
+/// the caller) and the event flag, packed in 16 bytes so that the sort and the passes over
+/// it stay cache friendly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Entry {
+    pub(crate) time: f64,
+    tagged: usize,
+}
+
+const EVENT_BIT: usize = 1 << (usize::BITS - 1);
+
+impl Entry {
+    fn new(time: f64, tag: usize, event: bool) -> Self {
+        Entry {
+            // -0 and 0 are one time
+            time: time + 0.0,
+            tagged: tag | if event { EVENT_BIT } else { 0 },
+        }
+    }
+
+    /// The tag: the row index in the original data, or the caller's code for the row.
+    pub(crate) fn tag(self) -> usize {
+        self.tagged & !EVENT_BIT
+    }
+
+    /// Whether the row is an event.
+    pub(crate) fn event(self) -> bool {
+        self.tagged & EVENT_BIT != 0
+    }
+
+    /// `(time, status, tag)` order: censored rows before events at equal times.
+    fn cmp(&self, other: &Entry) -> std::cmp::Ordering {
+        self.time
+            .total_cmp(&other.time)
+            .then(self.tagged.cmp(&other.tagged))
+    }
+}
+
+/// Rows sorted by (key, time, status, tag) and the range of each key.
+pub(crate) struct SortedRows {
+    /// The rows in sorted order.
+    pub(crate) entries: Vec<Entry>,
+    /// For each key `0..n_keys`, its range in `entries` (empty if the key is unused).
+    pub(crate) ranges: Vec<Range<usize>>,
+}
+
+/// Orders the rows by (key, time, status, tag): a stable counting sort by `keys` (codes
+/// `< n_keys`, O(n)), then a sort within each key (O(n log n) in total). With
+/// `apply_timefix`, R's `timefix` is applied over the distinct times of all rows (and the
+/// rows of merged times re-sorted, censored first). Each entry is tagged with `tags[i]` if
+/// given, else with its row index `i`.
+pub(crate) fn sort_rows(
+    time: &[f64],
+    event: &[bool],
+    keys: Option<(&[usize], usize)>,
+    tags: Option<&[usize]>,
+    apply_timefix: bool,
+) -> SortedRows {
+    let n = time.len();
+    let entry = |i: usize| Entry::new(time[i], tags.map_or(i, |t| t[i]), event[i]);
+    let (mut entries, ranges): (Vec<Entry>, Vec<Range<usize>>) = match keys {
+        None => ((0..n).map(entry).collect(), std::iter::once(0..n).collect()),
+        Some((codes, n_keys)) => {
+            let mut start = vec![0usize; n_keys + 1];
+            for &c in codes {
+                start[c + 1] += 1;
+            }
+            for k in 0..n_keys {
+                start[k + 1] += start[k];
+            }
+            let ranges = (0..n_keys).map(|k| start[k]..start[k + 1]).collect();
+            let mut next = start;
+            let mut by_key = vec![Entry::new(0.0, 0, false); n];
+            for (i, &c) in codes.iter().enumerate() {
+                by_key[next[c]] = entry(i);
+                next[c] += 1;
+            }
+            (by_key, ranges)
+        }
+    };
+    for range in &ranges {
+        entries[range.clone()].sort_unstable_by(Entry::cmp);
+    }
+    if apply_timefix && fix_sorted_times(&mut entries, &ranges) {
+        for range in &ranges {
+            entries[range.clone()].sort_unstable_by(Entry::cmp);
+        }
+    }
+    SortedRows { entries, ranges }
+}
+
+/// R's `timefix` on entries sorted by time within each range: the rule depends only on the
+/// set of distinct times, so the shared [`timefix`] runs on those and the result is mapped
+/// back run by run. Returns whether any time changed.
+fn fix_sorted_times(entries: &mut [Entry], ranges: &[Range<usize>]) -> bool {
+    let mut distinct: Vec<f64> = Vec::new();
+    for range in ranges {
+        let mut start = range.start;
+        while start < range.end {
+            distinct.push(entries[start].time);
+            start = run_end(&entries[..range.end], start);
+        }
+    }
+    distinct.sort_unstable_by(f64::total_cmp);
+    distinct.dedup_by(|a, b| a.total_cmp(b).is_eq());
+    let Some(fixed) = timefix(&distinct) else {
+        return false;
+    };
+    for range in ranges {
+        let mut start = range.start;
+        while start < range.end {
+            let end = run_end(&entries[..range.end], start);
+            let original = entries[start].time;
+            let k = distinct.partition_point(|d| d.total_cmp(&original).is_lt());
+            let value = fixed.get(k).copied().unwrap_or(original);
+            for e in &mut entries[start..end] {
+                e.time = value;
+            }
+            start = end;
+        }
+    }
+    true
+}
+
+/// The end of the run of entries sharing `entries[start].time`.
+pub(crate) fn run_end(entries: &[Entry], start: usize) -> usize {
+    let t = entries[start].time;
+    start
+        + entries[start..]
+            .iter()
+            .position(|e| e.time.total_cmp(&t).is_ne())
+            .unwrap_or(entries.len() - start)
+}
+
+/// Rows `start..end` (sorted order) share one time within one stratum; the censored rows
+/// come first, the deaths are `death_start..end`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TieGroup {
+    pub start: usize,
+    pub death_start: usize,
+    pub end: usize,
+}
+
+impl TieGroup {
+    /// Number of deaths in the group.
+    pub fn n_deaths(&self) -> usize {
+        self.end - self.death_start
+    }
+}
+
+/// One stratum: its tie groups `groups` (indices into [`RiskSets::groups`]).
+#[derive(Debug, Clone)]
+pub(crate) struct StratumSpan {
+    pub groups: Range<usize>,
+}
+
+/// The sorted survival data of a regression model (see the module docs).
+#[derive(Debug, Clone)]
+pub(crate) struct RiskSets {
+    pub n: usize,
+    /// `order[k]` = original row of sorted position `k`.
+    pub order: Vec<usize>,
+    /// Case weights in sorted order (1 without weights).
+    pub weight: Vec<f64>,
+    /// Times in sorted order (stop times of counting data; after `timefix` when on).
+    pub time: Vec<f64>,
+    /// Event indicators in sorted order.
+    pub event: Vec<bool>,
+    /// Offsets centred by their (unweighted) mean, sorted; all zero without offsets (or when
+    /// every offset is 0, as R's `coxph` ignores them).
+    pub offset: Vec<f64>,
+    /// Mean removed from the offsets (0 without offsets), added back to the linear predictor.
+    pub offset_mean: f64,
+    /// Tie groups of every stratum, stratum after stratum, each in time order.
+    pub groups: Vec<TieGroup>,
+    /// The strata that have rows, in stratum-code order.
+    pub strata: Vec<StratumSpan>,
+    /// Number of (unweighted) events.
+    pub n_events: usize,
+    /// Counting-process data: start times (sorted order) and the departure order.
+    pub counting: Option<Counting>,
+}
+
+/// The `(start, stop]` part of counting-process data, in the sorted (stop-time) order.
+#[derive(Debug, Clone)]
+pub(crate) struct Counting {
+    /// Start time of sorted row `k` (after `timefix` when on).
+    pub start: Vec<f64>,
+    /// Sorted positions ordered by (stratum, start time descending): within a stratum's
+    /// position range `a..b`, `by_start[a..b]` are that stratum's rows, latest start first.
+    pub by_start: Vec<usize>,
+}
+
+impl RiskSets {
+    /// Sorts and groups `data`: sort by (stratum, time, status, row), `timefix` when
+    /// `use_timefix` (over start and stop times together for counting data), tie groups,
+    /// strata, centred offsets and the departure order of counting data. `what` names the
+    /// model in the error for data without events.
+    ///
+    /// # Errors
+    /// * [`Error::NoEvents`] if no row is an event.
+    /// * [`Error::StartNotBeforeStop`] if `timefix` makes a `(start, stop]` interval empty.
+    pub fn new(data: &SurvivalData, use_timefix: bool, what: &str) -> Result<Self> {
+        let n = data.len();
+        let n_events = data.n_events();
+        if n_events == 0 {
+            return Err(Error::NoEvents {
+                what: what.to_string(),
+            });
+        }
+        // Counting data: R's aeqSurv treats start and stop times as one set of times.
+        let (stop_times, start_times) = counting_times(data, use_timefix)?;
+        let stop_times: &[f64] = stop_times.as_deref().unwrap_or(data.time());
+        let keys = data.strata().map(|s| (s, data.n_strata()));
+        let apply_timefix = use_timefix && start_times.is_none();
+        let sorted = sort_rows(stop_times, data.event(), keys, None, apply_timefix);
+
+        let order: Vec<usize> = sorted.entries.iter().map(|e| e.tag()).collect();
+        let time: Vec<f64> = sorted.entries.iter().map(|e| e.time).collect();
+        let event: Vec<bool> = sorted.entries.iter().map(|e| e.event()).collect();
+        let weight: Vec<f64> = match data.weights() {
+            Some(w) => order.iter().map(|&i| w[i]).collect(),
+            None => vec![1.0; n],
+        };
+        let (offset, offset_mean) = centred_offsets(data, &order);
+        let (groups, strata) = tie_groups(&sorted.entries, &sorted.ranges);
+        let counting = start_times.map(|start| {
+            let start: Vec<f64> = order.iter().map(|&i| start[i] + 0.0).collect();
+            let mut by_start: Vec<usize> = Vec::with_capacity(n);
+            for range in sorted.ranges.iter().filter(|r| !r.is_empty()) {
+                let first = by_start.len();
+                by_start.extend(range.clone());
+                by_start[first..]
+                    .sort_unstable_by(|&a, &b| start[b].total_cmp(&start[a]).then(a.cmp(&b)));
+            }
+            Counting { start, by_start }
+        });
+        Ok(RiskSets {
+            n,
+            order,
+            weight,
+            time,
+            event,
+            offset,
+            offset_mean,
+            groups,
+            strata,
+            n_events,
+            counting,
+        })
+    }
+
+    /// `true` if sorted row `k` is an event.
+    #[inline]
+    pub fn is_event(&self, k: usize) -> bool {
+        self.event[k]
+    }
+
+    /// Sorted positions `a..b` of a stratum's rows.
+    pub fn stratum_rows(&self, stratum: &StratumSpan) -> Range<usize> {
+        let first = self.groups.get(stratum.groups.start);
+        let last = stratum
+            .groups
+            .end
+            .checked_sub(1)
+            .and_then(|g| self.groups.get(g));
+        match (first, last) {
+            (Some(first), Some(last)) if stratum.groups.start < stratum.groups.end => {
+                first.start..last.end
+            }
+            _ => 0..0,
+        }
+    }
+}
+
+/// Tie groups (equal time within a key range) and the spans of the non-empty ranges.
+fn tie_groups(entries: &[Entry], ranges: &[Range<usize>]) -> (Vec<TieGroup>, Vec<StratumSpan>) {
+    let mut groups = Vec::new();
+    let mut spans = Vec::new();
+    for range in ranges.iter().filter(|r| !r.is_empty()) {
+        let first = groups.len();
+        let mut start = range.start;
+        while start < range.end {
+            let end = run_end(&entries[..range.end], start);
+            let death_start = (start..end).find(|&k| entries[k].event()).unwrap_or(end);
+            groups.push(TieGroup {
+                start,
+                death_start,
+                end,
+            });
+            start = end;
+        }
+        spans.push(StratumSpan {
+            groups: first..groups.len(),
+        });
+    }
+    (groups, spans)
+}
+
+/// Counting-process departures from the risk set during a backward sweep over one stratum's
+/// tie groups (R's `agreg`): a row leaves when the sweep reaches a time at or before its
+/// start. Without counting data [`Departures::advance`] does nothing.
+#[derive(Debug)]
+pub(crate) struct Departures {
+    next: usize,
+    end: usize,
+    n_at_risk: usize,
+}
+
+impl Departures {
+    /// Departures for the stratum occupying sorted positions `rows`.
+    pub fn new(rows: Range<usize>) -> Self {
+        Departures {
+            next: rows.start,
+            end: rows.end,
+            n_at_risk: 0,
+        }
+    }
+
+    /// Before tie group `group` is added: calls `leave(Some(k))` for each row `k` whose
+    /// interval starts at or after the group's time, or `leave(None)` when the risk set
+    /// becomes empty (the caller then resets its sums to exactly 0, as R does, so no rounding
+    /// residue remains); then counts the group's rows as at risk.
+    pub fn advance(
+        &mut self,
+        data: &RiskSets,
+        group: &TieGroup,
+        mut leave: impl FnMut(Option<usize>),
+    ) {
+        let Some(counting) = &data.counting else {
+            return;
+        };
+        let t = data.time[group.start];
+        while self.next < self.end {
+            let k = counting.by_start[self.next];
+            if counting.start[k] < t {
+                break;
+            }
+            self.next += 1;
+            self.n_at_risk = self.n_at_risk.saturating_sub(1);
+            leave((self.n_at_risk > 0).then_some(k));
+        }
+        self.n_at_risk += group.end - group.start;
+    }
+}
+
+/// `u64` whose unsigned order is `f64::total_cmp` order.
+pub(crate) fn ordered_bits(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// Stop and start times of counting-process data after R's `aeqSurv` (start and stop times
+/// form one set of times); `(None, None)` for right-censored data, `(None, Some(start))` when
+/// timefix changes nothing.
+#[allow(clippy::type_complexity)]
+pub(crate) fn counting_times(
+    data: &SurvivalData,
+    use_timefix: bool,
+) -> Result<(Option<Vec<f64>>, Option<Vec<f64>>)> {
+    let Some(start) = data.start() else {
+        return Ok((None, None));
+    };
+    let stop = data.time();
+    if !use_timefix {
+        return Ok((None, Some(start.to_vec())));
+    }
+    Ok(match timefix_intervals(start, stop)? {
+        Some((new_start, new_stop)) => (Some(new_stop), Some(new_start)),
+        None => (None, Some(start.to_vec())),
+    })
+}
+
+/// R's `coxph`: offsets that are all zero are ignored, others are centred by their mean.
+fn centred_offsets(data: &SurvivalData, order: &[usize]) -> (Vec<f64>, f64) {
+    match data.offsets() {
+        Some(o) if o.iter().any(|v| v.abs() > 0.0) => {
+            let mean = o.iter().sum::<f64>() / o.len() as f64;
+            (order.iter().map(|&i| o[i] - mean).collect(), mean)
+        }
+        _ => (vec![0.0; order.len()], 0.0),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // exact copies of the input times
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timefix_on_sorted_runs_matches_timefix_on_all() {
+        let t = [3.0, 1.0 + 1e-12, 2.0, 1.0, 3.0, 1.0];
+        let sorted = sort_rows(&t, &[false; 6], None, None, true);
+        let mut expected = timefix(&t).unwrap();
+        expected.sort_by(f64::total_cmp);
+        let times: Vec<f64> = sorted.entries.iter().map(|e| e.time).collect();
+        assert_eq!(times, expected);
+    }
+
+    #[test]
+    fn keys_are_stable_counting_sorted() {
+        let t = [5.0, 1.0, 4.0, 2.0, 3.0];
+        let e = [true, false, true, false, true];
+        let s = sort_rows(&t, &e, Some((&[1, 0, 1, 1, 0], 3)), None, false);
+        let rows: Vec<usize> = s.entries.iter().map(|e| e.tag()).collect();
+        let times: Vec<f64> = s.entries.iter().map(|e| e.time).collect();
+        let events: Vec<bool> = s.entries.iter().map(|e| e.event()).collect();
+        assert_eq!(rows, [1, 4, 3, 2, 0]);
+        assert_eq!(times, [1.0, 3.0, 2.0, 4.0, 5.0]);
+        assert_eq!(events, [false, true, false, true, true]);
+        assert_eq!(s.ranges, [0..2, 2..5, 5..5]);
+    }
+
+    #[test]
+    fn groups_put_censored_rows_first() -> Result<()> {
+        let data = SurvivalData::new(
+            vec![2.0, 1.0, 2.0, 2.0, 3.0],
+            vec![true, true, false, true, false],
+        )?;
+        let risk = RiskSets::new(&data, true, "test")?;
+        assert_eq!(risk.order, vec![1, 2, 0, 3, 4]);
+        assert_eq!(risk.groups.len(), 3);
+        assert_eq!(risk.groups[1].start, 1);
+        assert_eq!(risk.groups[1].death_start, 2);
+        assert_eq!(risk.groups[1].end, 4);
+        assert_eq!(risk.strata.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn timefix_regroups_censored_rows_first() -> Result<()> {
+        // the death at 2 and the censoring at 2 + 1e-13 are one time after timefix
+        let data = SurvivalData::new(
+            vec![2.0 + 1e-13, 2.0, 1.0, 3.0],
+            vec![false, true, true, false],
+        )?;
+        let risk = RiskSets::new(&data, true, "test")?;
+        assert_eq!(risk.order, vec![2, 0, 1, 3]);
+        assert_eq!(risk.groups.len(), 3);
+        assert_eq!((risk.groups[1].start, risk.groups[1].death_start), (1, 2));
+        let raw = RiskSets::new(&data, false, "test")?;
+        assert_eq!(raw.order, vec![2, 1, 0, 3]);
+        assert_eq!(raw.groups.len(), 4);
+        Ok(())
+    }
+
+    #[test]
+    fn strata_split_groups_and_counting_data_depart_by_start() -> Result<()> {
+        let data = SurvivalData::counting(
+            vec![0.0, 2.0, 1.0, 0.0],
+            vec![2.0, 5.0, 3.0, 4.0],
+            vec![false, true, true, false],
+        )?;
+        let risk = RiskSets::new(&data, true, "test")?;
+        let counting = risk.counting.as_ref().expect("counting");
+        // sorted by stop: rows 0 (2), 2 (3), 3 (4), 1 (5)
+        assert_eq!(risk.order, vec![0, 2, 3, 1]);
+        assert_eq!(counting.start, vec![0.0, 1.0, 0.0, 2.0]);
+        // positions by start, latest first (ties by position)
+        assert_eq!(counting.by_start, vec![3, 1, 0, 2]);
+
+        let strat = SurvivalData::new(vec![1.0, 1.0, 2.0], vec![true, true, false])?
+            .with_strata(&["b", "a", "b"])?;
+        let risk = RiskSets::new(&strat, true, "test")?;
+        assert_eq!(risk.order, vec![1, 0, 2]);
+        assert_eq!(risk.groups.len(), 3);
+        assert_eq!(risk.strata.len(), 2);
+        assert_eq!(risk.stratum_rows(&risk.strata[1]), 1..3);
+
+        // timefix merges start and stop times: an interval of noise length is an error
+        let tiny =
+            SurvivalData::counting(vec![0.0, 1.0], vec![1.0, 1.0 + 1e-12], vec![true, true])?;
+        assert!(matches!(
+            RiskSets::new(&tiny, true, "test"),
+            Err(Error::StartNotBeforeStop { row: 2, .. })
+        ));
+        assert!(matches!(
+            RiskSets::new(&SurvivalData::new(vec![1.0], vec![false])?, true, "test"),
+            Err(Error::NoEvents { .. })
+        ));
+        Ok(())
+    }
+}
