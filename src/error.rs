@@ -342,6 +342,19 @@ pub enum Error {
         reason: String,
     },
 
+    /// A lesion-file row whose day cannot be read (so no day can be named).
+    #[error(
+        "patient `{patient}`, lesion `{lesion}`: day `{value}` is not a whole number of days >= 0"
+    )]
+    InvalidLesionDay {
+        /// Patient id.
+        patient: String,
+        /// Lesion id.
+        lesion: String,
+        /// The day cell as written.
+        value: String,
+    },
+
     /// A patient's lesion records as a whole are unusable (e.g. no baseline visit).
     #[error("patient `{patient}`: {reason}")]
     InvalidPatient {

@@ -3,10 +3,10 @@
 
 use oncostat::Error;
 use oncostat::irecist::{
-    Abscopal, Assessment, BaselineLesion, IrecistRules, LesionKind, LesionRecord, LesionRow,
-    Measurability, Measure, Modality, NonTargetOnlyNil, Recist11, Response, Tenths, assess,
-    assess_abscopal, best_overall_response, recist_best_overall_response, select_targets,
-    timelines_from_records,
+    Abscopal, Assessment, BaselineLesion, IrecistRules, Laterality, LesionKind, LesionRecord,
+    LesionRow, Measurability, Measure, Modality, NewLesionReset, NonTargetOnlyNil, Recist11,
+    Response, Scan, Tenths, assess, assess_abscopal, best_overall_response,
+    recist_best_overall_response, select_targets, timelines_from_records,
 };
 use proptest::prelude::*;
 
@@ -44,6 +44,7 @@ impl Case {
                 node: if node { "true" } else { "false" },
                 irradiated: if irradiated { "true" } else { "false" },
                 measure,
+                ..LesionRow::default()
             };
             self.rows.push(row.parse().expect("valid test row"));
         }
@@ -69,6 +70,14 @@ impl Case {
 
     fn new_lesion(self, id: &str, organ: &str, series: &[(u32, &str)]) -> Self {
         self.lesion(id, "new", organ, false, false, series)
+    }
+
+    /// Sets the scan reason of every row of `day` (call after adding the lesions).
+    fn scan(mut self, day: u32, scan: Scan) -> Self {
+        for r in self.rows.iter_mut().filter(|r| r.day == day) {
+            r.scan = scan;
+        }
+        self
     }
 
     fn run_with(&self, rules: &IrecistRules) -> Assessment {
@@ -350,15 +359,61 @@ fn r17_confirmation_table_3() {
     );
 }
 
+/// R18 as `irecist.md` §5.1 states it: the S1 Table 3 note reading ("if a CR is truly met"),
+/// where any CR makes a reappearance PD (`reappearance_needs_confirmed_cr = false`).
 #[test]
 fn r18_reappearance_after_cr_is_pd() {
     let c = Case::new().target("T1", &[(0, "30"), (56, "0"), (112, "4")]);
-    let a = c.run();
+    let any_cr = IrecistRules::default().reappearance_needs_confirmed_cr(false);
+    let a = c.run_with(&any_cr);
     assert_eq!(rcalls(&a), [R::CompleteResponse, R::ProgressiveDisease]);
     assert_eq!(a.recist_best_overall_response(), R::CompleteResponse);
     assert_eq!(icalls(&a), [I::CompleteResponse, I::UnconfirmedProgression]);
-    let a = c.run_with(&confirming());
+    let a = c.run_with(&any_cr.clone().confirmation_required(true));
     assert_eq!(a.recist_best_overall_response(), R::StableDisease);
+}
+
+/// S3 (RECIST WG FAQ "does a new lesion always result in PD"): a reappearance is PD only if
+/// CR was *definitively* assigned at the previous assessment, and "it is recommended that CR
+/// in previous cycle is confirmed". Default: after a single (unconfirmed) CR the 4 mm lesion
+/// joins the sum (4 vs nadir 0 is +4 mm, not PD; 4 ≤ 70 % of 30: PR).
+#[test]
+fn s3_reappearance_is_pd_only_after_a_confirmed_cr() {
+    let a = Case::new()
+        .target("T1", &[(0, "30"), (56, "0"), (112, "4")])
+        .run();
+    assert_eq!(rcalls(&a), [R::CompleteResponse, R::PartialResponse]);
+    assert_eq!(icalls(&a), [I::CompleteResponse, I::PartialResponse]);
+    // CR at d56 confirmed by CR at d84 (28 days): the reappearance at d140 is PD / iUPD.
+    let b = Case::new()
+        .target("T1", &[(0, "30"), (56, "0"), (84, "0"), (140, "4")])
+        .run();
+    assert_eq!(
+        rcalls(&b),
+        [
+            R::CompleteResponse,
+            R::CompleteResponse,
+            R::ProgressiveDisease
+        ]
+    );
+    assert_eq!(
+        icalls(&b),
+        [
+            I::CompleteResponse,
+            I::CompleteResponse,
+            I::UnconfirmedProgression
+        ]
+    );
+    assert!(
+        b.visits()[3].reason().contains("confirmed"),
+        "{}",
+        b.visits()[3].reason()
+    );
+    // Two CRs only 14 days apart do not confirm it.
+    let c = Case::new()
+        .target("T1", &[(0, "30"), (56, "0"), (70, "0"), (126, "4")])
+        .run();
+    assert_eq!(rcalls(&c)[2], R::PartialResponse);
 }
 
 #[test]
@@ -554,7 +609,7 @@ fn i07_non_target_driven_iupd() {
             .run()
     };
     // (a) NCLA: no change vs last -> remains iUPD.
-    let a = case("present");
+    let a = case("no-change-last");
     assert_eq!(
         icalls(&a),
         [I::UnconfirmedProgression, I::UnconfirmedProgression],
@@ -562,7 +617,7 @@ fn i07_non_target_driven_iupd() {
     );
     assert_eq!(a.best_overall_response(), I::UnconfirmedProgression);
     // (b) INCLA: further increase (need not be unequivocal) -> iCPD.
-    let b = case("progression");
+    let b = case("further-increase");
     assert_eq!(
         icalls(&b),
         [I::UnconfirmedProgression, I::ConfirmedProgression],
@@ -572,17 +627,22 @@ fn i07_non_target_driven_iupd() {
     assert_eq!(b.recist_best_overall_response(), R::ProgressiveDisease);
 }
 
+/// A larger size in mm of a measured non-target confirms a non-target-driven iUPD only with
+/// `nt_size_increase_confirms` (`irecist.md` §4.5: "a re-measured size is not enough"; S5
+/// confirms by INCLA). By default the sizes read as NC (not progressed): the iUPD resets.
 #[test]
 fn i07_non_target_increase_by_size_confirms() {
-    let a = Case::new()
+    let c = Case::new()
         .target("T1", &[(0, "60"), (56, "55"), (98, "55")])
         .non_target("pleura", &[(0, "12"), (56, "progression"), (98, "25")])
-        .non_target("pleura2", &[(0, "12"), (56, "20"), (98, "21")])
-        .run();
+        .non_target("pleura2", &[(0, "12"), (56, "20"), (98, "21")]);
+    let a = c.run_with(&IrecistRules::default().nt_size_increase_confirms(true));
     assert_eq!(
         icalls(&a),
         [I::UnconfirmedProgression, I::ConfirmedProgression]
     );
+    let b = c.run();
+    assert_eq!(icalls(&b), [I::UnconfirmedProgression, I::StableDisease]);
 }
 
 #[test]
@@ -892,10 +952,14 @@ fn early_scan_cannot_confirm() {
             I::UnconfirmedProgression
         ]
     );
+    // S5 FAQ (< 4 weeks): only a scan done for a new symptom or sign can confirm early.
     let b = base
+        .clone()
         .new_lesion("N1", "bone", &[(76, "present"), (112, "present")])
+        .scan(76, Scan::Symptom)
         .run();
     assert_eq!(icalls(&b)[1], I::ConfirmedProgression);
+    assert!(!b.visits()[2].is_disregarded());
 }
 
 #[test]
@@ -1107,6 +1171,7 @@ fn row<'a>(lesion: &'a str, day: &'a str, kind: &'a str, measure: &'a str) -> Le
         node: "false",
         irradiated: "false",
         measure,
+        ..LesionRow::default()
     }
 }
 
@@ -1208,16 +1273,544 @@ fn bad_new_lesion_at_baseline_and_missing_baseline() {
     assert!(e.to_string().contains("baseline"), "{e}");
 }
 
+// ------------------------------------------------------------------ second round: vocabulary
+
+/// S5 (WG iRECIST FAQ, non-target coding) and the lesion-file contract: every token parses.
+#[test]
+fn wg_status_codes_parse() {
+    for (tokens, m) in [
+        (&["present", "NC", "nc"][..], Measure::Present),
+        (&["increase", "INC"][..], Measure::Increase),
+        (
+            &["no-change-last", "NCLA", "no change last"][..],
+            Measure::NoChangeLast,
+        ),
+        (
+            &["further-increase", "INCLA", "further_increase"][..],
+            Measure::FurtherIncrease,
+        ),
+        (
+            &["unequivocal", "UNE", "progression"][..],
+            Measure::Progression,
+        ),
+        (&["equivocal", "Equivocal"][..], Measure::Equivocal),
+        (&["absent"][..], Measure::Absent),
+        (&["NE"][..], Measure::NotEvaluated),
+    ] {
+        for t in tokens {
+            assert_eq!(t.parse::<Measure>().unwrap(), m, "{t}");
+        }
+        assert_eq!(m.to_string().parse::<Measure>().unwrap(), m);
+    }
+}
+
+fn nt_case(series: &[(u32, &str)], targets: &[(u32, &str)]) -> Case {
+    Case::new()
+        .target("T1", targets)
+        .non_target("effusion", series)
+}
+
+/// S5 official example: "NC, UNE, NCLA" → iUPD, iUPD and "NC, UNE, INCLA" → iUPD, iCPD.
+#[test]
+fn s5_nc_une_ncla_and_incla() {
+    let t = [(0, "50"), (56, "50"), (98, "50"), (140, "50")];
+    let a = nt_case(
+        &[(0, "present"), (56, "present"), (98, "UNE"), (140, "NCLA")],
+        &t,
+    )
+    .run();
+    assert_eq!(
+        icalls(&a),
+        [
+            I::StableDisease,
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression
+        ]
+    );
+    let b = nt_case(&[(0, "NC"), (56, "NC"), (98, "UNE"), (140, "INCLA")], &t).run();
+    assert_eq!(
+        icalls(&b),
+        [
+            I::StableDisease,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
+    assert!(b.visits()[3].reason().contains("INCLA"));
+}
+
+/// Lesion-file precise reading (S5 "if iUPD is driven by non-target disease"): after a
+/// non-target-driven iUPD, `present` (NC) or `absent` end it, so shrinking targets can give
+/// iPR; `increase` and `unequivocal` keep it open. (First round: iUPD forever.)
+#[test]
+fn nt_driven_iupd_ends_when_non_target_no_longer_progressed() {
+    let t = [(0, "100"), (56, "90"), (98, "50")];
+    let a = nt_case(&[(0, "present"), (56, "unequivocal"), (98, "present")], &t).run();
+    assert_eq!(icalls(&a), [I::UnconfirmedProgression, I::PartialResponse]);
+    assert!(a.visits()[2].reason().contains("reset"));
+    let b = nt_case(&[(0, "present"), (56, "unequivocal"), (98, "absent")], &t).run();
+    assert_eq!(icalls(&b), [I::UnconfirmedProgression, I::PartialResponse]);
+    for keep in ["increase", "unequivocal", "no-change-last"] {
+        let c = nt_case(&[(0, "present"), (56, "unequivocal"), (98, keep)], &t).run();
+        assert_eq!(
+            icalls(&c),
+            [I::UnconfirmedProgression, I::UnconfirmedProgression],
+            "{keep}"
+        );
+    }
+}
+
+/// Precise reading: `further-increase` with no open iUPD reads as `increase` (INC is not
+/// unequivocal progression, S1 §4.3.3): non-PD.
+#[test]
+fn further_increase_without_open_iupd_reads_as_increase() {
+    let t = [(0, "100"), (56, "95")];
+    for code in ["increase", "further-increase", "no-change-last"] {
+        let a = nt_case(&[(0, "present"), (56, code)], &t).run();
+        assert_eq!(icalls(&a), [I::StableDisease], "{code}");
+        assert_eq!(rcalls(&a), [R::StableDisease], "{code}");
+    }
+}
+
+/// `--criteria recist` reading (S1 Table 1 / §4.3.3): absent = CR; present, NCLA, INC, INCLA
+/// = non-CR/non-PD; UNE = PD. Non-target disease only (S1 Table 2).
+#[test]
+fn recist_reading_of_the_wg_codes() {
+    let nt_only = |code: &str| {
+        Case::new()
+            .non_target("bone", &[(0, "present"), (56, code)])
+            .run()
+    };
+    assert_eq!(rcalls(&nt_only("absent")), [R::CompleteResponse]);
+    for code in ["present", "no-change-last", "increase", "further-increase"] {
+        assert_eq!(
+            rcalls(&nt_only(code)),
+            [R::NonCompleteNonProgression],
+            "{code}"
+        );
+        assert_eq!(
+            icalls(&nt_only(code)),
+            [I::NonCompleteNonProgression],
+            "{code}"
+        );
+    }
+    assert_eq!(rcalls(&nt_only("unequivocal")), [R::ProgressiveDisease]);
+    assert_eq!(icalls(&nt_only("unequivocal")), [I::UnconfirmedProgression]);
+}
+
+// ------------------------------------------------------------------ equivocal new lesions
+
+/// S1 §4.3.2 (RECIST 1.1 new lesions): an equivocal finding is not progression; once a later
+/// scan shows it unequivocally, progression is dated to the first equivocal scan. The revised
+/// visit is marked.
+#[test]
+fn s1_equivocal_new_lesion_is_backdated_once_unequivocal() {
+    let c = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (112, "100")])
+        .new_lesion("N1", "liver", &[(56, "equivocal"), (112, "12")]);
+    let a = c.run();
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::UnconfirmedProgression]
+    );
+    assert!(a.visits()[1].is_revised());
+    assert!(!a.visits()[2].is_revised());
+    assert_eq!(rcalls(&a), [R::ProgressiveDisease, R::ProgressiveDisease]);
+    assert_eq!(a.recist_progression_day(), Some(56));
+    // Measurability is fixed at the first unequivocal sighting: 12 mm, a new target lesion.
+    assert_eq!(a.visits()[1].new_target_sum(), None);
+    assert_eq!(a.visits()[2].new_target_sum(), Some(Tenths::new(120)));
+    // Without back-dating (`backdate_equivocal = false`) progression starts at d112.
+    let b = c.run_with(&IrecistRules::default().backdate_equivocal(false));
+    assert_eq!(icalls(&b), [I::StableDisease, I::UnconfirmedProgression]);
+    assert_eq!(b.recist_progression_day(), Some(112));
+    assert!(!b.visits()[1].is_revised());
+}
+
+/// Precise reading: the confirmation window counts from the back-dated iUPD (d56), so a scan
+/// at d84 with an additional new lesion confirms iCPD with progression dated d56.
+#[test]
+fn equivocal_confirmation_window_counts_from_backdated_iupd() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (84, "100")])
+        .new_lesion("N1", "liver", &[(56, "equivocal"), (84, "present")])
+        .new_lesion("N2", "bone", &[(84, "present")])
+        .run();
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
+    assert_eq!(a.progression_day(), Some(56));
+}
+
+/// S1 §4.3.2: an equivocal finding never confirmed is not progression.
+#[test]
+fn equivocal_never_confirmed_is_not_progression() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "95"), (112, "95")])
+        .new_lesion("N1", "liver", &[(56, "equivocal"), (112, "absent")])
+        .run();
+    assert_eq!(icalls(&a), [I::StableDisease, I::StableDisease]);
+    assert_eq!(rcalls(&a), [R::StableDisease, R::StableDisease]);
+    assert!(!a.visits()[1].is_revised());
+}
+
+/// Lesion-file contract: `equivocal` is for new lesions only.
+#[test]
+fn bad_equivocal_outside_new_lesions() {
+    let e = row("T1", "56", "target", "equivocal")
+        .parse()
+        .map(|r| timelines_from_records(&[row("T1", "0", "target", "20").parse().unwrap(), r]));
+    let e = e.unwrap().unwrap_err();
+    assert_names(&e, "T1", 56);
+    assert!(e.to_string().contains("new lesions only"), "{e}");
+    let rows = [
+        row("NT1", "0", "nontarget", "present").parse().unwrap(),
+        row("NT1", "56", "nontarget", "equivocal").parse().unwrap(),
+    ];
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "NT1", 56);
+}
+
+// ------------------------------------------------------------------ scan reason
+
+/// S5 FAQ ("can imaging be used to confirm progression even when done less than four weeks"):
+/// a scan < 4 weeks after iUPD is disregarded; only a `symptom` scan showing additional new
+/// lesions confirms iCPD. `early_scan_symptom_only = false` lets any early scan do it.
+#[test]
+fn s5_early_scan_confirms_only_when_done_for_a_symptom() {
+    let base = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (70, "125"), (112, "125")])
+        .new_lesion("N1", "bone", &[(70, "present"), (112, "present")]);
+    let scheduled = base.clone().scan(70, Scan::Unscheduled).run();
+    assert!(scheduled.visits()[2].is_disregarded());
+    assert_eq!(scheduled.visits()[2].scan(), Scan::Unscheduled);
+    // The new lesion is seen again at d112 (a usable scan) and confirms there.
+    assert_eq!(icalls(&scheduled)[2], I::ConfirmedProgression);
+    let symptom = base.clone().scan(70, Scan::Symptom).run();
+    assert_eq!(icalls(&symptom)[1], I::ConfirmedProgression);
+    assert!(!symptom.visits()[2].is_disregarded());
+    let any = base.run_with(&IrecistRules::default().early_scan_symptom_only(false));
+    assert_eq!(icalls(&any)[1], I::ConfirmedProgression);
+}
+
+/// Precise reading: a disregarded early scan sets no nadir and is skipped by the iBOR.
+#[test]
+fn disregarded_scan_is_skipped_by_the_best_response() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (70, "60"), (112, "90")])
+        .run();
+    assert!(a.visits()[2].is_disregarded());
+    assert_eq!(a.visits()[3].nadir(), Some(Tenths::new(1000)));
+    assert_eq!(icalls(&a)[2], I::StableDisease);
+    assert_eq!(a.best_overall_response(), I::StableDisease);
+}
+
+/// Lesion-file contract: `scan` belongs to the visit; rows of one day that disagree are an
+/// error naming the disagreeing row's lesion and day.
+#[test]
+fn bad_scan_disagreement_within_a_visit() {
+    let mut rows: Vec<LesionRecord> = [
+        row("T1", "0", "target", "20"),
+        row("T1", "56", "target", "20"),
+        row("T2", "0", "target", "20"),
+        row("T2", "56", "target", "20"),
+    ]
+    .iter()
+    .map(|r| r.parse().unwrap())
+    .collect();
+    rows[1].scan = Scan::Symptom;
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "T2", 56);
+    assert!(e.to_string().contains("belongs to the visit"), "{e}");
+    let bad = LesionRow {
+        scan: "urgent",
+        ..row("T1", "56", "target", "20")
+    };
+    assert_names(&bad.parse().unwrap_err(), "T1", 56);
+}
+
+// ------------------------------------------------------------------ paired organs, laterality
+
+/// S2/S3 (WG Q&A "paired organs"): lungs are one organ whatever the side and spelling. Three
+/// measurable new lung lesions: the third is a new non-target lesion, so its growth (+4 mm)
+/// confirms iCPD (any NLNT increase, S5) instead of counting as new-target growth < 5 mm.
+#[test]
+fn s2_paired_organs_are_one_organ_for_new_target_lesions() {
+    let a = Case::new()
+        .target("T1", &[(0, "50"), (56, "50"), (98, "50")])
+        .new_lesion("N1", "lung, left", &[(56, "20"), (98, "20")])
+        .new_lesion("N2", "Right lung", &[(56, "15"), (98, "15")])
+        .new_lesion("N3", "LUNG (L)", &[(56, "12"), (98, "16")])
+        .run();
+    assert_eq!(a.visits()[1].new_target_sum(), Some(Tenths::new(350)));
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::ConfirmedProgression]
+    );
+    assert!(
+        a.visits()[2].reason().contains("non-target"),
+        "{}",
+        a.visits()[2].reason()
+    );
+    // Baseline targets: a third lung target is refused.
+    let rows: Vec<LesionRecord> = [("A", "lung, left"), ("B", "right lung"), ("C", "Lung")]
+        .iter()
+        .map(|(id, organ)| {
+            let mut r: LesionRecord = row(id, "0", "target", "20").parse().unwrap();
+            r.organ = (*organ).into();
+            r
+        })
+        .collect();
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "C", 0);
+}
+
+/// Lesion-file contract: the `laterality` column takes left/right/bilateral or empty, is kept
+/// on the lesion, and must not change between a lesion's rows.
+#[test]
+fn laterality_column() {
+    let r = LesionRow {
+        laterality: "Left",
+        ..row("T1", "0", "target", "20")
+    }
+    .parse()
+    .unwrap();
+    assert_eq!(r.laterality, Some(Laterality::Left));
+    let t = timelines_from_records(std::slice::from_ref(&r)).unwrap();
+    assert_eq!(t[0].lesions()[0].laterality(), Some(Laterality::Left));
+    assert_eq!(
+        row("T1", "0", "target", "20").parse().unwrap().laterality,
+        None
+    );
+    let bad = LesionRow {
+        laterality: "middle",
+        ..row("T1", "0", "target", "20")
+    };
+    assert_names(&bad.parse().unwrap_err(), "T1", 0);
+    let mut later: LesionRecord = row("T1", "56", "target", "20").parse().unwrap();
+    later.laterality = Some(Laterality::Right);
+    let e = timelines_from_records(&[r, later]).unwrap_err();
+    assert_names(&e, "T1", 56);
+}
+
+// ------------------------------------------------------------------ data rules
+
+/// S1 §3.1 / S3: a lymph node with short axis < 10 mm is normal, not a lesion; as a baseline
+/// non-target it is an error naming the row (patient, lesion, day 0).
+#[test]
+fn bad_baseline_non_target_node_under_10mm() {
+    let r = LesionRow {
+        node: "true",
+        ..row("NT1", "0", "nontarget", "8")
+    };
+    let rows = [
+        row("T1", "0", "target", "20").parse().unwrap(),
+        r.parse().unwrap(),
+    ];
+    let e = timelines_from_records(&rows).unwrap_err();
+    assert_names(&e, "NT1", 0);
+    assert!(e.to_string().contains("normal"), "{e}");
+    // 10 mm is pathological: accepted; after baseline a node under 10 mm is absent (normal).
+    let ok = LesionRow {
+        node: "true",
+        ..row("NT1", "0", "nontarget", "10")
+    };
+    let later = LesionRow {
+        node: "true",
+        ..row("NT1", "56", "nontarget", "8")
+    };
+    let a = timelines_from_records(&[
+        row("T1", "0", "target", "20").parse().unwrap(),
+        row("T1", "56", "target", "0").parse().unwrap(),
+        ok.parse().unwrap(),
+        later.parse().unwrap(),
+    ])
+    .unwrap();
+    let a = assess(&a[0], &IrecistRules::default()).unwrap();
+    assert_eq!(icalls(&a), [I::CompleteResponse]);
+}
+
+/// A registered new lesion without a row at a later visit is not evaluated there (not
+/// "present"): with the baseline disease gone it blocks iCR but is not iUPD (S1 Table 1 row 3
+/// analogy: CR with a lesion not evaluated is PR); inside an open iUPD it is NE.
+#[test]
+fn registered_new_lesion_without_a_row_is_not_evaluated() {
+    let a = Case::new()
+        .target("T1", &[(0, "30"), (56, "0"), (98, "0")])
+        .new_lesion("N1", "liver", &[(56, "10")])
+        .run();
+    assert_eq!(icalls(&a), [I::UnconfirmedProgression, I::NotEvaluable]);
+    let b = Case::new()
+        .target("T1", &[(0, "100"), (56, "100"), (98, "50"), (140, "50")])
+        .new_lesion("N1", "lung", &[(56, "10"), (98, "10")])
+        .run();
+    assert_eq!(
+        icalls(&b),
+        [
+            I::UnconfirmedProgression,
+            I::PartialResponse,
+            I::PartialResponse
+        ]
+    );
+    assert!(
+        b.visits()[3].reason().contains("not evaluated") || b.visits()[3].reason().contains("PR")
+    );
+}
+
+/// Lesion-file contract: a positive size that rounds to 0 tenths is an error naming the row,
+/// never "disappeared".
+#[test]
+fn bad_positive_size_rounding_to_zero() {
+    let e = row("T1", "56", "target", "0.04").parse().unwrap_err();
+    assert_names(&e, "T1", 56);
+    assert!(e.to_string().contains("rounds to 0"), "{e}");
+    assert_eq!(
+        row("T1", "56", "target", "0.05").parse().unwrap().measure,
+        Measure::Size(Tenths::new(1))
+    );
+    assert_eq!(
+        row("T1", "56", "target", "0.0").parse().unwrap().measure,
+        Measure::Size(Tenths::ZERO)
+    );
+}
+
+/// Issue 19: an unreadable day names patient and lesion and no made-up "day 0".
+#[test]
+fn bad_unreadable_day_names_no_day() {
+    let e = row("L1", "day56", "target", "12").parse().unwrap_err();
+    assert!(matches!(e, Error::InvalidLesionDay { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("P7") && msg.contains("L1") && msg.contains("day56"),
+        "{msg}"
+    );
+    assert!(!msg.contains("day 0"), "{msg}");
+}
+
+// ------------------------------------------------------------------ rule fixes
+
+/// S4 Table 2 last rows and the lesion-file precise reading (Scenarios B / F): after a
+/// new-lesion-driven iUPD with the new lesion unchanged, a 1 mm drop of the target sum stays
+/// iUPD (first round: iSD, an "abscopal control"); shrinkage that reaches PR gives iPR.
+#[test]
+fn s4_small_decrease_after_new_lesion_iupd_stays_iupd() {
+    let c = |d98: &str| {
+        Case::new()
+            .target("T1", &[(0, "100"), (56, "90"), (98, d98)])
+            .new_lesion("N1", "liver", &[(56, "10"), (98, "10")])
+    };
+    let a = c("89").run();
+    assert_eq!(
+        icalls(&a),
+        [I::UnconfirmedProgression, I::UnconfirmedProgression]
+    );
+    assert!(
+        a.visits()[2].reason().contains("does not reach PR"),
+        "{}",
+        a.visits()[2].reason()
+    );
+    // Scenario B: 65 ≤ 70 % of 100 and lower than at the iUPD → iPR.
+    let b = c("65").run();
+    assert_eq!(icalls(&b), [I::UnconfirmedProgression, I::PartialResponse]);
+    // The first round's reading, still available.
+    let old =
+        c("89").run_with(&IrecistRules::default().new_lesion_reset(NewLesionReset::AnyDecrease));
+    assert_eq!(icalls(&old), [I::UnconfirmedProgression, I::StableDisease]);
+    let always =
+        c("90").run_with(&IrecistRules::default().new_lesion_reset(NewLesionReset::Always));
+    assert_eq!(
+        icalls(&always),
+        [I::UnconfirmedProgression, I::StableDisease]
+    );
+}
+
+/// S5 Scenario F: PR met before the new lesion, nothing changes → remains iUPD; a further
+/// decrease at PR level → iPR (Scenario B).
+#[test]
+fn s5_scenario_f_then_b() {
+    let a = Case::new()
+        .target(
+            "T1",
+            &[(0, "100"), (56, "60"), (98, "60"), (140, "60"), (182, "55")],
+        )
+        .new_lesion("N1", "liver", &[(98, "12"), (140, "12"), (182, "12")])
+        .run();
+    assert_eq!(
+        icalls(&a),
+        [
+            I::PartialResponse,
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::PartialResponse
+        ]
+    );
+}
+
+/// An iUPD proven from a partial sum (S1: a partial sum can only grow) keeps that sum as the
+/// +5 mm reference over the same lesions (first round: no reference, silently re-based at the
+/// first full sum). 125 (T2 not evaluated) → T1 128 (+3) → T1 131 (+6): iCPD.
+#[test]
+fn partial_sum_iupd_keeps_its_reference() {
+    let c = Case::new()
+        .target("T1", &[(0, "50"), (56, "125"), (98, "128"), (140, "131")])
+        .target("T2", &[(0, "50"), (56, "NE"), (98, "60"), (140, "60")]);
+    let a = c.run();
+    assert_eq!(
+        icalls(&a),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::ConfirmedProgression
+        ]
+    );
+    let v = &a.visits()[1];
+    assert_eq!(v.target_sum(), None);
+    assert_eq!(v.assessed_target_sum(), Some(Tenths::new(1250)));
+    assert_eq!(v.target_reference(), Some(Tenths::new(1250)));
+    assert!(v.is_partial_reference());
+    assert_eq!(a.visits()[3].target_reference(), Some(Tenths::new(1250)));
+    let old = c.run_with(&IrecistRules::default().partial_sum_reference(false));
+    assert_eq!(
+        icalls(&old),
+        [
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression,
+            I::UnconfirmedProgression
+        ]
+    );
+    assert_eq!(old.visits()[2].target_reference(), Some(Tenths::new(1880)));
+}
+
+/// Audit trail: each visit carries the sums, the nadir, the references and the rule.
+#[test]
+fn audit_trail_names_sums_references_and_rule() {
+    let a = Case::new()
+        .target("T1", &[(0, "100"), (56, "125"), (98, "129"), (140, "131")])
+        .run();
+    assert_eq!(a.baseline_sum(), Some(Tenths::new(1000)));
+    let v = &a.visits()[2];
+    assert_eq!(v.target_sum(), Some(Tenths::new(1290)));
+    assert_eq!(v.nadir(), Some(Tenths::new(1000)));
+    assert_eq!(v.target_reference(), Some(Tenths::new(1250)));
+    assert_eq!(v.iupd_day(), Some(56));
+    assert!(v.reason().contains("remains iUPD"));
+    let last = &a.visits()[3];
+    assert_eq!(last.target_reference(), Some(Tenths::new(1250)));
+    assert!(last.reason().contains(">= 5 mm above"));
+    assert!(a.visits().iter().all(|v| !v.reason().is_empty()));
+}
+
 // ------------------------------------------------------------------ properties
 
 /// A random patient: targets with size series, non-targets with states, new lesions.
 fn patient_strategy() -> impl Strategy<Value = Vec<LesionRecord>> {
     let n_visits = 2usize..6;
-    (n_visits, 1usize..4, 0usize..3, 0usize..3).prop_flat_map(|(nv, nt, nnt, nnew)| {
+    (n_visits, 1usize..4, 0usize..3, 0usize..4).prop_flat_map(|(nv, nt, nnt, nnew)| {
         let target_series = prop::collection::vec(prop::collection::vec(0u32..600, nv), nt);
         let baseline_sizes = prop::collection::vec(100u32..600, nt);
-        let nt_states = prop::collection::vec(prop::collection::vec(0u8..5, nv), nnt);
-        let new_series = prop::collection::vec(prop::collection::vec(0u8..6, nv), nnew);
+        let nt_states = prop::collection::vec(prop::collection::vec(0u8..8, nv), nnt);
+        let new_series = prop::collection::vec(prop::collection::vec(0u8..7, nv), nnew);
         (
             Just(nv),
             target_series,
@@ -1237,6 +1830,7 @@ fn patient_strategy() -> impl Strategy<Value = Vec<LesionRecord>> {
                     node: false,
                     irradiated: false,
                     measure: m,
+                    ..LesionRecord::default()
                 };
                 for (k, (series, b)) in ts.iter().zip(&bs).enumerate() {
                     for (v, &s) in series.iter().enumerate().take(nv) {
@@ -1256,6 +1850,9 @@ fn patient_strategy() -> impl Strategy<Value = Vec<LesionRecord>> {
                             (0, _) | (_, 0 | 1) => Measure::Present,
                             (_, 2) => Measure::Absent,
                             (_, 3) => Measure::Progression,
+                            (_, 5) => Measure::Increase,
+                            (_, 6) => Measure::NoChangeLast,
+                            (_, 7) => Measure::FurtherIncrease,
                             _ => Measure::NotEvaluated,
                         };
                         rows.push(rec(format!("NT{k}"), LesionKind::NonTarget, v, m));
@@ -1263,14 +1860,19 @@ fn patient_strategy() -> impl Strategy<Value = Vec<LesionRecord>> {
                 }
                 for (k, states) in news.iter().enumerate() {
                     for (v, &s) in states.iter().enumerate().skip(1) {
+                        // Distinct sizes per lesion: the new-target registry never ties.
+                        let k10 = 10 * k as u32;
                         let m = match s {
                             0 | 1 => continue,
-                            2 => Measure::Size(Tenths::new(120)),
-                            3 => Measure::Size(Tenths::new(60)),
+                            2 => Measure::Size(Tenths::new(120 + k10)),
+                            3 => Measure::Size(Tenths::new(60 + k10)),
                             4 => Measure::Present,
-                            _ => Measure::Absent,
+                            5 => Measure::Absent,
+                            _ => Measure::Equivocal,
                         };
-                        rows.push(rec(format!("N{k}"), LesionKind::New, v, m));
+                        let mut r = rec(format!("N{k}"), LesionKind::New, v, m);
+                        r.organ = "lung".into();
+                        rows.push(r);
                     }
                 }
                 rows
@@ -1298,6 +1900,51 @@ proptest! {
             shuffled.swap(i, j);
         }
         let b = assess_rows(&shuffled);
+        prop_assert_eq!(a, b);
+    }
+
+    /// Paired organs: spelling the (shared) lung organ with laterality words anywhere, in any
+    /// case and punctuation, and filling the laterality column, leaves every call unchanged.
+    #[test]
+    fn laterality_spelling_does_not_change_results(rows in patient_strategy(), seed in any::<u64>()) {
+        let a = assess_rows(&rows);
+        const SPELLINGS: [&str; 6] =
+            ["lung", "lung, left", "Right Lung", "LUNG (R)", "left-lung", "lung; bilateral"];
+        const SIDES: [Option<Laterality>; 4] =
+            [None, Some(Laterality::Left), Some(Laterality::Right), Some(Laterality::Bilateral)];
+        let mut respelled = rows.clone();
+        for r in &mut respelled {
+            // One spelling and side per lesion (a lesion keeps them at every visit).
+            let h = r.lesion.bytes().fold(seed, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+            if r.organ == "lung" {
+                r.organ = SPELLINGS[(h % 6) as usize].into();
+            }
+            r.laterality = SIDES[((h >> 8) % 4) as usize];
+        }
+        let b = assess_rows(&respelled);
+        prop_assert_eq!(a, b);
+    }
+
+    /// Relabelling the lesions (any bijection of ids, kinds kept) leaves every call unchanged.
+    #[test]
+    fn relabelling_lesions_does_not_change_results(rows in patient_strategy(), seed in any::<u64>()) {
+        let a = assess_rows(&rows);
+        let mut ids: Vec<String> = rows.iter().map(|r| r.lesion.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let mut perm: Vec<usize> = (0..ids.len()).collect();
+        let mut state = seed | 1;
+        for i in (1..perm.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let j = (state >> 33) as usize % (i + 1);
+            perm.swap(i, j);
+        }
+        let mut relabelled = rows.clone();
+        for r in &mut relabelled {
+            let k = ids.binary_search(&r.lesion).expect("known id");
+            r.lesion = format!("lesion-{}", perm[k]);
+        }
+        let b = assess_rows(&relabelled);
         prop_assert_eq!(a, b);
     }
 

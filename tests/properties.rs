@@ -248,6 +248,7 @@ proptest! {
                 node: false,
                 irradiated: l == 1,
                 measure: Measure::Size(Tenths::new(200)),
+                ..LesionRecord::default()
             })
             .collect();
         let mut seen = std::collections::HashSet::new();
@@ -274,6 +275,7 @@ proptest! {
                 node: false,
                 irradiated: lesion == 1,
                 measure,
+                ..LesionRecord::default()
             });
         }
         let rules = IrecistRules::new().confirmation_required(confirm);

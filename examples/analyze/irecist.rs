@@ -79,6 +79,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             node: &node[i],
             irradiated: &irradiated[i],
             measure: &measure[i],
+            ..LesionRow::default()
         };
         let file_row = cols.rows.get(i).map_or(i + 1, |r| r + 1);
         let record = row.parse().map_err(|e| {

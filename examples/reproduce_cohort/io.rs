@@ -216,6 +216,7 @@ pub fn read_lesions(path: &Path) -> Result<Vec<LesionRecord>, CliError> {
             node: cell(5),
             irradiated: cell(6),
             measure: cell(7),
+            ..LesionRow::default()
         }
         .parse()
         .map_err(|e| format!("{}, row {row}: {e}", path.display()))?;
@@ -246,6 +247,7 @@ pub fn to_records(rows: &[SimLesion]) -> Vec<LesionRecord> {
                 Cell::Tenths(t) => Measure::Size(Tenths::new(t)),
                 Cell::Present => Measure::Present,
             },
+            ..LesionRecord::default()
         })
         .collect()
 }

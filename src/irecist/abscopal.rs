@@ -114,7 +114,7 @@ impl AbscopalAssessment {
 /// let row = |lesion: &str, irradiated, day, mm| LesionRecord {
 ///     patient: "P1".into(), lesion: lesion.into(), day, organ: lesion.into(),
 ///     kind: LesionKind::Target, node: false, irradiated,
-///     measure: Measure::Size(Tenths::new(mm)),
+///     measure: Measure::Size(Tenths::new(mm)), ..LesionRecord::default()
 /// };
 /// let rows = [row("lung", true, 0, 400), row("lung", true, 56, 550),
 ///             row("liver", false, 0, 300), row("liver", false, 56, 180)];

@@ -7,9 +7,9 @@ use super::irecist::IrecistTrack;
 use super::lesion::LesionKind;
 use super::measure::Tenths;
 use super::recist::RecistTrack;
-use super::records::PatientTimeline;
+use super::records::{PatientTimeline, Scan};
 use super::response::{Recist11, Response};
-use super::rules::IrecistRules;
+use super::rules::{Criteria, IrecistRules};
 use crate::Result;
 
 /// The calls at one visit, with the numbers and the rule behind them.
@@ -17,13 +17,22 @@ use crate::Result;
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct VisitAssessment {
     day: u32,
+    scan: Scan,
     target_sum: Option<Tenths>,
+    assessed_target_sum: Option<Tenths>,
     nadir: Option<Tenths>,
+    target_reference: Option<Tenths>,
+    partial_reference: bool,
     new_target_sum: Option<Tenths>,
+    new_target_reference: Option<Tenths>,
+    new_target_nadir: Option<Tenths>,
+    iupd_day: Option<u32>,
     recist: Recist11,
     response: Response,
     reason: &'static str,
     late_confirmation: bool,
+    disregarded: bool,
+    revised: bool,
 }
 
 impl VisitAssessment {
@@ -37,6 +46,60 @@ impl VisitAssessment {
     #[doc(alias = "SOD")]
     pub fn target_sum(&self) -> Option<Tenths> {
         self.target_sum
+    }
+
+    /// Why the scan of this visit was done.
+    pub fn scan(&self) -> Scan {
+        self.scan
+    }
+
+    /// Sum over the target lesions that were assessed (equals
+    /// [`target_sum`](Self::target_sum) when all were; a partial sum, which can only grow,
+    /// when some were not). `None` without target lesions.
+    pub fn assessed_target_sum(&self) -> Option<Tenths> {
+        self.assessed_target_sum
+    }
+
+    /// The reference of the +5 mm target confirmation of the iUPD episode open at (or
+    /// confirmed or closed by) this visit: the target sum at its first iUPD (D1). `None`
+    /// outside an episode or when the targets did not drive it.
+    pub fn target_reference(&self) -> Option<Tenths> {
+        self.target_reference
+    }
+
+    /// `true` if [`target_reference`](Self::target_reference) is a partial sum (the iUPD was
+    /// proven with a target not evaluated; it is compared over the same lesions).
+    pub fn is_partial_reference(&self) -> bool {
+        self.partial_reference
+    }
+
+    /// The new-target-lesion sum the +5 mm confirmation of the open episode is measured from.
+    pub fn new_target_reference(&self) -> Option<Tenths> {
+        self.new_target_reference
+    }
+
+    /// After a reset: the new-target-lesion nadir a new iUPD by their growth is measured
+    /// against (`irecist.md` §2.4, D4).
+    pub fn new_target_nadir(&self) -> Option<Tenths> {
+        self.new_target_nadir
+    }
+
+    /// Day of the first iUPD of the episode open at (or confirmed or closed by) this visit.
+    pub fn iupd_day(&self) -> Option<u32> {
+        self.iupd_day
+    }
+
+    /// `true` for a scan earlier than the confirmation window after an iUPD: iRECIST
+    /// disregards it (it sets no nadir, is not the "last assessment", and is skipped by the
+    /// best overall response). [`response`](Self::response) then repeats the open iUPD.
+    pub fn is_disregarded(&self) -> bool {
+        self.disregarded
+    }
+
+    /// `true` if this visit's call was revised by back-dating: a new lesion first seen here as
+    /// `equivocal` was seen unequivocally later, so progression is dated to this visit.
+    pub fn is_revised(&self) -> bool {
+        self.revised
     }
 
     /// The nadir this visit is compared with: the smallest sum of diameters of the earlier
@@ -67,6 +130,31 @@ impl VisitAssessment {
         self.reason
     }
 
+    /// The response under `criteria`, as its label (`null` in the JSON of a disregarded scan
+    /// is the caller's choice; this gives the carried-over call).
+    ///
+    /// ```
+    /// use oncostat::irecist::{assess, timelines_from_records, Criteria, IrecistRules,
+    ///     LesionRow};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let rows: Vec<_> = [("0", "100"), ("56", "130")].iter()
+    ///     .map(|(day, mm)| LesionRow { patient: "P1", lesion: "T1", day, organ: "liver",
+    ///         kind: "target", node: "false", irradiated: "false", measure: mm,
+    ///         ..LesionRow::default() }.parse())
+    ///     .collect::<Result<_, _>>()?;
+    /// let a = assess(&timelines_from_records(&rows)?[0], &IrecistRules::default())?;
+    /// assert_eq!(a.visits()[1].label(Criteria::Irecist), "iUPD");
+    /// assert_eq!(a.visits()[1].label(Criteria::Recist), "PD");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn label(&self, criteria: Criteria) -> &'static str {
+        match criteria {
+            Criteria::Irecist => self.response.label(),
+            Criteria::Recist => self.recist.label(),
+        }
+    }
+
     /// `true` if this visit confirmed iCPD later than
     /// [`IrecistRules::confirm_late_days`] after the first iUPD (used, but worth a look).
     pub fn late_confirmation(&self) -> bool {
@@ -84,6 +172,7 @@ pub struct Assessment {
     progression_day: Option<u32>,
     recist_progression_day: Option<u32>,
     measurable: bool,
+    baseline_sum: Option<Tenths>,
 }
 
 impl Assessment {
@@ -115,6 +204,27 @@ impl Assessment {
         self.recist_progression_day
     }
 
+    /// Baseline sum of diameters of the target lesions (`None`: non-target disease only).
+    pub fn baseline_sum(&self) -> Option<Tenths> {
+        self.baseline_sum
+    }
+
+    /// Best overall response under `criteria`, as its label.
+    pub fn best_label(&self, criteria: Criteria) -> &'static str {
+        match criteria {
+            Criteria::Irecist => self.best.label(),
+            Criteria::Recist => self.recist_best.label(),
+        }
+    }
+
+    /// Progression day under `criteria` (iRECIST: the first iUPD of the confirmed episode).
+    pub fn progression_day_for(&self, criteria: Criteria) -> Option<u32> {
+        match criteria {
+            Criteria::Irecist => self.progression_day,
+            Criteria::Recist => self.recist_progression_day,
+        }
+    }
+
     /// `true` if the assessment had target (measurable) lesions.
     pub fn has_measurable_disease(&self) -> bool {
         self.measurable
@@ -127,6 +237,7 @@ impl Assessment {
 /// per visit: target (sum vs baseline and nadir), non-target, new lesions → overall
 /// RECIST 1.1 response; iRECIST: progression opens iUPD, confirmed to iCPD at the next
 /// evaluable scan ≥ confirm_min_days − window_tolerance_days later, else reset
+/// audit: every visit keeps its sums, nadir, references and the rule that decided it
 /// iBOR: best of the calls up to the first iCPD (see `best_overall_response`)
 /// ```
 ///
@@ -142,7 +253,7 @@ impl Assessment {
 /// let row = |day, mm| LesionRecord {
 ///     patient: "P1".into(), lesion: "L1".into(), day, organ: "liver".into(),
 ///     kind: LesionKind::Target, node: false, irradiated: false,
-///     measure: Measure::Size(Tenths::new(mm)),
+///     measure: Measure::Size(Tenths::new(mm)), ..LesionRecord::default()
 /// };
 /// // 100 mm -> 125 (iUPD) -> 130 (+5 mm: iCPD)
 /// let timeline = &timelines_from_records(&[row(0, 1000), row(56, 1250), row(98, 1300)])?[0];
@@ -175,42 +286,62 @@ pub(crate) fn assess_roles(
     rules: &IrecistRules,
 ) -> Assessment {
     let days = timeline.days();
-    let mut scanner = Scanner::new(timeline, roles);
+    let mut scanner = Scanner::new(timeline, roles, rules.backdate_equivocal);
     let baseline = scanner.baseline_sum();
     let mut recist = RecistTrack::new(baseline);
     let mut irecist = IrecistTrack::new(baseline);
     let mut visits = Vec::with_capacity(days.len());
     visits.push(VisitAssessment {
         day: days.first().copied().unwrap_or(0),
+        scan: timeline.scan(0),
         target_sum: baseline,
+        assessed_target_sum: baseline,
         nadir: baseline,
+        target_reference: None,
+        partial_reference: false,
         new_target_sum: None,
+        new_target_reference: None,
+        new_target_nadir: None,
+        iupd_day: None,
         recist: Recist11::Baseline,
         response: Response::Baseline,
         reason: "baseline",
         late_confirmation: false,
+        disregarded: false,
+        revised: false,
     });
     let mut recist_progression_day = None;
     for (vi, &day) in days.iter().enumerate().skip(1) {
         let f = scanner.visit(vi);
         let nadir = irecist.nadir();
-        let r = recist.step(&f, rules);
+        let new_target_nadir = irecist.nlt_nadir();
+        let r = recist.step(day, &f, rules);
         if r == Recist11::ProgressiveDisease && recist_progression_day.is_none() {
             recist_progression_day = Some(day);
         }
-        let call = irecist.step(day, &f, rules);
+        let scan = timeline.scan(vi);
+        let call = irecist.step(day, scan, &f, rules);
         if call.disregarded {
             scanner.rollback();
         }
         visits.push(VisitAssessment {
             day,
+            scan,
             target_sum: (f.has_targets && !f.target_any_ne).then_some(f.target_sum),
+            assessed_target_sum: f.has_targets.then_some(f.target_sum),
             nadir,
-            new_target_sum: (f.has_nlt && !f.nlt_any_ne).then_some(f.nlt_sum),
+            target_reference: call.target_ref.map(|r| r.sum),
+            partial_reference: call.target_ref.is_some_and(|r| r.partial),
+            new_target_sum: f.nlt_complete(),
+            new_target_reference: call.nlt_ref,
+            new_target_nadir,
+            iupd_day: call.episode_day,
             recist: r,
             response: call.response,
             reason: call.reason,
             late_confirmation: call.late_confirmation,
+            disregarded: call.disregarded,
+            revised: scanner.is_backdated(vi),
         });
     }
     let non_target_only = baseline.is_none();
@@ -222,6 +353,7 @@ pub(crate) fn assess_roles(
         progression_day: irecist.progression_day(),
         recist_progression_day,
         measurable: !non_target_only,
+        baseline_sum: baseline,
     }
 }
 
@@ -231,7 +363,12 @@ fn best_of(
     rules: &IrecistRules,
 ) -> (Response, Recist11) {
     // Small fixed-size buffers would do; a patient has few visits.
-    let i: Vec<(u32, Response)> = visits.iter().map(|v| (v.day, v.response)).collect();
+    // A disregarded early scan does not count for the iBOR.
+    let i: Vec<(u32, Response)> = visits
+        .iter()
+        .filter(|v| !v.disregarded)
+        .map(|v| (v.day, v.response))
+        .collect();
     let r: Vec<(u32, Recist11)> = visits.iter().map(|v| (v.day, v.recist)).collect();
     (
         ibor(&i, non_target_only, rules),

@@ -39,18 +39,26 @@ pub(crate) struct VisitFacts {
     /// Sum over the assessed targets (the full sum when `target_any_ne` is false).
     pub target_sum: Tenths,
     pub target_any_ne: bool,
+    /// Value of each target (in target order); `None` if not assessed.
+    pub target_values: [Option<Tenths>; MAX_TARGETS],
     /// All assessed non-nodal targets 0 and all assessed nodal targets < 10 mm.
     pub target_all_gone: bool,
     /// An assessed non-nodal target > 0 or nodal target ≥ 10 mm.
     pub target_reappeared: bool,
 
     pub has_non_targets: bool,
+    /// A non-target shows unequivocal progression (UNE).
     pub nt_progression: bool,
     pub nt_any_ne: bool,
     pub nt_all_absent: bool,
-    /// Any non-target increased since its last evaluation (progression flag, larger size, or
-    /// present again after absent).
-    pub nt_increase: bool,
+    /// A non-target is recorded as a further increase since the last assessment (INCLA).
+    pub nt_further_increase: bool,
+    /// A non-target measured in mm is larger than at its last evaluation, or present again
+    /// after absent.
+    pub nt_size_increase: bool,
+    /// A non-target still at progression level: UNE, INC or NCLA (keeps a non-target-driven
+    /// iUPD open).
+    pub nt_still_progressed: bool,
     /// A non-nodal non-target is present again (meaningful after a complete response).
     pub nt_reappeared: bool,
 
@@ -58,7 +66,7 @@ pub(crate) struct VisitFacts {
     pub new_appeared: usize,
     /// New lesions registered up to and including this visit.
     pub new_registered: usize,
-    /// Any registered new lesion present (or not evaluated) at this visit.
+    /// Any registered new lesion present at this visit.
     pub new_present: bool,
     /// A registered new lesion was not evaluated (or has no row) at this visit.
     pub new_any_ne: bool,
@@ -66,10 +74,40 @@ pub(crate) struct VisitFacts {
     /// Sum of the assessed new target lesions.
     pub nlt_sum: Tenths,
     pub nlt_any_ne: bool,
-    /// A new non-target lesion increased (or a new lesion was recorded as `progression`).
+    /// A new target lesion is present but has no size yet (an equivocal sighting back-dated
+    /// after its confirmation): the new-target sum is unknown without the visit being NE.
+    pub nlt_pending: bool,
+    /// A new non-target lesion increased (INC, INCLA, UNE, a larger size, or present again).
     pub new_increase: bool,
     /// A new non-target lesion shows unequivocal progression.
     pub nlnt_progression: bool,
+}
+
+impl VisitFacts {
+    /// Bit `k` set when target `k` was assessed.
+    pub(crate) fn assessed_mask(&self) -> u8 {
+        self.target_values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_some())
+            .fold(0, |m, (k, _)| m | (1 << k))
+    }
+
+    /// Sum of the targets in `mask`; `None` if one of them was not assessed.
+    pub(crate) fn sum_over(&self, mask: u8) -> Option<Tenths> {
+        let mut sum = Tenths::ZERO;
+        for (k, v) in self.target_values.iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                sum = sum.plus((*v)?);
+            }
+        }
+        Some(sum)
+    }
+
+    /// The new-target sum when every new target lesion has a size.
+    pub(crate) fn nlt_complete(&self) -> Option<Tenths> {
+        (self.has_nlt && !self.nlt_any_ne && !self.nlt_pending).then_some(self.nlt_sum)
+    }
 }
 
 /// Walks a timeline visit by visit, keeping per-lesion state.
@@ -77,6 +115,10 @@ pub(crate) struct VisitFacts {
 pub(crate) struct Scanner<'a> {
     timeline: &'a PatientTimeline,
     roles: &'a [Option<Role>],
+    /// Per lesion: first visit where a new lesion is seen unequivocally.
+    first_clear: Vec<Option<usize>>,
+    /// Per lesion: first equivocal visit that the unequivocal sighting back-dates.
+    backdate: Vec<Option<usize>>,
     last: Vec<Last>,
     class: Vec<NewClass>,
     appearing: Vec<usize>,
@@ -94,16 +136,52 @@ fn target_value(m: Option<Measure>) -> Option<Tenths> {
         Measure::Size(t) => Some(t),
         Measure::TooSmall => Some(Tenths::TOO_SMALL),
         Measure::Absent => Some(Tenths::ZERO),
-        Measure::NotEvaluated | Measure::Present | Measure::Progression => None,
+        _ => None,
     }
 }
 
 impl<'a> Scanner<'a> {
-    pub(crate) fn new(timeline: &'a PatientTimeline, roles: &'a [Option<Role>]) -> Self {
+    /// `backdate_equivocal`: an equivocal new lesion later seen unequivocally counts from its
+    /// first equivocal scan (RECIST 1.1 §4.3.2); otherwise from the unequivocal one.
+    pub(crate) fn new(
+        timeline: &'a PatientTimeline,
+        roles: &'a [Option<Role>],
+        backdate_equivocal: bool,
+    ) -> Self {
         let n = timeline.lesions().len();
+        let mut first_clear = vec![None; n];
+        let mut backdate = vec![None; n];
+        for li in 0..n {
+            if roles.get(li).copied().flatten() != Some(Role::New) {
+                continue;
+            }
+            let node = timeline.lesions()[li].is_node();
+            let row = timeline.row(li);
+            let Some(clear) = row
+                .iter()
+                .position(|m| m.is_some_and(|m| is_present(node, m) == Some(true)))
+            else {
+                continue;
+            };
+            first_clear[li] = Some(clear);
+            if backdate_equivocal {
+                // The run of equivocal / not evaluated scans just before the clear sighting.
+                let mut earliest = None;
+                for v in (0..clear).rev() {
+                    match row[v] {
+                        Some(Measure::Equivocal) => earliest = Some(v),
+                        None | Some(Measure::NotEvaluated) => {}
+                        Some(_) => break,
+                    }
+                }
+                backdate[li] = earliest;
+            }
+        }
         let mut scanner = Scanner {
             timeline,
             roles,
+            first_clear,
+            backdate,
             last: vec![Last::Unknown; n],
             class: vec![NewClass::NotSeen; n],
             appearing: Vec::new(),
@@ -121,6 +199,11 @@ impl<'a> Scanner<'a> {
             }
         }
         scanner
+    }
+
+    /// Whether visit `visit` carries a back-dated (revised) new-lesion sighting.
+    pub(crate) fn is_backdated(&self, visit: usize) -> bool {
+        self.backdate.contains(&Some(visit))
     }
 
     fn role(&self, li: usize) -> Option<Role> {
@@ -148,11 +231,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Whether `m` shows an increase over the lesion's last evaluated state.
-    fn increased(&self, li: usize, m: Option<Measure>, now: Last) -> bool {
-        if m == Some(Measure::Progression) {
-            return true;
-        }
+    /// Whether a size (or reappearance) shows an increase over the lesion's last state.
+    fn size_increased(&self, li: usize, now: Last) -> bool {
         match (self.last[li], now) {
             (Last::Present(Some(before)), Last::Present(Some(after))) => after > before,
             (Last::Absent, Last::Present(_)) => true,
@@ -185,16 +265,20 @@ impl<'a> Scanner<'a> {
         self.saved_counts = (self.nlt_count, self.registered);
         self.saved_organs.clone_from(&self.nlt_organs);
         let n = self.timeline.lesions().len();
+        let mut target_k = 0;
         for li in 0..n {
             let m = self.timeline.measure(li, visit);
             match self.role(li) {
                 None => {}
-                Some(Role::Target) => self.target(li, m, &mut f),
+                Some(Role::Target) => {
+                    self.target(li, target_k, m, &mut f);
+                    target_k += 1;
+                }
                 Some(Role::NonTarget) => self.non_target(li, m, &mut f),
-                Some(Role::New) => self.new_lesion(li, m, &mut f),
+                Some(Role::New) => self.new_lesion(li, visit, m, &mut f),
             }
         }
-        self.register_appearing(visit, &mut f);
+        self.register_appearing(&mut f);
         f.new_registered = self.registered;
         f
     }
@@ -219,11 +303,14 @@ impl<'a> Scanner<'a> {
         self.nlt_organs.clone_from(&self.saved_organs);
     }
 
-    fn target(&mut self, li: usize, m: Option<Measure>, f: &mut VisitFacts) {
+    fn target(&mut self, li: usize, k: usize, m: Option<Measure>, f: &mut VisitFacts) {
         f.has_targets = true;
         match target_value(m) {
             None => f.target_any_ne = true,
             Some(v) => {
+                if let Some(slot) = f.target_values.get_mut(k) {
+                    *slot = Some(v);
+                }
                 f.target_sum = f.target_sum.plus(v);
                 let gone = if self.is_node(li) {
                     v < PATHOLOGICAL_NODE
@@ -239,10 +326,16 @@ impl<'a> Scanner<'a> {
     fn non_target(&mut self, li: usize, m: Option<Measure>, f: &mut VisitFacts) {
         f.has_non_targets = true;
         let now = self.observe(li, m);
-        if m == Some(Measure::Progression) {
-            f.nt_progression = true;
+        match m {
+            Some(Measure::Progression) => {
+                f.nt_progression = true;
+                f.nt_still_progressed = true;
+            }
+            Some(Measure::Increase | Measure::NoChangeLast) => f.nt_still_progressed = true,
+            Some(Measure::FurtherIncrease) => f.nt_further_increase = true,
+            _ => {}
         }
-        f.nt_increase |= self.increased(li, m, now);
+        f.nt_size_increase |= self.size_increased(li, now);
         match now {
             Last::Unknown => f.nt_any_ne = true,
             Last::Absent => {}
@@ -256,10 +349,26 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn new_lesion(&mut self, li: usize, m: Option<Measure>, f: &mut VisitFacts) {
-        let now = self.observe(li, m);
+    /// What a new lesion's cell means at `visit`: equivocal sightings count as present
+    /// (without a size) from the back-dated visit on, and not at all otherwise.
+    fn new_observe(&self, li: usize, visit: usize, m: Option<Measure>) -> Last {
+        if m == Some(Measure::Equivocal) {
+            let pending = self.backdate[li].is_some_and(|b| b <= visit)
+                && self.first_clear[li].is_some_and(|c| visit < c);
+            return if pending {
+                Last::Present(None)
+            } else {
+                Last::Unknown
+            };
+        }
+        self.observe(li, m)
+    }
+
+    fn new_lesion(&mut self, li: usize, visit: usize, m: Option<Measure>, f: &mut VisitFacts) {
+        let now = self.new_observe(li, visit, m);
         match self.class[li] {
             NewClass::NotSeen => {
+                // An equivocal sighting is "seen" only when it is the back-dated start.
                 if matches!(now, Last::Present(_)) {
                     self.appearing.push(li);
                     f.new_appeared += 1;
@@ -271,22 +380,28 @@ impl<'a> Scanner<'a> {
                 }
             }
             class => {
-                f.new_present |= now != Last::Absent;
-                f.new_any_ne |= now == Last::Unknown;
-                if m == Some(Measure::Progression) {
-                    f.new_increase = true;
-                    if class == NewClass::Nlnt {
-                        f.nlnt_progression = true;
-                    }
+                match now {
+                    Last::Unknown => f.new_any_ne = true,
+                    Last::Present(_) => f.new_present = true,
+                    Last::Absent => {}
                 }
+                let equivocal = m == Some(Measure::Equivocal);
                 if class == NewClass::Nlt {
                     f.has_nlt = true;
                     match target_value(m) {
                         Some(v) => f.nlt_sum = f.nlt_sum.plus(v),
+                        None if equivocal && now != Last::Unknown => f.nlt_pending = true,
                         None => f.nlt_any_ne = true,
                     }
                 } else {
-                    f.new_increase |= self.increased(li, m, now);
+                    let coded = matches!(
+                        m,
+                        Some(Measure::Increase | Measure::FurtherIncrease | Measure::Progression)
+                    );
+                    f.new_increase |= coded || self.size_increased(li, now);
+                    if m == Some(Measure::Progression) {
+                        f.nlnt_progression = true;
+                    }
                 }
                 if now != Last::Unknown {
                     self.set_last(li, now);
@@ -297,25 +412,26 @@ impl<'a> Scanner<'a> {
 
     /// Classifies the new lesions first seen at this visit: measurable ones become new target
     /// lesions, largest first, while fewer than 5 (2 per organ); the others new non-targets.
-    fn register_appearing(&mut self, visit: usize, f: &mut VisitFacts) {
+    /// Measurability is fixed at the first unequivocal sighting (for a back-dated lesion, a
+    /// later visit).
+    fn register_appearing(&mut self, f: &mut VisitFacts) {
         if self.appearing.is_empty() {
             return;
         }
         let timeline = self.timeline;
-        let size_of = |li: usize| match timeline.measure(li, visit) {
+        let size_of = |li: usize| match self.first_clear[li].and_then(|v| timeline.measure(li, v)) {
             Some(Measure::Size(t)) => t,
             _ => Tenths::ZERO,
         };
         // Largest first; equal sizes in lesion order (ids ascending).
-        self.appearing
-            .sort_by(|&a, &b| size_of(b).cmp(&size_of(a)).then(a.cmp(&b)));
-        for k in 0..self.appearing.len() {
-            let li = self.appearing[k];
+        let mut appearing: Vec<(usize, Tenths)> =
+            self.appearing.iter().map(|&li| (li, size_of(li))).collect();
+        appearing.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for &(li, size) in &appearing {
             let Some(lesion) = timeline.lesions().get(li) else {
                 continue;
             };
             self.registered += 1;
-            let size = size_of(li);
             let measurable = is_measurable_size(lesion.is_node(), size);
             let organ = lesion.organ_key();
             let organ_count = self
@@ -331,7 +447,11 @@ impl<'a> Scanner<'a> {
                     None => self.nlt_organs.push((organ, 1)),
                 }
                 f.has_nlt = true;
-                f.nlt_sum = f.nlt_sum.plus(size);
+                if self.last[li] == Last::Present(None) {
+                    f.nlt_pending = true;
+                } else {
+                    f.nlt_sum = f.nlt_sum.plus(size);
+                }
             } else {
                 self.set_class(li, NewClass::Nlnt);
             }

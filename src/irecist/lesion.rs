@@ -27,10 +27,12 @@ pub const LYMPH_NODE_ORGAN: &str = "lymph node";
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum LesionKind {
-    /// Target lesion chosen at baseline (measured; part of the sum of diameters).
+    /// Target lesion chosen at baseline (measured; part of the sum of diameters). The
+    /// [`Default`].
+    #[default]
     Target,
     /// Non-target lesion recorded at baseline (present / absent / unequivocal progression).
     #[doc(alias = "NT")]
@@ -70,12 +72,66 @@ impl FromStr for LesionKind {
     }
 }
 
+/// Side of a lesion in a paired organ (the optional `laterality` column).
+///
+/// Laterality only names the side: RECIST counts paired organs (lungs, kidneys, ovaries, …)
+/// as one organ, so it never changes the organ a lesion counts under, nor any response.
+///
+/// # Examples
+/// ```
+/// use oncostat::irecist::Laterality;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// assert_eq!("Left".parse::<Laterality>()?, Laterality::Left);
+/// assert_eq!(Laterality::Bilateral.to_string(), "bilateral");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Laterality {
+    /// Left side.
+    Left,
+    /// Right side.
+    Right,
+    /// Both sides.
+    Bilateral,
+}
+
+impl fmt::Display for Laterality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Laterality::Left => "left",
+            Laterality::Right => "right",
+            Laterality::Bilateral => "bilateral",
+        })
+    }
+}
+
+impl FromStr for Laterality {
+    type Err = Error;
+
+    /// Parses `left`, `right` or `bilateral` (also `L`, `R`, `both`; case-insensitive). An
+    /// empty cell means "no side" and is handled by the caller (`Option<Laterality>`).
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "left" | "l" | "lt" => Ok(Laterality::Left),
+            "right" | "r" | "rt" => Ok(Laterality::Right),
+            "bilateral" | "both" | "b" => Ok(Laterality::Bilateral),
+            _ => Err(Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "unknown laterality; expected `left`, `right`, `bilateral` or empty",
+            }),
+        }
+    }
+}
+
 /// A lesion of a patient: identity and the attributes that do not change between visits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lesion {
     id: String,
     organ: String,
     organ_key: String,
+    laterality: Option<Laterality>,
     kind: LesionKind,
     node: bool,
     irradiated: bool,
@@ -85,6 +141,7 @@ impl Lesion {
     pub(crate) fn new(
         id: String,
         organ: String,
+        laterality: Option<Laterality>,
         kind: LesionKind,
         node: bool,
         irradiated: bool,
@@ -94,10 +151,16 @@ impl Lesion {
             id,
             organ,
             organ_key,
+            laterality,
             kind,
             node,
             irradiated,
         }
+    }
+
+    /// Side of the lesion from the `laterality` column (`None`: not recorded).
+    pub fn laterality(&self) -> Option<Laterality> {
+        self.laterality
     }
 
     /// Lesion id (unique within the patient).
@@ -110,9 +173,11 @@ impl Lesion {
         &self.organ
     }
 
-    /// The organ under which the lesion counts for the "at most 2 per organ" rule: all lymph
-    /// nodes share [`LYMPH_NODE_ORGAN`]; other sites are compared case-insensitively with a
-    /// leading `left`/`right` removed, so that paired organs count once.
+    /// The organ under which the lesion counts for the "at most 2 per organ" rules (targets
+    /// and new target lesions): all lymph nodes share [`LYMPH_NODE_ORGAN`]; other sites are
+    /// the organ's words, lower-cased, without punctuation and without laterality words
+    /// (`left`, `right`, `bilateral`, `both`, `l`, `r`, `lt`, `rt`) wherever they stand, so
+    /// that "lung, left", "Right lung" and "LUNG (R)" are one organ (RECIST paired organs).
     pub fn organ_key(&self) -> &str {
         &self.organ_key
     }
@@ -138,17 +203,23 @@ pub(crate) fn organ_key(organ: &str, node: bool) -> String {
     if node {
         return LYMPH_NODE_ORGAN.to_string();
     }
+    const SIDES: [&str; 8] = ["left", "right", "bilateral", "both", "l", "r", "lt", "rt"];
     let lower = organ.trim().to_lowercase();
-    let mut rest = lower.as_str();
-    for side in [
-        "left ", "right ", "l ", "r ", "left-", "right-", "left_", "right_",
-    ] {
-        if let Some(stripped) = rest.strip_prefix(side) {
-            rest = stripped.trim_start();
-            break;
-        }
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !SIDES.contains(w))
+        .collect();
+    if kept.is_empty() {
+        // The organ is only a side ("left"): keep its words rather than an empty key.
+        words.join(" ")
+    } else {
+        kept.join(" ")
     }
-    rest.to_string()
 }
 
 /// Whether a size qualifies a lesion as measurable (CT/MRI with slices ≤ 5 mm).
@@ -175,9 +246,14 @@ pub(crate) fn is_present(node: bool, m: Measure) -> Option<bool> {
             t > Tenths::ZERO
         }),
         Measure::TooSmall => Some(!node),
-        Measure::Present | Measure::Progression => Some(true),
+        Measure::Present
+        | Measure::Progression
+        | Measure::Increase
+        | Measure::NoChangeLast
+        | Measure::FurtherIncrease => Some(true),
         Measure::Absent => Some(false),
-        Measure::NotEvaluated => None,
+        // An equivocal finding is not (yet) a lesion; the caller back-dates it once confirmed.
+        Measure::NotEvaluated | Measure::Equivocal => None,
     }
 }
 
@@ -191,6 +267,11 @@ mod tests {
         assert_eq!(organ_key("right lung", false), "lung");
         assert_eq!(organ_key("Liver", false), "liver");
         assert_eq!(organ_key("mediastinum", true), LYMPH_NODE_ORGAN);
+        assert_eq!(organ_key("lung, left", false), "lung");
+        assert_eq!(organ_key("LUNG (R)", false), "lung");
+        assert_eq!(organ_key("left-kidney", false), "kidney");
+        assert_eq!(organ_key("adrenal gland, right", false), "adrenal gland");
+        assert_eq!(organ_key("l5 vertebra", false), "l5 vertebra");
     }
 
     #[test]

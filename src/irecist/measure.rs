@@ -5,6 +5,10 @@ use std::str::FromStr;
 
 use crate::{Error, Result};
 
+/// A positive size that would round to 0 tenths would silently mean "disappeared".
+const POSITIVE_BELOW_TENTH: &str = "a positive size below 0.05 mm rounds to 0 tenths of a mm \
+     (disappeared); record `0` for a disappeared lesion or `tiny` for one too small to measure";
+
 /// Largest accepted size, 10 m in tenths of a millimetre (guards sums against overflow).
 const MAX_TENTHS: u32 = 100_000;
 
@@ -16,7 +20,8 @@ const MAX_TENTHS: u32 = 100_000;
 ///
 /// Parsing takes a plain decimal number of millimetres (`"12"`, `"12.5"`, `"0"`); digits
 /// beyond the first decimal are rounded half away from zero *in decimal* (`"12.25"` →
-/// 12.3 mm). `Display` prints the shortest form that parses back to the same value
+/// 12.3 mm); a positive size that rounds to 0 (`"0.04"`) is an error, not "disappeared".
+/// `Display` prints the shortest form that parses back to the same value
 /// (`"12"`, `"12.5"`).
 ///
 /// # Examples
@@ -62,7 +67,8 @@ impl Tenths {
     /// ```
     ///
     /// # Errors
-    /// * [`Error::InvalidMeasurement`] if `mm` is negative, NaN, infinite or above 10 000 mm.
+    /// * [`Error::InvalidMeasurement`] if `mm` is negative, NaN, infinite, above 10 000 mm, or
+    ///   positive but below 0.05 mm (it would round to 0, "disappeared").
     pub fn from_mm(mm: f64) -> Result<Self> {
         if !mm.is_finite() {
             return Err(invalid(mm.to_string(), "the size is not a finite number"));
@@ -71,6 +77,9 @@ impl Tenths {
             return Err(invalid(mm.to_string(), "a size cannot be negative"));
         }
         let tenths = (mm * 10.0).round();
+        if tenths == 0.0 && mm > 0.0 {
+            return Err(invalid(mm.to_string(), POSITIVE_BELOW_TENTH));
+        }
         if tenths > f64::from(MAX_TENTHS) {
             return Err(invalid(
                 mm.to_string(),
@@ -149,20 +158,31 @@ impl FromStr for Tenths {
         if tenths > u64::from(MAX_TENTHS) {
             return Err(err("a size above 10 000 mm is implausible"));
         }
+        if tenths == 0 && frac.bytes().any(|b| b != b'0') {
+            return Err(err(POSITIVE_BELOW_TENTH));
+        }
         Ok(Tenths(tenths as u32))
     }
 }
 
 /// One cell of the lesion file: what was recorded for a lesion at a visit.
 ///
+/// Sizes and `tiny` are for target lesions, measurable new lesions and (optionally) non-target
+/// lymph nodes; the status codes of the RECIST Working Group (iRECIST FAQ: NC, INC, NCLA, INCLA,
+/// UNE) are for non-target lesions and non-measurable new lesions.
+///
 /// | file token | variant | meaning |
 /// |---|---|---|
 /// | `12.5` | [`Measure::Size`] | longest diameter (short axis for a lymph node), mm; `0` = disappeared |
 /// | `tiny` | [`Measure::TooSmall`] | present but too small to measure: counts as 5 mm |
 /// | `NE` | [`Measure::NotEvaluated`] | not evaluated at this visit |
-/// | `present` | [`Measure::Present`] | non-target / non-measurable lesion present |
+/// | `present`, `NC` | [`Measure::Present`] | present, no change or a decrease against baseline / nadir: not progressed |
 /// | `absent` | [`Measure::Absent`] | lesion gone (for a target: 0 mm) |
-/// | `progression` | [`Measure::Progression`] | unequivocal progression (non-target, new non-target) |
+/// | `increase`, `INC` | [`Measure::Increase`] | increase against baseline / nadir, not unequivocal |
+/// | `no-change-last`, `NCLA` | [`Measure::NoChangeLast`] | no change since the last assessment |
+/// | `further-increase`, `INCLA` | [`Measure::FurtherIncrease`] | a further increase since the last assessment |
+/// | `unequivocal`, `UNE`, `progression` | [`Measure::Progression`] | unequivocal progression |
+/// | `equivocal` | [`Measure::Equivocal`] | a possible new lesion (new lesions only) |
 ///
 /// A fragmented lesion is recorded as the sum of its fragments ([`Tenths::fragments`]); of two
 /// lesions that have coalesced, one carries the coalesced diameter and the other `0`
@@ -174,11 +194,13 @@ impl FromStr for Tenths {
 /// # fn main() -> Result<(), oncostat::Error> {
 /// assert_eq!("tiny".parse::<Measure>()?, Measure::TooSmall);
 /// assert_eq!("7.5".parse::<Measure>()?, Measure::Size(Tenths::new(75)));
-/// assert_eq!(Measure::Progression.to_string(), "progression");
+/// assert_eq!("INCLA".parse::<Measure>()?, Measure::FurtherIncrease);
+/// assert_eq!("progression".parse::<Measure>()?, Measure::Progression);
+/// assert_eq!(Measure::Progression.to_string(), "unequivocal");
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Measure {
     /// A measured size (longest diameter; short axis for lymph nodes). `0` = disappeared.
@@ -186,16 +208,31 @@ pub enum Measure {
     /// Present but too small to measure; counts as 5 mm in the sum of diameters.
     #[doc(alias = "TSTM")]
     TooSmall,
-    /// Not evaluated at this visit.
+    /// Not evaluated at this visit (the [`Default`]).
     #[doc(alias = "NE")]
+    #[default]
     NotEvaluated,
     /// Present (non-target or non-measurable lesion).
     Present,
     /// Absent / disappeared (for a lymph node: normal, short axis < 10 mm).
     Absent,
-    /// Unequivocal progression (non-target or new non-target lesion).
+    /// UNE: unequivocal progression (non-target or new non-target lesion).
     #[doc(alias = "UNE")]
     Progression,
+    /// INC: increase against baseline / nadir that is not unequivocal progression.
+    #[doc(alias = "INC")]
+    Increase,
+    /// NCLA: no change since the last assessment (after a non-target-driven iUPD it keeps
+    /// the iUPD open).
+    #[doc(alias = "NCLA")]
+    NoChangeLast,
+    /// INCLA: a further increase since the last assessment (after a non-target-driven iUPD it
+    /// confirms iCPD; without an open iUPD it reads as [`Measure::Increase`]).
+    #[doc(alias = "INCLA")]
+    FurtherIncrease,
+    /// A possible new lesion, not yet unequivocal (new lesions only). If a later assessment
+    /// shows the lesion unequivocally, progression is dated back to the first equivocal scan.
+    Equivocal,
 }
 
 impl Measure {
@@ -216,7 +253,11 @@ impl fmt::Display for Measure {
             Measure::NotEvaluated => f.write_str("NE"),
             Measure::Present => f.write_str("present"),
             Measure::Absent => f.write_str("absent"),
-            Measure::Progression => f.write_str("progression"),
+            Measure::Progression => f.write_str("unequivocal"),
+            Measure::Increase => f.write_str("increase"),
+            Measure::NoChangeLast => f.write_str("no-change-last"),
+            Measure::FurtherIncrease => f.write_str("further-increase"),
+            Measure::Equivocal => f.write_str("equivocal"),
         }
     }
 }
@@ -227,13 +268,25 @@ impl FromStr for Measure {
     /// Parses a lesion-file cell (case-insensitive tokens; see the table on [`Measure`]).
     fn from_str(s: &str) -> Result<Self> {
         let text = s.trim();
-        let lower = text.to_ascii_lowercase();
+        let lower: String = text
+            .chars()
+            .map(|c| match c {
+                '_' | ' ' => '-',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
         Ok(match lower.as_str() {
-            "tiny" | "tstm" | "too small" | "too_small" => Measure::TooSmall,
-            "ne" | "na" | "not evaluated" | "not_evaluated" => Measure::NotEvaluated,
-            "present" => Measure::Present,
+            "tiny" | "tstm" | "too-small" => Measure::TooSmall,
+            "ne" | "na" | "not-evaluated" => Measure::NotEvaluated,
+            "present" | "nc" => Measure::Present,
             "absent" => Measure::Absent,
-            "progression" | "une" | "unequivocal progression" => Measure::Progression,
+            "progression" | "une" | "unequivocal" | "unequivocal-progression" => {
+                Measure::Progression
+            }
+            "increase" | "inc" => Measure::Increase,
+            "no-change-last" | "ncla" => Measure::NoChangeLast,
+            "further-increase" | "incla" => Measure::FurtherIncrease,
+            "equivocal" => Measure::Equivocal,
             _ => {
                 let starts_numeric = lower
                     .bytes()
@@ -242,7 +295,8 @@ impl FromStr for Measure {
                 if !starts_numeric {
                     return Err(invalid(
                         text.to_string(),
-                        "expected a size in mm, `tiny`, `NE`, `present`, `absent` or `progression`",
+                        "expected a size in mm, `tiny`, `NE`, `absent`, `present`, `increase`, \
+                         `no-change-last`, `further-increase`, `unequivocal` or `equivocal`",
                     ));
                 }
                 Measure::Size(text.parse()?)
@@ -275,12 +329,16 @@ mod tests {
 
     #[test]
     fn rejects_bad_sizes() {
-        for s in ["-3", "abc", "", ".", "1e3", "1,5", "20000"] {
+        for s in ["-3", "abc", "", ".", "1e3", "1,5", "20000", "0.04", "0.001"] {
             assert!(s.parse::<Tenths>().is_err(), "{s}");
         }
         assert!(Tenths::from_mm(-0.1).is_err());
         assert!(Tenths::from_mm(f64::NAN).is_err());
         assert_eq!(Tenths::from_mm(3.25).unwrap().get(), 33);
+        assert!(Tenths::from_mm(0.04).is_err());
+        assert_eq!(Tenths::from_mm(0.05).unwrap().get(), 1);
+        assert_eq!("0.05".parse::<Tenths>().unwrap().get(), 1);
+        assert_eq!("0.00".parse::<Tenths>().unwrap().get(), 0);
     }
 
     #[test]

@@ -26,6 +26,39 @@ pub(crate) fn is_up_5mm(sum: Tenths, reference: Tenths) -> bool {
     u64::from(sum.get()) >= u64::from(reference.get()) + 50
 }
 
+/// The current run of complete responses, for "any reappearance after a (definitive) CR is
+/// progression" (RECIST WG FAQ: CR definitively assigned at the previous assessment; it is
+/// recommended that the CR is confirmed).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CrRun {
+    start: Option<u32>,
+    last: u32,
+    ne: u8,
+}
+
+impl CrRun {
+    /// Records the overall call at an evaluated (not disregarded) follow-up visit.
+    pub(crate) fn observe(&mut self, day: u32, cr: bool, ne: bool) {
+        if cr {
+            self.start.get_or_insert(day);
+            self.last = day;
+            self.ne = 0;
+        } else if ne && self.start.is_some() && self.ne == 0 {
+            self.ne = 1;
+        } else {
+            *self = CrRun::default();
+        }
+    }
+
+    /// Whether the last assessment was a CR that counts as definitive under `rules`.
+    pub(crate) fn definitive(&self, rules: &IrecistRules) -> bool {
+        self.start.is_some_and(|start| {
+            !rules.reappearance_needs_confirmed_cr
+                || self.last.saturating_sub(start) >= rules.confirm_min_days
+        })
+    }
+}
+
 /// What the target response depends on besides the visit's own lesions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TargetContext {
@@ -34,7 +67,8 @@ pub(crate) struct TargetContext {
     pub nadir: Tenths,
     /// A PR or CR of the targets was reached (continuing PR).
     pub had_pr: bool,
-    /// An overall complete response was reached (any reappearance is progression).
+    /// A definitive overall complete response was the last assessment (any reappearance is
+    /// progression).
     pub after_cr: bool,
 }
 
@@ -48,6 +82,9 @@ impl TargetContext {
         }
     }
 }
+
+const REAPPEARED: &str =
+    "target PD: a lesion reappeared after a definitive (confirmed) complete response";
 
 /// Target response with the rule that decided it; `None` without target lesions.
 pub(crate) fn target_response(
@@ -67,10 +104,7 @@ pub(crate) fn target_response(
                 "target PD proven by the assessed targets alone (a partial sum can only grow)",
             )
         } else if ctx.after_cr && f.target_reappeared {
-            (
-                Recist11::ProgressiveDisease,
-                "target reappeared after a complete response",
-            )
+            (Recist11::ProgressiveDisease, REAPPEARED)
         } else {
             (Recist11::NotEvaluable, "a target lesion was not evaluated")
         });
@@ -82,10 +116,7 @@ pub(crate) fn target_response(
         ));
     }
     if ctx.after_cr && f.target_reappeared {
-        return Some((
-            Recist11::ProgressiveDisease,
-            "target reappeared after a complete response",
-        ));
+        return Some((Recist11::ProgressiveDisease, REAPPEARED));
     }
     if is_pd(s, ctx.nadir) {
         return Some((
@@ -150,7 +181,7 @@ pub(crate) fn combine_non_progressive(t: Option<Recist11>, nt: Option<Recist11>)
 #[derive(Debug, Clone)]
 pub(crate) struct RecistTrack {
     ctx: Option<TargetContext>,
-    after_cr: bool,
+    cr_run: CrRun,
     progressed: bool,
 }
 
@@ -158,24 +189,22 @@ impl RecistTrack {
     pub(crate) fn new(baseline: Option<Tenths>) -> Self {
         RecistTrack {
             ctx: baseline.map(TargetContext::new),
-            after_cr: false,
+            cr_run: CrRun::default(),
             progressed: false,
         }
     }
 
     /// Overall RECIST 1.1 response at one follow-up visit.
-    pub(crate) fn step(&mut self, f: &VisitFacts, rules: &IrecistRules) -> Recist11 {
+    pub(crate) fn step(&mut self, day: u32, f: &VisitFacts, rules: &IrecistRules) -> Recist11 {
         if self.progressed {
             return Recist11::ProgressiveDisease;
         }
+        let after_cr = self.cr_run.definitive(rules);
         let t = self.ctx.as_ref().and_then(|ctx| {
-            let ctx = TargetContext {
-                after_cr: self.after_cr,
-                ..*ctx
-            };
+            let ctx = TargetContext { after_cr, ..*ctx };
             target_response(f, &ctx, rules.sticky_pr, rules).map(|(r, _)| r)
         });
-        let nt = non_target_response(f, self.after_cr);
+        let nt = non_target_response(f, after_cr);
         let new = f.new_present || f.new_appeared > 0;
         let overall = if new
             || t == Some(Recist11::ProgressiveDisease)
@@ -185,6 +214,11 @@ impl RecistTrack {
         } else {
             combine_non_progressive(t, nt)
         };
+        self.cr_run.observe(
+            day,
+            overall == Recist11::CompleteResponse,
+            overall == Recist11::NotEvaluable,
+        );
         match overall {
             Recist11::ProgressiveDisease => self.progressed = true,
             Recist11::NotEvaluable => {}
@@ -198,7 +232,6 @@ impl RecistTrack {
                         Some(Recist11::PartialResponse | Recist11::CompleteResponse)
                     );
                 }
-                self.after_cr = overall == Recist11::CompleteResponse;
             }
         }
         overall

@@ -3,15 +3,75 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use std::fmt;
+use std::str::FromStr;
+
 use super::baseline::{MAX_TARGETS, MAX_TARGETS_PER_ORGAN};
-use super::lesion::{Lesion, LesionKind, is_measurable_size};
+use super::lesion::{
+    Laterality, Lesion, LesionKind, PATHOLOGICAL_NODE, is_measurable_size, organ_key,
+};
 use super::measure::{Measure, Tenths};
 use crate::{Error, Result};
+
+/// Why a scan was done (the optional `scan` column; one value per patient and visit).
+///
+/// iRECIST: a scan less than 4 weeks after an iUPD cannot confirm it by size; only a scan
+/// done for a new symptom or sign that shows additional new lesions confirms iCPD (Working
+/// Group FAQ, "can imaging be used to confirm progression even when done less than four
+/// weeks …").
+///
+/// # Examples
+/// ```
+/// use oncostat::irecist::Scan;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// assert_eq!("symptom".parse::<Scan>()?, Scan::Symptom);
+/// assert_eq!("".parse::<Scan>()?, Scan::Scheduled);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Scan {
+    /// A scan of the protocol's schedule (the default; also an empty cell).
+    #[default]
+    Scheduled,
+    /// An unscheduled scan for another reason.
+    Unscheduled,
+    /// A scan done for a new clinical symptom or sign.
+    Symptom,
+}
+
+impl fmt::Display for Scan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Scan::Scheduled => "scheduled",
+            Scan::Unscheduled => "unscheduled",
+            Scan::Symptom => "symptom",
+        })
+    }
+}
+
+impl FromStr for Scan {
+    type Err = Error;
+
+    /// Parses `scheduled` (or empty), `unscheduled` or `symptom` (case-insensitive).
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "scheduled" => Ok(Scan::Scheduled),
+            "unscheduled" => Ok(Scan::Unscheduled),
+            "symptom" | "symptoms" | "sign" => Ok(Scan::Symptom),
+            _ => Err(Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "unknown scan reason; expected `scheduled`, `unscheduled` or `symptom`",
+            }),
+        }
+    }
+}
 
 /// One row of the lesion file: one lesion at one visit.
 ///
 /// See the lesion-file format of the `analyze irecist` command: `patient, lesion, day, organ,
-/// kind, node, irradiated, measure`.
+/// kind, node, irradiated, measure` and the optional `laterality, scan`.
 ///
 /// # Examples
 /// ```
@@ -25,10 +85,11 @@ use crate::{Error, Result};
 ///     node: false,
 ///     irradiated: false,
 ///     measure: Measure::Size(Tenths::new(300)),
+///     ..LesionRecord::default()
 /// };
 /// assert_eq!(row.measure.to_string(), "30");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct LesionRecord {
     /// Patient id.
@@ -47,13 +108,18 @@ pub struct LesionRecord {
     pub irradiated: bool,
     /// What was recorded at this visit.
     pub measure: Measure,
+    /// Side in a paired organ (`None`: not recorded); never changes a classification.
+    pub laterality: Option<Laterality>,
+    /// Why the scan of this visit was done (the same for every row of the visit).
+    pub scan: Scan,
 }
 
 /// The text fields of one lesion-file row, before parsing.
 ///
 /// [`LesionRow::parse`] turns it into a [`LesionRecord`] and names the patient, lesion and day
-/// in every error.
-#[derive(Debug, Clone, Copy)]
+/// in every error. The optional columns `laterality` and `scan` may be left empty (`""`,
+/// as [`Default`] gives).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct LesionRow<'a> {
     /// `patient` column.
     pub patient: &'a str,
@@ -71,21 +137,27 @@ pub struct LesionRow<'a> {
     pub irradiated: &'a str,
     /// `measure` column (see [`Measure`]).
     pub measure: &'a str,
+    /// Optional `laterality` column: `left`, `right`, `bilateral` or empty.
+    pub laterality: &'a str,
+    /// Optional `scan` column: `scheduled` (or empty), `unscheduled`, `symptom`.
+    pub scan: &'a str,
 }
 
 impl LesionRow<'_> {
     /// Parses the row.
     ///
     /// # Errors
-    /// * [`Error::InvalidLesion`] naming the patient, lesion and day (day 0 if the day itself
-    ///   is unreadable) for an unreadable day, kind, flag or measure (e.g. a negative size).
+    /// * [`Error::InvalidLesionDay`] naming the patient and lesion for an unreadable day.
+    /// * [`Error::InvalidLesion`] naming the patient, lesion and day for an empty id, an
+    ///   unreadable kind, flag, measure (e.g. a negative size), laterality or scan reason.
     ///
     /// # Examples
     /// ```
     /// use oncostat::irecist::{LesionRow, Measure};
     /// # fn main() -> Result<(), oncostat::Error> {
     /// let row = LesionRow { patient: "P1", lesion: "L1", day: "56", organ: "liver",
-    ///     kind: "target", node: "false", irradiated: "false", measure: "12.5" };
+    ///     kind: "target", node: "false", irradiated: "false", measure: "12.5",
+    ///     ..LesionRow::default() };
     /// assert_eq!(row.parse()?.day, 56);
     /// # Ok(())
     /// # }
@@ -93,6 +165,11 @@ impl LesionRow<'_> {
     pub fn parse(&self) -> Result<LesionRecord> {
         let patient = self.patient.trim();
         let lesion = self.lesion.trim();
+        let day: u32 = parse_day(self.day).ok_or_else(|| Error::InvalidLesionDay {
+            patient: patient.to_string(),
+            lesion: lesion.to_string(),
+            value: self.day.trim().to_string(),
+        })?;
         let fail = |day: u32, reason: String| Error::InvalidLesion {
             patient: patient.to_string(),
             lesion: lesion.to_string(),
@@ -100,20 +177,11 @@ impl LesionRow<'_> {
             reason,
         };
         if patient.is_empty() {
-            return Err(fail(0, "the patient id is empty".into()));
+            return Err(fail(day, "the patient id is empty".into()));
         }
         if lesion.is_empty() {
-            return Err(fail(0, "the lesion id is empty".into()));
+            return Err(fail(day, "the lesion id is empty".into()));
         }
-        let day: u32 = parse_day(self.day).ok_or_else(|| {
-            fail(
-                0,
-                format!(
-                    "day `{}` is not a whole number of days >= 0",
-                    self.day.trim()
-                ),
-            )
-        })?;
         let kind = self
             .kind
             .parse::<LesionKind>()
@@ -134,6 +202,17 @@ impl LesionRow<'_> {
             .measure
             .parse::<Measure>()
             .map_err(|e| fail(day, reason_of(e)))?;
+        let laterality = match self.laterality.trim() {
+            "" | "NA" => None,
+            text => Some(
+                text.parse::<Laterality>()
+                    .map_err(|e| fail(day, reason_of(e)))?,
+            ),
+        };
+        let scan = match self.scan.trim() {
+            "NA" => Scan::Scheduled,
+            text => text.parse::<Scan>().map_err(|e| fail(day, reason_of(e)))?,
+        };
         Ok(LesionRecord {
             patient: patient.to_string(),
             lesion: lesion.to_string(),
@@ -143,6 +222,8 @@ impl LesionRow<'_> {
             node,
             irradiated,
             measure,
+            laterality,
+            scan,
         })
     }
 }
@@ -183,6 +264,7 @@ fn parse_flag(s: &str) -> Option<bool> {
 pub struct PatientTimeline {
     patient: String,
     days: Vec<u32>,
+    scans: Vec<Scan>,
     lesions: Vec<Lesion>,
     /// `cells[lesion * days.len() + visit]`
     cells: Vec<Option<Measure>>,
@@ -202,6 +284,11 @@ impl PatientTimeline {
     /// Same as [`days`](Self::days): the visit days, ascending, baseline first.
     pub fn visits(&self) -> &[u32] {
         &self.days
+    }
+
+    /// Why the scan of visit `visit` (index into [`days`](Self::days)) was done.
+    pub fn scan(&self, visit: usize) -> Scan {
+        self.scans.get(visit).copied().unwrap_or_default()
     }
 
     /// The lesions (targets, non-targets, new), each group ordered by id.
@@ -251,7 +338,7 @@ impl PatientTimeline {
 /// let row = |day, mm| LesionRecord {
 ///     patient: "P1".into(), lesion: "L1".into(), day, organ: "liver".into(),
 ///     kind: LesionKind::Target, node: false, irradiated: false,
-///     measure: Measure::Size(Tenths::new(mm)),
+///     measure: Measure::Size(Tenths::new(mm)), ..LesionRecord::default()
 /// };
 /// let timelines = timelines_from_records(&[row(56, 200), row(0, 300)])?;
 /// assert_eq!(timelines[0].days(), &[0, 56]);
@@ -344,12 +431,25 @@ fn build_timeline(records: &[LesionRecord], rows: &[usize]) -> Result<PatientTim
                     ),
                 ));
             }
-            if a.organ != b.organ {
+            if a.organ != b.organ && organ_key(&a.organ, a.node) != organ_key(&b.organ, b.node) {
                 return Err(fail(
                     b,
                     format!(
                         "organ `{}` differs from `{}` at day {}",
                         b.organ, a.organ, a.day
+                    ),
+                ));
+            }
+            if a.laterality != b.laterality {
+                let side =
+                    |l: Option<Laterality>| l.map_or_else(|| "none".to_string(), |l| l.to_string());
+                return Err(fail(
+                    b,
+                    format!(
+                        "laterality `{}` differs from `{}` at day {}",
+                        side(b.laterality),
+                        side(a.laterality),
+                        a.day
                     ),
                 ));
             }
@@ -361,6 +461,30 @@ fn build_timeline(records: &[LesionRecord], rows: &[usize]) -> Result<PatientTim
     groups.sort_by_key(|&(p, _)| records[rows[p]].kind);
 
     let n_days = days.len();
+    // The scan reason belongs to the visit: every row of a day must agree with the first.
+    let mut scans: Vec<Option<(Scan, usize)>> = vec![None; n_days];
+    for &i in rows.iter() {
+        let r = &records[i];
+        let vi = days.binary_search(&r.day).unwrap_or(0);
+        match scans[vi] {
+            None => scans[vi] = Some((r.scan, i)),
+            Some((scan, first)) if scan != r.scan => {
+                return Err(fail(
+                    r,
+                    format!(
+                        "scan `{}` disagrees with scan `{}` of lesion `{}` at the same visit \
+                         (the scan reason belongs to the visit)",
+                        r.scan, scan, records[first].lesion
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let scans: Vec<Scan> = scans
+        .into_iter()
+        .map(|s| s.map_or(Scan::Scheduled, |(scan, _)| scan))
+        .collect();
     let mut lesions = Vec::with_capacity(groups.len());
     let mut cells = vec![None; groups.len() * n_days];
     for (li, &(p, len)) in groups.iter().enumerate() {
@@ -368,6 +492,7 @@ fn build_timeline(records: &[LesionRecord], rows: &[usize]) -> Result<PatientTim
         lesions.push(Lesion::new(
             head.lesion.clone(),
             head.organ.clone(),
+            head.laterality,
             head.kind,
             head.node,
             head.irradiated,
@@ -398,6 +523,7 @@ fn build_timeline(records: &[LesionRecord], rows: &[usize]) -> Result<PatientTim
     Ok(PatientTimeline {
         patient,
         days,
+        scans,
         lesions,
         cells,
     })
@@ -414,10 +540,28 @@ fn kind_word(kind: LesionKind) -> &'static str {
 /// Checks one row against its lesion kind and visit; `Err(reason)` on a violation.
 fn validate_row(r: &LesionRecord) -> std::result::Result<(), String> {
     let baseline = r.day == 0;
+    let status_code = matches!(
+        r.measure,
+        Measure::Present
+            | Measure::Progression
+            | Measure::Increase
+            | Measure::NoChangeLast
+            | Measure::FurtherIncrease
+    );
     match (r.kind, baseline, r.measure) {
         (LesionKind::New, true, _) => Err("a new lesion cannot be recorded at baseline (day 0); \
              lesions seen at baseline are target or non-target"
             .into()),
+        (LesionKind::Target | LesionKind::NonTarget, _, Measure::Equivocal) => Err(format!(
+            "`equivocal` is for new lesions only; a {} lesion is recorded with {}",
+            kind_word(r.kind),
+            if r.kind == LesionKind::Target {
+                "a size in mm, `tiny`, `0`/`absent` or `NE`"
+            } else {
+                "`absent`, `present`, `increase`, `no-change-last`, `further-increase`, \
+                 `unequivocal` or `NE`"
+            }
+        )),
         (LesionKind::Target, true, Measure::Size(t)) => {
             if is_measurable_size(r.node, t) {
                 Ok(())
@@ -436,16 +580,34 @@ fn validate_row(r: &LesionRecord) -> std::result::Result<(), String> {
             "target lesion is `{m}` at baseline; a target needs a measured size (>= 10 mm, \
              lymph node short axis >= 15 mm)"
         )),
-        (LesionKind::Target, false, Measure::Present | Measure::Progression) => Err(format!(
-            "target lesion recorded as `{}`; targets need a size in mm, `tiny`, `0`/`absent` or `NE`",
-            r.measure
+        (LesionKind::Target, false, m) if status_code => Err(format!(
+            "target lesion recorded as `{m}`; targets need a size in mm, `tiny`, `0`/`absent` or `NE`"
         )),
         (LesionKind::NonTarget, true, Measure::Absent | Measure::NotEvaluated) => Err(format!(
             "non-target lesion is `{}` at baseline; a non-target lesion must be present at baseline",
             r.measure
         )),
-        (LesionKind::NonTarget, true, Measure::Progression) => Err(
-            "`progression` at baseline is meaningless; record the non-target as `present`".into(),
+        (
+            LesionKind::NonTarget,
+            true,
+            m @ (Measure::Progression
+            | Measure::Increase
+            | Measure::NoChangeLast
+            | Measure::FurtherIncrease),
+        ) => Err(format!(
+            "`{m}` at baseline is meaningless (it compares with an earlier assessment); \
+             record the non-target as `present`"
+        )),
+        (LesionKind::NonTarget, true, Measure::Size(t)) if r.node && t < PATHOLOGICAL_NODE => {
+            Err(format!(
+                "non-target lymph node has short axis {t} mm at baseline; a node under 10 mm is \
+                 normal, not a lesion (RECIST 1.1): remove the row"
+            ))
+        }
+        (LesionKind::NonTarget, true, Measure::TooSmall) if r.node => Err(
+            "non-target lymph node is `tiny` at baseline; a node under 10 mm is normal, not a \
+             lesion (RECIST 1.1): remove the row"
+                .into(),
         ),
         (LesionKind::NonTarget, true, Measure::Size(t)) if !r.node && t == Tenths::ZERO => {
             Err("non-target lesion measures 0 mm at baseline; a non-target must be present".into())
@@ -480,7 +642,7 @@ fn validate_target_counts(
                  record the others as non-target)"
             )));
         }
-        let key = super::lesion::organ_key(&r.organ, r.node);
+        let key = organ_key(&r.organ, r.node);
         match organs.iter_mut().find(|(k, _)| *k == key) {
             Some((_, count)) => {
                 *count += 1;
@@ -511,6 +673,7 @@ mod tests {
             node: false,
             irradiated: false,
             measure: m,
+            ..LesionRecord::default()
         }
     }
 

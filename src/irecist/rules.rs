@@ -11,6 +11,105 @@ pub enum NonTargetOnlyNil {
     Control,
 }
 
+/// When, after a new-lesion-driven iUPD with the new lesions unchanged or smaller, the iUPD
+/// ends (iRECIST Table 2, last rows; Working Group FAQ Scenarios B and F).
+///
+/// # Examples
+/// ```
+/// use oncostat::irecist::NewLesionReset;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// assert_eq!("any-decrease".parse::<NewLesionReset>()?, NewLesionReset::AnyDecrease);
+/// assert_eq!(NewLesionReset::default().to_string(), "shrinkage-to-pr");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum NewLesionReset {
+    /// Scenario B: only if the target sum has decreased further since the (last) iUPD
+    /// assessment **and** now meets PR against baseline (or the targets are gone). Scenario F
+    /// (PR met before the new lesion, nothing changed) and a decrease short of PR remain iUPD;
+    /// a small decrease never resets to iSD. The default.
+    #[default]
+    ShrinkageToPr,
+    /// Any strictly lower target sum than at the last iUPD assessment ends it (the first
+    /// round's reading; a 1 mm drop turns iUPD into iSD).
+    AnyDecrease,
+    /// Unchanged new lesions never keep an iUPD open: the target and non-target calls decide.
+    Always,
+}
+
+impl std::fmt::Display for NewLesionReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NewLesionReset::ShrinkageToPr => "shrinkage-to-pr",
+            NewLesionReset::AnyDecrease => "any-decrease",
+            NewLesionReset::Always => "always",
+        })
+    }
+}
+
+impl std::str::FromStr for NewLesionReset {
+    type Err = crate::Error;
+
+    /// Parses `shrinkage-to-pr`, `any-decrease` or `always`.
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "shrinkage-to-pr" => Ok(NewLesionReset::ShrinkageToPr),
+            "any-decrease" => Ok(NewLesionReset::AnyDecrease),
+            "always" => Ok(NewLesionReset::Always),
+            _ => Err(crate::Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "expected `shrinkage-to-pr`, `any-decrease` or `always`",
+            }),
+        }
+    }
+}
+
+/// Which criteria a report shows: iRECIST or RECIST 1.1 (both are always computed).
+///
+/// # Examples
+/// ```
+/// use oncostat::irecist::Criteria;
+/// # fn main() -> Result<(), oncostat::Error> {
+/// assert_eq!("recist".parse::<Criteria>()?, Criteria::Recist);
+/// assert_eq!(Criteria::default().to_string(), "irecist");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Criteria {
+    /// iRECIST (Seymour 2017): iUPD / iCPD. The default.
+    #[default]
+    Irecist,
+    /// RECIST 1.1 (Eisenhauer 2009): progression is PD and ends the assessment.
+    Recist,
+}
+
+impl std::fmt::Display for Criteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Criteria::Irecist => "irecist",
+            Criteria::Recist => "recist",
+        })
+    }
+}
+
+impl std::str::FromStr for Criteria {
+    type Err = crate::Error;
+
+    /// Parses `irecist` or `recist` (also `recist1.1`, `recist11`).
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "irecist" => Ok(Criteria::Irecist),
+            "recist" | "recist1.1" | "recist11" | "recist 1.1" => Ok(Criteria::Recist),
+            _ => Err(crate::Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "expected `irecist` or `recist`",
+            }),
+        }
+    }
+}
+
 /// Every open decision of the iRECIST specification (`irecist.md` §3.3), with the
 /// recommended defaults.
 ///
@@ -19,6 +118,10 @@ pub enum NonTargetOnlyNil {
 ///
 /// | # | behaviour |
 /// |---|---|
+/// | — | paired organs (lungs, kidneys, …) are one organ: laterality words anywhere in `organ` are ignored for the per-organ limits (RECIST WG Q&A) |
+/// | — | a baseline non-target lymph node under 10 mm is normal, not a lesion: an error |
+/// | — | a registered lesion without a row at a visit is not evaluated there (a new lesion too) |
+/// | — | a positive size that rounds to 0 tenths of a mm is an error, never "disappeared" |
 /// | D8 | NE after iUPD: the episode stays open and is confirmed (or reset) at the next evaluable assessment |
 /// | A1 | the NIL baseline is the file's day 0 (the file carries no radiotherapy date) |
 /// | A2 | NIL targets: the non-irradiated baseline targets; places freed by irradiated targets go to the largest measurable non-irradiated non-targets (see [`assess_abscopal`](super::assess_abscopal)) |
@@ -66,10 +169,10 @@ pub struct IrecistRules {
     /// D4. After a reset, new target lesions trigger a new iUPD only when their sum rises
     /// ≥ 20 % **and** ≥ 5 mm above their own nadir (`false`: 20 % alone). Default **true**.
     pub nlt_progression_needs_5mm: bool,
-    /// D2. Scenario F: when only unchanged new lesions keep an iUPD open, stay iUPD unless the
-    /// target sum is strictly lower than at the last iUPD (`false`: unchanged new lesions
-    /// alone never keep iUPD open). Default **true**.
-    pub unchanged_new_lesions_remain_iupd: bool,
+    /// D2. When a new-lesion-driven iUPD ends while the new lesions are unchanged or smaller
+    /// (iRECIST Table 2, last rows; WG FAQ Scenarios B and F). Default
+    /// [`NewLesionReset::ShrinkageToPr`].
+    pub new_lesion_reset: NewLesionReset,
     /// D5. Target nodes all < 10 mm and non-nodal targets gone is CR even if the sum rose
     /// (`false`: PD is checked first). Default **true**.
     pub cr_before_pd: bool,
@@ -80,6 +183,31 @@ pub struct IrecistRules {
     /// when it shows additional new lesions (a scan for new clinical signs). `true` lets such
     /// early scans confirm by additional new lesions. Default **true**.
     pub early_scan_new_lesions_confirm: bool,
+    /// WG iRECIST FAQ ("can imaging be used to confirm progression even when done less than
+    /// four weeks …"): only a scan done for a new symptom or sign ([`Scan::Symptom`](super::Scan::Symptom))
+    /// can confirm iCPD early by additional new lesions (`false`: any early scan). Default
+    /// **true**.
+    pub early_scan_symptom_only: bool,
+    /// WG iRECIST FAQ ("if iUPD is driven by non-target disease …"): after a non-target-driven
+    /// iUPD, iCPD is confirmed by a non-target recorded as a further increase (`INCLA`,
+    /// `further-increase`). `true` also lets a larger size in mm of a measured non-target
+    /// confirm; `false` (default) follows `irecist.md` §4.5: a re-measured size is not enough.
+    pub nt_size_increase_confirms: bool,
+    /// An iUPD proven from a partial target sum (a target not evaluated) keeps that partial
+    /// sum, over the lesions assessed then, as the reference of the +5 mm confirmation; later
+    /// sums are compared over the same lesions. `false`: the reference is taken at the first
+    /// full sum (the first round's silent re-basing). Default **true**.
+    pub partial_sum_reference: bool,
+    /// "Reappearance after CR is PD" (RECIST WG FAQ "does a new lesion always result in PD":
+    /// only after a CR *definitively* assigned, and "it is recommended that CR in previous
+    /// cycle is confirmed"): any reappearance is progression only after a CR confirmed by a
+    /// second CR at least [`confirm_min_days`](Self::confirm_min_days) later. `false`: after
+    /// any CR (RECIST 1.1 Table 3 note, "if a CR is truly met"). Default **true**.
+    pub reappearance_needs_confirmed_cr: bool,
+    /// RECIST 1.1 §4.3.2: an `equivocal` new lesion later seen unequivocally dates progression
+    /// back to the first equivocal scan (the revised visit is marked). `false`: progression
+    /// from the unequivocal scan. Default **true**.
+    pub backdate_equivocal: bool,
     /// A4. Classification of patients whose non-irradiated disease is non-target only.
     /// Default [`NonTargetOnlyNil::NotEvaluable`].
     pub non_target_only_nil: NonTargetOnlyNil,
@@ -96,10 +224,15 @@ impl Default for IrecistRules {
             sticky_pr: true,
             sticky_pr_after_iupd: false,
             nlt_progression_needs_5mm: true,
-            unchanged_new_lesions_remain_iupd: true,
+            new_lesion_reset: NewLesionReset::ShrinkageToPr,
             cr_before_pd: true,
             icpd_from_first_iupd: true,
             early_scan_new_lesions_confirm: true,
+            early_scan_symptom_only: true,
+            nt_size_increase_confirms: false,
+            partial_sum_reference: true,
+            reappearance_needs_confirmed_cr: true,
+            backdate_equivocal: true,
             non_target_only_nil: NonTargetOnlyNil::NotEvaluable,
         }
     }
@@ -155,9 +288,29 @@ impl IrecistRules {
         nlt_progression_needs_5mm: bool
     );
     setter!(
-        /// Sets [`unchanged_new_lesions_remain_iupd`](Self::unchanged_new_lesions_remain_iupd)
+        /// Sets [`new_lesion_reset`](Self::new_lesion_reset) (default shrinkage to PR).
+        new_lesion_reset: NewLesionReset
+    );
+    setter!(
+        /// Sets [`early_scan_symptom_only`](Self::early_scan_symptom_only) (default true).
+        early_scan_symptom_only: bool
+    );
+    setter!(
+        /// Sets [`nt_size_increase_confirms`](Self::nt_size_increase_confirms) (default false).
+        nt_size_increase_confirms: bool
+    );
+    setter!(
+        /// Sets [`partial_sum_reference`](Self::partial_sum_reference) (default true).
+        partial_sum_reference: bool
+    );
+    setter!(
+        /// Sets [`reappearance_needs_confirmed_cr`](Self::reappearance_needs_confirmed_cr)
         /// (default true).
-        unchanged_new_lesions_remain_iupd: bool
+        reappearance_needs_confirmed_cr: bool
+    );
+    setter!(
+        /// Sets [`backdate_equivocal`](Self::backdate_equivocal) (default true).
+        backdate_equivocal: bool
     );
     setter!(
         /// Sets [`cr_before_pd`](Self::cr_before_pd) (default true).
