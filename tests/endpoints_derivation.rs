@@ -24,6 +24,7 @@ fn timeline(visits: &[(&str, &str)], new: &[(&str, &str)]) -> PatientTimeline {
                 node: "false",
                 irradiated: "false",
                 measure: mm,
+                ..LesionRow::default()
             }
             .parse()
             .unwrap(),
@@ -40,6 +41,7 @@ fn timeline(visits: &[(&str, &str)], new: &[(&str, &str)]) -> PatientTimeline {
                 node: "false",
                 irradiated: "false",
                 measure: m,
+                ..LesionRow::default()
             }
             .parse()
             .unwrap(),

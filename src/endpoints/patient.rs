@@ -397,7 +397,8 @@ impl Level {
 /// let rows: Vec<_> = [("0", "100"), ("56", "60"), ("112", "55"), ("168", "80"), ("224", "90")]
 ///     .iter()
 ///     .map(|(day, mm)| LesionRow { patient: "P1", lesion: "T1", day, organ: "liver",
-///         kind: "target", node: "false", irradiated: "false", measure: mm }.parse())
+///         kind: "target", node: "false", irradiated: "false", measure: mm,
+///         ..LesionRow::default() }.parse())
 ///     .collect::<Result<_, _>>()?;
 /// let timeline = &timelines_from_records(&rows)?[0];
 /// let a = assess(timeline, &IrecistRules::default())?;
@@ -461,7 +462,8 @@ impl PatientEndpoints {
     /// # fn main() -> Result<(), oncostat::Error> {
     /// let rows: Vec<_> = [("0", "50"), ("56", "48")].iter()
     ///     .map(|(day, mm)| LesionRow { patient: "P7", lesion: "T1", day, organ: "lung",
-    ///         kind: "target", node: "false", irradiated: "false", measure: mm }.parse())
+    ///         kind: "target", node: "false", irradiated: "false", measure: mm,
+    ///         ..LesionRow::default() }.parse())
     ///     .collect::<Result<_, _>>()?;
     /// let a = assess(&timelines_from_records(&rows)?[0], &IrecistRules::default())?;
     /// let e = PatientEndpoints::derive_for("P7", &a, None, &PatientDates::new(90.0),

@@ -85,7 +85,8 @@ impl GroupEndpoints {
 /// for (patient, mm) in &sizes {
 ///     for (day, m) in ["0", "56", "112"].iter().zip(mm) {
 ///         rows.push(LesionRow { patient, lesion: "T1", day, organ: "liver", kind: "target",
-///             node: "false", irradiated: "false", measure: m }.parse()?);
+///             node: "false", irradiated: "false", measure: m, ..LesionRow::default() }
+///             .parse()?);
 ///     }
 /// }
 /// let mut patients = Vec::new();
@@ -267,7 +268,8 @@ pub struct SwimmerRow {
 /// # fn main() -> Result<(), oncostat::Error> {
 /// let rows: Vec<_> = [("0", "100"), ("56", "60"), ("112", "55")].iter()
 ///     .map(|(day, mm)| LesionRow { patient: "P1", lesion: "T1", day, organ: "liver",
-///         kind: "target", node: "false", irradiated: "false", measure: mm }.parse())
+///         kind: "target", node: "false", irradiated: "false", measure: mm,
+///         ..LesionRow::default() }.parse())
 ///     .collect::<Result<_, _>>()?;
 /// let t = &timelines_from_records(&rows)?[0];
 /// let a = assess(t, &IrecistRules::default())?;
