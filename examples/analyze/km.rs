@@ -17,6 +17,7 @@ use oncostat::{KaplanMeier, KmFit, KmTable, SurvivalData};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, ConfTypeArg, Input, Output, Reader, num, opt_num, timed};
+use crate::landmark::{LandmarkArgs, landmark_json, landmark_text};
 use crate::parse::Numbers;
 use crate::table::{Kind, Table};
 
@@ -30,7 +31,7 @@ pub struct Args {
     #[arg(long, value_name = "COL")]
     pub event: String,
     /// Column of group labels: one curve per group (default: one curve, `all`).
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", conflicts_with = "landmark")]
     pub group: Option<String>,
     /// Times at which to report survival, n at risk and the CI (R's summary(fit, times)).
     #[arg(long, value_name = "T1,T2,...", allow_negative_numbers = true)]
@@ -38,6 +39,9 @@ pub struct Args {
     /// Scale of the confidence intervals (R's conf.type).
     #[arg(long, value_name = "TYPE", value_enum, default_value_t = ConfTypeArg::Log)]
     pub conf_type: ConfTypeArg,
+    /// Landmark analysis (curves by landmark group, time from the landmark).
+    #[command(flatten)]
+    pub landmark: LandmarkArgs,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -176,11 +180,24 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     }
     let cols = table.columns(&spec)?;
     let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
-    let data = SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
-        .map_err(lib)?;
-    let keys = match group_col {
-        Some(g) => Some(group_keys(cols.text(g)?)),
-        None => None,
+    let landmark = args.landmark.subset(
+        table,
+        &cols,
+        cols.number(time_col)?,
+        cols.number(event_col)?,
+    )?;
+    let (data, keys) = match &landmark {
+        Some(lm) => (
+            lm.data().clone(),
+            Some(lm.group().iter().map(|&g| GroupKey::Number(g)).collect()),
+        ),
+        None => (
+            SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
+                .map_err(lib)?,
+            group_col
+                .map(|g| cols.text(g).map(|t| group_keys(t)))
+                .transpose()?,
+        ),
     };
     let km = KaplanMeier::new().conf_type(conf_type);
     let (fits, seconds) = timed(|| -> Result<_, oncostat::Error> {
@@ -196,7 +213,11 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     });
     let (fits, groups) = fits.map_err(lib)?;
 
-    let mut text = KmTable::new(&fits).to_string();
+    let mut text = String::new();
+    if let (Some(lm), Some(col)) = (&landmark, args.landmark.landmark_group.as_deref()) {
+        text.push_str(&landmark_text(lm, col));
+    }
+    text.push_str(&KmTable::new(&fits).to_string());
     if !at.is_empty() {
         let level = "95%";
         for fit in &fits {
@@ -205,7 +226,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     }
     text.push('\n');
     text.push_str(&cli::rows_note(data.len(), cols.dropped));
-    let json = json!({
+    let mut json = json!({
         "model": "km",
         "n": data.len(),
         "dropped": cols.dropped,
@@ -213,5 +234,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "groups": groups,
         "fit_seconds": seconds,
     });
+    if let Some(lm) = &landmark {
+        json["landmark"] = landmark_json(lm);
+    }
     Ok(Output { text, json })
 }

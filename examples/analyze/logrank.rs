@@ -12,7 +12,8 @@ use oncostat::{LogRank, SurvivalData};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
-use crate::km::group_keys;
+use crate::km::{GroupKey, group_keys};
+use crate::landmark::{LandmarkArgs, landmark_json, landmark_text};
 use crate::parse::finite_number;
 use crate::table::{Kind, Table};
 
@@ -25,15 +26,23 @@ pub struct Args {
     /// Column of event indicators (0/1 or false/true).
     #[arg(long, value_name = "COL")]
     pub event: String,
-    /// Column of group labels (at least 2 groups).
-    #[arg(long, value_name = "COL")]
-    pub group: String,
+    /// Column of group labels (at least 2 groups; with --landmark: the landmark groups).
+    #[arg(
+        long,
+        value_name = "COL",
+        required_unless_present = "landmark",
+        conflicts_with = "landmark"
+    )]
+    pub group: Option<String>,
     /// Column of strata labels: a stratified test (R's strata()).
     #[arg(long, value_name = "COL")]
     pub strata: Option<String>,
     /// Weight S(t-)^rho of the G-rho family: 0 = log-rank, 1 = Peto-Peto.
     #[arg(long, value_name = "R", default_value_t = 0.0, value_parser = finite_number, allow_negative_numbers = true)]
     pub rho: f64,
+    /// Landmark analysis (landmark groups, time from the landmark).
+    #[command(flatten)]
+    pub landmark: LandmarkArgs,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -49,26 +58,44 @@ impl cli::Run for Args {
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let time_col = args.time.as_str();
     let event_col = args.event.as_str();
-    let group_col = args.group.as_str();
+    let group_col = args.group.as_deref();
     let strata_col = args.strata.as_deref();
     let rho = args.rho;
-    let mut spec = vec![
-        (time_col, Kind::Time),
-        (event_col, Kind::Event),
-        (group_col, Kind::Text),
-    ];
+    let mut spec = vec![(time_col, Kind::Time), (event_col, Kind::Event)];
+    if let Some(g) = group_col {
+        spec.push((g, Kind::Text));
+    }
     if let Some(s) = strata_col {
         spec.push((s, Kind::Text));
     }
     let cols = table.columns(&spec)?;
     let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
-    let mut data =
-        SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
-            .map_err(lib)?;
+    let landmark = args.landmark.subset(
+        table,
+        &cols,
+        cols.number(time_col)?,
+        cols.number(event_col)?,
+    )?;
+    let (mut data, groups) = match (&landmark, group_col) {
+        (Some(lm), _) => (
+            lm.data().clone(),
+            lm.group().iter().map(|&g| GroupKey::Number(g)).collect(),
+        ),
+        (None, Some(g)) => (
+            SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
+                .map_err(lib)?,
+            group_keys(cols.text(g)?),
+        ),
+        (None, None) => return Err(CliError::new("logrank needs --group COL (or --landmark)")),
+    };
     if let Some(s) = strata_col {
-        data = data.with_strata(&group_keys(cols.text(s)?)).map_err(lib)?;
+        let strata = group_keys(cols.text(s)?);
+        let strata = match &landmark {
+            Some(lm) => lm.subset(&strata).map_err(lib)?,
+            None => strata,
+        };
+        data = data.with_strata(&strata).map_err(lib)?;
     }
-    let groups = group_keys(cols.text(group_col)?);
     let (test, seconds) = timed(|| LogRank::new().rho(rho).test(&data, &groups));
     let test = test.map_err(lib)?;
     let variance: Vec<Value> = test
@@ -76,7 +103,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         .row_iter()
         .map(|row| Value::Array(row.iter().map(|&v| num(v)).collect()))
         .collect();
-    let json = json!({
+    let mut json = json!({
         "model": "logrank",
         "n": data.len(),
         "dropped": cols.dropped,
@@ -91,6 +118,14 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "p": num(test.p_value()),
         "fit_seconds": seconds,
     });
-    let text = format!("{test}\n{}", cli::rows_note(data.len(), cols.dropped));
+    let mut text = String::new();
+    if let (Some(lm), Some(col)) = (&landmark, args.landmark.landmark_group.as_deref()) {
+        json["landmark"] = landmark_json(lm);
+        text.push_str(&landmark_text(lm, col));
+    }
+    text.push_str(&format!(
+        "{test}\n{}",
+        cli::rows_note(data.len(), cols.dropped)
+    ));
     Ok(Output { text, json })
 }

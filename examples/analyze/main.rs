@@ -6,7 +6,7 @@
 //! cargo run --release --example analyze -- cox --help      # every option of one command
 //! ```
 //!
-//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist` (one module each). Global option
+//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion` (one module each). Global option
 //! `--json` prints exactly one JSON object on stdout; otherwise an R-like table is printed,
 //! ending with how many rows were used and dropped for missing values.
 //!
@@ -45,10 +45,12 @@ pub(crate) mod cox_firth;
 pub(crate) mod formula;
 pub(crate) mod irecist;
 pub(crate) mod km;
+pub(crate) mod landmark;
 pub(crate) mod logistic;
 pub(crate) mod logrank;
 #[path = "../shared/parse.rs"]
 pub(crate) mod parse;
+pub(crate) mod proportion;
 pub(crate) mod table;
 
 use std::io::Write;
@@ -83,6 +85,8 @@ pub enum Command {
     Logistic(logistic::Args),
     /// iRECIST responses and abscopal classification from a lesion file.
     Irecist(irecist::Args),
+    /// Response rates with exact and Wilson CIs; Fisher's exact test for two groups.
+    Proportion(proportion::Args),
 }
 
 impl Command {
@@ -94,6 +98,7 @@ impl Command {
             Command::Logrank(a) => a,
             Command::Logistic(a) => a,
             Command::Irecist(a) => a,
+            Command::Proportion(a) => a,
         }
     }
 }

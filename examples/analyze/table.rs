@@ -273,6 +273,40 @@ impl Table {
     }
 }
 
+impl Table {
+    /// A numeric column whose missing cells have a meaning (e.g. "never" in
+    /// `--landmark-group` and `--tdc`), read at the given 0-based data rows: `None` for an
+    /// empty or `NA` cell; any other cell must be a finite number.
+    pub fn optional_numbers(
+        &self,
+        name: &str,
+        rows: &[usize],
+    ) -> Result<Vec<Option<f64>>, CliError> {
+        let j = self.index(name)?;
+        rows.iter()
+            .map(|&i| {
+                let cell = self
+                    .rows
+                    .get(i)
+                    .and_then(|r| r.get(j))
+                    .map_or("", String::as_str);
+                if is_missing(cell) {
+                    return Ok(None);
+                }
+                let cell = cell.trim();
+                match cell.parse::<f64>() {
+                    Ok(v) if v.is_finite() => Ok(Some(v)),
+                    _ => Err(CliError::new(format!(
+                        "{}, row {}, column `{name}`: `{cell}` is not a finite number",
+                        self.path.display(),
+                        i + 1
+                    ))),
+                }
+            })
+            .collect()
+    }
+}
+
 impl Columns {
     /// A numeric (or event) column by name.
     pub fn number(&self, name: &str) -> Result<&[f64], CliError> {

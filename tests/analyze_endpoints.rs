@@ -1,0 +1,163 @@
+//! `analyze proportion`, `km`/`logrank --landmark` (and `cox --tdc`, `endpoints`) against the
+//! R goldens of `tests/data/endpoints_*.json`.
+
+mod common;
+
+use serde_json::Value;
+
+fn json_of(args: &[&str]) -> Value {
+    let run = common::analyze(args);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::INFINITY)
+}
+
+fn close(what: &str, got: &Value, want: &Value, tol: f64) {
+    match (got, want) {
+        (Value::Null, Value::Null) => {}
+        _ => {
+            let (g, w) = (f(got), f(want));
+            assert!(
+                (g - w).abs() <= tol * w.abs().max(1.0),
+                "{what}: got {got}, R {want}"
+            );
+        }
+    }
+}
+
+/// A temporary CSV file, removed when dropped.
+struct TempCsv(std::path::PathBuf);
+
+impl TempCsv {
+    fn new(name: &str, text: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("oncostat_{}_{name}.csv", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        TempCsv(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempCsv {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn proportion_matches_r() {
+    let g = common::json("endpoints_proportions.json");
+    let tol = g["tolerance"].as_f64().unwrap();
+    let mut checked = 0;
+    for case in g["fisher"].as_array().unwrap() {
+        if f(&case["level"]) != 0.95 {
+            continue; // the command line reports 95 % intervals
+        }
+        let n = |k: &str| case[k].as_u64().unwrap();
+        // group labels "10" and "2": numeric, so "2" is the first group (R's factor order)
+        let mut csv = String::from("resp,arm\n");
+        for (label, x, total) in [("2", n("x1"), n("n1")), ("10", n("x2"), n("n2"))] {
+            for i in 0..total {
+                csv.push_str(&format!("{},{label}\n", u8::from(i < x)));
+            }
+        }
+        csv.push_str("NA,2\n");
+        let file = TempCsv::new(&format!("prop{checked}"), &csv);
+        let out = json_of(&[
+            "--json",
+            "proportion",
+            "--response",
+            "resp",
+            "--group",
+            "arm",
+            file.path(),
+        ]);
+        let what = format!("{case}");
+        assert_eq!(out["dropped"], 1, "{what}");
+        let groups = out["groups"].as_array().unwrap();
+        assert_eq!(groups[0]["group"], "2");
+        assert_eq!(groups[1]["group"], "10");
+        assert_eq!(groups[0]["x"].as_u64(), Some(n("x1")), "{what}");
+        let fisher = &out["fisher"];
+        close(&what, &fisher["p"], &case["p"], tol);
+        close(&what, &fisher["or"], &case["or"], tol);
+        close(&what, &fisher["or_lower"], &case["or_lower"], tol);
+        close(&what, &fisher["or_upper"], &case["or_upper"], tol);
+        // each group's rate against binom.test / prop.test of the rates goldens where present
+        for (grp, (x, total)) in groups.iter().zip([(n("x1"), n("n1")), (n("x2"), n("n2"))]) {
+            if let Some(r) = g["rates"].as_array().unwrap().iter().find(|r| {
+                r["x"].as_u64() == Some(x)
+                    && r["n"].as_u64() == Some(total)
+                    && f(&r["level"]) == 0.95
+            }) {
+                for k in [
+                    "rate",
+                    "cp_lower",
+                    "cp_upper",
+                    "wilson_lower",
+                    "wilson_upper",
+                ] {
+                    close(&format!("{what} {k}"), &grp[k], &r[k], tol);
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
+
+#[test]
+fn proportion_without_groups_is_one_rate_and_bad_response_is_an_error() {
+    let file = TempCsv::new("prop_all", "resp\n1\n0\n1\n0\n0\n");
+    let out = json_of(&["--json", "proportion", "--response", "resp", file.path()]);
+    assert_eq!(out["groups"][0]["group"], "all");
+    assert_eq!(out["groups"][0]["x"], 2);
+    assert!(out.get("fisher").is_none());
+    let bad = TempCsv::new("prop_bad", "resp\n1\n2\n");
+    let run = common::analyze(&["proportion", "--response", "resp", bad.path()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.starts_with("error: ") && run.stderr.contains("row 2"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn km_and_logrank_landmark_match_r_on_jasa() {
+    let g = common::json("endpoints_survival.json");
+    let tol = g["tolerance"].as_f64().unwrap();
+    let file = common::data("jasa.csv");
+    let file = file.to_str().unwrap();
+    for r in g["landmark"].as_array().unwrap() {
+        let at = format!("{}", f(&r["time"]));
+        let what = format!("landmark {at}");
+        let lm = ["--landmark", at.as_str(), "--landmark-group", "txtime"];
+        let mut args = vec!["--json", "km", "--time", "futime", "--event", "fustat"];
+        args.extend(lm);
+        args.push(file);
+        let km = json_of(&args);
+        assert_eq!(km["landmark"]["n_kept"], r["n_kept"], "{what}");
+        assert_eq!(km["landmark"]["n_excluded"], r["n_excluded"], "{what}");
+        for (k, grp) in km["groups"].as_array().unwrap().iter().enumerate() {
+            for key in ["median", "median_lower", "median_upper"] {
+                close(&format!("{what} {key}"), &grp[key], &r["km"][key][k], tol);
+            }
+        }
+        let mut args = vec!["--json", "logrank", "--time", "futime", "--event", "fustat"];
+        args.extend(lm);
+        args.push(file);
+        let lr = json_of(&args);
+        close(&what, &lr["chisq"], &r["logrank"]["chisq"], tol);
+        for k in 0..2 {
+            close(&what, &lr["observed"][k], &r["logrank"]["observed"][k], tol);
+            close(&what, &lr["expected"][k], &r["logrank"]["expected"][k], tol);
+        }
+    }
+}
