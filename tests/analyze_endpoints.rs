@@ -55,7 +55,7 @@ fn proportion_matches_r() {
     let tol = g["tolerance"].as_f64().unwrap();
     let mut checked = 0;
     for case in g["fisher"].as_array().unwrap() {
-        if f(&case["level"]) != 0.95 {
+        if (f(&case["level"]) - 0.95).abs() > 1e-12 {
             continue; // the command line reports 95 % intervals
         }
         let n = |k: &str| case[k].as_u64().unwrap();
@@ -93,7 +93,7 @@ fn proportion_matches_r() {
             if let Some(r) = g["rates"].as_array().unwrap().iter().find(|r| {
                 r["x"].as_u64() == Some(x)
                     && r["n"].as_u64() == Some(total)
-                    && f(&r["level"]) == 0.95
+                    && (f(&r["level"]) - 0.95).abs() < 1e-12
             }) {
                 for k in [
                     "rate",

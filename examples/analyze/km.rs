@@ -195,7 +195,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
                 .map_err(lib)?,
             group_col
-                .map(|g| cols.text(g).map(|t| group_keys(t)))
+                .map(|g| cols.text(g).map(group_keys))
                 .transpose()?,
         ),
     };
