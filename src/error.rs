@@ -168,9 +168,13 @@ pub enum Error {
         iterations: usize,
     },
 
-    /// An error raised inside the argmin optimisation framework.
-    #[error("optimizer error: {0}")]
-    Optimizer(#[source] argmin::core::Error),
+    /// An internal failure of the argmin optimisation framework (its message; argmin's own
+    /// error type is not exposed).
+    #[error("optimizer error: {message}")]
+    Optimizer {
+        /// argmin's message.
+        message: String,
+    },
     // ------------------------------------------------------------------ survival
     /// The method does not accept case weights (R's `survdiff` has no `weights` argument).
     #[error("{what} does not accept case weights; remove the weights")]

@@ -32,6 +32,7 @@ pub mod labels;
 mod linalg;
 mod quadrature;
 pub mod regression;
+mod solver;
 mod stats;
 pub mod survival;
 pub mod table;

@@ -22,7 +22,7 @@
 
 #![allow(clippy::needless_range_loop)] // index loops over parallel per-row buffers
 
-use nalgebra::{DMatrix, DMatrixView, DVector};
+use nalgebra::{DMatrix, DMatrixView, DVector, DVectorView, DVectorViewMut};
 
 use crate::linalg::{
     cholesky_in_place, cholesky_inverse, cholesky_inverse_factor_transposed, cholesky_log_det,
@@ -127,7 +127,8 @@ impl<'a> Engine<'a> {
     /// # Errors
     /// [`Error::SingularMatrix`] if XᵀWX is not positive definite, or (τ > 0) its log
     /// determinant is below −200 (logistf's guard).
-    pub(crate) fn evaluate(&mut self, beta: &DVector<f64>) -> Result<()> {
+    pub(crate) fn evaluate(&mut self, beta: &[f64]) -> Result<()> {
+        let beta = DVectorView::from_slice(beta, beta.len());
         let x = self.data.x;
         let n = x.nrows();
         self.aug_ready = false;
@@ -141,7 +142,7 @@ impl<'a> Engine<'a> {
             let m = BLOCK.min(n - start);
             let xb = x.rows(start, m);
             let mut eta = self.eta.rows_mut(start, m);
-            eta.gemv(1.0, &xb, beta, 0.0);
+            eta.gemv(1.0, &xb, &beta, 0.0);
             loglik += self.rows_pass(start, m);
             scale_rows(x, start, &self.weight[start..start + m], &mut self.scaled);
             cross_accumulate(x, start, &self.scaled.rows(0, m), &mut self.fisher);
@@ -314,7 +315,7 @@ impl<'a> Engine<'a> {
     ///
     /// # Errors
     /// [`Error::SingularMatrix`] if `A_SS` is not positive definite.
-    pub(crate) fn direction(&mut self, free: &[bool], delta: &mut DVector<f64>) -> Result<()> {
+    pub(crate) fn direction(&mut self, free: &[bool], delta: &mut [f64]) -> Result<()> {
         self.build_augmented();
         let k = self.ncoef();
         self.kwork.copy_from(&self.aug);
@@ -331,7 +332,7 @@ impl<'a> Engine<'a> {
                 what: "the (augmented) information matrix",
             });
         }
-        cholesky_solve(self.kwork.as_slice(), delta.as_mut_slice());
+        cholesky_solve(self.kwork.as_slice(), delta);
         Ok(())
     }
 
@@ -368,7 +369,7 @@ impl<'a> Engine<'a> {
     pub(crate) fn glm_start_solve(
         &mut self,
         free: &[bool],
-        beta: &mut DVector<f64>,
+        beta: &mut [f64],
         info: &mut DMatrix<f64>,
     ) -> Result<()> {
         let Problem { x, y, w, offset } = self.data;
@@ -380,7 +381,7 @@ impl<'a> Engine<'a> {
             self.resid[i] = w[i] * v * z;
         }
         weighted_gram(x, &self.weight, &mut self.scaled, info);
-        beta.gemv_tr(1.0, x, &self.resid, 0.0);
+        DVectorViewMut::from_slice(beta, free.len()).gemv_tr(1.0, x, &self.resid, 0.0);
         self.kwork.copy_from(info);
         for j in 0..free.len() {
             if !free[j] {
@@ -395,7 +396,7 @@ impl<'a> Engine<'a> {
                 what: "the weighted design X'WX at glm's starting values",
             });
         }
-        cholesky_solve(self.kwork.as_slice(), beta.as_mut_slice());
+        cholesky_solve(self.kwork.as_slice(), beta);
         Ok(())
     }
 
@@ -546,14 +547,14 @@ mod tests {
         };
         let mut e = Engine::new(data, 0.5);
         let beta = DVector::from_vec(vec![0.2, -0.4, 0.3]);
-        e.evaluate(&beta)?;
+        e.evaluate(beta.as_slice())?;
         assert_relative_eq!(e.hat().iter().sum::<f64>(), 3.0, epsilon = 1e-12);
         let f0 = e.objective();
         let g = e.score().clone();
         for j in 0..3 {
             let mut b = beta.clone();
             b[j] += 1e-6;
-            e.evaluate(&b)?;
+            e.evaluate(b.as_slice())?;
             let fd = (e.objective() - f0) / 1e-6;
             assert_relative_eq!(fd, g[j], epsilon = 1e-4);
         }

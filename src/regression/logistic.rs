@@ -281,7 +281,7 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
         covariance_r.copy_from(&covariance);
     }
     let mut next_step = DVector::zeros(k);
-    engine.direction(&vec![true; k], &mut next_step)?;
+    engine.direction(&vec![true; k], next_step.as_mut_slice())?;
     let max_fitted_extreme = engine
         .fitted()
         .iter()
@@ -322,7 +322,7 @@ fn null_deviance(
             let sw: f64 = problem.w.iter().sum();
             let swy: f64 = problem.w.iter().zip(&problem.y).map(|(w, y)| w * y).sum();
             let mu: f64 = swy / sw;
-            engine.evaluate(&DVector::from_element(1, (mu / (1.0 - mu)).ln()))?;
+            engine.evaluate(&[(mu / (1.0 - mu)).ln()])?;
             return Ok(-2.0 * engine.loglik());
         }
         let out = run(engine, solver, DVector::zeros(1), max_iter)?;

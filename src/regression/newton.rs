@@ -1,4 +1,5 @@
-//! The damped-Newton solver behind every logistic fit, as an argmin [`Solver`].
+//! glm.fit's and logistf's step rules for the binomial engine, on the crate's one
+//! damped-Newton solver ([`crate::solver`]).
 //!
 //! ```text
 //! δ_S = A_SS⁻¹ U*_S           (S = free coefficients; A = augmented information, XᵀWX if τ = 0)
@@ -6,28 +7,22 @@
 //! β += δ;  evaluate ℓ*, U*, A at β
 //! ```
 //!
-//! Stopping rules ([`StopRule`]) reproduce R exactly:
+//! Stopping rules ([`StopRule`]) reproduce R exactly; neither rule backtracks:
 //! * `logistf` (`logistffit_revised`, no step halving since 1.24.1): stop when
 //!   `max|δ| ≤ xconv`, `max|U*_S| < gconv` and the signed change `ℓ* − ℓ*_old < lconv`;
 //! * `glm.fit`: stop when `|dev − dev_old| / (|dev| + 0.1) < ε`, dev = −2ℓ. With
 //!   [`DampedNewton::glm_start`] the first iteration is glm's weighted least-squares solve from
 //!   `μ = (w·y + ½)/(w + 1)`; every later IRLS iteration is exactly a Fisher-scoring step.
 //!
-//! Termination is copied into a typed [`Convergence`] by [`run`]. The solver keeps the
+//! Termination is copied into a typed [`Convergence`] by [`run`]. The rule keeps the
 //! information matrix of the *start* of the final iteration, which is what R reports
 //! variances from (glm's last WLS weights; logistf ≥ 1.24.1's augmented variance).
 
-use argmin::core::{
-    Executor, IterState, KV, Problem as ArgminProblem, Solver, State, TerminationReason,
-    TerminationStatus,
-};
 use nalgebra::{DMatrix, DVector};
 
 use super::engine::Engine;
-use crate::{Convergence, Error, Result, StopReason};
-
-/// argmin state used by [`DampedNewton`]: parameter vector and cost (−ℓ*).
-pub(crate) type NewtonState = IterState<DVector<f64>, (), (), (), (), f64>;
+use crate::solver::{self, Newton, NewtonProblem, Proposal, Start, StepRule, Trial, Verdict};
+use crate::{Convergence, Result, StopReason};
 
 /// When a [`DampedNewton`] run has converged.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,35 +43,29 @@ pub(crate) enum StopRule {
     },
 }
 
-/// Damped Newton / Fisher-scoring iteration (see the module documentation).
+/// glm.fit's / logistf's step rule (see the module documentation), with its settings.
 #[derive(Debug, Clone)]
 pub(crate) struct DampedNewton {
     rule: StopRule,
     max_step: f64,
     free: Vec<bool>,
     glm_start: bool,
-    delta: DVector<f64>,
     info_at_start: DMatrix<f64>,
     previous: f64,
-    last_change: f64,
-    converged: bool,
     early_stop: bool,
     model_gain: f64,
 }
 
 impl DampedNewton {
-    /// A solver for `k` coefficients, all free, no step cap.
+    /// A rule for `k` coefficients, all free, no step cap.
     pub(crate) fn new(k: usize, rule: StopRule) -> Self {
         DampedNewton {
             rule,
             max_step: f64::INFINITY,
             free: vec![true; k],
             glm_start: false,
-            delta: DVector::zeros(k),
             info_at_start: DMatrix::zeros(k, k),
             previous: f64::NAN,
-            last_change: 0.0,
-            converged: false,
             early_stop: false,
             model_gain: 0.0,
         }
@@ -128,125 +117,109 @@ impl DampedNewton {
             StopRule::RelativeDeviance { .. } => -2.0 * engine.loglik(),
         }
     }
+}
 
-    fn max_abs_free(&self, v: &DVector<f64>) -> f64 {
-        v.iter()
-            .zip(&self.free)
-            .filter(|(_, f)| **f)
-            .fold(0.0_f64, |m, (x, _)| m.max(x.abs()))
+impl NewtonProblem for Engine<'_> {
+    fn dim(&self) -> usize {
+        self.ncoef()
+    }
+
+    fn evaluate(&mut self, beta: &[f64]) -> Result<f64> {
+        Engine::evaluate(self, beta)?;
+        Ok(self.objective())
+    }
+
+    fn direction(&mut self, free: &[bool], delta: &mut [f64]) -> Result<bool> {
+        Engine::direction(self, free, delta)?;
+        Ok(true)
+    }
+
+    fn gradient(&self) -> &[f64] {
+        Engine::score(self).as_slice()
     }
 }
 
-fn to_argmin(e: Error) -> argmin::core::Error {
-    argmin::core::Error::new(e)
-}
-
-fn engine_of<'p, 'a>(problem: &'p mut ArgminProblem<Engine<'a>>) -> Result<&'p mut Engine<'a>> {
-    problem.problem.as_mut().ok_or(Error::SingularMatrix {
-        what: "solver state (missing problem)",
-    })
-}
-
-impl<'a> Solver<Engine<'a>, NewtonState> for DampedNewton {
-    fn name(&self) -> &str {
-        "damped Newton (logistf / glm.fit rules)"
-    }
-
-    fn init(
-        &mut self,
-        problem: &mut ArgminProblem<Engine<'a>>,
-        mut state: NewtonState,
-    ) -> std::result::Result<(NewtonState, Option<KV>), argmin::core::Error> {
-        let engine = engine_of(problem).map_err(to_argmin)?;
-        let beta = state
-            .take_param()
-            .unwrap_or_else(|| DVector::zeros(engine.ncoef()));
+impl<'a> StepRule<Engine<'a>> for DampedNewton {
+    fn start(&mut self, engine: &mut Engine<'a>, beta: &[f64], _free: &[bool]) -> Result<Start> {
         if self.glm_start {
             self.previous = engine.glm_start_deviance();
-            state = state.param(beta).cost(f64::INFINITY);
+            Ok(Start::Objective(f64::NEG_INFINITY))
         } else {
-            engine.evaluate(&beta).map_err(to_argmin)?;
+            Engine::evaluate(engine, beta)?;
             self.previous = self.objective_for_rule(engine);
-            let cost = -engine.objective();
-            state = state.param(beta).cost(cost);
+            Ok(Start::Objective(engine.objective()))
         }
-        Ok((state, None))
     }
 
-    fn next_iter(
+    fn propose(
         &mut self,
-        problem: &mut ArgminProblem<Engine<'a>>,
-        mut state: NewtonState,
-    ) -> std::result::Result<(NewtonState, Option<KV>), argmin::core::Error> {
-        let engine = engine_of(problem).map_err(to_argmin)?;
-        let mut beta = state
-            .take_param()
-            .unwrap_or_else(|| DVector::zeros(engine.ncoef()));
+        engine: &mut Engine<'a>,
+        _iteration: usize,
+        accepted: &[f64],
+        free: &[bool],
+        step: &mut [f64],
+        trial: &mut [f64],
+    ) -> Result<Proposal> {
         if self.glm_start {
             self.glm_start = false;
-            engine
-                .glm_start_solve(&self.free, &mut beta, &mut self.info_at_start)
-                .map_err(to_argmin)?;
-        } else {
-            self.previous = self.objective_for_rule(engine);
-            engine
-                .direction(&self.free, &mut self.delta)
-                .map_err(to_argmin)?;
-            self.info_at_start.copy_from(engine.augmented());
-            let largest = self.max_abs_free(&self.delta);
-            if largest > self.max_step {
-                self.delta *= self.max_step / largest;
-            }
-            if let StopRule::Logistf { xconv, .. } = self.rule
-                && self.early_stop
-                && largest <= xconv
-            {
-                self.converged = true;
-                self.model_gain = 0.5
-                    * self
-                        .delta
-                        .iter()
-                        .zip(engine.score().iter())
-                        .zip(&self.free)
-                        .filter(|(_, f)| **f)
-                        .map(|((d, u), _)| d * u)
-                        .sum::<f64>();
-                let cost = -engine.objective();
-                return Ok((state.param(beta).cost(cost), None));
-            }
-            beta += &self.delta;
+            engine.glm_start_solve(free, trial, &mut self.info_at_start)?;
+            return Ok(Proposal::Step);
         }
-        engine.evaluate(&beta).map_err(to_argmin)?;
+        self.previous = self.objective_for_rule(engine);
+        Engine::direction(engine, free, step)?;
+        self.info_at_start.copy_from(engine.augmented());
+        let largest = solver::max_abs_free(step, free);
+        if largest > self.max_step {
+            let factor = self.max_step / largest;
+            for d in step.iter_mut() {
+                *d *= factor;
+            }
+        }
+        if let StopRule::Logistf { xconv, .. } = self.rule
+            && self.early_stop
+            && largest <= xconv
+        {
+            self.model_gain = 0.5
+                * step
+                    .iter()
+                    .zip(engine.score().iter())
+                    .zip(free)
+                    .filter(|(_, f)| **f)
+                    .map(|((d, u), _)| d * u)
+                    .sum::<f64>();
+            return Ok(Proposal::Stop(StopReason::Converged));
+        }
+        for ((t, b), d) in trial.iter_mut().zip(accepted).zip(step.iter()) {
+            *t = b + d;
+        }
+        Ok(Proposal::Step)
+    }
+
+    fn judge(&mut self, engine: &Engine<'a>, trial: &Trial<'_>) -> Verdict {
         let current = self.objective_for_rule(engine);
-        self.last_change = current - self.previous;
-        self.converged = match self.rule {
+        let converged = match self.rule {
             StopRule::Logistf {
                 xconv,
                 gconv,
                 lconv,
             } => {
-                self.max_abs_free(&self.delta) <= xconv
-                    && self.max_abs_free(engine.score()) < gconv
+                trial.max_free(trial.step) <= xconv
+                    && trial.max_free(trial.score) < gconv
                     && current - self.previous < lconv
             }
             StopRule::RelativeDeviance { eps } => {
                 ((current - self.previous).abs() / (current.abs() + 0.1)) < eps
             }
         };
-        let cost = -engine.objective();
-        Ok((state.param(beta).cost(cost), None))
-    }
-
-    fn terminate(&mut self, _state: &NewtonState) -> TerminationStatus {
-        if self.converged {
-            TerminationStatus::Terminated(TerminationReason::SolverConverged)
+        if converged {
+            Verdict::Converged
         } else {
-            TerminationStatus::NotTerminated
+            Verdict::Accept
         }
     }
 }
 
-/// Result of [`run`]: the engine evaluated at the final β, the solver and a convergence report.
+/// Result of [`run`]: the engine evaluated at the final β, the rule and a convergence report.
 #[derive(Debug)]
 pub(crate) struct NewtonRun<'a> {
     pub(crate) engine: Engine<'a>,
@@ -255,44 +228,26 @@ pub(crate) struct NewtonRun<'a> {
     pub(crate) convergence: Convergence,
 }
 
-/// Runs `solver` on `engine` from `start` for at most `max_iter` iterations under argmin's
-/// [`Executor`] and copies its termination status into a [`Convergence`].
+/// Runs the rule `solver` on `engine` from `start` for at most `max_iter` iterations (the
+/// crate's damped-Newton solver under argmin).
 ///
 /// # Errors
-/// Errors raised by an evaluation (e.g. [`Error::SingularMatrix`]) are passed through;
-/// anything else from argmin is [`Error::Optimizer`].
+/// Errors raised by an evaluation (e.g. [`crate::Error::SingularMatrix`]) are passed
+/// through; anything else from argmin is [`crate::Error::Optimizer`].
 pub(crate) fn run<'a>(
     engine: Engine<'a>,
     solver: DampedNewton,
     start: DVector<f64>,
     max_iter: usize,
 ) -> Result<NewtonRun<'a>> {
-    let result = Executor::new(engine, solver)
-        .configure(|s| s.param(start).max_iters(max_iter as u64))
-        .timer(false)
-        .run()
-        .map_err(|e| match e.downcast::<Error>() {
-            Ok(ours) => ours,
-            Err(other) => Error::Optimizer(other),
-        })?;
-    let mut state = result.state;
-    let iterations = state.get_iter() as usize;
-    let reason = match state.get_termination_reason() {
-        Some(TerminationReason::SolverConverged) => StopReason::Converged,
-        Some(TerminationReason::MaxItersReached) => StopReason::MaxIterations,
-        _ => StopReason::NonFinite,
-    };
-    let beta = state.take_param().ok_or(Error::SingularMatrix {
-        what: "solver state (missing parameters)",
-    })?;
-    let mut problem = result.problem;
-    let engine = problem.take_problem().ok_or(Error::SingularMatrix {
-        what: "solver state (missing problem)",
-    })?;
+    let k = start.len();
+    let free = solver.free.clone();
+    let newton = Newton::new(k, solver).free(free);
+    let out = solver::run(engine, newton, start.as_slice().to_vec(), max_iter)?;
     Ok(NewtonRun {
-        engine,
-        solver: result.solver,
-        beta,
-        convergence: Convergence::new(iterations, reason),
+        engine: out.model,
+        beta: DVector::from_vec(out.beta),
+        solver: out.solver.into_rule(),
+        convergence: out.convergence,
     })
 }

@@ -99,7 +99,7 @@ impl ProfileStart {
     /// [`Error::SingularMatrix`] if the information matrix is singular at β̂.
     pub(crate) fn new(engine: &mut Engine<'_>, beta_hat: &DVector<f64>) -> Result<Self> {
         let k = beta_hat.len();
-        engine.evaluate(beta_hat)?;
+        engine.evaluate(beta_hat.as_slice())?;
         let mut v = DMatrix::zeros(k, k);
         engine.fisher_inverse(&mut v);
         let (cubic, curvature) = path_expansion(engine, &v);
@@ -348,7 +348,7 @@ fn vm_bound_with(
     let mut objective = start.objective;
     let mut evaluated = false;
     if let Some(predicted) = start.predicted(index, side, chi2, learned)
-        && engine.evaluate(&predicted).is_ok()
+        && engine.evaluate(predicted.as_slice()).is_ok()
     {
         beta = predicted;
         engine.fisher_inverse(&mut v);
@@ -391,7 +391,7 @@ fn vm_bound_with(
             });
         }
         beta += &delta;
-        engine.evaluate(&beta)?;
+        engine.evaluate(beta.as_slice())?;
         engine.fisher_inverse(&mut v);
         u.copy_from(engine.score());
         objective = engine.objective();

@@ -276,7 +276,7 @@ impl CoxPh {
             toler_chol: self.toler_chol,
             counting: prepared.counting.is_some(),
         };
-        let out = newton(&prepared, &init, controls);
+        let out = newton(&prepared, &init, controls)?;
 
         let var_diag = |j: usize| out.variance[j * p + j];
         let aliased: Vec<bool> = (0..p)

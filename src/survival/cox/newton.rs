@@ -1,4 +1,6 @@
-//! R's Newton–Raphson iteration for the Cox model (`coxfit6`, algorithms.md §2.4).
+//! R's Newton–Raphson iteration for the Cox model (`coxfit6`, algorithms.md §2.4), as a step
+//! rule of the crate's damped-Newton solver ([`crate::solver`]; each halving is an iteration,
+//! as R counts them).
 //!
 //! ```text
 //! β = init; evaluate ℓ0, U, I; factor I; score test = U'I⁻¹U
@@ -21,7 +23,9 @@
 use super::Ties;
 use super::prepare::Prepared;
 use super::risk_pass::RiskPass;
+use crate::StopReason;
 use crate::linalg::Ldl;
+use crate::solver::{self, Newton, NewtonProblem, Start, StepRule, Trial, Verdict};
 
 /// R's `flag` for a fit that ran out of iterations.
 pub(super) const FLAG_NOT_CONVERGED: i64 = 1000;
@@ -57,133 +61,202 @@ pub(super) struct NewtonOutcome {
     pub counting: bool,
 }
 
+/// The Cox partial likelihood as a [`NewtonProblem`]: one risk pass and R's LDL′ factor of
+/// the information at the last evaluated point.
+#[derive(Debug)]
+struct CoxModel<'d> {
+    data: &'d Prepared,
+    ties: Ties,
+    toler_chol: f64,
+    pass: RiskPass,
+    ldl: Ldl,
+    /// ℓ, U and I of the last evaluation are all finite.
+    finite: bool,
+}
+
+impl NewtonProblem for CoxModel<'_> {
+    fn dim(&self) -> usize {
+        self.data.p
+    }
+
+    fn evaluate(&mut self, beta: &[f64]) -> crate::Result<f64> {
+        let loglik = self.pass.evaluate(self.data, self.ties, beta);
+        self.ldl.factor(&self.pass.information, self.toler_chol);
+        self.finite = loglik.is_finite()
+            && self.pass.score.iter().all(|u| u.is_finite())
+            && self.pass.information.iter().all(|v| v.is_finite());
+        Ok(loglik)
+    }
+
+    fn direction(&mut self, _free: &[bool], delta: &mut [f64]) -> crate::Result<bool> {
+        delta.copy_from_slice(&self.pass.score);
+        self.ldl.solve(delta);
+        Ok(true)
+    }
+
+    fn gradient(&self) -> &[f64] {
+        &self.pass.score
+    }
+}
+
+/// R's `coxph` step rule (`coxfit6`; `agfit4` for counting-process data), see the module
+/// documentation.
+#[derive(Debug, Clone)]
+struct CoxphRule {
+    eps: f64,
+    max_iter: usize,
+    counting: bool,
+    score_test: f64,
+}
+
+impl StepRule<CoxModel<'_>> for CoxphRule {
+    fn start(
+        &mut self,
+        model: &mut CoxModel<'_>,
+        beta: &[f64],
+        free: &[bool],
+    ) -> crate::Result<Start> {
+        let loglik = model.evaluate(beta)?;
+        let mut step = vec![0.0; beta.len()];
+        model.direction(free, &mut step)?;
+        self.score_test = model.pass.score.iter().zip(&step).map(|(u, a)| u * a).sum();
+        Ok(if self.max_iter == 0 || !loglik.is_finite() {
+            Start::Stop(loglik, StopReason::NonFinite)
+        } else {
+            Start::Objective(loglik)
+        })
+    }
+
+    fn judge(&mut self, model: &CoxModel<'_>, t: &Trial<'_>) -> Verdict {
+        let may_stop = !self.counting || t.backtracks == 0;
+        if model.finite && may_stop && (1.0 - t.previous / t.objective).abs() <= self.eps {
+            return Verdict::Converged;
+        }
+        if self.counting && t.iteration == self.max_iter {
+            let worse =
+                self.max_iter > 1 && (t.objective - t.previous) / t.previous.abs() < -self.eps;
+            return Verdict::Stop {
+                reason: StopReason::MaxIterations,
+                keep_trial: !worse,
+            };
+        }
+        if !model.finite || t.objective < t.previous {
+            Verdict::BacktrackNextIteration
+        } else {
+            Verdict::Accept
+        }
+    }
+
+    /// `β_t = (β_t + h·β)/(h + 1)`, `h` consecutive halvings.
+    fn backtrack(&self, accepted: &[f64], trial: &mut [f64], backtracks: usize) {
+        let h = backtracks as f64;
+        for (nb, b) in trial.iter_mut().zip(accepted) {
+            *nb = (*nb + h * b) / (h + 1.0);
+        }
+    }
+}
+
 /// Runs R's iteration from `init` (original scale).
-pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> NewtonOutcome {
+///
+/// # Errors
+/// None from the Cox model itself; an internal failure of argmin is [`crate::Error::Optimizer`].
+pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> crate::Result<NewtonOutcome> {
     let p = data.p;
-    let mut pass = RiskPass::new(data);
-    let mut ldl = Ldl::new(p);
-    let mut beta: Vec<f64> = init.iter().zip(&data.scales).map(|(b, s)| b / s).collect();
-
-    let loglik_init = pass.evaluate(data, ctl.ties, &beta);
-    let mut step = pass.score.clone();
-    ldl.factor(&pass.information, ctl.toler_chol);
-    ldl.solve(&mut step);
-    let score_test: f64 = pass.score.iter().zip(&step).map(|(u, a)| u * a).sum();
-
-    let finish =
-        |beta: &[f64], score: &[f64], variance: Vec<f64>| rescale(data, beta, score, variance);
-
-    if ctl.max_iter == 0 || !loglik_init.is_finite() {
-        let (beta, score, variance) = finish(&beta, &pass.score, ldl.inverse());
-        return NewtonOutcome {
+    let model = CoxModel {
+        data,
+        ties: ctl.ties,
+        toler_chol: ctl.toler_chol,
+        pass: RiskPass::new(data),
+        ldl: Ldl::new(p),
+        finite: true,
+    };
+    let rule = CoxphRule {
+        eps: ctl.eps,
+        max_iter: ctl.max_iter,
+        counting: ctl.counting,
+        score_test: f64::NAN,
+    };
+    let beta: Vec<f64> = init.iter().zip(&data.scales).map(|(b, s)| b / s).collect();
+    let out = solver::run(model, Newton::new(p, rule), beta, ctl.max_iter)?;
+    let mut model = out.model;
+    let loglik_init = out.solver.start_objective();
+    let score_test = out.solver.rule().score_test;
+    let iterations = out.convergence.iterations();
+    let outcome = |beta: &[f64], score: &[f64], variance, loglik, iterations, flag| {
+        let (beta, score, variance) = rescale(data, beta, score, variance);
+        NewtonOutcome {
             beta,
             variance,
             score,
             loglik_init,
-            loglik: loglik_init,
+            loglik,
             score_test,
-            iterations: 0,
-            flag: ldl.flag(),
+            iterations,
+            flag,
             counting: ctl.counting,
-        };
-    }
-
-    let mut best = loglik_init;
-    let mut new_beta: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
-    let mut halving = 0usize;
-    for iter in 1..=ctl.max_iter {
-        let new_loglik = pass.evaluate(data, ctl.ties, &new_beta);
-        ldl.factor(&pass.information, ctl.toler_chol);
-        let finite = new_loglik.is_finite()
-            && pass.score.iter().all(|u| u.is_finite())
-            && pass.information.iter().all(|v| v.is_finite());
-        let may_stop = !ctl.counting || halving == 0;
-        if finite && may_stop && (1.0 - best / new_loglik).abs() <= ctl.eps {
-            let (beta, score, variance) = finish(&new_beta, &pass.score, ldl.inverse());
-            return NewtonOutcome {
-                beta,
-                variance,
-                score,
-                loglik_init,
-                loglik: new_loglik,
-                score_test,
-                iterations: iter,
-                flag: if halving > 0 {
-                    FLAG_HALVING
-                } else {
-                    ldl.flag()
-                },
-                counting: ctl.counting,
-            };
         }
-        if ctl.counting && iter == ctl.max_iter {
-            let worse = ctl.max_iter > 1 && (new_loglik - best) / best.abs() < -ctl.eps;
-            let (kept, loglik) = if worse {
-                let ll = pass.evaluate(data, ctl.ties, &beta);
-                ldl.factor(&pass.information, ctl.toler_chol);
-                (beta.clone(), ll)
-            } else {
-                (new_beta.clone(), new_loglik)
-            };
-            let (beta, score, variance) = finish(&kept, &pass.score, ldl.inverse());
-            return NewtonOutcome {
-                beta,
-                variance,
-                score,
-                loglik_init,
-                loglik,
-                score_test,
-                iterations: ctl.max_iter,
-                flag: FLAG_NOT_CONVERGED,
-                counting: true,
-            };
-        }
-        if !finite || new_loglik < best {
-            halving += 1;
-            let h = halving as f64;
-            for (nb, b) in new_beta.iter_mut().zip(&beta) {
-                *nb = (*nb + h * b) / (h + 1.0);
-            }
-        } else {
-            halving = 0;
-            best = new_loglik;
-            step.copy_from_slice(&pass.score);
-            ldl.solve(&mut step);
-            beta.copy_from_slice(&new_beta);
-            for (nb, s) in new_beta.iter_mut().zip(&step) {
-                *nb += s;
-            }
-        }
-    }
-
-    // Out of iterations: R reports the last accepted β.
-    let (loglik, score, variance) = if ctl.max_iter > 1 {
-        let ll = pass.evaluate(data, ctl.ties, &beta);
-        // R inverts the freshly evaluated, *unfactored* information here, which leaves
-        // diag(1/I_jj); reproduced for parity with `coxph`.
-        let mut v = vec![0.0; p * p];
-        for j in 0..p {
-            let d = pass.information[j * p + j];
-            if d > 0.0 {
-                v[j * p + j] = 1.0 / d;
-            }
-        }
-        (ll, pass.score.clone(), v)
-    } else {
-        (best, pass.score.clone(), ldl.inverse())
     };
-    let (beta, score, variance) = finish(&beta, &score, variance);
-    NewtonOutcome {
-        beta,
-        variance,
-        score,
-        loglik_init,
-        loglik,
-        score_test,
-        iterations: ctl.max_iter + 1,
-        flag: FLAG_NOT_CONVERGED,
-        counting: ctl.counting,
-    }
+    Ok(match out.convergence.reason() {
+        // max_iter == 0 or a non-finite start: V = I⁻¹ at init
+        StopReason::NonFinite => outcome(
+            &out.beta,
+            &model.pass.score,
+            model.ldl.inverse(),
+            loglik_init,
+            0,
+            model.ldl.flag(),
+        ),
+        StopReason::Converged => {
+            let flag = if out.solver.backtracks() > 0 {
+                FLAG_HALVING
+            } else {
+                model.ldl.flag()
+            };
+            outcome(
+                &out.beta,
+                &model.pass.score,
+                model.ldl.inverse(),
+                out.solver.objective(),
+                iterations,
+                flag,
+            )
+        }
+        // agfit4 at the last iteration: the model holds the kept point
+        _ if ctl.counting => outcome(
+            &out.beta,
+            &model.pass.score,
+            model.ldl.inverse(),
+            out.solver.objective(),
+            ctl.max_iter,
+            FLAG_NOT_CONVERGED,
+        ),
+        // Out of iterations: R reports the last accepted β.
+        _ => {
+            let (loglik, variance) = if ctl.max_iter > 1 {
+                let ll = model.pass.evaluate(data, ctl.ties, &out.beta);
+                // R inverts the freshly evaluated, *unfactored* information here, which
+                // leaves diag(1/I_jj); reproduced for parity with `coxph`.
+                let mut v = vec![0.0; p * p];
+                for j in 0..p {
+                    let d = model.pass.information[j * p + j];
+                    if d > 0.0 {
+                        v[j * p + j] = 1.0 / d;
+                    }
+                }
+                (ll, v)
+            } else {
+                (out.solver.objective(), model.ldl.inverse())
+            };
+            outcome(
+                &out.beta,
+                &model.pass.score,
+                variance,
+                loglik,
+                ctl.max_iter + 1,
+                FLAG_NOT_CONVERGED,
+            )
+        }
+    })
 }
 
 /// Back to the original covariate scale: `β·s`, `U/s`, `V_ij·s_i·s_j`.

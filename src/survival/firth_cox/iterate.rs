@@ -1,4 +1,5 @@
-//! coxphf's iteration for the Firth-penalized Cox model (algorithms.md §7), on the
+//! coxphf's iteration for the Firth-penalized Cox model (algorithms.md §7), as a step rule of
+//! the crate's damped-Newton solver ([`crate::solver`]; halvings stay inside an iteration), on the
 //! standardized scale, optionally with some coefficients held fixed (restricted fits for the
 //! penalized likelihood-ratio tests and the profile likelihood).
 //!
@@ -23,6 +24,7 @@ use super::pass::Pass;
 use super::prepare::Prepared;
 use crate::StopReason;
 use crate::linalg::{cholesky_in_place, cholesky_solve, dot};
+use crate::solver::{self, Newton, NewtonProblem, Start, StepRule, Trial, Verdict};
 
 /// Iteration controls (coxphf's `maxit`, `maxstep`, `maxhs`, `epsilon`, `gconv`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +57,6 @@ pub(super) struct Solver {
     pub pass: Pass,
     sub: Vec<f64>,
     rhs: Vec<f64>,
-    old: Vec<f64>,
     free_idx: Vec<usize>,
 }
 
@@ -67,127 +68,151 @@ impl Solver {
             pass: Pass::new(data),
             sub: vec![0.0; p * p],
             rhs: vec![0.0; p],
-            old: vec![0.0; p],
             free_idx: Vec::with_capacity(p),
         }
     }
 
     /// Runs the iteration from `start`; coefficients with `free[j] == false` stay at their
     /// start value.
-    pub fn run(&mut self, data: &Prepared, start: &[f64], free: &[bool], ctl: Controls) -> Outcome {
+    ///
+    /// # Errors
+    /// None from the model itself; an internal failure of argmin is
+    /// [`crate::Error::Optimizer`].
+    pub fn run(
+        &mut self,
+        data: &Prepared,
+        start: &[f64],
+        free: &[bool],
+        ctl: Controls,
+    ) -> crate::Result<Outcome> {
         self.free_idx.clear();
         self.free_idx.extend((0..data.p).filter(|&j| free[j]));
-        let mut beta = start.to_vec();
-        let mut eval = self.pass.evaluate(data, &beta);
-        let start_penalized = eval.penalized;
-        if !eval.ok {
-            return Outcome {
-                beta,
-                penalized: eval.penalized,
-                start_penalized,
-                iterations: 0,
-                reason: StopReason::NonFinite,
-            };
-        }
-        if self.free_idx.is_empty() {
-            return Outcome {
-                beta,
-                penalized: eval.penalized,
-                start_penalized,
-                iterations: 0,
-                reason: StopReason::Converged,
-            };
-        }
-        let mut iter = 0;
-        let mut converged = false;
-        let mut reason = StopReason::MaxIterations;
-        while !converged && iter < ctl.max_iter {
-            iter += 1;
-            self.old.copy_from_slice(&beta);
-            let old_penalized = eval.penalized;
-            let threshold = old_penalized - ctl.halving_noise * old_penalized.abs();
-            if !self.newton_step(&mut beta, ctl.max_step) {
-                reason = StopReason::NonFinite;
-                break;
-            }
-            eval = self.pass.evaluate(data, &beta);
-            let mut halvings = 0;
-            while (!eval.ok || (iter != 1 && eval.penalized <= threshold))
-                && halvings <= ctl.max_halving
-            {
-                halvings += 1;
-                for &j in &self.free_idx {
-                    beta[j] = 0.5 * (beta[j] + self.old[j]);
-                }
-                eval = self.pass.evaluate(data, &beta);
-            }
-            if !eval.ok {
-                beta.copy_from_slice(&self.old);
-                eval = self.pass.evaluate(data, &beta);
-                reason = StopReason::NonFinite;
-                break;
-            }
-            let max_change = beta
-                .iter()
-                .zip(&self.old)
-                .map(|(b, o)| (b - o).abs())
-                .fold(0.0, f64::max);
-            let max_score = self
-                .free_idx
-                .iter()
-                .map(|&j| self.pass.penalized_score[j].abs())
-                .fold(0.0, f64::max);
-            converged = max_change <= ctl.xconv && max_score <= ctl.gconv;
-            if converged {
-                reason = StopReason::Converged;
-            }
-        }
-        Outcome {
-            beta,
-            penalized: eval.penalized,
-            start_penalized,
-            iterations: iter,
-            reason,
-        }
-    }
-
-    /// `β_f += cap((I_ff)⁻¹ U*_f)`; `false` if the free block is not positive definite.
-    fn newton_step(&mut self, beta: &mut [f64], max_step: f64) -> bool {
-        let p = beta.len();
-        let q = self.free_idx.len();
-        let info = &self.pass.information;
-        if q == p {
-            for (i, b) in beta.iter_mut().enumerate() {
-                let d = dot(
-                    &self.pass.inverse[i * p..(i + 1) * p],
-                    &self.pass.penalized_score,
-                );
-                *b += cap(d, max_step);
-            }
-            return true;
-        }
-        for (a, &i) in self.free_idx.iter().enumerate() {
-            for (b, &j) in self.free_idx.iter().enumerate() {
-                self.sub[a * q + b] = info[i * p + j];
-            }
-            self.rhs[a] = self.pass.penalized_score[i];
-        }
-        if !cholesky_in_place(&mut self.sub[..q * q], q, 0.0) {
-            return false;
-        }
-        cholesky_solve(&self.sub[..q * q], &mut self.rhs[..q]);
-        for (a, &i) in self.free_idx.iter().enumerate() {
-            beta[i] += cap(self.rhs[a], max_step);
-        }
-        true
+        let model = FirthCoxModel {
+            data,
+            ws: self,
+            ok: true,
+        };
+        let newton = Newton::new(data.p, CoxphfRule { ctl }).free(free.to_vec());
+        let out = solver::run(model, newton, start.to_vec(), ctl.max_iter)?;
+        Ok(Outcome {
+            beta: out.beta,
+            penalized: out.solver.objective(),
+            start_penalized: out.solver.start_objective(),
+            iterations: out.convergence.iterations(),
+            reason: out.convergence.reason(),
+        })
     }
 }
 
-#[inline]
-fn cap(d: f64, max_step: f64) -> f64 {
-    if d.abs() > max_step {
-        max_step.copysign(d)
-    } else {
-        d
+/// The Firth-penalized Breslow likelihood as a [`NewtonProblem`] on the workspace.
+#[derive(Debug)]
+struct FirthCoxModel<'s, 'd> {
+    data: &'d Prepared,
+    ws: &'s mut Solver,
+    /// The last evaluation was positive definite and finite.
+    ok: bool,
+}
+
+impl NewtonProblem for FirthCoxModel<'_, '_> {
+    fn dim(&self) -> usize {
+        self.data.p
+    }
+
+    fn evaluate(&mut self, beta: &[f64]) -> crate::Result<f64> {
+        let e = self.ws.pass.evaluate(self.data, beta);
+        self.ok = e.ok;
+        Ok(e.penalized)
+    }
+
+    /// `δ_f = (I_ff)⁻¹ U*_f` (unpenalized information); `false` if the free block is not
+    /// positive definite.
+    fn direction(&mut self, _free: &[bool], delta: &mut [f64]) -> crate::Result<bool> {
+        let ws = &mut *self.ws;
+        let p = delta.len();
+        let q = ws.free_idx.len();
+        let info = &ws.pass.information;
+        if q == p {
+            for (i, d) in delta.iter_mut().enumerate() {
+                *d = dot(
+                    &ws.pass.inverse[i * p..(i + 1) * p],
+                    &ws.pass.penalized_score,
+                );
+            }
+            return Ok(true);
+        }
+        for (a, &i) in ws.free_idx.iter().enumerate() {
+            for (b, &j) in ws.free_idx.iter().enumerate() {
+                ws.sub[a * q + b] = info[i * p + j];
+            }
+            ws.rhs[a] = ws.pass.penalized_score[i];
+        }
+        if !cholesky_in_place(&mut ws.sub[..q * q], q, 0.0) {
+            return Ok(false);
+        }
+        cholesky_solve(&ws.sub[..q * q], &mut ws.rhs[..q]);
+        delta.fill(0.0);
+        for (a, &i) in ws.free_idx.iter().enumerate() {
+            delta[i] = ws.rhs[a];
+        }
+        Ok(true)
+    }
+
+    fn gradient(&self) -> &[f64] {
+        &self.ws.pass.penalized_score
+    }
+}
+
+/// coxphf's step rule (see the module documentation).
+#[derive(Debug, Clone, Copy)]
+struct CoxphfRule {
+    ctl: Controls,
+}
+
+impl StepRule<FirthCoxModel<'_, '_>> for CoxphfRule {
+    fn start(
+        &mut self,
+        model: &mut FirthCoxModel<'_, '_>,
+        beta: &[f64],
+        _free: &[bool],
+    ) -> crate::Result<Start> {
+        let penalized = model.evaluate(beta)?;
+        Ok(if !model.ok {
+            Start::Stop(penalized, StopReason::NonFinite)
+        } else if model.ws.free_idx.is_empty() {
+            Start::Stop(penalized, StopReason::Converged)
+        } else {
+            Start::Objective(penalized)
+        })
+    }
+
+    /// `δ_j = sign(δ_j) · min(|δ_j|, max_step)`.
+    fn shape_step(&self, step: &mut [f64]) {
+        let max_step = self.ctl.max_step;
+        for d in step.iter_mut() {
+            if d.abs() > max_step {
+                *d = max_step.copysign(*d);
+            }
+        }
+    }
+
+    fn judge(&mut self, model: &FirthCoxModel<'_, '_>, t: &Trial<'_>) -> Verdict {
+        let ctl = &self.ctl;
+        let threshold = t.previous - ctl.halving_noise * t.previous.abs();
+        if (!model.ok || (t.iteration != 1 && t.objective <= threshold))
+            && t.backtracks <= ctl.max_halving
+        {
+            return Verdict::Backtrack;
+        }
+        if !model.ok {
+            return Verdict::Stop {
+                reason: StopReason::NonFinite,
+                keep_trial: false,
+            };
+        }
+        if t.max_change() <= ctl.xconv && t.max_free(t.score) <= ctl.gconv {
+            Verdict::Converged
+        } else {
+            Verdict::Accept
+        }
     }
 }

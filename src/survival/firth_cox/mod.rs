@@ -208,7 +208,7 @@ impl FirthCoxPh {
         let prepared = Prepared::new(data, x, self.timefix)?;
         let mut solver = Solver::new(&prepared);
         let p = prepared.p;
-        let out = solver.run(&prepared, &vec![0.0; p], &vec![true; p], ctl);
+        let out = solver.run(&prepared, &vec![0.0; p], &vec![true; p], ctl)?;
         if out.iterations == 0 && !out.start_penalized.is_finite() {
             return Err(Error::SingularMatrix {
                 what: "the Firth Cox information matrix at β = 0",

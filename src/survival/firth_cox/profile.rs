@@ -32,7 +32,8 @@ fn inner(ctl: Controls) -> Controls {
 }
 
 /// Maximum of ℓ* with the coefficients in `fixed` held at `values`, starting from `start`
-/// (its fixed entries are overwritten); `None` if the restricted fit does not converge.
+/// (its fixed entries are overwritten); `None` if the restricted fit does not converge (or,
+/// never expected, the solver fails internally).
 pub(super) fn restricted_max(
     data: &Prepared,
     solver: &mut Solver,
@@ -47,7 +48,7 @@ pub(super) fn restricted_max(
         free[j] = false;
         init[j] = v;
     }
-    let out = solver.run(data, &init, &free, inner(ctl));
+    let out = solver.run(data, &init, &free, inner(ctl)).ok()?;
     (out.reason == crate::StopReason::Converged).then_some((out.penalized, out.beta))
 }
 
