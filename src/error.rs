@@ -254,6 +254,31 @@ pub enum Error {
         /// What to do instead.
         hint: &'static str,
     },
+    /// A survival time the chosen distribution cannot model: a time of 0 for a distribution
+    /// of `log t` (Weibull, exponential, log-normal, log-logistic), where `log 0 = −∞` (R's
+    /// `survreg`: "Invalid survival times for this distribution").
+    #[error(
+        "row {row}: survival time {value} is not > 0, but the {distribution} distribution models log(time); remove or correct the row"
+    )]
+    InvalidTimeForDistribution {
+        /// 1-based row number.
+        row: usize,
+        /// The offending time.
+        value: f64,
+        /// The distribution asked for.
+        distribution: &'static str,
+    },
+
+    /// A setting given as text (a distribution name, …) is not one of the allowed values.
+    #[error("unknown {setting} `{value}`; expected one of: {allowed}")]
+    UnknownSetting {
+        /// Which setting.
+        setting: &'static str,
+        /// The text given.
+        value: String,
+        /// The allowed values.
+        allowed: &'static str,
+    },
     // ------------------------------------------------------------------ regression
 
     // ------------------------------------------------------------------ formulas and tables

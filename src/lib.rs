@@ -8,7 +8,9 @@
 //!   (penalized) likelihood confidence intervals as R's `glm`/`MASS` and `logistf`
 //!   ([`regression`]);
 //! * **Cox proportional hazards**, **Kaplan–Meier** and **log-rank** tests as R's `survival`
-//!   ([`survival`]).
+//!   ([`survival`]);
+//! * **parametric survival** (Weibull, exponential, log-normal, log-logistic AFT models) as R's
+//!   `survreg`, with quantile, survival-curve and mean predictions ([`SurvReg`]).
 //!
 //! Every fallible function returns [`Result`]; bad input is a named [`Error`] that says which
 //! column and row, never a panic. Iterative fits carry a [`Convergence`]. The
@@ -61,6 +63,7 @@ pub use survival::{
 };
 pub use survival::{FhTest, MaxCombo, MaxComboTest};
 pub use survival::{FirthCoxFit, FirthCoxPh};
+pub use survival::{SurvReg, SurvRegDist, SurvRegFit};
 
 // --- regression re-exports
 pub use regression::{

@@ -36,6 +36,8 @@ pub enum TableStyle {
     Logistf,
     /// R `summary.glm` plus odds ratios.
     Glm,
+    /// R `summary.survreg` (`Value Std. Error z p`).
+    Survreg,
 }
 
 /// One row of a coefficient table. All values are on the coefficient (log) scale.
@@ -229,6 +231,24 @@ impl fmt::Display for CoefTable {
                         format_num(r.statistic, d),
                         format_p(r.p_value, raw),
                         r.method
+                    )?;
+                }
+            }
+            TableStyle::Survreg => {
+                writeln!(
+                    f,
+                    "{:<w$} {:>c$} {:>c$} {:>8} {:>10}",
+                    "", "Value", "Std. Error", "z", "p"
+                )?;
+                for r in &self.rows {
+                    writeln!(
+                        f,
+                        "{:<w$} {:>c$} {:>c$} {:>8} {:>10}",
+                        r.term,
+                        format_num(r.estimate, d),
+                        format_num(r.std_error, d),
+                        format_num(r.statistic, 2),
+                        format_p(r.p_value, raw)
                     )?;
                 }
             }

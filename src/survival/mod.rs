@@ -1,6 +1,7 @@
 //! Survival analysis as R's `survival` package: Cox proportional hazards (`coxph`),
 //! Kaplan–Meier (`survfit`) and log-rank / G-rho tests (`survdiff`); Firth-penalized Cox
-//! regression as R's `coxphf`.
+//! regression as R's `coxphf`; parametric accelerated failure time models as R's `survreg`
+//! ([`survreg`]).
 
 pub mod cox;
 mod data;
@@ -12,6 +13,7 @@ mod maxcombo;
 mod rformat;
 pub(crate) mod risk_set;
 mod rmst;
+pub mod survreg;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
@@ -32,3 +34,4 @@ pub(crate) fn format_r_number(x: f64) -> String {
 }
 pub use maxcombo::{FhTest, MAXCOMBO_WEIGHTS, MaxCombo, MaxComboTest, fh_name};
 pub use rmst::{Contrast, Milestone, Rmst, RmstComparison, RmstGroup, milestone_difference};
+pub use survreg::{SurvReg, SurvRegDist, SurvRegFit};
