@@ -5,7 +5,8 @@
 //! `survSplit` against unsplit lung), and the property that splitting every row at an
 //! arbitrary time leaves the fit unchanged.
 
-use std::collections::HashMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use oncostat::survival::CoxZph;
@@ -20,24 +21,9 @@ fn data_dir() -> PathBuf {
 }
 
 /// Columns of a CSV file by header name (all numeric, no missing cells here).
-fn read_csv(name: &str) -> HashMap<String, Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(data_dir().join(name)).expect("csv file");
-    let headers: Vec<String> = rdr
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut cols: HashMap<String, Vec<f64>> =
-        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
-    for rec in rdr.records() {
-        let rec = rec.expect("record");
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            let x = v.trim().parse::<f64>().unwrap_or(f64::NAN);
-            cols.get_mut(h).expect("column").push(x);
-        }
-    }
-    cols
+/// `tests/data/<name>`'s numeric columns, strictly read (missing = NaN, as R's `NA`).
+fn read_csv(name: &str) -> common::csv::NumericColumns {
+    common::csv::Csv::read(name).numeric()
 }
 
 fn golden(id: &str) -> Value {
@@ -142,7 +128,7 @@ fn check(fit: &CoxFit, case: &Value, zph: Result<CoxZph>) {
     assert_eq!(fit.n(), case["n"].as_f64().expect("n") as usize, "{id} n");
 }
 
-fn design(cols: &HashMap<String, Vec<f64>>, names: &[&str]) -> Result<Design> {
+fn design(cols: &common::csv::NumericColumns, names: &[&str]) -> Result<Design> {
     Design::from_columns(names.iter().map(|n| (n.to_string(), cols[*n].clone())))
 }
 
@@ -150,7 +136,7 @@ fn events(v: &[f64]) -> Vec<bool> {
     v.iter().map(|&e| e > 0.5).collect()
 }
 
-fn heart() -> Result<(HashMap<String, Vec<f64>>, SurvivalData)> {
+fn heart() -> Result<(common::csv::NumericColumns, SurvivalData)> {
     let h = read_csv("heart.csv");
     let data = SurvivalData::counting(h["start"].clone(), h["stop"].clone(), events(&h["event"]))?;
     Ok((h, data))
@@ -187,7 +173,7 @@ fn heart_cluster_matches_r() -> Result<()> {
     Ok(())
 }
 
-fn lung_entry() -> Result<(HashMap<String, Vec<f64>>, SurvivalData)> {
+fn lung_entry() -> Result<(common::csv::NumericColumns, SurvivalData)> {
     let l = read_csv("lung_entry.csv");
     let data = SurvivalData::counting(l["entry"].clone(), l["time"].clone(), events(&l["status"]))?;
     Ok((l, data))

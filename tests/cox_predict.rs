@@ -4,6 +4,7 @@
 //! `tests/data/coxph_residuals.json`; algorithms.md §9.1; and a simulation check that the
 //! robust variance agrees with the model-based one on average for a correct model.
 
+mod common;
 mod cox_goldens;
 
 use cox_goldens::{assert_close, cases, goldens, max_diff, numbers, tolerance};

@@ -4,6 +4,7 @@
 //! counting-process `(start, stop]` heart data (`tests/data/coxph_residuals.json`, made by `tests/data/make_cox_residuals.R`); plus
 //! property tests of the zero-sum identities.
 
+mod common;
 mod cox_goldens;
 
 use cox_goldens::{assert_close, cases, goldens, max_diff, numbers, rows, tolerance};

@@ -7,7 +7,8 @@
 //!   Grambsch's toy data) and extra R runs recorded in `tests/data/cox_extra.json`;
 //! * property tests of invariances of the partial likelihood.
 
-use std::collections::HashMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use oncostat::{CoxFit, CoxPh, Design, Result, SurvivalData, Ties};
@@ -20,28 +21,13 @@ fn data_dir() -> PathBuf {
 }
 
 /// Columns of a CSV file by header name; `NA` / empty cells become NaN.
-fn read_csv(name: &str) -> HashMap<String, Vec<f64>> {
-    let mut rdr = csv::Reader::from_path(data_dir().join(name)).expect("csv file");
-    let headers: Vec<String> = rdr
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut cols: HashMap<String, Vec<f64>> =
-        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
-    for rec in rdr.records() {
-        let rec = rec.expect("record");
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            let x = v.trim().parse::<f64>().unwrap_or(f64::NAN);
-            cols.get_mut(h).expect("column").push(x);
-        }
-    }
-    cols
+/// `tests/data/<name>`'s numeric columns, strictly read (missing = NaN, as R's `NA`).
+fn read_csv(name: &str) -> common::csv::NumericColumns {
+    common::csv::Csv::read(name).numeric()
 }
 
 /// Rows where every listed column is present (R's `na.omit`).
-fn complete_rows(cols: &HashMap<String, Vec<f64>>, used: &[&str]) -> Vec<usize> {
+fn complete_rows(cols: &common::csv::NumericColumns, used: &[&str]) -> Vec<usize> {
     let n = cols[used[0]].len();
     (0..n)
         .filter(|&i| used.iter().all(|c| cols[*c][i].is_finite()))
@@ -250,7 +236,7 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
     let lung_surv = |rows: &[usize]| {
         SurvivalData::from_status(pick(&lung["time"], rows), &pick(&lung["status"], rows))
     };
-    let cols = |src: &HashMap<String, Vec<f64>>, names: &[&str], rows: &[usize]| {
+    let cols = |src: &common::csv::NumericColumns, names: &[&str], rows: &[usize]| {
         Design::from_columns(names.iter().map(|c| (*c, pick(&src[*c], rows))))
     };
     let toy = || -> Result<(SurvivalData, Design)> {

@@ -28,20 +28,9 @@ use proptest::prelude::*;
 mod common;
 
 fn read_csv(name: &str) -> (Vec<String>, Vec<Vec<f64>>) {
-    let text = std::fs::read_to_string(common::data(name)).expect("data file");
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .expect("header")
-        .split(',')
-        .map(|s| s.trim_matches('"').to_string())
-        .collect();
-    let mut cols = vec![Vec::new(); header.len()];
-    for line in lines.filter(|l| !l.trim().is_empty()) {
-        for (c, v) in cols.iter_mut().zip(line.split(',')) {
-            c.push(v.parse::<f64>().expect("number"));
-        }
-    }
+    let csv = common::csv::Csv::read(name);
+    let header = csv.headers().to_vec();
+    let cols = header.iter().map(|h| csv.numbers(h)).collect();
     (header, cols)
 }
 

@@ -1,9 +1,9 @@
 //! Firth logistic regression against logistf 1.26.1 / brglm2 0.9 / firthmodels
 //! (algorithms.md §9.11–9.12 and `tests/data/firth_endometrial*.json`).
 
-mod logit_common;
+mod common;
 
-use logit_common::{assert_close, model, read_json};
+use common::{assert_rel_close, json as read_json, logistic_model as model};
 use oncostat::tolerance::R_MATCH_REL;
 use oncostat::{FirthRegression, LogisticRegression};
 
@@ -15,7 +15,7 @@ fn endometrial_matches_brglm2() -> Result<(), oncostat::Error> {
     let tol = reference["tolerance"].as_f64().unwrap_or(1e-6);
     let (x, y) = model("endometrial.csv", "HG", &ENDO);
     let fit = FirthRegression::new().fit(&x, &y)?.require_converged()?;
-    assert_close(
+    assert_rel_close(
         fit.log_likelihood(),
         reference["loglik"].as_f64().unwrap_or(0.0),
         tol,
@@ -31,15 +31,15 @@ fn endometrial_matches_brglm2() -> Result<(), oncostat::Error> {
         let name = row["name"].as_str().unwrap_or("");
         assert_eq!(fit.term_names()[j], name);
         let g = |k: &str| row[k].as_f64().unwrap_or(f64::NAN);
-        assert_close(
+        assert_rel_close(
             fit.coefficients()[j],
             g("coef"),
             tol,
             &format!("{name} coef"),
         );
-        assert_close(se[j], g("se"), tol, &format!("{name} se"));
-        assert_close(z[j], g("z"), tol, &format!("{name} z"));
-        assert_close(p[j], g("p_wald"), tol, &format!("{name} p"));
+        assert_rel_close(se[j], g("se"), tol, &format!("{name} se"));
+        assert_rel_close(z[j], g("z"), tol, &format!("{name} z"));
+        assert_rel_close(p[j], g("p_wald"), tol, &format!("{name} p"));
     }
     Ok(())
 }
@@ -50,7 +50,7 @@ fn endometrial_profile_penalized_likelihood_matches_logistf() -> Result<(), onco
     let tol = reference["tolerance"].as_f64().unwrap_or(1e-5);
     let (x, y) = model("endometrial.csv", "HG", &ENDO);
     let fit = FirthRegression::new().fit(&x, &y)?;
-    assert_close(
+    assert_rel_close(
         fit.penalized_log_likelihood(),
         reference["penalized_loglik"].as_f64().unwrap_or(0.0),
         tol,
@@ -66,15 +66,15 @@ fn endometrial_profile_penalized_likelihood_matches_logistf() -> Result<(), onco
             .position(|n| n == name)
             .unwrap_or(usize::MAX);
         let g = |k: &str| row[k].as_f64().unwrap_or(f64::NAN);
-        assert_close(
+        assert_rel_close(
             fit.coefficients()[j],
             g("coef"),
             tol,
             &format!("{name} coef"),
         );
-        assert_close(cis[j].0, g("lower"), tol, &format!("{name} lower"));
-        assert_close(cis[j].1, g("upper"), tol, &format!("{name} upper"));
-        assert_close(tests[j].p_value(), g("p_lr"), tol, &format!("{name} p_lr"));
+        assert_rel_close(cis[j].0, g("lower"), tol, &format!("{name} lower"));
+        assert_rel_close(cis[j].1, g("upper"), tol, &format!("{name} upper"));
+        assert_rel_close(tests[j].p_value(), g("p_lr"), tol, &format!("{name} p_lr"));
     }
     Ok(())
 }
@@ -113,36 +113,36 @@ fn endometrial_matches_logistf_defaults() -> Result<(), oncostat::Error> {
     let cis = fit.profile_cis(0.95)?;
     let tests = fit.penalized_lr_tests()?;
     for j in 0..4 {
-        assert_close(
+        assert_rel_close(
             fit.coefficients()[j],
             coef[j],
             R_MATCH_REL,
             "coef (logistf default)",
         );
-        assert_close(
+        assert_rel_close(
             fit.std_errors_augmented()[j],
             se_aug[j],
             R_MATCH_REL,
             "se augmented",
         );
-        assert_close(fit.std_errors()[j], se[j], R_MATCH_REL, "se (X'WX)^-1");
-        assert_close(cis[j].0, ci[j].0, R_MATCH_REL, "PL lower");
-        assert_close(cis[j].1, ci[j].1, R_MATCH_REL, "PL upper");
-        assert_close(tests[j].statistic(), chisq[j], R_MATCH_REL, "PLR chisq");
+        assert_rel_close(fit.std_errors()[j], se[j], R_MATCH_REL, "se (X'WX)^-1");
+        assert_rel_close(cis[j].0, ci[j].0, R_MATCH_REL, "PL lower");
+        assert_rel_close(cis[j].1, ci[j].1, R_MATCH_REL, "PL upper");
+        assert_rel_close(tests[j].statistic(), chisq[j], R_MATCH_REL, "PLR chisq");
     }
-    assert_close(
+    assert_rel_close(
         fit.penalized_log_likelihood(),
         -24.037267800698,
         R_MATCH_REL,
         "l* full",
     );
-    assert_close(
+    assert_rel_close(
         fit.null_penalized_log_likelihood(),
         -45.865177033570,
         R_MATCH_REL,
         "l* null",
     );
-    assert_close(fit.lr_test().statistic(), 43.6558184657, R_MATCH_REL, "LR");
+    assert_rel_close(fit.lr_test().statistic(), 43.6558184657, R_MATCH_REL, "LR");
     assert!((fit.lr_test().df() - 3.0).abs() < 1e-12);
     assert_eq!(fit.convergence().iterations(), 10);
     assert_eq!(fit.null_convergence().iterations(), 2);
@@ -160,15 +160,15 @@ fn endometrial_flic_and_flac() -> Result<(), oncostat::Error> {
         -2.614263389459,
     ];
     for (j, c) in coef.iter().enumerate() {
-        assert_close(flac.coefficients()[j], *c, 1e-5, "FLAC coef");
+        assert_rel_close(flac.coefficients()[j], *c, 1e-5, "FLAC coef");
     }
     let ci = flac.profile_cis(0.95)?;
-    assert_close(ci[1].0, 0.676344536179, 1e-5, "FLAC NV lower");
-    assert_close(ci[1].1, 7.4526342837335, 1e-5, "FLAC NV upper");
-    assert_close(ci[3].0, -4.280830395538, 1e-5, "FLAC EH lower");
-    assert_close(ci[3].1, -1.2858974676081, 1e-5, "FLAC EH upper");
+    assert_rel_close(ci[1].0, 0.676344536179, 1e-5, "FLAC NV lower");
+    assert_rel_close(ci[1].1, 7.4526342837335, 1e-5, "FLAC NV upper");
+    assert_rel_close(ci[3].0, -4.280830395538, 1e-5, "FLAC EH lower");
+    assert_rel_close(ci[3].1, -1.2858974676081, 1e-5, "FLAC EH upper");
     let flic = FirthRegression::new().flic(&x, &y)?;
-    assert_close(
+    assert_rel_close(
         flic.coefficients()[0],
         3.7860832848716,
         1e-6,
@@ -182,7 +182,7 @@ fn endometrial_flic_and_flac() -> Result<(), oncostat::Error> {
     // FLIC: mean predicted probability equals the event rate
     let rate = y.values().iter().sum::<f64>() / y.len() as f64;
     let mean = flic.fitted().iter().sum::<f64>() / y.len() as f64;
-    assert_close(mean, rate, 1e-8, "FLIC calibration");
+    assert_rel_close(mean, rate, 1e-8, "FLIC calibration");
     Ok(())
 }
 
@@ -201,15 +201,15 @@ fn tau_zero_reproduces_maximum_likelihood() -> Result<(), oncostat::Error> {
         .lconv(1e-12)
         .fit(&x, &y)?;
     for j in 0..5 {
-        assert_close(f0.coefficients()[j], ml.coefficients()[j], 1e-9, "coef");
-        assert_close(f0.std_errors()[j], ml.std_errors()[j], 1e-9, "se");
+        assert_rel_close(f0.coefficients()[j], ml.coefficients()[j], 1e-9, "coef");
+        assert_rel_close(f0.std_errors()[j], ml.std_errors()[j], 1e-9, "se");
     }
-    assert_close(f0.log_likelihood(), ml.log_likelihood(), 1e-12, "loglik");
+    assert_rel_close(f0.log_likelihood(), ml.log_likelihood(), 1e-12, "loglik");
     let ci_ml = ml.conf_int(0.95, oncostat::LogisticCi::ProfileExact)?;
     let ci_f = f0.profile_cis(0.95)?;
     for j in 0..5 {
-        assert_close(ci_f[j].0, ci_ml[j].0, 1e-6, "lower");
-        assert_close(ci_f[j].1, ci_ml[j].1, 1e-6, "upper");
+        assert_rel_close(ci_f[j].0, ci_ml[j].0, 1e-6, "lower");
+        assert_rel_close(ci_f[j].1, ci_ml[j].1, 1e-6, "upper");
     }
     Ok(())
 }
@@ -258,13 +258,13 @@ fn lung_matches_logistf_and_sas() -> Result<(), oncostat::Error> {
     let cis = fit.profile_cis(0.95)?;
     let tests = fit.penalized_lr_tests()?;
     for j in 0..5 {
-        assert_close(fit.coefficients()[j], coef[j], R_MATCH_REL, "coef");
+        assert_rel_close(fit.coefficients()[j], coef[j], R_MATCH_REL, "coef");
         // bounds and p printed with 10 significant digits
-        assert_close(cis[j].0, ci[j].0, 1e-9, "PL lower");
-        assert_close(cis[j].1, ci[j].1, 1e-9, "PL upper");
-        assert_close(tests[j].p_value(), p[j], 1e-9, "PLR p");
-        assert_close(fit.std_errors()[j], se[j], R_MATCH_REL, "se (X'WX)^-1");
-        assert_close(
+        assert_rel_close(cis[j].0, ci[j].0, 1e-9, "PL lower");
+        assert_rel_close(cis[j].1, ci[j].1, 1e-9, "PL upper");
+        assert_rel_close(tests[j].p_value(), p[j], 1e-9, "PLR p");
+        assert_rel_close(fit.std_errors()[j], se[j], R_MATCH_REL, "se (X'WX)^-1");
+        assert_rel_close(
             fit.std_errors_augmented()[j],
             se_aug[j],
             1e-5,

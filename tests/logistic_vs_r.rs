@@ -1,8 +1,8 @@
 //! ML logistic regression against R 4.2.2 `glm` / MASS 7.3-58.2 (infert, `tests/data`).
 
-mod logit_common;
+mod common;
 
-use logit_common::{assert_close, model, read_json};
+use common::{assert_rel_close, json as read_json, logistic_model as model};
 use oncostat::{LogisticCi, LogisticRegression};
 
 const COVS: [&str; 4] = ["age", "parity", "spontaneous", "induced"];
@@ -14,7 +14,7 @@ fn infert_matches_reference_json() -> Result<(), oncostat::Error> {
     let (x, y) = model("infert.csv", "case", &COVS);
     let fit = LogisticRegression::new().fit(&x, &y)?.require_converged()?;
     assert_eq!(fit.n_obs(), reference["n"].as_u64().unwrap_or(0) as usize);
-    assert_close(
+    assert_rel_close(
         fit.log_likelihood(),
         reference["loglik"].as_f64().unwrap_or(0.0),
         tol,
@@ -32,20 +32,20 @@ fn infert_matches_reference_json() -> Result<(), oncostat::Error> {
         let name = row["name"].as_str().unwrap_or("");
         assert_eq!(fit.term_names()[j], name);
         let g = |k: &str| row[k].as_f64().unwrap_or(f64::NAN);
-        assert_close(
+        assert_rel_close(
             fit.coefficients()[j],
             g("coef"),
             tol,
             &format!("{name} coef"),
         );
-        assert_close(fit.std_errors()[j], g("se"), tol, &format!("{name} se"));
-        assert_close(z[j], g("z"), tol, &format!("{name} z"));
-        assert_close(p[j], g("p_wald"), tol, &format!("{name} p_wald"));
-        assert_close(or[j], g("or"), tol, &format!("{name} or"));
-        assert_close(ci[j].0, g("lower"), tol, &format!("{name} lower"));
-        assert_close(ci[j].1, g("upper"), tol, &format!("{name} upper"));
+        assert_rel_close(fit.std_errors()[j], g("se"), tol, &format!("{name} se"));
+        assert_rel_close(z[j], g("z"), tol, &format!("{name} z"));
+        assert_rel_close(p[j], g("p_wald"), tol, &format!("{name} p_wald"));
+        assert_rel_close(or[j], g("or"), tol, &format!("{name} or"));
+        assert_rel_close(ci[j].0, g("lower"), tol, &format!("{name} lower"));
+        assert_rel_close(ci[j].1, g("upper"), tol, &format!("{name} upper"));
         match (&lr[j], row["p_lr"].as_f64()) {
-            (Some(t), Some(pr)) => assert_close(t.p_value(), pr, tol, &format!("{name} p_lr")),
+            (Some(t), Some(pr)) => assert_rel_close(t.p_value(), pr, tol, &format!("{name} p_lr")),
             (None, None) => {}
             other => panic!("{name}: LR test presence differs: {other:?}"),
         }
@@ -59,7 +59,7 @@ fn infert_matches_glm_defaults_and_mass_confint() -> Result<(), oncostat::Error>
     let (x, y) = model("infert.csv", "case", &COVS);
     let fit = LogisticRegression::new().fit(&x, &y)?;
     assert_eq!(fit.convergence().iterations(), 4);
-    assert_close(fit.deviance(), 260.943367487118, 1e-10, "deviance");
+    assert_rel_close(fit.deviance(), 260.943367487118, 1e-10, "deviance");
     let beta = [
         -2.85239036704882,
         0.0531809874713105,
@@ -83,10 +83,10 @@ fn infert_matches_glm_defaults_and_mass_confint() -> Result<(), oncostat::Error>
     ];
     let ci = fit.conf_int(0.95, LogisticCi::MassCompatible)?;
     for j in 0..5 {
-        assert_close(fit.coefficients()[j], beta[j], 1e-10, "glm coef");
-        assert_close(fit.std_errors_glm()[j], se_glm[j], 1e-10, "glm se");
-        assert_close(ci[j].0, mass[j].0, 1e-6, "MASS lower");
-        assert_close(ci[j].1, mass[j].1, 1e-6, "MASS upper");
+        assert_rel_close(fit.coefficients()[j], beta[j], 1e-10, "glm coef");
+        assert_rel_close(fit.std_errors_glm()[j], se_glm[j], 1e-10, "glm se");
+        assert_rel_close(ci[j].0, mass[j].0, 1e-6, "MASS lower");
+        assert_rel_close(ci[j].1, mass[j].1, 1e-6, "MASS upper");
     }
     Ok(())
 }
@@ -96,10 +96,14 @@ fn infert_matches_glm_defaults_and_mass_confint() -> Result<(), oncostat::Error>
 #[test]
 fn weights_and_offsets_match_glm() -> Result<(), oncostat::Error> {
     let (x, y) = model("infert.csv", "case", &["age", "parity"]);
-    let cols = logit_common::read_csv("infert.csv");
+    let cols = common::csv::Csv::read("infert.csv");
     let n = y.len();
     let w: Vec<f64> = (1..=n).map(|i| 1.0 + (i % 3) as f64).collect();
-    let o: Vec<f64> = cols["spontaneous"].iter().map(|s| 0.1 * s).collect();
+    let o: Vec<f64> = cols
+        .numbers("spontaneous")
+        .iter()
+        .map(|s| 0.1 * s)
+        .collect();
     let y = y.with_weights(w)?.with_offsets(o)?;
     let fit = LogisticRegression::new().fit(&x, &y)?;
     let beta = [
@@ -110,12 +114,12 @@ fn weights_and_offsets_match_glm() -> Result<(), oncostat::Error> {
     let se_glm = [0.5937206457715583, 0.0181306957284702, 0.0761934482492596];
     let se_exact = [0.5937232272367572, 0.0181307835534710, 0.0761937465378828];
     for j in 0..3 {
-        assert_close(fit.coefficients()[j], beta[j], 1e-9, "coef");
-        assert_close(fit.std_errors_glm()[j], se_glm[j], 1e-9, "se (glm)");
-        assert_close(fit.std_errors()[j], se_exact[j], 1e-8, "se at estimate");
+        assert_rel_close(fit.coefficients()[j], beta[j], 1e-9, "coef");
+        assert_rel_close(fit.std_errors_glm()[j], se_glm[j], 1e-9, "se (glm)");
+        assert_rel_close(fit.std_errors()[j], se_exact[j], 1e-8, "se at estimate");
     }
-    assert_close(fit.deviance(), 622.239517237640, 1e-12, "deviance");
-    assert_close(
+    assert_rel_close(fit.deviance(), 622.239517237640, 1e-12, "deviance");
+    assert_rel_close(
         fit.null_deviance(),
         622.243144115703,
         1e-12,
@@ -131,13 +135,13 @@ fn weights_and_offsets_match_glm() -> Result<(), oncostat::Error> {
 fn quasi_separation_is_flagged() -> Result<(), oncostat::Error> {
     let (x, y) = model("endometrial.csv", "HG", &["NV", "PI", "EH"]);
     let fit = LogisticRegression::new().fit(&x, &y)?;
-    assert_close(
+    assert_rel_close(
         fit.coefficients()[1],
         18.18555578683157,
         1e-6,
         "NV (R path)",
     );
-    assert_close(fit.coefficients()[0], 4.304517783057816, 1e-6, "intercept");
+    assert_rel_close(fit.coefficients()[0], 4.304517783057816, 1e-6, "intercept");
     assert_eq!(fit.convergence().iterations(), 17);
     assert_eq!(fit.separation(), Some(&["NV".to_string()][..]));
     assert!(matches!(

@@ -40,20 +40,8 @@ fn numbers(v: &Value) -> Vec<Option<f64>> {
 
 /// Reads numeric columns of a CSV under tests/data.
 fn csv_columns(file: &str, names: &[&str]) -> Vec<Vec<f64>> {
-    let mut reader = csv::Reader::from_path(common::data(file)).expect("csv");
-    let headers = reader.headers().expect("headers").clone();
-    let idx: Vec<usize> = names
-        .iter()
-        .map(|n| headers.iter().position(|h| h == *n).expect("column"))
-        .collect();
-    let mut cols = vec![Vec::new(); names.len()];
-    for rec in reader.records() {
-        let rec = rec.expect("record");
-        for (c, &j) in cols.iter_mut().zip(&idx) {
-            c.push(rec[j].parse::<f64>().expect("number"));
-        }
-    }
-    cols
+    let csv = common::csv::Csv::read(file);
+    names.iter().map(|n| csv.numbers(n)).collect()
 }
 
 /// Compares a Cox fit with an R golden: coefficients (NaN = R's NA), SEs of kept columns,

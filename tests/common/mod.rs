@@ -1,6 +1,14 @@
-//! Helpers shared by the integration tests: running the `analyze` example binary and
-//! comparing numbers with R's reference values.
+//! Helpers shared by the integration tests (`mod common;` in each): the test data
+//! ([`data`], [`json`], the strict CSV loader [`csv::Csv`]), golden comparisons with R's
+//! answers ([`golden`], re-exported here) and running the example binaries ([`analyze`],
+//! [`example_bin`]).
 #![allow(dead_code)]
+
+pub mod csv;
+pub mod golden;
+
+#[allow(unused_imports)] // each test uses a part
+pub use golden::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,54 +81,25 @@ pub fn analyze_json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {}", run.stdout))
 }
 
-/// Asserts `|actual - expected| <= tol * max(1, |expected|)` (relative for large values,
-/// absolute near zero), with a message naming the quantity.
-pub fn assert_close(actual: f64, expected: f64, tol: f64, what: &str) {
-    let scale = expected.abs().max(1.0);
-    assert!(
-        (actual - expected).abs() <= tol * scale,
-        "{what}: got {actual:.15e}, R gives {expected:.15e} (tolerance {tol:e})"
-    );
-}
-
-/// Compares every number in `expected` (an R reference JSON, possibly nested) with the
-/// same path in `actual`; keys listed in `skip` and keys absent from `actual` when the R
-/// value is `null` are ignored. Strings and booleans must be equal.
-pub fn assert_json_close(
-    actual: &serde_json::Value,
-    expected: &serde_json::Value,
-    tol: f64,
-    path: &str,
-    skip: &[&str],
-) {
-    use serde_json::Value as V;
-    match (expected, actual) {
-        (V::Number(e), _) => {
-            let e = e.as_f64().expect("number");
-            let a = actual
-                .as_f64()
-                .unwrap_or_else(|| panic!("{path}: expected number {e}, got {actual}"));
-            assert_close(a, e, tol, path);
-        }
-        (V::Object(eo), V::Object(ao)) => {
-            for (k, ev) in eo {
-                if skip.contains(&k.as_str()) {
-                    continue;
-                }
-                match ao.get(k) {
-                    Some(av) => assert_json_close(av, ev, tol, &format!("{path}.{k}"), skip),
-                    None if ev.is_null() => {}
-                    None => panic!("{path}.{k}: missing in output"),
-                }
-            }
-        }
-        (V::Array(ea), V::Array(aa)) => {
-            assert_eq!(ea.len(), aa.len(), "{path}: array length");
-            for (i, (ev, av)) in ea.iter().zip(aa).enumerate() {
-                assert_json_close(av, ev, tol, &format!("{path}[{i}]"), skip);
-            }
-        }
-        (V::Null, _) => assert!(actual.is_null(), "{path}: R gives null, got {actual}"),
-        (e, a) => assert_eq!(a, e, "{path}"),
-    }
+/// A logistic design (with intercept) and outcome from `tests/data/<name>`, on the rows where
+/// none of the used columns is missing (R's `na.omit`); every used cell must be a number.
+#[track_caller]
+pub fn logistic_model(
+    name: &str,
+    response: &str,
+    covariates: &[&str],
+) -> (oncostat::Design, oncostat::BinaryOutcome) {
+    let csv = csv::Csv::read(name);
+    let mut used = vec![response];
+    used.extend_from_slice(covariates);
+    let keep = csv.complete(&used);
+    let x = oncostat::Design::from_columns(
+        covariates
+            .iter()
+            .map(|c| (c.to_string(), csv.numbers_at(c, &keep))),
+    )
+    .expect("design")
+    .with_intercept();
+    let y = oncostat::BinaryOutcome::new(&csv.numbers_at(response, &keep)).expect("outcome");
+    (x, y)
 }

@@ -3,7 +3,6 @@
 //! `tests/data/coxph_residuals.json` (R 4.2.2, survival 3.5-3).
 #![allow(dead_code)]
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use oncostat::{CoxFit, CoxPh, Design, Result, SurvivalData, Ties};
@@ -30,27 +29,9 @@ pub fn tolerance(g: &Value) -> f64 {
     g["tolerance"].as_f64().expect("tolerance")
 }
 
-fn read_csv(name: &str) -> HashMap<String, Vec<f64>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
-    let mut rdr = csv::Reader::from_path(path).expect("csv file");
-    let headers: Vec<String> = rdr
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut cols: HashMap<String, Vec<f64>> =
-        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
-    for rec in rdr.records() {
-        let rec = rec.expect("record");
-        for (h, v) in headers.iter().zip(rec.iter()) {
-            let x = v.trim().parse::<f64>().unwrap_or(f64::NAN);
-            cols.get_mut(h).expect("column").push(x);
-        }
-    }
-    cols
+/// `tests/data/<name>`'s numeric columns, strictly read (missing = NaN, as R's `NA`).
+fn read_csv(name: &str) -> crate::common::csv::NumericColumns {
+    crate::common::csv::Csv::read(name).numeric()
 }
 
 fn pick(v: &[f64], rows: &[usize]) -> Vec<f64> {
