@@ -51,7 +51,12 @@ fn every_shipped_csv_reads() {
 
 #[test]
 fn golden_comparisons_report_the_first_mismatch() {
-    common::assert_all_close(&[1.0, 2.0, f64::NAN], &[1.0, 2.0 + 1e-9, f64::NAN], 1e-6, "ok");
+    common::assert_all_close(
+        &[1.0, 2.0, f64::NAN],
+        &[1.0, 2.0 + 1e-9, f64::NAN],
+        1e-6,
+        "ok",
+    );
     let err = std::panic::catch_unwind(|| {
         common::assert_all_close(&[1.0, 2.1, 3.0], &[1.0, 2.0, 3.5], 1e-6, "x");
     })
