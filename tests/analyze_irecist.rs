@@ -100,3 +100,254 @@ fn bad_min_sd_days() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--min-sd-days"), "{}", run.stderr);
 }
+
+// ------------------------------------------------------------------ second round
+
+fn patient<'a>(out: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    out["patients"]
+        .as_array()
+        .expect("patients")
+        .iter()
+        .find(|p| p["patient"] == id)
+        .unwrap_or_else(|| panic!("patient {id}"))
+}
+
+fn responses(p: &serde_json::Value) -> Vec<serde_json::Value> {
+    p["visits"]
+        .as_array()
+        .expect("visits")
+        .iter()
+        .map(|v| v["response"].clone())
+        .collect()
+}
+
+/// Extended lesion file: WG codes, equivocal back-dating, scan reason, laterality (hand-derived
+/// expectations, `irecist.md` §2 and the lesion-file contract).
+#[test]
+fn round2_lesion_file() {
+    let out = analyze_json(&["irecist", &path("round2.csv")]);
+    assert_eq!(out["dropped"], 0, "empty optional cells never drop a row");
+    // Non-target-driven iUPD ends when the non-target is `present` again (S5).
+    assert_eq!(
+        responses(patient(&out, "NTCODE")),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("iUPD"),
+            serde_json::json!("iPR")
+        ]
+    );
+    // Equivocal at d56, unequivocal at d112: progression back-dated, visit marked revised.
+    let eq = patient(&out, "EQUIV");
+    assert_eq!(
+        responses(eq),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("iUPD"),
+            serde_json::json!("iUPD")
+        ]
+    );
+    assert_eq!(eq["visits"][1]["revised"], true);
+    assert_eq!(eq["visits"][2]["revised"], false);
+    // A scan 14 days after iUPD is disregarded: response null; d112 confirms (+6 mm vs 125).
+    let early = patient(&out, "EARLY");
+    assert_eq!(
+        responses(early),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("iUPD"),
+            serde_json::json!(null),
+            serde_json::json!("iCPD")
+        ]
+    );
+    assert_eq!(early["visits"][2]["disregarded"], true);
+    assert_eq!(early["visits"][2]["scan"], "unscheduled");
+    assert_eq!(early["visits"][3]["target_reference"], 125.0);
+    assert_eq!(early["progression_day"], 56);
+    // Paired organs: the third lung lesion is a new non-target; +4 mm confirms iCPD.
+    let lungs = patient(&out, "LUNGS");
+    assert_eq!(
+        responses(lungs),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("iUPD"),
+            serde_json::json!("iCPD")
+        ]
+    );
+    assert_eq!(lungs["visits"][1]["new_target_sum"], 35.0);
+    // A symptom scan 14 days after iUPD with a new lesion confirms iCPD.
+    assert_eq!(
+        responses(patient(&out, "SYMPT")),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("iUPD"),
+            serde_json::json!("iCPD")
+        ]
+    );
+    // Without confirmation, PR then PD: iBOR iPR.
+    assert_eq!(patient(&out, "CONF")["best_overall_response"], "iPR");
+}
+
+/// `--confirm`, `--confirm-days`, `--criteria recist` (S1 Table 3: PR then PD, SD duration met
+/// → SD).
+#[test]
+fn round2_confirmation_and_criteria_options() {
+    let out = analyze_json(&["irecist", "--confirm", &path("round2.csv")]);
+    assert_eq!(patient(&out, "CONF")["best_overall_response"], "iSD");
+    assert_eq!(patient(&out, "CONF")["recist_best_overall_response"], "SD");
+    let out = analyze_json(&["irecist", "--criteria", "recist", &path("round2.csv")]);
+    assert_eq!(out["criteria"], "recist");
+    let early = patient(&out, "EARLY");
+    assert_eq!(
+        responses(early),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("PD"),
+            serde_json::json!("PD"),
+            serde_json::json!("PD")
+        ]
+    );
+    assert_eq!(early["progression_day"], 56);
+    assert_eq!(patient(&out, "CONF")["best_overall_response"], "PR");
+    // With confirmation windows of 60 days the PR at d56 is not confirmed either way.
+    let out = analyze_json(&[
+        "irecist",
+        "--confirm",
+        "--confirm-days",
+        "60",
+        "--criteria",
+        "recist",
+        &path("round2.csv"),
+    ]);
+    assert_eq!(patient(&out, "CONF")["best_overall_response"], "SD");
+}
+
+/// Every `IrecistRules` setting is an option, and the rule options change the calls they
+/// govern.
+#[test]
+fn round2_every_rule_option() {
+    let out = analyze_json(&[
+        "irecist",
+        "--min-sd-days",
+        "42",
+        "--window-tolerance-days",
+        "2",
+        "--confirm-late-days",
+        "56",
+        "--sticky-pr",
+        "true",
+        "--sticky-pr-after-iupd",
+        "false",
+        "--nlt-progression-needs-5mm",
+        "true",
+        "--new-lesion-reset",
+        "shrinkage-to-pr",
+        "--cr-before-pd",
+        "true",
+        "--icpd-from-first-iupd",
+        "true",
+        "--early-scan-new-lesions-confirm",
+        "true",
+        "--early-scan-symptom-only",
+        "true",
+        "--nt-size-increase-confirms",
+        "false",
+        "--partial-sum-reference",
+        "true",
+        "--reappearance-needs-confirmed-cr",
+        "true",
+        "--backdate-equivocal",
+        "true",
+        "--non-target-only-nil",
+        "not-evaluable",
+        &path("round2.csv"),
+    ]);
+    let defaults = analyze_json(&["irecist", &path("round2.csv")]);
+    assert_eq!(out["patients"], defaults["patients"], "explicit defaults");
+    let out = analyze_json(&[
+        "irecist",
+        "--backdate-equivocal",
+        "false",
+        &path("round2.csv"),
+    ]);
+    assert_eq!(
+        responses(patient(&out, "EQUIV")),
+        [
+            serde_json::json!("baseline"),
+            serde_json::json!("iSD"),
+            serde_json::json!("iUPD")
+        ]
+    );
+    let out = analyze_json(&[
+        "irecist",
+        "--early-scan-symptom-only",
+        "false",
+        &path("round2.csv"),
+    ]);
+    assert_eq!(patient(&out, "EARLY")["visits"][2]["disregarded"], true);
+    let run = analyze(&[
+        "irecist",
+        "--new-lesion-reset",
+        "sometimes",
+        &path("round2.csv"),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("shrinkage-to-pr"), "{}", run.stderr);
+}
+
+fn temp_csv_with(name: &str, header: &str, body: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("oncostat-irecist2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, format!("{header}\n{body}")).expect("write csv");
+    p.to_str().expect("utf8").to_string()
+}
+
+#[test]
+fn round2_bad_lesion_files() {
+    let header = "patient,lesion,day,organ,kind,node,irradiated,measure,laterality,scan";
+    let cases = [
+        (
+            "scan.csv",
+            "P1,L1,0,liver,target,false,false,20,,\nP1,L2,0,lung,target,false,false,20,,\nP1,L1,56,liver,target,false,false,20,,symptom\nP1,L2,56,lung,target,false,false,20,,\n",
+            &["row 4", "L2", "day 56", "belongs to the visit"][..],
+        ),
+        (
+            "node.csv",
+            "P1,L1,0,liver,target,false,false,20,,\nP1,N1,0,mediastinum,nontarget,true,false,8,,\n",
+            &["row 2", "N1", "day 0", "normal"][..],
+        ),
+        (
+            "tiny.csv",
+            "P1,L1,0,liver,target,false,false,20,,\nP1,L1,56,liver,target,false,false,0.04,,\n",
+            &["row 2", "column `measure`", "rounds to 0"][..],
+        ),
+        (
+            "side.csv",
+            "P1,L1,0,liver,target,false,false,20,middle,\n",
+            &["row 1", "column `laterality`", "left"][..],
+        ),
+        (
+            "equivocal.csv",
+            "P1,L1,0,liver,target,false,false,20,,\nP1,L1,56,liver,target,false,false,equivocal,,\n",
+            &["row 2", "L1", "day 56", "new lesions only"][..],
+        ),
+        (
+            "day.csv",
+            "P1,L1,0,liver,target,false,false,20,,\nP1,L1,week8,liver,target,false,false,20,,\n",
+            &["row 2", "L1", "week8"][..],
+        ),
+    ];
+    for (name, body, needles) in cases {
+        let file = temp_csv_with(name, header, body);
+        let run = analyze(&["irecist", "--json", &file]);
+        assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{name}");
+        let line = run.stderr.trim_end();
+        assert_eq!(line.lines().count(), 1, "{line}");
+        assert!(line.starts_with("error: "), "{line}");
+        assert!(name != "day.csv" || !line.contains("day 0"), "{name}: {line}");
+        for needle in needles {
+            assert!(line.contains(needle), "{name}: `{line}` lacks `{needle}`");
+        }
+    }
+}

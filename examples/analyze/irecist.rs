@@ -2,18 +2,22 @@
 //! classification of every patient in a lesion file.
 //!
 //! ```text
-//! analyze irecist [--min-sd-days D] [--json] lesions.csv
+//! analyze irecist [--min-sd-days D] [--confirm] [--confirm-days D] [--criteria irecist|recist]
+//!                 [every other IrecistRules setting] [--json] lesions.csv
 //! ```
 //!
-//! Columns: `patient, lesion, day, organ, kind, node, irradiated, measure` (one row per lesion
-//! per visit; see `oncostat::irecist::LesionRow`). Rows with a missing (`NA`/empty) cell are
-//! dropped (a target then counts as not evaluated at that visit); `NE` is "not evaluated".
+//! Columns: `patient, lesion, day, organ, kind, node, irradiated, measure` and the optional
+//! `laterality`, `scan` (one row per lesion per visit; see `oncostat::irecist::LesionRow`).
+//! Rows with a missing (`NA`/empty) cell in a required column are dropped (a target then
+//! counts as not evaluated at that visit); empty optional cells never drop a row; `NE` is
+//! "not evaluated".
 
 use std::fmt::Write as _;
 
 use oncostat::irecist::{
-    AbscopalAssessment, Assessment, IrecistRules, LesionKind, LesionRecord, LesionRow, Measure,
-    Tenths, assess, assess_abscopal, timelines_from_records,
+    AbscopalAssessment, Assessment, Criteria, IrecistRules, LesionKind, LesionRecord, LesionRow,
+    Measure, NewLesionReset, NonTargetOnlyNil, Tenths, assess, assess_abscopal,
+    timelines_from_records,
 };
 use serde_json::{Value, json};
 
@@ -21,15 +25,99 @@ use crate::cli::{self, CliError, Input, Output, Reader, timed};
 use crate::parse::whole_days;
 use crate::table::{Kind, Table};
 
-/// Options of `irecist`.
+/// A library setting parsed by its `FromStr` (the error names the accepted values).
+fn setting<T: std::str::FromStr<Err = oncostat::Error>>(s: &str) -> Result<T, String> {
+    s.parse().map_err(|e: oncostat::Error| e.to_string())
+}
+
+/// Options of `irecist` (one per `IrecistRules` setting; defaults are the guideline's).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Days from baseline an iSD must last to count as abscopal control.
+    /// Days from baseline an iSD (SD) must last to count as best response / abscopal control.
     #[arg(long, value_name = "D", default_value_t = 42, value_parser = whole_days, allow_negative_numbers = true)]
     pub min_sd_days: u32,
+    /// Require confirmation of CR/PR by a later assessment >= --confirm-days later (RECIST 1.1 non-randomised trials).
+    #[arg(long)]
+    pub confirm: bool,
+    /// Days between a response and its confirmation, and between iUPD and a confirming scan.
+    #[arg(long, value_name = "D", default_value_t = 28, value_parser = whole_days, allow_negative_numbers = true)]
+    pub confirm_days: u32,
+    /// Days of visit window subtracted from --confirm-days for iCPD confirmation scans.
+    #[arg(long, value_name = "D", default_value_t = 2, value_parser = whole_days, allow_negative_numbers = true)]
+    pub window_tolerance_days: u32,
+    /// A confirmation later than this many days after iUPD is used but flagged.
+    #[arg(long, value_name = "D", default_value_t = 56, value_parser = whole_days, allow_negative_numbers = true)]
+    pub confirm_late_days: u32,
+    /// Which responses `response`, the best response and the progression day report.
+    #[arg(long, value_name = "irecist|recist", default_value = "irecist", value_parser = setting::<Criteria>)]
+    pub criteria: Criteria,
+    /// Continuing ("sticky") PR before any iUPD.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sticky_pr: bool,
+    /// Keep a PR reached before an iUPD episode sticky after it closes.
+    #[arg(long, value_name = "BOOL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub sticky_pr_after_iupd: bool,
+    /// After a reset, new target lesions need +20 % and +5 mm over their nadir for a new iUPD.
+    #[arg(long = "nlt-progression-needs-5mm", value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub nlt_progression_needs_5mm: bool,
+    /// When a new-lesion-driven iUPD ends with the new lesions unchanged.
+    #[arg(long, value_name = "shrinkage-to-pr|any-decrease|always", default_value = "shrinkage-to-pr", value_parser = setting::<NewLesionReset>)]
+    pub new_lesion_reset: NewLesionReset,
+    /// Targets gone (nodes < 10 mm) is CR even if the sum rose.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub cr_before_pd: bool,
+    /// Target-driven iCPD is measured from the first iUPD of the episode (increments add up).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub icpd_from_first_iupd: bool,
+    /// A scan earlier than the confirmation window may confirm iCPD by additional new lesions.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub early_scan_new_lesions_confirm: bool,
+    /// Only a `symptom` scan can confirm early.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub early_scan_symptom_only: bool,
+    /// A larger size in mm of a measured non-target confirms a non-target-driven iUPD.
+    #[arg(long, value_name = "BOOL", default_value_t = false, action = clap::ArgAction::Set)]
+    pub nt_size_increase_confirms: bool,
+    /// An iUPD proven from a partial sum keeps it as the +5 mm reference (same lesions).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub partial_sum_reference: bool,
+    /// A reappearance is PD only after a CR confirmed >= --confirm-days later.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub reappearance_needs_confirmed_cr: bool,
+    /// Date progression by an equivocal new lesion back to its first equivocal scan.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub backdate_equivocal: bool,
+    /// Abscopal class of patients whose non-irradiated disease is non-target only.
+    #[arg(long, value_name = "not-evaluable|control", default_value = "not-evaluable", value_parser = setting::<NonTargetOnlyNil>)]
+    pub non_target_only_nil: NonTargetOnlyNil,
     /// The lesion file.
     #[command(flatten)]
     pub input: Input,
+}
+
+impl Args {
+    /// The library settings.
+    fn rules(&self) -> IrecistRules {
+        IrecistRules::default()
+            .min_sd_days(self.min_sd_days)
+            .confirmation_required(self.confirm)
+            .confirm_min_days(self.confirm_days)
+            .window_tolerance_days(self.window_tolerance_days)
+            .confirm_late_days(self.confirm_late_days)
+            .sticky_pr(self.sticky_pr)
+            .sticky_pr_after_iupd(self.sticky_pr_after_iupd)
+            .nlt_progression_needs_5mm(self.nlt_progression_needs_5mm)
+            .new_lesion_reset(self.new_lesion_reset)
+            .cr_before_pd(self.cr_before_pd)
+            .icpd_from_first_iupd(self.icpd_from_first_iupd)
+            .early_scan_new_lesions_confirm(self.early_scan_new_lesions_confirm)
+            .early_scan_symptom_only(self.early_scan_symptom_only)
+            .nt_size_increase_confirms(self.nt_size_increase_confirms)
+            .partial_sum_reference(self.partial_sum_reference)
+            .reappearance_needs_confirmed_cr(self.reappearance_needs_confirmed_cr)
+            .backdate_equivocal(self.backdate_equivocal)
+            .non_target_only_nil(self.non_target_only_nil)
+    }
 }
 
 impl cli::Run for Args {
@@ -49,9 +137,17 @@ const COLUMNS: [&str; 8] = [
     "measure",
 ];
 
+/// The cell of an optional column at a data row (`""` when the column is absent).
+fn cell<'t>(column: &Option<Vec<&'t str>>, row: usize) -> &'t str {
+    column
+        .as_ref()
+        .and_then(|v| v.get(row).copied())
+        .unwrap_or("")
+}
+
 /// Runs `irecist`.
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let rules = IrecistRules::default().min_sd_days(args.min_sd_days);
+    let rules = args.rules();
     let spec: Vec<(&str, Kind)> = COLUMNS.iter().map(|&c| (c, Kind::Text)).collect();
     let cols = table.columns(&spec)?;
     let text = |c: &str| cols.text(c);
@@ -68,6 +164,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         text("measure")?,
     );
     let name = table.path().display();
+    let laterality = table.optional_text("laterality");
+    let scan = table.optional_text("scan");
     let mut records = Vec::with_capacity(cols.len());
     for i in 0..cols.len() {
         let row = LesionRow {
@@ -79,7 +177,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             node: &node[i],
             irradiated: &irradiated[i],
             measure: &measure[i],
-            ..LesionRow::default()
+            laterality: cell(&laterality, cols.rows[i]),
+            scan: cell(&scan, cols.rows[i]),
         };
         let file_row = cols.rows.get(i).map_or(i + 1, |r| r + 1);
         let record = row.parse().map_err(|e| {
@@ -88,6 +187,15 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
                 ", column `kind`"
             } else if measure[i].parse::<Measure>().is_err() {
                 ", column `measure`"
+            } else if row
+                .laterality
+                .parse::<oncostat::irecist::Laterality>()
+                .is_err()
+                && !row.laterality.is_empty()
+            {
+                ", column `laterality`"
+            } else if row.scan.parse::<oncostat::irecist::Scan>().is_err() {
+                ", column `scan`"
             } else {
                 ""
             };
@@ -118,8 +226,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         }
     })?;
     Ok(Output {
-        text: render_text(&patients, cols.len(), cols.dropped),
-        json: render_json(&patients, cols.dropped, seconds),
+        text: render_text(&patients, args.criteria, cols.len(), cols.dropped),
+        json: render_json(&patients, args.criteria, cols.dropped, seconds),
     })
 }
 
@@ -149,6 +257,7 @@ fn mm(t: Option<Tenths>) -> Value {
 
 fn render_json(
     patients: &[(String, Assessment, AbscopalAssessment)],
+    criteria: Criteria,
     dropped: usize,
     seconds: f64,
 ) -> Value {
@@ -159,31 +268,63 @@ fn render_json(
                 .visits()
                 .iter()
                 .map(|v| {
+                    // A scan iRECIST disregards (too early after iUPD) has no response.
+                    let response = if v.is_disregarded() && criteria == Criteria::Irecist {
+                        Value::Null
+                    } else {
+                        json!(v.label(criteria))
+                    };
                     json!({
                         "day": v.day(),
+                        "scan": v.scan().to_string(),
                         "target_sum": mm(v.target_sum()),
+                        "assessed_target_sum": mm(v.assessed_target_sum()),
                         "nadir": mm(v.nadir()),
-                        "response": v.response().label(),
-                        "recist": v.recist().label(),
+                        "target_reference": mm(v.target_reference()),
+                        "partial_reference": v.is_partial_reference(),
                         "new_target_sum": mm(v.new_target_sum()),
+                        "new_target_reference": mm(v.new_target_reference()),
+                        "new_target_nadir": mm(v.new_target_nadir()),
+                        "iupd_day": v.iupd_day(),
+                        "response": response,
+                        "irecist": v.response().label(),
+                        "recist": v.recist().label(),
+                        "disregarded": v.is_disregarded(),
+                        "revised": v.is_revised(),
+                        "late_confirmation": v.late_confirmation(),
                         "reason": v.reason(),
                     })
                 })
                 .collect();
+            let (abscopal, nil_best) = match criteria {
+                Criteria::Irecist => (
+                    ab.category().label(),
+                    ab.nil_assessment()
+                        .map(|n| n.best_overall_response().label()),
+                ),
+                Criteria::Recist => (
+                    ab.recist11_category().label(),
+                    ab.nil_assessment()
+                        .map(|n| n.recist_best_overall_response().label()),
+                ),
+            };
             json!({
                 "patient": id,
                 "visits": visits,
-                "best_overall_response": a.best_overall_response().label(),
+                "baseline_sum": mm(a.baseline_sum()),
+                "best_overall_response": a.best_label(criteria),
+                "irecist_best_overall_response": a.best_overall_response().label(),
                 "recist_best_overall_response": a.recist_best_overall_response().label(),
-                "progression_day": a.progression_day(),
-                "abscopal": ab.category().label(),
+                "progression_day": a.progression_day_for(criteria),
+                "abscopal": abscopal,
+                "abscopal_irecist": ab.category().label(),
                 "abscopal_recist11": ab.recist11_category().label(),
-                "nil_best_overall_response":
-                    ab.nil_assessment().map(|n| n.best_overall_response().label()),
+                "nil_best_overall_response": nil_best,
             })
         })
         .collect();
     json!({
+        "criteria": criteria.to_string(),
         "patients": patients,
         "dropped": dropped,
         "fit_seconds": seconds,
@@ -196,6 +337,7 @@ fn fmt_mm(t: Option<Tenths>) -> String {
 
 fn render_text(
     patients: &[(String, Assessment, AbscopalAssessment)],
+    criteria: Criteria,
     used: usize,
     dropped: usize,
 ) -> String {
@@ -208,22 +350,32 @@ fn render_text(
             "day", "target_sum", "nadir", "iRECIST", "RECIST 1.1"
         );
         for v in a.visits() {
+            let irecist = if v.is_disregarded() {
+                "(disregarded)"
+            } else {
+                v.response().label()
+            };
+            let mark = if v.is_revised() { " [revised]" } else { "" };
             let _ = writeln!(
                 out,
-                "  {:>5} {:>10} {:>8} {:>17} {:>14}  {}",
+                "  {:>5} {:>10} {:>8} {:>17} {:>14}  {}{mark}",
                 v.day(),
                 fmt_mm(v.target_sum()),
                 fmt_mm(v.nadir()),
-                v.response().label(),
+                irecist,
                 v.recist().label(),
                 v.reason()
             );
         }
         let _ = writeln!(
             out,
-            "  iBOR: {}   RECIST 1.1 BOR: {}   abscopal: {} (RECIST 1.1: {})\n",
+            "  iBOR: {}   RECIST 1.1 BOR: {}   abscopal ({criteria}): {} (iRECIST: {}, RECIST 1.1: {})\n",
             a.best_overall_response(),
             a.recist_best_overall_response(),
+            match criteria {
+                Criteria::Irecist => ab.category(),
+                Criteria::Recist => ab.recist11_category(),
+            },
             ab.category(),
             ab.recist11_category()
         );

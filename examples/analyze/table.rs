@@ -158,6 +158,21 @@ impl Table {
         })
     }
 
+    /// The cells of an optional column for every data row (trimmed; `NA` and missing cells
+    /// as `""`), or `None` if the file has no such column. Rows are never dropped for it.
+    pub fn optional_text(&self, name: &str) -> Option<Vec<&str>> {
+        let j = self.headers.iter().position(|h| h == name)?;
+        Some(
+            self.rows
+                .iter()
+                .map(|row| {
+                    let c = row.get(j).map_or("", |c| c.trim());
+                    if c == "NA" { "" } else { c }
+                })
+                .collect(),
+        )
+    }
+
     /// Reads the named columns, validating every non-missing cell, and keeps the rows where
     /// none of them is missing.
     pub fn columns(&self, spec: &[(&str, Kind)]) -> Result<Columns, CliError> {

@@ -11,6 +11,36 @@ pub enum NonTargetOnlyNil {
     Control,
 }
 
+impl std::fmt::Display for NonTargetOnlyNil {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NonTargetOnlyNil::NotEvaluable => "not-evaluable",
+            NonTargetOnlyNil::Control => "control",
+        })
+    }
+}
+
+impl std::str::FromStr for NonTargetOnlyNil {
+    type Err = crate::Error;
+
+    /// Parses `not-evaluable` or `control`.
+    ///
+    /// ```
+    /// use oncostat::irecist::NonTargetOnlyNil;
+    /// assert_eq!("control".parse::<NonTargetOnlyNil>().unwrap(), NonTargetOnlyNil::Control);
+    /// ```
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "not-evaluable" => Ok(NonTargetOnlyNil::NotEvaluable),
+            "control" => Ok(NonTargetOnlyNil::Control),
+            _ => Err(crate::Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "expected `not-evaluable` or `control`",
+            }),
+        }
+    }
+}
+
 /// When, after a new-lesion-driven iUPD with the new lesions unchanged or smaller, the iUPD
 /// ends (iRECIST Table 2, last rows; Working Group FAQ Scenarios B and F).
 ///
