@@ -62,6 +62,14 @@ impl CliError {
                 "{name}, row {}: start time {start} is not before stop time {stop} (need start < stop)",
                 file_row(*row)
             ),
+            E::InvalidTimeForDistribution {
+                row,
+                value,
+                distribution,
+            } => format!(
+                "{name}, row {}: survival time {value} is not > 0, but the {distribution} distribution models log(time)",
+                file_row(*row)
+            ),
             E::InvalidOutcome { row, value } => format!(
                 "{name}, row {}: outcome {value} is not 0 or 1",
                 file_row(*row)

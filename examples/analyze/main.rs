@@ -6,7 +6,7 @@
 //! cargo run --release --example analyze -- cox --help      # every option of one command
 //! ```
 //!
-//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion` (one module each). Global option
+//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion`, `survreg` (one module each). Global option
 //! `--json` prints exactly one JSON object on stdout; otherwise an R-like table is printed,
 //! ending with how many rows were used and dropped for missing values.
 //!
@@ -51,6 +51,7 @@ pub(crate) mod logrank;
 #[path = "../shared/parse.rs"]
 pub(crate) mod parse;
 pub(crate) mod proportion;
+pub(crate) mod survreg;
 pub(crate) mod table;
 
 use std::io::Write;
@@ -87,6 +88,8 @@ pub enum Command {
     Irecist(irecist::Args),
     /// Response rates with exact and Wilson CIs; Fisher's exact test for two groups.
     Proportion(proportion::Args),
+    /// Parametric survival regression: Weibull, exponential, log-normal, log-logistic (R's survreg).
+    Survreg(survreg::Args),
 }
 
 impl Command {
@@ -99,6 +102,7 @@ impl Command {
             Command::Logistic(a) => a,
             Command::Irecist(a) => a,
             Command::Proportion(a) => a,
+            Command::Survreg(a) => a,
         }
     }
 }

@@ -42,6 +42,7 @@
 //! Kalbfleisch, J. D. & Prentice, R. L. (2002). *The Statistical Analysis of Failure Time
 //! Data*, 2nd ed. Wiley. Therneau, T. M. *survival* package, `survreg` documentation.
 
+mod display;
 mod dist;
 mod fit;
 mod iterate;
