@@ -32,6 +32,7 @@ pub mod frame;
 pub mod irecist;
 pub mod labels;
 mod linalg;
+mod profile;
 mod quadrature;
 pub mod regression;
 mod solver;

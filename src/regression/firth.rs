@@ -535,8 +535,8 @@ impl FirthFit {
         path: Option<&ProfileStart>,
     ) -> Result<(Engine<'a>, ChiSqTest)> {
         let k = self.names.len();
-        let mut free = vec![true; k];
-        free[index] = false;
+        let mut start = self.coefficients.clone();
+        let free = crate::profile::restrict(start.as_mut_slice(), &[index], &[0.0]);
         let solver = DampedNewton::new(k, self.settings.rule())
             .max_step(self.settings.max_step)
             .free(free)
@@ -545,7 +545,7 @@ impl FirthFit {
         // augmented covariance, as firthmodels): the same optimum as logistf's start at β = 0
         // (statistics agree to ~1e-10) in about half the iterations. Falls back to logistf's
         // start if that run fails or does not converge.
-        let mut start = self.coefficients.clone();
+        start.copy_from(&self.coefficients);
         let cov = &self.covariance_augmented;
         let denom = cov[(index, index)];
         if denom.is_finite() && denom > 0.0 {

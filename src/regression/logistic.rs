@@ -580,8 +580,8 @@ impl LogisticFit {
                 if self.kept[r] == 0 && self.intercept_kept() {
                     return Ok((engine, None));
                 }
-                let mut free = vec![true; k];
-                free[r] = false;
+                let mut start = DVector::zeros(k);
+                let free = crate::profile::restrict(start.as_mut_slice(), &[r], &[0.0]);
                 let solver = DampedNewton::new(
                     k,
                     StopRule::RelativeDeviance {
@@ -590,7 +590,7 @@ impl LogisticFit {
                 )
                 .free(free)
                 .glm_start();
-                let res = run(engine, solver, DVector::zeros(k), self.settings.max_iter)?;
+                let res = run(engine, solver, start, self.settings.max_iter)?;
                 let stat = (-2.0 * res.engine.loglik() - self.deviance()).max(0.0);
                 Ok((res.engine, Some(ChiSqTest::new(stat, 1.0))))
             },

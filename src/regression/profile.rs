@@ -425,9 +425,7 @@ pub(crate) fn constrained_deviance<'a>(
     value: f64,
 ) -> Result<(Engine<'a>, f64)> {
     let k = start.len();
-    let mut free = vec![true; k];
-    free[index] = false;
-    start[index] = value;
+    let free = crate::profile::restrict(start.as_mut_slice(), &[index], &[value]);
     let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: 1e-13 }).free(free);
     let out = run(engine, solver, start.clone(), 100)?;
     start.copy_from(&out.beta);
