@@ -51,6 +51,10 @@ pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
 // --- survival re-exports
 pub use survival::SurvivalData;
 pub use survival::{
+    AalenJohansen, CifFit, CifPoint, CifSummary, CompetingRisksData, FineGray, FineGrayFit,
+    GrayCause, GrayTest, GrayTests,
+};
+pub use survival::{
     BaselineHazard, CoxResiduals, CoxSurvivalCurve, CoxZph, ResidualKind, ZphTerm, ZphTransform,
 };
 pub use survival::{Concordance, CoxFit, CoxPh, Ties};

@@ -3,6 +3,7 @@
 //! regression as R's `coxphf`; parametric accelerated failure time models as R's `survreg`
 //! ([`survreg`]).
 
+pub mod competing;
 pub mod cox;
 mod data;
 pub mod firth_cox;
@@ -17,6 +18,10 @@ pub mod survreg;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;
 
+pub use competing::{
+    AalenJohansen, CifFit, CifPoint, CifSummary, CompetingRisksData, FineGray, FineGrayFit,
+    GrayCause, GrayTest, GrayTests,
+};
 pub use cox::{BaselineHazard, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphTransform};
 pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;

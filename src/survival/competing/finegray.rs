@@ -1,0 +1,813 @@
+//! Fine–Gray subdistribution-hazard regression, as R's `cmprsk::crr` (cmprsk 2.2-11:
+//! Fortran `crrfsv`, `crrf`, `crrvv`), without time-varying covariates (`cov2`/`tf`).
+#![allow(clippy::needless_range_loop)] // index loops mirror the formulas (and crstm's Fortran)
+
+use std::fmt;
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::linalg::{cholesky_in_place, cholesky_inverse, cholesky_solve};
+use crate::stats::{normal_two_sided_p, z_for_level};
+use crate::survival::groups::code_groups;
+use crate::survival::km::KaplanMeier;
+use crate::{
+    CoefRow, CoefTable, CompetingRisksData, Convergence, Design, Error, Result, Statistic,
+    StopReason, SurvivalData, TableStyle,
+};
+
+/// Fine–Gray model settings for one cause (R's `crr(ftime, fstatus, cov1, failcode = cause,
+/// cencode = 0)`).
+///
+/// ```text
+/// G_g   = Kaplan–Meier of the censoring in censoring group g (R: survfit, timefix on),
+///         read at t·(1 − 100ε): G(t−) for t > 0, but G(0) (censorings at 0 removed) at t = 0
+/// risk set at a cause-K failure time t: every row with T ≥ t (weight 1), plus every
+///         earlier failure j from another cause, weight G_g(t)/G_g(T_j)
+/// −ℓ(β) = Σ_t [ −Σ_{failures at t} x_iβ + d_t log Σ_{risk set} w_j exp(x_jβ) ]  (Breslow)
+/// ```
+///
+/// **Iteration (crr's rule)**: Newton–Raphson from β = 0 on −ℓ; stop when
+/// `max|score_j|·max(|β_j|, 1) < max(|ℓ|, 1)·gtol` (gtol 1e-6), at most `max_iter` = 10
+/// steps; each step `δ = −H⁻¹ score` is halved while `−ℓ(β + δ)` is NaN or exceeds
+/// `−ℓ(β) + 1e-4·δᵀscore` (Armijo), and more than 20 halvings stop the fit as not converged.
+/// The rule is written as one step policy ([`crr_newton`]) so that it can become a policy of
+/// the crate's shared damped-Newton solver. [`FineGrayFit::convergence`] reports the number of
+/// Newton steps taken (crr does not report it).
+///
+/// **Variance**: the Fine & Gray sandwich `I⁻¹ Σ_i (η_i + ψ_i)(η_i + ψ_i)ᵀ I⁻¹`, with ψ the
+/// term for the estimated censoring distribution (crrvv). crrvv's loops are O(n³); here the
+/// same sums are regrouped into running and suffix sums over the sorted rows (O(n·p·(p + g))
+/// for g censoring groups), which changes only the rounding. Covariates are centred
+/// internally (the partial likelihood, its score and information do not change; the
+/// exponentials cannot overflow).
+///
+/// **Censoring groups** (crr's `cengroup`): [`FineGray::fit_cengroups`] estimates a separate
+/// censoring distribution per group; the censoring term of ψ then uses, per group, only the
+/// competing failures of that group (`q_g(u)`), as cmprsk 2.2's `crrvv`.
+///
+/// # Examples
+/// ```
+/// use oncostat::{CompetingRisksData, Design, FineGray};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let cr = CompetingRisksData::new(
+///     vec![1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+///     &[1.0, 2.0, 0.0, 1.0, 0.0, 1.0, 2.0, 0.0, 1.0, 0.0],
+/// )?;
+/// let x = Design::from_columns([("x", vec![0.5, -1.0, 0.3, 2.0, 0.0, 1.1, -0.4, 0.8, -1.5, 0.2])])?;
+/// let fit = FineGray::new(1).fit(&cr, &x)?;
+/// // R: crr(time, status, cbind(x))
+/// assert!((fit.coefficients()[0] - 0.8171649049982019).abs() < 1e-8);
+/// assert!((fit.std_errors()[0] - 0.44060677982068075).abs() < 1e-8);
+/// assert!(fit.convergence().converged());
+/// assert!(FineGray::new(3).fit(&cr, &x).is_err()); // cause 3 never occurs
+/// # Ok(()) }
+/// ```
+///
+/// # References
+/// Fine & Gray (1999), JASA 94:496.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FineGray {
+    cause: u32,
+    max_iter: usize,
+    gtol: f64,
+}
+
+/// A fitted Fine–Gray model.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FineGrayFit {
+    cause: u32,
+    names: Vec<String>,
+    coefficients: DVector<f64>,
+    variance: DMatrix<f64>,
+    information: DMatrix<f64>,
+    score: DVector<f64>,
+    std_errors: DVector<f64>,
+    loglik: f64,
+    loglik_null: f64,
+    convergence: Convergence,
+    n: usize,
+    n_events: usize,
+}
+
+impl FineGray {
+    /// Settings for the subdistribution hazard of `cause`, crr's defaults (maxiter 10,
+    /// gtol 1e-6).
+    pub fn new(cause: u32) -> Self {
+        FineGray {
+            cause,
+            max_iter: 10,
+            gtol: 1e-6,
+        }
+    }
+
+    /// Maximum number of Newton steps (crr's `maxiter`, default 10).
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// Convergence tolerance (crr's `gtol`, default 1e-6).
+    pub fn gtol(mut self, gtol: f64) -> Self {
+        self.gtol = gtol;
+        self
+    }
+
+    /// Fits the model with one censoring distribution.
+    ///
+    /// # Errors
+    /// * [`Error::CauseNotObserved`] if the cause never occurs.
+    /// * [`Error::DimensionMismatch`] if `x` does not have one row per observation.
+    /// * [`Error::EmptyInput`] if `x` has no columns.
+    /// * [`Error::InvalidParameter`] for a `gtol` that is not finite and > 0.
+    /// * [`Error::SingularMatrix`] if the information matrix is singular during the
+    ///   iteration (R's `solve` fails too) or at the estimate.
+    pub fn fit(&self, data: &CompetingRisksData, x: &Design) -> Result<FineGrayFit> {
+        self.fit_coded(data, x, &vec![0; data.len()], 1)
+    }
+
+    /// Fits the model with a censoring distribution per censoring group (crr's `cengroup`;
+    /// one label per row, sorted order).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and [`Error::DimensionMismatch`] for the group labels.
+    pub fn fit_cengroups<T: Ord + ToString>(
+        &self,
+        data: &CompetingRisksData,
+        x: &Design,
+        cengroups: &[T],
+    ) -> Result<FineGrayFit> {
+        let coded = code_groups(cengroups, data.len())?;
+        self.fit_coded(data, x, &coded.codes, coded.labels.len())
+    }
+
+    fn fit_coded(
+        &self,
+        data: &CompetingRisksData,
+        x: &Design,
+        cengroup: &[usize],
+        ncg: usize,
+    ) -> Result<FineGrayFit> {
+        data.check_cause(self.cause)?;
+        if x.nrows() != data.len() {
+            return Err(Error::mismatch("design rows", data.len(), x.nrows()));
+        }
+        if x.ncols() == 0 {
+            return Err(Error::EmptyInput { what: "covariates" });
+        }
+        if !(self.gtol.is_finite() && self.gtol > 0.0) {
+            return Err(Error::InvalidParameter {
+                name: "gtol",
+                value: self.gtol,
+                reason: "the convergence tolerance must be a finite number > 0",
+            });
+        }
+        let problem = Problem::new(data, x, self.cause, cengroup, ncg)?;
+        let p = problem.p;
+        let (b, eval, convergence) = crr_newton(
+            p,
+            self.max_iter,
+            self.gtol,
+            |b| problem.value_score_information(b),
+            |b| problem.value(b),
+        )?;
+        let mut l = eval.information.clone();
+        if !cholesky_in_place(&mut l, p, 0.0) {
+            return Err(Error::SingularMatrix {
+                what: "the Fine-Gray information matrix",
+            });
+        }
+        let mut inv = vec![0.0; p * p];
+        let mut work = vec![0.0; p * p];
+        cholesky_inverse(&l, p, &mut work, &mut inv);
+        let middle = problem.sandwich_middle(&b, &eval);
+        let inv_m = DMatrix::from_column_slice(p, p, &inv);
+        let variance = &inv_m * DMatrix::from_column_slice(p, p, &middle) * &inv_m;
+        let std_errors = DVector::from_iterator(p, (0..p).map(|j| variance[(j, j)].sqrt()));
+        let loglik_null = -problem.value(&vec![0.0; p]);
+        Ok(FineGrayFit {
+            cause: self.cause,
+            names: x.names().to_vec(),
+            coefficients: DVector::from_vec(b),
+            variance,
+            information: DMatrix::from_column_slice(p, p, &eval.information),
+            score: DVector::from_iterator(p, eval.score.iter().map(|s| -s)),
+            std_errors,
+            loglik: -eval.value,
+            loglik_null,
+            convergence,
+            n: data.len(),
+            n_events: data.status().iter().filter(|&&c| c == self.cause).count(),
+        })
+    }
+}
+
+/// −ℓ, its gradient and Hessian at one β.
+#[derive(Debug, Clone)]
+pub(crate) struct Evaluation {
+    value: f64,
+    score: Vec<f64>,
+    /// column-major p × p
+    information: Vec<f64>,
+}
+
+/// crr's Newton rule as one step policy: from β = 0, a full Newton step on −ℓ, halved while
+/// the objective is NaN or fails Armijo's condition with constant 1e-4 (more than 20
+/// halvings: not converged); stop when `max_j |s_j|·max(|β_j|, 1) < max(|f|, 1)·gtol` before
+/// taking a step, at most `max_iter` steps. Returns β, the evaluation at β and the
+/// convergence (iterations = Newton steps taken).
+///
+/// # Errors
+/// [`Error::SingularMatrix`] if a Hessian cannot be factored (R's `solve` fails).
+pub(crate) fn crr_newton(
+    p: usize,
+    max_iter: usize,
+    gtol: f64,
+    mut full: impl FnMut(&[f64]) -> Evaluation,
+    mut value: impl FnMut(&[f64]) -> f64,
+) -> Result<(Vec<f64>, Evaluation, Convergence)> {
+    let mut b = vec![0.0; p];
+    let mut l = vec![0.0; p * p];
+    let mut ll = 0;
+    loop {
+        let eval = full(&b);
+        let crit = eval
+            .score
+            .iter()
+            .zip(&b)
+            .map(|(s, bj)| s.abs() * bj.abs().max(1.0))
+            .fold(0.0, f64::max);
+        if crit < eval.value.abs().max(1.0) * gtol {
+            return Ok((b, eval, Convergence::new(ll, StopReason::Converged)));
+        }
+        if ll == max_iter {
+            return Ok((b, eval, Convergence::new(ll, StopReason::MaxIterations)));
+        }
+        l.copy_from_slice(&eval.information);
+        if !cholesky_in_place(&mut l, p, 0.0) {
+            return Err(Error::SingularMatrix {
+                what: "the Fine-Gray information matrix (a covariate carries no information)",
+            });
+        }
+        let mut sc = eval.score.clone();
+        cholesky_solve(&l, &mut sc);
+        for v in &mut sc {
+            *v = -*v;
+        }
+        let slope: f64 = sc.iter().zip(&eval.score).map(|(a, b)| a * b).sum();
+        let step = |sc: &[f64]| -> Vec<f64> { b.iter().zip(sc).map(|(a, d)| a + d).collect() };
+        let mut bn = step(&sc);
+        let mut fbn = value(&bn);
+        let mut halvings = 0;
+        while fbn.is_nan() || fbn > eval.value + 1e-4 * slope {
+            halvings += 1;
+            for v in &mut sc {
+                *v *= 0.5;
+            }
+            bn = step(&sc);
+            fbn = value(&bn);
+            if halvings > 20 {
+                break;
+            }
+        }
+        if halvings > 20 {
+            return Ok((b, eval, Convergence::new(ll, StopReason::NonFinite)));
+        }
+        b = bn;
+        ll += 1;
+    }
+}
+
+/// The sorted data of one fit: rows in time order (stable), covariates centred (row-major).
+struct Problem {
+    n: usize,
+    p: usize,
+    ncg: usize,
+    /// 1 = the cause, 2 = another cause, 0 = censored
+    ici: Vec<u8>,
+    group: Vec<usize>,
+    x: Vec<f64>,
+    /// G of the row's own censoring group at its own time
+    g_own: Vec<f64>,
+    /// blocks of equal time: start indices (and n at the end)
+    blocks: Vec<usize>,
+    /// failure blocks (containing a failure of the cause): block index, d
+    failures: Vec<(usize, f64)>,
+    /// G_g at each failure block: g_fail[q * ncg + g]
+    g_fail: Vec<f64>,
+}
+
+impl Problem {
+    fn new(
+        data: &CompetingRisksData,
+        x: &Design,
+        cause: u32,
+        cengroup: &[usize],
+        ncg: usize,
+    ) -> Result<Problem> {
+        let n = data.len();
+        let p = x.ncols();
+        let mut order: Vec<usize> = (0..n).collect();
+        let t = data.time();
+        order.sort_by(|&a, &b| t[a].total_cmp(&t[b]));
+        let time: Vec<f64> = order.iter().map(|&i| t[i]).collect();
+        let status = data.status();
+        let ici: Vec<u8> = order
+            .iter()
+            .map(|&i| match status[i] {
+                0 => 0,
+                c if c == cause => 1,
+                _ => 2,
+            })
+            .collect();
+        let group: Vec<usize> = order.iter().map(|&i| cengroup[i]).collect();
+        let m = x.matrix();
+        let means: Vec<f64> = (0..p).map(|j| m.column(j).mean()).collect();
+        let mut xs = Vec::with_capacity(n * p);
+        for &i in &order {
+            for j in 0..p {
+                xs.push(m[(i, j)] - means[j]);
+            }
+        }
+        // censoring KM per group, read at t(1 − 100ε) as R's approx(..., "constant", f = 0, rule = 2)
+        let mut g_all = vec![0.0; ncg * n];
+        for g in 0..ncg {
+            let rows: Vec<usize> = (0..n).filter(|&i| group[i] == g).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let ct: Vec<f64> = rows.iter().map(|&i| time[i]).collect();
+            let ce: Vec<bool> = rows.iter().map(|&i| ici[i] == 0).collect();
+            let km = KaplanMeier::new().fit(&SurvivalData::new(ct, ce)?)?;
+            let (kt, ks) = (km.times(), km.survival());
+            let first = kt[0].min(0.0) - 10.0 * f64::EPSILON;
+            let last = kt[kt.len() - 1] * (1.0 + 10.0 * f64::EPSILON);
+            for i in 0..n {
+                let xout = time[i] * (1.0 - 100.0 * f64::EPSILON);
+                g_all[g * n + i] = if xout < first {
+                    1.0
+                } else if xout >= last {
+                    0.0
+                } else {
+                    match kt.partition_point(|&k| k <= xout) {
+                        0 => 1.0,
+                        idx => ks[idx - 1],
+                    }
+                };
+            }
+        }
+        let g_own: Vec<f64> = (0..n).map(|i| g_all[group[i] * n + i]).collect();
+        let mut blocks = Vec::new();
+        let mut failures = Vec::new();
+        let mut g_fail = Vec::new();
+        let mut start = 0;
+        while start < n {
+            let mut end = start + 1;
+            while end < n && time[end].total_cmp(&time[start]).is_eq() {
+                end += 1;
+            }
+            let d = ici[start..end].iter().filter(|&&c| c == 1).count();
+            if d > 0 {
+                failures.push((blocks.len(), d as f64));
+                for g in 0..ncg {
+                    g_fail.push(g_all[g * n + start]);
+                }
+            }
+            blocks.push(start);
+            start = end;
+        }
+        blocks.push(n);
+        Ok(Problem {
+            n,
+            p,
+            ncg,
+            ici,
+            group,
+            x: xs,
+            g_own,
+            blocks,
+            failures,
+            g_fail,
+        })
+    }
+
+    fn row(&self, i: usize) -> &[f64] {
+        &self.x[i * self.p..(i + 1) * self.p]
+    }
+
+    fn eta(&self, b: &[f64], i: usize) -> f64 {
+        self.row(i).iter().zip(b).map(|(x, b)| x * b).sum()
+    }
+
+    /// −ℓ(β) only (crrf).
+    fn value(&self, b: &[f64]) -> f64 {
+        let (ncg, nb) = (self.ncg, self.blocks.len() - 1);
+        let e: Vec<f64> = (0..self.n).map(|i| self.eta(b, i)).collect();
+        // A0 over rows with T >= t: suffix sums per block
+        let mut a0 = vec![0.0; nb + 1];
+        for k in (0..nb).rev() {
+            let rows = self.blocks[k]..self.blocks[k + 1];
+            a0[k] = a0[k + 1] + rows.map(|i| e[i].exp()).sum::<f64>();
+        }
+        let mut b0 = vec![0.0; ncg];
+        let mut lik = 0.0;
+        let mut q = 0;
+        for k in 0..nb {
+            let rows = self.blocks[k]..self.blocks[k + 1];
+            if q < self.failures.len() && self.failures[q].0 == k {
+                let d = self.failures[q].1;
+                let mut s0 = a0[k];
+                for g in 0..ncg {
+                    s0 += self.g_fail[q * ncg + g] * b0[g];
+                }
+                for i in rows.clone() {
+                    if self.ici[i] == 1 {
+                        lik -= e[i];
+                    }
+                }
+                lik += d * s0.ln();
+                q += 1;
+            }
+            for i in rows {
+                if self.ici[i] == 2 {
+                    b0[self.group[i]] += e[i].exp() / self.g_own[i];
+                }
+            }
+        }
+        lik
+    }
+
+    /// −ℓ(β), its gradient and Hessian (crrfsv).
+    fn value_score_information(&self, b: &[f64]) -> Evaluation {
+        let (p, ncg, nb) = (self.p, self.ncg, self.blocks.len() - 1);
+        let pp = p * p;
+        let w: Vec<f64> = (0..self.n).map(|i| self.eta(b, i).exp()).collect();
+        // suffix sums over blocks of w, w x, w x xᵀ (rows with T >= t) at failure blocks
+        let nf = self.failures.len();
+        let mut a = vec![0.0; nf * (1 + p + pp)];
+        {
+            let mut acc = vec![0.0; 1 + p + pp];
+            let mut q = nf;
+            for k in (0..nb).rev() {
+                for i in self.blocks[k]..self.blocks[k + 1] {
+                    add_moments(&mut acc, w[i], self.row(i), p);
+                }
+                if q > 0 && self.failures[q - 1].0 == k {
+                    q -= 1;
+                    a[q * (1 + p + pp)..(q + 1) * (1 + p + pp)].copy_from_slice(&acc);
+                }
+            }
+        }
+        let stride = 1 + p + pp;
+        let mut bsum = vec![0.0; ncg * stride];
+        let mut out = Evaluation {
+            value: 0.0,
+            score: vec![0.0; p],
+            information: vec![0.0; pp],
+        };
+        let mut s = vec![0.0; stride];
+        let mut q = 0;
+        for k in 0..nb {
+            let rows = self.blocks[k]..self.blocks[k + 1];
+            if q < nf && self.failures[q].0 == k {
+                let d = self.failures[q].1;
+                s.copy_from_slice(&a[q * stride..(q + 1) * stride]);
+                for g in 0..ncg {
+                    let gt = self.g_fail[q * ncg + g];
+                    for (sv, bv) in s.iter_mut().zip(&bsum[g * stride..(g + 1) * stride]) {
+                        *sv += gt * bv;
+                    }
+                }
+                for i in rows.clone() {
+                    if self.ici[i] == 1 {
+                        out.value -= w[i].ln();
+                        for (sc, xv) in out.score.iter_mut().zip(self.row(i)) {
+                            *sc -= xv;
+                        }
+                    }
+                }
+                let s0 = s[0];
+                out.value += d * s0.ln();
+                for j in 0..p {
+                    out.score[j] += d * s[1 + j] / s0;
+                }
+                for j in 0..p {
+                    for l in 0..p {
+                        let m2 = s[1 + p + j * p + l] / s0 - s[1 + j] * s[1 + l] / (s0 * s0);
+                        out.information[j * p + l] += d * m2;
+                    }
+                }
+                q += 1;
+            }
+            for i in rows {
+                if self.ici[i] == 2 {
+                    let g = self.group[i];
+                    let wi = w[i] / self.g_own[i];
+                    add_moments(&mut bsum[g * stride..(g + 1) * stride], wi, self.row(i), p);
+                }
+            }
+        }
+        out
+    }
+
+    /// Σ_i (η_i + ψ_i)(η_i + ψ_i)ᵀ of crrvv (column-major p × p).
+    #[allow(clippy::too_many_lines)]
+    fn sandwich_middle(&self, b: &[f64], _eval: &Evaluation) -> Vec<f64> {
+        let (p, ncg, nb, n) = (self.p, self.ncg, self.blocks.len() - 1, self.n);
+        let nf = self.failures.len();
+        let w: Vec<f64> = (0..n).map(|i| self.eta(b, i).exp()).collect();
+        // S0, S1 at each failure time (as in crrfsv)
+        let mut s0 = vec![0.0; nf];
+        let mut s1 = vec![0.0; nf * p];
+        {
+            let mut acc0 = 0.0;
+            let mut acc1 = vec![0.0; p];
+            let mut a0 = vec![0.0; nf];
+            let mut a1 = vec![0.0; nf * p];
+            let mut qq = nf;
+            for k in (0..nb).rev() {
+                for i in self.blocks[k]..self.blocks[k + 1] {
+                    acc0 += w[i];
+                    for (a, xv) in acc1.iter_mut().zip(self.row(i)) {
+                        *a += w[i] * xv;
+                    }
+                }
+                if qq > 0 && self.failures[qq - 1].0 == k {
+                    qq -= 1;
+                    a0[qq] = acc0;
+                    a1[qq * p..(qq + 1) * p].copy_from_slice(&acc1);
+                }
+            }
+            let mut b0 = vec![0.0; ncg];
+            let mut b1 = vec![0.0; ncg * p];
+            let mut qq = 0;
+            for k in 0..nb {
+                let rows = self.blocks[k]..self.blocks[k + 1];
+                if qq < nf && self.failures[qq].0 == k {
+                    s0[qq] = a0[qq];
+                    s1[qq * p..(qq + 1) * p].copy_from_slice(&a1[qq * p..(qq + 1) * p]);
+                    for g in 0..ncg {
+                        let gt = self.g_fail[qq * ncg + g];
+                        s0[qq] += gt * b0[g];
+                        for j in 0..p {
+                            s1[qq * p + j] += gt * b1[g * p + j];
+                        }
+                    }
+                    qq += 1;
+                }
+                for i in rows {
+                    if self.ici[i] == 2 {
+                        let g = self.group[i];
+                        let wi = w[i] / self.g_own[i];
+                        b0[g] += wi;
+                        for (bv, xv) in b1[g * p..(g + 1) * p].iter_mut().zip(self.row(i)) {
+                            *bv += wi * xv;
+                        }
+                    }
+                }
+            }
+        }
+        // per failure time: dΛ = d/S0 and x̄ = S1/S0
+        let dl: Vec<f64> = (0..nf).map(|q| self.failures[q].1 / s0[q]).collect();
+        let xbar: Vec<f64> = (0..nf * p).map(|i| s1[i] / s0[i / p]).collect();
+        // suffix sums over failure times q' >= q of G_g dΛ and G_g x̄ dΛ (index nf = empty)
+        let mut d0 = vec![0.0; (nf + 1) * ncg];
+        let mut d1 = vec![0.0; (nf + 1) * ncg * p];
+        for q in (0..nf).rev() {
+            for g in 0..ncg {
+                let gd = self.g_fail[q * ncg + g] * dl[q];
+                d0[q * ncg + g] = d0[(q + 1) * ncg + g] + gd;
+                for j in 0..p {
+                    d1[(q * ncg + g) * p + j] =
+                        d1[((q + 1) * ncg + g) * p + j] + gd * xbar[q * p + j];
+                }
+            }
+        }
+        // running: C0, C1 = Σ_{u ≤ t} dΛ, x̄ dΛ; F_g, E_g = Σ earlier competing w/G, w x/G;
+        // ss2_g (the dΛc part of ψ); at-risk counts per censoring group
+        let mut c0 = 0.0;
+        let mut c1 = vec![0.0; p];
+        let mut fsum = vec![0.0; ncg];
+        let mut esum = vec![0.0; ncg * p];
+        let mut ss2 = vec![0.0; ncg * p];
+        let mut at_risk = vec![0.0; ncg];
+        for &g in &self.group {
+            at_risk[g] += 1.0;
+        }
+        let mut qu = vec![0.0; ncg * p];
+        let mut st = vec![0.0; p];
+        let mut middle = vec![0.0; p * p];
+        let mut q = 0; // failure blocks processed (u_q <= current time)
+        for k in 0..nb {
+            let rows = self.blocks[k]..self.blocks[k + 1];
+            let is_failure = q < nf && self.failures[q].0 == k;
+            let q_ge = q; // first failure time >= this time
+            if is_failure {
+                c0 += dl[q];
+                for j in 0..p {
+                    c1[j] += xbar[q * p + j] * dl[q];
+                }
+                q += 1;
+            }
+            let q_gt = q; // first failure time > this time
+            let has_censoring = rows.clone().any(|i| self.ici[i] == 0);
+            if has_censoring {
+                // per censoring group g: q_g(s) = E_g(s) D0_g(≥ s) − F_g(s) D1_g(≥ s)
+                // (cmprsk 2.2's crrvv keeps q per censoring group)
+                for g in 0..ncg {
+                    let dd0 = d0[q_ge * ncg + g];
+                    for j in 0..p {
+                        qu[g * p + j] =
+                            esum[g * p + j] * dd0 - fsum[g] * d1[(q_ge * ncg + g) * p + j];
+                    }
+                }
+                for i in rows.clone() {
+                    if self.ici[i] == 0 {
+                        let g = self.group[i];
+                        let r2 = at_risk[g] * at_risk[g];
+                        for j in 0..p {
+                            ss2[g * p + j] -= qu[g * p + j] / r2;
+                        }
+                    }
+                }
+            }
+            for i in rows.clone() {
+                let (x, g, wi) = (self.row(i), self.group[i], w[i]);
+                // η_i: dN part, dΛ over the risk time, and the weighted part after T_i
+                for j in 0..p {
+                    st[j] = -wi * (x[j] * c0 - c1[j]);
+                }
+                if self.ici[i] == 1 {
+                    let qi = q - 1;
+                    for j in 0..p {
+                        st[j] += x[j] - xbar[qi * p + j];
+                    }
+                } else if self.ici[i] == 2 {
+                    let f = wi / self.g_own[i];
+                    let dd0 = d0[q_gt * ncg + g];
+                    for j in 0..p {
+                        st[j] -= f * (x[j] * dd0 - d1[(q_gt * ncg + g) * p + j]);
+                    }
+                }
+                // ψ_i
+                for j in 0..p {
+                    st[j] += ss2[g * p + j];
+                }
+                if self.ici[i] == 0 {
+                    for j in 0..p {
+                        st[j] += qu[g * p + j] / at_risk[g];
+                    }
+                }
+                for a in 0..p {
+                    for c in 0..p {
+                        middle[a * p + c] += st[a] * st[c];
+                    }
+                }
+            }
+            for i in rows {
+                at_risk[self.group[i]] -= 1.0;
+                if self.ici[i] == 2 {
+                    let g = self.group[i];
+                    let wg = w[i] / self.g_own[i];
+                    fsum[g] += wg;
+                    for (e, xv) in esum[g * p..(g + 1) * p].iter_mut().zip(self.row(i)) {
+                        *e += wg * xv;
+                    }
+                }
+            }
+        }
+        middle
+    }
+}
+
+/// `acc += w·(1, x, x xᵀ)` laid out as `[S0, S1 (p), S2 (p × p)]`.
+fn add_moments(acc: &mut [f64], w: f64, x: &[f64], p: usize) {
+    acc[0] += w;
+    for j in 0..p {
+        let wx = w * x[j];
+        acc[1 + j] += wx;
+        let row = &mut acc[1 + p + j * p..1 + p + (j + 1) * p];
+        for (r, xl) in row.iter_mut().zip(x) {
+            *r += wx * xl;
+        }
+    }
+}
+
+impl FineGrayFit {
+    /// The cause modelled.
+    pub fn cause(&self) -> u32 {
+        self.cause
+    }
+
+    /// Covariate names.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The coefficients (log subdistribution hazard ratios).
+    pub fn coefficients(&self) -> &DVector<f64> {
+        &self.coefficients
+    }
+
+    /// Sandwich standard errors (R's `sqrt(diag(fit$var))`).
+    pub fn std_errors(&self) -> &DVector<f64> {
+        &self.std_errors
+    }
+
+    /// The sandwich variance (R's `fit$var`).
+    pub fn variance(&self) -> &DMatrix<f64> {
+        &self.variance
+    }
+
+    /// The information matrix at the estimate (R's `fit$inf`).
+    pub fn information(&self) -> &DMatrix<f64> {
+        &self.information
+    }
+
+    /// The score of the pseudo log-likelihood at the estimate (R's `fit$score`).
+    pub fn score(&self) -> &DVector<f64> {
+        &self.score
+    }
+
+    /// The pseudo log-likelihood at the estimate (R's `fit$loglik`).
+    pub fn loglik(&self) -> f64 {
+        self.loglik
+    }
+
+    /// The pseudo log-likelihood at β = 0 (R's `fit$loglik.null`).
+    pub fn loglik_null(&self) -> f64 {
+        self.loglik_null
+    }
+
+    /// How the iteration ended (iterations = Newton steps; R's `fit$converged`).
+    pub fn convergence(&self) -> &Convergence {
+        &self.convergence
+    }
+
+    /// Number of rows (R's `fit$n`).
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Number of failures from the modelled cause.
+    pub fn n_events(&self) -> usize {
+        self.n_events
+    }
+
+    /// The coefficient table: `z = β/se`, `p = 2Φ(−|z|)`, CI `β ∓ z_{level}·se` (exponentiate
+    /// for the subdistribution hazard ratio), as `summary.crr`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if the level is not in (0, 1).
+    pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
+        let z = z_for_level(level)?;
+        let rows = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(j, name)| {
+                let (b, se) = (self.coefficients[j], self.std_errors[j]);
+                CoefRow {
+                    term: name.clone(),
+                    estimate: b,
+                    std_error: se,
+                    statistic: b / se,
+                    p_value: normal_two_sided_p(b / se),
+                    lower: b - z * se,
+                    upper: b + z * se,
+                    method: "Wald (Fine-Gray sandwich)",
+                }
+            })
+            .collect();
+        Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
+    }
+}
+
+/// R's `print(summary(crr(...)))` layout.
+impl fmt::Display for FineGrayFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Competing Risks Regression (cause {})\n", self.cause)?;
+        match self.coef_table(0.95) {
+            Ok(t) => write!(f, "{t}")?,
+            Err(_) => return Err(fmt::Error),
+        }
+        writeln!(f)?;
+        writeln!(f, "Num. cases = {}", self.n)?;
+        writeln!(
+            f,
+            "Pseudo Log-likelihood = {}",
+            crate::survival::rformat::format_signif(self.loglik, 3)
+        )?;
+        let lr = 2.0 * (self.loglik - self.loglik_null);
+        write!(
+            f,
+            "Pseudo likelihood ratio test = {}  on {} df,",
+            crate::survival::rformat::format_signif(lr, 3),
+            self.names.len()
+        )?;
+        if !self.convergence.converged() {
+            write!(f, "\nWarning: {}", self.convergence.reason())?;
+        }
+        Ok(())
+    }
+}
