@@ -5,8 +5,8 @@
 use std::fmt;
 
 use crate::stats::z_for_level;
-use crate::survival::groups::{Entry, code_groups, run_end, sort_rows};
 use crate::survival::rformat::{format_column, write_matrix};
+use crate::survival::risk_set::{Entry, code_groups, run_end, sort_rows};
 use crate::{CompetingRisksData, Error, Result};
 
 /// Aalen–Johansen estimator settings (R's `survfit` with a factor status).

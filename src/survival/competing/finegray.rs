@@ -8,8 +8,8 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::linalg::{cholesky_in_place, cholesky_inverse, cholesky_solve};
 use crate::stats::{normal_two_sided_p, z_for_level};
-use crate::survival::groups::code_groups;
 use crate::survival::km::KaplanMeier;
+use crate::survival::risk_set::{code_groups, sort_rows};
 use crate::{
     CoefRow, CoefTable, CompetingRisksData, Convergence, Design, Error, Result, Statistic,
     StopReason, SurvivalData, TableStyle,
@@ -307,9 +307,10 @@ impl Problem {
     ) -> Result<Problem> {
         let n = data.len();
         let p = x.ncols();
-        let mut order: Vec<usize> = (0..n).collect();
+        // the crate's one sort of survival rows (cmprsk does not merge near-equal times)
         let t = data.time();
-        order.sort_by(|&a, &b| t[a].total_cmp(&t[b]));
+        let sorted = sort_rows(t, data.any_event().event(), None, None, false);
+        let order: Vec<usize> = sorted.entries.iter().map(|e| e.tag()).collect();
         let time: Vec<f64> = order.iter().map(|&i| t[i]).collect();
         let status = data.status();
         let ici: Vec<u8> = order

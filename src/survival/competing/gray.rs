@@ -7,8 +7,8 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 
 use crate::stats::chisq_sf;
-use crate::survival::groups::{Entry, code_groups, run_end, sort_rows};
 use crate::survival::rformat::{format_column, write_matrix};
+use crate::survival::risk_set::{Entry, code_groups, run_end, sort_rows};
 use crate::{CompetingRisksData, Error, Result};
 
 /// Gray's test settings: for each cause, a (G − 1)-df comparison of the groups'
