@@ -161,3 +161,188 @@ fn km_and_logrank_landmark_match_r_on_jasa() {
         }
     }
 }
+
+/// `cox` JSON against a `cox_json` golden of endpoints_survival.json.
+fn check_cox(what: &str, out: &Value, r: &Value, tol: f64) {
+    let coefs = out["coefficients"].as_array().unwrap();
+    let names: Vec<&str> = coefs.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let want: Vec<&str> = r["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(names, want, "{what}");
+    for (j, c) in coefs.iter().enumerate() {
+        close(what, &c["coef"], &r["coef"][j], tol);
+        close(what, &c["se"], &r["se"][j], tol);
+    }
+    close(what, &out["loglik_null"], &r["loglik"][0], tol);
+    close(what, &out["loglik"], &r["loglik"][1], tol);
+    close(what, &out["score_test"]["stat"], &r["score"], tol);
+    close(what, &out["score_test"]["p"], &r["score_p"], tol);
+    close(what, &out["wald_test"]["stat"], &r["wald"], tol);
+    close(what, &out["lr_test"]["stat"], &r["lr"], tol);
+    close(what, &out["concordance"], &r["concordance"], tol);
+    assert_eq!(out["n"], r["n"], "{what}: n");
+    assert_eq!(out["events"], r["events"], "{what}: events");
+}
+
+#[test]
+fn cox_tdc_matches_r_tmerge_coxph_on_jasa() {
+    let g = common::json("endpoints_survival.json");
+    let tol = g["tolerance"].as_f64().unwrap();
+    let file = common::data("jasa.csv");
+    let file = file.to_str().unwrap();
+    let base = [
+        "--json",
+        "cox",
+        "--time",
+        "futime",
+        "--event",
+        "fustat",
+        "--tdc",
+        "trans=txtime",
+    ];
+    // Mantel-Byar: the score test of the time-dependent covariate alone
+    let mut args = base.to_vec();
+    args.push(file);
+    let out = json_of(&args);
+    check_cox("jasa ~ trans", &out, &g["jasa"]["cox_trans"], tol);
+    assert_eq!(out["tdc"]["within"], g["jasa"]["split"]["tcount"]["within"]);
+    assert_eq!(
+        out["tdc"]["leading"],
+        g["jasa"]["split"]["tcount"]["leading"]
+    );
+    assert_eq!(
+        out["tdc"]["trailing"],
+        g["jasa"]["split"]["tcount"]["trailing"]
+    );
+    let mut args = base.to_vec();
+    args.extend(["--covariates", "age,surgery", file]);
+    check_cox(
+        "jasa ~ trans + age + surgery",
+        &json_of(&args),
+        &g["jasa"]["cox_trans_age_surgery"],
+        tol,
+    );
+    let mut args = base.to_vec();
+    args.extend(["--covariates", "age", "--ties", "breslow", file]);
+    check_cox(
+        "jasa ~ trans + age (breslow)",
+        &json_of(&args),
+        &g["jasa"]["cox_trans_age_breslow"],
+        tol,
+    );
+}
+
+#[test]
+fn cox_tdc_every_switch_case_matches_r() {
+    let g = common::json("endpoints_survival.json");
+    let tol = g["tolerance"].as_f64().unwrap();
+    let file = common::data("tdc_toy.csv");
+    let out = json_of(&[
+        "--json",
+        "cox",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--tdc",
+        "trans=sw",
+        "--covariates",
+        "x",
+        file.to_str().unwrap(),
+    ]);
+    check_cox("toy ~ trans + x", &out, &g["toy"]["cox_trans_x"], tol);
+    let tc = &g["toy"]["split"]["tcount"];
+    for k in ["early", "leading", "within", "trailing", "late"] {
+        assert_eq!(out["tdc"][k], tc[k], "{k}");
+    }
+    assert_eq!(out["tdc"]["missing"], 2);
+}
+
+#[test]
+fn cox_landmark_matches_r_on_jasa() {
+    let g = common::json("endpoints_survival.json");
+    let tol = g["tolerance"].as_f64().unwrap();
+    let file = common::data("jasa.csv");
+    for r in g["landmark"].as_array().unwrap() {
+        let at = format!("{}", f(&r["time"]));
+        let what = format!("cox landmark {at}");
+        let base = [
+            "--json",
+            "cox",
+            "--time",
+            "futime",
+            "--event",
+            "fustat",
+            "--landmark",
+            at.as_str(),
+            "--landmark-group",
+            "txtime",
+        ];
+        let mut args = base.to_vec();
+        args.extend(["--covariates", "age", file.to_str().unwrap()]);
+        let out = json_of(&args);
+        check_cox(&what, &out, &r["cox"], tol);
+        assert_eq!(out["landmark"]["n_kept"], r["n_kept"]);
+        let mut args = base.to_vec();
+        args.push(file.to_str().unwrap());
+        check_cox(&what, &json_of(&args), &r["cox1"], tol);
+    }
+}
+
+#[test]
+fn cox_tdc_bad_usage_is_one_error_line() {
+    let file = common::data("jasa.csv");
+    let file = file.to_str().unwrap();
+    for args in [
+        vec![
+            "cox", "--time", "futime", "--event", "fustat", "--tdc", "trans", file,
+        ],
+        vec![
+            "cox",
+            "--time",
+            "futime",
+            "--event",
+            "fustat",
+            "--tdc",
+            "trans=nope",
+            file,
+        ],
+        vec![
+            "cox",
+            "--time",
+            "futime",
+            "--event",
+            "fustat",
+            "--tdc",
+            "trans=txtime",
+            "--start",
+            "age",
+            file,
+        ],
+        vec![
+            "cox",
+            "--time",
+            "futime",
+            "--event",
+            "fustat",
+            "--tdc",
+            "age=txtime",
+            "--covariates",
+            "age",
+            file,
+        ],
+    ] {
+        let run = common::analyze(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stdout.is_empty(), "{args:?}");
+        assert!(
+            run.stderr.starts_with("error: ") && run.stderr.trim_end().lines().count() == 1,
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}

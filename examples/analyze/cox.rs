@@ -18,6 +18,7 @@ use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, TiesArg, num, timed};
+use crate::landmark::LandmarkArgs;
 use crate::parse::Names;
 use crate::table::{Kind, Table};
 
@@ -30,8 +31,8 @@ pub struct Args {
     /// Column of event indicators (0/1 or false/true).
     #[arg(long, value_name = "COL", required_unless_present = "formula")]
     pub event: Option<String>,
-    /// Covariate columns (numbers), comma-separated.
-    #[arg(long, value_name = "A,B,...", required_unless_present = "formula")]
+    /// Covariate columns (numbers), comma-separated (optional with --tdc / --landmark).
+    #[arg(long, value_name = "A,B,...", required_unless_present_any = ["formula", "tdc", "landmark"])]
     pub covariates: Option<Names>,
     /// The model as an R formula instead of --time/--event/--covariates/--start/--strata/--cluster: "Surv(time, status) ~ age + factor(ecog) + strata(inst)".
     #[arg(long, value_name = "F", conflicts_with_all = ["time", "event", "covariates", "start", "strata", "cluster"])]
@@ -63,6 +64,12 @@ pub struct Args {
     /// Firth-penalized Cox regression (R's coxphf; Breslow ties, profile CIs).
     #[arg(long)]
     pub firth: bool,
+    /// Time-dependent 0/1 covariate NAME switching on at the time in COL (empty: never), as R's tmerge(tdc()).
+    #[arg(long, value_name = "NAME=COL", conflicts_with_all = ["formula", "start", "firth", "zph", "landmark"])]
+    pub tdc: Option<String>,
+    /// Landmark analysis (the landmark group as a covariate named after its column).
+    #[command(flatten)]
+    pub landmark: LandmarkArgs,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -78,6 +85,10 @@ impl cli::Run for Args {
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(formula) = &args.formula {
         return crate::formula::run_cox(args, formula, table);
+    }
+    // time-dependent covariate / landmark (cox_timedep.rs)
+    if args.tdc.is_some() || args.landmark.landmark.is_some() {
+        return crate::cox_timedep::run(args, table);
     }
     // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
     if args.firth {

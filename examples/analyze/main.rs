@@ -42,6 +42,7 @@ pub(crate) mod app;
 pub(crate) mod cli;
 pub(crate) mod cox;
 pub(crate) mod cox_firth;
+pub(crate) mod cox_timedep;
 pub(crate) mod formula;
 pub(crate) mod irecist;
 pub(crate) mod km;

@@ -33,9 +33,10 @@ mod proportion;
 mod summary;
 mod timedep;
 
+pub use crate::irecist::Criteria;
 pub use patient::{
-    Criteria, EndpointRules, MissedAssessments, PatientDates, PatientEndpoints, PfsReason,
-    TimeToEvent, UnconfirmedProgression, VisitChange,
+    EndpointRules, MissedAssessments, PatientDates, PatientEndpoints, PfsReason, TimeToEvent,
+    UnconfirmedProgression, VisitChange,
 };
 pub use proportion::{FisherTest, ResponseRate};
 pub use summary::{EndpointSummary, GroupEndpoints, PlotData, SpiderRow, SwimmerRow, WaterfallRow};

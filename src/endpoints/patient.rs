@@ -3,48 +3,12 @@
 //! conventions, duration of response, time to response and the % change of the target sum.
 
 use std::fmt;
-use std::str::FromStr;
 
 use crate::irecist::{
-    Assessment, LesionKind, Measure, PatientTimeline, Recist11, Response, Tenths, VisitAssessment,
+    Assessment, Criteria, LesionKind, Measure, PatientTimeline, Recist11, Response, Tenths,
+    VisitAssessment,
 };
 use crate::{Error, Result};
-
-/// Which response criteria the endpoints use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum Criteria {
-    /// iRECIST (default): progression is the first iUPD of the episode iCPD confirmed.
-    #[default]
-    Irecist,
-    /// RECIST 1.1: progression is the first PD.
-    Recist,
-}
-
-impl fmt::Display for Criteria {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Criteria::Irecist => "irecist",
-            Criteria::Recist => "recist",
-        })
-    }
-}
-
-impl FromStr for Criteria {
-    type Err = Error;
-
-    /// `irecist` or `recist` (case-insensitive; `recist1.1` too).
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "irecist" => Ok(Criteria::Irecist),
-            "recist" | "recist1.1" | "recist 1.1" => Ok(Criteria::Recist),
-            _ => Err(Error::InvalidMeasurement {
-                value: s.trim().to_string(),
-                reason: "unknown criteria; expected `irecist` or `recist`",
-            }),
-        }
-    }
-}
 
 /// What an iUPD that was never confirmed nor reset (the patient's assessments end in iUPD,
 /// possibly followed by NE) means for progression-free survival.
@@ -310,6 +274,8 @@ enum Level {
     Unconfirmed,
     Progression,
     NotEvaluable,
+    /// A scan iRECIST disregards (too early to confirm an iUPD).
+    Disregarded,
 }
 
 impl Level {
@@ -515,9 +481,18 @@ impl PatientEndpoints {
             Criteria::Irecist => Level::of_irecist(v.response()),
             Criteria::Recist => Level::of_recist(v.recist()),
         };
+        // A scan iRECIST disregards (earlier than the confirmation window after an iUPD) is
+        // no assessment at all: it repeats the open iUPD and documents nothing.
         let levels: Vec<(f64, Level)> = visits
             .iter()
-            .map(|v| (f64::from(v.day()), level(v)))
+            .map(|v| {
+                let l = if v.is_disregarded() {
+                    Level::Disregarded
+                } else {
+                    level(v)
+                };
+                (f64::from(v.day()), l)
+            })
             .collect();
 
         // Progression day and the day the progression was established (confirmation visit).
@@ -738,7 +713,7 @@ fn open_iupd_at_end(levels: &[(f64, Level)]) -> Option<f64> {
                 open.get_or_insert(day);
             }
             Level::Progression => return None,
-            Level::NotEvaluable | Level::Baseline => {}
+            Level::NotEvaluable | Level::Baseline | Level::Disregarded => {}
             _ => open = None,
         }
     }
@@ -747,7 +722,10 @@ fn open_iupd_at_end(levels: &[(f64, Level)]) -> Option<f64> {
 
 /// Whether a recorded cell shows a (new) lesion.
 fn shows_lesion(m: Measure) -> bool {
-    !matches!(m, Measure::NotEvaluated | Measure::Absent) && m != Measure::Size(Tenths::ZERO)
+    !matches!(
+        m,
+        Measure::NotEvaluated | Measure::Absent | Measure::Equivocal
+    ) && m != Measure::Size(Tenths::ZERO)
 }
 
 fn visit_changes(
@@ -762,7 +740,7 @@ fn visit_changes(
         .iter()
         .zip(levels)
         .map(|(v, &(_, level))| {
-            let sum = v.target_sum();
+            let sum = v.target_sum().filter(|_| !v.is_disregarded());
             let pct_change = match (sum, baseline) {
                 (Some(s), Some(b)) if b.get() > 0 => {
                     Some(100.0 * (f64::from(s.get()) - f64::from(b.get())) / f64::from(b.get()))
