@@ -35,6 +35,7 @@ mod linalg;
 mod profile;
 mod quadrature;
 pub mod regression;
+mod settings;
 mod solver;
 mod stats;
 pub mod survival;
@@ -57,7 +58,7 @@ pub use survival::{
 pub use survival::{
     BaselineHazard, CoxResiduals, CoxSurvivalCurve, CoxZph, ResidualKind, ZphTerm, ZphTransform,
 };
-pub use survival::{Concordance, CoxFit, CoxPh, Ties};
+pub use survival::{Concordance, CoxFit, CoxPh, CoxVariance, Ties};
 pub use survival::{
     ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
     SurvQuantile, SurvivalAt,

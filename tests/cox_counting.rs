@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use oncostat::survival::CoxZph;
-use oncostat::{CoxFit, CoxPh, Design, Error, Result, SurvivalData, Ties};
+use oncostat::{CoxFit, CoxPh, CoxVariance, Design, Error, Result, SurvivalData, Ties};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -168,7 +168,7 @@ fn heart_cluster_matches_r() -> Result<()> {
     let (h, data) = heart()?;
     let x = design(&h, &["age", "year", "surgery", "transplant"])?;
     let id: Vec<i64> = h["id"].iter().map(|&v| v as i64).collect();
-    let fit = CoxPh::new().cluster(&id).fit(&data, &x)?;
+    let fit = CoxPh::new().fit(&data.clone().with_clusters(&id)?, &x)?;
     check(&fit, &golden("heart_cluster"), fit.zph(&data, &x));
     Ok(())
 }
@@ -241,7 +241,7 @@ fn right_censored_cluster_concordance_se_sums_within_clusters() -> Result<()> {
             .map(|n| (n.to_string(), pick(n))),
     )?;
     let inst: Vec<i64> = pick("inst").iter().map(|&v| v as i64).collect();
-    let fit = CoxPh::new().cluster(&inst).fit(&data, &x)?;
+    let fit = CoxPh::new().fit(&data.clone().with_clusters(&inst)?, &x)?;
     check(&fit, &golden("lung_cluster_inst"), fit.zph(&data, &x));
     Ok(())
 }
@@ -402,8 +402,8 @@ proptest! {
 
         // with the subject as cluster, the robust variance of the pieces is the subject's
         let ids: Vec<usize> = (0..rows.len()).flat_map(|i| [i, i]).collect();
-        let robust_split = CoxPh::new().ties(ties).cluster(&ids).fit(&data, &xs)?;
-        let robust_whole = CoxPh::new().ties(ties).robust(true).fit(&whole, &xd)?;
+        let robust_split = CoxPh::new().ties(ties).fit(&data.clone().with_clusters(&ids)?, &xs)?;
+        let robust_whole = CoxPh::new().ties(ties).variance(CoxVariance::Robust).fit(&whole, &xd)?;
         let (a, b) = (
             robust_split.robust_std_errors().expect("robust"),
             robust_whole.robust_std_errors().expect("robust"),

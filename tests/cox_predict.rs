@@ -8,7 +8,7 @@ mod common;
 mod cox_goldens;
 
 use cox_goldens::{assert_close, cases, goldens, max_diff, numbers, tolerance};
-use oncostat::{CoxPh, Design, Result, SurvivalData};
+use oncostat::{CoxPh, CoxVariance, Design, Result, SurvivalData};
 
 #[test]
 fn basehaz_matches_r() -> Result<()> {
@@ -225,7 +225,9 @@ fn robust_variance_agrees_with_model_on_average() -> Result<()> {
         }
         let data = SurvivalData::new(time, event)?;
         let design = Design::from_columns([("x", x)])?;
-        let fit = CoxPh::new().robust(true).fit(&data, &design)?;
+        let fit = CoxPh::new()
+            .variance(CoxVariance::Robust)
+            .fit(&data, &design)?;
         let robust = fit.robust_std_errors().expect("robust on")[0];
         ratio_sum += (robust / fit.std_errors()[0]).powi(2);
     }

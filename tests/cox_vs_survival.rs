@@ -11,7 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use oncostat::{CoxFit, CoxPh, Design, Result, SurvivalData, Ties};
+use oncostat::{CoxFit, CoxPh, CoxVariance, Design, Result, SurvivalData, Ties};
 use serde_json::Value;
 
 const R_MATCH_REL: f64 = oncostat::tolerance::R_MATCH_REL;
@@ -273,7 +273,7 @@ fn extra_model(id: &str) -> Result<(SurvivalData, Design, CoxPh)> {
             let model = match id {
                 "lung_breslow" => breslow,
                 // R: robust = FALSE (fractional weights switch it on by default)
-                "lung_weights_frac" => CoxPh::new().robust(false),
+                "lung_weights_frac" => CoxPh::new().variance(CoxVariance::Model),
                 _ => CoxPh::new(),
             };
             (data, cols(&lung, &["age", "sex"], &rows)?, model)
@@ -612,7 +612,7 @@ fn lung_golden_values_of_the_spec() -> Result<()> {
 fn robust_variance_matches_r() -> Result<()> {
     // algorithms.md §9.1 (R 4.2.2, survival 3.5-3), lung ~ age + sex, Efron
     let (data, x, _) = extra_model("lung_efron")?;
-    let fit = CoxPh::new().robust(true).fit(&data, &x)?;
+    let fit = CoxPh::new().variance(CoxVariance::Robust).fit(&data, &x)?;
     let rse = fit.robust_std_errors().expect("robust");
     close("robust se age", rse[0], 0.00950463812360186, R_MATCH_REL);
     close("robust se sex", rse[1], 0.160174167834172, R_MATCH_REL);
@@ -655,7 +655,7 @@ fn robust_variance_matches_r() -> Result<()> {
         .iter()
         .map(|v| *v as i64)
         .collect();
-    let fit = CoxPh::new().cluster(&inst).fit(&data, &x)?;
+    let fit = CoxPh::new().fit(&data.clone().with_clusters(&inst)?, &x)?;
     assert_eq!(fit.n(), 227);
     close(
         "cluster beta age",

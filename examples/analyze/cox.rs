@@ -14,7 +14,7 @@
 //! covariates, delayed entry); `--firth` refuses such data (exit 2).
 
 use oncostat::survival::CoxZph;
-use oncostat::{CoxFit, CoxPh, Design, SurvivalData, Ties};
+use oncostat::{CoxFit, CoxPh, CoxVariance, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, TiesArg, num, timed};
@@ -150,10 +150,10 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         let x = Design::from_columns(covariate_cols)?;
         let mut model = CoxPh::new().ties(ties);
         if robust {
-            model = model.robust(true);
+            model = model.variance(CoxVariance::Robust);
         }
         if let Some(c) = cluster_col {
-            model = model.cluster(c);
+            data = data.with_clusters(c)?;
         }
         let fit = model.fit(&data, &x)?;
         let zph = if zph_wanted {

@@ -14,7 +14,7 @@
 //! inside an interaction. `--zph` gives one row per term and `GLOBAL` (R's `cox.zph(fit)`).
 
 use oncostat::frame::{Formula, Table as FrameTable, TermTest};
-use oncostat::{CoxPh, FirthRegression, LogisticRegression, Ties};
+use oncostat::{CoxPh, CoxVariance, FirthRegression, LogisticRegression, Ties};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Output, TiesArg, num, timed};
@@ -112,7 +112,7 @@ pub fn run_cox(args: &crate::cox::Args, text: &str, table: &Table) -> Result<Out
     let ties: Ties = args.ties.unwrap_or(TiesArg::Efron).into();
     let mut model = CoxPh::new().ties(ties);
     if args.robust {
-        model = model.robust(true);
+        model = model.variance(CoxVariance::Robust);
     }
     let (out, seconds) = timed(|| {
         let fit = model.fit_formula(&f, &data)?;

@@ -48,7 +48,6 @@ pub struct FormulaFit<F> {
     frame: ModelFrame,
     design: Design,
     response: FrameResponse,
-    cluster: Option<Vec<usize>>,
     settings: Settings,
 }
 
@@ -239,17 +238,13 @@ impl CoxPh {
     pub fn fit_formula(&self, formula: &Formula, table: &Table) -> Result<FormulaFit<CoxFit>> {
         let frame = FrameData::build(formula, table, Fitter::Cox)?;
         let data = survival(&frame.response)?;
-        let settings = match &frame.cluster {
-            Some(c) => self.clone().cluster(c),
-            None => self.clone(),
-        };
-        let fit = settings.fit(data, &frame.design)?;
+        // the clusters travel with the survival data (SurvivalData::with_clusters)
+        let fit = self.fit(data, &frame.design)?;
         Ok(FormulaFit {
             fit,
             frame: frame.frame,
             design: frame.design,
             response: frame.response,
-            cluster: frame.cluster,
             settings: Settings::Cox(self.clone()),
         })
     }
@@ -261,11 +256,7 @@ impl FormulaFit<CoxFit> {
             Settings::Cox(s) => s.clone(),
             _ => CoxPh::new(),
         };
-        let s = s.init(vec![0.0; p]);
-        match &self.cluster {
-            Some(c) => s.cluster(c),
-            None => s,
-        }
+        s.init(vec![0.0; p])
     }
 
     /// The coefficient named `name`.
@@ -440,7 +431,6 @@ impl LogisticRegression {
             frame: frame.frame,
             design: frame.design,
             response: frame.response,
-            cluster: None,
             settings: Settings::Logistic(*self),
         })
     }
@@ -577,7 +567,6 @@ impl FirthRegression {
             frame: frame.frame,
             design: frame.design,
             response: frame.response,
-            cluster: None,
             settings: Settings::Firth,
         })
     }

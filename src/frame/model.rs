@@ -185,7 +185,6 @@ pub(crate) struct FrameData {
     pub(crate) frame: ModelFrame,
     pub(crate) design: Design,
     pub(crate) response: FrameResponse,
-    pub(crate) cluster: Option<Vec<usize>>,
 }
 
 impl ModelFrame {
@@ -955,6 +954,9 @@ impl FrameData {
                 if let Some(o) = offset {
                     data = data.with_offsets(o).map_err(|e| table_row(e, kept))?;
                 }
+                if let Some(c) = cluster {
+                    data = data.with_clusters(&c).map_err(|e| table_row(e, kept))?;
+                }
                 FrameResponse::Survival(data)
             }
         };
@@ -962,7 +964,6 @@ impl FrameData {
             frame,
             design,
             response,
-            cluster,
         })
     }
 }

@@ -34,6 +34,8 @@ pub struct SurvivalData {
     weights: Option<Vec<f64>>,
     strata: Option<Vec<usize>>,
     strata_labels: Vec<String>,
+    clusters: Option<Vec<usize>>,
+    cluster_labels: Vec<String>,
     offsets: Option<Vec<f64>>,
 }
 
@@ -65,6 +67,8 @@ impl SurvivalData {
             weights: None,
             strata: None,
             strata_labels: Vec::new(),
+            clusters: None,
+            cluster_labels: Vec::new(),
             offsets: None,
         })
     }
@@ -138,6 +142,8 @@ impl SurvivalData {
             weights: None,
             strata: None,
             strata_labels: Vec::new(),
+            clusters: None,
+            cluster_labels: Vec::new(),
             offsets: None,
         };
         data.with_start(start)
@@ -198,6 +204,35 @@ impl SurvivalData {
         let (labels, codes) = crate::Levels::new(labels).into_parts();
         self.strata_labels = labels;
         self.strata = Some(codes);
+        Ok(self)
+    }
+
+    /// Adds cluster labels, one per observation (R's `cluster()`): rows of one cluster (e.g.
+    /// the several rows of one patient in counting-process data) are correlated, and the
+    /// robust variance of [`CoxPh`](crate::CoxPh) sums their influence first; clusters
+    /// switch the robust variance on unless it is set off
+    /// ([`CoxPh::variance`](crate::CoxPh::variance)). Coded by the crate's label coder
+    /// ([`Levels`](crate::Levels)); the labels are available from
+    /// [`SurvivalData::cluster_labels`].
+    ///
+    /// ```
+    /// use oncostat::SurvivalData;
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let s = SurvivalData::from_status(vec![5.0, 8.0, 12.0], &[1.0, 0.0, 1.0])?
+    ///     .with_clusters(&["p2", "p1", "p2"])?;
+    /// assert_eq!(s.clusters(), Some(&[1, 0, 1][..]));
+    /// assert_eq!(s.n_clusters(), 2);
+    /// assert!(s.clone().with_clusters(&[1, 2]).is_err());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] if there is not one label per observation.
+    pub fn with_clusters<T: Ord + ToString>(mut self, labels: &[T]) -> Result<Self> {
+        self.check_len("cluster labels", labels.len())?;
+        let (labels, codes) = crate::Levels::new(labels).into_parts();
+        self.cluster_labels = labels;
+        self.clusters = Some(codes);
         Ok(self)
     }
 
@@ -283,6 +318,21 @@ impl SurvivalData {
     /// Number of strata (1 without strata).
     pub fn n_strata(&self) -> usize {
         self.strata_labels.len().max(1)
+    }
+
+    /// Cluster codes `0..n_clusters()`, if any.
+    pub fn clusters(&self) -> Option<&[usize]> {
+        self.clusters.as_deref()
+    }
+
+    /// Labels of the clusters, in code order (empty without clusters).
+    pub fn cluster_labels(&self) -> &[String] {
+        &self.cluster_labels
+    }
+
+    /// Number of clusters (0 without clusters).
+    pub fn n_clusters(&self) -> usize {
+        self.cluster_labels.len()
     }
 
     /// Offsets, if any.

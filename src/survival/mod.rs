@@ -23,7 +23,7 @@ pub use competing::{
     GrayCause, GrayTest, GrayTests,
 };
 pub use cox::{BaselineHazard, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphTransform};
-pub use cox::{Concordance, CoxFit, CoxPh, CoxZph, Ties, ZphTerm, concordance};
+pub use cox::{Concordance, CoxFit, CoxPh, CoxVariance, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};
 pub use followup::{FollowUp, median_follow_up};

@@ -73,15 +73,35 @@ pub enum Ties {
     Breslow,
 }
 
-impl Ties {
-    /// The name R uses (`"efron"`, `"breslow"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Ties::Efron => "efron",
-            Ties::Breslow => "breslow",
-        }
-    }
+crate::settings::setting_names!(Ties, "ties", {
+    Efron => "efron",
+    Breslow => "breslow",
+});
+
+/// Which variance the Wald statistics of a Cox fit use (R's `coxph(robust = )`). Unset
+/// ([`CoxPh::new`]), R's default applies: robust when the data have clusters
+/// ([`SurvivalData::with_clusters`]) or any case weight is not a whole number, model-based
+/// otherwise.
+///
+/// ```
+/// use oncostat::CoxVariance;
+/// assert_eq!("naive".parse::<CoxVariance>().unwrap(), CoxVariance::Model);
+/// assert_eq!(CoxVariance::Robust.to_string(), "robust");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum CoxVariance {
+    /// The inverse information (R's `naive.var` when robust is on).
+    Model,
+    /// The sandwich (robust) variance `Σ_c D_c D_c′` over clusters (each row alone without
+    /// clusters), with a robust score test.
+    Robust,
 }
+
+crate::settings::setting_names!(CoxVariance, "variance", {
+    Model => "model" | "naive",
+    Robust => "robust" | "sandwich",
+});
 
 /// Settings of a Cox proportional hazards fit (R's `coxph` with `coxph.control`).
 ///
@@ -114,9 +134,7 @@ pub struct CoxPh {
     toler_chol: f64,
     timefix: bool,
     init: Option<Vec<f64>>,
-    robust: Option<bool>,
-    cluster: Option<Vec<usize>>,
-    n_clusters: usize,
+    variance: Option<CoxVariance>,
 }
 
 impl Default for CoxPh {
@@ -128,9 +146,7 @@ impl Default for CoxPh {
             toler_chol: f64::EPSILON.powf(0.75),
             timefix: true,
             init: None,
-            robust: None,
-            cluster: None,
-            n_clusters: 0,
+            variance: None,
         }
     }
 }
@@ -183,22 +199,13 @@ impl CoxPh {
         self
     }
 
-    /// Robust (sandwich) variance on or off. Default as R: on when a cluster is given or any
-    /// case weight is not a whole number, off otherwise. With it, `covariance()`, the z
-    /// statistics, p-values, confidence intervals and the Wald test use the robust variance
-    /// (`std_errors()` stays model-based), and a robust score test is added.
-    pub fn robust(mut self, robust: bool) -> Self {
-        self.robust = Some(robust);
-        self
-    }
-
-    /// Cluster labels, one per observation (R's `cluster()`): the robust variance sums the
-    /// influence of the rows of a cluster first. Implies the robust variance unless
-    /// [`CoxPh::robust`]`(false)`. Default: none.
-    pub fn cluster<T: Ord + ToString>(mut self, labels: &[T]) -> Self {
-        let levels = crate::Levels::new(labels);
-        self.n_clusters = levels.n_levels();
-        self.cluster = Some(levels.into_parts().1);
+    /// The variance of the Wald statistics (default as R: [`CoxVariance::Robust`] when the
+    /// data have clusters ([`SurvivalData::with_clusters`]) or any case weight is not a whole
+    /// number, [`CoxVariance::Model`] otherwise). With the robust variance,
+    /// `covariance()`, the z statistics, p-values, confidence intervals and the Wald test
+    /// use it (`std_errors()` stays model-based), and a robust score test is added.
+    pub fn variance(mut self, variance: CoxVariance) -> Self {
+        self.variance = Some(variance);
         self
     }
 
@@ -265,9 +272,6 @@ impl CoxPh {
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<CoxFit> {
         let p = x.ncols();
         let init = self.check(p)?;
-        if let Some(c) = self.cluster.as_ref().filter(|c| c.len() != data.len()) {
-            return Err(Error::mismatch("cluster labels", data.len(), c.len()));
-        }
         let prepared = Prepared::new(data, x, self.timefix)?;
         let controls = Controls {
             ties: self.ties,
@@ -304,10 +308,12 @@ impl CoxPh {
         let fractional_weights = data
             .weights()
             .is_some_and(|w| w.iter().any(|v| v.fract().abs() > 0.0));
-        let robust_on = self
-            .robust
-            .unwrap_or(self.cluster.is_some() || fractional_weights);
-        let robust = robust_on.then(|| self.robust_variance(&prepared, &out, &init));
+        let cluster = data.clusters().map(|c| (c, data.n_clusters()));
+        let robust_on = match self.variance {
+            Some(v) => v == CoxVariance::Robust,
+            None => cluster.is_some() || fractional_weights,
+        };
+        let robust = robust_on.then(|| self.robust_variance(&prepared, &out, &init, cluster));
         let variance = robust.as_ref().map_or(&out.variance, |r| &r.0);
         let covariance = DMatrix::from_row_slice(p, p, variance);
         let robust_std_errors = robust.as_ref().map(|_| {
@@ -328,7 +334,6 @@ impl CoxPh {
             .iter()
             .map(|&i| linear_predictors[i])
             .collect();
-        let cluster = self.cluster.as_deref().map(|c| (c, self.n_clusters));
         let concordance = concordance::sorted_concordance(&prepared, &sorted_lp, cluster);
 
         Ok(CoxFit {
@@ -363,9 +368,11 @@ impl CoxPh {
         prepared: &Prepared,
         out: &newton::NewtonOutcome,
         init: &[f64],
+        cluster: Option<(&[usize], usize)>,
     ) -> (Vec<f64>, f64) {
         let (n, p) = (prepared.n, prepared.p);
-        let cluster = self.cluster.as_deref();
+        let n_clusters = cluster.map_or(0, |c| c.1);
+        let cluster = cluster.map(|c| c.0);
         let scales = &prepared.scales;
         let eta_at = |beta: &[f64], with_offset: bool| -> Vec<f64> {
             (0..n)
@@ -395,7 +402,7 @@ impl CoxPh {
                     .sum();
             }
         }
-        let d = robust::cluster_sums(prepared, &dfbeta, cluster, self.n_clusters);
+        let d = robust::cluster_sums(prepared, &dfbeta, cluster, n_clusters);
         let variance = robust::cross_product(&d, p);
         // robust score test at η = 0 (R: X·init when clustered), offsets left out as in R
         let start: Vec<f64> = if cluster.is_some() {
@@ -408,7 +415,7 @@ impl CoxPh {
             .chunks_exact(p)
             .flat_map(|row| row.iter().zip(scales).map(|(v, s)| v / s))
             .collect();
-        let s0 = robust::cluster_sums(prepared, &scaled_back, cluster, self.n_clusters);
+        let s0 = robust::cluster_sums(prepared, &scaled_back, cluster, n_clusters);
         let score = robust::quadratic_test(&s0, p, self.toler_chol);
         (variance, score)
     }

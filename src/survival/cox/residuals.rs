@@ -60,20 +60,17 @@ pub enum ResidualKind {
     Dfbetas,
 }
 
-impl ResidualKind {
-    /// The name R uses for `type` (`"martingale"`, ..., `"scaledsch"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ResidualKind::Martingale => "martingale",
-            ResidualKind::Deviance => "deviance",
-            ResidualKind::Score => "score",
-            ResidualKind::Schoenfeld => "schoenfeld",
-            ResidualKind::ScaledSchoenfeld => "scaledsch",
-            ResidualKind::Dfbeta => "dfbeta",
-            ResidualKind::Dfbetas => "dfbetas",
-        }
-    }
+crate::settings::setting_names!(ResidualKind, "residual type", {
+    Martingale => "martingale",
+    Deviance => "deviance",
+    Score => "score",
+    Schoenfeld => "schoenfeld",
+    ScaledSchoenfeld => "scaledsch" | "scaled schoenfeld" | "scaled-schoenfeld",
+    Dfbeta => "dfbeta",
+    Dfbetas => "dfbetas",
+});
 
+impl ResidualKind {
     /// `true` for the kinds with one row per death rather than per observation.
     pub fn per_death(self) -> bool {
         matches!(

@@ -58,17 +58,12 @@ pub enum ZphTransform {
     Log,
 }
 
-impl ZphTransform {
-    /// The name R uses (`"km"`, `"rank"`, `"identity"`, `"log"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ZphTransform::Km => "km",
-            ZphTransform::Rank => "rank",
-            ZphTransform::Identity => "identity",
-            ZphTransform::Log => "log",
-        }
-    }
-}
+crate::settings::setting_names!(ZphTransform, "zph transform", {
+    Km => "km",
+    Rank => "rank",
+    Identity => "identity",
+    Log => "log",
+});
 
 /// One line of [`CoxZph`]: a covariate (or `GLOBAL`) with its chi-square test.
 #[derive(Debug, Clone, PartialEq)]

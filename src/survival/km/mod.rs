@@ -38,6 +38,12 @@ pub enum ConfType {
     Plain,
 }
 
+crate::settings::setting_names!(ConfType, "confidence interval type", {
+    Log => "log",
+    LogLog => "log-log" | "loglog",
+    Plain => "plain",
+});
+
 /// Which variance a curve's standard errors use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -49,6 +55,11 @@ pub enum KmVariance {
     #[doc(alias = "robust")]
     InfinitesimalJackknife,
 }
+
+crate::settings::setting_names!(KmVariance, "Kaplan-Meier variance", {
+    Greenwood => "greenwood",
+    InfinitesimalJackknife => "ij" | "robust" | "infinitesimal jackknife",
+});
 
 /// Kaplan–Meier estimator settings (R's `survfit`).
 ///
