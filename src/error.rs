@@ -384,18 +384,6 @@ pub enum Error {
         value: String,
     },
 
-    /// A setting named by text (e.g. `"breslow"` for [`Ties`](crate::Ties)) that is not one
-    /// of its values.
-    #[error("unknown {setting} `{value}`; expected one of: {expected}")]
-    UnknownSetting {
-        /// Which setting.
-        setting: &'static str,
-        /// The text given.
-        value: String,
-        /// The accepted names, comma-separated.
-        expected: String,
-    },
-
     /// A patient's lesion records as a whole are unusable (e.g. no baseline visit).
     #[error("patient `{patient}`: {reason}")]
     InvalidPatient {

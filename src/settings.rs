@@ -52,7 +52,7 @@ macro_rules! setting_names {
                 Err(crate::Error::UnknownSetting {
                     setting: $what,
                     value: s.trim().to_string(),
-                    expected: [$($name),+].join(", "),
+                    allowed: concat!($($name, ", "),+).trim_end_matches(", "),
                 })
             }
         }
