@@ -122,7 +122,7 @@ fn cases() -> Vec<Case> {
         Case { name: "negative --min-sd-days", args: &["irecist", "--min-sd-days", "-1", "FILE"], input: Bytes(SURV), needles: &["--min-sd-days"] },
         Case { name: "fractional --min-sd-days", args: &["irecist", "--min-sd-days", "1.5", "FILE"], input: Bytes(SURV), needles: &["--min-sd-days"] },
         Case { name: "two input files", args: &["km", "--time", "t", "--event", "e", "FILE", "FILE"], input: Bytes(SURV), needles: &["one input file, got 2"] },
-        Case { name: "unknown command", args: &["survreg", "FILE"], input: Bytes(SURV), needles: &["unknown command `survreg`"] },
+        Case { name: "unknown command", args: &["frailty", "FILE"], input: Bytes(SURV), needles: &["unknown command `frailty`"] },
         // ---- lesion files
         Case { name: "lesion: negative day", args: ir, input: Bytes(b"patient,lesion,day,organ,kind,node,irradiated,measure\nP1,L1,-5,liver,target,false,false,20\n"), needles: &["FILE", "row 1", "day `-5`"] },
         Case { name: "lesion: text day", args: ir, input: Bytes(b"patient,lesion,day,organ,kind,node,irradiated,measure\nP1,L1,0,liver,target,false,false,20\nP1,L1,week 8,liver,target,false,false,20\n"), needles: &["FILE", "row 2", "day `week 8`"] },
