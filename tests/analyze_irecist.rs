@@ -345,7 +345,10 @@ fn round2_bad_lesion_files() {
         let line = run.stderr.trim_end();
         assert_eq!(line.lines().count(), 1, "{line}");
         assert!(line.starts_with("error: "), "{line}");
-        assert!(name != "day.csv" || !line.contains("day 0"), "{name}: {line}");
+        assert!(
+            name != "day.csv" || !line.contains("day 0"),
+            "{name}: {line}"
+        );
         for needle in needles {
             assert!(line.contains(needle), "{name}: `{line}` lacks `{needle}`");
         }

@@ -16,7 +16,7 @@
 //! `--start`, `--formula`, `--firth` or `--zph`.
 
 use oncostat::endpoints::{Landmark, TdcSplit};
-use oncostat::{CoxPh, Design, Ties};
+use oncostat::{CoxPh, CoxVariance, Design, Ties};
 use serde_json::json;
 
 use crate::cli::{self, CliError, Output, TiesArg, timed};
@@ -136,13 +136,13 @@ pub fn run(args: &crate::cox::Args, table: &Table) -> Result<Output, CliError> {
         let x = Design::from_columns(columns)?;
         let mut model = CoxPh::new().ties(ties);
         if robust {
-            model = model.robust(true);
+            model = model.variance(CoxVariance::Robust);
         }
         if let Some(c) = args.cluster.as_deref() {
             let c = cols.text(c).map_err(|_| oncostat::Error::UnknownColumn {
                 name: c.to_string(),
             })?;
-            model = model.cluster(&reshape.carry(c)?);
+            data = data.with_clusters(&reshape.carry(c)?)?;
         }
         model.fit(&data, &x)
     });
