@@ -9,66 +9,13 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use approx::assert_relative_eq;
 use oncostat::tolerance::R_MATCH_REL;
 use oncostat::{ConfType, Error, KaplanMeier, KmFit, KmVariance, LogRank, SurvivalData};
 use serde_json::Value;
 
 /// A CSV file as named text columns (`NA` and empty cells as `None`).
-struct Csv(HashMap<String, Vec<Option<String>>>);
-
-impl Csv {
-    fn read(name: &str) -> Csv {
-        let mut reader = csv::Reader::from_path(common::data(name)).expect("csv");
-        let headers: Vec<String> = reader
-            .headers()
-            .expect("header")
-            .iter()
-            .map(str::to_string)
-            .collect();
-        let mut cols: HashMap<String, Vec<Option<String>>> =
-            headers.iter().map(|h| (h.clone(), Vec::new())).collect();
-        for rec in reader.records() {
-            let rec = rec.expect("record");
-            for (h, cell) in headers.iter().zip(rec.iter()) {
-                let v = (!cell.is_empty() && cell != "NA").then(|| cell.to_string());
-                cols.get_mut(h).expect("column").push(v);
-            }
-        }
-        Csv(cols)
-    }
-
-    fn len(&self) -> usize {
-        self.0.values().next().map_or(0, Vec::len)
-    }
-
-    /// Rows complete in all `cols` (R's `na.omit` over the model variables).
-    fn complete(&self, cols: &[&str]) -> Vec<usize> {
-        (0..self.len())
-            .filter(|&i| cols.iter().all(|c| self.0[*c][i].is_some()))
-            .collect()
-    }
-
-    fn num(&self, col: &str, rows: &[usize]) -> Vec<f64> {
-        rows.iter()
-            .map(|&i| {
-                self.0[col][i]
-                    .as_deref()
-                    .expect("complete")
-                    .parse()
-                    .expect("number")
-            })
-            .collect()
-    }
-
-    fn text(&self, col: &str, rows: &[usize]) -> Vec<String> {
-        rows.iter()
-            .map(|&i| self.0[col][i].clone().expect("complete"))
-            .collect()
-    }
-}
+use common::csv::Csv;
 
 fn nums(v: &Value) -> Vec<f64> {
     v.as_array()
@@ -116,7 +63,8 @@ fn survival_data(file: &str, time: &str, status: &str, extra: &[&str]) -> (Csv, 
 }
 
 fn data_of(csv: &Csv, rows: &[usize], time: &str, status: &str) -> SurvivalData {
-    SurvivalData::from_status(csv.num(time, rows), &csv.num(status, rows)).expect("data")
+    SurvivalData::from_status(csv.numbers_at(time, rows), &csv.numbers_at(status, rows))
+        .expect("data")
 }
 
 /// The data of each `km` golden case (see km_logrank_goldens.R).
@@ -133,15 +81,17 @@ fn km_case(id: &str) -> (SurvivalData, Option<Vec<String>>) {
                 data = data.with_weights(w).expect("weights");
             }
             if id == "lung_wsex" {
-                data = data.with_weights(csv.num("sex", &rows)).expect("weights");
+                data = data
+                    .with_weights(csv.numbers_at("sex", &rows))
+                    .expect("weights");
             }
-            let groups = (id == "lung_sex").then(|| csv.text("sex", &rows));
+            let groups = (id == "lung_sex").then(|| csv.text_at("sex", &rows));
             (data, groups)
         }
         "aml_x" | "aml_pooled" => {
             let (csv, rows) = survival_data("aml.csv", "time", "status", &[]);
             let data = data_of(&csv, &rows, "time", "status");
-            let groups = (id == "aml_x").then(|| csv.text("x", &rows));
+            let groups = (id == "aml_x").then(|| csv.text_at("x", &rows));
             (data, groups)
         }
         "midpoint_all_events" => (small(&[1.0, 2.0, 3.0, 4.0], &[1.0; 4]), None),
@@ -288,33 +238,36 @@ fn logrank_case(id: &str) -> (SurvivalData, Vec<String>) {
             let (csv, rows) = survival_data("lung_full.csv", "time", "status", &["sex"]);
             (
                 data_of(&csv, &rows, "time", "status"),
-                csv.text("sex", &rows),
+                csv.text_at("sex", &rows),
             )
         }
         "lung_ecog" => {
             let (csv, rows) = survival_data("lung_full.csv", "time", "status", &["ph_ecog"]);
             (
                 data_of(&csv, &rows, "time", "status"),
-                csv.text("ph_ecog", &rows),
+                csv.text_at("ph_ecog", &rows),
             )
         }
         "lung_sex_strata_ecog" | "lung_sex_strata_ecog_peto" => {
             let (csv, rows) = survival_data("lung_full.csv", "time", "status", &["sex", "ph_ecog"]);
             let data = data_of(&csv, &rows, "time", "status")
-                .with_strata(&csv.text("ph_ecog", &rows))
+                .with_strata(&csv.text_at("ph_ecog", &rows))
                 .expect("strata");
-            (data, csv.text("sex", &rows))
+            (data, csv.text_at("sex", &rows))
         }
         "ovarian_rx" => {
             let (csv, rows) = survival_data("ovarian.csv", "futime", "fustat", &["rx"]);
             (
                 data_of(&csv, &rows, "futime", "fustat"),
-                csv.text("rx", &rows),
+                csv.text_at("rx", &rows),
             )
         }
         "aml_x" => {
             let (csv, rows) = survival_data("aml.csv", "time", "status", &["x"]);
-            (data_of(&csv, &rows, "time", "status"), csv.text("x", &rows))
+            (
+                data_of(&csv, &rows, "time", "status"),
+                csv.text_at("x", &rows),
+            )
         }
         other => panic!("unknown case {other}"),
     }
@@ -371,7 +324,7 @@ fn shared_reference_km_lung_sex() {
     let (csv, rows) = survival_data("lung.csv", "time", "status", &["sex"]);
     let data = data_of(&csv, &rows, "time", "status");
     let fits = KaplanMeier::new()
-        .fit_groups(&data, &csv.text("sex", &rows))
+        .fit_groups(&data, &csv.text_at("sex", &rows))
         .expect("fit");
     let groups = r["groups"].as_array().expect("groups");
     assert_eq!(fits.len(), groups.len());
@@ -433,7 +386,7 @@ fn shared_reference_logrank_lung_sex() {
         let rho = r["rho"].as_f64().expect("rho");
         let t = LogRank::new()
             .rho(rho)
-            .test(&data, &csv.text("sex", &rows))
+            .test(&data, &csv.text_at("sex", &rows))
             .expect("test");
         assert_eq!(t.groups(), ["1", "2"]);
         for (k, (o, e)) in t.observed().iter().zip(t.expected()).enumerate() {
@@ -477,53 +430,36 @@ fn algorithms_goldens() {
             (Some(est), Some(lo), Some(hi))
         );
     }
+    // values: tests/data/km_logrank_values.json
+    let golden = common::json("km_logrank_values.json");
+    let tol = common::tolerance(&golden);
+    assert!(
+        tol <= R_MATCH_REL,
+        "the golden may not loosen the crate's promise"
+    );
+    let g = &golden["lung_km"];
+    let v = |k: &str| common::numbers(&g[k]);
     let rm = fit.restricted_mean();
-    assert_relative_eq!(rm.estimate, 376.2747461478497, max_relative = R_MATCH_REL);
-    assert_relative_eq!(rm.std_error, 19.7077914213399, max_relative = R_MATCH_REL);
-    let at = fit.survival_at(&[100.0, 365.0, 730.0]).unwrap();
-    let table = [
-        (
-            196.0,
-            0.863968967645244,
-            0.0227102304341618,
-            0.820584892081258,
-            0.909646746189512,
-        ),
-        (
-            65.0,
-            0.409241624460064,
-            0.0358236381720378,
-            0.344721581795827,
-            0.485837603547281,
-        ),
-        (
-            13.0,
-            0.115693098344539,
-            0.0282981973176942,
-            0.0716318249617963,
-            0.186856791819807,
-        ),
-    ];
-    for (a, (n, s, se, lo, hi)) in at.iter().zip(table) {
-        assert_eq!(a.n_risk, n);
-        assert_relative_eq!(a.survival, s, max_relative = R_MATCH_REL);
-        assert_relative_eq!(a.std_error, se, max_relative = R_MATCH_REL);
-        assert_relative_eq!(a.lower, lo, max_relative = R_MATCH_REL);
-        assert_relative_eq!(a.upper, hi, max_relative = R_MATCH_REL);
+    assert_relative_eq!(rm.estimate, v("rmean")[0], max_relative = tol);
+    assert_relative_eq!(rm.std_error, v("rmean_se")[0], max_relative = tol);
+    let at = fit.survival_at(&v("at")).unwrap();
+    assert_eq!(at.len(), 3);
+    for (i, a) in at.iter().enumerate() {
+        assert_eq!(a.n_risk, v("n_risk")[i]);
+        assert_relative_eq!(a.survival, v("surv")[i], max_relative = tol);
+        assert_relative_eq!(a.std_error, v("se")[i], max_relative = tol);
+        assert_relative_eq!(a.lower, v("lower")[i], max_relative = tol);
+        assert_relative_eq!(a.upper, v("upper")[i], max_relative = tol);
     }
     let loglog = km.clone().conf_type(ConfType::LogLog).fit(&lung).unwrap();
-    let at = loglog.survival_at(&[100.0, 365.0, 730.0]).unwrap();
-    for (a, (lo, hi)) in at.iter().zip([
-        (0.81222231975354, 0.902310180515044),
-        (0.338714269088323, 0.478380767646914),
-        (0.0676321514888291, 0.177825199700288),
-    ]) {
-        assert_relative_eq!(a.lower, lo, max_relative = R_MATCH_REL);
-        assert_relative_eq!(a.upper, hi, max_relative = R_MATCH_REL);
+    let at = loglog.survival_at(&v("at")).unwrap();
+    for (i, a) in at.iter().enumerate() {
+        assert_relative_eq!(a.lower, v("loglog_lower")[i], max_relative = tol);
+        assert_relative_eq!(a.upper, v("loglog_upper")[i], max_relative = tol);
     }
 
     // By sex: 270 (212–310) and 426 (348–550).
-    let by_sex = km.fit_groups(&lung, &csv.text("sex", &rows)).unwrap();
+    let by_sex = km.fit_groups(&lung, &csv.text_at("sex", &rows)).unwrap();
     assert_eq!(by_sex[0].median(), Some(270.0));
     assert_eq!(by_sex[0].median_ci(), (Some(212.0), Some(310.0)));
     assert_eq!(by_sex[1].median(), Some(426.0));
@@ -540,27 +476,12 @@ fn algorithms_goldens() {
     );
     assert_eq!(weighted.median(), Some(306.0));
     assert_eq!(weighted.median_ci(), (Some(284.0), Some(364.0)));
-    let at = weighted.survival_at(&[100.0, 365.0]).unwrap();
-    assert_relative_eq!(
-        at[0].survival,
-        0.866172970113727,
-        max_relative = R_MATCH_REL
-    );
-    assert_relative_eq!(
-        at[1].survival,
-        0.413794992305021,
-        max_relative = R_MATCH_REL
-    );
-    assert_relative_eq!(
-        at[0].std_error,
-        0.0242616586510722,
-        max_relative = R_MATCH_REL
-    );
-    assert_relative_eq!(
-        at[1].std_error,
-        0.038649962536666,
-        max_relative = R_MATCH_REL
-    );
+    let at = weighted.survival_at(&v("w2_at")).unwrap();
+    assert_eq!(at.len(), 2);
+    for (i, a) in at.iter().enumerate() {
+        assert_relative_eq!(a.survival, v("w2_surv")[i], max_relative = tol);
+        assert_relative_eq!(a.std_error, v("w2_se")[i], max_relative = tol);
+    }
 
     // Midpoint rule.
     let four = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0; 4]).unwrap();
@@ -581,84 +502,86 @@ fn algorithms_goldens() {
 
 #[test]
 fn survdiff_goldens_lung_ovarian_aml() {
+    // values: tests/data/km_logrank_values.json
+    let golden = common::json("km_logrank_values.json");
+    let tol = common::tolerance(&golden);
+    assert!(
+        tol <= R_MATCH_REL,
+        "the golden may not loosen the crate's promise"
+    );
+    let r = |case: &str, k: &str| common::numbers(&golden["survdiff"][case][k]);
     let (lung, csv, rows) = lung_full();
-    let sex = csv.text("sex", &rows);
+    let sex = csv.text_at("sex", &rows);
     let t = LogRank::new().test(&lung, &sex).unwrap();
     assert_relative_eq!(t.observed()[0], 112.0);
-    assert_relative_eq!(
-        t.expected()[0],
-        91.5817390295728,
-        max_relative = R_MATCH_REL
-    );
-    assert_relative_eq!(
-        t.expected()[1],
-        73.4182609704272,
-        max_relative = R_MATCH_REL
-    );
+    let expected = r("lung_sex", "expected");
+    assert_relative_eq!(t.expected()[0], expected[0], max_relative = tol);
+    assert_relative_eq!(t.expected()[1], expected[1], max_relative = tol);
     assert_relative_eq!(
         t.variance()[(0, 0)],
-        40.3714339796426,
-        max_relative = R_MATCH_REL
+        r("lung_sex", "variance_11")[0],
+        max_relative = tol
     );
-    assert_relative_eq!(t.chisq(), 10.3267419548856, max_relative = R_MATCH_REL);
-    assert_relative_eq!(t.p_value(), 0.00131116452035549, max_relative = R_MATCH_REL);
+    assert_relative_eq!(t.chisq(), r("lung_sex", "chisq")[0], max_relative = tol);
+    assert_relative_eq!(t.p_value(), r("lung_sex", "p")[0], max_relative = tol);
     let peto = LogRank::new().rho(1.0).test(&lung, &sex).unwrap();
-    assert_relative_eq!(peto.chisq(), 12.7141514011575, max_relative = R_MATCH_REL);
+    assert_relative_eq!(
+        peto.chisq(),
+        r("lung_sex_rho1", "chisq")[0],
+        max_relative = tol
+    );
     assert_relative_eq!(
         peto.p_value(),
-        0.000362898927598911,
-        max_relative = R_MATCH_REL
+        r("lung_sex_rho1", "p")[0],
+        max_relative = tol
     );
 
     // ~ph.ecog: 4 groups, ph.ecog = 3 has one patient (it has E > 0, so df 3).
     let ecog_rows = csv.complete(&["time", "status", "ph_ecog"]);
     let ecog_data = data_of(&csv, &ecog_rows, "time", "status");
-    let ecog = csv.text("ph_ecog", &ecog_rows);
+    let ecog = csv.text_at("ph_ecog", &ecog_rows);
     let t = LogRank::new().test(&ecog_data, &ecog).unwrap();
     assert_eq!(t.n(), [63, 113, 50, 1]);
     assert_eq!(t.df(), 3);
-    assert_relative_eq!(t.chisq(), 21.962131682476, max_relative = R_MATCH_REL);
+    assert_relative_eq!(t.chisq(), r("lung_ecog", "chisq")[0], max_relative = tol);
     // ~sex + strata(ph.ecog)
     let stratified = data_of(&csv, &ecog_rows, "time", "status")
         .with_strata(&ecog)
         .unwrap();
     let t = LogRank::new()
-        .test(&stratified, &csv.text("sex", &ecog_rows))
+        .test(&stratified, &csv.text_at("sex", &ecog_rows))
         .unwrap();
-    assert_relative_eq!(t.chisq(), 10.7950596334964, max_relative = R_MATCH_REL);
+    assert_relative_eq!(
+        t.chisq(),
+        r("lung_sex_strata_ecog", "chisq")[0],
+        max_relative = tol
+    );
 
     let (ov, ov_rows) = survival_data("ovarian.csv", "futime", "fustat", &["rx"]);
     let t = LogRank::new()
         .test(
             &data_of(&ov, &ov_rows, "futime", "fustat"),
-            &ov.text("rx", &ov_rows),
+            &ov.text_at("rx", &ov_rows),
         )
         .unwrap();
     assert_eq!(t.observed(), [7.0, 5.0]);
-    assert_relative_eq!(
-        t.expected()[0],
-        5.23353101714994,
-        max_relative = R_MATCH_REL
-    );
-    assert_relative_eq!(
-        t.expected()[1],
-        6.76646898285006,
-        max_relative = R_MATCH_REL
-    );
-    assert_relative_eq!(t.chisq(), 1.06273986129141, max_relative = R_MATCH_REL);
+    let expected = r("ovarian_rx", "expected");
+    assert_relative_eq!(t.expected()[0], expected[0], max_relative = tol);
+    assert_relative_eq!(t.expected()[1], expected[1], max_relative = tol);
+    assert_relative_eq!(t.chisq(), r("ovarian_rx", "chisq")[0], max_relative = tol);
 
     let (aml, aml_rows) = survival_data("aml.csv", "time", "status", &["x"]);
     let aml_data = data_of(&aml, &aml_rows, "time", "status");
-    let x = aml.text("x", &aml_rows);
+    let x = aml.text_at("x", &aml_rows);
     let t = LogRank::new().test(&aml_data, &x).unwrap();
     assert_eq!(t.observed(), [7.0, 11.0]);
     assert_relative_eq!(
         t.expected()[0],
-        10.6893359923007,
-        max_relative = R_MATCH_REL
+        r("aml_x", "expected_1")[0],
+        max_relative = tol
     );
-    assert_relative_eq!(t.chisq(), 3.3963886989776, max_relative = R_MATCH_REL);
-    assert_relative_eq!(t.p_value(), 0.0653393220405051, max_relative = R_MATCH_REL);
+    assert_relative_eq!(t.chisq(), r("aml_x", "chisq")[0], max_relative = tol);
+    assert_relative_eq!(t.p_value(), r("aml_x", "p")[0], max_relative = tol);
 
     // aml KM: Maintained 31 (18–NA); Nonmaintained 23 (8–NA), last S = 0 with se NaN
     // (S scale) and NA bounds; pooled 27 (18–45).
@@ -699,7 +622,7 @@ fn survdiff_goldens_lung_ovarian_aml() {
 #[test]
 fn display_matches_r_print() {
     let (lung, csv, rows) = lung_full();
-    let sex = csv.text("sex", &rows);
+    let sex = csv.text_at("sex", &rows);
     let t = LogRank::new().test(&lung, &sex).unwrap();
     assert_eq!(
         t.to_string(),
@@ -726,7 +649,7 @@ fn display_matches_r_print() {
 #[test]
 fn bad_inputs_are_named_errors() {
     let (lung, csv, rows) = lung_full();
-    let sex = csv.text("sex", &rows);
+    let sex = csv.text_at("sex", &rows);
     let fit = KaplanMeier::new().fit(&lung).unwrap();
     assert!(matches!(
         fit.quantile(1.5),

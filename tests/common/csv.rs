@@ -106,6 +106,27 @@ impl Csv {
         self.rows.iter().map(|r| r[j].clone()).collect()
     }
 
+    /// The cells of `col` at `rows` (0-based data rows) as text; each must be present.
+    ///
+    /// # Panics
+    /// A missing cell among `rows`, or no such column.
+    #[track_caller]
+    pub fn text_at(&self, col: &str, rows: &[usize]) -> Vec<String> {
+        let j = self.column(col).unwrap_or_else(|e| panic!("{e}"));
+        rows.iter()
+            .map(|&r| {
+                let cell = &self.rows[r][j];
+                assert!(
+                    !is_missing(cell),
+                    "{}, row {}, column `{col}`: missing value",
+                    self.name,
+                    r + 1
+                );
+                cell.clone()
+            })
+            .collect()
+    }
+
     /// The cells of `col` as numbers, `None` where missing.
     ///
     /// # Errors
@@ -191,16 +212,19 @@ impl Csv {
             .collect()
     }
 
-    /// The 0-based rows where none of `cols` is missing (R's `complete.cases`).
+    /// The 0-based rows where none of `cols` is missing (R's `complete.cases`); the cells
+    /// are not typed here (text columns may be among `cols`).
     ///
     /// # Panics
-    /// An unreadable cell in one of `cols`, or no such column.
+    /// No such column.
     #[track_caller]
     pub fn complete(&self, cols: &[&str]) -> Vec<usize> {
-        let columns: Vec<Vec<Option<f64>>> =
-            cols.iter().map(|c| self.numbers_or_missing(c)).collect();
+        let idx: Vec<usize> = cols
+            .iter()
+            .map(|c| self.column(c).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
         (0..self.len())
-            .filter(|&r| columns.iter().all(|c| c[r].is_some()))
+            .filter(|&r| idx.iter().all(|&j| !is_missing(&self.rows[r][j])))
             .collect()
     }
 }
