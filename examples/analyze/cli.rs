@@ -4,6 +4,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use std::str::FromStr;
+
 use oncostat::{ConfType, Ties};
 
 use crate::table::Table;
@@ -114,55 +116,36 @@ impl Input {
     }
 }
 
-/// `--ties`: how tied event times enter the Cox partial likelihood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
-pub enum TiesArg {
-    // Efron's approximation (R's default).
-    Efron,
-    // Breslow's approximation.
-    Breslow,
+/// A settings enum of the library (`Ties`, `ConfType`, ...: R's names as `Display`, read
+/// back by `FromStr`), for [`setting`].
+pub trait Setting: FromStr<Err = oncostat::Error> + Clone + Send + Sync + 'static {
+    /// Every value, in the library's order.
+    fn all() -> &'static [Self];
+    /// The name R uses.
+    fn r_name(&self) -> &'static str;
 }
 
-impl From<TiesArg> for Ties {
-    fn from(t: TiesArg) -> Ties {
-        match t {
-            TiesArg::Efron => Ties::Efron,
-            TiesArg::Breslow => Ties::Breslow,
+macro_rules! settings {
+    ($($ty:ty),+) => {$(
+        impl Setting for $ty {
+            fn all() -> &'static [Self] {
+                <$ty>::ALL
+            }
+            fn r_name(&self) -> &'static str {
+                self.name()
+            }
         }
-    }
+    )+};
 }
+settings!(Ties, ConfType);
 
-/// `--conf-type`: the scale of Kaplan–Meier confidence intervals (R's `conf.type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
-pub enum ConfTypeArg {
-    // on log S (R's default)
-    Log,
-    // on log(-log S)
-    LogLog,
-    // on S (linear)
-    Plain,
-}
-
-impl ConfTypeArg {
-    /// The library setting.
-    pub fn lib(self) -> ConfType {
-        match self {
-            ConfTypeArg::Log => ConfType::Log,
-            ConfTypeArg::LogLog => ConfType::LogLog,
-            ConfTypeArg::Plain => ConfType::Plain,
-        }
-    }
-
-    /// The name as given on the command line (and in the JSON `conf_type`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ConfTypeArg::Log => "log",
-            ConfTypeArg::LogLog => "log-log",
-            ConfTypeArg::Plain => "plain",
-        }
-    }
+/// The clap value parser of an option that is a library setting: R's names are the possible
+/// values (listed by `--help`; a typo gets a suggestion), read with the enum's `FromStr`.
+/// Use: `#[arg(long, value_parser = cli::setting::<Ties>())] ties: Option<Ties>`.
+pub fn setting<T: Setting>() -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(T::all().iter().map(Setting::r_name))
+        .try_map(|s| s.parse::<T>())
 }
 
 /// `--ci`: how logistic-regression confidence intervals are found.

@@ -17,7 +17,7 @@ use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, CoxVariance, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
 
-use crate::cli::{self, CliError, Input, Output, Reader, TiesArg, num, timed};
+use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
 use crate::landmark::LandmarkArgs;
 use crate::parse::Names;
 use crate::table::{Kind, Table};
@@ -53,8 +53,8 @@ pub struct Args {
     #[arg(long, value_name = "COL")]
     pub cluster: Option<String>,
     /// Handling of tied event times [default: efron; --firth: breslow only].
-    #[arg(long, value_name = "TIES", value_enum)]
-    pub ties: Option<TiesArg>,
+    #[arg(long, value_name = "TIES", value_parser = cli::setting::<Ties>())]
+    pub ties: Option<Ties>,
     /// Robust (sandwich) variance (R's robust = TRUE).
     #[arg(long)]
     pub robust: bool,
@@ -95,7 +95,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         return crate::cox_firth::run(args, table);
     }
     let (time, event, covariates) = crate::formula::columns_of(args)?;
-    let ties: Ties = args.ties.unwrap_or(TiesArg::Efron).into();
+    let ties: Ties = args.ties.unwrap_or_default();
     let strata = args.strata.as_deref();
     let weights = args.weights.as_deref();
     let cluster = args.cluster.as_deref();

@@ -15,10 +15,10 @@
 //! likelihood-ratio p-value. `--robust`, `--zph`, `--start`, `--cluster` and `--ties efron`
 //! are rejected (coxphf has Breslow ties only).
 
-use oncostat::{ChiSqTest, Design, FirthCoxFit, FirthCoxPh, SurvivalData};
+use oncostat::{ChiSqTest, Design, FirthCoxFit, FirthCoxPh, SurvivalData, Ties};
 use serde_json::{Value, json};
 
-use crate::cli::{self, CliError, Output, TiesArg, num, timed};
+use crate::cli::{self, CliError, Output, num, timed};
 use crate::cox::Args;
 use crate::table::{Kind, Table};
 
@@ -48,7 +48,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             "cox: --firth cannot be combined with --start (counting-process data)",
         ));
     }
-    if args.ties.is_some_and(|t| t != TiesArg::Breslow) {
+    if args.ties.is_some_and(|t| t != Ties::Breslow) {
         return Err(CliError::new(
             "cox: --firth uses Breslow ties only (as R's coxphf); use --ties breslow or omit --ties",
         ));

@@ -19,7 +19,7 @@ use oncostat::endpoints::{Landmark, TdcSplit};
 use oncostat::{CoxPh, CoxVariance, Design, Ties};
 use serde_json::json;
 
-use crate::cli::{self, CliError, Output, TiesArg, timed};
+use crate::cli::{self, CliError, Output, timed};
 use crate::landmark::{landmark_json, landmark_text};
 use crate::table::{Kind, Table};
 
@@ -57,7 +57,7 @@ pub fn run(args: &crate::cox::Args, table: &Table) -> Result<Output, CliError> {
     let time = args.time.as_deref().ok_or_else(|| missing("--time"))?;
     let event = args.event.as_deref().ok_or_else(|| missing("--event"))?;
     let covariates: Vec<String> = args.covariates.as_ref().map_or(Vec::new(), |c| c.to_vec());
-    let ties: Ties = args.ties.unwrap_or(TiesArg::Efron).into();
+    let ties: Ties = args.ties.unwrap_or_default();
     let mut spec: Vec<(&str, Kind)> = vec![(time, Kind::Time), (event, Kind::Event)];
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     spec.extend(args.strata.as_deref().map(|s| (s, Kind::Text)));

@@ -17,7 +17,7 @@ use oncostat::frame::{Formula, Table as FrameTable, TermTest};
 use oncostat::{CoxPh, CoxVariance, FirthRegression, LogisticRegression, Ties};
 use serde_json::{Value, json};
 
-use crate::cli::{self, CliError, Output, TiesArg, num, timed};
+use crate::cli::{self, CliError, Output, num, timed};
 use crate::parse::Names;
 use crate::table::Table;
 
@@ -109,7 +109,7 @@ pub fn run_cox(args: &crate::cox::Args, text: &str, table: &Table) -> Result<Out
     }
     let f = formula(text, &args.reference, args.weights.as_deref())?;
     let data: FrameTable = table.to_frame()?;
-    let ties: Ties = args.ties.unwrap_or(TiesArg::Efron).into();
+    let ties: Ties = args.ties.unwrap_or_default();
     let mut model = CoxPh::new().ties(ties);
     if args.robust {
         model = model.variance(CoxVariance::Robust);

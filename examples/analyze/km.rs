@@ -13,10 +13,10 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use oncostat::{KaplanMeier, KmFit, KmTable, SurvivalData};
+use oncostat::{ConfType, KaplanMeier, KmFit, KmTable, SurvivalData};
 use serde_json::{Value, json};
 
-use crate::cli::{self, CliError, ConfTypeArg, Input, Output, Reader, num, opt_num, timed};
+use crate::cli::{self, CliError, Input, Output, Reader, num, opt_num, timed};
 use crate::landmark::{LandmarkArgs, landmark_json, landmark_text};
 use crate::parse::Numbers;
 use crate::table::{Kind, Table};
@@ -37,8 +37,8 @@ pub struct Args {
     #[arg(long, value_name = "T1,T2,...", allow_negative_numbers = true)]
     pub at: Option<Numbers>,
     /// Scale of the confidence intervals (R's conf.type).
-    #[arg(long, value_name = "TYPE", value_enum, default_value_t = ConfTypeArg::Log)]
-    pub conf_type: ConfTypeArg,
+    #[arg(long, value_name = "TYPE", default_value_t = ConfType::Log, value_parser = cli::setting::<ConfType>())]
+    pub conf_type: ConfType,
     /// Landmark analysis (curves by landmark group, time from the landmark).
     #[command(flatten)]
     pub landmark: LandmarkArgs,
@@ -171,8 +171,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let time_col = args.time.as_str();
     let event_col = args.event.as_str();
     let group_col = args.group.as_deref();
-    let conf_name = args.conf_type.name();
-    let conf_type = args.conf_type.lib();
+    let conf_type = args.conf_type;
+    let conf_name = conf_type.name();
     let at: &[f64] = args.at.as_deref().unwrap_or_default();
     let mut spec = vec![(time_col, Kind::Time), (event_col, Kind::Event)];
     if let Some(g) = group_col {

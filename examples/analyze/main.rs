@@ -18,8 +18,9 @@
 //!    * `#[derive(Debug, clap::Args)] pub struct Args { .. }`: one field per option, each with
 //!      a ONE-LINE doc comment (it is the option's `--help` line; a second paragraph would
 //!      make clap print a block per option) and `#[arg(long, value_name = "COL")]`. Typed
-//!      options: a `clap::ValueEnum` (see `cli::TiesArg`) or `value_parser = ..` with the
-//!      shared parsers in `../shared/parse.rs` (`parse::Names` for `A,B,...` lists,
+//!      options: a library settings enum with `value_parser = cli::setting::<Ties>()` (R's
+//!      names, listed by `--help`; add the enum to `cli::settings!`), a CLI-only choice as a
+//!      `clap::ValueEnum` (see `cli::CiArg`), or the shared parsers in `../shared/parse.rs` (`parse::Names` for `A,B,...` lists,
 //!      `parse::Numbers`, `parse::finite_number`, `parse::whole_days`). An option that can be
 //!      negative needs `allow_negative_numbers = true`. The input file:
 //!      `#[command(flatten)] pub input: cli::Input` (two input files: two `PathBuf` options).
