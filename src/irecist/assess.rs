@@ -33,6 +33,9 @@ pub struct VisitAssessment {
     late_confirmation: bool,
     disregarded: bool,
     revised: bool,
+    recist_components: (Option<Recist11>, Option<Recist11>),
+    irecist_components: (Option<Recist11>, Option<Recist11>),
+    new_lesions: bool,
 }
 
 impl VisitAssessment {
@@ -94,6 +97,33 @@ impl VisitAssessment {
     /// best overall response). [`response`](Self::response) then repeats the open iUPD.
     pub fn is_disregarded(&self) -> bool {
         self.disregarded
+    }
+
+    /// Target response (CR, PR, SD, PD, NE) under `criteria`: RECIST 1.1 against the RECIST
+    /// nadir, or the iRECIST track's (after a reset the references restart). `None` without
+    /// target lesions, at baseline, and for RECIST 1.1 after progression.
+    #[doc(alias = "TRGRESP")]
+    pub fn target_response(&self, criteria: Criteria) -> Option<Recist11> {
+        match criteria {
+            Criteria::Recist => self.recist_components.0,
+            Criteria::Irecist => self.irecist_components.0,
+        }
+    }
+
+    /// Non-target response (CR, non-CR/non-PD, PD, NE) under `criteria`; `None` without
+    /// non-target lesions.
+    #[doc(alias = "NTRGRESP")]
+    pub fn non_target_response(&self, criteria: Criteria) -> Option<Recist11> {
+        match criteria {
+            Criteria::Recist => self.recist_components.1,
+            Criteria::Irecist => self.irecist_components.1,
+        }
+    }
+
+    /// `true` if an (unequivocal) new lesion is present at this visit.
+    #[doc(alias = "NEWLPROG")]
+    pub fn new_lesions(&self) -> bool {
+        self.new_lesions
     }
 
     /// `true` if this visit's call was revised by back-dating: a new lesion first seen here as
@@ -309,6 +339,9 @@ pub(crate) fn assess_roles(
         late_confirmation: false,
         disregarded: false,
         revised: false,
+        recist_components: (None, None),
+        irecist_components: (None, None),
+        new_lesions: false,
     });
     let mut recist_progression_day = None;
     for (vi, &day) in days.iter().enumerate().skip(1) {
@@ -342,6 +375,9 @@ pub(crate) fn assess_roles(
             late_confirmation: call.late_confirmation,
             disregarded: call.disregarded,
             revised: scanner.is_backdated(vi),
+            recist_components: recist.components,
+            irecist_components: call.components,
+            new_lesions: f.new_present || f.new_appeared > 0,
         });
     }
     let non_target_only = baseline.is_none();

@@ -52,6 +52,8 @@ pub(crate) struct Call {
     pub nlt_ref: Option<Tenths>,
     /// Day of the first iUPD of that episode.
     pub episode_day: Option<u32>,
+    /// Target and non-target components (RECIST categories against the iRECIST references).
+    pub components: (Option<Recist11>, Option<Recist11>),
 }
 
 impl Call {
@@ -64,6 +66,7 @@ impl Call {
             target_ref: None,
             nlt_ref: None,
             episode_day: None,
+            components: (None, None),
         }
     }
 
@@ -147,10 +150,11 @@ impl IrecistTrack {
         let target = self.target(f, rules);
         let t = target.map(|(r, _)| r);
         let nt = non_target_response(f, self.cr_run.definitive(rules));
-        let call = match self.episode {
+        let mut call = match self.episode {
             None => self.step_without_episode(day, f, target, nt, rules),
             Some(ep) => self.step_in_episode(day, scan, f, ep, t, nt, rules),
         };
+        call.components = (t, nt);
         if !call.disregarded && !self.confirmed {
             self.cr_run.observe(
                 day,

@@ -73,6 +73,7 @@ mod abscopal;
 mod assess;
 mod baseline;
 mod bor;
+pub mod cdisc;
 mod facts;
 #[allow(clippy::module_inception)]
 mod irecist;

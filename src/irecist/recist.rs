@@ -183,6 +183,8 @@ pub(crate) struct RecistTrack {
     ctx: Option<TargetContext>,
     cr_run: CrRun,
     progressed: bool,
+    /// Target and non-target components of the last step.
+    pub components: (Option<Recist11>, Option<Recist11>),
 }
 
 impl RecistTrack {
@@ -191,12 +193,14 @@ impl RecistTrack {
             ctx: baseline.map(TargetContext::new),
             cr_run: CrRun::default(),
             progressed: false,
+            components: (None, None),
         }
     }
 
     /// Overall RECIST 1.1 response at one follow-up visit.
     pub(crate) fn step(&mut self, day: u32, f: &VisitFacts, rules: &IrecistRules) -> Recist11 {
         if self.progressed {
+            self.components = (None, None);
             return Recist11::ProgressiveDisease;
         }
         let after_cr = self.cr_run.definitive(rules);
@@ -205,6 +209,7 @@ impl RecistTrack {
             target_response(f, &ctx, rules.sticky_pr, rules).map(|(r, _)| r)
         });
         let nt = non_target_response(f, after_cr);
+        self.components = (t, nt);
         let new = f.new_present || f.new_appeared > 0;
         let overall = if new
             || t == Some(Recist11::ProgressiveDisease)
