@@ -354,3 +354,130 @@ fn round2_bad_lesion_files() {
         }
     }
 }
+
+// ------------------------------------------------------------------ CDISC through the CLI
+
+fn lesion_records(file: &str) -> Vec<oncostat::irecist::LesionRecord> {
+    let d = oncostat::irecist::cdisc::Dataset::from_csv_path(path(file)).expect("lesion file");
+    (0..d.len())
+        .map(|i| {
+            let c = |col: &str| d.get(i, col).unwrap_or("");
+            oncostat::irecist::LesionRow {
+                patient: c("patient"),
+                lesion: c("lesion"),
+                day: c("day"),
+                organ: c("organ"),
+                kind: c("kind"),
+                node: c("node"),
+                irradiated: c("irradiated"),
+                measure: c("measure"),
+                laterality: c("laterality"),
+                scan: c("scan"),
+            }
+            .parse()
+            .expect("valid row")
+        })
+        .collect()
+}
+
+/// `--sdtm-tu/--sdtm-tr` give the same patients as the lesion file; `--write-rs`,
+/// `--write-adrs`, `--write-adtr` write the datasets; `--investigator-rs` reconciles.
+#[test]
+fn cdisc_options() {
+    let dir = std::env::temp_dir().join(format!("oncostat-irecist-cdisc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = |name: &str| dir.join(name).to_str().expect("utf8").to_string();
+    let (tu, tr) = oncostat::irecist::cdisc::sdtm_from_records(&lesion_records("round2.csv"));
+    std::fs::write(p("tu.csv"), tu.to_csv()).unwrap();
+    std::fs::write(p("tr.csv"), tr.to_csv()).unwrap();
+    let from_file = analyze_json(&[
+        "irecist",
+        "--write-rs",
+        &p("rs.csv"),
+        "--write-adrs",
+        &p("adrs.csv"),
+        "--write-adtr",
+        &p("adtr.csv"),
+        &path("round2.csv"),
+    ]);
+    let from_sdtm = analyze_json(&[
+        "irecist",
+        "--sdtm-tu",
+        &p("tu.csv"),
+        "--sdtm-tr",
+        &p("tr.csv"),
+    ]);
+    assert_eq!(from_file["patients"], from_sdtm["patients"]);
+    let rs = std::fs::read_to_string(p("rs.csv")).unwrap();
+    assert!(rs.starts_with("DOMAIN,USUBJID,RSTESTCD"), "{rs}");
+    assert!(
+        rs.contains("EARLY,OVRLRESP,Overall Response,iRECIST,iCPD"),
+        "{rs}"
+    );
+    let adrs = std::fs::read_to_string(p("adrs.csv")).unwrap();
+    assert!(
+        adrs.contains("CONF,BOR,Best Overall Response,iRECIST,,,iPR"),
+        "{adrs}"
+    );
+    let adtr = std::fs::read_to_string(p("adtr.csv")).unwrap();
+    assert!(
+        adtr.contains(
+            "EARLY,SUMDIAM,Sum of Diameters (mm),VISIT 2,56,,125,100,25,25.00,100,25,25.00"
+        ),
+        "{adtr}"
+    );
+    // Reconciliation: the investigator called iSD at EARLY's last visit (VISITNUM 4).
+    std::fs::write(
+        p("inv_rs.csv"),
+        "USUBJID,RSTESTCD,RSCAT,RSSTRESC,RSEVAL,VISITNUM\nEARLY,OVRLRESP,iRECIST,iSD,INVESTIGATOR,4\nEARLY,OVRLRESP,iRECIST,iUPD,INVESTIGATOR,2\n",
+    )
+    .unwrap();
+    let out = analyze_json(&[
+        "irecist",
+        "--sdtm-tu",
+        &p("tu.csv"),
+        "--sdtm-tr",
+        &p("tr.csv"),
+        "--investigator-rs",
+        &p("inv_rs.csv"),
+        "--write-reconciliation",
+        &p("recon.csv"),
+    ]);
+    let rec = out["reconciliation"].as_array().expect("reconciliation");
+    assert_eq!(rec.len(), 2);
+    assert_eq!(rec[0]["agree"], false);
+    assert_eq!(rec[0]["computed"], "iCPD");
+    assert!(
+        rec[0]["rule"].as_str().unwrap().contains(">= 5 mm"),
+        "{}",
+        rec[0]["rule"]
+    );
+    assert_eq!(rec[1]["agree"], true);
+    let recon = std::fs::read_to_string(p("recon.csv")).unwrap();
+    assert!(recon.contains("EARLY,4,112,iRECIST,iSD,iCPD,N"), "{recon}");
+    // Usage errors: one `error:` line, exit 2.
+    for bad in [
+        vec!["irecist", "--sdtm-tu", &p("tu.csv")],
+        vec![
+            "irecist",
+            "--sdtm-tu",
+            &p("tu.csv"),
+            "--sdtm-tr",
+            &p("tr.csv"),
+            "--reader",
+            "nobody",
+        ],
+        vec![
+            "irecist",
+            "--sdtm-tu",
+            &p("tu.csv"),
+            "--sdtm-tr",
+            &p("missing.csv"),
+        ],
+    ] {
+        let run = analyze(&bad);
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+        assert_eq!(run.stderr.trim_end().lines().count(), 1, "{}", run.stderr);
+    }
+}

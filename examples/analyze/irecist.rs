@@ -21,7 +21,14 @@ use oncostat::irecist::{
 };
 use serde_json::{Value, json};
 
-use crate::cli::{self, CliError, Input, Output, Reader, timed};
+use std::path::{Path, PathBuf};
+
+use oncostat::irecist::cdisc::{
+    Dataset, Reader, SdtmInput, adrs_dataset, adtr_dataset, read_sdtm, reconcile,
+    reconciliation_dataset, rs_dataset,
+};
+
+use crate::cli::{self, CliError, Output, timed};
 use crate::parse::whole_days;
 use crate::table::{Kind, Table};
 
@@ -90,9 +97,55 @@ pub struct Args {
     /// Abscopal class of patients whose non-irradiated disease is non-target only.
     #[arg(long, value_name = "not-evaluable|control", default_value = "not-evaluable", value_parser = setting::<NonTargetOnlyNil>)]
     pub non_target_only_nil: NonTargetOnlyNil,
-    /// The lesion file.
-    #[command(flatten)]
-    pub input: Input,
+    /// Read SDTM TU (tumour identification, CSV) instead of a lesion file; needs --sdtm-tr.
+    #[arg(long, value_name = "TU.csv", requires = "sdtm_tr")]
+    pub sdtm_tu: Option<PathBuf>,
+    /// Read SDTM TR (tumour results: LDIAM, SAXIS, TUMSTATE; CSV); needs --sdtm-tu.
+    #[arg(long, value_name = "TR.csv", requires = "sdtm_tu")]
+    pub sdtm_tr: Option<PathBuf>,
+    /// Whose TU/TR rows to read: investigator, independent, or independent:ID (TREVALID).
+    #[arg(long, value_name = "WHO", default_value = "investigator", value_parser = reader_arg, requires = "sdtm_tr")]
+    pub reader: Reader,
+    /// Write per-visit responses as SDTM RS (CSV).
+    #[arg(long, value_name = "RS.csv")]
+    pub write_rs: Option<PathBuf>,
+    /// Write ADaM-like ADRS (per-visit and best overall response, CSV).
+    #[arg(long, value_name = "ADRS.csv")]
+    pub write_adrs: Option<PathBuf>,
+    /// Write ADaM-like ADTR (sum of diameters, change and % change from baseline, nadir, CSV).
+    #[arg(long, value_name = "ADTR.csv")]
+    pub write_adtr: Option<PathBuf>,
+    /// The investigator's RS (CSV, OVRLRESP per visit) to reconcile with the computed calls; needs --sdtm-tr.
+    #[arg(long, value_name = "RS.csv", requires = "sdtm_tr")]
+    pub investigator_rs: Option<PathBuf>,
+    /// Write the per-visit reconciliation report (CSV); needs --investigator-rs.
+    #[arg(long, value_name = "FILE.csv", requires = "investigator_rs")]
+    pub write_reconciliation: Option<PathBuf>,
+    /// The lesion file (not with --sdtm-tu/--sdtm-tr).
+    #[arg(
+        value_name = "FILE.csv",
+        required_unless_present = "sdtm_tr",
+        conflicts_with = "sdtm_tr"
+    )]
+    pub file: Option<PathBuf>,
+    /// More files than one: an error.
+    #[arg(hide = true)]
+    extra: Vec<PathBuf>,
+}
+
+/// `--reader`: `investigator`, `independent` or `independent:ID`.
+fn reader_arg(s: &str) -> Result<Reader, String> {
+    let t = s.trim();
+    match t.split_once(':') {
+        None if t.eq_ignore_ascii_case("investigator") => Ok(Reader::Investigator),
+        None if t.eq_ignore_ascii_case("independent") => Ok(Reader::Independent(None)),
+        Some((who, id)) if who.eq_ignore_ascii_case("independent") && !id.trim().is_empty() => {
+            Ok(Reader::Independent(Some(id.trim().to_string())))
+        }
+        _ => Err(format!(
+            "`{t}` is not `investigator`, `independent` or `independent:ID`"
+        )),
+    }
 }
 
 impl Args {
@@ -121,8 +174,20 @@ impl Args {
 }
 
 impl cli::Run for Args {
-    fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+    fn run(&self, read: &cli::Reader) -> Result<Output, CliError> {
+        if !self.extra.is_empty() {
+            return Err(CliError::new(format!(
+                "expected one input file, got {}",
+                1 + self.extra.len()
+            )));
+        }
+        match (&self.sdtm_tu, &self.sdtm_tr, &self.file) {
+            (Some(tu), Some(tr), _) => run_sdtm(self, tu, tr),
+            (_, _, Some(file)) => run(self, &read(file)?),
+            _ => Err(CliError::new(
+                "give a lesion file or --sdtm-tu and --sdtm-tr",
+            )),
+        }
     }
 }
 
@@ -203,21 +268,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         })?;
         records.push(record);
     }
-    let (result, seconds) = timed(
-        || -> oncostat::Result<Vec<(String, Assessment, AbscopalAssessment)>> {
-            let timelines = timelines_from_records(&records)?;
-            timelines
-                .iter()
-                .map(|t| {
-                    Ok((
-                        t.patient().to_string(),
-                        assess(t, &rules)?,
-                        assess_abscopal(t, &rules)?,
-                    ))
-                })
-                .collect()
-        },
-    );
+    let (result, seconds) = timed(|| assess_all(&records, &rules));
     let patients = result.map_err(|e| {
         let row = offending_row(&records, &e).and_then(|k| cols.rows.get(k));
         match row {
@@ -225,10 +276,101 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             None => CliError::new(format!("{name}: {e}")),
         }
     })?;
+    let json = render_json(&patients, args.criteria, cols.dropped, seconds);
+    write_outputs(args, &patients, None)?;
     Ok(Output {
         text: render_text(&patients, args.criteria, cols.len(), cols.dropped),
-        json: render_json(&patients, args.criteria, cols.dropped, seconds),
+        json,
     })
+}
+
+type Assessed = Vec<(String, Assessment, AbscopalAssessment)>;
+
+fn assess_all(records: &[LesionRecord], rules: &IrecistRules) -> oncostat::Result<Assessed> {
+    timelines_from_records(records)?
+        .iter()
+        .map(|t| {
+            Ok((
+                t.patient().to_string(),
+                assess(t, rules)?,
+                assess_abscopal(t, rules)?,
+            ))
+        })
+        .collect()
+}
+
+fn dataset(path: &Path) -> Result<Dataset, CliError> {
+    Dataset::from_csv_path(path).map_err(|e| CliError::new(e.to_string()))
+}
+
+/// `irecist --sdtm-tu TU.csv --sdtm-tr TR.csv`.
+fn run_sdtm(args: &Args, tu: &Path, tr: &Path) -> Result<Output, CliError> {
+    let rules = args.rules();
+    let input = read_sdtm(&dataset(tu)?, &dataset(tr)?, &args.reader)
+        .map_err(|e| CliError::new(format!("{}: {e}", tr.display())))?;
+    let (result, seconds) = timed(|| assess_all(&input.records, &rules));
+    let patients = result.map_err(|e| CliError::new(format!("{}: {e}", tr.display())))?;
+    let mut json = render_json(&patients, args.criteria, 0, seconds);
+    if let Some(report) = write_outputs(args, &patients, Some(&input))? {
+        json["reconciliation"] = serde_json::Value::Array(
+            report
+                .iter()
+                .map(|r| {
+                    json!({
+                        "patient": r.usubjid,
+                        "visitnum": r.visitnum,
+                        "day": r.day,
+                        "criteria": r.criteria.to_string(),
+                        "investigator": r.investigator,
+                        "computed": r.computed,
+                        "agree": r.agree,
+                        "rule": r.explanation,
+                    })
+                })
+                .collect(),
+        );
+    }
+    Ok(Output {
+        text: render_text(&patients, args.criteria, input.records.len(), 0),
+        json,
+    })
+}
+
+fn write_file(path: &Path, d: &Dataset) -> Result<(), CliError> {
+    std::fs::write(path, d.to_csv())
+        .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Writes the requested RS / ADRS / ADTR / reconciliation files; returns the reconciliation.
+fn write_outputs(
+    args: &Args,
+    patients: &Assessed,
+    input: Option<&SdtmInput>,
+) -> Result<Option<Vec<oncostat::irecist::cdisc::Reconciliation>>, CliError> {
+    let plain: Vec<(String, Assessment)> = patients
+        .iter()
+        .map(|(id, a, _)| (id.clone(), a.clone()))
+        .collect();
+    let report = match (&args.investigator_rs, input) {
+        (Some(path), Some(input)) => Some(
+            reconcile(&dataset(path)?, input, &plain)
+                .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?,
+        ),
+        _ => None,
+    };
+    if let Some(p) = &args.write_rs {
+        write_file(p, &rs_dataset(&plain))?;
+    }
+    if let Some(p) = &args.write_adrs {
+        write_file(p, &adrs_dataset(&plain))?;
+    }
+    if let Some(p) = &args.write_adtr {
+        write_file(p, &adtr_dataset(&plain))?;
+    }
+    if let (Some(p), Some(r)) = (&args.write_reconciliation, &report) {
+        write_file(p, &reconciliation_dataset(r))?;
+    }
+    Ok(report)
 }
 
 /// The record an error of `timelines_from_records` is about: the last row of the named
