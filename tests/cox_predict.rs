@@ -140,10 +140,10 @@ fn survfit_golden_values() -> Result<()> {
     Ok(())
 }
 
-/// A block of `tests/data/cox_predict_values.json` and its tolerance (never looser than the
+/// A block of `tests/data/predict_cox_values.json` and its tolerance (never looser than the
 /// crate's 1e-6).
 fn predict_values(case: &str) -> (f64, serde_json::Value) {
-    let golden = common::json("cox_predict_values.json");
+    let golden = common::json("predict_cox_values.json");
     let tol = common::tolerance(&golden);
     assert!(tol <= 1e-6, "the golden may not loosen the tolerance");
     (tol, golden[case].clone())
