@@ -188,6 +188,68 @@ pub(crate) struct FrameData {
 }
 
 impl ModelFrame {
+    /// Builds the model frame of a Cox formula without fitting (R's `model.frame` and
+    /// `model.matrix` as `coxph` calls them): the frame, the survival data of the kept rows
+    /// (strata, weights, offsets) and the design. `cluster()` labels are used by
+    /// [`CoxPh::fit_formula`](crate::CoxPh::fit_formula) only.
+    ///
+    /// # Errors
+    /// As [`CoxPh::fit_formula`](crate::CoxPh::fit_formula) before fitting.
+    ///
+    /// ```
+    /// use oncostat::frame::{Formula, ModelFrame, Table};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let t = Table::from_csv_reader("t,d,g\n1,1,a\n2,0,b\n3,1,NA\n4,1,b\n".as_bytes())?;
+    /// let (frame, data, x) = ModelFrame::survival(&Formula::parse("Surv(t, d) ~ g")?, &t)?;
+    /// assert_eq!(frame.dropped_rows(), [3]);
+    /// assert_eq!(data.len(), 3);
+    /// assert_eq!(x.names(), ["gb"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn survival(
+        formula: &Formula,
+        table: &Table,
+    ) -> Result<(ModelFrame, SurvivalData, Design)> {
+        let built = FrameData::build(formula, table, Fitter::Cox)?;
+        match built.response {
+            FrameResponse::Survival(data) => Ok((built.frame, data, built.design)),
+            FrameResponse::Binary(_) => Err(Error::FormulaSyntax {
+                position: 1,
+                token: "~".to_string(),
+                reason: "a Cox model needs Surv() on the left of `~`".to_string(),
+            }),
+        }
+    }
+
+    /// Builds the model frame of a logistic formula without fitting (R's `glm` model frame):
+    /// the frame, the outcome of the kept rows (weights, offsets) and the design (with the
+    /// intercept unless the formula removes it).
+    ///
+    /// # Errors
+    /// As [`LogisticRegression::fit_formula`](crate::LogisticRegression::fit_formula) before
+    /// fitting.
+    ///
+    /// ```
+    /// use oncostat::frame::{Formula, ModelFrame, Table};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let t = Table::from_csv_reader("y,g\n1,a\n0,b\n1,b\n".as_bytes())?;
+    /// let (_, y, x) = ModelFrame::binary(&Formula::parse("y ~ g")?, &t)?;
+    /// assert_eq!(x.names(), ["(Intercept)", "gb"]);
+    /// assert_eq!(y.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn binary(formula: &Formula, table: &Table) -> Result<(ModelFrame, BinaryOutcome, Design)> {
+        let built = FrameData::build(formula, table, Fitter::Glm)?;
+        match built.response {
+            FrameResponse::Binary(y) => Ok((built.frame, y, built.design)),
+            FrameResponse::Survival(_) => Err(Error::FormulaSyntax {
+                position: 1,
+                token: "Surv".to_string(),
+                reason: "a logistic model needs a binary response on the left of `~`".to_string(),
+            }),
+        }
+    }
+
     /// The formula.
     pub fn formula(&self) -> &Formula {
         &self.formula

@@ -18,6 +18,7 @@ d$code <- c(5, 10, 20)[(seq_len(n) %% 3) + 1]               # factor(code): 5 < 
 d$lage <- log(d$age) / 10
 write.csv(d, "tests/data/lung_formula.csv", row.names = FALSE, na = "NA")
 d <- read.csv("tests/data/lung_formula.csv")
+heart_d <- read.csv("tests/data/heart.csv")
 
 num <- function(x) unname(as.numeric(x))
 wald_terms <- function(b, V, assign, labels) {
@@ -34,8 +35,8 @@ drop1_terms <- function(fit) {
   lapply(rows, function(r) list(term = r, df = num(t[r, "Df"]), chisq = num(t[r, stat_col])))
 }
 
-cox_case <- function(name, formula, ...) {
-  fit <- do.call("coxph", list(formula, data = quote(d), ...))
+cox_case <- function(name, formula, ..., data = "d", file = "lung_formula.csv") {
+  fit <- do.call("coxph", list(formula, data = as.name(data), ...))
   b <- coef(fit)
   tl <- attr(terms(fit), "term.labels")
   sp <- grepl("^(strata|cluster|offset)\\(", tl)
@@ -50,15 +51,16 @@ cox_case <- function(name, formula, ...) {
       name = names(b)[j], coef = num(b[j]), se = num(sqrt(diag(vcov(fit)))[j]))),
     loglik = num(fit$loglik[2]),
     wald = wald_terms(b, vcov(fit), assign, names(fit$assign)),
-    drop1 = drop1_terms(refit_complete(fit, "coxph", list(formula, ...))),
+    file = file,
+    drop1 = drop1_terms(refit_complete(fit, "coxph", list(formula, ...), get(data))),
     zph = lapply(rownames(zph$table), function(r) list(
       name = r, chisq = num(zph$table[r, "chisq"]), df = num(zph$table[r, "df"])))
   )
   out
 }
 # drop1 refits with update() and stops if the rows change: refit on the complete cases
-refit_complete <- function(fit, fun, args) {
-  assign("dd", if (is.null(fit$na.action)) d else d[-fit$na.action, ], envir = globalenv())
+refit_complete <- function(fit, fun, args, data = d) {
+  assign("dd", if (is.null(fit$na.action)) data else data[-fit$na.action, ], envir = globalenv())
   do.call(fun, c(args, list(data = quote(dd))))
 }
 `%||%` <- function(a, b) if (is.null(a)) b else a
@@ -71,7 +73,9 @@ cases <- list(
   cox_case("strata_cluster_na", Surv(time, status) ~ age + sexc + wt_loss + strata(inst) + cluster(pid)),
   cox_case("relevel", Surv(time, status) ~ age + relevel(factor(grp), ref = "a")),
   cox_case("minus_one", Surv(time, status) ~ factor(ph_ecog) + age - 1),
-  cox_case("offset_breslow", Surv(time, status) ~ sexc + meal_cal + offset(lage), ties = "breslow")
+  cox_case("offset_breslow", Surv(time, status) ~ sexc + meal_cal + offset(lage), ties = "breslow"),
+  cox_case("counting_cluster", Surv(start, stop, event) ~ age + factor(surgery) * transplant + cluster(id),
+           data = "heart_d", file = "heart.csv")
 )
 
 # survfit of a named patient in a chosen stratum
