@@ -101,6 +101,34 @@ impl Design {
         )
     }
 
+    /// [`Design::from_matrix`] without copying the matrix (validated in place).
+    pub(crate) fn from_matrix_owned(names: Vec<String>, matrix: DMatrix<f64>) -> Result<Self> {
+        if names.len() != matrix.ncols() {
+            return Err(Error::mismatch("column names", matrix.ncols(), names.len()));
+        }
+        if names.is_empty() {
+            return Err(Error::EmptyInput {
+                what: "design matrix (no columns)",
+            });
+        }
+        if matrix.nrows() == 0 {
+            return Err(Error::EmptyInput {
+                what: "design matrix (no rows)",
+            });
+        }
+        for (j, name) in names.iter().enumerate() {
+            if names[..j].contains(name) {
+                return Err(Error::DuplicateColumn { name: name.clone() });
+            }
+            check_finite(name, matrix.column(j).as_slice())?;
+        }
+        Ok(Design {
+            names,
+            matrix,
+            intercept: false,
+        })
+    }
+
     /// Returns the design with an intercept column named `(Intercept)` inserted first (as R
     /// lists it). Does nothing if the design already has one.
     pub fn with_intercept(self) -> Self {

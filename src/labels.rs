@@ -167,6 +167,25 @@ impl Levels {
         }
     }
 
+    /// Levels already coded elsewhere in R's order (the model frame codes a million rows
+    /// through their few distinct labels): `labels[k]` is level `k`, `codes` one per row.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`](crate::Error::DimensionMismatch) if a code is not a level.
+    pub(crate) fn from_codes(labels: Vec<String>, codes: Vec<usize>) -> Result<Levels> {
+        if let Some(&bad) = codes.iter().find(|&&c| c >= labels.len()) {
+            return Err(crate::Error::mismatch("level code", labels.len(), bad + 1));
+        }
+        let numeric = labels
+            .iter()
+            .all(|l| l.parse::<f64>().is_ok_and(f64::is_finite));
+        Ok(Levels {
+            labels,
+            codes,
+            numeric,
+        })
+    }
+
     /// The levels' labels in level order (code `k` is `labels()[k]`).
     pub fn labels(&self) -> &[String] {
         &self.labels

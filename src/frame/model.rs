@@ -379,7 +379,7 @@ impl ModelFrame {
             }
         }
         let (names, matrix) = build_matrix(self, &coded, n);
-        Design::from_matrix(names, matrix)
+        Design::from_matrix_owned(names, matrix)
     }
 }
 
@@ -437,7 +437,7 @@ fn code_new(var: &Variable, encoding: &Encoding, column: &Column, n: usize) -> R
 }
 
 /// The model matrix: intercept (if any) then each term's columns, the first variable of an
-/// interaction varying fastest (R's order), names pasted from labels and levels.
+/// interaction varying fastest (R's order), written straight into the matrix.
 fn build_matrix(
     frame: &ModelFrame,
     coded: &[Option<Coded>],
@@ -449,35 +449,53 @@ fn build_matrix(
         matrix.column_mut(0).fill(1.0);
     }
     for term in &frame.terms {
-        let mut cols: Vec<Vec<f64>> = vec![vec![1.0; n]];
-        for (&v, &coding) in term.variables.iter().zip(&term.codings) {
-            let Some(values) = &coded[v] else { continue };
-            let mut next = Vec::new();
-            match (values, coding) {
-                (Coded::Numbers(x), _) => {
-                    for c in &cols {
-                        next.push(c.iter().zip(x).map(|(a, b)| a * b).collect());
+        // the levels each variable contributes (None for a number)
+        let parts: Vec<(&Coded, Vec<Option<usize>>)> = term
+            .variables
+            .iter()
+            .zip(&term.codings)
+            .filter_map(|(&v, &coding)| {
+                let values = coded[v].as_ref()?;
+                let picks = match values {
+                    Coded::Numbers(_) => vec![None],
+                    Coded::Codes(_, n_levels) => {
+                        let first = usize::from(coding == Coding::Contrasts);
+                        (first..*n_levels).map(Some).collect()
                     }
-                }
-                (Coded::Codes(codes, n_levels), coding) => {
-                    let first = usize::from(coding == Coding::Contrasts);
-                    // the first variable varies fastest: for each level, every previous column
-                    for level in first..*n_levels {
-                        for c in &cols {
-                            next.push(
-                                c.iter()
-                                    .zip(codes)
-                                    .map(|(a, &k)| if k == level { *a } else { 0.0 })
-                                    .collect(),
-                            );
+                };
+                Some((values, picks))
+            })
+            .collect();
+        let mut pick = vec![0usize; parts.len()];
+        for &j in &term.columns {
+            let mut column = matrix.column_mut(j);
+            let out = column.as_mut_slice();
+            out.fill(1.0);
+            for ((values, picks), &k) in parts.iter().zip(&pick) {
+                match (values, picks[k]) {
+                    (Coded::Numbers(x), _) => {
+                        for (o, v) in out.iter_mut().zip(x) {
+                            *o *= v;
                         }
                     }
+                    (Coded::Codes(codes, _), Some(level)) => {
+                        for (o, &c) in out.iter_mut().zip(codes) {
+                            if c != level {
+                                *o = 0.0;
+                            }
+                        }
+                    }
+                    (Coded::Codes(..), None) => {}
                 }
             }
-            cols = next;
-        }
-        for (&j, c) in term.columns.iter().zip(cols) {
-            matrix.column_mut(j).copy_from_slice(&c);
+            // next combination: the first variable varies fastest
+            for (k, (_, picks)) in pick.iter_mut().zip(&parts) {
+                *k += 1;
+                if *k < picks.len() {
+                    break;
+                }
+                *k = 0;
+            }
         }
     }
     (frame.column_names.clone(), matrix)
@@ -609,37 +627,40 @@ fn numbers(table: &Table, name: &str, rows: &[usize], reason: &'static str) -> R
     }
 }
 
-/// Levels of a column over `rows` (R's `sort(unique(x))`) with each row's code, by the
-/// crate's label coder.
-fn column_levels(
-    column: &Column,
-    rows: &[usize],
-    numeric_factor: bool,
-) -> (FactorLevels, Vec<Option<usize>>) {
+/// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
+/// coder applied to the distinct values (few), so that a million rows cost one hashing pass.
+fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
     match column {
         Column::Number(v) => {
-            let present: Vec<f64> = rows.iter().map(|&i| v[i]).filter(|x| !x.is_nan()).collect();
+            let mut seen = std::collections::HashSet::new();
+            let mut distinct: Vec<f64> = Vec::new();
+            let mut last = f64::NAN;
+            for &i in rows {
+                let x = v[i] + 0.0;
+                if x.is_nan() || x.total_cmp(&last).is_eq() {
+                    continue;
+                }
+                last = x;
+                if seen.insert(x.to_bits()) {
+                    distinct.push(x);
+                }
+            }
             let levels =
-                Levels::from_numbers(&present).unwrap_or_else(|_| Levels::new::<&str>(&[]));
+                Levels::from_numbers(&distinct).unwrap_or_else(|_| Levels::text::<&str>(&[]));
             let values: Vec<f64> = levels
                 .labels()
                 .iter()
                 .map(|l| l.parse::<f64>().unwrap_or(f64::NAN))
                 .collect();
-            let labels = values
-                .iter()
-                .map(|&x| crate::survival::format_r_number(x))
-                .collect();
-            let f = FactorLevels {
-                labels,
+            FactorLevels {
+                labels: values
+                    .iter()
+                    .map(|&x| crate::survival::format_r_number(x))
+                    .collect(),
                 values: Some(values),
-            };
-            let _ = numeric_factor;
-            let codes = (0..v.len()).map(|i| f.code_of_value(v[i])).collect();
-            (f, codes)
+            }
         }
         Column::Text(t) => {
-            // code the dictionary entries that occur (few), then map the rows
             let mut seen = vec![false; t.dictionary().len()];
             for &i in rows {
                 if let Some(slot) = t.codes().get(i).and_then(|&c| seen.get_mut(c as usize)) {
@@ -653,38 +674,53 @@ fn column_levels(
                 .filter(|(_, s)| **s)
                 .map(|(d, _)| d.as_str())
                 .collect();
-            let levels = Levels::text(&present);
-            let mut dict_level = vec![None; t.dictionary().len()];
-            let mut k = 0;
-            for (d, s) in dict_level.iter_mut().zip(&seen) {
-                if *s {
-                    *d = Some(levels.codes()[k]);
-                    k += 1;
-                }
+            FactorLevels {
+                labels: Levels::text(&present).labels().to_vec(),
+                values: None,
             }
-            let codes = t
-                .codes()
+        }
+        // R's model.matrix codes a logical with both levels FALSE, TRUE
+        Column::Logical(_) => FactorLevels {
+            labels: vec!["FALSE".to_string(), "TRUE".to_string()],
+            values: None,
+        },
+    }
+}
+
+/// The level code of each of `rows` (all present: the rows kept have no missing cell).
+fn code_rows(column: &Column, levels: &FactorLevels, rows: &[usize]) -> Vec<usize> {
+    match column {
+        Column::Number(v) => {
+            // binary search among the sorted level values, then the level's position
+            let values = levels.values.as_deref().unwrap_or(&[]);
+            let mut order: Vec<usize> = (0..values.len()).collect();
+            order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
+            let sorted: Vec<f64> = order.iter().map(|&k| values[k]).collect();
+            rows.iter()
+                .map(|&i| {
+                    let x = v[i] + 0.0;
+                    sorted
+                        .binary_search_by(|d| d.total_cmp(&x))
+                        .map_or(0, |r| order[r])
+                })
+                .collect()
+        }
+        Column::Text(t) => {
+            let dict: Vec<usize> = t
+                .dictionary()
                 .iter()
-                .map(|&c| dict_level.get(c as usize).copied().flatten())
+                .map(|d| levels.labels.iter().position(|l| l == d).unwrap_or(0))
                 .collect();
-            (
-                FactorLevels {
-                    labels: levels.labels().to_vec(),
-                    values: None,
-                },
-                codes,
-            )
+            rows.iter()
+                .map(|&i| dict.get(t.codes()[i] as usize).copied().unwrap_or(0))
+                .collect()
         }
         Column::Logical(v) => {
-            // R's model.matrix codes a logical with both levels FALSE, TRUE
-            let codes = v.iter().map(|b| b.map(usize::from)).collect();
-            (
-                FactorLevels {
-                    labels: vec!["FALSE".to_string(), "TRUE".to_string()],
-                    values: None,
-                },
-                codes,
-            )
+            let t = levels.labels.iter().position(|l| l == "TRUE").unwrap_or(1);
+            let f = levels.labels.iter().position(|l| l == "FALSE").unwrap_or(0);
+            rows.iter()
+                .map(|&i| if v[i] == Some(true) { t } else { f })
+                .collect()
         }
     }
 }
@@ -752,7 +788,7 @@ impl FrameData {
             } else {
                 &kept
             };
-            let (mut levels, codes) = column_levels(column, level_rows, true);
+            let mut levels = column_levels(column, level_rows);
             if let Some((_, reference)) =
                 formula.references().iter().find(|(c, _)| *c == var.column)
             {
@@ -769,21 +805,9 @@ impl FrameData {
                     let x = values.remove(k);
                     values.insert(0, x);
                 }
-                let remap = |c: usize| {
-                    if c == k {
-                        0
-                    } else if c < k {
-                        c + 1
-                    } else {
-                        c
-                    }
-                };
-                let codes: Vec<usize> = kept.iter().map(|&i| codes[i].map_or(0, remap)).collect();
-                coded[v] = Some(Coded::Codes(codes, levels.labels.len()));
-            } else {
-                let codes: Vec<usize> = kept.iter().map(|&i| codes[i].unwrap_or(0)).collect();
-                coded[v] = Some(Coded::Codes(codes, levels.labels.len()));
             }
+            let codes = code_rows(column, &levels, &kept);
+            coded[v] = Some(Coded::Codes(codes, levels.labels.len()));
             encodings[v] = Some(Encoding::Factor(levels));
         }
         // a reference level for a column that is not a factor of the formula
@@ -869,13 +893,10 @@ impl FrameData {
         let mut strata_levels = Vec::new();
         let mut strata_codes = None;
         if let Some(var) = strata_vars.first() {
-            let (levels, codes) = column_levels(table.column(&var.column)?, &kept, false);
-            strata_levels = levels.labels.clone();
-            strata_codes = Some(
-                kept.iter()
-                    .map(|&i| codes[i].unwrap_or(0))
-                    .collect::<Vec<usize>>(),
-            );
+            let column = table.column(&var.column)?;
+            let levels = column_levels(column, &kept);
+            strata_codes = Some(code_rows(column, &levels, &kept));
+            strata_levels = levels.labels;
         }
         let clusters = formula.specials(&VariableKind::Cluster);
         if clusters.len() > 1 {
@@ -887,12 +908,9 @@ impl FrameData {
         }
         let cluster = match clusters.first() {
             Some(var) => {
-                let (_, codes) = column_levels(table.column(&var.column)?, &kept, false);
-                Some(
-                    kept.iter()
-                        .map(|&i| codes[i].unwrap_or(0))
-                        .collect::<Vec<usize>>(),
-                )
+                let column = table.column(&var.column)?;
+                let levels = column_levels(column, &kept);
+                Some(code_rows(column, &levels, &kept))
             }
             None => None,
         };
@@ -929,7 +947,8 @@ impl FrameData {
                 what: "model (the formula has no terms and no intercept column)",
             });
         }
-        let design = Design::from_matrix(names, matrix).map_err(|e| table_row(e, &frame.kept))?;
+        let design =
+            Design::from_matrix_owned(names, matrix).map_err(|e| table_row(e, &frame.kept))?;
         let kept = &frame.kept;
         let response = match formula.response() {
             None => {
@@ -1008,7 +1027,10 @@ impl FrameData {
                 }
                 .map_err(|e| table_row(e, kept))?;
                 if let Some(codes) = strata_codes {
-                    data = data.with_strata(&codes).map_err(|e| table_row(e, kept))?;
+                    let levels = Levels::from_codes(frame.strata_levels.clone(), codes)?;
+                    data = data
+                        .with_strata_levels(levels)
+                        .map_err(|e| table_row(e, kept))?;
                 }
                 if let Some(w) = weights {
                     data = data.with_weights(w).map_err(|e| table_row(e, kept))?;

@@ -236,6 +236,29 @@ impl SurvivalData {
         Ok(self)
     }
 
+    /// Adds strata already coded by the crate's label coder ([`Levels`](crate::Levels)),
+    /// one code per observation; the levels' labels become [`SurvivalData::strata_labels`].
+    ///
+    /// ```
+    /// use oncostat::{Levels, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let s = SurvivalData::from_status(vec![5.0, 8.0, 12.0], &[1.0, 0.0, 1.0])?
+    ///     .with_strata_levels(Levels::new(&["b", "a", "b"]))?;
+    /// assert_eq!(s.strata(), Some(&[1, 0, 1][..]));
+    /// assert_eq!(s.strata_labels(), ["a", "b"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] if there is not one code per observation.
+    pub fn with_strata_levels(mut self, levels: crate::Levels) -> Result<Self> {
+        self.check_len("strata", levels.len())?;
+        let (labels, codes) = levels.into_parts();
+        self.strata_labels = labels;
+        self.strata = Some(codes);
+        Ok(self)
+    }
+
     /// Adds offsets (R's `offset()`): known terms added to the linear predictor.
     ///
     /// # Errors
