@@ -68,12 +68,46 @@ fn cohort(n: usize) -> Table {
     .expect("cohort")
 }
 
+/// CPU time of this thread in seconds (Linux `schedstat`), so that the ratio is not the
+/// load of other processes on a shared machine.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns * 1e-9)
+}
+
+/// Median CPU seconds of `reps` runs of `f`.
+fn cpu_median(reps: usize, mut f: impl FnMut()) -> Option<f64> {
+    let mut t = Vec::with_capacity(reps);
+    for _ in 0..reps {
+        let a = cpu_seconds()?;
+        f();
+        t.push(cpu_seconds()? - a);
+    }
+    t.sort_by(f64::total_cmp);
+    t.get(reps / 2).copied()
+}
+
 fn bench(c: &mut Criterion) {
     let n = 1_000_000;
     let table = cohort(n);
     let formula = Formula::parse("Surv(time, status) ~ age + sex + factor(ecog) + strata(inst)")
         .expect("formula");
     let (_, data, x) = ModelFrame::survival(&formula, &table).expect("frame");
+    let frame_cpu = cpu_median(5, || {
+        black_box(ModelFrame::survival(&formula, &table).expect("frame"));
+    });
+    let fit_cpu = cpu_median(5, || {
+        black_box(CoxPh::new().fit(&data, &x).expect("fit"));
+    });
+    if let (Some(a), Some(b)) = (frame_cpu, fit_cpu) {
+        println!(
+            "CPU time (median of 5): model frame {:.1} ms, Cox fit {:.1} ms, frame/fit = {:.1} %",
+            a * 1e3,
+            b * 1e3,
+            100.0 * a / b
+        );
+    }
     let mut group = c.benchmark_group("frame_vs_cox");
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));

@@ -470,22 +470,27 @@ fn build_matrix(
         for &j in &term.columns {
             let mut column = matrix.column_mut(j);
             let out = column.as_mut_slice();
-            out.fill(1.0);
-            for ((values, picks), &k) in parts.iter().zip(&pick) {
-                match (values, picks[k]) {
-                    (Coded::Numbers(x), _) => {
+            for (m, ((values, picks), &k)) in parts.iter().zip(&pick).enumerate() {
+                match (values, picks[k], m) {
+                    (Coded::Numbers(x), _, 0) => out.copy_from_slice(x),
+                    (Coded::Numbers(x), _, _) => {
                         for (o, v) in out.iter_mut().zip(x) {
                             *o *= v;
                         }
                     }
-                    (Coded::Codes(codes, _), Some(level)) => {
+                    (Coded::Codes(codes, _), Some(level), 0) => {
+                        for (o, &c) in out.iter_mut().zip(codes) {
+                            *o = if c == level { 1.0 } else { 0.0 };
+                        }
+                    }
+                    (Coded::Codes(codes, _), Some(level), _) => {
                         for (o, &c) in out.iter_mut().zip(codes) {
                             if c != level {
                                 *o = 0.0;
                             }
                         }
                     }
-                    (Coded::Codes(..), None) => {}
+                    (Coded::Codes(..), None, _) => {}
                 }
             }
             // next combination: the first variable varies fastest
@@ -632,6 +637,7 @@ fn numbers(table: &Table, name: &str, rows: &[usize], reason: &'static str) -> R
 fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
     match column {
         Column::Number(v) => {
+            // few distinct values: a linear search of the values seen, hashing only past 64
             let mut seen = std::collections::HashSet::new();
             let mut distinct: Vec<f64> = Vec::new();
             let mut last = f64::NAN;
@@ -641,7 +647,15 @@ fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
                     continue;
                 }
                 last = x;
-                if seen.insert(x.to_bits()) {
+                let new = if distinct.len() <= 64 {
+                    !distinct.iter().any(|d| d.total_cmp(&x).is_eq())
+                } else {
+                    if seen.is_empty() {
+                        seen.extend(distinct.iter().map(|d| d.to_bits()));
+                    }
+                    seen.insert(x.to_bits())
+                };
+                if new {
                     distinct.push(x);
                 }
             }
@@ -736,10 +750,21 @@ impl FrameData {
         // na.omit over every variable of the formula
         let mut missing = vec![false; n_table];
         for c in formula.columns() {
-            let column = table.column(c)?;
-            for (i, m) in missing.iter_mut().enumerate() {
-                if !*m && column.is_missing(i) {
-                    *m = true;
+            match table.column(c)? {
+                Column::Number(v) => {
+                    for (m, x) in missing.iter_mut().zip(v) {
+                        *m |= x.is_nan();
+                    }
+                }
+                Column::Text(t) => {
+                    for (m, &code) in missing.iter_mut().zip(t.codes()) {
+                        *m |= code == u32::MAX;
+                    }
+                }
+                Column::Logical(v) => {
+                    for (m, x) in missing.iter_mut().zip(v) {
+                        *m |= x.is_none();
+                    }
                 }
             }
         }
