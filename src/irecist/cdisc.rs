@@ -224,6 +224,13 @@ impl Dataset {
 }
 
 /// Whose measurements to read from TU/TR (`TUEVAL`/`TREVAL`, `TREVALID`).
+///
+/// ```
+/// use oncostat::irecist::cdisc::Reader;
+/// assert_eq!(Reader::default(), Reader::Investigator);
+/// let central = Reader::Independent(Some("RADIOLOGIST 1".into()));
+/// assert_ne!(central, Reader::Investigator);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Reader {
     /// `INVESTIGATOR` (or an empty evaluator). The default.
@@ -640,6 +647,24 @@ fn rscat(criteria: Criteria) -> &'static str {
 /// Per-visit responses in SDTM RS shape, RECIST 1.1 and iRECIST (`RSCAT`), computed from the
 /// measurements (`RSEVAL` `INDEPENDENT ASSESSOR`, `RSEVALID` `ONCOSTAT`). Disregarded early
 /// scans get no iRECIST rows. `RSDY` is the lesion-file day (days since baseline).
+///
+/// ```
+/// use oncostat::irecist::cdisc::rs_dataset;
+/// use oncostat::irecist::{assess, timelines_from_records, IrecistRules, LesionRow};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let rows: Vec<_> = [("0", "100"), ("56", "130")].iter()
+///     .map(|(day, mm)| LesionRow { patient: "P1", lesion: "T1", day, organ: "liver",
+///         kind: "target", node: "false", irradiated: "false", measure: mm,
+///         ..LesionRow::default() }.parse())
+///     .collect::<Result<_, _>>()?;
+/// let t = &timelines_from_records(&rows)?[0];
+/// let patients = [("P1".to_string(), assess(t, &IrecistRules::default())?)];
+/// let rs = rs_dataset(&patients);
+/// assert_eq!(rs.get(0, "RSTESTCD"), Some("TRGRESP"));
+/// assert_eq!(rs.get(0, "RSSTRESC"), Some("PD"));
+/// # Ok(())
+/// # }
+/// ```
 pub fn rs_dataset(patients: &[(String, Assessment)]) -> Dataset {
     let mut rows = Vec::new();
     for (id, a) in patients {
@@ -700,6 +725,24 @@ pub fn rs_dataset(patients: &[(String, Assessment)]) -> Dataset {
 /// ADaM-like ADRS: `PARAMCD` `OVR` (overall response per visit) and `BOR` (best overall
 /// response per subject), for `PARCAT1` `RECIST 1.1` and `iRECIST`. `ADY` is days since
 /// baseline; `BOR` carries the progression day in `PDDY` when progression was confirmed.
+///
+/// ```
+/// use oncostat::irecist::cdisc::adrs_dataset;
+/// use oncostat::irecist::{assess, timelines_from_records, IrecistRules, LesionRow};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let rows: Vec<_> = [("0", "100"), ("56", "130")].iter()
+///     .map(|(day, mm)| LesionRow { patient: "P1", lesion: "T1", day, organ: "liver",
+///         kind: "target", node: "false", irradiated: "false", measure: mm,
+///         ..LesionRow::default() }.parse())
+///     .collect::<Result<_, _>>()?;
+/// let t = &timelines_from_records(&rows)?[0];
+/// let patients = [("P1".to_string(), assess(t, &IrecistRules::default())?)];
+/// let adrs = adrs_dataset(&patients);
+/// assert_eq!(adrs.get(0, "AVALC"), Some("PD")); // RECIST 1.1 first
+/// assert_eq!(adrs.get(3, "AVALC"), Some("iUPD"));
+/// # Ok(())
+/// # }
+/// ```
 pub fn adrs_dataset(patients: &[(String, Assessment)]) -> Dataset {
     let mut rows = Vec::new();
     for (id, a) in patients {
@@ -765,6 +808,24 @@ fn pct(num: i64, den: u32) -> String {
 /// diameters (mm), `BASE` baseline sum, `CHG = AVAL − BASE`, `PCHG = 100·CHG/BASE`, `NADIR` the
 /// smallest earlier sum the visit is compared with (iRECIST track), `CHGNAD`, `PCHGNAD`;
 /// `ABLFL` `Y` at baseline. Differences are exact in tenths of a mm.
+///
+/// ```
+/// use oncostat::irecist::cdisc::adtr_dataset;
+/// use oncostat::irecist::{assess, timelines_from_records, IrecistRules, LesionRow};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let rows: Vec<_> = [("0", "100"), ("56", "130")].iter()
+///     .map(|(day, mm)| LesionRow { patient: "P1", lesion: "T1", day, organ: "liver",
+///         kind: "target", node: "false", irradiated: "false", measure: mm,
+///         ..LesionRow::default() }.parse())
+///     .collect::<Result<_, _>>()?;
+/// let t = &timelines_from_records(&rows)?[0];
+/// let patients = [("P1".to_string(), assess(t, &IrecistRules::default())?)];
+/// let adtr = adtr_dataset(&patients);
+/// assert_eq!(adtr.get(1, "PCHG"), Some("30.00"));
+/// assert_eq!(adtr.get(1, "NADIR"), Some("100"));
+/// # Ok(())
+/// # }
+/// ```
 pub fn adtr_dataset(patients: &[(String, Assessment)]) -> Dataset {
     let mut rows = Vec::new();
     for (id, a) in patients {
@@ -839,6 +900,26 @@ pub struct Reconciliation {
 /// # Errors
 /// * [`Error::Csv`] for a missing RS variable.
 /// * [`Error::InvalidPatient`] naming the subject and RS row for an unreadable response.
+///
+/// ```
+/// use oncostat::irecist::cdisc::{read_sdtm, reconcile, reconciliation_dataset, Dataset, Reader};
+/// use oncostat::irecist::{assess, timelines_from_records, IrecistRules};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let tu = Dataset::from_csv_reader("USUBJID,TULNKID,TUSTRESC\nS1,T1,TARGET\n".as_bytes())?;
+/// let tr = Dataset::from_csv_reader("USUBJID,TRLNKID,TRTESTCD,TRSTRESN,VISITNUM,TRDY\n\
+///     S1,T1,LDIAM,100,1,1\nS1,T1,LDIAM,65,2,57\n".as_bytes())?;
+/// let input = read_sdtm(&tu, &tr, &Reader::Investigator)?;
+/// let t = &timelines_from_records(&input.records)?[0];
+/// let patients = [("S1".to_string(), assess(t, &IrecistRules::default())?)];
+/// let rs = Dataset::from_csv_reader(
+///     "USUBJID,RSTESTCD,RSCAT,RSSTRESC,VISITNUM\nS1,OVRLRESP,RECIST 1.1,SD,2\n".as_bytes())?;
+/// let report = reconcile(&rs, &input, &patients)?;
+/// assert!(!report[0].agree);
+/// assert_eq!(report[0].computed, "PR"); // 65 <= 70 % of 100
+/// assert_eq!(reconciliation_dataset(&report).get(0, "AGREE"), Some("N"));
+/// # Ok(())
+/// # }
+/// ```
 pub fn reconcile(
     rs: &Dataset,
     input: &SdtmInput,
