@@ -67,7 +67,7 @@ pub use survival::{
     Contrast, FollowUp, Milestone, Rmst, RmstComparison, RmstGroup, median_follow_up,
     milestone_difference,
 };
-pub use survival::{FhTest, MaxCombo, MaxComboTest};
+pub use survival::{FhTest, MaxCombo, MaxComboTest, fh_name};
 pub use survival::{FirthCoxFit, FirthCoxPh};
 pub use survival::{SurvReg, SurvRegDist, SurvRegFit};
 

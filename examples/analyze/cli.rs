@@ -72,6 +72,10 @@ impl CliError {
                 "{name}, row {}: survival time {value} is not > 0, but the {distribution} distribution models log(time)",
                 file_row(*row)
             ),
+            E::InvalidCause { row, value } => format!(
+                "{name}, row {}: status {value} is not 0 (censored) or a cause 1, 2, ... (a whole number)",
+                file_row(*row)
+            ),
             E::InvalidOutcome { row, value } => format!(
                 "{name}, row {}: outcome {value} is not 0 or 1",
                 file_row(*row)

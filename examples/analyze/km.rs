@@ -13,7 +13,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use oncostat::{ConfType, KaplanMeier, KmFit, KmTable, SurvivalData};
+use oncostat::{ConfType, KaplanMeier, KmFit, KmTable, SurvivalData, median_follow_up};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, opt_num, timed};
@@ -39,6 +39,9 @@ pub struct Args {
     /// Scale of the confidence intervals (R's conf.type).
     #[arg(long, value_name = "TYPE", default_value_t = ConfType::Log, value_parser = cli::setting::<ConfType>())]
     pub conf_type: ConfType,
+    /// Reverse Kaplan-Meier (censoring as the event): median follow-up and its CI per group.
+    #[arg(long)]
+    pub reverse: bool,
     /// Landmark analysis (curves by landmark group, time from the landmark).
     #[command(flatten)]
     pub landmark: LandmarkArgs,
@@ -166,6 +169,52 @@ fn summary_text(fit: &KmFit, at: &[f64], level: &str) -> Result<String, oncostat
     Ok(out)
 }
 
+/// `km --reverse`: the median follow-up per group by the reverse Kaplan–Meier, R's
+/// `survfit(Surv(time, 1 - status) ~ g)`. JSON: `groups: [{group, n, median, median_lower,
+/// median_upper}]`.
+fn reverse(
+    data: &SurvivalData,
+    keys: Option<&[GroupKey]>,
+    dropped: usize,
+    lib: impl Fn(oncostat::Error) -> CliError,
+) -> Result<Output, CliError> {
+    let (fu, seconds) = timed(|| median_follow_up(data, keys));
+    let fu = fu.map_err(&lib)?;
+    let groups: Vec<Value> = fu
+        .iter()
+        .map(|g| {
+            json!({
+                "group": g.group,
+                "n": g.n,
+                "median": opt_num(g.median),
+                "median_lower": opt_num(g.lower),
+                "median_upper": opt_num(g.upper),
+            })
+        })
+        .collect();
+    let reversed = data.reverse_censoring().map_err(&lib)?;
+    let km = KaplanMeier::new();
+    let fits = match keys {
+        Some(k) => km.fit_groups(&reversed, k),
+        None => km.fit(&reversed).map(|f| vec![f]),
+    }
+    .map_err(&lib)?;
+    let text = format!(
+        "Median follow-up (reverse Kaplan-Meier)\n{}\n{}",
+        KmTable::new(&fits),
+        cli::rows_note(data.len(), dropped)
+    );
+    let json = json!({
+        "model": "km",
+        "reverse": true,
+        "n": data.len(),
+        "dropped": dropped,
+        "groups": groups,
+        "fit_seconds": seconds,
+    });
+    Ok(Output { text, json })
+}
+
 /// Runs `km`.
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let time_col = args.time.as_str();
@@ -199,6 +248,9 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
                 .transpose()?,
         ),
     };
+    if args.reverse {
+        return reverse(&data, keys.as_deref(), cols.dropped, lib);
+    }
     let km = KaplanMeier::new().conf_type(conf_type);
     let (fits, seconds) = timed(|| -> Result<_, oncostat::Error> {
         let fits = match &keys {

@@ -5,16 +5,20 @@
 //! analyze logrank --time COL --event COL --group COL [--strata COL] [--rho R] file.csv
 //! ```
 //!
+//! With `--fh RHO,GAMMA` (two groups): `name`, `rho`, `gamma`, `groups`, `observed`,
+//! `expected`, `z`, `chisq`, `df`, `p`. With `--maxcombo` (two groups): `tests: [{name, rho,
+//! gamma, z, p}]`, `correlation` (4×4), `p`.
+//!
 //! JSON: `n`, `dropped`, `rho`, `groups`, `n_per_group`, `observed`, `expected` (arrays in
 //! group order), `variance` (rows of R's `var`), `chisq`, `df`, `p`, `fit_seconds`.
 
-use oncostat::{LogRank, SurvivalData};
+use oncostat::{LogRank, MaxCombo, SurvivalData, fh_name};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
 use crate::km::{GroupKey, group_keys};
 use crate::landmark::{LandmarkArgs, landmark_json, landmark_text};
-use crate::parse::finite_number;
+use crate::parse::{Numbers, finite_number};
 use crate::table::{Kind, Table};
 
 /// Options of `logrank`.
@@ -40,6 +44,12 @@ pub struct Args {
     /// Weight S(t-)^rho of the G-rho family: 0 = log-rank, 1 = Peto-Peto.
     #[arg(long, value_name = "R", default_value_t = 0.0, value_parser = finite_number, allow_negative_numbers = true)]
     pub rho: f64,
+    /// Fleming-Harrington weights S(t-)^RHO (1 - S(t-))^GAMMA, two groups: z, chisq, p.
+    #[arg(long, value_name = "RHO,GAMMA", allow_negative_numbers = true, conflicts_with_all = ["rho", "maxcombo"])]
+    pub fh: Option<Numbers>,
+    /// MaxCombo test of FH(0,0), FH(0,1), FH(1,0), FH(1,1) for two groups: p of max |z|.
+    #[arg(long, conflicts_with = "rho")]
+    pub maxcombo: bool,
     /// Landmark analysis (landmark groups, time from the landmark).
     #[command(flatten)]
     pub landmark: LandmarkArgs,
@@ -52,6 +62,80 @@ impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
         run(self, &read(self.input.file()?)?)
     }
+}
+
+/// `logrank --fh RHO,GAMMA`: JSON `rho`, `gamma`, `groups`, `z`, `chisq`, `p`.
+fn fleming_harrington(
+    data: &SurvivalData,
+    groups: &[GroupKey],
+    rho: f64,
+    gamma: f64,
+    dropped: usize,
+    lib: impl Fn(oncostat::Error) -> CliError,
+) -> Result<Output, CliError> {
+    let (test, seconds) = timed(|| LogRank::new().rho(rho).gamma(gamma).test(data, groups));
+    let test = test.map_err(&lib)?;
+    let Some(z) = test.z() else {
+        return Err(lib(oncostat::Error::NotTwoGroups {
+            found: test.groups().len(),
+        }));
+    };
+    let json = json!({
+        "model": "logrank",
+        "n": data.len(),
+        "dropped": dropped,
+        "name": fh_name(rho, gamma),
+        "rho": rho,
+        "gamma": gamma,
+        "groups": test.groups(),
+        "observed": test.observed().iter().map(|&v| num(v)).collect::<Vec<_>>(),
+        "expected": test.expected().iter().map(|&v| num(v)).collect::<Vec<_>>(),
+        "z": num(z),
+        "chisq": num(test.chisq()),
+        "df": test.df(),
+        "p": num(test.p_value()),
+        "fit_seconds": seconds,
+    });
+    let text = format!(
+        "Weighted log-rank {}\n{test}\n z = {:.4}\n{}",
+        fh_name(rho, gamma),
+        z,
+        cli::rows_note(data.len(), dropped)
+    );
+    Ok(Output { text, json })
+}
+
+/// `logrank --maxcombo`: JSON `tests: [{name, rho, gamma, z}]`, `correlation` (4×4), `p`.
+fn maxcombo(
+    data: &SurvivalData,
+    groups: &[GroupKey],
+    dropped: usize,
+    lib: impl Fn(oncostat::Error) -> CliError,
+) -> Result<Output, CliError> {
+    let (test, seconds) = timed(|| MaxCombo::new().test(data, groups));
+    let test = test.map_err(&lib)?;
+    let tests: Vec<Value> = test
+        .tests()
+        .iter()
+        .map(|t| json!({"name": t.name, "rho": t.rho, "gamma": t.gamma, "z": num(t.z), "p": num(t.p_value)}))
+        .collect();
+    let correlation: Vec<Value> = test
+        .correlation()
+        .iter()
+        .map(|row| Value::Array(row.iter().map(|&v| num(v)).collect()))
+        .collect();
+    let json = json!({
+        "model": "logrank",
+        "n": data.len(),
+        "dropped": dropped,
+        "groups": test.groups(),
+        "tests": tests,
+        "correlation": correlation,
+        "p": num(test.p_value()),
+        "fit_seconds": seconds,
+    });
+    let text = format!("{test}\n{}", cli::rows_note(data.len(), dropped));
+    Ok(Output { text, json })
 }
 
 /// Runs `logrank`.
@@ -95,6 +179,18 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             None => strata,
         };
         data = data.with_strata(&strata).map_err(lib)?;
+    }
+    if args.maxcombo {
+        return maxcombo(&data, &groups, cols.dropped, lib);
+    }
+    if let Some(fh) = &args.fh {
+        let [rho, gamma] = fh[..] else {
+            return Err(CliError::new(format!(
+                "--fh takes two numbers RHO,GAMMA, got {}",
+                fh.len()
+            )));
+        };
+        return fleming_harrington(&data, &groups, rho, gamma, cols.dropped, lib);
     }
     let (test, seconds) = timed(|| LogRank::new().rho(rho).test(&data, &groups));
     let test = test.map_err(lib)?;

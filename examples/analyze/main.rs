@@ -6,7 +6,7 @@
 //! cargo run --release --example analyze -- cox --help      # every option of one command
 //! ```
 //!
-//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion`, `survreg` (one module each). Global option
+//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion`, `survreg`, `cif`, `finegray`, `rmst` (one module each). Global option
 //! `--json` prints exactly one JSON object on stdout; otherwise an R-like table is printed,
 //! ending with how many rows were used and dropped for missing values.
 //!
@@ -40,10 +40,12 @@
 //! module, flattened with `#[command(flatten)]` into each command that takes them.
 
 pub(crate) mod app;
+pub(crate) mod cif;
 pub(crate) mod cli;
 pub(crate) mod cox;
 pub(crate) mod cox_firth;
 pub(crate) mod cox_timedep;
+pub(crate) mod finegray;
 pub(crate) mod formula;
 pub(crate) mod irecist;
 pub(crate) mod km;
@@ -53,6 +55,7 @@ pub(crate) mod logrank;
 #[path = "../shared/parse.rs"]
 pub(crate) mod parse;
 pub(crate) mod proportion;
+pub(crate) mod rmst;
 pub(crate) mod survreg;
 pub(crate) mod table;
 
@@ -92,6 +95,12 @@ pub enum Command {
     Proportion(proportion::Args),
     /// Parametric survival regression: Weibull, exponential, log-normal, log-logistic (R's survreg).
     Survreg(survreg::Args),
+    /// Competing risks: cumulative incidence per cause (Aalen-Johansen) and Gray's test.
+    Cif(cif::Args),
+    /// Fine-Gray subdistribution hazard regression for one cause (R's cmprsk::crr).
+    Finegray(finegray::Args),
+    /// Restricted mean survival time to tau per group; difference and ratio of two groups.
+    Rmst(rmst::Args),
 }
 
 impl Command {
@@ -105,6 +114,9 @@ impl Command {
             Command::Irecist(a) => a,
             Command::Proportion(a) => a,
             Command::Survreg(a) => a,
+            Command::Cif(a) => a,
+            Command::Finegray(a) => a,
+            Command::Rmst(a) => a,
         }
     }
 }

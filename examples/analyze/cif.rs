@@ -1,0 +1,144 @@
+//! The `cif` command: Aalen–Johansen cumulative incidence per cause (R's
+//! `summary(survfit(Surv(time, factor(status)) ~ group), times = )`) and Gray's test
+//! (`cmprsk::cuminc(...)$Tests`).
+//!
+//! ```text
+//! analyze cif --time COL --status COL [--group COL] [--at T1,T2,...] file.csv
+//! ```
+//!
+//! JSON: `n`, `dropped`, `causes`, `groups: [{group, n, causes: [{cause, cif_at: [{time,
+//! n_risk, cif, se, lower, upper}]}]}]`, with `--group` also `gray: [{cause, stat, df, p}]`,
+//! `fit_seconds`. Status 0 = censored, 1..k = cause. `--at` times after a group's last time
+//! are left out; where the CIF is 0 its se is 0 and the bounds are `null`.
+
+use oncostat::{AalenJohansen, CompetingRisksData, GrayTest};
+use serde_json::{Value, json};
+
+use crate::cli::{self, CliError, Input, Output, Reader, num, opt_num, timed};
+use crate::km::group_keys;
+use crate::parse::Numbers;
+use crate::table::{Kind, Table};
+
+/// Options of `cif`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Column of follow-up times (>= 0).
+    #[arg(long, value_name = "COL")]
+    pub time: String,
+    /// Column of status: 0 = censored, 1, 2, ... = cause of failure (whole numbers).
+    #[arg(long, value_name = "COL")]
+    pub status: String,
+    /// Column of group labels: curves per group and Gray's test (default: one group, `all`).
+    #[arg(long, value_name = "COL")]
+    pub group: Option<String>,
+    /// Times at which to report the cumulative incidences (R's summary(fit, times)).
+    #[arg(long, value_name = "T1,T2,...", allow_negative_numbers = true)]
+    pub at: Option<Numbers>,
+    /// The input file.
+    #[command(flatten)]
+    pub input: Input,
+}
+
+impl cli::Run for Args {
+    fn run(&self, read: &Reader) -> Result<Output, CliError> {
+        run(self, &read(self.input.file()?)?)
+    }
+}
+
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let mut spec = vec![
+        (args.time.as_str(), Kind::Time),
+        (args.status.as_str(), Kind::Number),
+    ];
+    if let Some(g) = &args.group {
+        spec.push((g.as_str(), Kind::Text));
+    }
+    let cols = table.columns(&spec)?;
+    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let data = CompetingRisksData::new(
+        cols.number(&args.time)?.to_vec(),
+        cols.number(&args.status)?,
+    )
+    .map_err(lib)?;
+    let keys = args
+        .group
+        .as_deref()
+        .map(|g| cols.text(g).map(group_keys))
+        .transpose()?;
+    let at: &[f64] = args.at.as_deref().unwrap_or_default();
+    let aj = AalenJohansen::new();
+    let (result, seconds) = timed(|| -> Result<_, oncostat::Error> {
+        let fits = match &keys {
+            Some(k) => aj.fit_groups(&data, k)?,
+            None => vec![aj.fit(&data)?],
+        };
+        let summaries = fits
+            .iter()
+            .map(|f| f.summary(at))
+            .collect::<Result<Vec<_>, _>>()?;
+        let gray = keys
+            .as_ref()
+            .map(|k| GrayTest::new().test(&data, k))
+            .transpose()?;
+        Ok((summaries, gray))
+    });
+    let (summaries, gray) = result.map_err(lib)?;
+    let groups: Vec<Value> = summaries
+        .iter()
+        .map(|s| {
+            let causes: Vec<Value> = s
+                .causes()
+                .iter()
+                .enumerate()
+                .map(|(c, &cause)| {
+                    let points: Vec<Value> = s
+                        .rows()
+                        .iter()
+                        .map(|r| {
+                            json!({
+                                "time": num(r.time),
+                                "n_risk": num(r.n_risk),
+                                "cif": num(r.cif[c]),
+                                "se": num(r.std_error[c]),
+                                "lower": opt_num(r.lower[c]),
+                                "upper": opt_num(r.upper[c]),
+                            })
+                        })
+                        .collect();
+                    json!({"cause": cause, "cif_at": points})
+                })
+                .collect();
+            json!({"group": s.label(), "n": s.n(), "causes": causes})
+        })
+        .collect();
+    let mut json = json!({
+        "model": "cif",
+        "n": data.len(),
+        "dropped": cols.dropped,
+        "causes": data.causes(),
+        "groups": groups,
+        "fit_seconds": seconds,
+    });
+    let mut text = String::new();
+    for s in &summaries {
+        text.push_str(&format!("{s}\n"));
+    }
+    if let Some(g) = &gray {
+        json["gray"] = Value::Array(
+            g.tests()
+                .iter()
+                .map(|t| {
+                    json!({
+                        "cause": t.cause,
+                        "stat": opt_num(t.statistic),
+                        "df": t.df,
+                        "p": opt_num(t.p_value),
+                    })
+                })
+                .collect(),
+        );
+        text.push_str(&format!("Gray's test\n{g}\n"));
+    }
+    text.push_str(&cli::rows_note(data.len(), cols.dropped));
+    Ok(Output { text, json })
+}
