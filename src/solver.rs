@@ -49,11 +49,16 @@
 //! Implement [`NewtonProblem`] for the model's evaluation state and [`StepRule`] for its
 //! rule; run with [`run`]. Two examples in R's own terms:
 //!
-//! * **survreg** (`survreg6`, the `survival/survreg` module): `judge` returns `Converged` when `|1 − ℓ_old/ℓ| ≤ eps` or
-//!   `|ℓ_old − ℓ| ≤ eps`, `BacktrackNextIteration` when ℓ decreased or is not finite (each
-//!   backtrack is an iteration, as survreg counts them), `Accept` otherwise; `backtrack`
-//!   writes `β_t = (β_t + 2β)/3`; the model's `direction` falls back to `J'J` (outer product
-//!   of the per-observation scores) when the information is not positive definite.
+//! * **survreg** (`survreg6`; `SurvregRule` in `survival/survreg/iterate.rs`): `judge`
+//!   returns `Converged` when `|1 − ℓ_old/ℓ| ≤ eps` and no backtrack is pending, `Accept`
+//!   when ℓ did not decrease, else `Backtrack` (midpoint `(β_t + β)/2`, the first one of a run
+//!   keeping every log σ within 1.1 of its accepted value) up to 5 times within the
+//!   iteration; the point a run ends on is judged in the next iteration
+//!   (`BacktrackNextIteration` with a backtrack that leaves it in place), as R counts it. The
+//!   model's `direction` falls back to `J'J` (outer product of the per-observation scores)
+//!   when the information is not positive semi-definite. At the iteration limit R returns its
+//!   newest point (the step from the last accepted point, or the pending one); the caller
+//!   takes it after the run.
 //! * **cmprsk::crr** (the competing-risks module): `shape_step` leaves the Newton step alone; `judge` returns `Backtrack`
 //!   (within the iteration) while the Armijo condition
 //!   `ℓ_t ≥ ℓ + 1e-4 · U'(β_t − β)` fails and fewer than 20 halvings were made (the default

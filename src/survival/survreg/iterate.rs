@@ -1,6 +1,6 @@
-//! survreg's Newton–Raphson step rule (R's `survreg6`), written as a self-contained policy:
-//! a Newton direction with a fallback, a backtracking rule and a stopping rule, driven by one
-//! loop that counts iterations exactly as R does.
+//! survreg's Newton–Raphson step rule (R's `survreg6`) as a policy ([`SurvregRule`]) of the
+//! crate's damped-Newton solver ([`crate::solver`]), with the model ([`SurvregModel`]) as its
+//! [`NewtonProblem`]; iterations are counted exactly as R counts them.
 //!
 //! ```text
 //! ℓ₀, U₀, I₀ at the start β₀;  β₁ = β₀ + I₀⁻¹U₀              (never tested for convergence)
@@ -35,14 +35,24 @@
 //! The rule is affine invariant in `β` (Newton direction, midpoint backtracking, likelihood
 //! criterion), so fitting centred and scaled covariates, as R does, changes only rounding.
 //!
-//! Why this is not (yet) a policy of an argmin solver: argmin's `Executor` counts one
-//! iteration per `next_iter` call, and R's count is one per Newton step *or* per run of up
-//! to five backtracks — a `next_iter` that performs a whole backtracking run keeps the
-//! count, so the rule maps onto a step policy with "backtrack-run" semantics.
+//! # On the shared solver
+//! One solver iteration is one iteration of R's loop: the trial judged in R's iteration `k`
+//! (the point its iteration `k − 1` ended on) is proposed, evaluated and judged in the
+//! solver's iteration `k`. A run of backtracks is [`Verdict::Backtrack`] within the iteration;
+//! the point it ends on is judged by R only in the *next* iteration (where the convergence
+//! test is skipped), so the rule then returns [`Verdict::BacktrackNextIteration`] with a
+//! backtrack that leaves the point where it is. What argmin does not model is R's return when
+//! the iteration limit is reached: R returns the newest point it evaluated — the Newton step
+//! from the last accepted point, or the pending backtracked point — which
+//! [`survreg_newton`] takes after the run.
 
 #![allow(clippy::needless_range_loop)] // index loops mirror R's survreg6
 
+use std::cell::Cell;
+
 use crate::linalg::Ldl;
+use crate::solver::{self, Newton, NewtonProblem, StepRule, Trial, Verdict};
+use crate::{Result, StopReason};
 
 use super::loglik::Problem;
 
@@ -68,138 +78,213 @@ pub(super) struct Outcome {
     pub(super) iterations: usize,
     /// `true` if the stopping rule was met.
     pub(super) converged: bool,
-    /// Inverse information at `beta` (row-major), zero rows/columns for singular pivots.
+    /// Inverse information at `beta` (symmetric), zero rows/columns for singular pivots.
     pub(super) variance: Vec<f64>,
     /// Score at `beta`.
     pub(super) score: Vec<f64>,
 }
 
-/// The policy's state between iterations: the last accepted point and the newest one.
-struct State {
-    k: usize,
-    beta: Vec<f64>,
-    loglik: f64,
-    newbeta: Vec<f64>,
-    newlk: f64,
+/// The location–scale likelihood as a [`NewtonProblem`]: score and information at the last
+/// evaluated point, R's direction `I⁻¹U` (`J'J⁻¹U` when `I` is not positive semi-definite).
+#[derive(Debug)]
+pub(super) struct SurvregModel<'p, 'a> {
+    problem: &'p Problem<'a>,
+    toler: f64,
+    at: Vec<f64>,
     u: Vec<f64>,
     imat: Vec<f64>,
     ldl: Ldl,
-    halving: usize,
 }
 
-impl State {
-    /// Newton direction `I⁻¹U` at the newest evaluated point (`J'J⁻¹U` if `I` is not p.s.d.).
-    fn direction(&mut self, problem: &Problem<'_>, at: &[f64], toler: f64) -> Vec<f64> {
-        let mut step = self.u.clone();
-        self.ldl.factor(&self.imat, toler);
-        if self.ldl.flag() < 0 {
-            let jj = problem.outer_product(at);
-            let mut alt = Ldl::new(self.k);
-            alt.factor(&jj, toler);
-            alt.solve(&mut step);
-        } else {
-            self.ldl.solve(&mut step);
-        }
-        step
-    }
-
-    /// One run of up to five backtracks towards the last accepted point.
-    fn backtrack(&mut self, problem: &Problem<'_>, nvar: usize, nstrat: usize) {
-        let mut j = 0;
-        while j < 5 && self.newlk < self.loglik {
-            self.halving += 1;
-            for (n, b) in self.newbeta.iter_mut().zip(&self.beta) {
-                *n = (*n + b) / 2.0;
-            }
-            if self.halving == 1 {
-                for s in nvar..nvar + nstrat {
-                    if self.beta[s] - self.newbeta[s] > 1.1 {
-                        self.newbeta[s] = self.beta[s] - 1.1;
-                    }
-                }
-            }
-            self.newlk = problem.loglik(&self.newbeta);
-            j += 1;
+impl<'p, 'a> SurvregModel<'p, 'a> {
+    fn new(problem: &'p Problem<'a>, toler: f64) -> Self {
+        let k = problem.dim();
+        SurvregModel {
+            problem,
+            toler,
+            at: vec![0.0; k],
+            u: vec![0.0; k],
+            imat: vec![0.0; k * k],
+            ldl: Ldl::new(k),
         }
     }
 
-    fn variance(&mut self, toler: f64) -> Vec<f64> {
-        self.ldl.factor(&self.imat, toler);
+    /// Inverse information at the last evaluated point.
+    fn variance(&mut self) -> Vec<f64> {
+        self.ldl.factor(&self.imat, self.toler);
         self.ldl.inverse()
     }
 }
 
-/// Runs R's `survreg6` iteration from `init` (see the module documentation).
-pub(super) fn survreg_newton(problem: &Problem<'_>, init: &[f64], controls: Controls) -> Outcome {
-    let k = problem.dim();
-    let nvar = problem.nvar;
-    let nstrat = problem.nstrat;
-    let toler = controls.toler_chol;
-    let mut st = State {
-        k,
-        beta: init[..k].to_vec(),
-        loglik: 0.0,
-        newbeta: vec![0.0; k],
-        newlk: 0.0,
-        u: vec![0.0; k],
-        imat: vec![0.0; k * k],
-        ldl: Ldl::new(k),
-        halving: 0,
-    };
-    st.loglik = problem.evaluate(&st.beta, &mut st.u, &mut st.imat);
-    let start = st.beta.clone();
-    let step = st.direction(problem, &start, toler);
-    for a in 0..k {
-        st.newbeta[a] = st.beta[a] + step[a];
+impl NewtonProblem for SurvregModel<'_, '_> {
+    fn dim(&self) -> usize {
+        self.problem.dim()
     }
-    if controls.max_iter == 0 {
-        let variance = st.ldl.inverse();
-        return Outcome {
-            beta: st.beta.clone(),
-            loglik: st.loglik,
-            iterations: 0,
-            converged: false,
-            variance,
-            score: st.u,
-        };
+
+    fn evaluate(&mut self, beta: &[f64]) -> Result<f64> {
+        self.at.copy_from_slice(beta);
+        Ok(self.problem.evaluate(beta, &mut self.u, &mut self.imat))
     }
-    st.newlk = problem.evaluate(&st.newbeta, &mut st.u, &mut st.imat);
-    for iter in 1..=controls.max_iter {
-        if st.newlk.is_finite()
-            && (1.0 - st.loglik / st.newlk).abs() <= controls.rel_tolerance
-            && st.halving == 0
-        {
-            let variance = st.variance(toler);
-            return Outcome {
-                beta: st.newbeta,
-                loglik: st.newlk,
-                iterations: iter,
-                converged: true,
-                variance,
-                score: st.u,
-            };
-        }
-        if !st.newlk.is_finite() || st.newlk < st.loglik {
-            st.backtrack(problem, nvar, nstrat);
+
+    fn direction(&mut self, _free: &[bool], delta: &mut [f64]) -> Result<bool> {
+        delta.copy_from_slice(&self.u);
+        self.ldl.factor(&self.imat, self.toler);
+        if self.ldl.flag() < 0 {
+            let jj = self.problem.outer_product(&self.at);
+            let mut alt = Ldl::new(self.dim());
+            alt.factor(&jj, self.toler);
+            alt.solve(delta);
         } else {
-            st.halving = 0;
-            st.loglik = st.newlk;
-            let at = st.newbeta.clone();
-            let step = st.direction(problem, &at, toler);
-            st.beta.copy_from_slice(&at);
-            for a in 0..k {
-                st.newbeta[a] = at[a] + step[a];
+            self.ldl.solve(delta);
+        }
+        Ok(true)
+    }
+
+    fn gradient(&self) -> &[f64] {
+        &self.u
+    }
+}
+
+/// R's `survreg6` rule (see the module documentation).
+#[derive(Debug)]
+pub(super) struct SurvregRule {
+    eps: f64,
+    scales: std::ops::Range<usize>,
+    /// R's `halving`: backtracks since the last Newton step (across iterations).
+    halving: usize,
+    /// Backtracks in the current iteration, and that iteration.
+    within: usize,
+    iteration: usize,
+    /// The verdict deferred the trial to the next iteration: `backtrack` leaves it in place.
+    hold: Cell<bool>,
+    /// The last verdict and the deferred point (R's newest point when the limit is reached).
+    last: Option<Verdict>,
+    pending: Vec<f64>,
+}
+
+impl SurvregRule {
+    fn new(eps: f64, scales: std::ops::Range<usize>) -> Self {
+        SurvregRule {
+            eps,
+            scales,
+            halving: 0,
+            within: 0,
+            iteration: 0,
+            hold: Cell::new(false),
+            last: None,
+            pending: Vec::new(),
+        }
+    }
+
+    fn verdict(&mut self, trial: &Trial<'_>) -> Verdict {
+        if trial.iteration != self.iteration {
+            self.iteration = trial.iteration;
+            self.within = 0;
+        }
+        self.hold.set(false);
+        let (old, new) = (trial.previous, trial.objective);
+        if self.within == 0 {
+            if new.is_finite() && (1.0 - old / new).abs() <= self.eps && self.halving == 0 {
+                return Verdict::Converged;
+            }
+            if new.is_finite() && new >= old {
+                self.halving = 0;
+                return Verdict::Accept;
             }
         }
-        st.newlk = problem.evaluate(&st.newbeta, &mut st.u, &mut st.imat);
+        // a run of at most 5 backtracks while the trial is worse (a NaN is not worse: R
+        // takes no backtrack for it and evaluates the same point again)
+        if self.within < 5 && new < old {
+            self.within += 1;
+            self.halving += 1;
+            return Verdict::Backtrack;
+        }
+        self.hold.set(true);
+        self.pending = trial.trial.to_vec();
+        Verdict::BacktrackNextIteration
     }
-    let variance = st.variance(toler);
+}
+
+impl<'p, 'a> StepRule<SurvregModel<'p, 'a>> for SurvregRule {
+    fn judge(&mut self, _model: &SurvregModel<'p, 'a>, trial: &Trial<'_>) -> Verdict {
+        let v = self.verdict(trial);
+        self.last = Some(v);
+        v
+    }
+
+    fn backtrack(&self, accepted: &[f64], trial: &mut [f64], _backtracks: usize) {
+        if self.hold.get() {
+            return;
+        }
+        for (t, b) in trial.iter_mut().zip(accepted) {
+            *t = (*t + b) / 2.0;
+        }
+        if self.halving == 1 {
+            // the first backtrack after a Newton step: no log σ more than 1.1 below its
+            // accepted value
+            for s in self.scales.clone() {
+                if accepted[s] - trial[s] > 1.1 {
+                    trial[s] = accepted[s] - 1.1;
+                }
+            }
+        }
+    }
+}
+
+/// Runs R's `survreg6` iteration from `init` on the shared solver (see the module
+/// documentation).
+pub(super) fn survreg_newton(problem: &Problem<'_>, init: &[f64], controls: Controls) -> Outcome {
+    let k = problem.dim();
+    let rule = SurvregRule::new(controls.rel_tolerance, problem.nvar..k);
+    let model = SurvregModel::new(problem, controls.toler_chol);
+    let run = solver::run(
+        model,
+        Newton::new(k, rule),
+        init[..k].to_vec(),
+        controls.max_iter,
+    );
+    let Ok(run) = run else {
+        // the model raises no errors; argmin's own failures cannot happen here
+        return Outcome {
+            beta: init[..k].to_vec(),
+            loglik: f64::NAN,
+            iterations: 0,
+            converged: false,
+            variance: vec![0.0; k * k],
+            score: vec![0.0; k],
+        };
+    };
+    let converged = run.convergence.reason() == StopReason::Converged;
+    let iterations = run.convergence.iterations();
+    let objective = run.solver.objective();
+    let mut model = run.model;
+    let rule = run.solver.into_rule();
+    // R returns the newest point it evaluated, with the information there
+    let (beta, loglik) = if converged {
+        // the model was last evaluated at the converged trial
+        (run.beta, objective)
+    } else {
+        let beta = if controls.max_iter == 0 {
+            run.beta
+        } else if rule.last == Some(Verdict::BacktrackNextIteration) {
+            rule.pending
+        } else {
+            // the Newton step from the last accepted point
+            let _ = model.evaluate(&run.beta);
+            let mut step = vec![0.0; k];
+            let _ = model.direction(&[], &mut step);
+            run.beta.iter().zip(&step).map(|(b, d)| b + d).collect()
+        };
+        let loglik = model.evaluate(&beta).unwrap_or(f64::NAN);
+        (beta, loglik)
+    };
+    let variance = model.variance();
     Outcome {
-        beta: st.newbeta,
-        loglik: st.newlk,
-        iterations: controls.max_iter,
-        converged: false,
+        beta,
+        loglik,
+        iterations,
+        converged,
         variance,
-        score: st.u,
+        score: model.u.clone(),
     }
 }

@@ -140,7 +140,8 @@ impl Problem<'_> {
         }
     }
 
-    /// The log-likelihood alone (R's `whichcase = 1`).
+    /// The log-likelihood alone (R's `whichcase = 1`; the tests check `evaluate` with it).
+    #[cfg(test)]
     pub(super) fn loglik(&self, beta: &[f64]) -> f64 {
         (0..self.y.len())
             .map(|i| self.row(beta, i).g * self.weights[i])
