@@ -13,9 +13,10 @@
 //!                Accept                 → β = β_t, next iteration
 //!                Converged              → β = β_t, stop
 //!                Backtrack              → rule.backtrack(β, β_t), evaluate again in this
-//!                                         iteration (coxphf, cmprsk::crr)
+//!                                         iteration (coxphf, survreg, cmprsk::crr)
 //!                BacktrackNextIteration → rule.backtrack(β, β_t); the next iteration only
-//!                                         evaluates β_t (coxph, survreg: backtracks count)
+//!                                         evaluates β_t (coxph: each halving counts;
+//!                                         survreg: the end of a backtrack run)
 //!                Stop { keep_trial }    → β = β_t if kept, else the model is evaluated at β
 //!                                         again; stop
 //! out of iterations (argmin's max_iters): stop, β = last accepted point
@@ -59,8 +60,8 @@
 //!   when the information is not positive semi-definite. At the iteration limit R returns its
 //!   newest point (the step from the last accepted point, or the pending one); the caller
 //!   takes it after the run.
-//! * **cmprsk::crr** (the competing-risks module): `shape_step` leaves the Newton step alone; `judge` returns `Backtrack`
-//!   (within the iteration) while the Armijo condition
+//! * **cmprsk::crr** (the competing-risks module): `shape_step` leaves the Newton step
+//!   alone; `judge` returns `Backtrack` (within the iteration) while the Armijo condition
 //!   `ℓ_t ≥ ℓ + 1e-4 · U'(β_t − β)` fails and fewer than 20 halvings were made (the default
 //!   `backtrack` halves towards β), and `Converged` when
 //!   `max|U_t| · max(max|β_t|, 1) < max(|ℓ_t|, 1) · 1e-6`; run with `max_iter = 10`.
