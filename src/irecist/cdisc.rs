@@ -1,8 +1,10 @@
 //! CDISC interchange: SDTM TU/TR in, RS / ADRS / ADTR and a reconciliation report out.
 //!
 //! Every dataset is a [`Dataset`] of text cells with the standard variable names, read from
-//! and written to CSV (SAS transport files are not read: no maintained Rust crate reads XPT,
-//! so convert them to CSV first, e.g. with R's `haven::read_xpt` and `write.csv`).
+//! and written to CSV. SAS transport (XPT) files are not read: the one pure-Rust XPT crate
+//! found (`xportrs`, version 0.0.x at the time of writing) is pre-release and needs Rust 1.92,
+//! above this crate's MSRV 1.89, so it is not a dependency. Convert XPT to CSV first, e.g. with
+//! R's `haven::read_xpt` and `write.csv(..., row.names = FALSE, na = "")`.
 //!
 //! # SDTM in ([`read_sdtm`])
 //! * **TU** (tumour identification), one row per lesion: `USUBJID`, `TULNKID` (lesion id),
