@@ -346,3 +346,115 @@ fn cox_tdc_bad_usage_is_one_error_line() {
         );
     }
 }
+
+#[test]
+fn endpoints_match_hand_derivation_and_r_summaries() {
+    let g = common::json("endpoints/cohort.json");
+    let tol = g["tolerance"].as_f64().unwrap();
+    let utol = g["r_uniroot_tol"].as_f64().unwrap();
+    let lesions = common::data("endpoints/lesions.csv");
+    let patients = common::data("endpoints/patients.csv");
+    let out = json_of(&[
+        "--json",
+        "endpoints",
+        "--lesions",
+        lesions.to_str().unwrap(),
+        "--patients",
+        patients.to_str().unwrap(),
+        "--group",
+        "arm",
+    ]);
+    let got = out["patients"].as_array().unwrap();
+    let want = g["patients"].as_array().unwrap();
+    assert_eq!(got.len(), want.len());
+    for (p, w) in got.iter().zip(want) {
+        let what = format!("{}", w["patient"]);
+        assert_eq!(p["patient"], w["patient"]);
+        assert_eq!(p["group"], w["group"], "{what}");
+        assert_eq!(p["bor"], w["bor"], "{what}");
+        assert_eq!(p["pfs_reason"], w["pfs_reason"], "{what}");
+        for k in [
+            "pfs_time",
+            "pfs_event",
+            "dor_time",
+            "dor_event",
+            "ttr",
+            "best_pct_change",
+        ] {
+            close(&format!("{what} {k}"), &p[k], &w[k], 1e-12);
+        }
+    }
+    let groups = out["groups"].as_array().unwrap();
+    for (grp, w) in groups.iter().zip(g["groups"].as_array().unwrap()) {
+        assert_eq!(grp["group"], w["group"]);
+        for rate in ["orr", "dcr"] {
+            for k in [
+                "n",
+                "x",
+                "rate",
+                "cp_lower",
+                "cp_upper",
+                "wilson_lower",
+                "wilson_upper",
+            ] {
+                close(&format!("{rate} {k}"), &grp[rate][k], &w[rate][k], tol);
+            }
+        }
+        for curve in ["pfs", "dor"] {
+            for k in ["median", "median_lower", "median_upper"] {
+                close(&format!("{curve} {k}"), &grp[curve][k], &w[curve][k], tol);
+            }
+        }
+    }
+    for test in ["orr_fisher", "dcr_fisher"] {
+        close(test, &out[test]["p"], &g[test]["p"], tol);
+        for k in ["or", "or_lower", "or_upper"] {
+            let (a, b) = (f(&out[test][k]), f(&g[test][k]));
+            let ok = if b <= 1.0 {
+                (a - b).abs() <= utol
+            } else {
+                (1.0 / a - 1.0 / b).abs() <= utol
+            };
+            assert!(ok, "{test} {k}: {a} vs R {b}");
+        }
+    }
+    // plot rows: waterfall sorted from the largest increase, one spider point per complete sum
+    let waterfall = out["waterfall"].as_array().unwrap();
+    assert_eq!(waterfall[0]["patient"], "P5");
+    assert_eq!(waterfall.len(), 8);
+    assert_eq!(out["swimmer"].as_array().unwrap().len(), 9);
+    let p9: Vec<&Value> = out["spider"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["patient"] == "P9")
+        .collect();
+    let marks: Vec<bool> = p9
+        .iter()
+        .map(|s| s["new_lesion"].as_bool().unwrap())
+        .collect();
+    assert_eq!(marks, [false, false, true, true]);
+}
+
+#[test]
+fn endpoints_patient_without_dates_is_an_error() {
+    let lesions = common::data("endpoints/lesions.csv");
+    let file = TempCsv::new(
+        "patients_short",
+        "patient,death_day,last_contact_day\nP1,,300\n",
+    );
+    let run = common::analyze(&[
+        "endpoints",
+        "--lesions",
+        lesions.to_str().unwrap(),
+        "--patients",
+        file.path(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.starts_with("error: ") && run.stderr.contains("P2"),
+        "{}",
+        run.stderr
+    );
+}

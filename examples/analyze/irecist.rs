@@ -30,7 +30,7 @@ use oncostat::irecist::cdisc::{
 
 use crate::cli::{self, CliError, Output, timed};
 use crate::parse::whole_days;
-use crate::table::{Kind, Table};
+use crate::table::{Columns, Kind, Table};
 
 /// A library setting parsed by its `FromStr` (the error names the accepted values).
 fn setting<T: std::str::FromStr<Err = oncostat::Error>>(s: &str) -> Result<T, String> {
@@ -210,9 +210,10 @@ fn cell<'t>(column: &Option<Vec<&'t str>>, row: usize) -> &'t str {
         .unwrap_or("")
 }
 
-/// Runs `irecist`.
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let rules = args.rules();
+/// The lesion file's rows as records (rows with a missing required cell dropped, as
+/// counted in the returned columns), each parse error naming the file row and column.
+/// Shared by `irecist` and `endpoints`.
+pub(crate) fn lesion_records(table: &Table) -> Result<(Vec<LesionRecord>, Columns), CliError> {
     let spec: Vec<(&str, Kind)> = COLUMNS.iter().map(|&c| (c, Kind::Text)).collect();
     let cols = table.columns(&spec)?;
     let text = |c: &str| cols.text(c);
@@ -268,14 +269,29 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         })?;
         records.push(record);
     }
+    Ok((records, cols))
+}
+
+/// An error of `timelines_from_records` / `assess` with the file row it is about.
+pub(crate) fn timeline_error(
+    table: &Table,
+    records: &[LesionRecord],
+    cols: &Columns,
+    e: &oncostat::Error,
+) -> CliError {
+    let name = table.path().display();
+    match offending_row(records, e).and_then(|k| cols.rows.get(k)) {
+        Some(r) => CliError::new(format!("{name}, row {}: {e}", r + 1)),
+        None => CliError::new(format!("{name}: {e}")),
+    }
+}
+
+/// Runs `irecist`.
+fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let rules = args.rules();
+    let (records, cols) = lesion_records(table)?;
     let (result, seconds) = timed(|| assess_all(&records, &rules));
-    let patients = result.map_err(|e| {
-        let row = offending_row(&records, &e).and_then(|k| cols.rows.get(k));
-        match row {
-            Some(r) => CliError::new(format!("{name}, row {}: {e}", r + 1)),
-            None => CliError::new(format!("{name}: {e}")),
-        }
-    })?;
+    let patients = result.map_err(|e| timeline_error(table, &records, &cols, &e))?;
     let json = render_json(&patients, args.criteria, cols.dropped, seconds);
     write_outputs(args, &patients, None)?;
     Ok(Output {

@@ -6,7 +6,7 @@
 //! cargo run --release --example analyze -- cox --help      # every option of one command
 //! ```
 //!
-//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion`, `survreg`, `cif`, `finegray`, `rmst` (one module each). Global option
+//! Commands: `cox`, `km`, `logrank`, `logistic`, `irecist`, `proportion`, `endpoints`, `survreg`, `cif`, `finegray`, `rmst` (one module each). Global option
 //! `--json` prints exactly one JSON object on stdout; otherwise an R-like table is printed,
 //! ending with how many rows were used and dropped for missing values.
 //!
@@ -45,6 +45,7 @@ pub(crate) mod cli;
 pub(crate) mod cox;
 pub(crate) mod cox_firth;
 pub(crate) mod cox_timedep;
+pub(crate) mod endpoints;
 pub(crate) mod finegray;
 pub(crate) mod formula;
 pub(crate) mod irecist;
@@ -93,6 +94,8 @@ pub enum Command {
     Irecist(irecist::Args),
     /// Response rates with exact and Wilson CIs; Fisher's exact test for two groups.
     Proportion(proportion::Args),
+    /// Efficacy endpoints (BOR, PFS, DoR, ORR, DCR) from a lesion file and a patient file.
+    Endpoints(endpoints::Args),
     /// Parametric survival regression: Weibull, exponential, log-normal, log-logistic (R's survreg).
     Survreg(survreg::Args),
     /// Competing risks: cumulative incidence per cause (Aalen-Johansen) and Gray's test.
@@ -113,6 +116,7 @@ impl Command {
             Command::Logistic(a) => a,
             Command::Irecist(a) => a,
             Command::Proportion(a) => a,
+            Command::Endpoints(a) => a,
             Command::Survreg(a) => a,
             Command::Cif(a) => a,
             Command::Finegray(a) => a,

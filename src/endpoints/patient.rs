@@ -41,6 +41,69 @@ pub enum MissedAssessments {
     DeathOrProgression,
 }
 
+impl fmt::Display for UnconfirmedProgression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnconfirmedProgression::Progression => "progression",
+            UnconfirmedProgression::Censor => "censor",
+        })
+    }
+}
+
+impl std::str::FromStr for UnconfirmedProgression {
+    type Err = Error;
+
+    /// `progression` or `censor` (case-insensitive).
+    ///
+    /// ```
+    /// use oncostat::endpoints::UnconfirmedProgression;
+    /// assert_eq!("censor".parse::<UnconfirmedProgression>().unwrap(), UnconfirmedProgression::Censor);
+    /// assert_eq!(UnconfirmedProgression::Progression.to_string(), "progression");
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "progression" => Ok(UnconfirmedProgression::Progression),
+            "censor" => Ok(UnconfirmedProgression::Censor),
+            _ => Err(Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "expected `progression` or `censor`",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for MissedAssessments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MissedAssessments::Death => "death",
+            MissedAssessments::DeathOrProgression => "death-or-progression",
+        })
+    }
+}
+
+impl std::str::FromStr for MissedAssessments {
+    type Err = Error;
+
+    /// `death` or `death-or-progression` (case-insensitive).
+    ///
+    /// ```
+    /// use oncostat::endpoints::MissedAssessments;
+    /// let m: MissedAssessments = "death-or-progression".parse().unwrap();
+    /// assert_eq!(m, MissedAssessments::DeathOrProgression);
+    /// assert_eq!(m.to_string(), "death-or-progression");
+    /// ```
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "death" => Ok(MissedAssessments::Death),
+            "death-or-progression" => Ok(MissedAssessments::DeathOrProgression),
+            _ => Err(Error::InvalidMeasurement {
+                value: s.trim().to_string(),
+                reason: "expected `death` or `death-or-progression`",
+            }),
+        }
+    }
+}
+
 /// The conventions of [`PatientEndpoints::derive`]; every choice is a field.
 ///
 /// ```
