@@ -64,9 +64,10 @@ impl std::str::FromStr for UnconfirmedProgression {
         match s.trim().to_ascii_lowercase().as_str() {
             "progression" => Ok(UnconfirmedProgression::Progression),
             "censor" => Ok(UnconfirmedProgression::Censor),
-            _ => Err(Error::InvalidMeasurement {
+            _ => Err(Error::UnknownSetting {
+                setting: "unconfirmed iUPD rule",
                 value: s.trim().to_string(),
-                reason: "expected `progression` or `censor`",
+                allowed: "progression, censor",
             }),
         }
     }
@@ -96,9 +97,10 @@ impl std::str::FromStr for MissedAssessments {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "death" => Ok(MissedAssessments::Death),
             "death-or-progression" => Ok(MissedAssessments::DeathOrProgression),
-            _ => Err(Error::InvalidMeasurement {
+            _ => Err(Error::UnknownSetting {
+                setting: "missed-assessment rule",
                 value: s.trim().to_string(),
-                reason: "expected `death` or `death-or-progression`",
+                allowed: "death, death-or-progression",
             }),
         }
     }
