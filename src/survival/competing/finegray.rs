@@ -30,7 +30,7 @@ use crate::{
 /// `max|score_j|·max(|β_j|, 1) < max(|ℓ|, 1)·gtol` (gtol 1e-6), at most `max_iter` = 10
 /// steps; each step `δ = −H⁻¹ score` is halved while `−ℓ(β + δ)` is NaN or exceeds
 /// `−ℓ(β) + 1e-4·δᵀscore` (Armijo), and more than 20 halvings stop the fit as not converged.
-/// The rule is written as one step policy ([`crr_newton`]) so that it can become a policy of
+/// The rule is written as one step policy (`crr_newton`) so that it can become a policy of
 /// the crate's shared damped-Newton solver. [`FineGrayFit::convergence`] reports the number of
 /// Newton steps taken (crr does not report it).
 ///
