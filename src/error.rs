@@ -384,6 +384,13 @@ pub enum Error {
         value: String,
     },
 
+    /// A fit's own copy of its data was dropped (`without_data()`), and the method needs it.
+    #[error("{what} no longer keeps its data (without_data() was called); refit to compute this")]
+    FitDataDropped {
+        /// Which fit.
+        what: &'static str,
+    },
+
     /// A patient's lesion records as a whole are unusable (e.g. no baseline visit).
     #[error("patient `{patient}`: {reason}")]
     InvalidPatient {

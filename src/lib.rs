@@ -56,7 +56,8 @@ pub use survival::{
     GrayCause, GrayTest, GrayTests,
 };
 pub use survival::{
-    BaselineHazard, CoxResiduals, CoxSurvivalCurve, CoxZph, ResidualKind, ZphTerm, ZphTransform,
+    BaselineHazard, Centering, CoxResiduals, CoxSurvivalCurve, CoxZph, ResidualKind, ZphTerm,
+    ZphTransform,
 };
 pub use survival::{Concordance, CoxFit, CoxPh, CoxVariance, Ties};
 pub use survival::{

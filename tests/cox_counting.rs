@@ -147,9 +147,9 @@ fn heart_efron_and_breslow_match_r() -> Result<()> {
     let (h, data) = heart()?;
     let x = design(&h, &["age", "year", "surgery", "transplant"])?;
     let efron = CoxPh::new().fit(&data, &x)?;
-    check(&efron, &golden("heart_efron"), efron.zph(&data, &x));
+    check(&efron, &golden("heart_efron"), efron.zph());
     let breslow = CoxPh::new().ties(Ties::Breslow).fit(&data, &x)?;
-    check(&breslow, &golden("heart_breslow"), breslow.zph(&data, &x));
+    check(&breslow, &golden("heart_breslow"), breslow.zph());
     Ok(())
 }
 
@@ -159,7 +159,7 @@ fn heart_strata_match_r() -> Result<()> {
     let data = data.with_strata(&h["surgery"].iter().map(|&s| s as i64).collect::<Vec<_>>())?;
     let x = design(&h, &["age", "year", "transplant"])?;
     let fit = CoxPh::new().fit(&data, &x)?;
-    check(&fit, &golden("heart_strata"), fit.zph(&data, &x));
+    check(&fit, &golden("heart_strata"), fit.zph());
     Ok(())
 }
 
@@ -169,7 +169,7 @@ fn heart_cluster_matches_r() -> Result<()> {
     let x = design(&h, &["age", "year", "surgery", "transplant"])?;
     let id: Vec<i64> = h["id"].iter().map(|&v| v as i64).collect();
     let fit = CoxPh::new().fit(&data.clone().with_clusters(&id)?, &x)?;
-    check(&fit, &golden("heart_cluster"), fit.zph(&data, &x));
+    check(&fit, &golden("heart_cluster"), fit.zph());
     Ok(())
 }
 
@@ -184,17 +184,13 @@ fn delayed_entry_matches_r() -> Result<()> {
     let (l, data) = lung_entry()?;
     let x = design(&l, &["age", "sex", "ph_ecog"])?;
     let fit = CoxPh::new().fit(&data, &x)?;
-    check(&fit, &golden("lung_entry"), fit.zph(&data, &x));
+    check(&fit, &golden("lung_entry"), fit.zph());
 
     let sex: Vec<i64> = l["sex"].iter().map(|&v| v as i64).collect();
     let strat = data.with_strata(&sex)?;
     let x = design(&l, &["age", "ph_ecog"])?;
     let fit = CoxPh::new().ties(Ties::Breslow).fit(&strat, &x)?;
-    check(
-        &fit,
-        &golden("lung_entry_breslow_strata"),
-        fit.zph(&strat, &x),
-    );
+    check(&fit, &golden("lung_entry_breslow_strata"), fit.zph());
     Ok(())
 }
 
@@ -207,11 +203,7 @@ fn delayed_entry_with_weights_and_offsets_matches_r() -> Result<()> {
     let weighted = data.clone().with_weights(weights)?.with_offsets(offsets)?;
     let x = design(&l, &["sex", "ph_ecog"])?;
     let fit = CoxPh::new().fit(&weighted, &x)?;
-    check(
-        &fit,
-        &golden("lung_entry_weights_offset"),
-        fit.zph(&weighted, &x),
-    );
+    check(&fit, &golden("lung_entry_weights_offset"), fit.zph());
 
     // fractional weights switch the robust variance on, as in R
     let fractional: Vec<f64> = (1..=rows).map(|i| 0.5 + (i % 4) as f64 / 4.0).collect();
@@ -219,11 +211,7 @@ fn delayed_entry_with_weights_and_offsets_matches_r() -> Result<()> {
     let data = data.with_weights(fractional)?;
     let fit = CoxPh::new().fit(&data, &x)?;
     assert!(fit.robust_std_errors().is_some());
-    check(
-        &fit,
-        &golden("lung_entry_fractional_weights"),
-        fit.zph(&data, &x),
-    );
+    check(&fit, &golden("lung_entry_fractional_weights"), fit.zph());
     Ok(())
 }
 
@@ -242,7 +230,7 @@ fn right_censored_cluster_concordance_se_sums_within_clusters() -> Result<()> {
     )?;
     let inst: Vec<i64> = pick("inst").iter().map(|&v| v as i64).collect();
     let fit = CoxPh::new().fit(&data.clone().with_clusters(&inst)?, &x)?;
-    check(&fit, &golden("lung_cluster_inst"), fit.zph(&data, &x));
+    check(&fit, &golden("lung_cluster_inst"), fit.zph());
     Ok(())
 }
 
@@ -286,7 +274,7 @@ fn lung_split_equals_unsplit_lung() -> Result<()> {
     let unsplit = SurvivalData::new(l["time"].clone(), events(&l["status"]))?;
     let unsplit_x = design(&l, &names)?;
     let fit = CoxPh::new().fit(&unsplit, &unsplit_x)?;
-    check(&fit, &golden("lung_unsplit"), fit.zph(&unsplit, &unsplit_x));
+    check(&fit, &golden("lung_unsplit"), fit.zph());
 
     let zero = vec![0.0; l["time"].len()];
     let s = split(
@@ -303,7 +291,7 @@ fn lung_split_equals_unsplit_lung() -> Result<()> {
     )?;
     let split_fit = CoxPh::new().fit(&data, &x)?;
     // R's split fit (its concordance se treats the pieces as separate rows) ...
-    check(&split_fit, &golden("lung_split"), split_fit.zph(&data, &x));
+    check(&split_fit, &golden("lung_split"), split_fit.zph());
     // ... and the unsplit fit: same coefficients, se, log-likelihood and concordance
     check_same_fit(&split_fit, &fit);
     Ok(())

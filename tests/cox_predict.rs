@@ -8,15 +8,18 @@ mod common;
 mod cox_goldens;
 
 use cox_goldens::{assert_close, cases, goldens, max_diff, numbers, tolerance};
-use oncostat::{CoxPh, CoxVariance, Design, Result, SurvivalData};
+use oncostat::{Centering, CoxPh, CoxVariance, Design, Result, SurvivalData};
 
 #[test]
 fn basehaz_matches_r() -> Result<()> {
     let tol = tolerance(&goldens());
     for case in cases()? {
         let r = &case.r["basehaz"];
-        for (centered, key) in [(true, "centered"), (false, "uncentered")] {
-            let h = case.fit.basehaz(&case.data, &case.x, centered)?;
+        for (centered, key) in [
+            (Centering::Means, "centered"),
+            (Centering::Zero, "uncentered"),
+        ] {
+            let h = case.fit.basehaz(centered)?;
             assert_eq!(h.time(), numbers(&r["time"]).as_slice(), "{} time", case.id);
             let d = max_diff(h.cumhaz(), &numbers(&r[key]));
             assert!(d <= tol, "{} basehaz {key}: max difference {d:e}", case.id);
@@ -35,12 +38,12 @@ fn basehaz_matches_r() -> Result<()> {
 #[test]
 fn basehaz_golden_values() -> Result<()> {
     let case = cases()?.into_iter().next().expect("lung_efron");
-    let h = case.fit.basehaz(&case.data, &case.x, true)?;
+    let h = case.fit.basehaz(Centering::Means)?;
     let (tol, r) = predict_values("lung_basehaz");
     let centred = numbers(&r["centred"]);
     assert_close(h.cumhaz()[0], centred[0], tol, "H(5)");
     assert_close(h.cumhaz()[1], centred[1], tol, "H(11)");
-    let h0 = case.fit.basehaz(&case.data, &case.x, false)?;
+    let h0 = case.fit.basehaz(Centering::Zero)?;
     assert_close(
         h0.cumhaz()[0],
         numbers(&r["uncentred_first"])[0],
@@ -71,7 +74,7 @@ fn survfit_newdata_matches_r() -> Result<()> {
     for (id, new) in cases_new {
         let case = all.iter().find(|c| c.id == id).expect("case");
         let r = &case.r["survfit"];
-        let curves = case.fit.survfit(&case.data, &case.x, new, 0.95)?;
+        let curves = case.fit.survfit(new, 0.95)?;
         // whole curves, strata concatenated as R's survfit object
         let time: Vec<f64> = curves.iter().flat_map(|c| c.time().to_vec()).collect();
         let surv: Vec<f64> = curves.iter().flat_map(|c| c.survival().to_vec()).collect();
@@ -125,7 +128,7 @@ fn survfit_newdata_matches_r() -> Result<()> {
 #[test]
 fn survfit_golden_values() -> Result<()> {
     let case = cases()?.into_iter().next().expect("lung_efron");
-    let curve = &case.fit.survfit(&case.data, &case.x, &[60.0, 1.0], 0.95)?[0];
+    let curve = &case.fit.survfit(&[60.0, 1.0], 0.95)?[0];
     let (tol, r) = predict_values("lung_survfit_age60_sex1");
     let v = |k: &str| numbers(&r[k]);
     let times = v("time");
@@ -170,21 +173,9 @@ fn predict_matches_r() -> Result<()> {
 #[test]
 fn survfit_rejects_bad_newdata() -> Result<()> {
     let case = cases()?.into_iter().next().expect("lung_efron");
-    assert!(
-        case.fit
-            .survfit(&case.data, &case.x, &[60.0], 0.95)
-            .is_err()
-    );
-    assert!(
-        case.fit
-            .survfit(&case.data, &case.x, &[f64::NAN, 1.0], 0.95)
-            .is_err()
-    );
-    assert!(
-        case.fit
-            .survfit(&case.data, &case.x, &[60.0, 1.0], 1.5)
-            .is_err()
-    );
+    assert!(case.fit.survfit(&[60.0], 0.95).is_err());
+    assert!(case.fit.survfit(&[f64::NAN, 1.0], 0.95).is_err());
+    assert!(case.fit.survfit(&[60.0, 1.0], 1.5).is_err());
     let wrong = Design::from_columns([("age", vec![60.0])])?;
     assert!(case.fit.linear_predictor(&wrong).is_err());
     Ok(())
@@ -246,12 +237,12 @@ fn offsets_as_r() -> Result<()> {
     let data = case.data.clone().with_offsets(offsets)?;
     let x = Design::from_columns([("age", m.column(0).iter().copied().collect::<Vec<f64>>())])?;
     let fit = CoxPh::new().fit(&data, &x)?;
-    let h = fit.basehaz(&data, &x, true)?;
+    let h = fit.basehaz(Centering::Means)?;
     let (tol, r) = predict_values("lung_offset");
     let (basehaz, martingale) = (numbers(&r["basehaz"]), numbers(&r["martingale"]));
     assert_close(h.cumhaz()[0], basehaz[0], tol, "H(5)");
     assert_close(h.cumhaz()[1], basehaz[1], tol, "H(11)");
-    let res = fit.residuals(&data, &x, oncostat::ResidualKind::Martingale)?;
+    let res = fit.residuals(oncostat::ResidualKind::Martingale)?;
     assert_close(res.values()[(0, 0)], martingale[0], tol, "m_1");
     assert_close(res.values()[(1, 0)], martingale[1], tol, "m_2");
     Ok(())

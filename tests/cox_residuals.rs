@@ -8,7 +8,7 @@ mod common;
 mod cox_goldens;
 
 use cox_goldens::{assert_close, cases, goldens, max_diff, numbers, rows, tolerance};
-use oncostat::{CoxPh, Design, ResidualKind, Result, SurvivalData, Ties, ZphTransform};
+use oncostat::{Centering, CoxPh, Design, ResidualKind, Result, SurvivalData, Ties, ZphTransform};
 use proptest::prelude::*;
 
 const KINDS: [(ResidualKind, &str); 7] = [
@@ -26,7 +26,7 @@ fn every_residual_type_matches_r() -> Result<()> {
     let tol = tolerance(&goldens());
     for case in cases()? {
         for (kind, key) in KINDS {
-            let res = case.fit.residuals(&case.data, &case.x, kind)?;
+            let res = case.fit.residuals(kind)?;
             let expected = rows(&case.r[key]);
             let v = res.values();
             assert_eq!(v.nrows(), expected.len(), "{} {key}: rows", case.id);
@@ -60,7 +60,7 @@ fn zph_transforms_match_r() -> Result<()> {
         };
         for (t, r) in transforms.iter().zip(zph_goldens) {
             assert_eq!(r["transform"].as_str(), Some(t.name()));
-            let zph = case.fit.zph_with(&case.data, &case.x, *t)?;
+            let zph = case.fit.zph_with(*t)?;
             let what = format!("{} zph {}", case.id, t.name());
             let chisq: Vec<f64> = zph.rows().map(|r| r.test().statistic()).collect();
             let p: Vec<f64> = zph.rows().map(|r| r.test().p_value()).collect();
@@ -95,9 +95,7 @@ fn zph_transforms_match_r() -> Result<()> {
 #[test]
 fn zph_identity_golden() -> Result<()> {
     let case = cases()?.into_iter().next().expect("lung_efron");
-    let zph = case
-        .fit
-        .zph_with(&case.data, &case.x, ZphTransform::Identity)?;
+    let zph = case.fit.zph_with(ZphTransform::Identity)?;
     let expected = [0.141747561344693, 2.718401088146249, 2.833391383102034];
     for (row, e) in zph.rows().zip(expected) {
         assert_close(row.test().statistic(), e, 1e-6, row.name());
@@ -106,20 +104,29 @@ fn zph_identity_golden() -> Result<()> {
 }
 
 #[test]
-fn residuals_reject_other_data() -> Result<()> {
+fn fits_reject_other_designs_and_dropped_data() -> Result<()> {
+    // the fit keeps its data: residuals cannot be computed on other data by mistake; a
+    // design for prediction must have the fitted columns, and the error names the column
     let case = cases()?.into_iter().next().expect("lung_efron");
-    let short = SurvivalData::new(vec![1.0, 2.0], vec![true, false])?;
-    assert!(
-        case.fit
-            .residuals(&short, &case.x, ResidualKind::Martingale)
-            .is_err()
-    );
-    let renamed = Design::from_columns([("a", vec![0.0; 228]), ("b", vec![1.0; 228])])?;
-    assert!(
-        case.fit
-            .residuals(&case.data, &renamed, ResidualKind::Score)
-            .is_err()
-    );
+    let names = case.fit.term_names().to_vec();
+    let renamed = Design::from_columns(names.iter().enumerate().map(|(j, n)| {
+        (
+            if j == 0 {
+                "other".to_string()
+            } else {
+                n.clone()
+            },
+            vec![0.0; 3],
+        )
+    }))?;
+    match case.fit.linear_predictor(&renamed) {
+        Err(oncostat::Error::UnknownColumn { name }) => assert_eq!(name, "other"),
+        other => panic!("expected an unknown column, got {other:?}"),
+    }
+    let dropped = case.fit.clone().without_data();
+    assert!(dropped.residuals(ResidualKind::Martingale).is_err());
+    assert!(case.fit.residuals(ResidualKind::Martingale).is_ok());
+    let _ = SurvivalData::new(vec![1.0], vec![true])?;
     Ok(())
 }
 
@@ -147,15 +154,15 @@ proptest! {
         for ties in [Ties::Breslow, Ties::Efron] {
             let fit = CoxPh::new().ties(ties).eps(1e-12).fit(&data, &design).unwrap();
             prop_assume!(fit.convergence().converged() && fit.aliased() == [false]);
-            let score = fit.residuals(&data, &design, ResidualKind::Score).unwrap();
+            let score = fit.residuals(ResidualKind::Score).unwrap();
             let sum: f64 = score.values().column(0).iter().zip(&w).map(|(l, w)| l * w).sum();
             prop_assert!(sum.abs() < 1e-6, "Σ w L = {sum}");
-            let m = fit.residuals(&data, &design, ResidualKind::Martingale).unwrap();
+            let m = fit.residuals(ResidualKind::Martingale).unwrap();
             let msum: f64 = m.values().column(0).iter().zip(&w).map(|(m, w)| m * w).sum();
             // both approximations: Σ w·m = Σ w·δ − Σ w·e^η Λ(t) = 0 (Efron too, its
             // increments sum back to the deaths' weight)
             prop_assert!(msum.abs() < 1e-8, "{ties:?}: Σ w m = {msum}");
-            let sch = fit.residuals(&data, &design, ResidualKind::Schoenfeld).unwrap();
+            let sch = fit.residuals(ResidualKind::Schoenfeld).unwrap();
             let rows = sch.rows();
             let ssum: f64 = sch.values().column(0).iter().zip(rows).map(|(r, &i)| r * w[i]).sum();
             prop_assert!(ssum.abs() < 1e-6, "Σ w r = {ssum}");
@@ -178,12 +185,12 @@ fn aliased_column_as_r() -> Result<()> {
     ])?;
     let fit = CoxPh::new().fit(&case.data, &x)?;
     assert_eq!(fit.aliased(), &[false, false, true]);
-    let score = fit.residuals(&case.data, &x, ResidualKind::Score)?;
+    let score = fit.residuals(ResidualKind::Score)?;
     let expected = [-1.788117085560173, 0.150384402662945, -3.576234171120346];
     for (j, e) in expected.into_iter().enumerate() {
         assert_close(score.values()[(1, j)], e, 1e-6, "score row 2");
     }
-    let dfbetas = fit.residuals(&case.data, &x, ResidualKind::Dfbetas)?;
+    let dfbetas = fit.residuals(ResidualKind::Dfbetas)?;
     assert_close(
         dfbetas.values()[(1, 0)],
         -0.0151046439123350,
@@ -197,12 +204,12 @@ fn aliased_column_as_r() -> Result<()> {
         "dfbetas sex",
     );
     assert!(dfbetas.values()[(1, 2)].is_nan());
-    let scaled = fit.residuals(&case.data, &x, ResidualKind::ScaledSchoenfeld)?;
+    let scaled = fit.residuals(ResidualKind::ScaledSchoenfeld)?;
     let expected = [0.153658390961873, -1.632653844590049, 0.0];
     for (j, e) in expected.into_iter().enumerate() {
         assert_close(scaled.values()[(1, j)], e, 1e-6, "scaledsch row 2");
     }
-    let zph = fit.zph(&case.data, &x)?;
+    let zph = fit.zph()?;
     assert_eq!(zph.terms().len(), 2);
     assert_close(
         zph.global().test().statistic(),
@@ -240,8 +247,8 @@ proptest! {
         let split_x = Design::from_columns([("x", xs)]).unwrap();
         let split_fit = CoxPh::new().eps(1e-12).fit(&split, &split_x).unwrap();
         for kind in [ResidualKind::Martingale, ResidualKind::Score] {
-            let whole = fit.residuals(&data, &design, kind).unwrap();
-            let pieces = split_fit.residuals(&split, &split_x, kind).unwrap();
+            let whole = fit.residuals(kind).unwrap();
+            let pieces = split_fit.residuals(kind).unwrap();
             let mut summed = vec![0.0; time.len()];
             for (r, &i) in pieces.values().column(0).iter().zip(&id) {
                 summed[i] += r;
@@ -250,8 +257,8 @@ proptest! {
                 prop_assert!((a - b).abs() < 1e-7, "{kind:?}: {a} vs {b}");
             }
         }
-        let h0 = fit.basehaz(&data, &design, false).unwrap();
-        let h1 = split_fit.basehaz(&split, &split_x, false).unwrap();
+        let h0 = fit.basehaz(Centering::Zero).unwrap();
+        let h1 = split_fit.basehaz(Centering::Zero).unwrap();
         let at = |h: &oncostat::BaselineHazard, t: f64| {
             let k = h.time().partition_point(|&s| s <= t);
             if k == 0 { 0.0 } else { h.cumhaz()[k - 1] }

@@ -156,11 +156,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             data = data.with_clusters(c)?;
         }
         let fit = model.fit(&data, &x)?;
-        let zph = if zph_wanted {
-            Some(fit.zph(&data, &x)?)
-        } else {
-            None
-        };
+        let zph = if zph_wanted { Some(fit.zph()?) } else { None };
         Ok((fit, zph))
     });
     let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;

@@ -311,8 +311,8 @@ impl FormulaFit<CoxFit> {
     /// # Errors
     /// As [`CoxFit::zph`].
     pub fn zph(&self) -> Result<CoxZph> {
-        let data = survival(&self.response)?;
-        let zph = self.fit.zph(data, &self.design)?;
+        survival(&self.response)?;
+        let zph = self.fit.zph()?;
         // positions of the non-aliased columns among the zph columns
         let aliased = self.fit.aliased();
         let mut position = vec![None; aliased.len()];
@@ -379,7 +379,7 @@ impl FormulaFit<CoxFit> {
         let mut out = Vec::with_capacity(x.nrows());
         for i in 0..x.nrows() {
             let row: Vec<f64> = x.matrix().row(i).iter().copied().collect();
-            let curves = self.fit.survfit(data, &self.design, &row, level)?;
+            let curves = self.fit.survfit(&row, level)?;
             let curve = match index {
                 None => curves.into_iter().next(),
                 Some(k) => {

@@ -22,7 +22,9 @@ pub use competing::{
     AalenJohansen, CifFit, CifPoint, CifSummary, CompetingRisksData, FineGray, FineGrayFit,
     GrayCause, GrayTest, GrayTests,
 };
-pub use cox::{BaselineHazard, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphTransform};
+pub use cox::{
+    BaselineHazard, Centering, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphTransform,
+};
 pub use cox::{Concordance, CoxFit, CoxPh, CoxVariance, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};

@@ -63,9 +63,65 @@ pub struct CoxFit {
     pub(super) infinite: Vec<String>,
     pub(super) means: DVector<f64>,
     pub(super) linear_predictors: DVector<f64>,
+    /// The survival data and design the model was fitted to (shared, not copied, by clones
+    /// of the fit); `None` after [`CoxFit::without_data`].
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(super) inputs: Option<std::sync::Arc<FitInputs>>,
+}
+
+/// What a [`CoxFit`] keeps to compute residuals, `cox.zph`, baseline hazards and predicted
+/// curves without the caller passing the data again.
+#[derive(Debug)]
+pub(super) struct FitInputs {
+    pub(super) data: crate::SurvivalData,
+    pub(super) x: crate::Design,
 }
 
 impl CoxFit {
+    /// The survival data and design the model was fitted to.
+    ///
+    /// # Errors
+    /// [`Error::FitDataDropped`] after [`CoxFit::without_data`].
+    pub(super) fn inputs(&self) -> Result<(&crate::SurvivalData, &crate::Design)> {
+        match &self.inputs {
+            Some(i) => Ok((&i.data, &i.x)),
+            None => Err(crate::Error::FitDataDropped {
+                what: "the Cox model",
+            }),
+        }
+    }
+
+    /// The fit without its copy of the data: a fit keeps the survival data and the design it
+    /// was fitted to (memory proportional to n·p: `8·n·(p + 2)` bytes plus weights, strata,
+    /// clusters and offsets when present) so that [`CoxFit::residuals`], [`CoxFit::zph`],
+    /// [`CoxFit::basehaz`] and [`CoxFit::survfit`] need no data passed again. This drops
+    /// that copy; those methods then return [`Error::FitDataDropped`], everything else
+    /// (coefficients, tests, [`CoxFit::linear_predictor`] for new data) still works.
+    ///
+    /// ```
+    /// use oncostat::{CoxPh, Design, Error, ResidualKind, SurvivalData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
+    /// let x = Design::from_columns([("dose", vec![0.5, 1.5, 1.0, 2.0])])?;
+    /// let fit = CoxPh::new().fit(&data, &x)?;
+    /// assert!(fit.has_data());
+    /// let small = fit.without_data();
+    /// assert!(matches!(
+    ///     small.residuals(ResidualKind::Martingale),
+    ///     Err(Error::FitDataDropped { .. })
+    /// ));
+    /// # Ok(()) }
+    /// ```
+    pub fn without_data(mut self) -> Self {
+        self.inputs = None;
+        self
+    }
+
+    /// `true` while the fit keeps its data (see [`CoxFit::without_data`]).
+    pub fn has_data(&self) -> bool {
+        self.inputs.is_some()
+    }
+
     /// Column names, in the order of the design.
     pub fn term_names(&self) -> &[String] {
         &self.term_names
@@ -260,8 +316,8 @@ impl CoxFit {
     }
 
     /// Score tests of the proportional-hazards assumption (R's `cox.zph(fit)`, transform
-    /// `"km"`): one test per non-aliased covariate and a global test. Pass the data and design
-    /// the model was fitted to (R re-reads them from the fit the same way).
+    /// `"km"`): one test per non-aliased covariate and a global test, on the data the model
+    /// was fitted to (kept by the fit, as R re-reads it).
     ///
     /// ```text
     /// g(t) = 1 - KM(t-) centred over events; score test of X·g(t) at (β̂, 0)
@@ -282,13 +338,13 @@ impl CoxFit {
     /// )?;
     /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
     /// let fit = CoxPh::new().fit(&data, &x)?;
-    /// let zph = fit.zph(&data, &x)?;
+    /// let zph = fit.zph()?;
     /// assert_eq!(zph.global().name(), "GLOBAL");
     /// assert!(zph.terms()[0].test().p_value() <= 1.0);
     /// # Ok(()) }
     /// ```
-    pub fn zph(&self, data: &crate::SurvivalData, x: &crate::Design) -> Result<super::CoxZph> {
-        self.zph_with(data, x, super::ZphTransform::Km)
+    pub fn zph(&self) -> Result<super::CoxZph> {
+        self.zph_with(super::ZphTransform::Km)
     }
 
     /// `(name, β̂)` pairs.

@@ -51,7 +51,7 @@ mod zph;
 
 pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
-pub use predict::{BaselineHazard, CoxSurvivalCurve};
+pub use predict::{BaselineHazard, Centering, CoxSurvivalCurve};
 pub use residuals::{CoxResiduals, ResidualKind};
 pub use zph::{CoxZph, ZphTerm, ZphTransform};
 
@@ -359,6 +359,10 @@ impl CoxPh {
             infinite,
             means: DVector::from_vec(prepared.means.clone()),
             linear_predictors,
+            inputs: Some(std::sync::Arc::new(fit::FitInputs {
+                data: data.clone(),
+                x: x.clone(),
+            })),
         })
     }
 

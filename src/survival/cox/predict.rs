@@ -38,7 +38,7 @@ use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
 /// )?;
 /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
-/// let curve = &fit.survfit(&data, &x, &[60.0], 0.95)?[0];
+/// let curve = &fit.survfit(&[60.0], 0.95)?[0];
 /// assert_eq!(curve.time().len(), 8);
 /// assert!(curve.survival().windows(2).all(|s| s[0] >= s[1]));
 /// assert_eq!(curve.at(1.0).survival, 1.0); // before the first time
@@ -147,12 +147,34 @@ impl CoxSurvivalCurve {
     }
 }
 
+/// Where [`CoxFit::basehaz`] puts the baseline (R's `basehaz(fit, centered = )`).
+///
+/// ```
+/// use oncostat::Centering;
+/// assert_eq!("centered".parse::<Centering>().unwrap(), Centering::Means);
+/// assert_eq!(Centering::Zero.to_string(), "zero");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Centering {
+    /// At the covariate means [`CoxFit::means`] (R's default, `centered = TRUE`).
+    #[default]
+    Means,
+    /// At x = 0 (`centered = FALSE`).
+    Zero,
+}
+
+crate::settings::setting_names!(Centering, "centering", {
+    Means => "means" | "centered" | "true",
+    Zero => "zero" | "uncentered" | "false",
+});
+
 /// The baseline cumulative hazard (R's `basehaz(fit, centered)`): one row per distinct time
 /// within each stratum.
 ///
 /// # Examples
 /// ```
-/// use oncostat::{CoxPh, Design, SurvivalData};
+/// use oncostat::{Centering, CoxPh, Design, SurvivalData};
 /// # fn main() -> Result<(), oncostat::Error> {
 /// let data = SurvivalData::from_status(
 ///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
@@ -160,8 +182,8 @@ impl CoxSurvivalCurve {
 /// )?;
 /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
-/// let centred = fit.basehaz(&data, &x, true)?;
-/// let at_zero = fit.basehaz(&data, &x, false)?;
+/// let centred = fit.basehaz(Centering::Means)?;
+/// let at_zero = fit.basehaz(Centering::Zero)?;
 /// let shift = (-fit.means()[0] * fit.coefficients()[0]).exp();
 /// assert!((at_zero.cumhaz()[7] - centred.cumhaz()[7] * shift).abs() < 1e-12);
 /// # Ok(()) }
@@ -331,9 +353,9 @@ impl CoxFit {
     }
 
     /// Baseline cumulative hazard (R's `basehaz(fit, centered)`): at the covariate means
-    /// ([`CoxFit::means`], 0 for columns in {-1, 0, 1}) when `centered`, else at x = 0
-    /// (`Λ0 · exp(−means'β̂)`). Efron fits use Efron-adjusted increments, as R. Pass the data
-    /// and design the model was fitted to.
+    /// ([`CoxFit::means`], 0 for columns in {-1, 0, 1}) with [`Centering::Means`], else at
+    /// x = 0 (`Λ0 · exp(−means'β̂)`). Efron fits use Efron-adjusted increments, as R. On the
+    /// data the model was fitted to (kept by the fit).
     ///
     /// ```text
     /// Λ0(t) = Σ_{s ≤ t} dΛ0(s),  dΛ0 = W_d / Σ_{at risk} w e^η   (Efron: averaged over the tie)
@@ -344,22 +366,19 @@ impl CoxFit {
     ///
     /// # Examples
     /// ```
-    /// use oncostat::{CoxPh, Design, SurvivalData};
+    /// use oncostat::{Centering, CoxPh, Design, SurvivalData};
     /// # fn main() -> Result<(), oncostat::Error> {
     /// let data = SurvivalData::from_status(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0])?;
     /// let x = Design::from_columns([("dose", vec![0.5, 1.5, 1.0, 2.0])])?;
     /// let fit = CoxPh::new().fit(&data, &x)?;
-    /// let h = fit.basehaz(&data, &x, true)?;
+    /// let h = fit.basehaz(Centering::Means)?;
     /// assert_eq!(h.time(), &[1.0, 2.0, 3.0, 4.0]);
     /// assert!(h.cumhaz().windows(2).all(|w| w[0] <= w[1]));
     /// # Ok(()) }
     /// ```
-    pub fn basehaz(
-        &self,
-        data: &SurvivalData,
-        x: &Design,
-        centered: bool,
-    ) -> Result<BaselineHazard> {
+    pub fn basehaz(&self, centering: Centering) -> Result<BaselineHazard> {
+        let centered = centering == Centering::Means;
+        let (data, x) = self.inputs()?;
         let (_, steps) = self.baseline(data, x)?;
         let shift: f64 = if centered {
             1.0
@@ -418,18 +437,13 @@ impl CoxFit {
     /// )?;
     /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
     /// let fit = CoxPh::new().fit(&data, &x)?;
-    /// let curves = fit.survfit(&data, &x, &[60.0], 0.95)?;
+    /// let curves = fit.survfit(&[60.0], 0.95)?;
     /// let at_10 = curves[0].at(10.0);
     /// assert!(at_10.lower <= at_10.survival && at_10.survival <= at_10.upper);
     /// # Ok(()) }
     /// ```
-    pub fn survfit(
-        &self,
-        data: &SurvivalData,
-        x: &Design,
-        newdata: &[f64],
-        level: f64,
-    ) -> Result<Vec<CoxSurvivalCurve>> {
+    pub fn survfit(&self, newdata: &[f64], level: f64) -> Result<Vec<CoxSurvivalCurve>> {
+        let (data, x) = self.inputs()?;
         let z = z_for_level(level)?;
         let p = self.coefficients.len();
         if newdata.len() != p {
@@ -508,8 +522,9 @@ impl CoxFit {
     /// ```
     ///
     /// # Errors
-    /// * [`Error::DimensionMismatch`] if `newdata` does not have the fitted columns (by name,
-    ///   in order).
+    /// * [`Error::UnknownColumn`] naming the first column of `newdata` that is not the fitted
+    ///   column at its place, or [`Error::DimensionMismatch`] naming the first fitted column
+    ///   `newdata` lacks.
     ///
     /// # Examples
     /// ```
@@ -525,13 +540,7 @@ impl CoxFit {
     /// # Ok(()) }
     /// ```
     pub fn linear_predictor(&self, newdata: &Design) -> Result<DVector<f64>> {
-        if newdata.names() != self.term_names.as_slice() {
-            return Err(Error::mismatch(
-                "design columns (must be the fitted ones)",
-                self.term_names.len(),
-                newdata.ncols(),
-            ));
-        }
+        check_columns(&self.term_names, newdata.names())?;
         let beta = self.usable_coefficients();
         let centre: f64 = beta.iter().zip(self.means.iter()).map(|(b, m)| b * m).sum();
         let m = newdata.matrix();
@@ -563,5 +572,27 @@ impl CoxFit {
     /// ```
     pub fn relative_risk(&self, newdata: &Design) -> Result<DVector<f64>> {
         Ok(self.linear_predictor(newdata)?.map(f64::exp))
+    }
+}
+
+/// A design for prediction must have the fitted columns, in the fitted order: the first
+/// column that differs is named.
+///
+/// # Errors
+/// [`Error::UnknownColumn`] for a column the fit does not have (or one out of order);
+/// [`Error::DimensionMismatch`] naming the first fitted column that is missing.
+pub(crate) fn check_columns(fitted: &[String], given: &[String]) -> Result<()> {
+    for (j, name) in given.iter().enumerate() {
+        if fitted.get(j) != Some(name) {
+            return Err(Error::UnknownColumn { name: name.clone() });
+        }
+    }
+    match fitted.get(given.len()) {
+        Some(missing) => Err(Error::mismatch(
+            format!("design columns (fitted column `{missing}` is missing)"),
+            fitted.len(),
+            given.len(),
+        )),
+        None => Ok(()),
     }
 }

@@ -32,7 +32,7 @@ use crate::{Design, Error, Result, SurvivalData};
 /// )?;
 /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
-/// let dfbeta = fit.residuals(&data, &x, ResidualKind::Dfbeta)?;
+/// let dfbeta = fit.residuals(ResidualKind::Dfbeta)?;
 /// assert_eq!(dfbeta.values().shape(), (8, 1)); // n × p
 /// assert_eq!(ResidualKind::ScaledSchoenfeld.name(), "scaledsch");
 /// # Ok(()) }
@@ -97,10 +97,10 @@ impl ResidualKind {
 /// )?;
 /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
-/// let sch = fit.residuals(&data, &x, ResidualKind::Schoenfeld)?;
+/// let sch = fit.residuals(ResidualKind::Schoenfeld)?;
 /// assert_eq!(sch.times(), &[3.0, 5.0, 7.0, 8.0, 9.0, 11.0]); // death times, sorted
 /// assert_eq!(sch.rows()[0], 3); // the death at t = 3 is observation 4 (0-based 3)
-/// let dev = fit.residuals(&data, &x, ResidualKind::Deviance)?.column(0);
+/// let dev = fit.residuals(ResidualKind::Deviance)?.column(0);
 /// assert_eq!(dev.map(|d| d.len()), Some(8));
 /// # Ok(()) }
 /// ```
@@ -305,8 +305,8 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
 
 impl CoxFit {
     /// Residuals of the fit (R's `residuals(fit, type = ...)`, survival 3.5-3 defaults: only
-    /// dfbeta and dfbetas are multiplied by the case weights). Pass the data and design the
-    /// model was fitted to.
+    /// dfbeta and dfbetas are multiplied by the case weights), on the data the model was
+    /// fitted to (kept by the fit).
     ///
     /// ```text
     /// martingale  m_i = δ_i − e^{η_i} Λ̂(t_i)        deviance  sign(m)·√(−2(m + δ log(δ − m)))
@@ -332,19 +332,15 @@ impl CoxFit {
     /// )?;
     /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
     /// let fit = CoxPh::new().ties(Ties::Breslow).fit(&data, &x)?;
-    /// let m = fit.residuals(&data, &x, ResidualKind::Martingale)?;
+    /// let m = fit.residuals(ResidualKind::Martingale)?;
     /// // Breslow: the martingale residuals sum to zero at β̂
     /// assert!(m.values().sum().abs() < 1e-9);
-    /// let sch = fit.residuals(&data, &x, ResidualKind::Schoenfeld)?;
+    /// let sch = fit.residuals(ResidualKind::Schoenfeld)?;
     /// assert_eq!(sch.values().nrows(), 6); // one row per death
     /// # Ok(()) }
     /// ```
-    pub fn residuals(
-        &self,
-        data: &SurvivalData,
-        x: &Design,
-        kind: ResidualKind,
-    ) -> Result<CoxResiduals> {
+    pub fn residuals(&self, kind: ResidualKind) -> Result<CoxResiduals> {
+        let (data, x) = self.inputs()?;
         let pass = ResidualPass::new(self, data, x)?;
         let prep = &pass.prepared;
         let (n, p) = (prep.n, prep.p);

@@ -38,7 +38,7 @@ use crate::{ChiSqTest, Error, Result};
 /// )?;
 /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
-/// let zph = fit.zph_with(&data, &x, ZphTransform::Rank)?;
+/// let zph = fit.zph_with(ZphTransform::Rank)?;
 /// assert_eq!(zph.transform().name(), "rank");
 /// assert_eq!(zph.x()[0], 1.0); // the first death is the earliest of all times
 /// # Ok(()) }
@@ -100,7 +100,7 @@ impl ZphTerm {
 /// )?;
 /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
-/// let zph = fit.zph(&data, &x)?;
+/// let zph = fit.zph()?;
 /// println!("{zph}");
 /// assert_eq!(zph.terms().len(), 1);
 /// assert_eq!(zph.y().shape(), (6, 1)); // deaths × covariates, to plot against zph.x()
@@ -125,7 +125,7 @@ pub struct CoxZph {
 }
 
 impl CoxZph {
-    /// The tests with the columns grouped into terms (R's `cox.zph(fit, terms = TRUE)`):
+    /// The tests with the columns grouped into terms (R's `cox.zph()`):
     /// for a term with columns J (positions among [`CoxZph::terms`]),
     /// `χ² = u'I⁻¹u` over the p base columns and the g-columns of J, on |J| df. Terms
     /// without a column are left out; `GLOBAL` is unchanged.
@@ -589,7 +589,7 @@ fn scaled_schoenfeld(
 
 impl super::CoxFit {
     /// [`CoxFit::zph`](super::CoxFit::zph) with a chosen time transform (R's
-    /// `cox.zph(fit, transform = ...)`).
+    /// `cox.zph()`).
     ///
     /// ```text
     /// g(t) = 1 - KM(t-) | rank(t) | t | log t, centred over the deaths;
@@ -611,18 +611,13 @@ impl super::CoxFit {
     /// )?;
     /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
     /// let fit = CoxPh::new().fit(&data, &x)?;
-    /// let zph = fit.zph_with(&data, &x, ZphTransform::Identity)?;
+    /// let zph = fit.zph_with(ZphTransform::Identity)?;
     /// assert_eq!(zph.x(), zph.time()); // identity: x is the death time
     /// assert_eq!(zph.y().nrows(), 6);  // one scaled Schoenfeld residual per death
     /// # Ok(()) }
     /// ```
-    pub fn zph_with(
-        &self,
-        data: &crate::SurvivalData,
-        x: &crate::Design,
-        transform: ZphTransform,
-    ) -> Result<CoxZph> {
-        super::residuals::check_shape(self, data, x)?;
+    pub fn zph_with(&self, transform: ZphTransform) -> Result<CoxZph> {
+        let (data, x) = self.inputs()?;
         let kept: Vec<usize> = (0..self.aliased.len())
             .filter(|&j| !self.aliased[j])
             .collect();
