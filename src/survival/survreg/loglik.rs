@@ -160,14 +160,15 @@ impl Problem<'_> {
             let w = self.weights[i];
             loglik += d.g * w;
             let row = &self.x[i * nvar..(i + 1) * nvar];
-            // the products in R's order, so that rounding (and with it a pivot at the
-            // singularity threshold) is R's
-            for a in 0..nvar {
-                let xa = row[a];
-                u[a] += d.dg * xa * w;
+            // the lower triangle row by row: contiguous, so the inner loop vectorises
+            let c = -d.ddg * w;
+            let dw = d.dg * w;
+            for (a, &xa) in row.iter().enumerate() {
+                u[a] += dw * xa;
+                let cx = c * xa;
                 let target = &mut imat[a * k..a * k + a + 1];
                 for (t, xb) in target.iter_mut().zip(&row[..=a]) {
-                    *t -= xa * xb * d.ddg * w;
+                    *t += cx * xb;
                 }
             }
             if self.nstrat > 0 {
