@@ -107,6 +107,7 @@ impl std::str::FromStr for NewLesionReset {
 /// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Criteria {
     /// iRECIST (Seymour 2017): iUPD / iCPD. The default.
     #[default]
