@@ -5,7 +5,9 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 
 use crate::survival::rformat::{format_column, format_signif, write_matrix};
-use crate::survival::risk_set::{Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows};
+use crate::survival::risk_set::{
+    Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows_by_time,
+};
 use crate::{ChiSqTest, Error, Result, SurvivalData};
 
 /// Log-rank / Harrington–Fleming G-rho and Fleming–Harrington FH(ρ, γ) test settings (R's
@@ -223,7 +225,7 @@ pub(crate) fn prepare_groups<T: Ord + ToString>(
     let strata = data.strata().map(|s| (s, data.n_strata()));
     // entries tagged with their group code: the passes below never look rows up
     let tags = Some(coded.codes.as_slice());
-    let sorted = sort_rows(data.time(), data.event(), strata, tags, timefix);
+    let sorted = sort_rows_by_time(data.time(), data.event(), strata, tags, timefix);
     Ok((coded, sorted))
 }
 

@@ -11,7 +11,7 @@ mod quantile;
 pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
 
 use crate::stats::z_for_level;
-use crate::survival::risk_set::{Entry, code_groups, sort_rows};
+use crate::survival::risk_set::{Entry, code_groups, sort_rows_by_time};
 use crate::survival::timefix::timefix_intervals;
 use crate::{Result, SurvivalData};
 use curve::km_curve;
@@ -159,7 +159,7 @@ impl KaplanMeier {
         let variance = variance_for(data);
         let (stop, start) = self.intervals(data, variance)?;
         let apply_timefix = self.timefix && start.is_none();
-        let sorted = sort_rows(&stop, data.event(), None, None, apply_timefix);
+        let sorted = sort_rows_by_time(&stop, data.event(), None, None, apply_timefix);
         Ok(self.fit_rows(
             data,
             &sorted.entries,
@@ -194,7 +194,7 @@ impl KaplanMeier {
         let apply_timefix = self.timefix && start.is_none();
         let coded = code_groups(groups, data.len())?;
         let keys = Some((coded.codes.as_slice(), coded.labels.len()));
-        let sorted = sort_rows(&stop, data.event(), keys, None, apply_timefix);
+        let sorted = sort_rows_by_time(&stop, data.event(), keys, None, apply_timefix);
         Ok(sorted
             .ranges
             .iter()
