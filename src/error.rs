@@ -399,6 +399,15 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A figure cannot be drawn or written (feature `plots`): nothing to draw, or the SVG
+    /// file cannot be written.
+    #[error("figure {what}: {reason}")]
+    Figure {
+        /// Which figure (and file, when writing).
+        what: String,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {

@@ -31,6 +31,9 @@ pub mod error_catalogue;
 pub mod frame;
 pub mod irecist;
 pub mod labels;
+#[cfg(feature = "plots")]
+#[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
+pub mod plots;
 mod linalg;
 mod profile;
 mod quadrature;

@@ -1,0 +1,105 @@
+//! Axis ticks shared by the figures: "nice" linear breaks and log-axis breaks.
+
+/// Breaks `0, step, 2·step, …` covering `[0, max]`, with `step` from {1, 2, 2.5, 5}·10^k so
+/// that there are about five to eight intervals; `step` itself if given.
+pub(super) fn linear_breaks(max: f64, step: Option<f64>) -> Vec<f64> {
+    let max = if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    };
+    let step = step
+        .filter(|s| s.is_finite() && *s > 0.0 && max / *s <= 200.0)
+        .unwrap_or_else(|| nice_step(max));
+    let n = (max / step - 1e-9).ceil().max(1.0) as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
+/// The "nice" step for about six intervals over `[0, max]`.
+fn nice_step(max: f64) -> f64 {
+    let raw = max / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let r = raw / mag;
+    let m = if r <= 1.0 {
+        1.0
+    } else if r <= 2.0 {
+        2.0
+    } else if r <= 2.5 {
+        2.5
+    } else if r <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    m * mag
+}
+
+/// Breaks of a log axis covering `[lo, hi]` (both > 0): the 1-2-5 sequence of each decade,
+/// thinned to at most about eight labels, always including 1 when it is in range.
+pub(super) fn log_breaks(lo: f64, hi: f64) -> Vec<f64> {
+    let mut out = Vec::new();
+    let d0 = lo.log10().floor() as i32;
+    let d1 = hi.log10().ceil() as i32;
+    let mults: &[f64] = if d1 - d0 <= 2 {
+        &[1.0, 2.0, 5.0]
+    } else {
+        &[1.0]
+    };
+    for d in d0..=d1 {
+        for m in mults {
+            let v = m * 10f64.powi(d);
+            if v >= lo * (1.0 - 1e-12) && v <= hi * (1.0 + 1e-12) {
+                out.push(v);
+            }
+        }
+    }
+    if d1 - d0 <= 1 {
+        // a narrow range: add the quarter steps so that at least three labels show
+        for extra in [0.25, 0.5, 0.75, 1.5, 2.5] {
+            for d in d0..=d1 {
+                let v = extra * 10f64.powi(d);
+                if v >= lo && v <= hi && !out.iter().any(|o| (o - v).abs() < 1e-12 * v) {
+                    out.push(v);
+                }
+            }
+        }
+        out.sort_by(f64::total_cmp);
+    }
+    out
+}
+
+/// A tick label without trailing zeros (`0.5`, `2`, `12.5`).
+pub(super) fn tick_label(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_string() } else { s.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_covers_the_data() {
+        let b = linear_breaks(37.0, None);
+        assert_eq!(b.first().copied(), Some(0.0));
+        assert!(*b.last().unwrap() >= 37.0);
+        assert!(b.len() >= 5 && b.len() <= 10, "{b:?}");
+        assert_eq!(linear_breaks(24.0, Some(6.0)), vec![0.0, 6.0, 12.0, 18.0, 24.0]);
+        assert_eq!(linear_breaks(25.0, Some(6.0)).last().copied(), Some(30.0));
+    }
+
+    #[test]
+    fn log_includes_one() {
+        let b = log_breaks(0.3, 4.0);
+        assert!(b.iter().any(|v| (v - 1.0).abs() < 1e-12), "{b:?}");
+        assert!(b.iter().all(|v| *v >= 0.3 && *v <= 4.0));
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(tick_label(0.5), "0.5");
+        assert_eq!(tick_label(12.0), "12");
+        assert_eq!(tick_label(2.5), "2.5");
+    }
+}

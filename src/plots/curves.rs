@@ -1,0 +1,502 @@
+//! Kaplan–Meier, Cox-predicted and cumulative-incidence curves with the number-at-risk table.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axis::{linear_breaks, tick_label};
+use super::curve::StepCurve;
+use super::{colour, draw_error, format_p, write_svg};
+use crate::survival::competing::CifFit;
+use crate::{CoxSurvivalCurve, Error, KmFit, Result};
+
+/// What the table under the x axis shows for each curve at each tick time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RiskTable {
+    /// No table.
+    None,
+    /// The number at risk (survminer's default risk table).
+    #[default]
+    AtRisk,
+    /// The number at risk, the cumulative number censored and the cumulative number of events
+    /// (the KMunicate layout).
+    Extended,
+}
+
+/// One cell group of the risk table: a curve at a tick time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskRow {
+    /// The curve's label.
+    pub label: String,
+    /// The tick time.
+    pub time: f64,
+    /// Number at risk at `time` (time ≥ `time`; 0 after the curve's last time).
+    pub n_risk: f64,
+    /// Events at times ≤ `time`.
+    pub events: f64,
+    /// Censorings at times ≤ `time`.
+    pub censored: f64,
+}
+
+/// Step curves per group with censor marks, optional confidence bands, the number-at-risk
+/// table at the tick times, an optional test p-value and median lines (survminer's
+/// `ggsurvplot` / ggsurvfit parity).
+///
+/// ```
+/// use oncostat::{KaplanMeier, SurvivalData};
+/// use oncostat::plots::{CurvePlot, RiskTable};
+/// # fn main() -> Result<(), oncostat::Error> {
+/// let d = SurvivalData::from_status(vec![1.0, 3.0, 4.0, 6.0, 8.0, 9.0],
+///                                   &[1.0, 0.0, 1.0, 1.0, 0.0, 1.0])?;
+/// let plot = CurvePlot::kaplan_meier(&[KaplanMeier::new().fit(&d)?])?
+///     .time_breaks(3.0)
+///     .table(RiskTable::Extended)
+///     .median_lines(true);
+/// assert_eq!(plot.ticks(), vec![0.0, 3.0, 6.0, 9.0]);
+/// let at_6 = &plot.risk_table()[2];
+/// assert_eq!((at_6.n_risk, at_6.events, at_6.censored), (3.0, 3.0, 1.0));
+/// assert!(plot.to_svg()?.contains("Number at risk"));
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurvePlot {
+    curves: Vec<StepCurve>,
+    title: Option<String>,
+    x_label: String,
+    y_label: String,
+    breaks: Option<f64>,
+    x_max: Option<f64>,
+    ci: bool,
+    censor_marks: bool,
+    table: RiskTable,
+    p_value: Option<(String, f64)>,
+    median_lines: bool,
+    width: u32,
+    height: u32,
+}
+
+impl CurvePlot {
+    /// Curves from already-built [`StepCurve`]s.
+    ///
+    /// # Errors
+    /// [`Error::Figure`] without curves.
+    pub fn new(curves: Vec<StepCurve>) -> Result<Self> {
+        if curves.is_empty() {
+            return Err(Error::Figure {
+                what: "curve plot".into(),
+                reason: "there are no curves to draw".into(),
+            });
+        }
+        let survival = curves[0].is_survival();
+        Ok(CurvePlot {
+            curves,
+            title: None,
+            x_label: "Time".into(),
+            y_label: if survival {
+                "Survival probability".into()
+            } else {
+                "Cumulative incidence".into()
+            },
+            breaks: None,
+            x_max: None,
+            ci: false,
+            censor_marks: true,
+            table: RiskTable::AtRisk,
+            p_value: None,
+            median_lines: false,
+            width: 820,
+            height: 520,
+        })
+    }
+
+    /// Kaplan–Meier curves, one per fit (e.g. `KaplanMeier::fit_groups`; landmark and
+    /// Simon–Makuch curves too).
+    ///
+    /// # Errors
+    /// [`Error::Figure`] without fits.
+    pub fn kaplan_meier(fits: &[KmFit]) -> Result<Self> {
+        Self::new(fits.iter().map(StepCurve::from_km).collect())
+    }
+
+    /// Cox-predicted survival curves with their labels.
+    ///
+    /// # Errors
+    /// [`Error::Figure`] without curves.
+    pub fn cox(curves: &[(&str, &CoxSurvivalCurve)]) -> Result<Self> {
+        Self::new(
+            curves
+                .iter()
+                .map(|(l, c)| StepCurve::from_cox(l, c))
+                .collect(),
+        )
+    }
+
+    /// Cumulative incidence of every cause in every group's fit.
+    ///
+    /// # Errors
+    /// [`Error::Figure`] without fits.
+    pub fn cumulative_incidence(fits: &[CifFit]) -> Result<Self> {
+        let mut curves = Vec::new();
+        for f in fits {
+            for &c in f.causes() {
+                curves.push(StepCurve::from_cif(f, c)?);
+            }
+        }
+        Self::new(curves)
+    }
+
+    /// Title above the plot.
+    pub fn title(mut self, title: &str) -> Self {
+        self.title = Some(title.to_string());
+        self
+    }
+
+    /// x-axis label, with its unit (default `Time`), e.g. `"Months since radiotherapy"`.
+    pub fn x_label(mut self, label: &str) -> Self {
+        self.x_label = label.to_string();
+        self
+    }
+
+    /// y-axis label (default `Survival probability` or `Cumulative incidence`).
+    pub fn y_label(mut self, label: &str) -> Self {
+        self.y_label = label.to_string();
+        self
+    }
+
+    /// Distance between the time ticks (and risk-table columns); default a "nice" step.
+    pub fn time_breaks(mut self, step: f64) -> Self {
+        self.breaks = Some(step);
+        self
+    }
+
+    /// Right end of the time axis (default: the last time of all curves).
+    pub fn x_max(mut self, t: f64) -> Self {
+        self.x_max = Some(t);
+        self
+    }
+
+    /// Draw pointwise confidence bands (default off).
+    pub fn ci(mut self, on: bool) -> Self {
+        self.ci = on;
+        self
+    }
+
+    /// Draw censor marks `+` (default on).
+    pub fn censor_marks(mut self, on: bool) -> Self {
+        self.censor_marks = on;
+        self
+    }
+
+    /// The table under the x axis (default [`RiskTable::AtRisk`]).
+    pub fn table(mut self, table: RiskTable) -> Self {
+        self.table = table;
+        self
+    }
+
+    /// Print a log-rank p-value in the plot (as [`format_p`]).
+    pub fn p_value(self, p: f64) -> Self {
+        self.test_p_value("Log-rank", p)
+    }
+
+    /// Print the p-value of a named test (`"Gray's test"`, `"Mantel–Byar"`, …).
+    pub fn test_p_value(mut self, test: &str, p: f64) -> Self {
+        self.p_value = Some((test.to_string(), p));
+        self
+    }
+
+    /// Draw dashed lines at the median of each curve (default off).
+    pub fn median_lines(mut self, on: bool) -> Self {
+        self.median_lines = on;
+        self
+    }
+
+    /// Size of the curve panel in pixels (the table adds its own height; default 820 × 520).
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.width = width.max(200);
+        self.height = height.max(150);
+        self
+    }
+
+    /// The curves drawn.
+    pub fn curves(&self) -> &[StepCurve] {
+        &self.curves
+    }
+
+    /// The tick times of the x axis (also the risk-table columns).
+    pub fn ticks(&self) -> Vec<f64> {
+        let max = self.x_max.unwrap_or_else(|| {
+            self.curves
+                .iter()
+                .map(StepCurve::last_time)
+                .fold(0.0, f64::max)
+        });
+        let mut b = linear_breaks(max, self.breaks);
+        if let Some(m) = self.x_max {
+            b.retain(|&t| t <= m * (1.0 + 1e-12));
+        }
+        b
+    }
+
+    /// The risk-table numbers: one row per curve and tick, in curve order.
+    pub fn risk_table(&self) -> Vec<RiskRow> {
+        let ticks = self.ticks();
+        self.curves
+            .iter()
+            .flat_map(|c| {
+                ticks.iter().map(move |&t| RiskRow {
+                    label: c.label().to_string(),
+                    time: t,
+                    n_risk: c.at_risk(t),
+                    events: c.events_by(t),
+                    censored: c.censored_by(t),
+                })
+            })
+            .collect()
+    }
+
+    fn table_lines(&self) -> usize {
+        match self.table {
+            RiskTable::None => 0,
+            RiskTable::AtRisk => self.curves.len(),
+            RiskTable::Extended => 3 * self.curves.len(),
+        }
+    }
+
+    /// The figure as SVG text.
+    ///
+    /// # Errors
+    /// [`Error::Figure`] if drawing fails.
+    pub fn to_svg(&self) -> Result<String> {
+        let lines = self.table_lines();
+        let table_h = if lines == 0 {
+            0
+        } else {
+            40 + 20 * lines as u32
+        };
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (self.width, self.height + table_h))
+                .into_drawing_area();
+            self.draw(&root, table_h).map_err(draw_error("curve plot"))?;
+            root.present().map_err(draw_error("curve plot"))?;
+        }
+        Ok(svg)
+    }
+
+    /// Writes the figure to `path` as SVG.
+    ///
+    /// # Errors
+    /// [`Error::Figure`] if drawing fails or the file cannot be written.
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_svg(path.as_ref(), &self.to_svg()?)
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        table_h: u32,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        let (upper, lower) = root.split_vertically(self.height);
+        let ticks = self.ticks();
+        let x_max = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+        let label_w = 150u32;
+        let mut builder = ChartBuilder::on(&upper);
+        builder
+            .margin_top(16)
+            .margin_right(24)
+            .margin_left(8)
+            .x_label_area_size(52)
+            .y_label_area_size(label_w);
+        if let Some(t) = &self.title {
+            builder.caption(t, ("sans-serif", 22));
+        }
+        let mut chart = builder.build_cartesian_2d(0.0..x_max, 0.0..1.0)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .y_max_light_lines(0)
+            .x_labels(0)
+            .y_labels(6)
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .y_desc(self.y_label.as_str())
+            .label_style(("sans-serif", 15))
+            .axis_desc_style(("sans-serif", 16))
+            .light_line_style(RGBColor(235, 235, 235))
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+
+        // time ticks and their labels, drawn at the exact break times
+        let text = ("sans-serif", 15).into_font().color(&BLACK);
+        let centred = text.pos(Pos::new(HPos::Center, VPos::Top));
+        for &t in &ticks {
+            let (px, py) = chart.backend_coord(&(t, 0.0));
+            root.draw(&PathElement::new(vec![(px, py), (px, py + 5)], BLACK))?;
+            root.draw(&Text::new(tick_label(t), (px, py + 8), centred.clone()))?;
+        }
+        let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
+        let (x1, _) = chart.backend_coord(&(x_max, 0.0));
+        root.draw(&Text::new(
+            self.x_label.clone(),
+            ((x0 + x1) / 2, y0 + 30),
+            ("sans-serif", 16)
+                .into_font()
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+
+        for (i, c) in self.curves.iter().enumerate() {
+            let col = colour(i);
+            if self.ci {
+                let band = c.band();
+                if band.len() >= 2 {
+                    let mut poly: Vec<(f64, f64)> = band.iter().map(|b| (b.0, b.2)).collect();
+                    poly.extend(band.iter().rev().map(|b| (b.0, b.1)));
+                    chart.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18))))?;
+                }
+            }
+            let pts: Vec<(f64, f64)> = c
+                .step_points()
+                .into_iter()
+                .filter(|p| p.0 <= x_max)
+                .collect();
+            chart
+                .draw_series(LineSeries::new(pts, col.stroke_width(2)))?
+                .label(c.label().to_string())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 22, y)], col.stroke_width(3))
+                });
+            if self.censor_marks {
+                chart.draw_series(c.censor_marks().into_iter().filter(|m| m.0 <= x_max).map(
+                    |m| {
+                        EmptyElement::at(m)
+                            + PathElement::new(vec![(-5, 0), (5, 0)], col.stroke_width(2))
+                            + PathElement::new(vec![(0, -5), (0, 5)], col.stroke_width(2))
+                    },
+                ))?;
+            }
+            if self.median_lines {
+                if let Some(m) = c.median().filter(|&m| m <= x_max) {
+                    let grey = RGBColor(90, 90, 90);
+                    chart.draw_series(DashedLineSeries::new(
+                        vec![(0.0, 0.5), (m, 0.5)],
+                        6,
+                        4,
+                        grey.stroke_width(1),
+                    ))?;
+                    chart.draw_series(DashedLineSeries::new(
+                        vec![(m, 0.5), (m, 0.0)],
+                        6,
+                        4,
+                        grey.stroke_width(1),
+                    ))?;
+                }
+            }
+        }
+        let survival = self.curves[0].is_survival();
+        chart
+            .configure_series_labels()
+            .position(if survival {
+                SeriesLabelPosition::UpperRight
+            } else {
+                SeriesLabelPosition::UpperLeft
+            })
+            .label_font(("sans-serif", 15))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .draw()?;
+        if let Some((test, p)) = &self.p_value {
+            let (px, py) = if survival {
+                chart.backend_coord(&(x_max * 0.03, 0.06))
+            } else {
+                chart.backend_coord(&(x_max * 0.03, 0.94))
+            };
+            root.draw(&Text::new(
+                format!("{test} {}", format_p(*p)),
+                (px, py),
+                ("sans-serif", 16).into_font().color(&BLACK),
+            ))?;
+        }
+
+        if table_h > 0 {
+            self.draw_table(&lower, &chart, &ticks, label_w)?;
+        }
+        Ok(())
+    }
+
+    fn draw_table<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+        ticks: &[f64],
+        label_w: u32,
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let offset = area.get_base_pixel();
+        let title = match self.table {
+            RiskTable::Extended => "Number at risk (censored, events)",
+            _ => "Number at risk",
+        };
+        let bold = ("sans-serif", 15).into_font().style(FontStyle::Bold).color(&BLACK);
+        area.draw(&Text::new(title, (10, 8), bold))?;
+        let mut line = 0i32;
+        for (i, c) in self.curves.iter().enumerate() {
+            let col = colour(i);
+            let rows: Vec<(&str, Box<dyn Fn(f64) -> f64>)> = match self.table {
+                RiskTable::Extended => vec![
+                    ("at risk", Box::new(|t| c.at_risk(t))),
+                    ("censored", Box::new(|t| c.censored_by(t))),
+                    ("events", Box::new(|t| c.events_by(t))),
+                ],
+                _ => vec![("", Box::new(|t| c.at_risk(t)))],
+            };
+            for (name, value) in rows {
+                let y = 34 + 20 * line;
+                let label = if name.is_empty() {
+                    c.label().to_string()
+                } else {
+                    format!("{} {name}", c.label())
+                };
+                let label = shorten(&label, (label_w as usize).saturating_sub(16) / 8);
+                area.draw(&Text::new(
+                    label,
+                    (10, y),
+                    ("sans-serif", 14).into_font().color(&col),
+                ))?;
+                for &t in ticks {
+                    let (px, _) = chart.backend_coord(&(t, 0.0));
+                    area.draw(&Text::new(
+                        count_label(value(t)),
+                        (px - offset.0, y),
+                        ("sans-serif", 14)
+                            .into_font()
+                            .color(&col)
+                            .pos(Pos::new(HPos::Center, VPos::Top)),
+                    ))?;
+                }
+                line += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A count as the table prints it: integers without decimals, weighted counts with one.
+fn count_label(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max.max(4) {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.max(4) - 1).collect();
+        t.push('…');
+        t
+    }
+}
