@@ -25,6 +25,7 @@ use crate::{CoxSurvivalCurve, Error, KmFit, Result};
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepCurve {
     label: String,
+    group: String,
     start: f64,
     time: Vec<f64>,
     value: Vec<f64>,
@@ -40,6 +41,7 @@ impl StepCurve {
     pub fn from_km(fit: &KmFit) -> Self {
         StepCurve {
             label: fit.label().to_string(),
+            group: fit.label().to_string(),
             start: 1.0,
             time: fit.times().to_vec(),
             value: fit.survival().to_vec(),
@@ -55,6 +57,7 @@ impl StepCurve {
     pub fn from_cox(label: &str, curve: &CoxSurvivalCurve) -> Self {
         StepCurve {
             label: label.to_string(),
+            group: label.to_string(),
             start: 1.0,
             time: curve.time().to_vec(),
             value: curve.survival().to_vec(),
@@ -107,6 +110,7 @@ impl StepCurve {
         };
         Ok(StepCurve {
             label,
+            group: fit.label().to_string(),
             start: 0.0,
             time: fit.times().to_vec(),
             value,
@@ -123,9 +127,17 @@ impl StepCurve {
         &self.label
     }
 
-    /// Renames the curve.
+    /// The group whose patients the curve describes: the risk-table row (the label for
+    /// Kaplan–Meier and Cox curves; the group of a cumulative-incidence fit, shared by its
+    /// causes, whose at-risk counts are the same).
+    pub fn group(&self) -> &str {
+        &self.group
+    }
+
+    /// Renames the curve (and its risk-table row).
     pub fn with_label(mut self, label: &str) -> Self {
         self.label = label.to_string();
+        self.group = label.to_string();
         self
     }
 

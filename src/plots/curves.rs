@@ -28,7 +28,8 @@ pub enum RiskTable {
 /// One cell group of the risk table: a curve at a tick time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RiskRow {
-    /// The curve's label.
+    /// The curve's group (its label for Kaplan–Meier and Cox curves; the group of a
+    /// cumulative-incidence fit, one row for all its causes).
     pub label: String,
     /// The tick time.
     pub time: f64,
@@ -102,7 +103,7 @@ impl CurvePlot {
             breaks: None,
             x_max: None,
             ci: false,
-            censor_marks: true,
+            censor_marks: survival,
             table: RiskTable::AtRisk,
             p_value: None,
             median_lines: false,
@@ -183,7 +184,8 @@ impl CurvePlot {
         self
     }
 
-    /// Draw censor marks `+` (default on).
+    /// Draw censor marks `+` (default on for survival curves, off for incidence curves, as
+    /// survminer's `ggcompetingrisks`).
     pub fn censor_marks(mut self, on: bool) -> Self {
         self.censor_marks = on;
         self
@@ -239,14 +241,28 @@ impl CurvePlot {
         b
     }
 
-    /// The risk-table numbers: one row per curve and tick, in curve order.
+    /// The curves that head a risk-table group (the first curve of each group) and their
+    /// index.
+    fn table_curves(&self) -> Vec<(usize, &StepCurve)> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for (i, c) in self.curves.iter().enumerate() {
+            if !seen.contains(&c.group()) {
+                seen.push(c.group());
+                out.push((i, c));
+            }
+        }
+        out
+    }
+
+    /// The risk-table numbers: one row per group and tick, in curve order.
     pub fn risk_table(&self) -> Vec<RiskRow> {
         let ticks = self.ticks();
-        self.curves
-            .iter()
-            .flat_map(|c| {
+        self.table_curves()
+            .into_iter()
+            .flat_map(|(_, c)| {
                 ticks.iter().map(move |&t| RiskRow {
-                    label: c.label().to_string(),
+                    label: c.group().to_string(),
                     time: t,
                     n_risk: c.at_risk(t),
                     events: c.events_by(t),
@@ -259,8 +275,8 @@ impl CurvePlot {
     fn table_lines(&self) -> usize {
         match self.table {
             RiskTable::None => 0,
-            RiskTable::AtRisk => self.curves.len(),
-            RiskTable::Extended => 3 * self.curves.len(),
+            RiskTable::AtRisk => self.table_curves().len(),
+            RiskTable::Extended => 3 * self.table_curves().len(),
         }
     }
 
@@ -302,18 +318,24 @@ impl CurvePlot {
         let (upper, lower) = root.split_vertically(self.height);
         let ticks = self.ticks();
         let x_max = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
-        let label_w = 150u32;
+        let longest = self
+            .table_curves()
+            .iter()
+            .map(|(_, c)| c.group().chars().count() + if self.table == RiskTable::Extended { 9 } else { 0 })
+            .max()
+            .unwrap_or(0);
+        let label_w = (24 + 8 * longest as u32).clamp(100, 240);
         let mut builder = ChartBuilder::on(&upper);
         builder
-            .margin_top(16)
+            .margin_top(if self.title.is_some() { 8 } else { 16 })
             .margin_right(24)
             .margin_left(8)
             .x_label_area_size(52)
             .y_label_area_size(label_w);
         if let Some(t) = &self.title {
-            builder.caption(t, ("sans-serif", 22));
+            builder.caption(t, ("sans-serif", 20));
         }
-        let mut chart = builder.build_cartesian_2d(0.0..x_max, 0.0..1.0)?;
+        let mut chart = builder.build_cartesian_2d(0.0..x_max, 0.0..1.02)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -441,8 +463,10 @@ impl CurvePlot {
         let bold = ("sans-serif", 15).into_font().style(FontStyle::Bold).color(&BLACK);
         area.draw(&Text::new(title, (10, 8), bold))?;
         let mut line = 0i32;
-        for (i, c) in self.curves.iter().enumerate() {
-            let col = colour(i);
+        let survival = self.curves[0].is_survival();
+        for (i, c) in self.table_curves() {
+            // incidence: one row per group for all its causes, in a neutral colour
+            let col = if survival { colour(i) } else { RGBColor(40, 40, 40) };
             let rows: Vec<(&str, Box<dyn Fn(f64) -> f64>)> = match self.table {
                 RiskTable::Extended => vec![
                     ("at risk", Box::new(|t| c.at_risk(t))),
@@ -454,9 +478,9 @@ impl CurvePlot {
             for (name, value) in rows {
                 let y = 34 + 20 * line;
                 let label = if name.is_empty() {
-                    c.label().to_string()
+                    c.group().to_string()
                 } else {
-                    format!("{} {name}", c.label())
+                    format!("{} {name}", c.group())
                 };
                 let label = shorten(&label, (label_w as usize).saturating_sub(16) / 8);
                 area.draw(&Text::new(

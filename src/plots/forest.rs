@@ -190,7 +190,8 @@ impl ForestPlot {
     /// # Errors
     /// [`Error::Figure`] if drawing fails.
     pub fn to_svg(&self) -> Result<String> {
-        let height = 110 + 30 * self.rows.len() as u32;
+        let top = if self.title.is_some() { 44 } else { 16 };
+        let height = top + 38 + 30 * self.rows.len() as u32 + 60;
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, (self.width, height)).into_drawing_area();

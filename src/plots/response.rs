@@ -4,6 +4,7 @@ use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{linear_breaks, tick_label};
 use super::{colour, draw_error, write_svg};
@@ -17,7 +18,8 @@ fn response_colour(bor: &str) -> RGBColor {
         "CR" => colour(2),
         "PR" => colour(0),
         "SD" => colour(5),
-        "PD" | "UPD" | "CPD" => colour(1),
+        "PD" | "CPD" => colour(1),
+        "UPD" => colour(4),
         _ => RGBColor(150, 150, 150),
     }
 }
@@ -137,6 +139,7 @@ impl WaterfallPlot {
                 .configure_mesh()
                 .disable_x_mesh()
                 .x_labels(0)
+                .y_label_formatter(&|v| format!("{v:.0}"))
                 .y_desc("Best change of the target sum from baseline (%)")
                 .label_style(("sans-serif", 14))
                 .axis_desc_style(("sans-serif", 15))
@@ -257,6 +260,7 @@ impl SpiderPlot {
                 .x_labels(ticks.len())
                 .x_label_formatter(&|v| tick_label(*v))
                 .x_desc(self.x_label.as_str())
+                .y_label_formatter(&|v| format!("{v:.0}"))
                 .y_desc("Change of the target sum from baseline (%)")
                 .label_style(("sans-serif", 14))
                 .axis_desc_style(("sans-serif", 15))
@@ -406,28 +410,25 @@ impl SwimmerPlot {
                 builder.caption(t, ("sans-serif", 22));
             }
             let mut chart = builder.build_cartesian_2d(0.0..x_max, 0.0..n as f64)?;
-            let names: Vec<String> = self.lanes.iter().map(|l| l.patient.clone()).collect();
             chart
                 .configure_mesh()
                 .disable_y_mesh()
                 .x_labels(ticks.len())
                 .x_label_formatter(&|v| tick_label(*v))
-                .y_labels(n.min(60))
-                .y_label_formatter(&|v| {
-                    let i = (n as f64 - v - 0.5).round();
-                    if i >= 0.0 && (i as usize) < n && (v.fract() - 0.5).abs() < 0.01 {
-                        names[i as usize].clone()
-                    } else {
-                        String::new()
-                    }
-                })
+                .y_labels(0)
                 .x_desc(self.x_label.as_str())
                 .label_style(("sans-serif", 13))
                 .axis_desc_style(("sans-serif", 15))
                 .light_line_style(RGBColor(240, 240, 240))
                 .draw()?;
+            let id_font = ("sans-serif", 13)
+                .into_font()
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Right, VPos::Center));
             for (i, l) in self.lanes.iter().enumerate() {
                 let y = n as f64 - i as f64 - 0.5;
+                let (px, py) = chart.backend_coord(&(0.0, y));
+                root.draw(&Text::new(l.patient.clone(), (px - 8, py), id_font.clone()))?;
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(0.0, y - 0.3), (l.time_on_study, y + 0.3)],
                     response_colour(l.bor).mix(0.75).filled(),
