@@ -38,7 +38,10 @@ fn column(header: &[String], rows: &[Vec<String>], name: &str) -> Res<Vec<f64>> 
         .position(|h| h == name)
         .ok_or_else(|| format!("no column {name}"))?;
     rows.iter()
-        .map(|r| r[j].parse::<f64>().map_err(|e| format!("{name}: {e}").into()))
+        .map(|r| {
+            r[j].parse::<f64>()
+                .map_err(|e| format!("{name}: {e}").into())
+        })
         .collect()
 }
 
@@ -51,11 +54,20 @@ fn main() -> Res<()> {
 
     // Kaplan–Meier by sex, lung (R survival::lung; status 1 = death)
     let (h, rows) = read_csv(&root.join("tests/data/lung.csv"))?;
-    let time: Vec<f64> = column(&h, &rows, "time")?.iter().map(|d| d / 30.4375).collect();
+    let time: Vec<f64> = column(&h, &rows, "time")?
+        .iter()
+        .map(|d| d / 30.4375)
+        .collect();
     let status = column(&h, &rows, "status")?;
     let sex: Vec<String> = column(&h, &rows, "sex")?
         .iter()
-        .map(|&s| if s == 1.0 { "male".into() } else { "female".into() })
+        .map(|&s| {
+            if (s - 1.0).abs() < 0.5 {
+                "male".into()
+            } else {
+                "female".into()
+            }
+        })
         .collect();
     let os = SurvivalData::from_status(time, &status)?;
     let fits = KaplanMeier::new().fit_groups(&os, &sex)?;
@@ -103,7 +115,10 @@ fn main() -> Res<()> {
 
     // cumulative incidence, mgus2: 1 = plasma-cell malignancy, 2 = death
     let (h, rows) = read_csv(&root.join("tests/data/mgus2_cr.csv"))?;
-    let t: Vec<f64> = column(&h, &rows, "etime")?.iter().map(|m| m / 12.0).collect();
+    let t: Vec<f64> = column(&h, &rows, "etime")?
+        .iter()
+        .map(|m| m / 12.0)
+        .collect();
     let cr = CompetingRisksData::new(t, &column(&h, &rows, "event")?)?;
     let sexes: Vec<String> = {
         let j = h.iter().position(|c| c == "sex").ok_or("no sex column")?;
@@ -119,7 +134,11 @@ fn main() -> Res<()> {
 
     // response figures of the example cohort
     let (h, rows) = read_csv(&root.join("examples/data/lesions.csv"))?;
-    let idx = |n: &str| h.iter().position(|c| c == n).ok_or(format!("no column {n}"));
+    let idx = |n: &str| {
+        h.iter()
+            .position(|c| c == n)
+            .ok_or(format!("no column {n}"))
+    };
     let cols = [
         idx("patient")?,
         idx("lesion")?,
@@ -157,7 +176,10 @@ fn main() -> Res<()> {
         .map(|(i, r)| {
             let day = os_m[i] * 30.4375;
             let d = PatientDates::new(day);
-            (r[pid].as_str(), if os_e[i] == 1.0 { d.death(day) } else { d })
+            (
+                r[pid].as_str(),
+                if os_e[i] > 0.5 { d.death(day) } else { d },
+            )
         })
         .collect();
     let rules = IrecistRules::default();
@@ -173,7 +195,12 @@ fn main() -> Res<()> {
             death_day: d.death_day.map(|x| x.max(last)),
             ..*d
         };
-        endpoints.push(PatientEndpoints::derive(&a, Some(t), &d, &EndpointRules::default())?);
+        endpoints.push(PatientEndpoints::derive(
+            &a,
+            Some(t),
+            &d,
+            &EndpointRules::default(),
+        )?);
     }
     let data = PlotData::new(&endpoints, None)?;
     WaterfallPlot::new(&data)?

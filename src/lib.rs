@@ -31,10 +31,10 @@ pub mod error_catalogue;
 pub mod frame;
 pub mod irecist;
 pub mod labels;
+mod linalg;
 #[cfg(feature = "plots")]
 #[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
 pub mod plots;
-mod linalg;
 mod profile;
 mod quadrature;
 pub mod regression;

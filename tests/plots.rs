@@ -42,7 +42,10 @@ fn km_plot_draws_the_fit() {
         .p_value(0.00131)
         .median_lines(true);
     let ticks = plot.ticks();
-    let last = fits.iter().map(|f| *f.times().last().unwrap()).fold(0.0, f64::max);
+    let last = fits
+        .iter()
+        .map(|f| *f.times().last().unwrap())
+        .fold(0.0, f64::max);
     assert!(*ticks.last().unwrap() >= last, "the axis covers all data");
     // at-risk numbers: survival_at's n.risk within the follow-up, 0 after it
     for (g, fit) in fits.iter().enumerate() {

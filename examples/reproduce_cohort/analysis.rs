@@ -36,28 +36,6 @@ pub struct Ratio {
     pub p: f64,
 }
 
-/// A Kaplan–Meier curve for plotting.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Curve {
-    /// Group label.
-    pub label: String,
-    /// Event / censoring times (months).
-    pub times: Vec<f64>,
-    /// Survival just after each time.
-    pub survival: Vec<f64>,
-    /// Times of censored observations (for tick marks).
-    pub censored: Vec<f64>,
-    /// All observed times of the group (for numbers at risk).
-    pub all_times: Vec<f64>,
-}
-
-impl Curve {
-    /// Number at risk at `t` (observed time >= t).
-    pub fn at_risk(&self, t: f64) -> usize {
-        self.all_times.iter().filter(|&&x| x >= t).count()
-    }
-}
-
 /// Two KM medians (group a = AB or ultrahypofractionated) and the log-rank p.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
@@ -68,7 +46,7 @@ pub struct Comparison {
     /// Log-rank p-value.
     pub p: f64,
     /// Curves (a, b), filled only when asked for.
-    pub curves: Option<(Curve, Curve)>,
+    pub curves: Option<[oncostat::plots::StepCurve; 2]>,
 }
 
 /// Everything the paper reports, for one cohort.
@@ -214,22 +192,12 @@ fn compare(
         }
     };
     let p = LogRank::new().test(data, group)?.p_value();
+    // kept for the figures: group a first, relabelled
     let curves = keep_curves.then(|| {
-        let curve = |fit: &oncostat::KmFit, label: &str, flag: bool| {
-            let idx = group.iter().enumerate().filter(move |(_, g)| **g == flag);
-            Curve {
-                label: label.to_owned(),
-                times: fit.times().to_vec(),
-                survival: fit.survival().to_vec(),
-                censored: idx
-                    .clone()
-                    .filter(|(i, _)| !data.event()[*i])
-                    .map(|(i, _)| data.time()[i])
-                    .collect(),
-                all_times: idx.map(|(i, _)| data.time()[i]).collect(),
-            }
-        };
-        (curve(fit_a, labels.0, true), curve(fit_b, labels.1, false))
+        [
+            oncostat::plots::StepCurve::from_km(fit_a).with_label(labels.0),
+            oncostat::plots::StepCurve::from_km(fit_b).with_label(labels.1),
+        ]
     });
     Ok(Comparison {
         median_a: fit_a.median(),

@@ -72,7 +72,11 @@ pub(super) fn log_breaks(lo: f64, hi: f64) -> Vec<f64> {
 pub(super) fn tick_label(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -85,7 +89,10 @@ mod tests {
         assert_eq!(b.first().copied(), Some(0.0));
         assert!(*b.last().unwrap() >= 37.0);
         assert!(b.len() >= 5 && b.len() <= 10, "{b:?}");
-        assert_eq!(linear_breaks(24.0, Some(6.0)), vec![0.0, 6.0, 12.0, 18.0, 24.0]);
+        assert_eq!(
+            linear_breaks(24.0, Some(6.0)),
+            vec![0.0, 6.0, 12.0, 18.0, 24.0]
+        );
         assert_eq!(linear_breaks(25.0, Some(6.0)).last().copied(), Some(30.0));
     }
 

@@ -168,10 +168,10 @@ impl StepCurve {
                 last = v;
             }
         }
-        if let Some(&t) = self.time.last() {
-            if pts.last().is_some_and(|p| !close(p.0, t)) {
-                pts.push((t, last));
-            }
+        if let Some(&t) = self.time.last()
+            && pts.last().is_some_and(|p| !close(p.0, t))
+        {
+            pts.push((t, last));
         }
         pts
     }

@@ -295,7 +295,8 @@ impl CurvePlot {
         {
             let root = SVGBackend::with_string(&mut svg, (self.width, self.height + table_h))
                 .into_drawing_area();
-            self.draw(&root, table_h).map_err(draw_error("curve plot"))?;
+            self.draw(&root, table_h)
+                .map_err(draw_error("curve plot"))?;
             root.present().map_err(draw_error("curve plot"))?;
         }
         Ok(svg)
@@ -321,7 +322,14 @@ impl CurvePlot {
         let longest = self
             .table_curves()
             .iter()
-            .map(|(_, c)| c.group().chars().count() + if self.table == RiskTable::Extended { 9 } else { 0 })
+            .map(|(_, c)| {
+                c.group().chars().count()
+                    + if self.table == RiskTable::Extended {
+                        9
+                    } else {
+                        0
+                    }
+            })
             .max()
             .unwrap_or(0);
         let label_w = (24 + 8 * longest as u32).clamp(100, 240);
@@ -399,8 +407,10 @@ impl CurvePlot {
                     },
                 ))?;
             }
-            if self.median_lines {
-                if let Some(m) = c.median().filter(|&m| m <= x_max) {
+            if self.median_lines
+                && let Some(m) = c.median().filter(|&m| m <= x_max)
+            {
+                {
                     let grey = RGBColor(90, 90, 90);
                     chart.draw_series(DashedLineSeries::new(
                         vec![(0.0, 0.5), (m, 0.5)],
@@ -451,7 +461,14 @@ impl CurvePlot {
     fn draw_table<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
-        chart: &ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+        chart: &ChartContext<
+            '_,
+            DB,
+            Cartesian2d<
+                plotters::coord::types::RangedCoordf64,
+                plotters::coord::types::RangedCoordf64,
+            >,
+        >,
         ticks: &[f64],
         label_w: u32,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -460,14 +477,21 @@ impl CurvePlot {
             RiskTable::Extended => "Number at risk (censored, events)",
             _ => "Number at risk",
         };
-        let bold = ("sans-serif", 15).into_font().style(FontStyle::Bold).color(&BLACK);
+        let bold = ("sans-serif", 15)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
         area.draw(&Text::new(title, (10, 8), bold))?;
         let mut line = 0i32;
         let survival = self.curves[0].is_survival();
         for (i, c) in self.table_curves() {
             // incidence: one row per group for all its causes, in a neutral colour
-            let col = if survival { colour(i) } else { RGBColor(40, 40, 40) };
-            let rows: Vec<(&str, Box<dyn Fn(f64) -> f64>)> = match self.table {
+            let col = if survival {
+                colour(i)
+            } else {
+                RGBColor(40, 40, 40)
+            };
+            let rows: Vec<(&str, CountAt<'_>)> = match self.table {
                 RiskTable::Extended => vec![
                     ("at risk", Box::new(|t| c.at_risk(t))),
                     ("censored", Box::new(|t| c.censored_by(t))),
@@ -505,6 +529,9 @@ impl CurvePlot {
         Ok(())
     }
 }
+
+/// A risk-table row's count at a tick time.
+type CountAt<'a> = Box<dyn Fn(f64) -> f64 + 'a>;
 
 /// A count as the table prints it: integers without decimals, weighted counts with one.
 fn count_label(v: f64) -> String {

@@ -74,7 +74,7 @@ impl ForestPlot {
         }
         for r in &rows {
             let ok = |v: f64| v.is_finite() && v > 0.0;
-            if !ok(r.estimate) || !(r.lower.is_finite() && r.lower >= 0.0) || r.upper.is_nan() {
+            if !(ok(r.estimate) && r.lower.is_finite() && r.lower >= 0.0) || r.upper.is_nan() {
                 return Err(Error::Figure {
                     what: "forest plot".into(),
                     reason: format!(
@@ -236,11 +236,21 @@ impl ForestPlot {
         let level = format!("{:.0}%", 100.0 * self.level);
         let est_x = w as i32 - right_w + 20;
         let p_x = w as i32 - 70;
-        let bold = ("sans-serif", 15).into_font().style(FontStyle::Bold).color(&BLACK);
+        let bold = ("sans-serif", 15)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&BLACK);
         root.draw(&Text::new("", (12, header), bold.clone()))?;
-        let has_n = self.rows.iter().any(|r| r.n.is_some() || r.events.is_some());
+        let has_n = self
+            .rows
+            .iter()
+            .any(|r| r.n.is_some() || r.events.is_some());
         if has_n {
-            root.draw(&Text::new("N / events", (label_w - 95, header), bold.clone()))?;
+            root.draw(&Text::new(
+                "N / events",
+                (label_w - 95, header),
+                bold.clone(),
+            ))?;
         }
         root.draw(&Text::new(
             format!("{} ({level} CI)", self.measure),
@@ -265,7 +275,11 @@ impl ForestPlot {
                 vec![(x, plot_bottom), (x, plot_bottom + 5)],
                 BLACK,
             ))?;
-            root.draw(&Text::new(tick_label(b), (x, plot_bottom + 8), centred.clone()))?;
+            root.draw(&Text::new(
+                tick_label(b),
+                (x, plot_bottom + 8),
+                centred.clone(),
+            ))?;
         }
         root.draw(&Text::new(
             format!("{} (log scale)", self.measure),
@@ -288,14 +302,17 @@ impl ForestPlot {
             }
             let (a, b) = (to_x(r.lower), to_x(r.upper.min(hi)));
             root.draw(&PathElement::new(vec![(a, y), (b, y)], ink.stroke_width(2)))?;
-            if !(r.upper <= hi) {
+            if r.upper.is_nan() || r.upper > hi {
                 root.draw(&Polygon::new(
                     vec![(x1, y), (x1 - 8, y - 5), (x1 - 8, y + 5)],
                     ink.filled(),
                 ))?;
             }
             let x = to_x(r.estimate);
-            root.draw(&Rectangle::new([(x - 5, y - 5), (x + 5, y + 5)], ink.filled()))?;
+            root.draw(&Rectangle::new(
+                [(x - 5, y - 5), (x + 5, y + 5)],
+                ink.filled(),
+            ))?;
             let upper = if r.upper.is_finite() {
                 format!("{:.2}", r.upper)
             } else {

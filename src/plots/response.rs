@@ -171,7 +171,9 @@ impl WaterfallPlot {
                 chart
                     .draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())?
                     .label(bor)
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled())
+                    });
             }
             chart
                 .configure_series_labels()
@@ -295,16 +297,12 @@ impl SpiderPlot {
                     lane.iter().map(|p| (f64::from(p.day), p.pct_change)),
                     c.stroke_width(2),
                 ))?;
-                chart.draw_series(
-                    lane.iter()
-                        .filter(|p| p.new_lesion)
-                        .map(|p| TriangleMarker::new((f64::from(p.day), p.pct_change), 6, c.filled())),
-                )?;
-                chart.draw_series(
-                    lane.iter()
-                        .filter(|p| p.progression)
-                        .map(|p| Cross::new((f64::from(p.day), p.pct_change), 6, BLACK.stroke_width(2))),
-                )?;
+                chart.draw_series(lane.iter().filter(|p| p.new_lesion).map(|p| {
+                    TriangleMarker::new((f64::from(p.day), p.pct_change), 6, c.filled())
+                }))?;
+                chart.draw_series(lane.iter().filter(|p| p.progression).map(|p| {
+                    Cross::new((f64::from(p.day), p.pct_change), 6, BLACK.stroke_width(2))
+                }))?;
                 start = end;
             }
             if groups.len() > 1 {
@@ -480,13 +478,19 @@ impl SwimmerPlot {
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
                 .label("new therapy")
                 .legend(|(x, y)| {
-                    PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], colour(3).stroke_width(4))
+                    PathElement::new(
+                        vec![(x + 8, y - 6), (x + 8, y + 6)],
+                        colour(3).stroke_width(4),
+                    )
                 });
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
                 .label("ongoing")
                 .legend(|(x, y)| {
-                    Polygon::new(vec![(x + 2, y - 6), (x + 12, y), (x + 2, y + 6)], BLACK.filled())
+                    Polygon::new(
+                        vec![(x + 2, y - 6), (x + 12, y), (x + 2, y + 6)],
+                        BLACK.filled(),
+                    )
                 });
             chart
                 .configure_series_labels()
