@@ -3,6 +3,8 @@
 //! `KmFit::survival_at`'s n.risk, 0 after a group's last time), the forest rows (the Cox
 //! estimates and CIs), and the axes cover all data.
 #![cfg(feature = "plots")]
+// The figures copy the fit's numbers (no arithmetic): exact equality is the invariant.
+#![allow(clippy::float_cmp)]
 
 use oncostat::plots::{CurvePlot, ForestPlot, RiskTable, StepCurve};
 use oncostat::survival::competing::{AalenJohansen, CompetingRisksData};
