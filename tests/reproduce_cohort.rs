@@ -205,7 +205,7 @@ fn plots_are_svg_with_text() {
         assert!(svg.contains("<text"), "{name} has text");
         if name.starts_with("km") {
             assert!(svg.contains("Number at risk"), "{name}");
-            assert!(svg.contains("log-rank p"), "{name}");
+            assert!(svg.contains("Log-rank p"), "{name}");
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
