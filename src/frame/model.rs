@@ -632,17 +632,34 @@ fn numbers(table: &Table, name: &str, rows: &[usize], reason: &'static str) -> R
     }
 }
 
+/// Whole numbers below this are looked up by table when coding numeric levels.
+const SMALL: usize = 1024;
+
+/// `x` as a table index if it is a whole number in `0..SMALL`.
+fn small_index(x: f64) -> Option<usize> {
+    (x >= 0.0 && x < SMALL as f64 && x.fract() == 0.0).then_some(x as usize)
+}
+
 /// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
 /// coder applied to the distinct values (few), so that a million rows cost one hashing pass.
 fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
     match column {
         Column::Number(v) => {
-            // few distinct values: a linear search of the values seen, hashing only past 64
+            // codes are mostly small whole numbers: a table for 0..1024, otherwise a linear
+            // search of the few values seen, hashing only past 64
+            let mut small = [false; SMALL];
             let mut seen = std::collections::HashSet::new();
             let mut distinct: Vec<f64> = Vec::new();
             let mut last = f64::NAN;
             for &i in rows {
                 let x = v[i] + 0.0;
+                if let Some(k) = small_index(x) {
+                    if !small[k] {
+                        small[k] = true;
+                        distinct.push(x);
+                    }
+                    continue;
+                }
                 if x.is_nan() || x.total_cmp(&last).is_eq() {
                     continue;
                 }
@@ -705,17 +722,26 @@ fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
 fn code_rows(column: &Column, levels: &FactorLevels, rows: &[usize]) -> Vec<usize> {
     match column {
         Column::Number(v) => {
-            // binary search among the sorted level values, then the level's position
+            // small whole numbers by table, others by binary search among the sorted values
             let values = levels.values.as_deref().unwrap_or(&[]);
             let mut order: Vec<usize> = (0..values.len()).collect();
             order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
             let sorted: Vec<f64> = order.iter().map(|&k| values[k]).collect();
+            let mut table = vec![usize::MAX; SMALL];
+            for (k, &x) in values.iter().enumerate() {
+                if let Some(j) = small_index(x) {
+                    table[j] = k;
+                }
+            }
             rows.iter()
                 .map(|&i| {
                     let x = v[i] + 0.0;
-                    sorted
-                        .binary_search_by(|d| d.total_cmp(&x))
-                        .map_or(0, |r| order[r])
+                    match small_index(x).map(|j| table[j]) {
+                        Some(k) if k != usize::MAX => k,
+                        _ => sorted
+                            .binary_search_by(|d| d.total_cmp(&x))
+                            .map_or(0, |r| order[r]),
+                    }
                 })
                 .collect()
         }
