@@ -444,9 +444,11 @@ fn build_matrix(
     n: usize,
 ) -> (Vec<String>, DMatrix<f64>) {
     let p = frame.column_names.len();
-    let mut matrix = DMatrix::<f64>::zeros(n, p);
+    // columns appended in order into one buffer (no zeroing pass): the intercept, then each
+    // term's columns, which are contiguous and ascending
+    let mut buffer: Vec<f64> = Vec::with_capacity(n * p);
     if frame.intercept {
-        matrix.column_mut(0).fill(1.0);
+        buffer.resize(n, 1.0);
     }
     for term in &frame.terms {
         // the levels each variable contributes (None for a number)
@@ -468,8 +470,10 @@ fn build_matrix(
             .collect();
         let mut pick = vec![0usize; parts.len()];
         for &j in &term.columns {
-            let mut column = matrix.column_mut(j);
-            let out = column.as_mut_slice();
+            debug_assert_eq!(buffer.len(), j * n);
+            let start = buffer.len();
+            buffer.resize(start + n, 1.0);
+            let out = &mut buffer[start..];
             for (m, ((values, picks), &k)) in parts.iter().zip(&pick).enumerate() {
                 match (values, picks[k], m) {
                     (Coded::Numbers(x), _, 0) => out.copy_from_slice(x),
@@ -503,7 +507,7 @@ fn build_matrix(
             }
         }
     }
-    (frame.column_names.clone(), matrix)
+    (frame.column_names.clone(), DMatrix::from_vec(n, p, buffer))
 }
 
 /// Names of a term's columns, in [`build_matrix`]'s order.
@@ -642,7 +646,14 @@ fn small_index(x: f64) -> Option<usize> {
 
 /// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
 /// coder applied to the distinct values (few), so that a million rows cost one hashing pass.
-fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
+fn column_levels(column: &Column, rows: Option<&[usize]>) -> FactorLevels {
+    let n = column.len();
+    let each = || -> Box<dyn Iterator<Item = usize> + '_> {
+        match rows {
+            Some(r) => Box::new(r.iter().copied()),
+            None => Box::new(0..n),
+        }
+    };
     match column {
         Column::Number(v) => {
             // codes are mostly small whole numbers: a table for 0..1024, otherwise a linear
@@ -651,7 +662,7 @@ fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
             let mut seen = std::collections::HashSet::new();
             let mut distinct: Vec<f64> = Vec::new();
             let mut last = f64::NAN;
-            for &i in rows {
+            for i in each() {
                 let x = v[i] + 0.0;
                 if let Some(k) = small_index(x) {
                     if !small[k] {
@@ -693,7 +704,7 @@ fn column_levels(column: &Column, rows: &[usize]) -> FactorLevels {
         }
         Column::Text(t) => {
             let mut seen = vec![false; t.dictionary().len()];
-            for &i in rows {
+            for i in each() {
                 if let Some(slot) = t.codes().get(i).and_then(|&c| seen.get_mut(c as usize)) {
                     *slot = true;
                 }
@@ -804,7 +815,6 @@ impl FrameData {
                 what: "model frame (every row has a missing value in a formula variable)",
             });
         }
-        let all_rows: Vec<usize> = (0..n_table).collect();
 
         // variables of the terms: numeric or factor
         let variables = formula.variables().to_vec();
@@ -835,9 +845,9 @@ impl FrameData {
             }
             // factor(x) in coxph keeps the levels of all rows; otherwise the kept rows'
             let level_rows = if fitter == Fitter::Cox && var.kind == VariableKind::Factor {
-                &all_rows
+                None
             } else {
-                &kept
+                Some(kept.as_slice())
             };
             let mut levels = column_levels(column, level_rows);
             if let Some((_, reference)) =
@@ -945,7 +955,7 @@ impl FrameData {
         let mut strata_codes = None;
         if let Some(var) = strata_vars.first() {
             let column = table.column(&var.column)?;
-            let levels = column_levels(column, &kept);
+            let levels = column_levels(column, Some(&kept));
             strata_codes = Some(code_rows(column, &levels, &kept));
             strata_levels = levels.labels;
         }
@@ -960,7 +970,7 @@ impl FrameData {
         let cluster = match clusters.first() {
             Some(var) => {
                 let column = table.column(&var.column)?;
-                let levels = column_levels(column, &kept);
+                let levels = column_levels(column, Some(&kept));
                 Some(code_rows(column, &levels, &kept))
             }
             None => None,
