@@ -129,13 +129,56 @@ fn json_with_replicates_has_the_exact_shape_and_sane_values() {
         let s = &f["replicates"];
         assert_eq!(
             keys(s),
-            set(&["n", "mean_estimate", "coverage", "power"]),
+            set(&[
+                "n",
+                "mean_estimate",
+                "coverage",
+                "power",
+                "mean_se",
+                "paper_se"
+            ]),
             "{id}"
         );
         assert_eq!(s["n"], 20, "{id}");
         assert!(finite(&s["mean_estimate"], id) > 0.0);
         share(&s["coverage"], id);
         share(&s["power"], id);
+        assert!(finite(&s["mean_se"], id) > 0.0, "{id} mean_se");
+        // paper_se is the SE the paper's 95% CI implies; null where the paper gives no CI.
+        match (f["paper"]["lower"].as_f64(), f["paper"]["upper"].as_f64()) {
+            (Some(lo), Some(hi)) => {
+                let paper_se = finite(&s["paper_se"], id);
+                assert!(paper_se > 0.0, "{id} paper_se {paper_se}");
+                let implied = (hi / lo).ln() / 3.92;
+                assert!(
+                    (paper_se - implied).abs() <= 1e-12 * implied,
+                    "{id}: paper_se {paper_se} vs ln({hi}/{lo})/3.92 = {implied}"
+                );
+            }
+            _ => assert!(s["paper_se"].is_null(), "{id}: {}", s["paper_se"]),
+        }
+    }
+    // The implied SEs of the paper's published CIs (issue 17: log HR BMI 0.391, CRP 0.473;
+    // log OR age 0.0248, interval 0.0355), from the constants carried verbatim above.
+    for (id, lo, hi, rounded, half_unit) in [
+        ("hr_bmi25", 1.557_f64, 7.202_f64, 0.391, 0.5e-3),
+        ("hr_crp5", 1.211, 7.724, 0.473, 0.5e-3),
+        ("or_age", 0.903, 0.995, 0.0248, 0.5e-4),
+        ("or_ici_rt_interval", 1.019, 1.171, 0.0355, 0.5e-4),
+    ] {
+        let f = finding(&json, id);
+        assert_eq!(f["paper"]["lower"], lo, "{id}");
+        assert_eq!(f["paper"]["upper"], hi, "{id}");
+        let paper_se = finite(&f["replicates"]["paper_se"], id);
+        assert!(
+            (paper_se - (hi / lo).ln() / 3.92).abs() <= 1e-12,
+            "{id}: {paper_se}"
+        );
+        // rounds to the issue's three significant figures
+        assert!(
+            (paper_se - rounded).abs() <= half_unit,
+            "{id}: {paper_se} vs {rounded}"
+        );
     }
     for id in COMPARISONS {
         let f = finding(&json, id);

@@ -34,6 +34,9 @@ pub struct Ratio {
     pub upper: f64,
     /// Two-sided p-value.
     pub p: f64,
+    /// Standard error of the log ratio (Firth: `sqrt(diag((XᵀWX)⁻¹))` at β̂; Cox: the
+    /// model-based `se(coef)`).
+    pub se: f64,
 }
 
 /// Two KM medians (group a = AB or ultrahypofractionated) and the log-rank p.
@@ -219,11 +222,13 @@ fn firth_ors(sel: &[&Patient], ab: &[bool]) -> oncostat::Result<[Ratio; 4]> {
     let y = oncostat::BinaryOutcome::new(&to_f64(ab))?;
     let fit = FirthRegression::new().fit(&x, &y)?;
     let beta = fit.coefficients();
+    let se = fit.std_errors();
     let mut out = [Ratio {
         estimate: f64::NAN,
         lower: f64::NAN,
         upper: f64::NAN,
         p: f64::NAN,
+        se: f64::NAN,
     }; 4];
     for (j, slot) in out.iter_mut().enumerate() {
         let index = j + 1;
@@ -234,6 +239,7 @@ fn firth_ors(sel: &[&Patient], ab: &[bool]) -> oncostat::Result<[Ratio; 4]> {
             lower: lo.exp(),
             upper: hi.exp(),
             p: test.p_value(),
+            se: se[index],
         };
     }
     Ok(out)
@@ -257,11 +263,13 @@ fn cox_hrs(
     let hr = fit.hazard_ratios();
     let ci = fit.conf_int(LEVEL)?;
     let p = fit.p_values();
+    let se = fit.std_errors();
     let ratio = |j: usize| Ratio {
         estimate: hr[j],
         lower: ci[j].0,
         upper: ci[j].1,
         p: p[j],
+        se: se[j],
     };
     Ok([ratio(0), ratio(1)])
 }

@@ -23,6 +23,8 @@ pub struct RatioSummary {
     pub coverage: f64,
     /// Share with p < 0.05 in the paper's direction (either direction when the truth is 1).
     pub power: f64,
+    /// Arithmetic mean of the standard errors of the log ratio.
+    pub mean_se: f64,
 }
 
 /// Summary of a two-group survival comparison over replicates.
@@ -137,13 +139,19 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
     }
     for (k, slot) in s.ratios.iter_mut().enumerate() {
         let (mut n, mut log_sum, mut covered, mut significant) = (0usize, 0.0, 0usize, 0usize);
+        let mut se_sum = 0.0;
         for a in &done {
             let r = ratios(a)[k];
-            if !(r.estimate.is_finite() && r.lower.is_finite() && r.upper.is_finite()) {
+            if !(r.estimate.is_finite()
+                && r.lower.is_finite()
+                && r.upper.is_finite()
+                && r.se.is_finite())
+            {
                 continue;
             }
             n += 1;
             log_sum += r.estimate.ln();
+            se_sum += r.se;
             covered += usize::from(r.lower <= truth[k] && truth[k] <= r.upper);
             let direction = if truth[k] > 1.0 {
                 r.estimate > 1.0
@@ -160,6 +168,7 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
                 mean_estimate: (log_sum / n as f64).exp(),
                 coverage: covered as f64 / n as f64,
                 power: significant as f64 / n as f64,
+                mean_se: se_sum / n as f64,
             };
         }
     }

@@ -6,7 +6,10 @@
 //!  "findings": [{"id", "paper": {...}, "reproduced": {...}, "replicates": {...}}]}
 //! ```
 //! * ratio findings (`or_*`, `hr_*`): `reproduced = {estimate, lower, upper, p}`,
-//!   `replicates = {n, mean_estimate, coverage, power}`;
+//!   `replicates = {n, mean_estimate, coverage, power, mean_se, paper_se}`: `mean_se` is the
+//!   arithmetic mean over the replicates of the standard error of the log OR / log HR,
+//!   `paper_se` the standard error the paper's 95% CI implies, `ln(upper / lower) / 3.92`
+//!   (`null` where the paper reports no CI);
 //! * `ab_rate`: `reproduced = {estimate}`, `replicates = {n, mean_estimate}`;
 //! * survival comparisons (`os_by_ab`, `pfs_by_ab`, `os_by_fractionation`):
 //!   `reproduced = {median_a, median_b, p}` (a = AB or ultrahypofractionated),
@@ -54,6 +57,17 @@ const PAPER_COMPARISONS: [(f64, f64, f64, bool); 3] = [
 
 /// Paper's AB rate and cohort size.
 const PAPER_AB: (f64, usize) = (0.613, 142);
+
+/// The standard error of the log ratio that a 95% CI `(lower, upper)` on the ratio scale
+/// implies: `ln(upper / lower) / (2 · 1.96)`.
+pub fn implied_se(lower: f64, upper: f64) -> f64 {
+    (upper / lower).ln() / 3.92
+}
+
+/// The paper's implied standard error of finding `k` (`None` without a published CI).
+pub fn paper_se(k: usize) -> Option<f64> {
+    PAPER_RATIOS[k].map(|(_, l, u, _)| implied_se(l, u))
+}
 
 /// Row labels for the text report.
 const RATIO_LABELS: [&str; 6] = [
@@ -150,9 +164,11 @@ fn ratio_json(k: usize, r: &Ratio, reps: Option<&Summary>) -> Value {
         Some(s) if s.ratios[k].n > 0 => {
             let r = s.ratios[k];
             json!({"n": r.n, "mean_estimate": num(r.mean_estimate),
-                   "coverage": num(r.coverage), "power": num(r.power)})
+                   "coverage": num(r.coverage), "power": num(r.power),
+                   "mean_se": num(r.mean_se), "paper_se": opt(paper_se(k))})
         }
-        _ => json!({"n": 0, "mean_estimate": null, "coverage": null, "power": null}),
+        _ => json!({"n": 0, "mean_estimate": null, "coverage": null, "power": null,
+                    "mean_se": null, "paper_se": opt(paper_se(k))}),
     };
     json!({
         "id": RATIO_IDS[k],
