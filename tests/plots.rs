@@ -174,3 +174,32 @@ fn figures_refuse_nothing_to_draw() {
     ));
     assert!(ForestPlot::new(Vec::new()).is_err());
 }
+
+#[test]
+fn analyze_km_plot_writes_the_figure() {
+    let path = std::env::temp_dir().join(format!("oncostat_km_plot_{}.svg", std::process::id()));
+    let lung = common::data("lung.csv");
+    let j = common::analyze_json(&[
+        "km",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "sex",
+        "--plot",
+        path.to_str().expect("utf-8 path"),
+        lung.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(j["plot"].as_str(), Some(path.to_str().unwrap()));
+    let svg = std::fs::read_to_string(&path).expect("the figure is written");
+    let text = texts(&svg);
+    assert!(text.iter().any(|t| t == "Number at risk"));
+    assert!(text.iter().any(|t| t.starts_with("Log-rank p")));
+    // the at-risk numbers at time 0 are the group sizes of the JSON
+    for g in j["groups"].as_array().unwrap() {
+        let n = g["n"].as_f64().unwrap() as i64;
+        assert!(text.contains(&n.to_string()), "n = {n} drawn");
+    }
+    let _ = std::fs::remove_file(&path);
+}

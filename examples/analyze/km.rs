@@ -45,6 +45,9 @@ pub struct Args {
     /// Landmark analysis (curves by landmark group, time from the landmark).
     #[command(flatten)]
     pub landmark: LandmarkArgs,
+    /// Also draw the curves (CI bands, censor marks, number at risk, log-rank p) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -288,6 +291,20 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     });
     if let Some(lm) = &landmark {
         json["landmark"] = landmark_json(lm);
+    }
+    if let Some(path) = &args.plot {
+        let mut plot = oncostat::plots::CurvePlot::kaplan_meier(&fits)
+            .map_err(lib)?
+            .ci(true);
+        if let (true, Some(k)) = (fits.len() >= 2, &keys) {
+            let p = oncostat::LogRank::new()
+                .test(&data, k)
+                .map_err(lib)?
+                .p_value();
+            plot = plot.p_value(p);
+        }
+        plot.save(path).map_err(lib)?;
+        json["plot"] = json!(path.display().to_string());
     }
     Ok(Output { text, json })
 }
