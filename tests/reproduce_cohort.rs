@@ -294,6 +294,155 @@ fn usage_and_data_errors_exit_2_with_one_error_line() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The shipped patient file with the line of patient `id` replaced by `line`.
+fn shipped_patients_with(id: &str, line: &str) -> String {
+    let text = std::fs::read_to_string(format!(
+        "{}/examples/data/patients.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("shipped patients.csv");
+    let mut found = false;
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.split(',').next() == Some(id) {
+                found = true;
+                line.to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    assert!(found, "{id} in the shipped file");
+    assert!(out[0].starts_with("patient,age,"));
+    out.join("\n") + "\n"
+}
+
+fn run_files(name: &str, patients: &str, lesions: &str, json: bool) -> Run {
+    let dir = std::env::temp_dir().join(format!("oncostat_cohort_{name}_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (p, l) = (dir.join("patients.csv"), dir.join("lesions.csv"));
+    std::fs::write(&p, patients).expect("write patients");
+    std::fs::write(&l, lesions).expect("write lesions");
+    let mut args = vec![
+        "--patients",
+        p.to_str().expect("utf-8"),
+        "--lesions",
+        l.to_str().expect("utf-8"),
+    ];
+    if json {
+        args.push("--json");
+    }
+    let r = run(&args);
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+fn shipped_lesions() -> String {
+    std::fs::read_to_string(format!(
+        "{}/examples/data/lesions.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("shipped lesions.csv")
+}
+
+fn assert_one_error(r: &Run, needles: &[&str]) {
+    assert_eq!(r.code, 2, "stdout {} stderr {}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+    for n in needles {
+        assert!(r.stderr.contains(n), "`{n}` not in {}", r.stderr);
+    }
+}
+
+#[test]
+fn impossible_covariates_are_an_error_naming_row_and_patient() {
+    let lesions = shipped_lesions();
+    // P002 is data row 2 of the shipped file.
+    let base = "P002,83.8,27.1,2.9,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1";
+    assert!(
+        shipped_patients_with("P002", base).contains(base),
+        "fixture"
+    );
+    for (column, k, value) in [
+        ("age", 1, "-3"),
+        ("age", 1, "183"),
+        ("bmi", 2, "-27.1"),
+        ("bmi", 2, "0"),
+        ("crp", 3, "-2.9"),
+        ("ici_rt_interval_months", 4, "-1"),
+        ("dose_eqd2_gy", 5, "-40.6"),
+        ("dose_eqd2_gy", 5, "0"),
+        ("tumour_volume_cc", 6, "-31.2"),
+        ("os_months", 8, "-1"),
+    ] {
+        let mut cells: Vec<&str> = base.split(',').collect();
+        cells[k] = value;
+        let line = cells.join(",");
+        let r = run_files(
+            "impossible",
+            &shipped_patients_with("P002", &line),
+            &lesions,
+            false,
+        );
+        assert_one_error(
+            &r,
+            &[
+                "row 2",
+                "patient `P002`",
+                &format!("{column} = {value} is impossible"),
+            ],
+        );
+    }
+    // also in a row that would be excluded for a missing value
+    let line = "P002,-5,27.1,NA,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1";
+    let r = run_files(
+        "impossible_na",
+        &shipped_patients_with("P002", line),
+        &lesions,
+        false,
+    );
+    assert_one_error(&r, &["row 2", "patient `P002`", "age = -5 is impossible"]);
+    // the untouched file is accepted
+    let r = run_files(
+        "possible",
+        &shipped_patients_with("P002", base),
+        &lesions,
+        true,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn lesion_rows_of_an_unknown_patient_are_an_error_naming_the_row() {
+    let patients = shipped_patients_with(
+        "P002",
+        "P002,83.8,27.1,2.9,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1",
+    );
+    let mut lesions = shipped_lesions();
+    let rows = lesions.lines().count() - 1;
+    lesions.push_str("P999,N1,0,liver,target,false,false,20.0\n");
+    let r = run_files("unknown", &patients, &lesions, false);
+    assert_one_error(
+        &r,
+        &[
+            &format!("row {}", rows + 1),
+            "patient `P999`",
+            "not in the patient file",
+        ],
+    );
+    // a patient excluded for a missing value is known: its lesion rows are no error
+    let excluded = shipped_patients_with(
+        "P002",
+        "P002,83.8,27.1,NA,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1",
+    );
+    let r = run_files("excluded_known", &excluded, &shipped_lesions(), true);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(json["cohort"]["n"], 39, "P002 excluded");
+}
+
 /// Issue 5's "must show" criteria over 500 replicates. Slow in a debug build; run with
 /// `cargo test --release --test reproduce_cohort -- --ignored` (the release example is built
 /// on the way).

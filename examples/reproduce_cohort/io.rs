@@ -15,8 +15,10 @@
 //! | `os_months`, `os_event` | overall survival time (months) and death (1) / censored (0) |
 //! | `pfs_months`, `pfs_event` | progression-free survival time (months) and progression or death (1) / censored (0) |
 //!
-//! Rows with an empty or `NA` cell are dropped (as R's `na.omit`), and the number dropped is
-//! reported.
+//! Rows with an empty or `NA` cell are excluded (complete-case analysis, as R's `na.omit`)
+//! and listed by id with the missing columns. Impossible values (a negative age, BMI, CRP,
+//! dose or volume, an age above 120, ...) are an error naming the row and the patient, as is
+//! a lesion row of a patient who is not in the patient file.
 //!
 //! # Lesion file
 //! As the `irecist` command of the `analyze` example (`patient, lesion, day, organ, kind, node,
@@ -114,32 +116,124 @@ fn flag(path: &Path, column: &str, row: usize, cell: &str) -> Result<bool, CliEr
     }
 }
 
-/// Patients read from a file, with the number of rows dropped for missing values.
+/// A patient row of the patient file left out of every analysis, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excluded {
+    /// The patient id (`row N` when the id itself is missing).
+    pub id: String,
+    /// Why, in words (e.g. "missing `crp`").
+    pub reason: String,
+}
+
+/// Patients read from a file, with the rows excluded for missing values.
 #[derive(Debug, Clone)]
 pub struct PatientFile {
     /// The complete rows.
     pub patients: Vec<Patient>,
-    /// Rows dropped for a missing value.
-    pub dropped: usize,
+    /// Rows excluded for a missing value (complete-case analysis, as R's `na.omit`).
+    pub excluded: Vec<Excluded>,
 }
+
+/// The covariate columns (index into `PATIENT_COLUMNS`), the rule a possible value obeys and
+/// the rule in words.
+type CovariateRule = (usize, fn(f64) -> bool, &'static str);
+
+const COVARIATE_RULES: [CovariateRule; 6] = [
+    (
+        1,
+        |x| (0.0..=120.0).contains(&x),
+        "an age is between 0 and 120 years",
+    ),
+    (
+        2,
+        |x| x > 0.0 && x <= 200.0,
+        "a BMI is above 0 and at most 200 kg/m²",
+    ),
+    (3, |x| x >= 0.0, "a CRP is at least 0 mg/l"),
+    (
+        4,
+        |x| x >= 0.0,
+        "the ICI-RT interval is at least 0 months (radiotherapy after the start of the ICI)",
+    ),
+    (5, |x| x > 0.0, "an EQD2 dose is above 0 Gy"),
+    (6, |x| x > 0.0, "an irradiated tumour volume is above 0 cc"),
+];
 
 /// Reads the patient file. Row numbers in messages count data rows from 1 (the header is not
 /// counted).
 ///
+/// Every value present is checked, also in rows excluded for a missing value: a covariate
+/// outside its possible range (`COVARIATE_RULES`: age 0–120 years, BMI in (0, 200] kg/m²,
+/// CRP >= 0 mg/l, ICI–RT interval >= 0 months, EQD2 dose > 0 Gy, volume > 0 cc) or a
+/// negative survival time is an error naming the row and the patient.
+///
 /// # Errors
-/// A missing column, a non-numeric value, a bad 0/1 or fractionation cell, a duplicate id.
+/// A missing column, a non-numeric value, an impossible value, a bad 0/1 or fractionation
+/// cell, a duplicate id.
 pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
     let mut reader = open(path)?;
     let idx = column_indices(path, &mut reader, PATIENT_COLUMNS)?;
     let mut patients = Vec::new();
-    let mut dropped = 0;
+    let mut excluded = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (r, record) in reader.records().enumerate() {
         let row = r + 1;
         let record = record.map_err(|e| format!("{}, row {row}: {e}", path.display()))?;
         let cells: Vec<&str> = idx.iter().map(|&i| record.get(i).unwrap_or("")).collect();
-        if cells.iter().any(|c| is_missing(c)) {
-            dropped += 1;
+        let id = if is_missing(cells[0]) {
+            format!("row {row}")
+        } else {
+            cells[0].to_owned()
+        };
+        if !is_missing(cells[0]) && !seen.insert(id.clone()) {
+            return Err(format!(
+                "{}, row {row}: patient `{id}` appears twice",
+                path.display()
+            ));
+        }
+        // Check every value that is present before deciding on exclusion.
+        let present = |k: usize| -> Result<Option<f64>, CliError> {
+            if is_missing(cells[k]) {
+                Ok(None)
+            } else {
+                number(path, PATIENT_COLUMNS[k], row, cells[k]).map(Some)
+            }
+        };
+        for (k, possible, rule) in COVARIATE_RULES {
+            if let Some(x) = present(k)?
+                && !possible(x)
+            {
+                return Err(format!(
+                    "{}, row {row}, patient `{id}`: {} = {} is impossible ({rule})",
+                    path.display(),
+                    PATIENT_COLUMNS[k],
+                    cells[k]
+                ));
+            }
+        }
+        for k in [8, 10] {
+            if let Some(x) = present(k)?
+                && x < 0.0
+            {
+                return Err(format!(
+                    "{}, row {row}, patient `{id}`: {} = {} is impossible (survival \
+                         times are >= 0)",
+                    path.display(),
+                    PATIENT_COLUMNS[k],
+                    cells[k]
+                ));
+            }
+        }
+        let missing: Vec<&str> = (0..cells.len())
+            .filter(|&k| is_missing(cells[k]))
+            .map(|k| PATIENT_COLUMNS[k])
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|c| format!("`{c}`")).collect();
+            excluded.push(Excluded {
+                id,
+                reason: format!("missing {}", names.join(", ")),
+            });
             continue;
         }
         let num = |k: usize| number(path, PATIENT_COLUMNS[k], row, cells[k]);
@@ -154,21 +248,6 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
                 ));
             }
         };
-        let id = cells[0].to_owned();
-        if !seen.insert(id.clone()) {
-            return Err(format!(
-                "{}, row {row}: patient `{id}` appears twice",
-                path.display()
-            ));
-        }
-        let os_months = num(8)?;
-        let pfs_months = num(10)?;
-        if os_months < 0.0 || pfs_months < 0.0 {
-            return Err(format!(
-                "{}, row {row}: survival times must be >= 0",
-                path.display()
-            ));
-        }
         patients.push(Patient {
             id,
             covariates: Covariates {
@@ -180,9 +259,9 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
                 volume_cc: num(6)?,
                 ultrahypofractionated,
             },
-            os_months,
+            os_months: num(8)?,
             os_event: flag(path, "os_event", row, cells[9])?,
-            pfs_months,
+            pfs_months: num(10)?,
             pfs_event: flag(path, "pfs_event", row, cells[11])?,
             latent: None,
         });
@@ -190,7 +269,34 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
     if patients.is_empty() {
         return Err(format!("{}: no complete patient rows", path.display()));
     }
-    Ok(PatientFile { patients, dropped })
+    Ok(PatientFile { patients, excluded })
+}
+
+/// Checks that every lesion row belongs to a patient of the patient file (`known`: the ids of
+/// every patient row, analysed or excluded). Row numbers count data rows from 1, one record
+/// per row as `read_lesions` returns them.
+///
+/// # Errors
+/// The first lesion row of an unknown patient, with its row, lesion and patient id.
+pub fn check_lesion_patients(
+    path: &Path,
+    lesions: &[LesionRecord],
+    known: &std::collections::HashSet<&str>,
+) -> Result<(), CliError> {
+    match lesions
+        .iter()
+        .enumerate()
+        .find(|(_, l)| !known.contains(l.patient.as_str()))
+    {
+        Some((i, l)) => Err(format!(
+            "{}, row {}: lesion `{}` belongs to patient `{}`, who is not in the patient file",
+            path.display(),
+            i + 1,
+            l.lesion,
+            l.patient
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Reads the lesion file into the crate's lesion records (each row parsed by

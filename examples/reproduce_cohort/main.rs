@@ -119,10 +119,17 @@ fn run(o: &Options) -> Result<String, CliError> {
     let (info, analysis, summary) = if let (Some(pf), Some(lf)) = (&o.patients, &o.lesions) {
         let patients = io::read_patients(pf)?;
         let lesions = io::read_lesions(lf)?;
-        if patients.dropped > 0 && !o.json {
+        let known: std::collections::HashSet<&str> = patients
+            .patients
+            .iter()
+            .map(|p| p.id.as_str())
+            .chain(patients.excluded.iter().map(|e| e.id.as_str()))
+            .collect();
+        io::check_lesion_patients(lf, &lesions, &known)?;
+        if !patients.excluded.is_empty() && !o.json {
             eprintln!(
                 "note: {} patient rows with missing values dropped",
-                patients.dropped
+                patients.excluded.len()
             );
         }
         let analysis = analysis::analyze(&patients.patients, &lesions, o.plots.is_some())
