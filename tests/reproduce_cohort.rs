@@ -443,6 +443,53 @@ fn lesion_rows_of_an_unknown_patient_are_an_error_naming_the_row() {
     assert_eq!(json["cohort"]["n"], 39, "P002 excluded");
 }
 
+#[test]
+fn report_on_the_users_data_names_it_and_lists_excluded_patients() {
+    // P002 loses its CRP; P041 (a copy of P001's covariates) has no lesion rows.
+    let mut patients = shipped_patients_with(
+        "P002",
+        "P002,83.8,27.1,NA,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1",
+    );
+    let p001 = patients
+        .lines()
+        .find(|l| l.starts_with("P001,"))
+        .expect("P001")
+        .replacen("P001", "P041", 1);
+    patients.push_str(&p001);
+    patients.push('\n');
+    let r = run_files("report", &patients, &shipped_lesions(), false);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = r.stdout.lines().next().expect("a header line");
+    assert!(first.starts_with("Your data ("), "{first}");
+    assert!(
+        !first.contains("reproduced") && !first.contains("Trommer"),
+        "{first}"
+    );
+    // 41 patient rows: P002 excluded while reading, P041 for want of lesion rows.
+    assert!(
+        first.ends_with(": 41 patients, 2 excluded, 39 analysed"),
+        "{first}"
+    );
+    assert!(r.stdout.contains("excluded patients:\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("  P002: missing `crp`\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("  P041: no lesion rows\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+
+    // The simulated cohort's header does name the paper.
+    let r = run(&["--n", "40"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = r.stdout.lines().next().expect("a header line");
+    assert!(
+        first.starts_with("Trommer et al. 2026") && first.contains("reproduced: simulated"),
+        "{first}"
+    );
+    assert!(!r.stdout.contains("excluded patients:"), "{}", r.stdout);
+}
+
 /// Issue 5's "must show" criteria over 500 replicates. Slow in a debug build; run with
 /// `cargo test --release --test reproduce_cohort -- --ignored` (the release example is built
 /// on the way).

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use oncostat::irecist::{IrecistRules, LesionRecord, assess_abscopal, timelines_from_records};
 use oncostat::{CoxPh, Design, FirthRegression, KaplanMeier, LogRank, SurvivalData};
 
+use crate::io::Excluded;
 use crate::simulate::Patient;
 
 /// Confidence level of every interval.
@@ -81,6 +82,9 @@ pub struct CohortAnalysis {
     pub hr_bmi25: Ratio,
     /// Cox HR of CRP >= 5.
     pub hr_crp5: Ratio,
+    /// Patients left out of every analysis for want of an abscopal classification, with the
+    /// reason (no lesion rows, or non-irradiated lesions not evaluable), in patient order.
+    pub excluded: Vec<Excluded>,
 }
 
 /// Abscopal benefit per patient (same order as `patients`), `None` when not evaluable or when
@@ -123,6 +127,21 @@ pub fn analyze(
             _ => false,
         })
         .count();
+    let with_rows: std::collections::HashSet<&str> =
+        lesions.iter().map(|l| l.patient.as_str()).collect();
+    let excluded = patients
+        .iter()
+        .zip(&benefit)
+        .filter(|(_, b)| b.is_none())
+        .map(|(p, _)| Excluded {
+            id: p.id.clone(),
+            reason: if with_rows.contains(p.id.as_str()) {
+                "no abscopal classification (non-irradiated lesions not evaluable)".into()
+            } else {
+                "no lesion rows".into()
+            },
+        })
+        .collect();
     let rows: Vec<usize> = (0..patients.len())
         .filter(|&i| benefit[i].is_some())
         .collect();
@@ -168,6 +187,7 @@ pub fn analyze(
         or_volume,
         hr_bmi25,
         hr_crp5,
+        excluded,
     })
 }
 

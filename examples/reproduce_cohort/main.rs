@@ -126,18 +126,14 @@ fn run(o: &Options) -> Result<String, CliError> {
             .chain(patients.excluded.iter().map(|e| e.id.as_str()))
             .collect();
         io::check_lesion_patients(lf, &lesions, &known)?;
-        if !patients.excluded.is_empty() && !o.json {
-            eprintln!(
-                "note: {} patient rows with missing values dropped",
-                patients.excluded.len()
-            );
-        }
         let analysis = analysis::analyze(&patients.patients, &lesions, o.plots.is_some())
             .map_err(|e| e.to_string())?;
         let info = CohortInfo {
             n: patients.patients.len(),
             seed: None,
             simulated: false,
+            files: Some((pf.display().to_string(), lf.display().to_string())),
+            excluded: patients.excluded,
         };
         (info, analysis, None)
     } else {
@@ -154,6 +150,8 @@ fn run(o: &Options) -> Result<String, CliError> {
             n: o.n,
             seed: Some(o.seed),
             simulated: true,
+            files: None,
+            excluded: Vec::new(),
         };
         (info, analysis, summary)
     };
@@ -161,10 +159,10 @@ fn run(o: &Options) -> Result<String, CliError> {
         plots::write_all(dir, &analysis)?;
     }
     Ok(if o.json {
-        report::json(info, &analysis, summary.as_ref()).to_string()
+        report::json(&info, &analysis, summary.as_ref()).to_string()
     } else {
         let model = info.simulated.then_some(&model);
-        report::text(info, model, &analysis, summary.as_ref())
+        report::text(&info, model, &analysis, summary.as_ref())
     })
 }
 

@@ -92,19 +92,23 @@ fn opt(x: Option<f64>) -> Value {
     x.map_or(Value::Null, num)
 }
 
-/// Describes the cohort for the JSON object.
-#[derive(Debug, Clone, Copy)]
+/// Describes the cohort for the JSON object and the report header.
+#[derive(Debug, Clone)]
 pub struct CohortInfo {
-    /// Patients.
+    /// Patients (for files: the complete patient rows).
     pub n: usize,
     /// Seed (`None` for real data).
     pub seed: Option<u64>,
     /// Simulated or read from files.
     pub simulated: bool,
+    /// The patient and lesion files the user's data were read from (`None` when simulated).
+    pub files: Option<(String, String)>,
+    /// Patient rows excluded while reading (missing values), by id with the reason.
+    pub excluded: Vec<crate::io::Excluded>,
 }
 
 /// The `--json` object.
-pub fn json(info: CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Value {
+pub fn json(info: &CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Value {
     let mut findings = Vec::with_capacity(10);
     findings.push(json!({
         "id": "ab_rate",
@@ -215,20 +219,41 @@ pub fn model_line(m: &Model) -> String {
 
 /// The human-readable report.
 pub fn text(
-    info: CohortInfo,
+    info: &CohortInfo,
     model: Option<&Model>,
     a: &CohortAnalysis,
     reps: Option<&Summary>,
 ) -> String {
     let mut out = String::new();
-    let origin = match (info.simulated, info.seed) {
-        (true, Some(seed)) => format!("simulated cohort, seed {seed}"),
-        _ => "cohort read from files".into(),
-    };
-    out.push_str(&format!(
-        "Trommer et al. 2026 (OncoImmunology 15:2610529) reproduced: {origin}, n = {}\n",
-        info.n
-    ));
+    match (&info.files, info.seed) {
+        (None, Some(seed)) => out.push_str(&format!(
+            "Trommer et al. 2026 (OncoImmunology 15:2610529) reproduced: simulated cohort, \
+             seed {seed}, n = {}\n",
+            info.n
+        )),
+        (files, _) => {
+            let excluded: Vec<&crate::io::Excluded> =
+                info.excluded.iter().chain(&a.excluded).collect();
+            let source = files
+                .as_ref()
+                .map_or_else(|| "files".to_owned(), |(p, l)| format!("{p} and {l}"));
+            out.push_str(&format!(
+                "Your data ({source}): {} patients, {} excluded, {} analysed\n",
+                info.n + info.excluded.len(),
+                excluded.len(),
+                a.n_evaluable
+            ));
+            if !excluded.is_empty() {
+                out.push_str("excluded patients:\n");
+                for e in excluded {
+                    out.push_str(&format!("  {}: {}\n", e.id, e.reason));
+                }
+            }
+            out.push_str(
+                "(the paper column shows the published seed-cohort results, for comparison)\n",
+            );
+        }
+    }
     if let Some(m) = model {
         out.push_str(&model_line(m));
     }
