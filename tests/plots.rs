@@ -203,3 +203,221 @@ fn analyze_km_plot_writes_the_figure() {
     }
     let _ = std::fs::remove_file(&path);
 }
+
+/// Runs `analyze <args> --plot <tmp>.svg --json`: the JSON names the file, the file is
+/// well-formed SVG; returns the JSON and the figure's text elements.
+fn analyze_plot(name: &str, args: &[&str]) -> (serde_json::Value, Vec<String>) {
+    let path =
+        std::env::temp_dir().join(format!("oncostat_{name}_plot_{}.svg", std::process::id()));
+    let path_s = path.to_str().expect("utf-8 path").to_string();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--plot", path_s.as_str()]);
+    let j = common::analyze_json(&all);
+    assert_eq!(
+        j["plot"].as_str(),
+        Some(path_s.as_str()),
+        "{name}: JSON key plot"
+    );
+    let svg = std::fs::read_to_string(&path).expect("the figure is written");
+    assert!(svg.starts_with("<svg"), "{name}: an SVG document");
+    let text = texts(&svg);
+    let _ = std::fs::remove_file(&path);
+    (j, text)
+}
+
+fn data_path(name: &str) -> String {
+    common::data(name).to_str().expect("utf-8 path").to_string()
+}
+
+/// The forest plot's `estimate (lower–upper)` cell of a ratio and its bounds.
+fn ci_cell(est: f64, lo: f64, hi: f64) -> String {
+    format!("{est:.2} ({lo:.2}–{hi:.2})")
+}
+
+#[test]
+fn analyze_cif_plot_draws_every_cause_and_grays_test() {
+    let file = data_path("mgus2_cr.csv");
+    let (j, text) = analyze_plot(
+        "cif",
+        &[
+            "cif", "--time", "etime", "--status", "event", "--group", "sex", &file,
+        ],
+    );
+    for label in ["F, cause 1", "F, cause 2", "M, cause 1", "M, cause 2"] {
+        assert!(text.iter().any(|t| t == label), "legend {label}: {text:?}");
+    }
+    for g in j["gray"].as_array().unwrap() {
+        let p = g["p"].as_f64().unwrap();
+        let want = format!(
+            "Gray's test, cause {} {}",
+            g["cause"],
+            oncostat::plots::format_p(p)
+        );
+        assert!(text.contains(&want), "{want} in {text:?}");
+    }
+    for g in j["groups"].as_array().unwrap() {
+        let n = g["n"].as_u64().unwrap().to_string();
+        assert!(text.contains(&n), "n at risk {n} at time 0");
+    }
+}
+
+#[test]
+fn analyze_cox_plot_is_a_forest_of_the_hazard_ratios() {
+    let file = data_path("lung.csv");
+    let cov = "age,sex,ph_ecog";
+    let plain = [
+        "cox",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        cov,
+    ];
+    let formula = [
+        "cox",
+        "--formula",
+        "Surv(time, status) ~ age + sex + ph_ecog",
+    ];
+    let firth = [
+        "cox",
+        "--firth",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--covariates",
+        cov,
+    ];
+    for (name, args, lo, hi) in [
+        ("cox", &plain[..], "hr_lower", "hr_upper"),
+        ("cox_formula", &formula[..], "hr_lower", "hr_upper"),
+        ("cox_firth", &firth[..], "hr_lower", "hr_upper"),
+    ] {
+        let mut args = args.to_vec();
+        args.push(&file);
+        let (j, text) = analyze_plot(name, &args);
+        assert!(text.iter().any(|t| t == "HR (95% CI)"), "{name}: {text:?}");
+        assert!(text.iter().any(|t| t == "HR (log scale)"), "{name}");
+        for c in j["coefficients"].as_array().unwrap() {
+            let f = |k: &str| c[k].as_f64().unwrap();
+            assert!(
+                text.contains(&c["name"].as_str().unwrap().to_string()),
+                "{name}"
+            );
+            let cell = ci_cell(f("hr"), f(lo), f(hi));
+            assert!(text.contains(&cell), "{name}: {cell} in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn analyze_logistic_plot_is_a_forest_of_the_odds_ratios() {
+    let file = data_path("infert.csv");
+    for (name, firth) in [("logistic", false), ("logistic_firth", true)] {
+        let mut args = vec![
+            "logistic",
+            "--response",
+            "case",
+            "--covariates",
+            "age,parity,spontaneous,induced",
+        ];
+        if firth {
+            args.push("--firth");
+        }
+        args.push(&file);
+        let (j, text) = analyze_plot(name, &args);
+        assert!(text.iter().any(|t| t == "OR (95% CI)"), "{name}: {text:?}");
+        assert!(
+            !text.iter().any(|t| t == "(Intercept)"),
+            "{name}: no intercept row"
+        );
+        for c in j["coefficients"].as_array().unwrap() {
+            if c["name"] == "(Intercept)" {
+                continue;
+            }
+            let f = |k: &str| c[k].as_f64().unwrap();
+            let cell = ci_cell(f("or"), f("lower").exp(), f("upper").exp());
+            assert!(text.contains(&cell), "{name}: {cell} in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn analyze_km_landmark_plot_draws_the_landmark_groups() {
+    let file = data_path("jasa.csv");
+    let (j, text) = analyze_plot(
+        "km_landmark",
+        &[
+            "km",
+            "--time",
+            "futime",
+            "--event",
+            "fustat",
+            "--landmark",
+            "30",
+            "--landmark-group",
+            "txtime",
+            &file,
+        ],
+    );
+    assert!(text.iter().any(|t| t.starts_with("Log-rank p")), "{text:?}");
+    for g in j["groups"].as_array().unwrap() {
+        let n = g["n"].as_u64().unwrap().to_string();
+        assert!(text.contains(&n), "n at risk {n} at the landmark");
+    }
+}
+
+#[test]
+fn analyze_irecist_and_endpoints_plots_draw_the_response_figures() {
+    let lesions = data_path("endpoints/lesions.csv");
+    let patients = data_path("endpoints/patients.csv");
+    for kind in ["waterfall", "spider"] {
+        let (_, text) = analyze_plot(
+            &format!("irecist_{kind}"),
+            &["irecist", "--plot-kind", kind, &lesions],
+        );
+        assert!(
+            text.iter().any(|t| t.contains("target sum")),
+            "{kind}: {text:?}"
+        );
+    }
+    let base = [
+        "endpoints",
+        "--lesions",
+        &lesions,
+        "--patients",
+        &patients,
+        "--group",
+        "arm",
+    ];
+    let (j, text) = analyze_plot("endpoints_pfs", &base);
+    assert!(
+        text.iter().any(|t| t == "Progression-free survival"),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|t| t.starts_with("Log-rank p")), "{text:?}");
+    for g in j["groups"].as_array().unwrap() {
+        let n = g["pfs"]["n"].as_u64().unwrap().to_string();
+        assert!(text.contains(&n), "PFS n at risk {n}");
+    }
+    for kind in ["waterfall", "spider", "swimmer"] {
+        let mut args = base.to_vec();
+        args.extend(["--plot-kind", kind]);
+        let (j, text) = analyze_plot(&format!("endpoints_{kind}"), &args);
+        if kind == "swimmer" {
+            for s in j["swimmer"].as_array().unwrap() {
+                let p = s["patient"].as_str().unwrap().to_string();
+                assert!(text.contains(&p), "swimmer lane {p}");
+            }
+        }
+    }
+}
+
+#[test]
+fn analyze_plot_kind_needs_plot() {
+    let lesions = data_path("endpoints/lesions.csv");
+    let run = common::analyze(&["irecist", "--plot-kind", "spider", &lesions]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}

@@ -9,8 +9,11 @@
 //! JSON: `n`, `dropped`, `causes`, `groups: [{group, n, causes: [{cause, cif_at: [{time,
 //! n_risk, cif, se, lower, upper}]}]}]`, with `--group` also `gray: [{cause, stat, df, p}]`,
 //! `fit_seconds`. Status 0 = censored, 1..k = cause. `--at` times after a group's last time
-//! are left out; where the CIF is 0 its se is 0 and the bounds are `null`.
+//! are left out; where the CIF is 0 its se is 0 and the bounds are `null`. `--plot FILE.svg`
+//! draws the curves (colour per group, line style per cause, CI bands, number at risk, Gray's
+//! p per cause; JSON key `plot`).
 
+use oncostat::plots::CurvePlot;
 use oncostat::{AalenJohansen, CompetingRisksData, GrayTest};
 use serde_json::{Value, json};
 
@@ -34,6 +37,9 @@ pub struct Args {
     /// Times at which to report the cumulative incidences (R's summary(fit, times)).
     #[arg(long, value_name = "T1,T2,...", allow_negative_numbers = true)]
     pub at: Option<Numbers>,
+    /// Also draw the curves (colour per group, line style per cause, number at risk, Gray's p) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -80,9 +86,9 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             .as_ref()
             .map(|k| GrayTest::new().test(&data, k))
             .transpose()?;
-        Ok((summaries, gray))
+        Ok((fits, summaries, gray))
     });
-    let (summaries, gray) = result.map_err(lib)?;
+    let (fits, summaries, gray) = result.map_err(lib)?;
     let groups: Vec<Value> = summaries
         .iter()
         .map(|s| {
@@ -140,5 +146,18 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         text.push_str(&format!("Gray's test\n{g}\n"));
     }
     text.push_str(&cli::rows_note(data.len(), cols.dropped));
+    if let Some(path) = &args.plot {
+        let mut plot = CurvePlot::cumulative_incidence(&fits)
+            .map_err(crate::figure::error(path))?
+            .ci(true);
+        for t in gray.iter().flat_map(|g| g.tests()) {
+            plot = plot.test_p_value(
+                &format!("Gray's test, cause {}", t.cause),
+                t.p_value.unwrap_or(f64::NAN),
+            );
+        }
+        plot.save(path).map_err(crate::figure::error(path))?;
+        json["plot"] = crate::figure::written(path);
+    }
     Ok(Output { text, json })
 }

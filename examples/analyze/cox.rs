@@ -11,7 +11,8 @@
 //! `z`, `p`, `hr_lower`, `hr_upper` and the Wald test use it). `--firth` fits Firth's
 //! penalized Cox model (R's `coxphf`; see `cox_firth.rs`). `--start COL` makes the rows
 //! counting-process intervals `(start, time]` (R's `Surv(start, stop, event)`: time-varying
-//! covariates, delayed entry); `--firth` refuses such data (exit 2).
+//! covariates, delayed entry); `--firth` refuses such data (exit 2). `--plot FILE.svg` draws
+//! the forest plot of the hazard ratios (every variant; JSON key `plot`).
 
 use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, CoxVariance, Design, SurvivalData, Ties};
@@ -70,6 +71,9 @@ pub struct Args {
     /// Landmark analysis (the landmark group as a covariate named after its column).
     #[command(flatten)]
     pub landmark: LandmarkArgs,
+    /// Also draw a forest plot of the hazard ratios (log axis, HR (95% CI), p) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -183,7 +187,25 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     }
     text.push('\n');
     text.push_str(&note);
+    plot_forest(args, || fit.coef_table(0.95), &mut json, &mut text)?;
     Ok(Output { text, json })
+}
+
+/// `--plot FILE.svg`: the forest plot of the fit's coefficient table (`table`, called only
+/// when a plot is wanted), its path as the JSON key `plot`.
+pub(crate) fn plot_forest(
+    args: &Args,
+    table: impl FnOnce() -> oncostat::Result<oncostat::CoefTable>,
+    json: &mut Value,
+    text: &mut String,
+) -> Result<(), CliError> {
+    if let Some(path) = &args.plot {
+        let table = table().map_err(crate::figure::error(path))?;
+        let (plot, note) = crate::figure::forest(&table, "HR", path, "Cox model")?;
+        json["plot"] = plot;
+        text.push_str(&note);
+    }
+    Ok(())
 }
 
 /// The JSON object of the analyze contract.

@@ -86,13 +86,36 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         Ok(FirthReport { fit, ci, tests })
     });
     let report = report.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
-    let json = to_json(&report, cols.dropped, seconds);
-    let text = format!(
+    let mut json = to_json(&report, cols.dropped, seconds);
+    let mut text = format!(
         "Firth-penalized Cox regression (as R coxphf)\n{}\n{}",
         report.fit,
         cli::rows_note(report.fit.n(), cols.dropped)
     );
+    if let Some(path) = &args.plot {
+        let (plot, note) =
+            crate::figure::forest_rows(forest_rows(&report), 0.95, "HR", path, "Firth Cox model")?;
+        json["plot"] = plot;
+        text.push_str(&note);
+    }
     Ok(Output { text, json })
+}
+
+/// The forest-plot rows of a Firth fit: the hazard ratios with their profile penalized
+/// likelihood intervals and penalized LR p-values (as the printed table).
+fn forest_rows(report: &FirthReport) -> Vec<oncostat::plots::ForestRow> {
+    let fit = &report.fit;
+    (0..fit.term_names().len())
+        .map(|j| oncostat::plots::ForestRow {
+            label: fit.term_names()[j].clone(),
+            estimate: fit.coefficients()[j].exp(),
+            lower: report.ci[j].0.exp(),
+            upper: report.ci[j].1.exp(),
+            p_value: Some(report.tests[j].p_value()),
+            n: None,
+            events: None,
+        })
+        .collect()
 }
 
 /// The JSON object of the analyze contract for `cox --firth`.

@@ -17,7 +17,9 @@
 //! `groups: [{group, n, orr, dcr, pfs, dor}]` (`orr`, `dcr` with the keys of `proportion`;
 //! `pfs`, `dor` with `n, events, median, median_lower, median_upper` as `km`; `dor` null
 //! without responders), with two groups `orr_fisher`, `dcr_fisher` (the keys of
-//! `proportion`'s `fisher`), and the plot rows `waterfall`, `spider`, `swimmer`.
+//! `proportion`'s `fisher`), and the plot rows `waterfall`, `spider`, `swimmer`. `--plot
+//! FILE.svg` draws the Kaplan–Meier curves of PFS per group (log-rank p with two or more
+//! groups) or, with `--plot-kind`, the waterfall, spider or swimmer plot (JSON key `plot`).
 
 use std::path::PathBuf;
 
@@ -78,6 +80,26 @@ pub struct Args {
     /// Count NON-CR/NON-PD as disease control.
     #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
     pub dcr_non_cr_non_pd: bool,
+    /// Also draw a figure (--plot-kind) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// The figure of --plot: Kaplan-Meier of PFS per group, waterfall, spider or swimmer plot.
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = PlotKind::Pfs, requires = "plot")]
+    pub plot_kind: PlotKind,
+}
+
+/// The figure of `endpoints --plot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum PlotKind {
+    // Kaplan-Meier curves of progression-free survival per group, number at risk, log-rank p.
+    Pfs,
+    // Best % change of the target sum per patient, sorted, coloured by best overall response.
+    Waterfall,
+    // % change of the target sum per visit and patient, new lesions and progression marked.
+    Spider,
+    // Time on study per patient: response onset, progression, death, new therapy, ongoing.
+    Swimmer,
 }
 
 impl cli::Run for Args {
@@ -307,5 +329,35 @@ fn run(args: &Args, lesions: &Table, patients: &Table) -> Result<Output, CliErro
     text.push_str(&oncostat::KmTable::new(&pfs).to_string());
     text.push('\n');
     text.push_str(&cli::rows_note(cols.len(), cols.dropped + dropped_patients));
+    if let Some(path) = &args.plot {
+        use crate::figure::Response;
+        let err = crate::figure::error(path);
+        json["plot"] = match args.plot_kind {
+            PlotKind::Pfs => {
+                let mut plot = oncostat::plots::CurvePlot::kaplan_meier(&pfs)
+                    .map_err(&err)?
+                    .ci(true)
+                    .title("Progression-free survival")
+                    .x_label("Days since baseline");
+                if pfs.len() >= 2 {
+                    let data = oncostat::SurvivalData::new(
+                        endpoints.iter().map(|e| e.pfs().time).collect(),
+                        endpoints.iter().map(|e| e.pfs().event).collect(),
+                    )
+                    .map_err(&err)?;
+                    let p = oncostat::LogRank::new()
+                        .test(&data, &groups)
+                        .map_err(&err)?
+                        .p_value();
+                    plot = plot.p_value(p);
+                }
+                plot.save(path).map_err(&err)?;
+                crate::figure::written(path)
+            }
+            PlotKind::Waterfall => crate::figure::response(&plots, Response::Waterfall, path)?,
+            PlotKind::Spider => crate::figure::response(&plots, Response::Spider, path)?,
+            PlotKind::Swimmer => crate::figure::response(&plots, Response::Swimmer, path)?,
+        };
+    }
     Ok(Output { text, json })
 }

@@ -146,6 +146,7 @@ pub fn run_cox(args: &crate::cox::Args, text: &str, table: &Table) -> Result<Out
     }
     out.push('\n');
     out.push_str(&cli::rows_note(fit.n(), fit.n_dropped()));
+    crate::cox::plot_forest(args, || fit.fit().coef_table(0.95), &mut json, &mut out)?;
     Ok(Output { text: out, json })
 }
 
@@ -185,5 +186,6 @@ pub fn run_logistic(
     output.json["terms"] = terms;
     output.json["formula"] = Value::from(text);
     output.text = format!("{text}\n{}{terms_text}", output.text);
+    crate::logistic::plot_forest(args, &fitted, &mut output)?;
     Ok(output)
 }

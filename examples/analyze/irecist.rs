@@ -10,7 +10,8 @@
 //! `laterality`, `scan` (one row per lesion per visit; see `oncostat::irecist::LesionRow`).
 //! Rows with a missing (`NA`/empty) cell in a required column are dropped (a target then
 //! counts as not evaluated at that visit); empty optional cells never drop a row; `NE` is
-//! "not evaluated".
+//! "not evaluated". `--plot FILE.svg` draws the waterfall (default) or spider plot
+//! (`--plot-kind`) of the assessment (JSON key `plot`).
 
 use std::fmt::Write as _;
 
@@ -27,6 +28,8 @@ use oncostat::irecist::cdisc::{
     Dataset, Reader, SdtmInput, adrs_dataset, adtr_dataset, read_sdtm, reconcile,
     reconciliation_dataset, rs_dataset,
 };
+
+use oncostat::endpoints::{EndpointRules, PatientDates, PatientEndpoints, PlotData};
 
 use crate::cli::{self, CliError, Output, timed};
 use crate::parse::whole_days;
@@ -121,6 +124,12 @@ pub struct Args {
     /// Write the per-visit reconciliation report (CSV); needs --investigator-rs.
     #[arg(long, value_name = "FILE.csv", requires = "investigator_rs")]
     pub write_reconciliation: Option<PathBuf>,
+    /// Also draw a response figure (--plot-kind) of the assessment as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// The figure of --plot: waterfall (best % change) or spider (% change per visit).
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = PlotKind::Waterfall, requires = "plot")]
+    pub plot_kind: PlotKind,
     /// The lesion file (not with --sdtm-tu/--sdtm-tr).
     #[arg(
         value_name = "FILE.csv",
@@ -146,6 +155,48 @@ fn reader_arg(s: &str) -> Result<Reader, String> {
             "`{t}` is not `investigator`, `independent` or `independent:ID`"
         )),
     }
+}
+
+/// The figure of `irecist --plot` (the swimmer plot needs death and last-contact days:
+/// `endpoints --plot-kind swimmer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum PlotKind {
+    // Best % change of the target sum per patient, sorted, coloured by best overall response.
+    Waterfall,
+    // % change of the target sum per visit and patient, new lesions and progression marked.
+    Spider,
+}
+
+/// `--plot FILE.svg`: the waterfall or spider plot of the assessed patients (each followed
+/// to their last assessment), its path as the JSON key `plot`.
+fn plot(
+    args: &Args,
+    records: &[LesionRecord],
+    patients: &Assessed,
+    json: &mut Value,
+) -> Result<(), CliError> {
+    let Some(path) = &args.plot else {
+        return Ok(());
+    };
+    let rules = EndpointRules::new().criteria(args.criteria);
+    let timelines = timelines_from_records(records).map_err(crate::figure::error(path))?;
+    let endpoints = timelines
+        .iter()
+        .zip(patients)
+        .map(|(t, (_, a, _))| {
+            let last = t.days().last().copied().map_or(0.0, f64::from);
+            PatientEndpoints::derive(a, Some(t), &PatientDates::new(last), &rules)
+        })
+        .collect::<oncostat::Result<Vec<_>>>()
+        .and_then(|e| PlotData::new(&e, None))
+        .map_err(crate::figure::error(path))?;
+    let kind = match args.plot_kind {
+        PlotKind::Waterfall => crate::figure::Response::Waterfall,
+        PlotKind::Spider => crate::figure::Response::Spider,
+    };
+    json["plot"] = crate::figure::response(&endpoints, kind, path)?;
+    Ok(())
 }
 
 impl Args {
@@ -292,8 +343,9 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let (records, cols) = lesion_records(table)?;
     let (result, seconds) = timed(|| assess_all(&records, &rules));
     let patients = result.map_err(|e| timeline_error(table, &records, &cols, &e))?;
-    let json = render_json(&patients, args.criteria, cols.dropped, seconds);
+    let mut json = render_json(&patients, args.criteria, cols.dropped, seconds);
     write_outputs(args, &patients, None)?;
+    plot(args, &records, &patients, &mut json)?;
     Ok(Output {
         text: render_text(&patients, args.criteria, cols.len(), cols.dropped),
         json,
@@ -327,6 +379,7 @@ fn run_sdtm(args: &Args, tu: &Path, tr: &Path) -> Result<Output, CliError> {
     let (result, seconds) = timed(|| assess_all(&input.records, &rules));
     let patients = result.map_err(|e| CliError::new(format!("{}: {e}", tr.display())))?;
     let mut json = render_json(&patients, args.criteria, 0, seconds);
+    plot(args, &input.records, &patients, &mut json)?;
     if let Some(report) = write_outputs(args, &patients, Some(&input))? {
         json["reconciliation"] = serde_json::Value::Array(
             report

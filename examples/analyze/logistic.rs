@@ -6,7 +6,9 @@
 //! ```
 //! JSON: `n`, `dropped`, `coefficients: [{name, coef, se, z, p_wald, or, lower, upper, p_lr}]`,
 //! `loglik`, (Firth) `penalized_loglik`, `converged`, `iterations`, `separation`,
-//! `ci_method`, `fit_seconds`.
+//! `ci_method`, `fit_seconds`; with `--plot FILE.svg` also `plot` (a forest plot of the odds
+//! ratios with the printed intervals; p is the Wald p of `glm`, the penalized LR p of
+//! `logistf`).
 
 use oncostat::{
     BinaryOutcome, Design, FirthFit, FirthRegression, LogisticCi, LogisticFit, LogisticRegression,
@@ -39,6 +41,9 @@ pub struct Args {
     /// Confidence-interval method: profile (penalized, for --firth) likelihood or Wald.
     #[arg(long, value_name = "METHOD", value_enum, default_value_t = CiArg::Profile)]
     pub ci: CiArg,
+    /// Also draw a forest plot of the odds ratios (log axis, OR (95% CI), p) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
     /// Worker threads for the profile CIs and LR tests (0 = all cores; results do not depend on it).
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::parse::count::<usize>)]
     pub threads: usize,
@@ -117,14 +122,43 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         }
     });
     let fitted = fitted.map_err(lib_err)?;
-    Ok(output(
-        &fitted,
-        cols.len(),
-        cols.dropped,
-        firth,
-        ci,
-        seconds,
-    ))
+    let mut out = output(&fitted, cols.len(), cols.dropped, firth, ci, seconds);
+    plot_forest(args, &fitted, &mut out)?;
+    Ok(out)
+}
+
+/// `--plot FILE.svg`: the forest plot of the odds ratios with the printed intervals (p: the
+/// Wald p of `glm`, the penalized LR p of `logistf`), its path as the JSON key `plot`.
+pub(crate) fn plot_forest(args: &Args, fitted: &Fitted, out: &mut Output) -> Result<(), CliError> {
+    let Some(path) = &args.plot else {
+        return Ok(());
+    };
+    let rows = fitted
+        .rows
+        .iter()
+        .map(|r| oncostat::plots::ForestRow {
+            label: r.name.clone(),
+            estimate: r.coef.exp(),
+            lower: r.lower.exp(),
+            upper: r.upper.exp(),
+            p_value: Some(if args.firth {
+                r.p_lr.unwrap_or(r.p_wald)
+            } else {
+                r.p_wald
+            }),
+            n: None,
+            events: None,
+        })
+        .collect();
+    let title = if args.firth {
+        "Firth logistic regression"
+    } else {
+        "Logistic regression"
+    };
+    let (plot, note) = crate::figure::forest_rows(rows, LEVEL, "OR", path, title)?;
+    out.json["plot"] = plot;
+    out.text.push_str(&note);
+    Ok(())
 }
 
 /// The output of either model: the contract's JSON keys and R's printed table.

@@ -46,6 +46,7 @@ pub(crate) mod cox;
 pub(crate) mod cox_firth;
 pub(crate) mod cox_timedep;
 pub(crate) mod endpoints;
+pub(crate) mod figure;
 pub(crate) mod finegray;
 pub(crate) mod formula;
 pub(crate) mod irecist;

@@ -34,6 +34,9 @@ pub struct StepCurve {
     n_risk: Vec<f64>,
     n_event: Vec<f64>,
     n_censor: Vec<f64>,
+    /// For an incidence curve, the position of its cause among the fit's causes (its line
+    /// style); `None` for survival curves.
+    cause: Option<usize>,
 }
 
 impl StepCurve {
@@ -50,6 +53,7 @@ impl StepCurve {
             n_risk: fit.n_risk().to_vec(),
             n_event: fit.n_event().to_vec(),
             n_censor: fit.n_censor().to_vec(),
+            cause: None,
         }
     }
 
@@ -66,6 +70,7 @@ impl StepCurve {
             n_risk: curve.n_risk().to_vec(),
             n_event: curve.n_event().to_vec(),
             n_censor: curve.n_censor().to_vec(),
+            cause: None,
         }
     }
 
@@ -119,6 +124,7 @@ impl StepCurve {
             n_risk,
             n_event,
             n_censor,
+            cause: Some(k),
         })
     }
 
@@ -251,6 +257,12 @@ impl StepCurve {
     /// The largest time of the curve (0 if empty).
     pub fn last_time(&self) -> f64 {
         self.time.last().copied().unwrap_or(0.0)
+    }
+
+    /// The position of an incidence curve's cause among its fit's causes (`None` for
+    /// survival curves).
+    pub(super) fn cause_index(&self) -> Option<usize> {
+        self.cause
     }
 
     /// Whether the curve falls from 1 (survival) rather than rises from 0 (incidence).

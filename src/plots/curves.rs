@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -24,6 +25,10 @@ pub enum RiskTable {
     /// (the KMunicate layout).
     Extended,
 }
+
+/// The line dashes of the curves, as `(dash, gap)` in pixels: solid (`(0, 0)`), dashed,
+/// dotted, long-dashed. Incidence curves take the dash of their cause ([`CurvePlot::styles`]).
+pub const DASHES: [(u32, u32); 4] = [(0, 0), (9, 5), (2, 4), (18, 6)];
 
 /// One cell group of the risk table: a curve at a tick time.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +77,7 @@ pub struct CurvePlot {
     ci: bool,
     censor_marks: bool,
     table: RiskTable,
-    p_value: Option<(String, f64)>,
+    p_values: Vec<(String, f64)>,
     median_lines: bool,
     width: u32,
     height: u32,
@@ -105,7 +110,7 @@ impl CurvePlot {
             ci: false,
             censor_marks: survival,
             table: RiskTable::AtRisk,
-            p_value: None,
+            p_values: Vec::new(),
             median_lines: false,
             width: 820,
             height: 520,
@@ -202,10 +207,40 @@ impl CurvePlot {
         self.test_p_value("Log-rank", p)
     }
 
-    /// Print the p-value of a named test (`"Gray's test"`, `"Mantel–Byar"`, …).
+    /// Print the p-value of a named test (`"Gray's test, cause 1"`, `"Mantel–Byar"`, …);
+    /// each call adds a line (e.g. one Gray's test per cause).
     pub fn test_p_value(mut self, test: &str, p: f64) -> Self {
-        self.p_value = Some((test.to_string(), p));
+        self.p_values.push((test.to_string(), p));
         self
+    }
+
+    /// The p-value labels printed in the plot, in order (`"Log-rank p = 0.002"`).
+    pub fn p_labels(&self) -> Vec<String> {
+        self.p_values
+            .iter()
+            .map(|(test, p)| format!("{test} {}", format_p(*p)))
+            .collect()
+    }
+
+    /// The drawing style of each curve, in curve order: `(colour, dash)` as indices into
+    /// [`PALETTE`](super::PALETTE) and [`DASHES`]. Survival curves: one colour per curve,
+    /// solid. Incidence curves: the colour of the group and the dash of the cause (as
+    /// ggsurvfit's `ggcuminc`), so causes differ without colour vision; with a single group
+    /// the colour follows the cause too.
+    pub fn styles(&self) -> Vec<(usize, usize)> {
+        let groups: Vec<&str> = self.table_curves().iter().map(|(_, c)| c.group()).collect();
+        self.curves
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match c.cause_index() {
+                None => (i, 0),
+                Some(k) if groups.len() == 1 => (k, k % DASHES.len()),
+                Some(k) => (
+                    groups.iter().position(|g| *g == c.group()).unwrap_or(0),
+                    k % DASHES.len(),
+                ),
+            })
+            .collect()
     }
 
     /// Draw dashed lines at the median of each curve (default off).
@@ -319,24 +354,11 @@ impl CurvePlot {
         let (upper, lower) = root.split_vertically(self.height);
         let ticks = self.ticks();
         let x_max = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
-        let longest = self
-            .table_curves()
-            .iter()
-            .map(|(_, c)| {
-                c.group().chars().count()
-                    + if self.table == RiskTable::Extended {
-                        9
-                    } else {
-                        0
-                    }
-            })
-            .max()
-            .unwrap_or(0);
-        let label_w = (24 + 8 * longest as u32).clamp(100, 240);
+        let label_w = self.label_width();
         let mut builder = ChartBuilder::on(&upper);
         builder
             .margin_top(if self.title.is_some() { 8 } else { 16 })
-            .margin_right(24)
+            .margin_right(36)
             .margin_left(8)
             .x_label_area_size(52)
             .y_label_area_size(label_w);
@@ -351,9 +373,7 @@ impl CurvePlot {
             .x_labels(0)
             .y_labels(6)
             .y_label_formatter(&|v| format!("{v:.1}"))
-            .y_desc(self.y_label.as_str())
             .label_style(("sans-serif", 15))
-            .axis_desc_style(("sans-serif", 16))
             .light_line_style(RGBColor(235, 235, 235))
             .bold_line_style(RGBColor(225, 225, 225))
             .draw()?;
@@ -368,6 +388,7 @@ impl CurvePlot {
         }
         let (x0, y0) = chart.backend_coord(&(0.0, 0.0));
         let (x1, _) = chart.backend_coord(&(x_max, 0.0));
+        let (_, y_top) = chart.backend_coord(&(0.0, 1.0));
         root.draw(&Text::new(
             self.x_label.clone(),
             ((x0 + x1) / 2, y0 + 30),
@@ -376,28 +397,42 @@ impl CurvePlot {
                 .color(&BLACK)
                 .pos(Pos::new(HPos::Center, VPos::Top)),
         ))?;
+        // the y-axis title beside the tick labels (not at the far left of the label area,
+        // which is as wide as the risk table's row labels)
+        root.draw(&Text::new(
+            self.y_label.clone(),
+            (x0 - 44, (y0 + y_top) / 2),
+            ("sans-serif", 16)
+                .into_font()
+                .transform(FontTransform::Rotate270)
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Center)),
+        ))?;
 
-        for (i, c) in self.curves.iter().enumerate() {
-            let col = colour(i);
+        let styles = self.styles();
+        for (c, &(ci, _)) in self.curves.iter().zip(&styles) {
             if self.ci {
                 let band = c.band();
                 if band.len() >= 2 {
                     let mut poly: Vec<(f64, f64)> = band.iter().map(|b| (b.0, b.2)).collect();
                     poly.extend(band.iter().rev().map(|b| (b.0, b.1)));
-                    chart.draw_series(std::iter::once(Polygon::new(poly, col.mix(0.18))))?;
+                    chart.draw_series(std::iter::once(Polygon::new(poly, colour(ci).mix(0.16))))?;
                 }
             }
+        }
+        for (c, &(ci, di)) in self.curves.iter().zip(&styles) {
+            let col = colour(ci);
             let pts: Vec<(f64, f64)> = c
                 .step_points()
                 .into_iter()
                 .filter(|p| p.0 <= x_max)
                 .collect();
-            chart
-                .draw_series(LineSeries::new(pts, col.stroke_width(2)))?
-                .label(c.label().to_string())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 22, y)], col.stroke_width(3))
-                });
+            let (dash, gap) = DASHES[di];
+            if dash == 0 {
+                chart.draw_series(LineSeries::new(pts, col.stroke_width(2)))?;
+            } else {
+                chart.draw_series(DashedLineSeries::new(pts, dash, gap, col.stroke_width(2)))?;
+            }
             if self.censor_marks {
                 chart.draw_series(c.censor_marks().into_iter().filter(|m| m.0 <= x_max).map(
                     |m| {
@@ -410,50 +445,176 @@ impl CurvePlot {
             if self.median_lines
                 && let Some(m) = c.median().filter(|&m| m <= x_max)
             {
-                {
-                    let grey = RGBColor(90, 90, 90);
-                    chart.draw_series(DashedLineSeries::new(
-                        vec![(0.0, 0.5), (m, 0.5)],
-                        6,
-                        4,
-                        grey.stroke_width(1),
-                    ))?;
-                    chart.draw_series(DashedLineSeries::new(
-                        vec![(m, 0.5), (m, 0.0)],
-                        6,
-                        4,
-                        grey.stroke_width(1),
-                    ))?;
+                let grey = RGBColor(90, 90, 90);
+                chart.draw_series(DashedLineSeries::new(
+                    vec![(0.0, 0.5), (m, 0.5)],
+                    6,
+                    4,
+                    grey.stroke_width(1),
+                ))?;
+                chart.draw_series(DashedLineSeries::new(
+                    vec![(m, 0.5), (m, 0.0)],
+                    6,
+                    4,
+                    grey.stroke_width(1),
+                ))?;
+            }
+        }
+        // the drawn curves in pixels, sampled every few pixels, for placing the legend
+        let mut ink: Vec<(i32, i32)> = Vec::new();
+        for c in &self.curves {
+            let mut lines = vec![c.step_points()];
+            if self.ci {
+                let band = c.band();
+                lines.push(band.iter().map(|b| (b.0, b.1)).collect());
+                lines.push(band.iter().map(|b| (b.0, b.2)).collect());
+            }
+            for line in lines {
+                let px: Vec<(i32, i32)> = line
+                    .into_iter()
+                    .filter(|p| p.0 <= x_max)
+                    .map(|p| chart.backend_coord(&p))
+                    .collect();
+                for w in px.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    let n = ((b.0 - a.0).abs() + (b.1 - a.1).abs()) / 4 + 1;
+                    ink.extend(
+                        (0..=n).map(|k| (a.0 + (b.0 - a.0) * k / n, a.1 + (b.1 - a.1) * k / n)),
+                    );
                 }
             }
         }
-        let survival = self.curves[0].is_survival();
-        chart
-            .configure_series_labels()
-            .position(if survival {
-                SeriesLabelPosition::UpperRight
-            } else {
-                SeriesLabelPosition::UpperLeft
-            })
-            .label_font(("sans-serif", 15))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .draw()?;
-        if let Some((test, p)) = &self.p_value {
-            let (px, py) = if survival {
-                chart.backend_coord(&(x_max * 0.03, 0.06))
-            } else {
-                chart.backend_coord(&(x_max * 0.03, 0.94))
-            };
-            root.draw(&Text::new(
-                format!("{test} {}", format_p(*p)),
-                (px, py),
-                ("sans-serif", 16).into_font().color(&BLACK),
-            ))?;
-        }
-
+        self.draw_legend(root, (x0, x1, y_top, y0), &styles, &ink)?;
         if table_h > 0 {
             self.draw_table(&lower, &chart, &ticks, label_w)?;
+        }
+        Ok(())
+    }
+
+    /// Width of the y-label area: the risk table's row labels are drawn in it.
+    fn label_width(&self) -> u32 {
+        let longest = self
+            .table_curves()
+            .iter()
+            .map(|(_, c)| {
+                c.group().chars().count()
+                    + if self.table == RiskTable::Extended {
+                        9
+                    } else {
+                        0
+                    }
+            })
+            .max()
+            .unwrap_or(0);
+        (24 + 8 * longest as u32).clamp(100, 240)
+    }
+
+    /// The legend (a line sample in each curve's colour and dash) where it covers the fewest
+    /// curve pixels `ink` (ties: upper right for survival, upper left for incidence curves);
+    /// the test p-values at the lower left (survival) or under the legend entries
+    /// (incidence, whose curves rise).
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        (x0, x1, y_top, y0): (i32, i32, i32, i32),
+        styles: &[(usize, usize)],
+        ink: &[(i32, i32)],
+    ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let survival = self.curves[0].is_survival();
+        let p_labels = self.p_labels();
+        let font = ("sans-serif", 15).into_font().color(&BLACK);
+        let mid = font.pos(Pos::new(HPos::Left, VPos::Center));
+        let line_h = 22;
+        let chars = |s: &str| s.chars().count() as i32;
+        let mut entries: Vec<(&str, Option<(usize, usize)>)> = self
+            .curves
+            .iter()
+            .zip(styles)
+            .map(|(c, s)| (c.label(), Some(*s)))
+            .collect();
+        if !survival {
+            entries.extend(p_labels.iter().map(|p| (p.as_str(), None)));
+        }
+        let width = entries
+            .iter()
+            .map(|(l, s)| 8 * chars(l) + if s.is_some() { 52 } else { 20 })
+            .max()
+            .unwrap_or(0);
+        let height = line_h * entries.len() as i32 + 10;
+        let (right_left, left_left) = (x1 - 10 - width, x0 + 12);
+        let free_h = (y0 - y_top - height - 8).max(0);
+        // candidate corners, the preferred first; the survival p-values sit at the lower left
+        let mut spots: Vec<(i32, i32)> = Vec::new();
+        let sides = if survival {
+            [right_left, left_left]
+        } else {
+            [left_left, right_left]
+        };
+        for frac in [0, 1, 2, 3] {
+            for &side in &sides {
+                let top = y_top + 4 + free_h * frac / 3;
+                if !(survival && side == left_left && frac == 3) {
+                    spots.push((side, top));
+                }
+            }
+        }
+        let covered = |&(l, t): &(i32, i32)| {
+            ink.iter()
+                .filter(|p| {
+                    p.0 >= l - 4 && p.0 <= l + width + 4 && p.1 >= t - 4 && p.1 <= t + height + 4
+                })
+                .count()
+        };
+        let (left, top) = spots
+            .iter()
+            .copied()
+            .min_by_key(covered)
+            .unwrap_or((right_left, y_top + 4));
+        root.draw(&Rectangle::new(
+            [(left, top), (left + width, top + height)],
+            WHITE.mix(0.88).filled(),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(left, top), (left + width, top + height)],
+            RGBColor(180, 180, 180).stroke_width(1),
+        ))?;
+        for (j, (label, style)) in entries.iter().enumerate() {
+            let y = top + 5 + line_h / 2 + line_h * j as i32;
+            match style {
+                Some((ci, di)) => {
+                    let col = colour(*ci).stroke_width(3);
+                    let sample = vec![(left + 10, y), (left + 38, y)];
+                    let (dash, gap) = DASHES[*di];
+                    if dash == 0 {
+                        root.draw(&PathElement::new(sample, col))?;
+                    } else {
+                        root.draw(&DashedPathElement::new(
+                            sample,
+                            dash.min(8),
+                            gap.min(4),
+                            col,
+                        ))?;
+                    }
+                    root.draw(&Text::new(label.to_string(), (left + 46, y), mid.clone()))?;
+                }
+                None => {
+                    root.draw(&Text::new(label.to_string(), (left + 10, y), mid.clone()))?;
+                }
+            }
+        }
+        if survival {
+            let n = p_labels.len() as i32;
+            for (j, p) in p_labels.iter().enumerate() {
+                let y = y0 - 14 - line_h * (n - 1 - j as i32);
+                root.draw(&Text::new(
+                    p.clone(),
+                    (x0 + 16, y),
+                    ("sans-serif", 16)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                ))?;
+            }
         }
         Ok(())
     }
@@ -483,11 +644,13 @@ impl CurvePlot {
             .color(&BLACK);
         area.draw(&Text::new(title, (10, 8), bold))?;
         let mut line = 0i32;
-        let survival = self.curves[0].is_survival();
+        let styles = self.styles();
+        let several_groups = self.table_curves().len() > 1;
         for (i, c) in self.table_curves() {
-            // incidence: one row per group for all its causes, in a neutral colour
-            let col = if survival {
-                colour(i)
+            // incidence: one row per group for all its causes, in the group's colour (neutral
+            // for a single group, whose causes have their own colours)
+            let col = if c.cause_index().is_none() || several_groups {
+                colour(styles[i].0)
             } else {
                 RGBColor(40, 40, 40)
             };

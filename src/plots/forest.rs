@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{log_breaks, tick_label};
 use super::{draw_error, format_p, write_svg};
-use crate::{CoefTable, Error, Result};
+use crate::{CoefRow, CoefTable, Error, Result};
 
 /// One row of a forest plot, on the ratio scale (HR or OR).
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,22 @@ pub struct ForestRow {
     pub n: Option<usize>,
     /// Number of events (subgroups).
     pub events: Option<usize>,
+}
+
+impl From<&CoefRow> for ForestRow {
+    /// A coefficient-table row on the ratio scale: the exponentiated estimate and bounds,
+    /// with its p-value (as [`ForestPlot::from_coef_table`] draws it).
+    fn from(r: &CoefRow) -> Self {
+        ForestRow {
+            label: r.term.clone(),
+            estimate: r.estimate.exp(),
+            lower: r.lower.exp(),
+            upper: r.upper.exp(),
+            p_value: Some(r.p_value),
+            n: None,
+            events: None,
+        }
+    }
 }
 
 /// A forest plot: one row per coefficient or subgroup, the estimate with its CI on a log
@@ -105,15 +121,7 @@ impl ForestPlot {
             .rows()
             .iter()
             .filter(|r| r.term != "(Intercept)")
-            .map(|r| ForestRow {
-                label: r.term.clone(),
-                estimate: r.estimate.exp(),
-                lower: r.lower.exp(),
-                upper: r.upper.exp(),
-                p_value: Some(r.p_value),
-                n: None,
-                events: None,
-            })
+            .map(ForestRow::from)
             .collect();
         let mut plot = Self::new(rows)?;
         plot.level = table.level();
@@ -149,6 +157,13 @@ impl ForestPlot {
         r.upper = r.upper.powf(factor);
         r.label = format!("{label} ({unit})");
         Ok(self)
+    }
+
+    /// Confidence level of the intervals, for the column header (default 0.95; a table's
+    /// own level with [`from_coef_table`](Self::from_coef_table)).
+    pub fn level(mut self, level: f64) -> Self {
+        self.level = level;
+        self
     }
 
     /// Name of the ratio in the column header (`HR`, `OR`, …).

@@ -40,7 +40,7 @@ mod forest;
 mod response;
 
 pub use curve::StepCurve;
-pub use curves::{CurvePlot, RiskRow, RiskTable};
+pub use curves::{CurvePlot, DASHES, RiskRow, RiskTable};
 pub use forest::{ForestPlot, ForestRow};
 pub use response::{SpiderPlot, SwimmerPlot, WaterfallPlot};
 
