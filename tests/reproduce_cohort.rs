@@ -135,7 +135,9 @@ fn json_with_replicates_has_the_exact_shape_and_sane_values() {
                 "coverage",
                 "power",
                 "mean_se",
-                "paper_se"
+                "paper_se",
+                "mean_ci_asymmetry",
+                "paper_ci_asymmetry"
             ]),
             "{id}"
         );
@@ -174,12 +176,31 @@ fn json_with_replicates_has_the_exact_shape_and_sane_values() {
             (paper_se - (hi / lo).ln() / 3.92).abs() <= 1e-12,
             "{id}: {paper_se}"
         );
+        // the paper's CI asymmetry ln(upper / estimate) / ln(estimate / lower), from the
+        // published numbers; the replicates' mean asymmetry is a positive number
+        let e = finite(&f["paper"]["estimate"], id);
+        let asym = finite(&f["replicates"]["paper_ci_asymmetry"], id);
+        assert!(
+            (asym - (hi / e).ln() / (e / lo).ln()).abs() <= 1e-12,
+            "{id}: {asym}"
+        );
+        assert!(
+            finite(&f["replicates"]["mean_ci_asymmetry"], id) > 0.0,
+            "{id}"
+        );
         // rounds to the issue's three significant figures
         assert!(
             (paper_se - rounded).abs() <= half_unit,
             "{id}: {paper_se} vs {rounded}"
         );
     }
+    let interval = finding(&json, "or_ici_rt_interval");
+    let asym = finite(
+        &interval["replicates"]["paper_ci_asymmetry"],
+        "interval asymmetry",
+    );
+    assert!((asym - 1.51).abs() < 0.005, "{asym}");
+
     for id in COMPARISONS {
         let f = finding(&json, id);
         let r = &f["reproduced"];
@@ -435,7 +456,7 @@ fn lesion_rows_of_an_unknown_patient_are_an_error_naming_the_row() {
     // a patient excluded for a missing value is known: its lesion rows are no error
     let excluded = shipped_patients_with(
         "P002",
-        "P002,83.8,27.1,NA,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1",
+        "P002,83.8,27.1,2.9,NA,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1",
     );
     let r = run_files("excluded_known", &excluded, &shipped_lesions(), true);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -445,7 +466,8 @@ fn lesion_rows_of_an_unknown_patient_are_an_error_naming_the_row() {
 
 #[test]
 fn report_on_the_users_data_names_it_and_lists_excluded_patients() {
-    // P002 loses its CRP; P041 (a copy of P001's covariates) has no lesion rows.
+    // P002 loses its CRP (out of the Cox model only) and P003 its interval (out of every
+    // analysis); P041 (a copy of P001's covariates) has no lesion rows.
     let mut patients = shipped_patients_with(
         "P002",
         "P002,83.8,27.1,NA,2.07,40.6,31.2,ultrahypofractionated,24.73,1,3.21,1",
@@ -465,13 +487,26 @@ fn report_on_the_users_data_names_it_and_lists_excluded_patients() {
         !first.contains("reproduced") && !first.contains("Trommer"),
         "{first}"
     );
-    // 41 patient rows: P002 excluded while reading, P041 for want of lesion rows.
+    // 41 patient rows: P041 excluded for want of lesion rows; P002 is analysed but left out
+    // of the Cox model (complete case per model).
     assert!(
-        first.ends_with(": 41 patients, 2 excluded, 39 analysed"),
+        first.ends_with(": 41 patients, 1 excluded, 40 analysed"),
         "{first}"
     );
     assert!(r.stdout.contains("excluded patients:\n"), "{}", r.stdout);
-    assert!(r.stdout.contains("  P002: missing `crp`\n"), "{}", r.stdout);
+    let excluded_list = r
+        .stdout
+        .split("excluded patients:\n")
+        .nth(1)
+        .and_then(|rest| rest.split("left out of the Cox model only:").next())
+        .expect("an exclusion list");
+    assert!(!excluded_list.contains("P002"), "{}", r.stdout);
+    let cox_only = r
+        .stdout
+        .split("left out of the Cox model only:\n")
+        .nth(1)
+        .expect("a Cox-model exclusion list");
+    assert!(cox_only.contains("  P002: missing `crp`\n"), "{}", r.stdout);
     assert!(
         r.stdout.contains("  P041: no lesion rows\n"),
         "{}",
@@ -490,7 +525,7 @@ fn report_on_the_users_data_names_it_and_lists_excluded_patients() {
     assert!(!r.stdout.contains("excluded patients:"), "{}", r.stdout);
 }
 
-/// Issue 5's "must show" criteria over 500 replicates. Slow in a debug build; run with
+/// Issue 5's and issue 17's "must show" criteria over 500 replicates. Slow in a debug build; run with
 /// `cargo test --release --test reproduce_cohort -- --ignored` (the release example is built
 /// on the way).
 #[test]
@@ -516,6 +551,19 @@ fn must_show_with_500_replicates() {
             (0.90..=0.99).contains(&coverage),
             "{id} coverage {coverage}"
         );
+        // Issue 17: the four published effects have the paper's precision (mean SE within
+        // ±20 % of the SE its CI implies) and nominal coverage of the generative value.
+        if let Some(paper_se) = s["paper_se"].as_f64() {
+            let mean_se = finite(&s["mean_se"], id);
+            assert!(
+                (mean_se / paper_se - 1.0).abs() <= 0.20,
+                "{id}: mean SE {mean_se} vs the paper's {paper_se}"
+            );
+            assert!(
+                (0.93..=0.97).contains(&coverage),
+                "{id} coverage {coverage}"
+            );
+        }
         let mean = finite(&s["mean_estimate"], id);
         if let (Some(lo), Some(hi)) = (f["paper"]["lower"].as_f64(), f["paper"]["upper"].as_f64()) {
             assert!(
@@ -524,6 +572,51 @@ fn must_show_with_500_replicates() {
             );
         }
     }
+}
+
+#[test]
+fn text_report_prints_paper_vs_simulated_precision_and_the_cox_complete_case() {
+    let r = run(&["--replicates", "5", "--n", "60"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Precision, paper vs simulated"),
+        "{}",
+        r.stdout
+    );
+    for (label, paper_se) in [
+        ("OR age (per year)", "0.0248"),
+        ("OR ICI-RT interval (per month)", "0.0355"),
+        ("HR BMI >= 25", "0.3907"),
+        ("HR CRP >= 5 mg/l", "0.4727"),
+    ] {
+        let line = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with(label))
+            .last()
+            .unwrap_or_else(|| panic!("no precision row {label}"));
+        let cells: Vec<&str> = line[31..].split_whitespace().collect();
+        assert_eq!(cells.len(), 5, "{line}");
+        assert_eq!(cells[0], paper_se, "{line}");
+        for c in &cells[1..] {
+            let x: f64 = c.parse().unwrap_or_else(|_| panic!("{line}"));
+            assert!(x.is_finite() && x > 0.0, "{line}");
+        }
+    }
+    // Simulated BMI and CRP go missing: the Cox model is complete case, smaller than the
+    // cohort.
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Cox model (complete case"))
+        .expect("the Cox line");
+    let n: usize = line
+        .split("recorded): ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .expect("a patient count");
+    assert!((20..60).contains(&n), "{line}");
 }
 
 #[test]

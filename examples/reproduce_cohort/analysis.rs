@@ -11,7 +11,9 @@
 //! 5. Cox regression `OS ~ BMI>=25 + CRP>=5 + AB + ultrahypofractionated` (Efron ties): HRs of
 //!    BMI and CRP with Wald 95% CIs and Wald p. AB and fractionation are in the model because
 //!    the generative model has them: the Cox HR is non-collapsible, and leaving them out would
-//!    estimate a different (attenuated) marginal quantity.
+//!    estimate a different (attenuated) marginal quantity. Complete case: the patients with
+//!    BMI and CRP recorded (the others are listed by id, `cox_excluded`); every other
+//!    analysis keeps them.
 
 use std::collections::HashMap;
 
@@ -85,6 +87,12 @@ pub struct CohortAnalysis {
     /// Patients left out of every analysis for want of an abscopal classification, with the
     /// reason (no lesion rows, or non-irradiated lesions not evaluable), in patient order.
     pub excluded: Vec<Excluded>,
+    /// Patients in the Cox model (complete case: BMI and CRP recorded).
+    pub cox_n: usize,
+    /// Deaths among them.
+    pub cox_events: usize,
+    /// Evaluable patients left out of the Cox model (BMI or CRP not recorded), by id.
+    pub cox_excluded: Vec<Excluded>,
 }
 
 /// Abscopal benefit per patient (same order as `patients`), `None` when not evaluable or when
@@ -172,7 +180,33 @@ pub fn analyze(
     let os_by_fractionation = compare(&os, &uhf, curves, ("ultrahypofractionated", "other"))?;
 
     let [or_age, or_interval, or_dose, or_volume] = firth_ors(&sel, &ab)?;
-    let [hr_bmi25, hr_crp5] = cox_hrs(&os, &sel, &ab, &uhf)?;
+    // Complete case for the Cox model: the patients with BMI and CRP recorded.
+    let cox_rows: Vec<usize> = (0..sel.len())
+        .filter(|&i| sel[i].covariates.bmi.is_some() && sel[i].covariates.crp.is_some())
+        .collect();
+    let cox_excluded: Vec<Excluded> = (0..sel.len())
+        .filter(|&i| !cox_rows.contains(&i))
+        .map(|i| {
+            let c = &sel[i].covariates;
+            let names: Vec<&str> = [("`bmi`", c.bmi), ("`crp`", c.crp)]
+                .into_iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(n, _)| n)
+                .collect();
+            Excluded {
+                id: sel[i].id.clone(),
+                reason: format!("missing {}", names.join(", ")),
+            }
+        })
+        .collect();
+    let pick = |v: &[bool]| cox_rows.iter().map(|&i| v[i]).collect::<Vec<bool>>();
+    let cox_sel: Vec<&Patient> = cox_rows.iter().map(|&i| sel[i]).collect();
+    let cox_os = SurvivalData::new(
+        cox_sel.iter().map(|p| p.os_months).collect(),
+        cox_sel.iter().map(|p| p.os_event).collect(),
+    )?;
+    let [hr_bmi25, hr_crp5] = cox_hrs(&cox_os, &cox_sel, &pick(&ab), &pick(&uhf))?;
+    let cox_events = cox_sel.iter().filter(|p| p.os_event).count();
     Ok(CohortAnalysis {
         n: patients.len(),
         n_evaluable,
@@ -188,6 +222,9 @@ pub fn analyze(
         hr_bmi25,
         hr_crp5,
         excluded,
+        cox_n: cox_sel.len(),
+        cox_events,
+        cox_excluded,
     })
 }
 
@@ -271,8 +308,14 @@ fn cox_hrs(
     ab: &[bool],
     uhf: &[bool],
 ) -> oncostat::Result<[Ratio; 2]> {
-    let bmi: Vec<bool> = sel.iter().map(|p| p.covariates.bmi25()).collect();
-    let crp: Vec<bool> = sel.iter().map(|p| p.covariates.crp5()).collect();
+    let bmi: Vec<bool> = sel
+        .iter()
+        .map(|p| p.covariates.bmi25() == Some(true))
+        .collect();
+    let crp: Vec<bool> = sel
+        .iter()
+        .map(|p| p.covariates.crp5() == Some(true))
+        .collect();
     let x = Design::from_columns([
         ("bmi_ge_25", to_f64(&bmi)),
         ("crp_ge_5", to_f64(&crp)),

@@ -15,8 +15,10 @@
 //! | `os_months`, `os_event` | overall survival time (months) and death (1) / censored (0) |
 //! | `pfs_months`, `pfs_event` | progression-free survival time (months) and progression or death (1) / censored (0) |
 //!
-//! Rows with an empty or `NA` cell are excluded (complete-case analysis, as R's `na.omit`)
-//! and listed by id with the missing columns. Impossible values (a negative age, BMI, CRP,
+//! `bmi` and `crp` may be empty or `NA`: such a patient is left out of the Cox model only
+//! (complete case per model, as R's `na.omit` on that model's variables) and listed by id in
+//! the report. Rows with any other empty or `NA` cell are excluded from every analysis and
+//! listed by id with the missing columns. Impossible values (a negative age, BMI, CRP,
 //! dose or volume, an age above 120, ...) are an error naming the row and the patient, as is
 //! a lesion row of a patient who is not in the patient file.
 //!
@@ -224,8 +226,10 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
                 ));
             }
         }
+        // A missing BMI or CRP leaves the patient out of the Cox model only (complete case
+        // per model); any other missing value leaves the patient out of every analysis.
         let missing: Vec<&str> = (0..cells.len())
-            .filter(|&k| is_missing(cells[k]))
+            .filter(|&k| k != 2 && k != 3 && is_missing(cells[k]))
             .map(|k| PATIENT_COLUMNS[k])
             .collect();
         if !missing.is_empty() {
@@ -252,8 +256,8 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
             id,
             covariates: Covariates {
                 age: num(1)?,
-                bmi: num(2)?,
-                crp: num(3)?,
+                bmi: present(2)?,
+                crp: present(3)?,
                 interval_months: num(4)?,
                 dose_eqd2: num(5)?,
                 volume_cc: num(6)?,
@@ -376,11 +380,11 @@ pub fn write_cohort(dir: &Path, cohort: &Cohort) -> Result<(), CliError> {
     for p in &cohort.patients {
         let c = &p.covariates;
         text.push_str(&format!(
-            "{},{:.1},{:.1},{:.1},{:.2},{:.1},{:.1},{},{:.2},{},{:.2},{}\n",
+            "{},{:.1},{},{},{:.2},{:.1},{:.1},{},{:.2},{},{:.2},{}\n",
             p.id,
             c.age,
-            c.bmi,
-            c.crp,
+            c.bmi.map_or_else(|| "NA".to_owned(), |x| format!("{x:.1}")),
+            c.crp.map_or_else(|| "NA".to_owned(), |x| format!("{x:.1}")),
             c.interval_months,
             c.dose_eqd2,
             c.volume_cc,

@@ -10,7 +10,9 @@
 //! of OS by fractionation; Firth logistic regression of AB on age, ICI–RT interval (months),
 //! dose (EQD2) and tumour volume (OR, profile penalized-likelihood CI, penalized LR p); Cox
 //! regression of OS on BMI >= 25 and CRP >= 5, adjusted for AB and fractionation as the
-//! generative model requires (HR, Wald CI, p).
+//! generative model requires (HR, Wald CI, p), on the patients with BMI and CRP recorded
+//! (complete case per model). With `--replicates`, the report compares the simulated
+//! precision (mean SE, CI asymmetry) with the precision the paper's CIs imply.
 //!
 //! ```text
 //! cargo run --release --example reproduce_cohort                   # one seeded 142-patient cohort vs the paper
@@ -182,7 +184,9 @@ fn main() -> ExitCode {
     };
     match run(&options) {
         Ok(out) => {
-            println!("{out}");
+            // not `println!`, which panics when stdout is closed (e.g. piped into `head`)
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{out}");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -25,6 +25,9 @@ pub struct RatioSummary {
     pub power: f64,
     /// Arithmetic mean of the standard errors of the log ratio.
     pub mean_se: f64,
+    /// Mean CI asymmetry `ln(upper / estimate) / ln(estimate / lower)` (1 = symmetric on the
+    /// log scale; > 1 = the upper arm is longer).
+    pub mean_asymmetry: f64,
 }
 
 /// Summary of a two-group survival comparison over replicates.
@@ -57,6 +60,10 @@ pub struct Summary {
     pub comparisons: [ComparisonSummary; 3],
     /// OR age, OR interval, OR dose, OR volume, HR BMI, HR CRP.
     pub ratios: [RatioSummary; 6],
+    /// Mean number of patients in the (complete-case) Cox model.
+    pub cox_n_mean: f64,
+    /// Mean number of deaths in the Cox model.
+    pub cox_events_mean: f64,
     /// Wall-clock seconds of the replicate loop.
     pub seconds: f64,
 }
@@ -87,6 +94,24 @@ pub fn run(model: &Model, n: usize, seed: u64, replicates: usize, threads: usize
         }
     });
     let mut summary = summarise(&slots, &TRUE_RATIOS);
+    if std::env::var_os("RC_DEBUG").is_some() {
+        let done: Vec<&CohortAnalysis> = slots.iter().flatten().collect();
+        let m = |f: &dyn Fn(&CohortAnalysis) -> f64| {
+            done.iter().map(|a| f(a)).sum::<f64>() / done.len() as f64
+        };
+        eprintln!(
+            "n_eval {:.1} cox_n {:.1} cox_events {:.1}",
+            m(&|a| a.n_evaluable as f64),
+            m(&|a| a.cox_n as f64),
+            m(&|a| a.cox_events as f64)
+        );
+        for (k, r) in summary.ratios.iter().enumerate() {
+            eprintln!(
+                "{k} est {:.4} se {:.4} cov {:.3} asym {:.3}",
+                r.mean_estimate, r.mean_se, r.coverage, r.mean_asymmetry
+            );
+        }
+    }
     summary.seconds = start.elapsed().as_secs_f64();
     summary
 }
@@ -125,6 +150,12 @@ pub fn comparisons(a: &CohortAnalysis) -> [&Comparison; 3] {
     [&a.os_by_ab, &a.pfs_by_ab, &a.os_by_fractionation]
 }
 
+/// The asymmetry of a ratio's CI on the log scale: `ln(upper / estimate) / ln(estimate /
+/// lower)` (1 for a Wald CI).
+pub fn ci_asymmetry(estimate: f64, lower: f64, upper: f64) -> f64 {
+    (upper / estimate).ln() / (estimate / lower).ln()
+}
+
 fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
     let done: Vec<&CohortAnalysis> = slots.iter().flatten().collect();
     let mut s = Summary {
@@ -135,11 +166,16 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
         ..Summary::default()
     };
     if !done.is_empty() {
-        s.ab_rate_mean = done.iter().map(|a| a.ab_rate).sum::<f64>() / done.len() as f64;
+        let mean = |f: fn(&CohortAnalysis) -> f64| {
+            done.iter().map(|a| f(a)).sum::<f64>() / done.len() as f64
+        };
+        s.ab_rate_mean = mean(|a| a.ab_rate);
+        s.cox_n_mean = mean(|a| a.cox_n as f64);
+        s.cox_events_mean = mean(|a| a.cox_events as f64);
     }
     for (k, slot) in s.ratios.iter_mut().enumerate() {
         let (mut n, mut log_sum, mut covered, mut significant) = (0usize, 0.0, 0usize, 0usize);
-        let mut se_sum = 0.0;
+        let (mut se_sum, mut asym_sum) = (0.0, 0.0);
         for a in &done {
             let r = ratios(a)[k];
             if !(r.estimate.is_finite()
@@ -152,6 +188,7 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
             n += 1;
             log_sum += r.estimate.ln();
             se_sum += r.se;
+            asym_sum += ci_asymmetry(r.estimate, r.lower, r.upper);
             covered += usize::from(r.lower <= truth[k] && truth[k] <= r.upper);
             let direction = if truth[k] > 1.0 {
                 r.estimate > 1.0
@@ -169,6 +206,7 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
                 coverage: covered as f64 / n as f64,
                 power: significant as f64 / n as f64,
                 mean_se: se_sum / n as f64,
+                mean_asymmetry: asym_sum / n as f64,
             };
         }
     }

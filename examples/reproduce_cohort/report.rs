@@ -9,7 +9,9 @@
 //!   `replicates = {n, mean_estimate, coverage, power, mean_se, paper_se}`: `mean_se` is the
 //!   arithmetic mean over the replicates of the standard error of the log OR / log HR,
 //!   `paper_se` the standard error the paper's 95% CI implies, `ln(upper / lower) / 3.92`
-//!   (`null` where the paper reports no CI);
+//!   (`null` where the paper reports no CI); `mean_ci_asymmetry` the mean over the
+//!   replicates of `ln(upper / estimate) / ln(estimate / lower)` (1 = symmetric on the log
+//!   scale, as every Wald CI), `paper_ci_asymmetry` the same for the paper's CI;
 //! * `ab_rate`: `reproduced = {estimate}`, `replicates = {n, mean_estimate}`;
 //! * survival comparisons (`os_by_ab`, `pfs_by_ab`, `os_by_fractionation`):
 //!   `reproduced = {median_a, median_b, p}` (a = AB or ultrahypofractionated),
@@ -67,6 +69,11 @@ pub fn implied_se(lower: f64, upper: f64) -> f64 {
 /// The paper's implied standard error of finding `k` (`None` without a published CI).
 pub fn paper_se(k: usize) -> Option<f64> {
     PAPER_RATIOS[k].map(|(_, l, u, _)| implied_se(l, u))
+}
+
+/// The asymmetry of the paper's CI of finding `k` on the log scale (`None` without a CI).
+pub fn paper_asymmetry(k: usize) -> Option<f64> {
+    PAPER_RATIOS[k].map(|(e, l, u, _)| crate::replicates::ci_asymmetry(e, l, u))
 }
 
 /// Row labels for the text report.
@@ -169,10 +176,13 @@ fn ratio_json(k: usize, r: &Ratio, reps: Option<&Summary>) -> Value {
             let r = s.ratios[k];
             json!({"n": r.n, "mean_estimate": num(r.mean_estimate),
                    "coverage": num(r.coverage), "power": num(r.power),
-                   "mean_se": num(r.mean_se), "paper_se": opt(paper_se(k))})
+                   "mean_se": num(r.mean_se), "paper_se": opt(paper_se(k)),
+                   "mean_ci_asymmetry": num(r.mean_asymmetry),
+                   "paper_ci_asymmetry": opt(paper_asymmetry(k))})
         }
         _ => json!({"n": 0, "mean_estimate": null, "coverage": null, "power": null,
-                    "mean_se": null, "paper_se": opt(paper_se(k))}),
+                    "mean_se": null, "paper_se": opt(paper_se(k)),
+                    "mean_ci_asymmetry": null, "paper_ci_asymmetry": opt(paper_asymmetry(k))}),
     };
     json!({
         "id": RATIO_IDS[k],
@@ -217,6 +227,36 @@ pub fn model_line(m: &Model) -> String {
     )
 }
 
+/// Paper vs simulated precision of the four published effects: the SE of the log ratio and
+/// the CI asymmetry `ln(upper / estimate) / ln(estimate / lower)`.
+fn precision_table(s: &Summary) -> String {
+    let mut out = format!(
+        "\nPrecision, paper vs simulated (mean over the replicates; SE of the log OR / log HR):\n\
+         {:<31} {:>9} {:>9} {:>7}   {:>10} {:>10}\n",
+        "effect", "paper SE", "sim. SE", "ratio", "paper asym", "sim. asym"
+    );
+    for (k, label) in RATIO_LABELS.iter().enumerate() {
+        let (Some(se), Some(asym)) = (paper_se(k), paper_asymmetry(k)) else {
+            continue;
+        };
+        let r = s.ratios[k];
+        out.push_str(&format!(
+            "{:<31} {:>9.4} {:>9.4} {:>7.2}   {:>10.2} {:>10.2}\n",
+            label,
+            se,
+            r.mean_se,
+            r.mean_se / se,
+            asym,
+            r.mean_asymmetry
+        ));
+    }
+    out.push_str(&format!(
+        "Cox model (complete case, BMI and CRP recorded): mean {:.1} patients, {:.1} deaths.\n",
+        s.cox_n_mean, s.cox_events_mean
+    ));
+    out
+}
+
 /// The human-readable report.
 pub fn text(
     info: &CohortInfo,
@@ -256,6 +296,18 @@ pub fn text(
     }
     if let Some(m) = model {
         out.push_str(&model_line(m));
+    }
+    out.push_str(&format!(
+        "Cox model (complete case: BMI and CRP recorded): {} patients, {} deaths; {} left out\n",
+        a.cox_n,
+        a.cox_events,
+        a.cox_excluded.len()
+    ));
+    if !info.simulated && !a.cox_excluded.is_empty() {
+        out.push_str("left out of the Cox model only:\n");
+        for e in &a.cox_excluded {
+            out.push_str(&format!("  {}: {}\n", e.id, e.reason));
+        }
     }
     out.push_str(&format!(
         "patients with evaluable abscopal classification: {}{}\n\n",
@@ -357,6 +409,7 @@ pub fn text(
              paper's direction (for dose and volume, whose true OR is 1: the type I error).\n",
             s.requested, info.n, s.seconds, s.failed, s.misclassified_cohorts
         ));
+        out.push_str(&precision_table(s));
     }
     out.push_str(
         "\nMethods: AB = iRECIST best response of the non-irradiated lesions iCR/iPR (response) \

@@ -2,8 +2,7 @@
 //!
 //! Written out here instead of depending on `rand`, so that a given `--seed` produces the same
 //! cohorts forever, whatever happens to external crates. Draws used by the model: uniform,
-//! standard normal (Marsaglia's polar method), exponential, gamma (Marsaglia–Tsang) and
-//! Bernoulli.
+//! standard normal (Marsaglia's polar method), exponential and Bernoulli.
 //!
 //! Both generators are checked against outputs of their authors' public-domain reference
 //! implementations (`tests/reproduce_cohort_rng.rs`, vectors in
@@ -115,29 +114,6 @@ impl Rng {
     pub fn exponential(&mut self) -> f64 {
         -self.uniform().ln()
     }
-
-    /// Gamma(shape, scale = 1), Marsaglia & Tsang (2000); shape < 1 by the boost
-    /// `Gamma(a) = Gamma(a + 1) · U^(1/a)`.
-    pub fn gamma(&mut self, shape: f64) -> f64 {
-        if shape < 1.0 {
-            let u = self.uniform();
-            return self.gamma(shape + 1.0) * u.powf(1.0 / shape);
-        }
-        let d = shape - 1.0 / 3.0;
-        let c = 1.0 / (9.0 * d).sqrt();
-        loop {
-            let z = self.normal();
-            let v = 1.0 + c * z;
-            if v <= 0.0 {
-                continue;
-            }
-            let v = v * v * v;
-            let u = self.uniform();
-            if u.ln() < 0.5 * z * z + d - d * v + d * v.ln() {
-                return d * v;
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -148,21 +124,19 @@ mod tests {
     fn moments_are_right() {
         let mut rng = Rng::new(7);
         let n = 200_000;
-        let (mut su, mut sn, mut sn2, mut se, mut sg) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut su, mut sn, mut sn2, mut se) = (0.0, 0.0, 0.0, 0.0);
         for _ in 0..n {
             su += rng.uniform();
             let z = rng.normal();
             sn += z;
             sn2 += z * z;
             se += rng.exponential();
-            sg += rng.gamma(2.5);
         }
         let n = n as f64;
         assert!((su / n - 0.5).abs() < 0.005);
         assert!((sn / n).abs() < 0.01);
         assert!((sn2 / n - 1.0).abs() < 0.01);
         assert!((se / n - 1.0).abs() < 0.01);
-        assert!((sg / n - 2.5).abs() < 0.02);
     }
 
     #[test]

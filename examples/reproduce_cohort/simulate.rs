@@ -150,7 +150,8 @@ pub fn simulate(model: &Model, n: usize, seed: u64) -> Cohort {
 }
 
 fn simulate_patient(model: &Model, rng: &mut Rng, id: String, cohort: &mut Cohort) {
-    let covariates = Covariates::draw(rng, model.p_ultrahypo);
+    let drawn = Covariates::draw(rng, model.p_ultrahypo);
+    let covariates = drawn.recorded;
     let benefit = rng.bernoulli(model.ab_probability(&covariates));
     let latent = match (
         benefit,
@@ -160,7 +161,7 @@ fn simulate_patient(model: &Model, rng: &mut Rng, id: String, cohort: &mut Cohor
         (true, true) => LatentClass::Response,
         (true, false) => LatentClass::Control,
     };
-    let os = model.draw_os(rng, model.os_eta(&covariates, benefit));
+    let os = model.draw_os(rng, model.os_eta(&drawn, benefit));
     let progression = model.draw_progression(rng, benefit);
     let admin = MIN_FOLLOW_UP_MONTHS + crate::model::ACCRUAL_MONTHS * rng.uniform();
     let dropout = rng.exponential() / crate::model::DROPOUT_RATE;
