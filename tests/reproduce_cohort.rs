@@ -592,8 +592,7 @@ fn text_report_prints_paper_vs_simulated_precision_and_the_cox_complete_case() {
         let line = r
             .stdout
             .lines()
-            .filter(|l| l.starts_with(label))
-            .last()
+            .rfind(|l| l.starts_with(label))
             .unwrap_or_else(|| panic!("no precision row {label}"));
         let cells: Vec<&str> = line[31..].split_whitespace().collect();
         assert_eq!(cells.len(), 5, "{line}");
