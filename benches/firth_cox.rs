@@ -96,7 +96,11 @@ fn firth_cox(c: &mut Criterion) {
             group.throughput(Throughput::Elements(n as u64));
             let id = format!("n{n}_p{p}");
             group.bench_with_input(BenchmarkId::new("fit", &id), &(&data, &x), |b, (d, x)| {
-                b.iter(|| FirthCoxPh::new().pl(false).fit(black_box(d), black_box(x)))
+                b.iter(|| {
+                    FirthCoxPh::new()
+                        .ci(oncostat::CiMethod::Wald)
+                        .fit(black_box(d), black_box(x))
+                })
             });
             group.bench_with_input(
                 BenchmarkId::new("fit_pl", &id),

@@ -11,7 +11,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use oncostat::{BinaryOutcome, Design, FirthRegression, LogisticCi, LogisticRegression};
+use oncostat::{BinaryOutcome, Design, FirthRegression, LogisticRegression};
 
 /// x ~ N(0, 1) (xorshift + Box–Muller); logit P(y = 1) = −0.5 + Σ_j 0.4·(−1)^j/(1 + j/4)·x_j.
 fn synthetic(n: usize, k: usize, seed: u64) -> (Design, BinaryOutcome) {
@@ -81,7 +81,7 @@ fn bench_ml(c: &mut Criterion) {
             |b, (x, y)| {
                 b.iter(|| {
                     let fit = LogisticRegression::new().fit(x, y).expect("fit");
-                    let ci = fit.conf_int(0.95, LogisticCi::ProfileExact).expect("ci");
+                    let ci = fit.conf_int(0.95).expect("ci");
                     let lr = fit.lr_tests().expect("lr");
                     black_box((fit, ci, lr))
                 })
@@ -121,7 +121,7 @@ fn bench_firth(c: &mut Criterion) {
                         .threads(threads)
                         .fit(x, y)
                         .expect("fit");
-                    let ci = fit.profile_cis(0.95).expect("ci");
+                    let ci = fit.conf_int(0.95).expect("ci");
                     let plr = fit.penalized_lr_tests().expect("plr");
                     black_box((fit, ci, plr))
                 })

@@ -67,7 +67,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         x.ncols(),
         fit.n_events(),
         fit.convergence().iterations(),
-        fit.log_likelihood(),
+        fit.loglik(),
         fit.concordance().estimate()
     );
     println!(

@@ -72,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let fit = FirthRegression::new().threads(threads).fit(&x, &yb)?;
         best_fit = best_fit.min(t.elapsed().as_secs_f64());
-        let cis = fit.profile_cis(0.95)?;
+        let cis = fit.conf_int(0.95)?;
         let tests = fit.penalized_lr_tests()?;
         best = best.min(t.elapsed().as_secs_f64());
         std::hint::black_box((cis, tests));

@@ -17,6 +17,49 @@
 //! [`error_catalogue`] lists every error, when it happens and what to do, and the degenerate
 //! inputs that give a flagged result instead (as R does).
 //!
+//! ## One accessor contract
+//! Every fitted regression model — [`CoxFit`], [`FirthCoxFit`], [`LogisticFit`],
+//! [`FirthFit`], [`SurvRegFit`], [`FineGrayFit`] (and a [`FormulaFit`] of any of them, which
+//! dereferences to the fit) — answers the same question with the same accessor and type:
+//!
+//! | quantity | accessor | type |
+//! |---|---|---|
+//! | column names, model order | `term_names()` | `&[String]` |
+//! | observations used | `n()` | `usize` |
+//! | events (survival models; unweighted rows) | `n_events()` | `usize` |
+//! | estimates β̂ (log scale; NaN if aliased) | `coefficients()` | `&DVector<f64>` |
+//! | standard errors of β̂ | `std_errors()` | `&DVector<f64>` |
+//! | variance–covariance matrix (R's `vcov`) | `variance()` | `&DMatrix<f64>` |
+//! | Wald statistics β̂/se | `z_values()` | `DVector<f64>` |
+//! | two-sided Wald p-values | `p_values()` | `DVector<f64>` |
+//! | confidence intervals, coefficient scale | `conf_int(level)` | `Result<Vec<(f64, f64)>>` |
+//! | how those intervals are obtained | `ci_method()` | [`CiMethod`] |
+//! | aliased (dropped) columns, model order | `aliased()` | `&[bool]` |
+//! | maximised (penalized, pseudo) log-likelihood | `loglik()` | `f64` |
+//! | the null model's log-likelihood | `loglik_null()` | `f64` |
+//! | likelihood-ratio test of the model | `lr_test()` | [`ChiSqTest`] |
+//! | how the iteration ended | `convergence()` | `&`[`Convergence`] |
+//! | iterations / converged | `iterations()`, `converged()` | `usize`, `bool` |
+//! | the fit, or `Error::NotConverged` | `require_converged()` | `Result<Self>` |
+//! | coefficient table | `coef_table(level)` | `Result<`[`CoefTable`]`>` (rows: [`CoefRow`], `method`: [`CiMethod`]) |
+//!
+//! Model-specific quantities keep descriptive names beside the contract: the Cox robust
+//! standard errors (`robust_std_errors()`; with the robust variance on, `z_values`,
+//! `p_values`, `conf_int` and the table use them, as R), Firth's penalized likelihood-ratio
+//! tests (`penalized_lr_tests()`) and profile interval of one coefficient
+//! (`profile_conf_int(index, level)`), Firth logistic's `unpenalized_loglik()`, the
+//! survreg parameters including the log scales (`parameters()`, `parameter_std_errors()`,
+//! `parameter_aliased()`), and the weighted event count of a Kaplan–Meier curve
+//! (`weighted_n_events() -> f64`, R's `events`). Ratios (`hazard_ratios()`,
+//! `odds_ratios()`) are `exp` of the coefficients; exponentiate `conf_int` bounds the same way.
+//!
+//! The confidence-interval method is a setting of the model where R offers a choice
+//! ([`LogisticRegression::ci`], [`FirthCoxPh::ci`]) and fixed otherwise (Cox, survreg:
+//! Wald; Fine–Gray: Wald with the sandwich variance; Firth logistic: profile penalized
+//! likelihood). Every setting is an enum with `FromStr` and `Display` ([`Ties`],
+//! [`CoxVariance`], [`CiMethod`], [`Timefix`], [`ConfType`], [`KmVariance`], [`Centering`],
+//! [`ResidualKind`], [`ZphTransform`]).
+//!
 //! ## Decisions where R leaves a choice
 //! Where an issue or R leaves a choice open, the crate follows R's default and documents the
 //! choice on the item concerned.
@@ -50,10 +93,11 @@ pub use design::Design;
 pub use error::{Error, Result};
 pub use frame::{Formula, FormulaFit, ModelFrame, Table, TermTest};
 pub use labels::Levels;
-pub use table::{ChiSqTest, CoefRow, CoefTable, Statistic, TableStyle};
+pub use table::{ChiSqTest, CiMethod, CoefRow, CoefTable, Statistic, TableStyle};
 
 // --- survival re-exports
 pub use survival::SurvivalData;
+pub use survival::Timefix;
 pub use survival::{
     AalenJohansen, CifFit, CifPoint, CifSummary, CompetingRisksData, FineGray, FineGrayFit,
     GrayCause, GrayTest, GrayTests,
@@ -77,8 +121,7 @@ pub use survival::{SurvReg, SurvRegDist, SurvRegFit};
 
 // --- regression re-exports
 pub use regression::{
-    BinaryOutcome, FirthFit, FirthRegression, FlacFit, FlicFit, LogisticCi, LogisticFit,
-    LogisticRegression,
+    BinaryOutcome, FirthFit, FirthRegression, FlacFit, FlicFit, LogisticFit, LogisticRegression,
 };
 
 // --- irecist re-exports

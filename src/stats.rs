@@ -110,6 +110,39 @@ pub(crate) fn z_for_level(level: f64) -> Result<f64> {
     Ok(normal_quantile(1.0 - (1.0 - level) / 2.0))
 }
 
+/// Wald statistics `β̂ / se` (the one computation behind every fit's `z_values`).
+pub(crate) fn wald_z(
+    coefficients: &nalgebra::DVector<f64>,
+    se: &nalgebra::DVector<f64>,
+) -> nalgebra::DVector<f64> {
+    coefficients.component_div(se)
+}
+
+/// Two-sided Wald p-values `2·P(Z > |β̂ / se|)` (every fit's `p_values`).
+pub(crate) fn wald_p(
+    coefficients: &nalgebra::DVector<f64>,
+    se: &nalgebra::DVector<f64>,
+) -> nalgebra::DVector<f64> {
+    wald_z(coefficients, se).map(normal_two_sided_p)
+}
+
+/// Wald intervals `β̂ ± z·se` on the coefficient scale (every fit's Wald `conf_int`).
+///
+/// # Errors
+/// [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
+pub(crate) fn wald_conf_int(
+    coefficients: &nalgebra::DVector<f64>,
+    se: &nalgebra::DVector<f64>,
+    level: f64,
+) -> Result<Vec<(f64, f64)>> {
+    let z = z_for_level(level)?;
+    Ok(coefficients
+        .iter()
+        .zip(se.iter())
+        .map(|(b, s)| (b - z * s, b + z * s))
+        .collect())
+}
+
 /// Validates a confidence level in (0, 1).
 pub(crate) fn check_level(level: f64) -> Result<()> {
     if level.is_finite() && level > 0.0 && level < 1.0 {

@@ -58,18 +58,82 @@ pub struct CoefRow {
     pub lower: f64,
     /// Upper confidence bound.
     pub upper: f64,
-    /// How the interval and test were obtained (e.g. "Profile penalized likelihood").
-    pub method: &'static str,
+    /// How the interval and test were obtained.
+    pub method: CiMethod,
+}
+
+/// How a confidence interval (and the test beside it in a [`CoefTable`]) is obtained: the
+/// `method` of every [`CoefRow`] and the choice of [`LogisticRegression::ci`](crate::LogisticRegression::ci)
+/// and [`FirthCoxPh::ci`](crate::FirthCoxPh::ci). [`Display`](std::fmt::Display) and
+/// [`FromStr`](std::str::FromStr) use the short names below; [`CiMethod::description`] is the
+/// text R prints in its tables.
+///
+/// ```
+/// use oncostat::CiMethod;
+/// assert_eq!("profile".parse::<CiMethod>().unwrap(), CiMethod::ProfileLikelihood);
+/// assert_eq!(CiMethod::Wald.to_string(), "wald");
+/// assert_eq!(CiMethod::ProfilePenalizedLikelihood.description(), "Profile penalized likelihood");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum CiMethod {
+    /// Wald interval `β ± z·se` with the fit's variance (R's `confint.default`).
+    Wald,
+    /// Wald interval with the Fine–Gray sandwich variance (R's `crr`).
+    WaldSandwich,
+    /// Wald interval of a derived quantity with a delta-method standard error.
+    WaldDeltaMethod,
+    /// Exact profile-likelihood roots: `dev(β_j = b) − dev(β̂) = χ²₁(level)` solved to ~1e-9.
+    ProfileLikelihood,
+    /// R's `confint()` for glm (MASS 7.3-58.2): profile deviance on a grid, FMM spline and
+    /// linear interpolation. Reproduces what R prints; differs from the exact root by up to
+    /// ~1e-4.
+    ProfileLikelihoodMass,
+    /// Profile penalized likelihood (R's `logistf` and `coxphf` default).
+    ProfilePenalizedLikelihood,
+}
+
+crate::settings::setting_names!(CiMethod, "confidence-interval method", {
+    Wald => "wald",
+    WaldSandwich => "wald-sandwich" | "sandwich",
+    WaldDeltaMethod => "wald-delta" | "delta",
+    ProfileLikelihood => "profile" | "profile-likelihood" | "pl",
+    ProfileLikelihoodMass => "mass" | "profile-mass",
+    ProfilePenalizedLikelihood => "profile-penalized" | "penalized",
+});
+
+impl CiMethod {
+    /// The text R's tables print in their method column.
+    pub fn description(self) -> &'static str {
+        match self {
+            CiMethod::Wald => "Wald",
+            CiMethod::WaldSandwich => "Wald (Fine-Gray sandwich)",
+            CiMethod::WaldDeltaMethod => "Wald (delta method)",
+            CiMethod::ProfileLikelihood => "Profile likelihood",
+            CiMethod::ProfileLikelihoodMass => "Profile likelihood (MASS)",
+            CiMethod::ProfilePenalizedLikelihood => "Profile penalized likelihood",
+        }
+    }
+
+    /// `true` for the profile-likelihood methods.
+    pub fn is_profile(self) -> bool {
+        matches!(
+            self,
+            CiMethod::ProfileLikelihood
+                | CiMethod::ProfileLikelihoodMass
+                | CiMethod::ProfilePenalizedLikelihood
+        )
+    }
 }
 
 /// A coefficient table (see the [module documentation](self)).
 ///
 /// ```
-/// use oncostat::{CoefRow, CoefTable, Statistic, TableStyle};
+/// use oncostat::{CiMethod, CoefRow, CoefTable, Statistic, TableStyle};
 /// let t = CoefTable::new(
 ///     vec![CoefRow {
 ///         term: "age".into(), estimate: 0.5, std_error: 0.25, statistic: 2.0,
-///         p_value: 0.0455, lower: 0.01, upper: 0.99, method: "Wald",
+///         p_value: 0.0455, lower: 0.01, upper: 0.99, method: CiMethod::Wald,
 ///     }],
 ///     Statistic::Z, 0.95, TableStyle::Coxph,
 /// );
@@ -120,6 +184,39 @@ impl CoefTable {
     pub fn row(&self, term: &str) -> Option<&CoefRow> {
         self.rows.iter().find(|r| r.term == term)
     }
+}
+
+/// A table of Wald rows: `β̂`, `se`, `z = β̂/se`, its two-sided p-value and `β̂ ± z·se`
+/// (the one builder behind every fit's Wald `coef_table`).
+///
+/// # Errors
+/// [`Error::InvalidParameter`](crate::Error::InvalidParameter) if `level` is not strictly
+/// between 0 and 1.
+pub(crate) fn wald_table(
+    names: &[String],
+    coefficients: &nalgebra::DVector<f64>,
+    se: &nalgebra::DVector<f64>,
+    level: f64,
+    method: CiMethod,
+    style: TableStyle,
+) -> crate::Result<CoefTable> {
+    let ci = crate::stats::wald_conf_int(coefficients, se, level)?;
+    let z = crate::stats::wald_z(coefficients, se);
+    let rows = names
+        .iter()
+        .enumerate()
+        .map(|(j, name)| CoefRow {
+            term: name.clone(),
+            estimate: coefficients[j],
+            std_error: se[j],
+            statistic: z[j],
+            p_value: crate::stats::normal_two_sided_p(z[j]),
+            lower: ci[j].0,
+            upper: ci[j].1,
+            method,
+        })
+        .collect();
+    Ok(CoefTable::new(rows, Statistic::Z, level, style))
 }
 
 /// Formats a p-value as R's `format.pval` does at the default `eps = 2.2e-16`.
@@ -230,7 +327,7 @@ impl fmt::Display for CoefTable {
                         format_num(r.upper, d),
                         format_num(r.statistic, d),
                         format_p(r.p_value, raw),
-                        r.method
+                        r.method.description()
                     )?;
                 }
             }
@@ -289,7 +386,7 @@ impl fmt::Display for CoefTable {
                         format_num(r.estimate.exp(), d),
                         format_num(r.lower.exp(), d),
                         format_num(r.upper.exp(), d),
-                        r.method
+                        r.method.description()
                     )?;
                 }
             }
@@ -376,7 +473,7 @@ mod tests {
                 p_value: 0.0455,
                 lower: -1.0,
                 upper: 0.0,
-                method: "Wald",
+                method: CiMethod::Wald,
             }],
             Statistic::Z,
             0.95,

@@ -92,8 +92,8 @@ fn check(fit: &CoxFit, case: &Value, zph: Result<CoxZph>) {
         close(&format!("{id} robust score"), got, want);
     }
     let ll = nums(&case["loglik"]);
-    close(&format!("{id} loglik0"), fit.log_likelihood_null(), ll[0]);
-    close(&format!("{id} loglik"), fit.log_likelihood(), ll[1]);
+    close(&format!("{id} loglik0"), fit.loglik_null(), ll[0]);
+    close(&format!("{id} loglik"), fit.loglik(), ll[1]);
     let score = case["score"].as_f64().expect("score");
     close(&format!("{id} score"), fit.score_test().statistic(), score);
     let wald = case["wald"].as_f64().expect("wald");
@@ -302,12 +302,8 @@ fn check_same_fit(a: &CoxFit, b: &CoxFit) {
         close("split coef", a.coefficients()[j], b.coefficients()[j]);
         close("split se", a.std_errors()[j], b.std_errors()[j]);
     }
-    close("split loglik", a.log_likelihood(), b.log_likelihood());
-    close(
-        "split loglik0",
-        a.log_likelihood_null(),
-        b.log_likelihood_null(),
-    );
+    close("split loglik", a.loglik(), b.loglik());
+    close("split loglik0", a.loglik_null(), b.loglik_null());
     close(
         "split score",
         a.score_test().statistic(),
@@ -383,7 +379,7 @@ proptest! {
             let (a, b) = (split_fit.std_errors()[j], fit.std_errors()[j]);
             prop_assert!((a - b).abs() <= 1e-7 * (1.0 + b.abs()), "se {j}: {a} vs {b}");
         }
-        let (a, b) = (split_fit.log_likelihood(), fit.log_likelihood());
+        let (a, b) = (split_fit.loglik(), fit.loglik());
         prop_assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "loglik {a} vs {b}");
         let (a, b) = (split_fit.concordance().estimate(), fit.concordance().estimate());
         prop_assert!((a - b).abs() <= 1e-12, "concordance {a} vs {b}");

@@ -148,8 +148,8 @@ fn check_cox(what: &str, fit: &CoxFit, r: &Value, tol: f64) {
     close_all(what, fit.coefficients().as_slice(), &arr(&r["coef"]), tol);
     close_all(what, fit.std_errors().as_slice(), &arr(&r["se"]), tol);
     let ll = arr(&r["loglik"]);
-    close(what, fit.log_likelihood_null(), ll[0], tol);
-    close(what, fit.log_likelihood(), ll[1], tol);
+    close(what, fit.loglik_null(), ll[0], tol);
+    close(what, fit.loglik(), ll[1], tol);
     close(what, fit.score_test().statistic(), num(r, "score"), tol);
     close(what, fit.score_test().p_value(), num(r, "score_p"), tol);
     close(what, fit.wald_test().statistic(), num(r, "wald"), tol);

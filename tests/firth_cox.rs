@@ -77,13 +77,9 @@ fn breast_matches_section_9_8() -> Result<(), Error> {
         assert_relative_eq!(fit.coefficients()[j], beta[j], max_relative = tol);
         assert_relative_eq!(fit.std_errors()[j], se[j], max_relative = tol);
     }
+    assert_relative_eq!(fit.loglik(), v("penalized_loglik")[0], max_relative = tol);
     assert_relative_eq!(
-        fit.penalized_log_likelihood(),
-        v("penalized_loglik")[0],
-        max_relative = tol
-    );
-    assert_relative_eq!(
-        fit.null_penalized_log_likelihood(),
+        fit.loglik_null(),
         v("null_penalized_loglik")[0],
         max_relative = tol
     );
@@ -94,7 +90,7 @@ fn breast_matches_section_9_8() -> Result<(), Error> {
         assert_relative_eq!(t.statistic(), chisq[j], max_relative = tol);
         // p printed with 5-6 significant digits in §9.8
         assert_relative_eq!(t.p_value(), p[j], max_relative = v("p_tolerance")[0]);
-        let (lo, hi) = fit.profile_ci(j, 0.95)?;
+        let (lo, hi) = fit.profile_conf_int(j, 0.95)?;
         // HR bounds printed with 7 significant digits: half a unit in the 7th digit
         assert_relative_eq!(lo.exp(), hr_lower[j], max_relative = tol);
         assert_relative_eq!(hi.exp(), hr_upper[j], max_relative = tol);
@@ -130,7 +126,7 @@ fn monotone_likelihood_matches_coxphf() -> Result<(), Error> {
         assert_relative_eq!(fit.std_errors()[j], se[j], max_relative = tol);
         let t = fit.penalized_lr_test(j)?;
         assert_relative_eq!(t.p_value(), p_lr[j], max_relative = tol);
-        let (lo, hi) = fit.profile_ci(j, 0.95)?;
+        let (lo, hi) = fit.profile_conf_int(j, 0.95)?;
         assert_relative_eq!(lo, lower[j], max_relative = tol);
         assert_relative_eq!(hi, upper[j], max_relative = tol);
     }
@@ -210,14 +206,14 @@ fn extra_goldens_from_r() -> Result<(), Error> {
             assert_relative_eq!(fit.std_errors()[j], se[j], max_relative = tol);
             let t = fit.penalized_lr_test(j)?;
             assert_relative_eq!(t.statistic(), chisq[j], max_relative = tol);
-            let (lo, hi) = fit.profile_ci(j, 0.95)?;
+            let (lo, hi) = fit.profile_conf_int(j, 0.95)?;
             assert_relative_eq!(lo, lower[j], max_relative = tol);
             assert_relative_eq!(hi, upper[j], max_relative = tol);
         }
         let ll = case["penalized_loglik"].as_f64().expect("loglik");
         let ll0 = case["null_penalized_loglik"].as_f64().expect("loglik");
-        assert_relative_eq!(fit.penalized_log_likelihood(), ll, max_relative = tol);
-        assert_relative_eq!(fit.null_penalized_log_likelihood(), ll0, max_relative = tol);
+        assert_relative_eq!(fit.loglik(), ll, max_relative = tol);
+        assert_relative_eq!(fit.loglik_null(), ll0, max_relative = tol);
     }
     Ok(())
 }
@@ -235,7 +231,9 @@ fn two_patients_closed_form() -> Result<(), Error> {
 #[test]
 fn joint_test_of_one_equals_single_test() -> Result<(), Error> {
     let (data, x) = breast();
-    let fit = FirthCoxPh::new().pl(false).fit(&data, &x)?;
+    let fit = FirthCoxPh::new()
+        .ci(oncostat::CiMethod::Wald)
+        .fit(&data, &x)?;
     let single = fit.penalized_lr_test(2)?;
     let joint = fit.joint_test(&[2])?;
     assert_relative_eq!(single.statistic(), joint.statistic(), max_relative = 1e-12);
@@ -255,7 +253,7 @@ fn joint_test_of_one_equals_single_test() -> Result<(), Error> {
         Err(Error::InvalidParameter { .. })
     ));
     assert!(matches!(
-        fit.profile_ci(4, 0.95),
+        fit.profile_conf_int(4, 0.95),
         Err(Error::InvalidParameter { .. })
     ));
     Ok(())
@@ -313,7 +311,9 @@ fn table_and_display() -> Result<(), Error> {
         text.contains("Penalized likelihood ratio test=35.95 on 4 df"),
         "{text}"
     );
-    let wald = FirthCoxPh::new().pl(false).fit(&data, &x)?;
+    let wald = FirthCoxPh::new()
+        .ci(oncostat::CiMethod::Wald)
+        .fit(&data, &x)?;
     assert!(wald.to_string().contains("exp(coef)"));
     Ok(())
 }
@@ -362,7 +362,7 @@ proptest! {
     fn finite_under_monotone_likelihood((time, status, marker, cont) in monotone_cohort()) {
         let data = SurvivalData::from_status(time, &status).unwrap();
         let x = Design::from_columns([("marker", marker), ("z", cont)]).unwrap();
-        let fit = FirthCoxPh::new().pl(false).fit(&data, &x);
+        let fit = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(&data, &x);
         prop_assume!(fit.is_ok());
         let fit = fit.unwrap();
         prop_assume!(fit.convergence().converged());
@@ -384,11 +384,11 @@ proptest! {
             perm.swap(i, (s >> 33) as usize % (i + 1));
         }
         let pick = |v: &[f64]| perm.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        let a = FirthCoxPh::new().pl(false).fit(
+        let a = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(
             &SurvivalData::from_status(time.clone(), &status).unwrap(),
             &Design::from_columns([("marker", marker.clone()), ("z", cont.clone())]).unwrap(),
         );
-        let b = FirthCoxPh::new().pl(false).fit(
+        let b = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(
             &SurvivalData::from_status(pick(&time), &pick(&status)).unwrap(),
             &Design::from_columns([("marker", pick(&marker)), ("z", pick(&cont))]).unwrap(),
         );
@@ -398,19 +398,19 @@ proptest! {
         for j in 0..2 {
             prop_assert!((a.coefficients()[j] - b.coefficients()[j]).abs() <= 1e-7 * (1.0 + a.coefficients()[j].abs()));
         }
-        prop_assert!((a.penalized_log_likelihood() - b.penalized_log_likelihood()).abs() <= 1e-8);
+        prop_assert!((a.loglik() - b.loglik()).abs() <= 1e-8);
     }
 
     #[test]
     fn profile_ci_contains_estimate((time, status, marker, cont) in monotone_cohort()) {
         let data = SurvivalData::from_status(time, &status).unwrap();
         let x = Design::from_columns([("marker", marker), ("z", cont)]).unwrap();
-        let fit = FirthCoxPh::new().pl(false).fit(&data, &x);
+        let fit = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(&data, &x);
         prop_assume!(fit.is_ok());
         let fit = fit.unwrap();
         prop_assume!(fit.convergence().converged());
         for j in 0..2 {
-            let (lo, hi) = fit.profile_ci(j, 0.95).unwrap();
+            let (lo, hi) = fit.profile_conf_int(j, 0.95).unwrap();
             prop_assume!(lo.is_finite() && hi.is_finite());
             prop_assert!(lo < fit.coefficients()[j] && fit.coefficients()[j] < hi);
         }

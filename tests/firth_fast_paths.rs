@@ -47,7 +47,7 @@ fn shortcuts_agree_with_tightly_converged_iterations() -> Result<(), oncostat::E
             .gconv(1e-9)
             .lconv(1e-11)
             .fit(&x, &y)?;
-        let (ci_fast, ci_tight) = (fast.profile_cis(0.95)?, tight.profile_cis(0.95)?);
+        let (ci_fast, ci_tight) = (fast.conf_int(0.95)?, tight.conf_int(0.95)?);
         let (lr_fast, lr_tight) = (fast.penalized_lr_tests()?, tight.penalized_lr_tests()?);
         for j in 0..=k {
             assert!(

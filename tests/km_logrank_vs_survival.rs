@@ -204,7 +204,7 @@ fn check_curve(fit: &KmFit, golden: &Value, conf: ConfType, at_times: &[f64], pr
     );
     let table = nums(&g["print_table"]);
     assert_eq!(fit.n() as f64, table[0], "{id}: records");
-    assert_r(fit.n_events(), table[1], &format!("{id} events"));
+    assert_r(fit.weighted_n_events(), table[1], &format!("{id} events"));
 }
 
 #[test]
@@ -333,7 +333,7 @@ fn shared_reference_km_lung_sex() {
         assert_eq!(fit.label(), g["group"].as_str().expect("group"));
         assert_eq!(fit.n() as f64, g["n"].as_f64().expect("n"));
         common::assert_close(
-            fit.n_events(),
+            fit.weighted_n_events(),
             g["events"].as_f64().expect("e"),
             tol,
             "events",
@@ -700,7 +700,10 @@ fn timefix_merges_near_ties_as_r() {
     let fixed = KaplanMeier::new().fit(&data).unwrap();
     assert_eq!(fixed.times(), &[1.0, 2.0, 3.0]);
     assert_all(fixed.survival(), &[0.6, 0.6, 0.0], "timefix S");
-    let raw = KaplanMeier::new().timefix(false).fit(&data).unwrap();
+    let raw = KaplanMeier::new()
+        .timefix(oncostat::Timefix::Exact)
+        .fit(&data)
+        .unwrap();
     assert_eq!(raw.times().len(), 4);
     assert_all(raw.survival(), &[0.8, 0.6, 0.6, 0.0], "no timefix S");
     let t = LogRank::new().test(&data, &[1, 2, 1, 2, 1]).unwrap();

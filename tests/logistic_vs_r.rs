@@ -3,7 +3,7 @@
 mod common;
 
 use common::{assert_rel_close, json as read_json, logistic_model as model, numbers, tolerance};
-use oncostat::{LogisticCi, LogisticRegression};
+use oncostat::{CiMethod, LogisticRegression};
 
 const COVS: [&str; 4] = ["age", "parity", "spontaneous", "induced"];
 
@@ -13,14 +13,14 @@ fn infert_matches_reference_json() -> Result<(), oncostat::Error> {
     let tol = reference["tolerance"].as_f64().unwrap_or(1e-6);
     let (x, y) = model("infert.csv", "case", &COVS);
     let fit = LogisticRegression::new().fit(&x, &y)?.require_converged()?;
-    assert_eq!(fit.n_obs(), reference["n"].as_u64().unwrap_or(0) as usize);
+    assert_eq!(fit.n(), reference["n"].as_u64().unwrap_or(0) as usize);
     assert_rel_close(
-        fit.log_likelihood(),
+        fit.loglik(),
         reference["loglik"].as_f64().unwrap_or(0.0),
         tol,
         "loglik",
     );
-    let ci = fit.conf_int(0.95, LogisticCi::ProfileExact)?;
+    let ci = fit.conf_int(0.95)?;
     let lr = fit.lr_tests()?;
     let (z, p, or) = (fit.z_values(), fit.p_values(), fit.odds_ratios());
     for (j, row) in reference["coefficients"]
@@ -60,7 +60,9 @@ fn infert_matches_glm_defaults_and_mass_confint() -> Result<(), oncostat::Error>
     let r = &read_json("logistic_glm_values.json")["infert_glm_defaults"];
     let one = |k: &str| numbers(&r[k])[0];
     let (x, y) = model("infert.csv", "case", &COVS);
-    let fit = LogisticRegression::new().fit(&x, &y)?;
+    let fit = LogisticRegression::new()
+        .ci(CiMethod::ProfileLikelihoodMass)
+        .fit(&x, &y)?;
     assert_eq!(
         Some(fit.convergence().iterations() as u64),
         r["iterations"].as_u64()
@@ -75,7 +77,7 @@ fn infert_matches_glm_defaults_and_mass_confint() -> Result<(), oncostat::Error>
     let (lower, upper) = (numbers(&r["mass_lower"]), numbers(&r["mass_upper"]));
     let (glm_tol, mass_tol) = (one("glm_tolerance"), one("mass_tolerance"));
     assert_eq!(beta.len(), 5);
-    let ci = fit.conf_int(0.95, LogisticCi::MassCompatible)?;
+    let ci = fit.conf_int(0.95)?;
     for j in 0..5 {
         assert_rel_close(fit.coefficients()[j], beta[j], glm_tol, "glm coef");
         assert_rel_close(fit.std_errors_glm()[j], se_glm[j], glm_tol, "glm se");
@@ -177,7 +179,7 @@ fn quasi_separation_is_flagged() -> Result<(), oncostat::Error> {
         Err(oncostat::Error::Separation { .. })
     ));
     // the profile bound towards +inf is never reached
-    let ci = fit.conf_int(0.95, LogisticCi::ProfileExact)?;
+    let ci = fit.conf_int(0.95)?;
     assert!(ci[1].1.is_nan() || ci[1].1 > 1e3);
     Ok(())
 }

@@ -64,13 +64,13 @@ fn assert_cox_matches(fit: &CoxFit, id: &str) {
     }
     let ll = numbers(&g["loglik"]);
     assert_close(
-        fit.log_likelihood_null(),
+        fit.loglik_null(),
         ll[0].expect("ll0"),
         tol,
         &format!("{id} loglik0"),
     );
     assert_close(
-        fit.log_likelihood(),
+        fit.loglik(),
         ll[1].expect("ll"),
         tol,
         &format!("{id} loglik"),
@@ -154,7 +154,7 @@ fn logistic_covariate_scaled_1e_minus8_to_1e8_equal_r() -> TestResult {
             assert_close(fit.std_errors_glm()[j], se, tol, &format!("{id} se {j}"));
         }
         let ll = g["loglik"].as_f64().expect("ll");
-        assert_close(fit.log_likelihood(), ll, tol, &format!("{id} loglik"));
+        assert_close(fit.loglik(), ll, tol, &format!("{id} loglik"));
     }
     Ok(())
 }
@@ -173,12 +173,7 @@ fn n_equals_2() -> TestResult {
         let fit = CoxPh::new().fit(&data, &x)?;
         let g = golden(id);
         let ll0 = numbers(&g["loglik"])[0].expect("ll0");
-        assert_close(
-            fit.log_likelihood_null(),
-            ll0,
-            tol,
-            &format!("{id} loglik0"),
-        );
+        assert_close(fit.loglik_null(), ll0, tol, &format!("{id} loglik0"));
         assert_close(
             fit.score_test().statistic(),
             g["score"].as_f64().expect("score"),
@@ -285,7 +280,7 @@ fn heavy_separation_is_flagged_and_firth_equals_r() -> TestResult {
         assert_close(fit.std_errors()[j], se, tol, &format!("firth se {j}"));
     }
     assert_close(
-        fit.log_likelihood(),
+        fit.unpenalized_loglik(),
         g["loglik"].as_f64().expect("ll"),
         tol,
         "firth loglik",
@@ -333,12 +328,7 @@ fn glm_matches(x: &Design, y: &BinaryOutcome, id: &str) -> TestResult {
         );
     }
     let ll = g["loglik"].as_f64().expect("ll");
-    assert_close(
-        fit.log_likelihood(),
-        ll,
-        tolerance(),
-        &format!("{id} loglik"),
-    );
+    assert_close(fit.loglik(), ll, tolerance(), &format!("{id} loglik"));
     Ok(())
 }
 
@@ -403,7 +393,9 @@ fn extreme_but_finite_values_give_finite_answers_or_named_errors() {
             Err(e) => assert!(!e.to_string().is_empty()),
         }
         match FirthRegression::new().fit(&xi, &y) {
-            Ok(fit) => assert!(fit.log_likelihood().is_finite() || !fit.convergence().converged()),
+            Ok(fit) => {
+                assert!(fit.unpenalized_loglik().is_finite() || !fit.convergence().converged())
+            }
             Err(e) => assert!(!e.to_string().is_empty()),
         }
     }

@@ -81,7 +81,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         }
         let x = Design::from_columns(covariate_cols)?;
         let fit = FirthCoxPh::new().fit(&data, &x)?;
-        let ci = fit.profile_cis(0.95)?;
+        let ci = fit.conf_int(0.95)?;
         let tests = fit.penalized_lr_tests()?;
         Ok(FirthReport { fit, ci, tests })
     });
@@ -122,7 +122,7 @@ fn forest_rows(report: &FirthReport) -> Vec<oncostat::plots::ForestRow> {
 fn to_json(report: &FirthReport, dropped: usize, seconds: f64) -> Value {
     let fit = &report.fit;
     let z = fit.z_values();
-    let p = fit.wald_p_values();
+    let p = fit.p_values();
     let coefficients: Vec<Value> = fit
         .term_names()
         .iter()
@@ -153,9 +153,9 @@ fn to_json(report: &FirthReport, dropped: usize, seconds: f64) -> Value {
         "method": "firth",
         "ties": "breslow",
         "coefficients": coefficients,
-        "loglik_null": num(fit.null_penalized_log_likelihood()),
-        "loglik": num(fit.penalized_log_likelihood()),
-        "penalized_loglik": num(fit.penalized_log_likelihood()),
+        "loglik_null": num(fit.loglik_null()),
+        "loglik": num(fit.loglik()),
+        "penalized_loglik": num(fit.loglik()),
         "lr_test": { "stat": num(lr.statistic()), "df": num(lr.df()), "p": num(lr.p_value()) },
         "converged": fit.convergence().converged(),
         "iterations": fit.convergence().iterations(),

@@ -164,7 +164,7 @@ fn km_json(fit: &oncostat::KmFit) -> Value {
     let (lower, upper) = fit.median_ci();
     json!({
         "n": fit.n(),
-        "events": num(fit.n_events()),
+        "events": num(fit.weighted_n_events()),
         "median": opt_num(fit.median()),
         "median_lower": opt_num(lower),
         "median_upper": opt_num(upper),

@@ -14,7 +14,7 @@
 //! inside an interaction. `--zph` gives one row per term and `GLOBAL` (R's `cox.zph(fit)`).
 
 use oncostat::frame::{Formula, Table as FrameTable, TermTest};
-use oncostat::{CoxPh, CoxVariance, FirthRegression, LogisticRegression, Ties};
+use oncostat::{CoxPh, CoxVariance, FirthRegression, Ties};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Output, num, timed};
@@ -166,10 +166,10 @@ pub fn run_logistic(
             let fitted = crate::logistic::describe_firth(fit.fit(), args.ci)?;
             Ok::<_, oncostat::Error>((fitted, fit.term_tests()?, fit.frame().clone()))
         } else {
-            let fit = LogisticRegression::new()
+            let fit = crate::logistic::ml_model(args.ci)
                 .threads(args.threads)
                 .fit_formula(&f, &data)?;
-            let fitted = crate::logistic::describe_ml(fit.fit(), args.ci)?;
+            let fitted = crate::logistic::describe_ml(fit.fit())?;
             Ok((fitted, fit.term_tests()?, fit.frame().clone()))
         }
     });

@@ -129,7 +129,7 @@ fn group_json(fit: &KmFit, at: &[f64]) -> Result<Value, oncostat::Error> {
     Ok(json!({
         "group": fit.label(),
         "n": fit.n(),
-        "events": num(fit.n_events()),
+        "events": num(fit.weighted_n_events()),
         "median": opt_num(fit.median()),
         "median_lower": opt_num(lower),
         "median_upper": opt_num(upper),

@@ -11,7 +11,7 @@
 //! `logistf`).
 
 use oncostat::{
-    BinaryOutcome, Design, FirthFit, FirthRegression, LogisticCi, LogisticFit, LogisticRegression,
+    BinaryOutcome, CiMethod, Design, FirthFit, FirthRegression, LogisticFit, LogisticRegression,
     Result as LibResult,
 };
 use serde_json::{Value, json};
@@ -205,17 +205,21 @@ pub(crate) fn output(
 }
 
 fn fit_ml(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibResult<Fitted> {
-    let fit = LogisticRegression::new().threads(threads).fit(x, y)?;
-    describe_ml(&fit, ci)
+    let fit = ml_model(ci).threads(threads).fit(x, y)?;
+    describe_ml(&fit)
+}
+
+/// The maximum-likelihood model with the interval method of `--ci`.
+pub(crate) fn ml_model(ci: CiArg) -> LogisticRegression {
+    LogisticRegression::new().ci(match ci {
+        CiArg::Wald => CiMethod::Wald,
+        CiArg::Profile => CiMethod::ProfileLikelihood,
+    })
 }
 
 /// The output rows of a maximum-likelihood fit.
-pub(crate) fn describe_ml(fit: &LogisticFit, ci: CiArg) -> LibResult<Fitted> {
-    let method = match ci {
-        CiArg::Wald => LogisticCi::Wald,
-        CiArg::Profile => LogisticCi::ProfileExact,
-    };
-    let bounds = fit.conf_int(LEVEL, method)?;
+pub(crate) fn describe_ml(fit: &LogisticFit) -> LibResult<Fitted> {
+    let bounds = fit.conf_int(LEVEL)?;
     let lr = fit.lr_tests()?;
     let (z, p) = (fit.z_values(), fit.p_values());
     let rows = (0..fit.term_names().len())
@@ -230,13 +234,13 @@ pub(crate) fn describe_ml(fit: &LogisticFit, ci: CiArg) -> LibResult<Fitted> {
             p_lr: lr[j].map(|t| t.p_value()),
         })
         .collect();
-    let text = match method {
-        LogisticCi::ProfileExact => fit.to_string(),
-        _ => format!("{}", fit.coef_table(LEVEL, method)?),
+    let text = match fit.ci_method() {
+        CiMethod::ProfileLikelihood => fit.to_string(),
+        _ => format!("{}", fit.coef_table(LEVEL)?),
     };
     Ok(Fitted {
         rows,
-        loglik: fit.log_likelihood(),
+        loglik: fit.loglik(),
         penalized_loglik: None,
         converged: fit.convergence().converged(),
         iterations: fit.convergence().iterations(),
@@ -252,7 +256,7 @@ fn fit_firth(x: &Design, y: &BinaryOutcome, ci: CiArg, threads: usize) -> LibRes
 
 /// The output rows of a Firth fit.
 pub(crate) fn describe_firth(fit: &FirthFit, ci: CiArg) -> LibResult<Fitted> {
-    let (se, z, p) = (fit.std_errors(), fit.z_values(), fit.p_values_wald());
+    let (se, z, p) = (fit.std_errors(), fit.z_values(), fit.p_values());
     let bounds = if ci == CiArg::Wald {
         let q = 1.959963984540054;
         (0..se.len())
@@ -262,7 +266,7 @@ pub(crate) fn describe_firth(fit: &FirthFit, ci: CiArg) -> LibResult<Fitted> {
             })
             .collect()
     } else {
-        fit.profile_cis(LEVEL)?
+        fit.conf_int(LEVEL)?
     };
     let tests = fit.penalized_lr_tests()?;
     let rows = (0..fit.term_names().len())
@@ -279,8 +283,8 @@ pub(crate) fn describe_firth(fit: &FirthFit, ci: CiArg) -> LibResult<Fitted> {
         .collect();
     Ok(Fitted {
         rows,
-        loglik: fit.log_likelihood(),
-        penalized_loglik: Some(fit.penalized_log_likelihood()),
+        loglik: fit.unpenalized_loglik(),
+        penalized_loglik: Some(fit.loglik()),
         converged: fit.convergence().converged(),
         iterations: fit.convergence().iterations(),
         separation: None,

@@ -259,12 +259,12 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             })
         })
         .collect();
-    let k = fit.covariance().nrows();
+    let k = fit.variance().nrows();
     let variance: Vec<Value> = (0..k)
         .map(|a| {
             Value::from(
                 (0..k)
-                    .map(|b| num(fit.covariance()[(a, b)]))
+                    .map(|b| num(fit.variance()[(a, b)]))
                     .collect::<Vec<_>>(),
             )
         })
@@ -324,8 +324,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "dist": dist.as_str(),
         "coefficients": coefficients,
         "scale": fit.scales().into_iter().map(num).collect::<Vec<_>>(),
-        "loglik": num(fit.log_likelihood()),
-        "loglik_null": num(fit.log_likelihood_null()),
+        "loglik": num(fit.loglik()),
+        "loglik_null": num(fit.loglik_null()),
         "chisq": num(lr.statistic()),
         "df": fit.lr_df(),
         "p": num(lr.p_value()),

@@ -289,7 +289,7 @@ fn firth_ors(sel: &[&Patient], ab: &[bool]) -> oncostat::Result<[Ratio; 4]> {
     }; 4];
     for (j, slot) in out.iter_mut().enumerate() {
         let index = j + 1;
-        let (lo, hi) = fit.profile_ci(index, LEVEL)?;
+        let (lo, hi) = fit.profile_conf_int(index, LEVEL)?;
         let test = fit.penalized_lr_test(index)?;
         *slot = Ratio {
             estimate: beta[index].exp(),
@@ -329,8 +329,8 @@ fn cox_hrs(
     let se = fit.std_errors();
     let ratio = |j: usize| Ratio {
         estimate: hr[j],
-        lower: ci[j].0,
-        upper: ci[j].1,
+        lower: ci[j].0.exp(),
+        upper: ci[j].1.exp(),
         p: p[j],
         se: se[j],
     };

@@ -8,7 +8,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use oncostat::{
     BinaryOutcome, ConfType, CoxPh, Design, FirthCoxPh, FirthRegression, KaplanMeier, KmTable,
-    LogRank, LogisticCi, LogisticRegression, SurvivalData, Ties,
+    LogRank, LogisticRegression, SurvivalData, Ties,
 };
 
 #[derive(Debug, Arbitrary)]
@@ -151,7 +151,7 @@ fuzz_target!(|input: Input| {
     }
 
     // Firth-penalized Cox (coxphf).
-    if let Ok(fit) = FirthCoxPh::new().pl(opt(6)).fit(&data, &x) {
+    if let Ok(fit) = FirthCoxPh::new().ci(if opt(6) { oncostat::CiMethod::ProfilePenalizedLikelihood } else { oncostat::CiMethod::Wald }).fit(&data, &x) {
         let _ = fit.to_string();
         let _ = fit.lr_test();
         let _ = fit.coef_table(0.95).map(|t| t.to_string());
@@ -166,24 +166,26 @@ fuzz_target!(|input: Input| {
         return;
     };
     let xi = x.with_intercept();
-    if let Ok(fit) = LogisticRegression::new().fit(&xi, &y) {
+    let method = if opt(4) {
+        oncostat::CiMethod::ProfileLikelihood
+    } else {
+        oncostat::CiMethod::Wald
+    };
+    if let Ok(fit) = LogisticRegression::new().ci(method).fit(&xi, &y) {
         let _ = fit.to_string();
-        let _ = fit.conf_int(0.95, LogisticCi::Wald);
+        let _ = fit.conf_int(0.95);
         if opt(4) {
-            let _ = fit.conf_int(0.95, LogisticCi::ProfileExact);
             let _ = fit.lr_tests();
         }
         let _ = fit.lr_test();
-        let _ = fit
-            .coef_table(0.95, LogisticCi::Wald)
-            .map(|t| t.to_string());
+        let _ = fit.coef_table(0.95).map(|t| t.to_string());
     }
     let firth = FirthRegression::new();
     if let Ok(fit) = firth.fit(&xi, &y) {
         let _ = fit.to_string();
         let _ = fit.lr_test();
         if opt(5) {
-            let _ = fit.profile_cis(0.95);
+            let _ = fit.conf_int(0.95);
             let _ = fit.penalized_lr_tests();
         }
         let _ = fit.predict(&xi);

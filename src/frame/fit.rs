@@ -8,7 +8,7 @@ use super::model::{Fitter, FrameData, FrameResponse, ModelFrame, Term};
 use super::{Formula, Table};
 use crate::{
     BinaryOutcome, ChiSqTest, CoxFit, CoxPh, CoxSurvivalCurve, CoxZph, Design, Error, FirthFit,
-    FirthRegression, LogisticCi, LogisticFit, LogisticRegression, Result, SurvivalData,
+    FirthRegression, LogisticFit, LogisticRegression, Result, SurvivalData,
 };
 
 /// The settings a fit was made with, for the refits of the term tests.
@@ -34,7 +34,7 @@ enum Settings {
 ///     ("arm", Column::text(["a", "b", "a", "b", "a", "b", "a", "b", "a", "b"].map(Some))),
 /// ])?;
 /// let fit = CoxPh::new().fit_formula(&Formula::parse("Surv(time, status) ~ age + arm")?, &t)?;
-/// assert_eq!(fit.coefficient_names(), ["age", "armb"]);
+/// assert_eq!(fit.term_names(), ["age", "armb"]);
 /// let hr_arm = fit.coefficient("armb")?.exp();
 /// assert!(hr_arm > 0.0);
 /// let tests = fit.term_tests()?;
@@ -115,11 +115,6 @@ impl<F> FormulaFit<F> {
     /// The terms in R's order.
     pub fn terms(&self) -> &[Term] {
         self.frame.terms()
-    }
-
-    /// Coefficient names in order (R's `names(coef(fit))`).
-    pub fn coefficient_names(&self) -> &[String] {
-        self.frame.column_names()
     }
 
     /// 1-based table rows dropped for a missing value (R's `na.action`).
@@ -280,18 +275,18 @@ impl FormulaFit<CoxFit> {
         let full_rank = rank(self.fit.aliased());
         let mut out = Vec::with_capacity(self.terms().len());
         for (i, term) in self.terms().iter().enumerate() {
-            let (w, df) = wald(beta, self.fit.covariance(), term.columns())?;
+            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
             let lr = if self.marginal(i) {
                 None
             } else {
                 let (ll, r) = match self.design_without(i)? {
-                    None => (self.fit.log_likelihood_null(), 0),
+                    None => (self.fit.loglik_null(), 0),
                     Some(x) => {
                         let reduced = self.cox_settings(x.ncols()).fit(data, &x)?;
-                        (reduced.log_likelihood(), rank(reduced.aliased()))
+                        (reduced.loglik(), rank(reduced.aliased()))
                     }
                 };
-                let stat = 2.0 * (self.fit.log_likelihood() - ll);
+                let stat = 2.0 * (self.fit.loglik() - ll);
                 Some(ChiSqTest::new(stat, (full_rank - r) as f64))
             };
             out.push(TermTest {
@@ -417,7 +412,7 @@ impl LogisticRegression {
     ///     "y,dose,arm\n0,1,a\n1,2,b\n0,1,a\n1,3,b\n1,2,a\n0,1,b\n1,3,a\n0,2,b\n".as_bytes(),
     /// )?;
     /// let fit = LogisticRegression::new().fit_formula(&Formula::parse("y ~ dose + arm")?, &t)?;
-    /// assert_eq!(fit.coefficient_names(), ["(Intercept)", "dose", "armb"]);
+    /// assert_eq!(fit.term_names(), ["(Intercept)", "dose", "armb"]);
     /// let p = fit.predict(&Table::from_csv_reader("dose,arm\n2,b\n".as_bytes())?)?;
     /// assert!(p[0] > 0.0 && p[0] < 1.0);
     /// # Ok(()) }
@@ -474,13 +469,14 @@ impl FormulaFit<LogisticFit> {
         ))
     }
 
-    /// The confidence interval of the coefficient named `name` (coefficient scale).
+    /// The confidence interval of the coefficient named `name` (coefficient scale, by the
+    /// fit's [`ci_method`](LogisticFit::ci_method)).
     ///
     /// # Errors
     /// [`Error::UnknownColumn`], and as [`LogisticFit::conf_int`].
-    pub fn conf_int_of(&self, name: &str, level: f64, method: LogisticCi) -> Result<(f64, f64)> {
+    pub fn conf_int_of(&self, name: &str, level: f64) -> Result<(f64, f64)> {
         let j = self.index_of(name)?;
-        Ok(self.fit.conf_int(level, method)?[j])
+        Ok(self.fit.conf_int(level)?[j])
     }
 
     /// The LR test of the coefficient named `name` alone (`None` for the intercept or an
@@ -508,7 +504,7 @@ impl FormulaFit<LogisticFit> {
         let full_rank = self.fit.term_names().len() - self.fit.aliased().len();
         let mut out = Vec::with_capacity(self.terms().len());
         for (i, term) in self.terms().iter().enumerate() {
-            let (w, df) = wald(beta, self.fit.covariance(), term.columns())?;
+            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
             let lr = if self.marginal(i) {
                 None
             } else {
@@ -553,8 +549,8 @@ impl FirthRegression {
     /// # fn main() -> Result<(), oncostat::Error> {
     /// let t = Table::from_csv_reader("y,x\n0,0\n0,0\n1,1\n1,1\n0,1\n1,0\n".as_bytes())?;
     /// let fit = FirthRegression::new().fit_formula(&Formula::parse("y ~ x")?, &t)?;
-    /// assert_eq!(fit.coefficient_names(), ["(Intercept)", "x"]);
-    /// let (lo, hi) = fit.profile_ci_of("x", 0.95)?;
+    /// assert_eq!(fit.term_names(), ["(Intercept)", "x"]);
+    /// let (lo, hi) = fit.conf_int_of("x", 0.95)?;
     /// assert!(lo < fit.coefficient("x")? && fit.coefficient("x")? < hi);
     /// # Ok(()) }
     /// ```
@@ -592,9 +588,9 @@ impl FormulaFit<FirthFit> {
     /// The profile penalized-likelihood interval of the coefficient named `name`.
     ///
     /// # Errors
-    /// [`Error::UnknownColumn`], and as [`FirthFit::profile_ci`].
-    pub fn profile_ci_of(&self, name: &str, level: f64) -> Result<(f64, f64)> {
-        self.fit.profile_ci(self.index_of(name)?, level)
+    /// [`Error::UnknownColumn`], and as [`FirthFit::profile_conf_int`].
+    pub fn conf_int_of(&self, name: &str, level: f64) -> Result<(f64, f64)> {
+        self.fit.profile_conf_int(self.index_of(name)?, level)
     }
 
     /// The penalized LR test of the coefficient named `name` alone.
@@ -615,7 +611,7 @@ impl FormulaFit<FirthFit> {
         let beta = self.fit.coefficients();
         let mut out = Vec::with_capacity(self.terms().len());
         for (i, term) in self.terms().iter().enumerate() {
-            let (w, df) = wald(beta, self.fit.covariance(), term.columns())?;
+            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
             let lr = if self.marginal(i) {
                 None
             } else {

@@ -62,7 +62,7 @@
 //!            361,1,71,male\n218,1,53,NA\n166,1,61,male\n";
 //! let lung = Table::from_csv_reader(csv.as_bytes())?;
 //! let fit = CoxPh::new().fit_formula(&Formula::parse("Surv(time, status) ~ age + sex")?, &lung)?;
-//! assert_eq!(fit.coefficient_names(), ["age", "sexmale"]);
+//! assert_eq!(fit.term_names(), ["age", "sexmale"]);
 //! assert_eq!(fit.dropped_rows(), [9]);
 //! let patient = Table::from_csv_reader("age,sex\n65,female\n".as_bytes())?;
 //! let curve = &fit.survfit(&patient, None, 0.95)?[0];

@@ -79,7 +79,7 @@ impl FactorLevels {
 /// let term = &fit.terms()[0];
 /// assert_eq!(term.label(), "arm");
 /// assert_eq!(term.columns(), [0, 1]);
-/// assert_eq!(fit.coefficient_names(), ["armb", "armc"]);
+/// assert_eq!(fit.term_names(), ["armb", "armc"]);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -147,7 +147,7 @@ enum Encoding {
 /// let fit = LogisticRegression::new().fit_formula(&Formula::parse("y ~ dose + sex")?, &t)?;
 /// assert_eq!(fit.frame().dropped_rows(), [3]); // 1-based row of the table
 /// assert_eq!(fit.frame().n(), 7);
-/// assert_eq!(fit.coefficient_names(), ["(Intercept)", "dose", "sexm"]);
+/// assert_eq!(fit.term_names(), ["(Intercept)", "dose", "sexm"]);
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,8 @@
 use std::fmt;
 
 use super::firth::FirthFit;
-use super::logistic::{LogisticCi, LogisticFit};
+use super::logistic::LogisticFit;
+use crate::CiMethod;
 use crate::table::format_p;
 
 impl fmt::Display for LogisticFit {
@@ -16,15 +17,15 @@ impl fmt::Display for LogisticFit {
         )?;
         writeln!(f)?;
         let table = self
-            .coef_table(0.95, LogisticCi::ProfileExact)
-            .or_else(|_| self.coef_table(0.95, LogisticCi::Wald));
+            .coef_table(0.95)
+            .or_else(|_| self.coef_table_by(0.95, CiMethod::Wald));
         match table {
             Ok(t) => fmt::Display::fmt(&t, f)?,
             Err(e) => writeln!(f, "(coefficient table unavailable: {e})")?,
         }
         writeln!(f)?;
         let rank = self.coefficients().iter().filter(|b| !b.is_nan()).count();
-        let n = self.n_obs();
+        let n = self.n();
         let null_df = n - usize::from(
             self.term_names()
                 .first()
@@ -50,7 +51,13 @@ impl fmt::Display for LogisticFit {
             self.convergence().iterations(),
             self.convergence().reason()
         )?;
-        let aliased = self.aliased();
+        let aliased: Vec<&str> = self
+            .term_names()
+            .iter()
+            .zip(self.aliased())
+            .filter(|(_, a)| **a)
+            .map(|(n, _)| n.as_str())
+            .collect();
         if !aliased.is_empty() {
             writeln!(
                 f,

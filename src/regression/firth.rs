@@ -10,9 +10,10 @@ use super::outcome::BinaryOutcome;
 use super::parallel::map_indices;
 use super::profile::{ProfileBound, ProfileStart, VmControl, vm_interval};
 use crate::linalg::{cholesky_in_place, cholesky_inverse};
-use crate::stats::{check_level, normal_two_sided_p};
+use crate::stats::check_level;
 use crate::{
-    ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, TableStyle,
+    ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic,
+    TableStyle,
 };
 
 /// Settings of a Firth-penalized logistic regression (R's `logistf`, version 1.26.1).
@@ -35,7 +36,7 @@ use crate::{
 /// let y = BinaryOutcome::new(&[0.0, 0.0, 0.0, 1.0, 1.0, 1.0])?;
 /// let fit = FirthRegression::new().fit(&x, &y)?;
 /// assert!(fit.convergence().converged());
-/// let (lo, hi) = fit.profile_ci(1, 0.95)?;
+/// let (lo, hi) = fit.profile_conf_int(1, 0.95)?;
 /// assert!(lo < fit.coefficients()[1] && fit.coefficients()[1] < hi);
 /// let plr = fit.penalized_lr_test(1)?;
 /// assert!(plr.p_value() < 0.05);
@@ -120,7 +121,7 @@ impl FirthRegression {
         self
     }
 
-    /// Maximum worker threads for [`FirthFit::profile_cis`] and
+    /// Maximum worker threads for [`FirthFit::conf_int`] and
     /// [`FirthFit::penalized_lr_tests`] (default 0 = all available cores). Small problems
     /// (`n·k² < 250 000`) always run on the calling thread; set 1 when the caller already
     /// parallelizes (e.g. over bootstrap replicates).
@@ -226,11 +227,13 @@ pub struct FirthFit {
     #[cfg_attr(feature = "serde", serde(skip))]
     settings: FirthRegression,
     coefficients: DVector<f64>,
+    std_errors: DVector<f64>,
     covariance: DMatrix<f64>,
     covariance_augmented: DMatrix<f64>,
+    aliased: Vec<bool>,
     penalized_loglik: f64,
     null_penalized_loglik: f64,
-    loglik: f64,
+    unpenalized_loglik: f64,
     convergence: Convergence,
     null_convergence: Convergence,
     fitted: Vec<f64>,
@@ -298,11 +301,13 @@ impl FirthFit {
             has_intercept,
             settings,
             coefficients,
+            std_errors: covariance.diagonal().map(f64::sqrt),
+            aliased: vec![false; k],
             covariance,
             covariance_augmented,
             penalized_loglik,
             null_penalized_loglik,
-            loglik,
+            unpenalized_loglik: loglik,
             convergence,
             null_convergence: logistf_count(null.convergence),
             fitted,
@@ -318,7 +323,7 @@ impl FirthFit {
     }
 
     /// Number of observations (rows).
-    pub fn n_obs(&self) -> usize {
+    pub fn n(&self) -> usize {
         self.problem.y.len()
     }
 
@@ -332,8 +337,8 @@ impl FirthFit {
 
     /// Standard errors `sqrt(diag((XᵀWX)⁻¹))` at β̂ (brglm2, SAS `FIRTH`, logistf ≤ 1.24).
     #[doc(alias = "bse")]
-    pub fn std_errors(&self) -> DVector<f64> {
-        self.covariance.diagonal().map(f64::sqrt)
+    pub fn std_errors(&self) -> &DVector<f64> {
+        &self.std_errors
     }
 
     /// Standard errors as logistf ≥ 1.24.1 reports them: the inverse *augmented* information
@@ -342,19 +347,34 @@ impl FirthFit {
         self.covariance_augmented.diagonal().map(f64::sqrt)
     }
 
-    /// Covariance `(XᵀWX)⁻¹` at β̂.
-    pub fn covariance(&self) -> &DMatrix<f64> {
+    /// Variance–covariance `(XᵀWX)⁻¹` at β̂.
+    #[doc(alias = "vcov")]
+    #[doc(alias = "covariance")]
+    pub fn variance(&self) -> &DMatrix<f64> {
         &self.covariance
     }
 
     /// Wald statistics `β̂ / se` (with [`FirthFit::std_errors`]).
     pub fn z_values(&self) -> DVector<f64> {
-        self.coefficients.component_div(&self.std_errors())
+        crate::stats::wald_z(&self.coefficients, &self.std_errors)
     }
 
-    /// Two-sided Wald p-values (with [`FirthFit::std_errors`]).
-    pub fn p_values_wald(&self) -> DVector<f64> {
-        self.z_values().map(normal_two_sided_p)
+    /// Two-sided Wald p-values (with [`FirthFit::std_errors`]); logistf's p-values are the
+    /// penalized likelihood-ratio tests, [`FirthFit::penalized_lr_tests`].
+    pub fn p_values(&self) -> DVector<f64> {
+        crate::stats::wald_p(&self.coefficients, &self.std_errors)
+    }
+
+    /// Always `false`: the penalty `log det I` needs a full-rank design (a collinear design
+    /// is an error); here for the common accessor contract.
+    pub fn aliased(&self) -> &[bool] {
+        &self.aliased
+    }
+
+    /// How [`FirthFit::conf_int`] and the table are obtained: always
+    /// [`CiMethod::ProfilePenalizedLikelihood`] (logistf's default).
+    pub fn ci_method(&self) -> CiMethod {
+        CiMethod::ProfilePenalizedLikelihood
     }
 
     /// Odds ratios `exp(β̂)`.
@@ -363,19 +383,20 @@ impl FirthFit {
     }
 
     /// Penalized log-likelihood ℓ*(β̂) (logistf's `loglik["full"]`).
-    pub fn penalized_log_likelihood(&self) -> f64 {
+    #[doc(alias = "penalized_log_likelihood")]
+    pub fn loglik(&self) -> f64 {
         self.penalized_loglik
     }
 
     /// Penalized log-likelihood of the null model (intercept only, penalty over the full
     /// design; logistf's `loglik["null"]`).
-    pub fn null_penalized_log_likelihood(&self) -> f64 {
+    pub fn loglik_null(&self) -> f64 {
         self.null_penalized_loglik
     }
 
     /// Unpenalized log-likelihood ℓ(β̂).
-    pub fn log_likelihood(&self) -> f64 {
-        self.loglik
+    pub fn unpenalized_loglik(&self) -> f64 {
+        self.unpenalized_loglik
     }
 
     /// Penalized likelihood-ratio test of the whole model against the null model:
@@ -391,6 +412,16 @@ impl FirthFit {
     /// How the full fit ended.
     pub fn convergence(&self) -> &Convergence {
         &self.convergence
+    }
+
+    /// Number of iterations of the full fit (logistf's `iter`).
+    pub fn iterations(&self) -> usize {
+        self.convergence.iterations()
+    }
+
+    /// `true` if the full fit met its convergence criterion.
+    pub fn converged(&self) -> bool {
+        self.convergence.converged()
     }
 
     /// How the null fit ended.
@@ -457,7 +488,7 @@ impl FirthFit {
     /// # Errors
     /// * [`Error::InvalidParameter`] for a bad index or level.
     /// * [`Error::SingularMatrix`] if the information becomes singular.
-    pub fn profile_ci(&self, index: usize, level: f64) -> Result<(f64, f64)> {
+    pub fn profile_conf_int(&self, index: usize, level: f64) -> Result<(f64, f64)> {
         self.check_index(index)?;
         check_level(level)?;
         let start = self.profile_start()?;
@@ -476,11 +507,12 @@ impl FirthFit {
         Ok((bound_value(lower), bound_value(upper)))
     }
 
-    /// Profile penalized-likelihood intervals for every coefficient.
+    /// Profile penalized-likelihood intervals for every coefficient
+    /// ([`FirthFit::profile_conf_int`] of each, on the coefficient scale).
     ///
     /// # Errors
-    /// As [`FirthFit::profile_ci`].
-    pub fn profile_cis(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+    /// As [`FirthFit::profile_conf_int`].
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         check_level(level)?;
         let start = self.profile_start()?;
         map_indices(
@@ -674,11 +706,11 @@ impl FirthFit {
     /// likelihood interval, penalized LR χ² and p.
     ///
     /// # Errors
-    /// As [`FirthFit::profile_cis`] and [`FirthFit::penalized_lr_tests`].
+    /// As [`FirthFit::conf_int`] and [`FirthFit::penalized_lr_tests`].
     pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
-        let ci = self.profile_cis(level)?;
+        let ci = self.conf_int(level)?;
         let tests = self.penalized_lr_tests()?;
-        let se = self.std_errors();
+        let se = &self.std_errors;
         let rows = (0..self.names.len())
             .map(|j| CoefRow {
                 term: self.names[j].clone(),
@@ -688,7 +720,7 @@ impl FirthFit {
                 p_value: tests[j].p_value(),
                 lower: ci[j].0,
                 upper: ci[j].1,
-                method: "Profile penalized likelihood",
+                method: CiMethod::ProfilePenalizedLikelihood,
             })
             .collect();
         Ok(CoefTable::new(

@@ -93,10 +93,10 @@ impl FlacFit {
     /// Profile-likelihood intervals on the augmented data for the original columns.
     ///
     /// # Errors
-    /// As [`FirthFit::profile_ci`].
-    pub fn profile_cis(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+    /// As [`FirthFit::profile_conf_int`].
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         (0..self.coefficients.len())
-            .map(|j| self.augmented.profile_ci(j, level))
+            .map(|j| self.augmented.profile_conf_int(j, level))
             .collect()
     }
 

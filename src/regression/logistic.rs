@@ -7,10 +7,10 @@ use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
 use super::parallel::map_indices;
 use super::profile::{ProfileStart, Side, VmControl, mass_interval, vm_bound};
-use crate::stats::{normal_two_sided_p, z_for_level};
+use crate::stats::z_for_level;
 use crate::{
-    ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason,
-    TableStyle,
+    ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic,
+    StopReason, TableStyle,
 };
 
 /// Pivot tolerance of glm's QR (`min(1e-7, epsilon/1000)` = 1e-11): a column whose residual
@@ -27,32 +27,6 @@ const SEPARATION_STEP_TOL: f64 = 1e-4;
 /// R's threshold for "fitted probabilities numerically 0 or 1 occurred" (10·ε).
 const FITTED_EPS: f64 = 10.0 * f64::EPSILON;
 
-/// Confidence-interval method for [`LogisticFit::conf_int`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum LogisticCi {
-    /// Exact profile-likelihood roots: `dev(β_j = b) − dev(β̂) = χ²₁(level)` solved to ~1e-9
-    /// (Venzon–Moolgavkar iteration). The project default.
-    #[default]
-    ProfileExact,
-    /// R's `confint()` for glm (MASS 7.3-58.2): profile deviance on a grid, FMM spline and
-    /// linear interpolation. Reproduces what R prints; differs from the exact root by up to
-    /// ~1e-4.
-    MassCompatible,
-    /// Wald interval `β ± z·se` (R's `confint.default`).
-    Wald,
-}
-
-impl LogisticCi {
-    /// A short description used in tables.
-    pub fn text(self) -> &'static str {
-        match self {
-            LogisticCi::ProfileExact => "Profile likelihood",
-            LogisticCi::MassCompatible => "Profile likelihood (MASS)",
-            LogisticCi::Wald => "Wald",
-        }
-    }
-}
-
 /// Settings of a maximum-likelihood logistic regression (R's `glm(..., family = binomial)`).
 ///
 /// ```text
@@ -64,13 +38,13 @@ impl LogisticCi {
 ///
 /// # Examples
 /// ```
-/// use oncostat::{BinaryOutcome, Design, LogisticCi, LogisticRegression};
+/// use oncostat::{BinaryOutcome, Design, LogisticRegression};
 /// # fn main() -> Result<(), oncostat::Error> {
 /// let x = Design::from_columns([("dose", vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0])])?
 ///     .with_intercept();
 /// let y = BinaryOutcome::new(&[0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0])?;
 /// let fit = LogisticRegression::new().fit(&x, &y)?.require_converged()?;
-/// let ci = fit.conf_int(0.95, LogisticCi::ProfileExact)?;
+/// let ci = fit.conf_int(0.95)?; // exact profile likelihood, the default
 /// assert!(ci[1].0 < fit.coefficients()[1] && fit.coefficients()[1] < ci[1].1);
 /// # Ok(()) }
 /// ```
@@ -79,6 +53,7 @@ pub struct LogisticRegression {
     max_iter: usize,
     epsilon: f64,
     threads: usize,
+    ci: CiMethod,
 }
 
 impl Default for LogisticRegression {
@@ -87,6 +62,7 @@ impl Default for LogisticRegression {
             max_iter: 25,
             epsilon: 1e-8,
             threads: 0,
+            ci: CiMethod::ProfileLikelihood,
         }
     }
 }
@@ -109,6 +85,16 @@ impl LogisticRegression {
         self
     }
 
+    /// How [`LogisticFit::conf_int`] and [`LogisticFit::coef_table`] obtain the intervals:
+    /// [`CiMethod::ProfileLikelihood`] (exact profile-likelihood roots, the project default),
+    /// [`CiMethod::ProfileLikelihoodMass`] (what R's `confint()` prints for a glm, MASS
+    /// 7.3-58.2) or [`CiMethod::Wald`] (R's `confint.default`). Any other method is an
+    /// [`Error::UnknownSetting`] at [`LogisticRegression::fit`].
+    pub fn ci(mut self, method: CiMethod) -> Self {
+        self.ci = method;
+        self
+    }
+
     /// Maximum worker threads for [`LogisticFit::conf_int`] (profile methods) and
     /// [`LogisticFit::lr_tests`] (default 0 = all available cores). Small problems
     /// (`n·k² < 250 000`) always run on the calling thread; the results do not depend on it.
@@ -124,6 +110,16 @@ impl LogisticRegression {
     }
 
     fn check(&self) -> Result<()> {
+        if !matches!(
+            self.ci,
+            CiMethod::ProfileLikelihood | CiMethod::ProfileLikelihoodMass | CiMethod::Wald
+        ) {
+            return Err(Error::UnknownSetting {
+                setting: "logistic confidence-interval method",
+                value: self.ci.to_string(),
+                allowed: "profile, mass, wald",
+            });
+        }
         if !(self.epsilon.is_finite() && self.epsilon > 0.0) {
             return Err(Error::InvalidParameter {
                 name: "epsilon",
@@ -365,6 +361,7 @@ pub struct LogisticFit {
     #[cfg_attr(feature = "serde", serde(skip))]
     settings: LogisticRegression,
     n_obs: usize,
+    aliased: Vec<bool>,
 }
 
 impl LogisticFit {
@@ -407,6 +404,7 @@ impl LogisticFit {
             names: x.names().to_vec(),
             has_intercept: x.has_intercept(),
             n_obs: x.nrows(),
+            aliased: (0..p).map(|j| !kept.contains(&j)).collect(),
             kept,
             problem,
             beta_kept: fit.beta,
@@ -428,7 +426,7 @@ impl LogisticFit {
     }
 
     /// Number of observations (rows).
-    pub fn n_obs(&self) -> usize {
+    pub fn n(&self) -> usize {
         self.n_obs
     }
 
@@ -455,19 +453,22 @@ impl LogisticFit {
         &self.std_errors_r
     }
 
-    /// Covariance matrix `(XᵀWX)⁻¹` at β̂ over the non-aliased columns, in model order.
-    pub fn covariance(&self) -> &DMatrix<f64> {
+    /// Variance–covariance matrix `(XᵀWX)⁻¹` at β̂ over the non-aliased columns, in model
+    /// order.
+    #[doc(alias = "vcov")]
+    #[doc(alias = "covariance")]
+    pub fn variance(&self) -> &DMatrix<f64> {
         &self.covariance
     }
 
     /// Wald statistics `z = β̂ / se`.
     pub fn z_values(&self) -> DVector<f64> {
-        self.coefficients.component_div(&self.std_errors)
+        crate::stats::wald_z(&self.coefficients, &self.std_errors)
     }
 
     /// Two-sided Wald p-values `2·P(Z > |z|)` (survival function, no underflow).
     pub fn p_values(&self) -> DVector<f64> {
-        self.z_values().map(normal_two_sided_p)
+        crate::stats::wald_p(&self.coefficients, &self.std_errors)
     }
 
     /// Odds ratios `exp(β̂)`.
@@ -476,8 +477,14 @@ impl LogisticFit {
     }
 
     /// Maximized log-likelihood `ℓ(β̂)` (R's `logLik` for 0/1 data).
-    pub fn log_likelihood(&self) -> f64 {
+    #[doc(alias = "log_likelihood")]
+    pub fn loglik(&self) -> f64 {
         self.loglik
+    }
+
+    /// Log-likelihood of the null model, `−null deviance / 2` (0/1 data).
+    pub fn loglik_null(&self) -> f64 {
+        -0.5 * self.null_deviance
     }
 
     /// Residual deviance `−2ℓ(β̂)`.
@@ -496,6 +503,16 @@ impl LogisticFit {
         &self.convergence
     }
 
+    /// Number of Fisher-scoring iterations (R's `iter`).
+    pub fn iterations(&self) -> usize {
+        self.convergence.iterations()
+    }
+
+    /// `true` if IRLS converged and no separation was detected.
+    pub fn converged(&self) -> bool {
+        self.convergence.converged()
+    }
+
     /// Columns involved in complete or quasi-complete separation (coefficients diverging to
     /// ±∞), or `None` if the maximum-likelihood estimate exists.
     ///
@@ -507,13 +524,10 @@ impl LogisticFit {
         self.separation.as_deref()
     }
 
-    /// Names of aliased columns (linear combinations of earlier columns, R's `NA`
-    /// coefficients).
-    pub fn aliased(&self) -> Vec<&str> {
-        (0..self.names.len())
-            .filter(|j| !self.kept.contains(j))
-            .map(|j| self.names[j].as_str())
-            .collect()
+    /// `true` for each aliased column (a linear combination of earlier columns, R's `NA`
+    /// coefficient), in model order.
+    pub fn aliased(&self) -> &[bool] {
+        &self.aliased
     }
 
     /// Returns the fit if IRLS converged and there is no separation.
@@ -547,21 +561,13 @@ impl LogisticFit {
     /// Likelihood-ratio test of the model against the intercept-only model (or against
     /// `η = offset` without an intercept): `null deviance − deviance` on (rank − intercept) df.
     ///
-    /// # Errors
-    /// [`Error::InvalidParameter`] if the model has no coefficient besides the intercept.
-    pub fn lr_test(&self) -> Result<ChiSqTest> {
+    /// A model with no coefficient besides the intercept has 0 df and a NaN p-value.
+    pub fn lr_test(&self) -> ChiSqTest {
         let df = self.kept.len() - usize::from(self.intercept_kept());
         if df == 0 {
-            return Err(Error::InvalidParameter {
-                name: "model",
-                value: 0.0,
-                reason: "the model has no covariates to test",
-            });
+            return ChiSqTest::new(0.0, 0.0);
         }
-        Ok(ChiSqTest::new(
-            (self.null_deviance - self.deviance()).max(0.0),
-            df as f64,
-        ))
+        ChiSqTest::new((self.null_deviance - self.deviance()).max(0.0), df as f64)
     }
 
     /// Per-term likelihood-ratio tests as R's `drop1(fit, test = "LRT")`: refit without the
@@ -614,20 +620,30 @@ impl LogisticFit {
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not in (0, 1).
-    /// * [`Error::NotConverged`] ([`LogisticCi::MassCompatible`]) if profiling finds a better
-    ///   fit than the original.
+    /// * [`Error::NotConverged`] ([`CiMethod::ProfileLikelihoodMass`]) if profiling finds a
+    ///   better fit than the original.
     /// * [`Error::SingularMatrix`] if a constrained fit fails.
-    pub fn conf_int(&self, level: f64, method: LogisticCi) -> Result<Vec<(f64, f64)>> {
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+        self.conf_int_by(level, self.settings.ci)
+    }
+
+    /// How [`LogisticFit::conf_int`] and the table obtain the intervals
+    /// ([`LogisticRegression::ci`]).
+    pub fn ci_method(&self) -> CiMethod {
+        self.settings.ci
+    }
+
+    pub(super) fn conf_int_by(&self, level: f64, method: CiMethod) -> Result<Vec<(f64, f64)>> {
         let z = z_for_level(level)?;
         let mut out = vec![(f64::NAN, f64::NAN); self.names.len()];
         match method {
-            LogisticCi::Wald => {
+            CiMethod::Wald => {
                 for &j in &self.kept {
                     let (b, s) = (self.coefficients[j], self.std_errors[j]);
                     out[j] = (b - z * s, b + z * s);
                 }
             }
-            LogisticCi::ProfileExact => {
+            CiMethod::ProfileLikelihood => {
                 let mut engine = Engine::new(self.problem.view(), 0.0);
                 let control = VmControl {
                     max_iter: 100,
@@ -669,7 +685,7 @@ impl LogisticFit {
                     out[j] = (bounds[2 * r], bounds[2 * r + 1]);
                 }
             }
-            LogisticCi::MassCompatible => {
+            CiMethod::ProfileLikelihoodMass => {
                 let mut engine = Engine::new(self.problem.view(), 0.0);
                 for (r, &j) in self.kept.iter().enumerate() {
                     let (e, ci) = mass_interval(
@@ -684,6 +700,13 @@ impl LogisticFit {
                     out[j] = ci;
                 }
             }
+            other => {
+                return Err(Error::UnknownSetting {
+                    setting: "logistic confidence-interval method",
+                    value: other.to_string(),
+                    allowed: "profile, mass, wald",
+                });
+            }
         }
         Ok(out)
     }
@@ -693,8 +716,12 @@ impl LogisticFit {
     ///
     /// # Errors
     /// As [`LogisticFit::conf_int`].
-    pub fn coef_table(&self, level: f64, method: LogisticCi) -> Result<CoefTable> {
-        let ci = self.conf_int(level, method)?;
+    pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
+        self.coef_table_by(level, self.settings.ci)
+    }
+
+    pub(super) fn coef_table_by(&self, level: f64, method: CiMethod) -> Result<CoefTable> {
+        let ci = self.conf_int_by(level, method)?;
         let z = self.z_values();
         let p = self.p_values();
         let rows = (0..self.names.len())
@@ -706,7 +733,7 @@ impl LogisticFit {
                 p_value: p[j],
                 lower: ci[j].0,
                 upper: ci[j].1,
-                method: method.text(),
+                method,
             })
             .collect();
         Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Glm))

@@ -2,7 +2,7 @@
 //! Firth-penalized as R's `logistf` 1.26.1.
 //!
 //! * [`LogisticRegression`] → [`LogisticFit`]: IRLS exactly as `glm.fit`, Wald and
-//!   profile-likelihood inference ([`LogisticCi`]), `drop1` likelihood-ratio tests, separation
+//!   profile-likelihood inference ([`CiMethod`](crate::CiMethod)), `drop1` likelihood-ratio tests, separation
 //!   flagged on the fit.
 //! * [`FirthRegression`] → [`FirthFit`]: Firth's penalized likelihood with logistf's exact
 //!   iteration, profile penalized-likelihood intervals and penalized likelihood-ratio tests;
@@ -34,5 +34,5 @@ mod profile;
 
 pub use firth::{FirthFit, FirthRegression};
 pub use flic_flac::{FlacFit, FlicFit};
-pub use logistic::{LogisticCi, LogisticFit, LogisticRegression};
+pub use logistic::{LogisticFit, LogisticRegression};
 pub use outcome::BinaryOutcome;

@@ -4,7 +4,7 @@
 //!
 //! * **Venzon–Moolgavkar** ([`vm_bound`]): the exact root of the (penalized) profile
 //!   likelihood, used by logistf for Firth fits and, with τ = 0 and tight tolerances, for the
-//!   exact ML profile roots ([`LogisticCi::ProfileExact`](super::LogisticCi)):
+//!   exact ML profile roots ([`CiMethod::ProfileLikelihood`](crate::CiMethod)):
 //!
 //! ```text
 //! ℓ₀ = ℓ*(β̂) − χ²₁(level)/2;  β = β̂;  V = (XᵀWX)⁻¹ at β

@@ -109,9 +109,11 @@ impl MaxCombo {
         Self::default()
     }
 
-    /// Whether to merge times closer than `sqrt(eps)` as R's `timefix` (default `true`).
-    pub fn timefix(mut self, timefix: bool) -> Self {
-        self.timefix = timefix;
+    /// Whether to merge times closer than `sqrt(eps)` as R's `timefix`.
+    ///
+    /// [`Timefix::Merge`](crate::Timefix) is the default; [`Timefix::Exact`](crate::Timefix) compares times exactly.
+    pub fn timefix(mut self, timefix: crate::Timefix) -> Self {
+        self.timefix = timefix == crate::Timefix::Merge;
         self
     }
 

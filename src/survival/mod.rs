@@ -42,3 +42,4 @@ pub(crate) fn format_r_number(x: f64) -> String {
 pub use maxcombo::{FhTest, MAXCOMBO_WEIGHTS, MaxCombo, MaxComboTest, fh_name};
 pub use rmst::{Contrast, Milestone, Rmst, RmstComparison, RmstGroup, milestone_difference};
 pub use survreg::{SurvReg, SurvRegDist, SurvRegFit};
+pub use timefix::Timefix;

@@ -87,3 +87,28 @@ mod tests {
         assert_eq!(timefix(&big), Some(vec![1e9, 1e9, 2e9]));
     }
 }
+
+/// Whether near-equal times are tied (R's `timefix` argument of `coxph`, `survfit` and
+/// `survdiff`): [`Timefix::Merge`] (R's `timefix = TRUE`, the default) merges times that
+/// differ only by floating-point noise (`aeqSurv`: gaps `<= sqrt(eps)`, absolute or relative
+/// to the mean |time|); [`Timefix::Exact`] (`timefix = FALSE`) compares times exactly.
+///
+/// ```
+/// use oncostat::Timefix;
+/// assert_eq!("false".parse::<Timefix>().unwrap(), Timefix::Exact);
+/// assert_eq!(Timefix::Merge.to_string(), "merge");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub enum Timefix {
+    /// Merge near-equal times (R's `timefix = TRUE`).
+    #[default]
+    Merge,
+    /// Compare times exactly (R's `timefix = FALSE`).
+    Exact,
+}
+
+crate::settings::setting_names!(Timefix, "timefix", {
+    Merge => "merge" | "true" | "on",
+    Exact => "exact" | "false" | "off",
+});

@@ -7,11 +7,11 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 
 use crate::linalg::{cholesky_in_place, cholesky_inverse, cholesky_solve};
-use crate::stats::{normal_two_sided_p, z_for_level};
 use crate::survival::km::KaplanMeier;
 use crate::survival::risk_set::{code_groups, sort_rows};
+use crate::table::wald_table;
 use crate::{
-    CoefRow, CoefTable, CompetingRisksData, Convergence, Design, Error, Result, Statistic,
+    ChiSqTest, CiMethod, CoefTable, CompetingRisksData, Convergence, Design, Error, Result,
     StopReason, SurvivalData, TableStyle,
 };
 
@@ -88,6 +88,7 @@ pub struct FineGrayFit {
     convergence: Convergence,
     n: usize,
     n_events: usize,
+    aliased: Vec<bool>,
 }
 
 impl FineGray {
@@ -198,6 +199,7 @@ impl FineGray {
             convergence,
             n: data.len(),
             n_events: data.status().iter().filter(|&&c| c == self.cause).count(),
+            aliased: vec![false; p],
         })
     }
 }
@@ -701,7 +703,7 @@ impl FineGrayFit {
     }
 
     /// Covariate names.
-    pub fn names(&self) -> &[String] {
+    pub fn term_names(&self) -> &[String] {
         &self.names
     }
 
@@ -716,8 +718,46 @@ impl FineGrayFit {
     }
 
     /// The sandwich variance (R's `fit$var`).
+    #[doc(alias = "vcov")]
     pub fn variance(&self) -> &DMatrix<f64> {
         &self.variance
+    }
+
+    /// Wald statistics `β̂ / se` (sandwich se).
+    pub fn z_values(&self) -> DVector<f64> {
+        crate::stats::wald_z(&self.coefficients, &self.std_errors)
+    }
+
+    /// Two-sided Wald p-values `2Φ(−|z|)` (R's `summary.crr`).
+    pub fn p_values(&self) -> DVector<f64> {
+        crate::stats::wald_p(&self.coefficients, &self.std_errors)
+    }
+
+    /// Wald intervals `β̂ ± z·se` with the sandwich se, coefficient scale.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] if the level is not in (0, 1).
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+        crate::stats::wald_conf_int(&self.coefficients, &self.std_errors, level)
+    }
+
+    /// How [`FineGrayFit::conf_int`] is obtained: [`CiMethod::WaldSandwich`].
+    pub fn ci_method(&self) -> CiMethod {
+        CiMethod::WaldSandwich
+    }
+
+    /// Always `false` (a singular information is an error); here for the common accessor
+    /// contract.
+    pub fn aliased(&self) -> &[bool] {
+        &self.aliased
+    }
+
+    /// Pseudo likelihood-ratio test `2(ℓ(β̂) − ℓ(0))` on p df (R's `print.crr`).
+    pub fn lr_test(&self) -> ChiSqTest {
+        ChiSqTest::new(
+            2.0 * (self.loglik - self.loglik_null),
+            self.coefficients.len() as f64,
+        )
     }
 
     /// The information matrix at the estimate (R's `fit$inf`).
@@ -745,6 +785,25 @@ impl FineGrayFit {
         &self.convergence
     }
 
+    /// Number of Newton steps.
+    pub fn iterations(&self) -> usize {
+        self.convergence.iterations()
+    }
+
+    /// `true` if the iteration met its convergence criterion (R's `fit$converged`).
+    pub fn converged(&self) -> bool {
+        self.convergence.converged()
+    }
+
+    /// Returns the fit if it converged.
+    ///
+    /// # Errors
+    /// [`Error::NotConverged`] otherwise.
+    pub fn require_converged(self) -> Result<Self> {
+        self.convergence.require("Fine-Gray model")?;
+        Ok(self)
+    }
+
     /// Number of rows (R's `fit$n`).
     pub fn n(&self) -> usize {
         self.n
@@ -761,26 +820,14 @@ impl FineGrayFit {
     /// # Errors
     /// [`Error::InvalidParameter`] if the level is not in (0, 1).
     pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
-        let z = z_for_level(level)?;
-        let rows = self
-            .names
-            .iter()
-            .enumerate()
-            .map(|(j, name)| {
-                let (b, se) = (self.coefficients[j], self.std_errors[j]);
-                CoefRow {
-                    term: name.clone(),
-                    estimate: b,
-                    std_error: se,
-                    statistic: b / se,
-                    p_value: normal_two_sided_p(b / se),
-                    lower: b - z * se,
-                    upper: b + z * se,
-                    method: "Wald (Fine-Gray sandwich)",
-                }
-            })
-            .collect();
-        Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
+        wald_table(
+            &self.names,
+            &self.coefficients,
+            &self.std_errors,
+            level,
+            CiMethod::WaldSandwich,
+            TableStyle::Coxph,
+        )
     }
 }
 
@@ -799,7 +846,7 @@ impl fmt::Display for FineGrayFit {
             "Pseudo Log-likelihood = {}",
             crate::survival::rformat::format_signif(self.loglik, 3)
         )?;
-        let lr = 2.0 * (self.loglik - self.loglik_null);
+        let lr = self.lr_test().statistic();
         write!(
             f,
             "Pseudo likelihood ratio test = {}  on {} df,",

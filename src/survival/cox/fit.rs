@@ -7,8 +7,8 @@ use super::Ties;
 use super::concordance::Concordance;
 #[cfg(doc)]
 use crate::Error;
-use crate::stats::{normal_two_sided_p, z_for_level};
-use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Result, Statistic, TableStyle};
+use crate::table::wald_table;
+use crate::{ChiSqTest, CiMethod, CoefTable, Convergence, Result, TableStyle};
 
 /// A fitted Cox proportional hazards model (R's `coxph` object), produced by
 /// [`CoxPh::fit`](super::CoxPh::fit).
@@ -158,12 +158,12 @@ impl CoxFit {
 
     /// Wald statistics `β̂ / se` (robust se when the robust variance is on, as R).
     pub fn z_values(&self) -> DVector<f64> {
-        self.coefficients.component_div(self.inference_se())
+        crate::stats::wald_z(&self.coefficients, self.inference_se())
     }
 
     /// Two-sided Wald p-values `2·P(Z > |z|)`.
     pub fn p_values(&self) -> DVector<f64> {
-        self.z_values().map(normal_two_sided_p)
+        crate::stats::wald_p(&self.coefficients, self.inference_se())
     }
 
     /// Hazard ratios `exp(β̂)`.
@@ -171,30 +171,31 @@ impl CoxFit {
         self.coefficients.map(f64::exp)
     }
 
-    /// Wald confidence intervals for the hazard ratios, `exp(β̂ ± z·se)` with
-    /// `z = qnorm(1 - (1 - level)/2)` (R's `summary(fit)$conf.int`; robust se when on).
+    /// Wald confidence intervals `β̂ ± z·se` on the coefficient (log hazard ratio) scale,
+    /// `z = qnorm(1 - (1 - level)/2)`; exponentiate for R's `summary(fit)$conf.int` (robust
+    /// se when on).
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
     pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
-        let z = z_for_level(level)?;
-        Ok(self
-            .coefficients
-            .iter()
-            .zip(self.inference_se().iter())
-            .map(|(b, se)| ((b - z * se).exp(), (b + z * se).exp()))
-            .collect())
+        crate::stats::wald_conf_int(&self.coefficients, self.inference_se(), level)
+    }
+
+    /// How [`CoxFit::conf_int`] and the table are obtained: always [`CiMethod::Wald`].
+    pub fn ci_method(&self) -> CiMethod {
+        CiMethod::Wald
     }
 
     /// Variance–covariance matrix (R's `fit$var`): `I(β̂)⁻¹`, or the robust `D'D` when the
     /// robust variance is on; zero rows and columns for aliased coefficients.
     #[doc(alias = "vcov")]
-    pub fn covariance(&self) -> &DMatrix<f64> {
+    #[doc(alias = "covariance")]
+    pub fn variance(&self) -> &DMatrix<f64> {
         &self.covariance
     }
 
     /// Model-based variance `I(β̂)⁻¹` (R's `naive.var` when robust, else `var`).
-    pub fn naive_covariance(&self) -> &DMatrix<f64> {
+    pub fn naive_variance(&self) -> &DMatrix<f64> {
         &self.naive_covariance
     }
 
@@ -205,12 +206,13 @@ impl CoxFit {
     }
 
     /// Partial log-likelihood at the initial values (R's `loglik[1]`).
-    pub fn log_likelihood_null(&self) -> f64 {
+    pub fn loglik_null(&self) -> f64 {
         self.loglik_null
     }
 
     /// Partial log-likelihood at β̂ (R's `loglik[2]`).
-    pub fn log_likelihood(&self) -> f64 {
+    #[doc(alias = "log_likelihood")]
+    pub fn loglik(&self) -> f64 {
         self.loglik
     }
 
@@ -219,7 +221,7 @@ impl CoxFit {
         ChiSqTest::new(2.0 * (self.loglik - self.loglik_null), self.df as f64)
     }
 
-    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` with V = [`CoxFit::covariance`] (R prints it
+    /// Wald test `(β̂ - init)' V⁻¹ (β̂ - init)` with V = [`CoxFit::variance`] (R prints it
     /// rounded to 2 decimals; the value here is unrounded).
     pub fn wald_test(&self) -> ChiSqTest {
         ChiSqTest::new(self.wald_test, self.df as f64)
@@ -249,6 +251,16 @@ impl CoxFit {
     /// iterations or a coefficient diverges).
     pub fn convergence(&self) -> &Convergence {
         &self.convergence
+    }
+
+    /// Number of Newton iterations (R's `iter`).
+    pub fn iterations(&self) -> usize {
+        self.convergence.iterations()
+    }
+
+    /// `true` if the iteration met its convergence criterion.
+    pub fn converged(&self) -> bool {
+        self.convergence.converged()
     }
 
     /// `true` for each column dropped as singular (constant or collinear, R's `NA`).
@@ -292,27 +304,14 @@ impl CoxFit {
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
     pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
-        let z = z_for_level(level)?;
-        let zs = self.z_values();
-        let ps = self.p_values();
-        let ses = self.inference_se();
-        let rows = (0..self.coefficients.len())
-            .map(|j| {
-                let b = self.coefficients[j];
-                let se = ses[j];
-                CoefRow {
-                    term: self.term_names[j].clone(),
-                    estimate: b,
-                    std_error: se,
-                    statistic: zs[j],
-                    p_value: ps[j],
-                    lower: b - z * se,
-                    upper: b + z * se,
-                    method: "Wald",
-                }
-            })
-            .collect();
-        Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
+        wald_table(
+            &self.term_names,
+            &self.coefficients,
+            self.inference_se(),
+            level,
+            CiMethod::Wald,
+            TableStyle::Coxph,
+        )
     }
 
     /// Score tests of the proportional-hazards assumption (R's `cox.zph(fit)`, transform

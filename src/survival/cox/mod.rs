@@ -186,9 +186,11 @@ impl CoxPh {
     }
 
     /// Whether near-equal times (floating-point noise) are treated as tied, as R's
-    /// `timefix` (default `true`).
-    pub fn timefix(mut self, timefix: bool) -> Self {
-        self.timefix = timefix;
+    /// `timefix`.
+    ///
+    /// [`Timefix::Merge`](crate::Timefix) is the default; [`Timefix::Exact`](crate::Timefix) compares times exactly.
+    pub fn timefix(mut self, timefix: crate::Timefix) -> Self {
+        self.timefix = timefix == crate::Timefix::Merge;
         self
     }
 
@@ -202,7 +204,7 @@ impl CoxPh {
     /// The variance of the Wald statistics (default as R: [`CoxVariance::Robust`] when the
     /// data have clusters ([`SurvivalData::with_clusters`]) or any case weight is not a whole
     /// number, [`CoxVariance::Model`] otherwise). With the robust variance,
-    /// `covariance()`, the z statistics, p-values, confidence intervals and the Wald test
+    /// `variance()`, the z statistics, p-values, confidence intervals and the Wald test
     /// use it (`std_errors()` stays model-based), and a robust score test is added.
     pub fn variance(mut self, variance: CoxVariance) -> Self {
         self.variance = Some(variance);

@@ -8,7 +8,7 @@ use crate::{CoefTable, TableStyle};
 
 impl fmt::Display for FirthCoxFit {
     /// Prints `n`, events, the method, the coefficient table (95 % profile penalized
-    /// intervals and penalized LR tests, with the hazard ratios and their bounds; or Wald with `pl(false)`) and the
+    /// intervals and penalized LR tests, with the hazard ratios and their bounds; or Wald with [`CiMethod::Wald`](crate::CiMethod)) and the
     /// penalized likelihood-ratio test. `{:#}` prints raw p-values, `{:.6}` six decimals.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -17,11 +17,7 @@ impl fmt::Display for FirthCoxFit {
             self.n(),
             self.n_events()
         )?;
-        let ci = if self.profile_inference() {
-            "Profile penalized likelihood"
-        } else {
-            "Wald"
-        };
+        let ci = self.ci_method().description();
         writeln!(f, "Confidence intervals and p-values by {ci}")?;
         if !self.convergence().converged() {
             writeln!(f, "  warning: {}", self.convergence())?;

@@ -5,8 +5,11 @@ use nalgebra::{DMatrix, DVector};
 use super::iterate::{Controls, Outcome, Solver};
 use super::prepare::Prepared;
 use super::profile::{profile_bound, restricted_max};
-use crate::stats::{check_level, chisq_quantile, normal_two_sided_p, z_for_level};
-use crate::{ChiSqTest, CoefRow, CoefTable, Convergence, Error, Result, Statistic, TableStyle};
+use crate::stats::{check_level, chisq_quantile};
+use crate::table::wald_table;
+use crate::{
+    ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Error, Result, Statistic, TableStyle,
+};
 
 /// Level of the intervals computed up front when profile inference is on.
 const DEFAULT_LEVEL: f64 = 0.95;
@@ -53,6 +56,7 @@ pub struct FirthCoxFit {
     n: usize,
     n_events: usize,
     convergence: Convergence,
+    aliased: Vec<bool>,
     pl: bool,
     /// β̂ on the standardized scale.
     beta_std: Vec<f64>,
@@ -93,6 +97,7 @@ impl FirthCoxFit {
             n: data.n,
             n_events: data.n_events,
             convergence,
+            aliased: vec![false; p],
             pl,
             beta_std: out.beta.clone(),
             max_penalized_std: out.penalized,
@@ -106,7 +111,7 @@ impl FirthCoxFit {
     /// Computes the penalized LR tests and 95 % profile intervals up front.
     pub(super) fn with_profile(mut self) -> Result<Self> {
         self.lr_tests = Some(self.penalized_lr_tests()?);
-        self.profile_95 = Some(self.profile_cis(DEFAULT_LEVEL)?);
+        self.profile_95 = Some(self.profile_conf_ints(DEFAULT_LEVEL)?);
         Ok(self)
     }
 
@@ -131,7 +136,8 @@ impl FirthCoxFit {
 
     /// Variance–covariance matrix `I(β̂)⁻¹` (unpenalized information; coxphf's `fit$var`).
     #[doc(alias = "vcov")]
-    pub fn covariance(&self) -> &DMatrix<f64> {
+    #[doc(alias = "covariance")]
+    pub fn variance(&self) -> &DMatrix<f64> {
         &self.covariance
     }
 
@@ -142,22 +148,44 @@ impl FirthCoxFit {
 
     /// Wald statistics `β̂ / se`.
     pub fn z_values(&self) -> DVector<f64> {
-        self.coefficients.component_div(&self.std_errors)
+        crate::stats::wald_z(&self.coefficients, &self.std_errors)
     }
 
-    /// Two-sided Wald p-values (coxphf with `pl = FALSE`).
-    pub fn wald_p_values(&self) -> DVector<f64> {
-        self.z_values().map(normal_two_sided_p)
+    /// Two-sided Wald p-values (coxphf with `pl = FALSE`); the penalized likelihood-ratio
+    /// p-values are [`FirthCoxFit::penalized_lr_tests`].
+    pub fn p_values(&self) -> DVector<f64> {
+        crate::stats::wald_p(&self.coefficients, &self.std_errors)
+    }
+
+    /// Confidence intervals on the coefficient scale by [`FirthCoxFit::ci_method`]: profile
+    /// penalized likelihood ([`FirthCoxFit::profile_conf_int`] for every coefficient, the
+    /// default) or Wald `β̂ ± z·se`.
+    ///
+    /// # Errors
+    /// * [`Error::InvalidParameter`] for a level outside (0, 1).
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+        if self.pl {
+            self.profile_conf_ints(level)
+        } else {
+            crate::stats::wald_conf_int(&self.coefficients, &self.std_errors, level)
+        }
+    }
+
+    /// Always `false` (a collinear design is an error: the penalty `log det I` needs full
+    /// rank); here for the common accessor contract.
+    pub fn aliased(&self) -> &[bool] {
+        &self.aliased
     }
 
     /// Penalized log-likelihood `ℓ(β̂) + ½ log det I(β̂)` (coxphf's `loglik[2]`, on the
     /// original covariate scale; see the type documentation).
-    pub fn penalized_log_likelihood(&self) -> f64 {
+    #[doc(alias = "penalized_log_likelihood")]
+    pub fn loglik(&self) -> f64 {
         self.penalized_loglik
     }
 
     /// Penalized log-likelihood at β = 0 (coxphf's `loglik[1]`, original scale).
-    pub fn null_penalized_log_likelihood(&self) -> f64 {
+    pub fn loglik_null(&self) -> f64 {
         self.null_penalized_loglik
     }
 
@@ -183,6 +211,16 @@ impl FirthCoxFit {
     /// How the iteration ended (coxphf's `iter`).
     pub fn convergence(&self) -> &Convergence {
         &self.convergence
+    }
+
+    /// Number of iterations (coxphf's `iter`).
+    pub fn iterations(&self) -> usize {
+        self.convergence.iterations()
+    }
+
+    /// `true` if the iteration met its convergence criterion.
+    pub fn converged(&self) -> bool {
+        self.convergence.converged()
     }
 
     /// Returns the fit if it converged.
@@ -228,7 +266,7 @@ impl FirthCoxFit {
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] for an index out of range or a level outside (0, 1).
-    pub fn profile_ci(&self, index: usize, level: f64) -> Result<(f64, f64)> {
+    pub fn profile_conf_int(&self, index: usize, level: f64) -> Result<(f64, f64)> {
         self.check_index(index)?;
         check_level(level)?;
         if let (true, Some(cis)) = ((level - DEFAULT_LEVEL).abs() <= 0.0, &self.profile_95) {
@@ -256,13 +294,9 @@ impl FirthCoxFit {
         Ok((lower, upper))
     }
 
-    /// [`FirthCoxFit::profile_ci`] for every coefficient.
-    ///
-    /// # Errors
-    /// * [`Error::InvalidParameter`] for a level outside (0, 1).
-    pub fn profile_cis(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+    fn profile_conf_ints(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         (0..self.coefficients.len())
-            .map(|j| self.profile_ci(j, level))
+            .map(|j| self.profile_conf_int(j, level))
             .collect()
     }
 
@@ -339,34 +373,23 @@ impl FirthCoxFit {
 
     /// Coefficient table at `level`. With profile inference on (the default) it has coxphf's
     /// `summary` content in [`TableStyle::Logistf`] layout: estimate, se, profile penalized
-    /// bounds and the penalized LR chi-square with its p-value. With `pl(false)` it is a
-    /// [`TableStyle::Coxph`] Wald table.
+    /// bounds and the penalized LR chi-square with its p-value. With [`CiMethod::Wald`] it is a
+    /// [`TableStyle::Coxph`] Wald table ([`FirthCoxPh::ci`](super::FirthCoxPh::ci)).
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not strictly between 0 and 1.
     pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
         if !self.pl {
-            let z = z_for_level(level)?;
-            let zs = self.z_values();
-            let rows = (0..self.coefficients.len())
-                .map(|j| {
-                    let b = self.coefficients[j];
-                    let se = self.std_errors[j];
-                    CoefRow {
-                        term: self.term_names[j].clone(),
-                        estimate: b,
-                        std_error: se,
-                        statistic: zs[j],
-                        p_value: normal_two_sided_p(zs[j]),
-                        lower: b - z * se,
-                        upper: b + z * se,
-                        method: "Wald",
-                    }
-                })
-                .collect();
-            return Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph));
+            return wald_table(
+                &self.term_names,
+                &self.coefficients,
+                &self.std_errors,
+                level,
+                CiMethod::Wald,
+                TableStyle::Coxph,
+            );
         }
-        let cis = self.profile_cis(level)?;
+        let cis = self.profile_conf_ints(level)?;
         let tests = self.penalized_lr_tests()?;
         let rows = (0..self.coefficients.len())
             .map(|j| CoefRow {
@@ -377,7 +400,7 @@ impl FirthCoxFit {
                 p_value: tests[j].p_value(),
                 lower: cis[j].0,
                 upper: cis[j].1,
-                method: "Profile penalized likelihood",
+                method: CiMethod::ProfilePenalizedLikelihood,
             })
             .collect();
         Ok(CoefTable::new(
@@ -388,8 +411,13 @@ impl FirthCoxFit {
         ))
     }
 
-    /// `true` if the fit was made with profile inference on ([`FirthCoxPh::pl`](super::FirthCoxPh::pl)).
-    pub fn profile_inference(&self) -> bool {
-        self.pl
+    /// How [`FirthCoxFit::conf_int`] and the table are obtained
+    /// ([`FirthCoxPh::ci`](super::FirthCoxPh::ci)).
+    pub fn ci_method(&self) -> CiMethod {
+        if self.pl {
+            CiMethod::ProfilePenalizedLikelihood
+        } else {
+            CiMethod::Wald
+        }
     }
 }

@@ -40,7 +40,7 @@ mod profile;
 
 pub use fit::FirthCoxFit;
 
-use crate::{Convergence, Design, Error, Result, SurvivalData};
+use crate::{CiMethod, Convergence, Design, Error, Result, SurvivalData};
 use iterate::{Controls, Solver};
 use prepare::Prepared;
 
@@ -68,7 +68,7 @@ use prepare::Prepared;
 /// let fit = FirthCoxPh::new().fit(&data, &x)?;
 /// assert!(fit.convergence().converged());
 /// assert!(fit.coefficients()[0].is_finite());
-/// let (lower, upper) = fit.profile_ci(0, 0.95)?;
+/// let (lower, upper) = fit.profile_conf_int(0, 0.95)?;
 /// assert!(lower < fit.coefficients()[0] && fit.coefficients()[0] < upper);
 /// println!("{fit}");
 /// # Ok(()) }
@@ -80,7 +80,7 @@ pub struct FirthCoxPh {
     max_halving: usize,
     xconv: f64,
     gconv: f64,
-    pl: bool,
+    ci: CiMethod,
     timefix: bool,
 }
 
@@ -92,7 +92,7 @@ impl Default for FirthCoxPh {
             max_halving: 5,
             xconv: 1e-6,
             gconv: 1e-4,
-            pl: true,
+            ci: CiMethod::ProfilePenalizedLikelihood,
             timefix: true,
         }
     }
@@ -139,20 +139,23 @@ impl FirthCoxPh {
         self
     }
 
-    /// Whether the fit computes the profile penalized-likelihood 95 % intervals and the
-    /// penalized likelihood-ratio tests up front and uses them in
-    /// [`FirthCoxFit::coef_table`] (default `true`, coxphf's `pl = TRUE`). With `false` the
-    /// table shows Wald statistics; the profile methods can still be called.
-    pub fn pl(mut self, pl: bool) -> Self {
-        self.pl = pl;
+    /// How [`FirthCoxFit::conf_int`] and [`FirthCoxFit::coef_table`] obtain intervals and
+    /// tests: [`CiMethod::ProfilePenalizedLikelihood`] (the default, coxphf's `pl = TRUE`;
+    /// the 95 % intervals and penalized likelihood-ratio tests are computed up front) or
+    /// [`CiMethod::Wald`] (`pl = FALSE`; the profile methods can still be called). Any other
+    /// method is an [`Error::UnknownSetting`] at [`FirthCoxPh::fit`].
+    pub fn ci(mut self, method: CiMethod) -> Self {
+        self.ci = method;
         self
     }
 
     /// Whether near-equal times (floating-point noise) are treated as tied, as R's
-    /// `timefix` (default `true`; coxphf compares times exactly — switch off to reproduce
-    /// it on such data).
-    pub fn timefix(mut self, timefix: bool) -> Self {
-        self.timefix = timefix;
+    /// `timefix` (coxphf compares times exactly — use [`Timefix::Exact`](crate::Timefix) to
+    /// reproduce it on such data).
+    ///
+    /// [`Timefix::Merge`](crate::Timefix) is the default; [`Timefix::Exact`](crate::Timefix) compares times exactly.
+    pub fn timefix(mut self, timefix: crate::Timefix) -> Self {
+        self.timefix = timefix == crate::Timefix::Merge;
         self
     }
 
@@ -199,6 +202,17 @@ impl FirthCoxPh {
     /// [`FirthCoxFit::require_converged`].
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<FirthCoxFit> {
         let ctl = self.check()?;
+        let pl = match self.ci {
+            CiMethod::ProfilePenalizedLikelihood => true,
+            CiMethod::Wald => false,
+            other => {
+                return Err(Error::UnknownSetting {
+                    setting: "Firth Cox confidence-interval method",
+                    value: other.to_string(),
+                    allowed: "profile-penalized, wald",
+                });
+            }
+        };
         if data.is_counting() {
             return Err(Error::CountingProcessNotSupported {
                 what: "the Firth-penalized Cox model",
@@ -220,10 +234,10 @@ impl FirthCoxPh {
             &solver,
             &out,
             ctl,
-            self.pl,
+            pl,
             Convergence::new(out.iterations, out.reason),
         );
-        if self.pl && fit.convergence().converged() {
+        if pl && fit.convergence().converged() {
             fit.with_profile()
         } else {
             Ok(fit)

@@ -90,6 +90,7 @@ pub struct RestrictedMean {
 pub struct KmFit {
     label: String,
     n: usize,
+    n_events: usize,
     time: Vec<f64>,
     n_risk: Vec<f64>,
     n_event: Vec<f64>,
@@ -106,7 +107,7 @@ pub struct KmFit {
 impl KmFit {
     pub(crate) fn new(
         label: String,
-        n: usize,
+        (n, n_events): (usize, usize),
         curve: Curve,
         conf_type: ConfType,
         level: f64,
@@ -122,6 +123,7 @@ impl KmFit {
         KmFit {
             label,
             n,
+            n_events,
             time: curve.time,
             n_risk: curve.n_risk,
             n_event: curve.n_event,
@@ -146,8 +148,14 @@ impl KmFit {
         self.n
     }
 
-    /// Total (weighted) number of events, R's `events` column of `print.survfit`.
-    pub fn n_events(&self) -> f64 {
+    /// Number of rows with an event (unweighted).
+    pub fn n_events(&self) -> usize {
+        self.n_events
+    }
+
+    /// Total weighted number of events, R's `events` column of `print.survfit` (equal to
+    /// [`KmFit::n_events`] without case weights).
+    pub fn weighted_n_events(&self) -> f64 {
         self.n_event.iter().sum()
     }
 
@@ -436,7 +444,7 @@ fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&KmFit]) -> fmt::Result
         .iter()
         .map(|k| k.n_risk.first().copied().unwrap_or(0.0))
         .collect();
-    let events: Vec<f64> = fits.iter().map(|k| k.n_events()).collect();
+    let events: Vec<f64> = fits.iter().map(|k| k.weighted_n_events()).collect();
     let medians: Vec<[Option<f64>; 3]> = fits.iter().map(|k| k.print_medians()).collect();
     let med = |j: usize| -> Vec<f64> { medians.iter().map(|m| m[j].unwrap_or(f64::NAN)).collect() };
     let lcl = format!("{level}LCL");

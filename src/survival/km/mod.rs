@@ -133,9 +133,11 @@ impl KaplanMeier {
         self
     }
 
-    /// Whether to merge times closer than `sqrt(eps)` as R's `timefix` (default `true`).
-    pub fn timefix(mut self, timefix: bool) -> Self {
-        self.timefix = timefix;
+    /// Whether to merge times closer than `sqrt(eps)` as R's `timefix`.
+    ///
+    /// [`Timefix::Merge`](crate::Timefix) is the default; [`Timefix::Exact`](crate::Timefix) compares times exactly.
+    pub fn timefix(mut self, timefix: crate::Timefix) -> Self {
+        self.timefix = timefix == crate::Timefix::Merge;
         self
     }
 
@@ -245,7 +247,16 @@ impl KaplanMeier {
     ) -> KmFit {
         let curve = km_curve(entries, data.weights(), variance, start);
         let (conf_type, level) = (self.conf_type, self.level);
-        KmFit::new(label, entries.len(), curve, conf_type, level, z, variance)
+        let n_events = entries.iter().filter(|e| e.event()).count();
+        KmFit::new(
+            label,
+            (entries.len(), n_events),
+            curve,
+            conf_type,
+            level,
+            z,
+            variance,
+        )
     }
 }
 

@@ -75,8 +75,8 @@ impl fmt::Display for SurvRegFit {
         writeln!(
             f,
             "Loglik(model)= {:.1}   Loglik(intercept only)= {:.1}",
-            self.log_likelihood(),
-            self.log_likelihood_null()
+            self.loglik(),
+            self.loglik_null()
         )?;
         let lr = self.lr_test();
         if lr.df() > 0.0 {

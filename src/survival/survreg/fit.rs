@@ -4,8 +4,8 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::stats::{normal_two_sided_p, z_for_level};
 use crate::{
-    ChiSqTest, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic, StopReason,
-    SurvivalData, TableStyle,
+    ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic,
+    StopReason, SurvivalData, TableStyle,
 };
 
 use super::dist::SurvRegDist;
@@ -314,6 +314,7 @@ impl SurvReg {
             params: beta,
             log_scales,
             fixed_scale: fixed_scale.is_some(),
+            std_errors: DVector::from_fn(x.ncols(), |j, _| var[j * k + j].sqrt()),
             covariance: DMatrix::from_row_slice(k, k, &var),
             loglik,
             loglik_null,
@@ -352,6 +353,7 @@ pub struct SurvRegFit {
     log_scales: Vec<f64>,
     fixed_scale: bool,
     covariance: DMatrix<f64>,
+    std_errors: DVector<f64>,
     loglik: f64,
     loglik_null: f64,
     null_coefficients: Vec<f64>,
@@ -416,24 +418,58 @@ impl SurvRegFit {
 
     /// Variance matrix of all estimated parameters `(β, log σ…)`: the inverse observed
     /// information at the estimate (R's `vcov(fit)`), zero rows and columns for aliased ones.
-    pub fn covariance(&self) -> &DMatrix<f64> {
+    #[doc(alias = "vcov")]
+    #[doc(alias = "covariance")]
+    pub fn variance(&self) -> &DMatrix<f64> {
         &self.covariance
     }
 
+    /// Standard errors of the coefficients `β` (same length as
+    /// [`SurvRegFit::coefficients`]; the log scales' are in
+    /// [`SurvRegFit::parameter_std_errors`]).
+    #[doc(alias = "bse")]
+    pub fn std_errors(&self) -> &DVector<f64> {
+        &self.std_errors
+    }
+
     /// Standard errors of all estimated parameters, coefficients then log scales.
-    pub fn std_errors(&self) -> DVector<f64> {
+    pub fn parameter_std_errors(&self) -> DVector<f64> {
         self.covariance.diagonal().map(f64::sqrt)
+    }
+
+    /// Wald statistics `β̂ / se` of the coefficients.
+    pub fn z_values(&self) -> DVector<f64> {
+        crate::stats::wald_z(&self.coefficients, &self.std_errors)
+    }
+
+    /// Two-sided Wald p-values of the coefficients (R's `summary.survreg` `p`).
+    pub fn p_values(&self) -> DVector<f64> {
+        crate::stats::wald_p(&self.coefficients, &self.std_errors)
+    }
+
+    /// Wald intervals `β̂ ± z·se` of the coefficients.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] for a level outside (0, 1).
+    pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+        crate::stats::wald_conf_int(&self.coefficients, &self.std_errors, level)
+    }
+
+    /// How [`SurvRegFit::conf_int`] is obtained: [`CiMethod::Wald`].
+    pub fn ci_method(&self) -> CiMethod {
+        CiMethod::Wald
     }
 
     /// Log-likelihood of the model (R's `loglik[2]`, including the Jacobian `−Σ log t` of
     /// the events for a distribution of `log t`).
-    pub fn log_likelihood(&self) -> f64 {
+    #[doc(alias = "log_likelihood")]
+    pub fn loglik(&self) -> f64 {
         self.loglik
     }
 
     /// Log-likelihood of the intercept-only model with the same scale structure (R's
     /// `loglik[1]`).
-    pub fn log_likelihood_null(&self) -> f64 {
+    pub fn loglik_null(&self) -> f64 {
         self.loglik_null
     }
 
@@ -499,9 +535,24 @@ impl SurvRegFit {
         &self.convergence
     }
 
-    /// `true` for each parameter `(β, log σ…)` with zero variance (R sets the coefficient
-    /// to `NA`).
+    /// Number of Newton iterations (R's `fit$iter`).
+    pub fn iterations(&self) -> usize {
+        self.convergence.iterations()
+    }
+
+    /// `true` if the iteration met its convergence criterion.
+    pub fn converged(&self) -> bool {
+        self.convergence.converged()
+    }
+
+    /// `true` for each coefficient with zero variance (R sets it to `NA`); same length as
+    /// [`SurvRegFit::coefficients`].
     pub fn aliased(&self) -> &[bool] {
+        &self.aliased[..self.names.len()]
+    }
+
+    /// `true` for each parameter `(β, log σ…)` with zero variance.
+    pub fn parameter_aliased(&self) -> &[bool] {
         &self.aliased
     }
 
@@ -542,7 +593,7 @@ impl SurvRegFit {
     /// [`Error::InvalidParameter`] for a level outside (0, 1).
     pub fn coef_table(&self, level: f64) -> Result<CoefTable> {
         let zc = z_for_level(level)?;
-        let se = self.std_errors();
+        let se = self.parameter_std_errors();
         let nvar = self.names.len();
         let mut rows = Vec::with_capacity(self.params.len());
         let names = self.names.iter().chain(&self.scale_names);
@@ -562,7 +613,7 @@ impl SurvRegFit {
                 p_value: normal_two_sided_p(z),
                 lower: est - zc * s,
                 upper: est + zc * s,
-                method: "Wald",
+                method: CiMethod::Wald,
             });
         }
         Ok(CoefTable::new(

@@ -101,7 +101,7 @@ impl SurvRegFit {
     /// `g' V g` for a gradient over `(β, log σ_stratum)` given as the β part and the log-σ
     /// coefficient.
     fn quad_form(&self, gx: &[f64], g_log_scale: f64, stratum: usize) -> f64 {
-        let v = self.covariance();
+        let v = self.variance();
         let p = gx.len();
         let mut g = vec![0.0; v.nrows()];
         g[..p].copy_from_slice(gx);
@@ -466,7 +466,7 @@ fn wald_row(term: &str, est: f64, se: f64, zc: f64) -> CoefRow {
         p_value: normal_two_sided_p(z),
         lower: est - zc * se,
         upper: est + zc * se,
-        method: "Wald (delta method)",
+        method: crate::CiMethod::WaldDeltaMethod,
     }
 }
 
