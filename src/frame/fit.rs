@@ -271,7 +271,6 @@ impl FormulaFit<CoxFit> {
     pub fn term_tests(&self) -> Result<Vec<TermTest>> {
         let data = survival(&self.response)?;
         let beta = self.fit.coefficients();
-        let rank = |aliased: &[bool]| aliased.iter().filter(|a| !**a).count();
         let full_rank = rank(self.fit.aliased());
         let mut out = Vec::with_capacity(self.terms().len());
         for (i, term) in self.terms().iter().enumerate() {
@@ -501,7 +500,7 @@ impl FormulaFit<LogisticFit> {
             _ => LogisticRegression::new(),
         };
         let beta = self.fit.coefficients();
-        let full_rank = self.fit.term_names().len() - self.fit.aliased().len();
+        let full_rank = rank(self.fit.aliased());
         let mut out = Vec::with_capacity(self.terms().len());
         for (i, term) in self.terms().iter().enumerate() {
             let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
@@ -512,10 +511,7 @@ impl FormulaFit<LogisticFit> {
                     None => (self.fit.null_deviance(), 0),
                     Some(x) => {
                         let reduced = settings.fit(&x, y)?;
-                        (
-                            reduced.deviance(),
-                            reduced.term_names().len() - reduced.aliased().len(),
-                        )
+                        (reduced.deviance(), rank(reduced.aliased()))
                     }
                 };
                 let stat = (dev - self.fit.deviance()).max(0.0);
@@ -626,4 +622,9 @@ impl FormulaFit<FirthFit> {
         }
         Ok(out)
     }
+}
+
+/// The rank of a fit: the number of columns not aliased.
+fn rank(aliased: &[bool]) -> usize {
+    aliased.iter().filter(|a| !**a).count()
 }

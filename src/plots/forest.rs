@@ -49,12 +49,12 @@ impl From<&CoefRow> for ForestRow {
 /// axis, a line at 1, and columns for N / events, estimate (CI) and p.
 ///
 /// ```
-/// use oncostat::{CoefRow, CoefTable, Statistic, TableStyle};
+/// use oncostat::{CiMethod, CoefRow, CoefTable, Statistic, TableStyle};
 /// use oncostat::plots::ForestPlot;
 /// # fn main() -> Result<(), oncostat::Error> {
 /// let row = |term: &str, b: f64, se: f64| CoefRow {
 ///     term: term.into(), estimate: b, std_error: se, statistic: b / se, p_value: 0.01,
-///     lower: b - 1.96 * se, upper: b + 1.96 * se, method: "Wald" };
+///     lower: b - 1.96 * se, upper: b + 1.96 * se, method: CiMethod::Wald };
 /// let table = CoefTable::new(vec![row("bmi_ge_25", 1.2, 0.4), row("age", 0.02, 0.01)],
 ///                            Statistic::Z, 0.95, TableStyle::Coxph);
 /// let plot = ForestPlot::from_coef_table(&table)?.per_unit("age", 10.0, "per 10 years")?;

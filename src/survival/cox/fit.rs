@@ -15,7 +15,7 @@ use crate::{ChiSqTest, CiMethod, CoefTable, Convergence, Result, TableStyle};
 ///
 /// ```text
 /// h(t | x) = h0(t) · exp(x'β)
-/// se = sqrt(diag(I(β̂)⁻¹)),  z = β̂/se,  p = 2·P(Z > |z|),  HR = exp(β̂),  CI = exp(β̂ ± z_α·se)
+/// se = sqrt(diag(I(β̂)⁻¹)),  z = β̂/se,  p = 2·P(Z > |z|),  HR = exp(β̂),  CI = β̂ ± z_α·se
 /// LR = 2(ℓ(β̂) - ℓ(init)),  Wald = (β̂ - init)' V⁻¹ (β̂ - init),  Score = U'I⁻¹U at init
 /// ```
 ///
@@ -33,8 +33,8 @@ use crate::{ChiSqTest, CiMethod, CoefTable, Convergence, Result, TableStyle};
 /// let x = Design::from_columns([("x", vec![0.0, 1.0, 1.0, 1.0, 0.0, 0.0])])?;
 /// let fit = CoxPh::new().fit(&data, &x)?;
 /// assert!((fit.coefficients()[0] - 1.6768574855882).abs() < 1e-6);
-/// let (lo, hi) = fit.conf_int(0.95)?[0];
-/// assert!(lo < fit.hazard_ratios()[0] && fit.hazard_ratios()[0] < hi);
+/// let (lo, hi) = fit.conf_int(0.95)?[0]; // log hazard ratio scale
+/// assert!(lo.exp() < fit.hazard_ratios()[0] && fit.hazard_ratios()[0] < hi.exp());
 /// println!("{fit}");
 /// # Ok(()) }
 /// ```
