@@ -6,7 +6,8 @@
 //! cargo run --release --example gallery -- out/    # elsewhere
 //! ```
 //!
-//! Data: R's `survival::lung` (Kaplan–Meier by sex, Cox forest plot), `survival::mgus2`
+//! Data: R's `survival::lung` (Kaplan–Meier by sex, Cox forest plot and Cox-predicted
+//! curves), `survival::jasa` (landmark and Simon–Makuch curves), `survival::mgus2`
 //! (cumulative incidence of plasma-cell malignancy and death), and the simulated cohort in
 //! `examples/data/` (waterfall, spider and swimmer plots of the iRECIST endpoints).
 
@@ -14,9 +15,13 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::path::{Path, PathBuf};
 
-use oncostat::endpoints::{EndpointRules, PatientDates, PatientEndpoints, PlotData};
+use oncostat::endpoints::{
+    EndpointRules, Landmark, PatientDates, PatientEndpoints, PlotData, TdcSplit,
+};
 use oncostat::irecist::{IrecistRules, LesionRow, assess, timelines_from_records};
-use oncostat::plots::{CurvePlot, ForestPlot, RiskTable, SpiderPlot, SwimmerPlot, WaterfallPlot};
+use oncostat::plots::{
+    CurvePlot, ForestPlot, RiskTable, SpiderPlot, StepCurve, SwimmerPlot, WaterfallPlot,
+};
 use oncostat::survival::competing::{AalenJohansen, CompetingRisksData};
 use oncostat::{CoxPh, Design, KaplanMeier, LogRank, SurvivalData};
 
@@ -98,7 +103,9 @@ fn main() -> Res<()> {
         let all: Vec<Vec<String>> = complete.iter().map(|&i| rows[i].clone()).collect();
         column(&h, &all, name)
     };
-    let d = SurvivalData::from_status(pick("time")?, &pick("status")?)?;
+    // time in months (hazard ratios do not depend on the unit; the predicted curves do)
+    let months: Vec<f64> = pick("time")?.iter().map(|d| d / 30.4375).collect();
+    let d = SurvivalData::from_status(months, &pick("status")?)?;
     let female: Vec<f64> = pick("sex")?.iter().map(|&s| s - 1.0).collect();
     let x = Design::from_columns([
         ("age", pick("age")?),
@@ -112,6 +119,66 @@ fn main() -> Res<()> {
         .per_unit("wt_loss", 5.0, "per 5 kg")?
         .title("Cox model of overall survival (lung)")
         .save(out.join("forest_lung_cox.svg"))?;
+
+    // Cox-predicted survival of a 63-year-old with ECOG 1 and no weight loss, by sex
+    // (R's survfit(fit, newdata))
+    let male = cox.survfit(&[63.0, 0.0, 1.0, 0.0], 0.95)?;
+    let female = cox.survfit(&[63.0, 1.0, 1.0, 0.0], 0.95)?;
+    CurvePlot::new(vec![
+        StepCurve::from_cox("male, 63, ECOG 1", &male[0]),
+        StepCurve::from_cox("female, 63, ECOG 1", &female[0]),
+    ])?
+    .title("Cox-predicted overall survival (lung)")
+    .x_label("Months")
+    .time_breaks(6.0)
+    .ci(true)
+    .median_lines(true)
+    .save(out.join("cox_lung_predicted.svg"))?;
+
+    // survival by transplant (Stanford heart transplant, R survival::jasa): the landmark
+    // analysis at 30 days and the Simon–Makuch curves of the time-dependent state
+    let (h, rows) = read_csv(&root.join("tests/data/jasa.csv"))?;
+    let jt = column(&h, &rows, "futime")?;
+    let je: Vec<bool> = column(&h, &rows, "fustat")?
+        .iter()
+        .map(|&e| e > 0.5)
+        .collect();
+    let jx = h.iter().position(|c| c == "txtime").ok_or("no txtime")?;
+    let switch: Vec<Option<f64>> = rows.iter().map(|r| r[jx].parse().ok()).collect();
+    let km = KaplanMeier::new();
+    let lm = Landmark::new(30.0, &jt, &je, &switch)?;
+    let named = |fits: Vec<oncostat::KmFit>, names: [&str; 2]| -> Res<CurvePlot> {
+        let curves = fits
+            .iter()
+            .zip(names)
+            .map(|(f, n)| StepCurve::from_km(f).with_label(n))
+            .collect();
+        Ok(CurvePlot::new(curves)?)
+    };
+    named(
+        lm.kaplan_meier(&km)?,
+        ["no transplant by day 30", "transplant by day 30"],
+    )?
+    .title("Landmark analysis at 30 days (jasa)")
+    .x_label("Days since the landmark")
+    .time_breaks(250.0)
+    .ci(true)
+    .p_value(lm.log_rank(&LogRank::new())?.p_value())
+    .save(out.join("landmark_jasa.svg"))?;
+    let tdc = TdcSplit::new(&jt, &je, &switch)?;
+    let mantel_byar = tdc
+        .cox("transplant", None, &CoxPh::new())?
+        .score_test()
+        .p_value();
+    named(
+        tdc.simon_makuch(&km)?,
+        ["waiting (no transplant yet)", "after transplant"],
+    )?
+    .title("Simon–Makuch curves by current transplant state (jasa)")
+    .x_label("Days since acceptance")
+    .time_breaks(250.0)
+    .test_p_value("Mantel–Byar", mantel_byar)
+    .save(out.join("simon_makuch_jasa.svg"))?;
 
     // cumulative incidence, mgus2: 1 = plasma-cell malignancy, 2 = death
     let (h, rows) = read_csv(&root.join("tests/data/mgus2_cr.csv"))?;

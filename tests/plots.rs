@@ -6,6 +6,7 @@
 // The figures copy the fit's numbers (no arithmetic): exact equality is the invariant.
 #![allow(clippy::float_cmp)]
 
+use oncostat::endpoints::{Landmark, TdcSplit};
 use oncostat::plots::{CurvePlot, ForestPlot, RiskTable, StepCurve};
 use oncostat::survival::competing::{AalenJohansen, CompetingRisksData};
 use oncostat::{CoxPh, Design, KaplanMeier, SurvivalData};
@@ -420,4 +421,153 @@ fn analyze_plot_kind_needs_plot() {
     let run = common::analyze(&["irecist", "--plot-kind", "spider", &lesions]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stdout.is_empty());
+}
+
+/// jasa as follow-up, event and transplant day (`None`: no transplant).
+fn jasa() -> (Vec<f64>, Vec<bool>, Vec<Option<f64>>) {
+    let csv = common::csv::Csv::read("jasa.csv");
+    let time = csv.numbers("futime");
+    let event = csv.numbers("fustat").iter().map(|&e| e > 0.5).collect();
+    let switch = csv.numbers_or_missing("txtime");
+    (time, event, switch)
+}
+
+#[test]
+fn simon_makuch_and_landmark_risk_tables_are_rs() {
+    let g = common::json("plot_risk_goldens.json");
+    let (time, event, switch) = jasa();
+    let km = KaplanMeier::new();
+    let sm = TdcSplit::new(&time, &event, &switch).unwrap();
+    let lm = Landmark::new(30.0, &time, &event, &switch).unwrap();
+    for (name, fits) in [
+        ("simon_makuch", sm.simon_makuch(&km).unwrap()),
+        ("landmark_30", lm.kaplan_meier(&km).unwrap()),
+    ] {
+        let plot = CurvePlot::kaplan_meier(&fits).unwrap().time_breaks(250.0);
+        let table = plot.risk_table();
+        let golden = g[name].as_array().unwrap();
+        assert_eq!(golden.len(), fits.len(), "{name}");
+        for (fit, want) in fits.iter().zip(golden) {
+            let rows: Vec<_> = table.iter().filter(|r| r.label == fit.label()).collect();
+            let times = want["time"].as_array().unwrap();
+            let n_risk = want["n_risk"].as_array().unwrap();
+            // the drawn ticks are R's times (the axis covers the last time)
+            assert!(
+                rows.len() >= 7 && rows.len() <= times.len(),
+                "{name}: {} ticks",
+                rows.len()
+            );
+            for (r, (t, n)) in rows.iter().zip(times.iter().zip(n_risk)) {
+                assert_eq!(r.time, t.as_f64().unwrap(), "{name}");
+                assert_eq!(
+                    r.n_risk,
+                    n.as_f64().unwrap(),
+                    "{name} {} at {}",
+                    r.label,
+                    r.time
+                );
+            }
+        }
+        texts(&plot.to_svg().unwrap());
+    }
+}
+
+#[test]
+fn cox_predicted_curves_draw_the_prediction() {
+    let (d, _, sex) = lung();
+    let x = Design::from_columns([("sex", sex)]).unwrap();
+    let fit = CoxPh::new().fit(&d, &x).unwrap();
+    let male = fit.survfit(&[1.0], 0.95).unwrap();
+    let female = fit.survfit(&[2.0], 0.95).unwrap();
+    let plot = CurvePlot::cox(&[("male", &male[0]), ("female", &female[0])])
+        .unwrap()
+        .ci(true);
+    for (c, want) in plot.curves().iter().zip([&male[0], &female[0]]) {
+        assert_eq!(c.times(), want.time());
+        assert_eq!(c.values(), want.survival());
+        // every drawn vertex lies on the predicted curve
+        for (t, v) in c.step_points().into_iter().skip(1) {
+            let k = want.time().iter().position(|&x| x == t).unwrap();
+            let before = if k == 0 { 1.0 } else { want.survival()[k - 1] };
+            assert!(v == want.survival()[k] || v == before, "vertex ({t}, {v})");
+        }
+    }
+    let text = texts(&plot.to_svg().unwrap());
+    assert!(text.iter().any(|t| t == "male") && text.iter().any(|t| t == "female"));
+}
+
+#[test]
+fn incidence_causes_differ_by_line_style_not_only_colour() {
+    let csv = common::csv::Csv::read("mgus2_cr.csv");
+    let cr = CompetingRisksData::new(csv.numbers("etime"), &csv.numbers("event")).unwrap();
+    let groups = csv.text("sex");
+    let fits = AalenJohansen::new().fit_groups(&cr, &groups).unwrap();
+    let styles = CurvePlot::cumulative_incidence(&fits).unwrap().styles();
+    // F cause 1, F cause 2, M cause 1, M cause 2: colour by group, dash by cause
+    assert_eq!(styles, vec![(0, 0), (0, 1), (1, 0), (1, 1)]);
+    assert_ne!(oncostat::plots::DASHES[0], oncostat::plots::DASHES[1]);
+    let one = AalenJohansen::new().fit(&cr).unwrap();
+    let plot = CurvePlot::cumulative_incidence(&[one]).unwrap();
+    assert_eq!(plot.styles(), vec![(0, 0), (1, 1)]);
+    let svg = plot
+        .test_p_value("Gray's test, cause 1", 0.2)
+        .to_svg()
+        .unwrap();
+    assert!(texts(&svg).contains(&"Gray's test, cause 1 p = 0.200".to_string()));
+}
+
+#[test]
+fn forest_columns_hold_every_row_and_the_axis_is_logarithmic() {
+    let (d, _, sex) = lung();
+    let csv = common::csv::Csv::read("lung.csv");
+    let x = Design::from_columns([("sex", sex), ("age", csv.numbers("age"))]).unwrap();
+    let table = CoxPh::new().fit(&d, &x).unwrap().coef_table(0.95).unwrap();
+    let plot = ForestPlot::from_coef_table(&table)
+        .unwrap()
+        .per_unit("age", 10.0, "per 10 years")
+        .unwrap();
+    let text = texts(&plot.to_svg().unwrap());
+    for r in plot.rows() {
+        assert!(text.contains(&r.label));
+        let cell = ci_cell(r.estimate, r.lower, r.upper);
+        assert!(text.contains(&cell), "{cell}");
+    }
+    // p as `p < 0.001` / `p = 0.024` without the `p = ` in the column
+    let p = oncostat::plots::format_p(table.rows()[0].p_value);
+    assert!(text.contains(&p.trim_start_matches("p = ").replace("p ", "")));
+    // the tick labels are on a log scale and include 1
+    assert!(text.iter().any(|t| t == "1"));
+}
+
+#[test]
+fn response_keys_name_every_best_response() {
+    let dir = common::data("endpoints");
+    let json = common::analyze_json(&[
+        "endpoints",
+        "--lesions",
+        dir.join("lesions.csv").to_str().unwrap(),
+        "--patients",
+        dir.join("patients.csv").to_str().unwrap(),
+    ]);
+    let bors: Vec<&str> = json["swimmer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["bor"].as_str().unwrap())
+        .collect();
+    let (_, text) = analyze_plot(
+        "endpoints_swimmer_key",
+        &[
+            "endpoints",
+            "--lesions",
+            dir.join("lesions.csv").to_str().unwrap(),
+            "--patients",
+            dir.join("patients.csv").to_str().unwrap(),
+            "--plot-kind",
+            "swimmer",
+        ],
+    );
+    for b in bors {
+        assert!(text.iter().any(|t| t == b), "key entry {b}: {text:?}");
+    }
 }

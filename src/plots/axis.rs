@@ -34,13 +34,13 @@ fn nice_step(max: f64) -> f64 {
     m * mag
 }
 
-/// Breaks of a log axis covering `[lo, hi]` (both > 0): the 1-2-5 sequence of each decade,
-/// thinned to at most about eight labels, always including 1 when it is in range.
+/// Breaks of a log axis covering `[lo, hi]` (both > 0): the 1-2-5 sequence of each decade
+/// over up to three decades, the powers of ten beyond, always including 1 when it is in range.
 pub(super) fn log_breaks(lo: f64, hi: f64) -> Vec<f64> {
     let mut out = Vec::new();
     let d0 = lo.log10().floor() as i32;
     let d1 = hi.log10().ceil() as i32;
-    let mults: &[f64] = if d1 - d0 <= 2 {
+    let mults: &[f64] = if d1 - d0 <= 3 {
         &[1.0, 2.0, 5.0]
     } else {
         &[1.0]
@@ -101,6 +101,10 @@ mod tests {
         let b = log_breaks(0.3, 4.0);
         assert!(b.iter().any(|v| (v - 1.0).abs() < 1e-12), "{b:?}");
         assert!(b.iter().all(|v| *v >= 0.3 && *v <= 4.0));
+        // three decades: still the 1-2-5 sequence (odds ratios of 0.3 to 16)
+        assert_eq!(log_breaks(0.25, 16.0), vec![0.5, 1.0, 2.0, 5.0, 10.0]);
+        // wider: powers of ten
+        assert_eq!(log_breaks(0.002, 40.0), vec![0.01, 0.1, 1.0, 10.0]);
     }
 
     #[test]

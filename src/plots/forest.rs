@@ -72,7 +72,6 @@ pub struct ForestPlot {
     title: Option<String>,
     measure: String,
     level: f64,
-    width: u32,
 }
 
 impl ForestPlot {
@@ -106,7 +105,6 @@ impl ForestPlot {
             title: None,
             measure: "HR".into(),
             level: 0.95,
-            width: 900,
         })
     }
 
@@ -209,7 +207,8 @@ impl ForestPlot {
         let height = top + 38 + 30 * self.rows.len() as u32 + 60;
         let mut svg = String::new();
         {
-            let root = SVGBackend::with_string(&mut svg, (self.width, height)).into_drawing_area();
+            let width = self.columns().width as u32;
+            let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
             self.draw(&root).map_err(draw_error("forest plot"))?;
             root.present().map_err(draw_error("forest plot"))?;
         }
@@ -229,17 +228,20 @@ impl ForestPlot {
         root: &DrawingArea<DB, Shift>,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
-        let (w, h) = root.dim_in_pixel();
-        let label_w = 220i32;
-        let right_w = 300i32;
+        let Columns {
+            n_x,
+            x0,
+            x1,
+            est_x,
+            p_x,
+            ..
+        } = self.columns();
         let top = if self.title.is_some() { 44 } else { 16 };
         let header = top + 8;
         let first = header + 30;
         let n = self.rows.len() as i32;
         let plot_bottom = first + 30 * n;
         let (lo, hi) = self.x_range();
-        let x0 = label_w;
-        let x1 = w as i32 - right_w - 10;
         let to_x = |v: f64| {
             let f = (v.ln() - lo.ln()) / (hi.ln() - lo.ln());
             x0 + ((x1 - x0) as f64 * f.clamp(0.0, 1.0)).round() as i32
@@ -249,8 +251,6 @@ impl ForestPlot {
             root.draw(&Text::new(t.clone(), (12, 12), font(20)))?;
         }
         let level = format!("{:.0}%", 100.0 * self.level);
-        let est_x = w as i32 - right_w + 20;
-        let p_x = w as i32 - 70;
         let bold = ("sans-serif", 15)
             .into_font()
             .style(FontStyle::Bold)
@@ -261,11 +261,7 @@ impl ForestPlot {
             .iter()
             .any(|r| r.n.is_some() || r.events.is_some());
         if has_n {
-            root.draw(&Text::new(
-                "N / events",
-                (label_w - 95, header),
-                bold.clone(),
-            ))?;
+            root.draw(&Text::new("N / events", (n_x, header), bold.clone()))?;
         }
         root.draw(&Text::new(
             format!("{} ({level} CI)", self.measure),
@@ -313,7 +309,7 @@ impl ForestPlot {
                     (None, Some(e)) => format!("– / {e}"),
                     (None, None) => String::new(),
                 };
-                root.draw(&Text::new(cell, (label_w - 95, y), mid.clone()))?;
+                root.draw(&Text::new(cell, (n_x, y), mid.clone()))?;
             }
             let (a, b) = (to_x(r.lower), to_x(r.upper.min(hi)));
             root.draw(&PathElement::new(vec![(a, y), (b, y)], ink.stroke_width(2)))?;
@@ -328,23 +324,84 @@ impl ForestPlot {
                 [(x - 5, y - 5), (x + 5, y + 5)],
                 ink.filled(),
             ))?;
-            let upper = if r.upper.is_finite() {
-                format!("{:.2}", r.upper)
+            // end caps, so that an interval narrower than the square still shows
+            let capped = if r.upper.is_nan() || r.upper > hi {
+                vec![a]
             } else {
-                "Inf".to_string()
+                vec![a, b]
             };
-            root.draw(&Text::new(
-                format!("{:.2} ({:.2}–{upper})", r.estimate, r.lower),
-                (est_x, y),
-                mid.clone(),
-            ))?;
+            for c in capped {
+                root.draw(&PathElement::new(
+                    vec![(c, y - 7), (c, y + 7)],
+                    ink.stroke_width(2),
+                ))?;
+            }
+            root.draw(&Text::new(estimate_cell(r), (est_x, y), mid.clone()))?;
             if let Some(p) = r.p_value {
                 let p = format_p(p);
                 let p = p.trim_start_matches("p = ").replace("p ", "");
                 root.draw(&Text::new(p, (p_x, y), mid))?;
             }
         }
-        let _ = h;
         Ok(())
     }
+
+    /// The horizontal layout: label column as wide as the longest label, the N / events
+    /// column when any row has counts, a 380-pixel log-axis panel, the estimate (CI) column
+    /// as wide as its longest cell, and the p column.
+    fn columns(&self) -> Columns {
+        let chars = |s: &str| s.chars().count() as i32;
+        let longest = self.rows.iter().map(|r| chars(&r.label)).max().unwrap_or(0);
+        let label_w = (16 + 8 * longest).clamp(120, 420);
+        let has_n = self
+            .rows
+            .iter()
+            .any(|r| r.n.is_some() || r.events.is_some());
+        let n_x = 12 + label_w;
+        let x0 = n_x + if has_n { 100 } else { 0 };
+        let x1 = x0 + 380;
+        let est_x = x1 + 28;
+        let est_w = self
+            .rows
+            .iter()
+            .map(|r| chars(&estimate_cell(r)))
+            .chain(std::iter::once(chars(&self.measure) + 10))
+            .max()
+            .unwrap_or(0)
+            * 8
+            + 24;
+        let p_x = est_x + est_w;
+        Columns {
+            n_x,
+            x0,
+            x1,
+            est_x,
+            p_x,
+            width: p_x + 80,
+        }
+    }
+}
+
+/// Pixel positions of a forest plot's columns.
+struct Columns {
+    /// Left edge of the N / events column.
+    n_x: i32,
+    /// Left and right ends of the log axis.
+    x0: i32,
+    x1: i32,
+    /// Left edges of the estimate (CI) and p columns.
+    est_x: i32,
+    p_x: i32,
+    /// Width of the figure.
+    width: i32,
+}
+
+/// A row's `estimate (lower–upper)` cell, two decimals (`Inf` for an infinite bound).
+fn estimate_cell(r: &ForestRow) -> String {
+    let upper = if r.upper.is_finite() {
+        format!("{:.2}", r.upper)
+    } else {
+        "Inf".to_string()
+    };
+    format!("{:.2} ({:.2}–{upper})", r.estimate, r.lower)
 }

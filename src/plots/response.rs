@@ -24,6 +24,18 @@ fn response_colour(bor: &str) -> RGBColor {
     }
 }
 
+/// Order of the best overall responses in a key: best first.
+fn response_rank(bor: &str) -> u8 {
+    match bor.trim_start_matches('i') {
+        "CR" => 0,
+        "PR" => 1,
+        "SD" => 2,
+        "UPD" => 3,
+        "PD" | "CPD" => 4,
+        _ => 5,
+    }
+}
+
 fn empty(what: &str) -> Error {
     Error::Figure {
         what: what.into(),
@@ -57,6 +69,78 @@ fn pct_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     }
     ((lo / 20.0).floor() * 20.0, (hi / 20.0).ceil() * 20.0)
 }
+
+/// A symbol of a figure key.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// A filled bar in a colour (best overall response).
+    Bar(RGBAColor),
+    /// A line in a colour (a patient group or response).
+    Line(RGBColor),
+    /// Response onset.
+    Dot,
+    /// New lesion / progression triangle in a colour.
+    Triangle(RGBColor),
+    /// Death / progression cross.
+    Cross,
+    /// New therapy tick.
+    Tick,
+    /// Ongoing arrow.
+    Arrow,
+}
+
+/// Draws the key `entries` as a column starting at `(x, y)` (outside the plot panel, so it
+/// never hides data).
+fn draw_key<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    entries: &[(String, Mark)],
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = ("sans-serif", 14)
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for (j, (label, mark)) in entries.iter().enumerate() {
+        let cy = y + 10 + 22 * j as i32;
+        let cx = x + 9;
+        match *mark {
+            Mark::Bar(c) => {
+                root.draw(&Rectangle::new([(x, cy - 6), (x + 18, cy + 6)], c.filled()))?
+            }
+            Mark::Line(c) => root.draw(&PathElement::new(
+                vec![(x, cy), (x + 18, cy)],
+                c.stroke_width(3),
+            ))?,
+            Mark::Dot => root.draw(&Circle::new((cx, cy), 5, BLACK.filled()))?,
+            Mark::Triangle(c) => root.draw(&TriangleMarker::new((cx, cy), 6, c.filled()))?,
+            Mark::Cross => root.draw(&Cross::new((cx, cy), 6, BLACK.stroke_width(2)))?,
+            Mark::Tick => root.draw(&PathElement::new(
+                vec![(cx, cy - 6), (cx, cy + 6)],
+                colour(3).stroke_width(4),
+            ))?,
+            Mark::Arrow => root.draw(&Polygon::new(
+                vec![(cx - 5, cy - 6), (cx + 5, cy), (cx - 5, cy + 6)],
+                BLACK.filled(),
+            ))?,
+        }
+        root.draw(&Text::new(label.clone(), (x + 26, cy), font.clone()))?;
+    }
+    Ok(())
+}
+
+/// The best overall responses of `bors` in order of first appearance.
+fn distinct<'a>(bors: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for b in bors {
+        if !seen.contains(&b) {
+            seen.push(b);
+        }
+    }
+    seen
+}
+
+/// Width of the key column right of the plot panel.
+const KEY_W: u32 = 170;
 
 /// Waterfall plot: one bar per patient with the best % change of the target sum from
 /// baseline, sorted from the largest increase to the largest decrease, coloured by best overall
@@ -130,7 +214,7 @@ impl WaterfallPlot {
             builder
                 .margin(16)
                 .x_label_area_size(30)
-                .y_label_area_size(70);
+                .y_label_area_size(62);
             if let Some(t) = &self.title {
                 builder.caption(t, ("sans-serif", 22));
             }
@@ -196,11 +280,12 @@ impl WaterfallPlot {
 }
 
 /// Spider plot: the % change of the target sum from baseline per visit, one line per
-/// patient (coloured by group), with marks for visits with a new lesion (triangle) and
+/// patient (coloured by group; by best overall response when there is one group), with marks for visits with a new lesion (triangle) and
 /// visits assessed as progression (cross); dashed lines at +20% and −30%.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpiderPlot {
     points: Vec<SpiderRow>,
+    bor: Vec<(String, &'static str)>,
     title: Option<String>,
     x_label: String,
 }
@@ -220,8 +305,14 @@ impl SpiderPlot {
         if points.is_empty() {
             return Err(empty("spider plot"));
         }
+        let bor = data
+            .waterfall()
+            .iter()
+            .map(|w| (w.patient.clone(), w.bor))
+            .collect();
         Ok(SpiderPlot {
             points,
+            bor,
             title: None,
             x_label: "Days since baseline".into(),
         })
@@ -238,12 +329,20 @@ impl SpiderPlot {
         &self.points
     }
 
+    /// A patient's best overall response (`""` without one).
+    fn bor_of(&self, patient: &str) -> &'static str {
+        self.bor
+            .iter()
+            .find(|(p, _)| p == patient)
+            .map_or("", |(_, b)| *b)
+    }
+
     /// The figure as SVG text.
     ///
     /// # Errors
     /// [`Error::Figure`] if drawing fails.
     pub fn to_svg(&self) -> Result<String> {
-        svg_of("spider plot", (900, 540), |root| {
+        svg_of("spider plot", (760 + KEY_W, 540), |root| {
             let (lo, hi) = pct_range(self.points.iter().map(|p| p.pct_change));
             let day_max = self.points.iter().map(|p| p.day).max().unwrap_or(1).max(1) as f64;
             let ticks = linear_breaks(day_max, None);
@@ -251,8 +350,9 @@ impl SpiderPlot {
             let mut builder = ChartBuilder::on(root);
             builder
                 .margin(16)
-                .x_label_area_size(50)
-                .y_label_area_size(70);
+                .margin_right(KEY_W)
+                .x_label_area_size(44)
+                .y_label_area_size(62);
             if let Some(t) = &self.title {
                 builder.caption(t, ("sans-serif", 22));
             }
@@ -292,7 +392,11 @@ impl SpiderPlot {
                         .count();
                 let lane = &self.points[start..end];
                 let g = groups.iter().position(|g| *g == lane[0].group).unwrap_or(0);
-                let c = colour(g);
+                let c = if groups.len() > 1 {
+                    colour(g)
+                } else {
+                    response_colour(self.bor_of(id))
+                };
                 chart.draw_series(LineSeries::new(
                     lane.iter().map(|p| (f64::from(p.day), p.pct_change)),
                     c.stroke_width(2),
@@ -305,32 +409,23 @@ impl SpiderPlot {
                 }))?;
                 start = end;
             }
-            if groups.len() > 1 {
-                for (g, name) in groups.iter().enumerate() {
-                    let c = colour(g);
-                    chart
-                        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                        .label(*name)
-                        .legend(move |(x, y)| {
-                            PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
-                        });
-                }
-            }
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("new lesion")
-                .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, BLACK.filled()));
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("progression")
-                .legend(|(x, y)| Cross::new((x + 8, y), 6, BLACK.stroke_width(2)));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .label_font(("sans-serif", 14))
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(180, 180, 180))
-                .draw()?;
+            let mut key: Vec<(String, Mark)> = if groups.len() > 1 {
+                groups
+                    .iter()
+                    .enumerate()
+                    .map(|(g, name)| (name.to_string(), Mark::Line(colour(g))))
+                    .collect()
+            } else {
+                let mut bors = distinct(self.points.iter().map(|p| self.bor_of(&p.patient)));
+                bors.sort_by_key(|b| response_rank(b));
+                bors.into_iter()
+                    .map(|b| (b.to_string(), Mark::Line(response_colour(b))))
+                    .collect()
+            };
+            key.push(("new lesion".into(), Mark::Triangle(BLACK)));
+            key.push(("progression".into(), Mark::Cross));
+            let (right, top) = chart.backend_coord(&(x_max, hi));
+            draw_key(root, (right + 16, top), &key)?;
             Ok(())
         })
     }
@@ -391,7 +486,7 @@ impl SwimmerPlot {
     pub fn to_svg(&self) -> Result<String> {
         let n = self.lanes.len();
         let height = (120 + 22 * n as u32).clamp(260, 4000);
-        svg_of("swimmer plot", (900, height), |root| {
+        svg_of("swimmer plot", (760 + KEY_W, height), |root| {
             let t_max = self
                 .lanes
                 .iter()
@@ -402,7 +497,8 @@ impl SwimmerPlot {
             let mut builder = ChartBuilder::on(root);
             builder
                 .margin(16)
-                .x_label_area_size(50)
+                .margin_right(KEY_W)
+                .x_label_area_size(44)
                 .y_label_area_size(90);
             if let Some(t) = &self.title {
                 builder.caption(t, ("sans-serif", 22));
@@ -462,43 +558,21 @@ impl SwimmerPlot {
                     )))?;
                 }
             }
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("response onset")
-                .legend(|(x, y)| Circle::new((x + 8, y), 5, BLACK.filled()));
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("progression")
-                .legend(|(x, y)| TriangleMarker::new((x + 8, y), 6, colour(1).filled()));
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("death")
-                .legend(|(x, y)| Cross::new((x + 8, y), 6, BLACK.stroke_width(2)));
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("new therapy")
-                .legend(|(x, y)| {
-                    PathElement::new(
-                        vec![(x + 8, y - 6), (x + 8, y + 6)],
-                        colour(3).stroke_width(4),
-                    )
-                });
-            chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-                .label("ongoing")
-                .legend(|(x, y)| {
-                    Polygon::new(
-                        vec![(x + 2, y - 6), (x + 12, y), (x + 2, y + 6)],
-                        BLACK.filled(),
-                    )
-                });
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .label_font(("sans-serif", 14))
-                .background_style(WHITE.mix(0.9))
-                .border_style(RGBColor(180, 180, 180))
-                .draw()?;
+            let mut bors = distinct(self.lanes.iter().map(|l| l.bor));
+            bors.sort_by_key(|b| response_rank(b));
+            let mut key: Vec<(String, Mark)> = bors
+                .into_iter()
+                .map(|b| (b.to_string(), Mark::Bar(response_colour(b).mix(0.75))))
+                .collect();
+            key.extend([
+                ("response onset".to_string(), Mark::Dot),
+                ("progression".to_string(), Mark::Triangle(colour(1))),
+                ("death".to_string(), Mark::Cross),
+                ("new therapy".to_string(), Mark::Tick),
+                ("ongoing".to_string(), Mark::Arrow),
+            ]);
+            let (right, top) = chart.backend_coord(&(x_max, n as f64));
+            draw_key(root, (right + 20, top), &key)?;
             Ok(())
         })
     }
