@@ -80,6 +80,19 @@ pub enum Error {
         value: f64,
     },
 
+    /// A case weight is so small (below 2.2e-308, a subnormal double) that it has lost its
+    /// precision and the weighted sums of a fit underflow.
+    #[error(
+        "row {row}: case weight {value:e} is below 2.2e-308, where doubles lose their \
+         precision; multiply all weights by one constant"
+    )]
+    WeightOutOfRange {
+        /// 1-based row number.
+        row: usize,
+        /// The offending weight.
+        value: f64,
+    },
+
     /// A binary outcome is not 0/1 (or one of the two declared labels).
     #[error("row {row}: outcome {value} is not 0 or 1")]
     InvalidOutcome {
@@ -174,6 +187,17 @@ pub enum Error {
     Optimizer {
         /// argmin's message.
         message: String,
+    },
+    /// A quantity of a fit does not fit in a double (overflow or underflow to 0 where a
+    /// positive value is needed): extreme covariate values, weights, offsets or initial
+    /// values. Names the quantity, the cause and what to do. Covariate scale alone never
+    /// causes it between 1e-300 and 1e300 (the fits rescale internally).
+    #[error("{what}: {reason}")]
+    NumericalRange {
+        /// Which fit or input.
+        what: String,
+        /// What is out of range and what to do.
+        reason: String,
     },
     // ------------------------------------------------------------------ survival
     /// The method does not accept case weights (R's `survdiff` has no `weights` argument).

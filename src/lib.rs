@@ -75,6 +75,7 @@ pub mod frame;
 pub mod irecist;
 pub mod labels;
 mod linalg;
+mod numeric;
 #[cfg(feature = "plots")]
 #[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
 pub mod plots;

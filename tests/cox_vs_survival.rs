@@ -1072,9 +1072,14 @@ fn degenerate_designs_give_flagged_fits_not_panics() -> Result<()> {
     let fit = CoxPh::new().fit(&one, &x1)?;
     assert!(!fit.convergence().converged());
     assert_eq!(fit.convergence().iterations(), 21);
-    // absurd initial values: ℓ(init) is not finite, the fit stops at init (R: iter 0)
+    // absurd initial values: ℓ(init) is not finite (R stops at init, iter 0, and reports
+    // it); here a named error instead of a fit at a non-finite likelihood (issue 19)
     let (data, x) = toy_data()?;
-    let fit = CoxPh::new().init(vec![1e6]).fit(&data, &x)?;
-    assert_eq!(fit.convergence().iterations(), 0);
+    let err = CoxPh::new().init(vec![1e6]).fit(&data, &x).unwrap_err();
+    assert!(
+        matches!(&err, oncostat::Error::NumericalRange { reason, .. }
+            if reason.starts_with("the log-likelihood at the initial values is")),
+        "{err}"
+    );
     Ok(())
 }

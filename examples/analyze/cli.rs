@@ -60,6 +60,11 @@ impl CliError {
                 "{name}, row {}: case weight {value} is not a finite number > 0",
                 file_row(*row)
             ),
+            E::WeightOutOfRange { row, .. } => format!(
+                "{name}, row {}: {}",
+                file_row(*row),
+                err.to_string().split_once(": ").map_or("", |(_, m)| m)
+            ),
             E::StartNotBeforeStop { row, start, stop } => format!(
                 "{name}, row {}: start time {start} is not before stop time {stop} (need start < stop)",
                 file_row(*row)

@@ -606,6 +606,10 @@ fn table_row(err: Error, kept: &[usize]) -> Error {
             row: map(row),
             value,
         },
+        Error::WeightOutOfRange { row, value } => Error::WeightOutOfRange {
+            row: map(row),
+            value,
+        },
         Error::InvalidOutcome { row, value } => Error::InvalidOutcome {
             row: map(row),
             value,

@@ -150,24 +150,44 @@ impl LogisticRegression {
     /// * [`Error::NoEvents`] if every outcome is 0 or every outcome is 1.
     /// * [`Error::InvalidParameter`] for a bad setting.
     /// * [`Error::SingularMatrix`] if the information matrix cannot be factored.
+    /// * [`Error::NumericalRange`] for an offset beyond ±709 (`exp` overflows), or if the
+    ///   log-likelihood, a coefficient or a standard error does not fit in a double (covariate
+    ///   scale alone is handled up to 1e±300).
     pub fn fit(&self, x: &Design, y: &BinaryOutcome) -> Result<LogisticFit> {
         self.check()?;
         y.check_against(x.nrows())?;
-        let kept = non_aliased_columns(x, y)?;
+        crate::numeric::check_offsets("logistic regression", y.offsets(), 0.0, "log-odds")?;
+        // Columns beyond 2^±32 are fitted times a power of two (exact, crate::numeric), so
+        // that the fit does not depend on their scale; ordinary columns are used as given.
+        let factors: Vec<f64> = x
+            .matrix()
+            .column_iter()
+            .map(|c| crate::numeric::column_factor(c.iter()))
+            .collect();
+        let mut scaled = x.matrix().clone();
+        for (mut c, f) in scaled.column_iter_mut().zip(&factors) {
+            c.iter_mut().for_each(|v| *v *= f);
+        }
+        let kept = non_aliased_columns(&scaled, x.names(), y)?;
+        let factors: Vec<f64> = kept.iter().map(|&j| factors[j]).collect();
         let problem = OwnedProblem {
-            x: x.matrix().select_columns(&kept),
+            x: scaled.select_columns(&kept),
             y: y.values().to_vec(),
             w: y.weights().to_vec(),
             offset: y.offsets().to_vec(),
         };
         let fit = glm_fit(&problem, self.epsilon, self.max_iter)?;
         let null_deviance = null_deviance(&problem, x, &kept, self.epsilon, self.max_iter)?;
-        LogisticFit::assemble(x, kept, problem, fit, null_deviance, *self)
+        LogisticFit::assemble(x, kept, factors, problem, fit, null_deviance, *self)
     }
 }
 
 /// Columns kept after glm's aliasing check, on `√(w μ₀(1 − μ₀)) X`.
-fn non_aliased_columns(x: &Design, y: &BinaryOutcome) -> Result<Vec<usize>> {
+fn non_aliased_columns(
+    x: &DMatrix<f64>,
+    names: &[String],
+    y: &BinaryOutcome,
+) -> Result<Vec<usize>> {
     let scale: Vec<f64> = y
         .values()
         .iter()
@@ -177,11 +197,11 @@ fn non_aliased_columns(x: &Design, y: &BinaryOutcome) -> Result<Vec<usize>> {
             (wi * mu * (1.0 - mu)).sqrt()
         })
         .collect();
-    let aliased = aliased_columns(x.matrix(), &scale);
+    let aliased = aliased_columns(x, &scale);
     let kept: Vec<usize> = (0..x.ncols()).filter(|j| !aliased.contains(j)).collect();
     if kept.is_empty() {
         return Err(Error::CollinearColumns {
-            columns: x.names().to_vec(),
+            columns: names.to_vec(),
         });
     }
     Ok(kept)
@@ -338,6 +358,12 @@ fn null_deviance(
     }
 }
 
+/// What the range guard of a logistic fit advises (crate::numeric::check_fit).
+const RANGE_ADVICE: &str = "the covariates, weights or offsets are too extreme (a fitted \
+    probability is exactly 0 or 1 at the offsets, or a sum leaves the double range): rescale \
+    the column named, divide the weights by one constant, or check the offsets (they are on \
+    the log-odds scale)";
+
 /// A fitted maximum-likelihood logistic regression (see [`LogisticRegression`]).
 ///
 /// Coefficients of aliased columns are NaN (R's `NA`) and excluded from tests.
@@ -347,6 +373,10 @@ pub struct LogisticFit {
     names: Vec<String>,
     has_intercept: bool,
     kept: Vec<usize>,
+    /// Power-of-two factor of each kept column in `problem` (1 for ordinary columns):
+    /// `problem`, `beta_kept` and the profile computations are on the scaled columns.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    factors: Vec<f64>,
     #[cfg_attr(feature = "serde", serde(skip))]
     problem: OwnedProblem,
     beta_kept: DVector<f64>,
@@ -368,6 +398,7 @@ impl LogisticFit {
     fn assemble(
         x: &Design,
         kept: Vec<usize>,
+        factors: Vec<f64>,
         problem: OwnedProblem,
         fit: GlmFit,
         null_deviance: f64,
@@ -378,10 +409,14 @@ impl LogisticFit {
         let mut std_errors = DVector::from_element(p, f64::NAN);
         let mut std_errors_r = DVector::from_element(p, f64::NAN);
         for (r, &j) in kept.iter().enumerate() {
-            coefficients[j] = fit.beta[r];
-            std_errors[j] = fit.covariance[(r, r)].sqrt();
-            std_errors_r[j] = fit.covariance_r[(r, r)].sqrt();
+            let f = factors[r];
+            coefficients[j] = fit.beta[r] * f;
+            std_errors[j] = fit.covariance[(r, r)].sqrt() * f;
+            std_errors_r[j] = fit.covariance_r[(r, r)].sqrt() * f;
         }
+        let covariance = DMatrix::from_fn(kept.len(), kept.len(), |a, b| {
+            fit.covariance[(a, b)] * factors[a] * factors[b]
+        });
         let diverging: Vec<String> = kept
             .iter()
             .enumerate()
@@ -400,18 +435,34 @@ impl LogisticFit {
         } else {
             fit.convergence
         };
+        crate::numeric::check_fit(
+            "logistic regression",
+            [
+                ("the log-likelihood", fit.loglik),
+                ("the null deviance", null_deviance),
+            ],
+            &crate::numeric::Coefficients {
+                names: x.names(),
+                kept: &kept,
+                estimates: coefficients.as_slice(),
+                std_errors: std_errors.as_slice(),
+            },
+            convergence.converged(),
+            RANGE_ADVICE,
+        )?;
         Ok(LogisticFit {
             names: x.names().to_vec(),
             has_intercept: x.has_intercept(),
             n_obs: x.nrows(),
             aliased: (0..p).map(|j| !kept.contains(&j)).collect(),
             kept,
+            factors,
             problem,
             beta_kept: fit.beta,
             coefficients,
             std_errors,
             std_errors_r,
-            covariance: fit.covariance,
+            covariance,
             loglik: fit.loglik,
             null_deviance,
             convergence,
@@ -682,22 +733,24 @@ impl LogisticFit {
                     },
                 )?;
                 for (r, &j) in self.kept.iter().enumerate() {
-                    out[j] = (bounds[2 * r], bounds[2 * r + 1]);
+                    let f = self.factors[r];
+                    out[j] = (bounds[2 * r] * f, bounds[2 * r + 1] * f);
                 }
             }
             CiMethod::ProfileLikelihoodMass => {
                 let mut engine = Engine::new(self.problem.view(), 0.0);
                 for (r, &j) in self.kept.iter().enumerate() {
+                    let f = self.factors[r];
                     let (e, ci) = mass_interval(
                         engine,
                         &self.beta_kept,
                         self.deviance(),
-                        self.std_errors_r[j],
+                        self.std_errors_r[j] / f,
                         r,
                         level,
                     )?;
                     engine = e;
-                    out[j] = ci;
+                    out[j] = (ci.0 * f, ci.1 * f);
                 }
             }
             other => {

@@ -98,6 +98,8 @@ impl BinaryOutcome {
     /// # Errors
     /// * [`Error::DimensionMismatch`] if the length differs from the outcome.
     /// * [`Error::InvalidWeight`] (1-based row) for a weight that is not finite and > 0.
+    /// * [`Error::WeightOutOfRange`] for a weight below 2.2e-308, [`Error::NumericalRange`] for weights whose sum
+    ///   overflows.
     pub fn with_weights(mut self, weights: Vec<f64>) -> Result<Self> {
         if weights.len() != self.values.len() {
             return Err(Error::mismatch("weights", self.values.len(), weights.len()));
@@ -108,6 +110,7 @@ impl BinaryOutcome {
                 value: weights[i],
             });
         }
+        crate::numeric::check_weights(&weights)?;
         self.weights = weights;
         Ok(self)
     }

@@ -179,7 +179,8 @@ impl SurvivalData {
     ///
     /// # Errors
     /// [`Error::DimensionMismatch`], or [`Error::InvalidWeight`] for a weight that is not a
-    /// finite number `> 0`.
+    /// finite number `> 0`, or [`Error::WeightOutOfRange`] for a weight below 2.2e-308, [`Error::NumericalRange`] for
+    /// weights whose sum overflows.
     pub fn with_weights(mut self, weights: Vec<f64>) -> Result<Self> {
         self.check_len("weights", weights.len())?;
         if let Some(i) = weights.iter().position(|w| !(w.is_finite() && *w > 0.0)) {
@@ -188,6 +189,7 @@ impl SurvivalData {
                 value: weights[i],
             });
         }
+        crate::numeric::check_weights(&weights)?;
         self.weights = Some(weights);
         Ok(self)
     }

@@ -472,7 +472,10 @@ pub(crate) fn counting_times(
 fn centred_offsets(data: &SurvivalData, order: &[usize]) -> (Vec<f64>, f64) {
     match data.offsets() {
         Some(o) if o.iter().any(|v| v.abs() > 0.0) => {
-            let mean = o.iter().sum::<f64>() / o.len() as f64;
+            // summed times a power of two when beyond 2^±32, so that the sum cannot
+            // overflow (exact; crate::numeric)
+            let f = crate::numeric::column_factor(o.iter());
+            let mean = o.iter().map(|v| v * f).sum::<f64>() / o.len() as f64 / f;
             (order.iter().map(|&i| o[i] - mean).collect(), mean)
         }
         _ => (vec![0.0; order.len()], 0.0),

@@ -251,6 +251,11 @@ impl CoxPh {
     /// * [`Error::StartNotBeforeStop`] if, for counting-process data, `timefix` merges a
     ///   row's start and stop into one time (R: "an interval has effective length 0").
     ///
+    /// * [`Error::NumericalRange`] for an offset more than 709 from the mean offset (`exp`
+    ///   overflows), or if a log-likelihood, test statistic, coefficient or standard error
+    ///   does not fit in a double (initial values so large that `exp(η)` overflows;
+    ///   covariate scale alone is handled up to 1e±300).
+    ///
     /// Non-convergence and infinite coefficients are not errors: see
     /// [`CoxFit::convergence`] and [`CoxFit::require_converged`].
     ///
@@ -274,7 +279,13 @@ impl CoxPh {
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<CoxFit> {
         let p = x.ncols();
         let init = self.check(p)?;
-        let prepared = Prepared::new(data, x, self.timefix)?;
+        let mut prepared = Prepared::new(data, x, self.timefix)?;
+        if let Some(o) = data.offsets() {
+            crate::numeric::check_offsets("Cox model", o, prepared.offset_mean, "log-hazard")?;
+        }
+        // weights far from 1 are fitted times a power of two; `c` takes the results back
+        let normalised = prepared.normalise_weights();
+        let c = normalised.unwrap_or(1.0);
         let controls = Controls {
             ties: self.ties,
             max_iter: self.max_iter,
@@ -284,11 +295,15 @@ impl CoxPh {
         };
         let out = newton(&prepared, &init, controls)?;
 
-        let var_diag = |j: usize| out.variance[j * p + j];
+        // Reported quantities come from the scaled problem (crate::numeric): se_j =
+        // sqrt(V_s,jj)·s_j does not underflow where V_jj = V_s,jj·s_j² does.
+        let scales = &prepared.scales;
+        let var_diag = |j: usize| out.scaled_variance[j * p + j];
+        let se_c = c.sqrt();
         let aliased: Vec<bool> = (0..p)
             .map(|j| self.max_iter > 0 && out.flag < p as i64 && var_diag(j).abs() <= 0.0)
             .collect();
-        let infinite = self.infinite_columns(x, &out, &aliased);
+        let infinite = self.infinite_columns(x, &out, &prepared.scales, &aliased);
         let reason = if out.flag == FLAG_NOT_CONVERGED {
             StopReason::MaxIterations
         } else if !infinite.is_empty() {
@@ -303,10 +318,10 @@ impl CoxPh {
             if aliased[j] {
                 f64::NAN
             } else {
-                var_diag(j).sqrt()
+                var_diag(j).sqrt() * scales[j] / se_c
             }
         });
-        let naive_covariance = DMatrix::from_row_slice(p, p, &out.variance);
+        let naive_covariance = DMatrix::from_row_slice(p, p, &out.variance) / c;
         let fractional_weights = data
             .weights()
             .is_some_and(|w| w.iter().any(|v| v.fract().abs() > 0.0));
@@ -316,19 +331,52 @@ impl CoxPh {
             None => cluster.is_some() || fractional_weights,
         };
         let robust = robust_on.then(|| self.robust_variance(&prepared, &out, &init, cluster));
-        let variance = robust.as_ref().map_or(&out.variance, |r| &r.0);
-        let covariance = DMatrix::from_row_slice(p, p, variance);
+        // the variance of the Wald statistics, scaled and original
+        // (the robust variance does not depend on the scale of the weights; the model-based
+        // one is 1/c times that of the normalised weights)
+        let (scaled_variance, var_c) = robust
+            .as_ref()
+            .map_or((&out.scaled_variance, c), |r| (&r.0, 1.0));
+        let covariance = DMatrix::from_fn(p, p, |i, j| {
+            scaled_variance[i * p + j] * scales[i] * scales[j] / var_c
+        });
         let robust_std_errors = robust.as_ref().map(|_| {
             DVector::from_fn(p, |j, _| {
                 if aliased[j] {
                     f64::NAN
                 } else {
-                    covariance[(j, j)].sqrt()
+                    scaled_variance[j * p + j].sqrt() * scales[j]
                 }
             })
         });
         let kept: Vec<usize> = (0..p).filter(|&j| !aliased[j]).collect();
-        let wald_test = wald(variance, p, &out.beta, &init, &kept, self.toler_chol);
+        let scaled_init: Vec<f64> = init.iter().zip(scales).map(|(b, s)| b / s).collect();
+        let wald_test = var_c
+            * wald(
+                scaled_variance,
+                p,
+                &out.scaled_beta,
+                &scaled_init,
+                &kept,
+                self.toler_chol,
+            );
+        // ℓ, the score test on the weights given
+        let log_c_deaths = match normalised {
+            None => 0.0,
+            Some(c) => {
+                c.ln()
+                    * prepared
+                        .weight
+                        .iter()
+                        .zip(&prepared.event)
+                        .filter(|(_, e)| **e)
+                        .map(|(w, _)| w)
+                        .sum::<f64>()
+            }
+        };
+        let loglik_at = |l: f64| normalised.map_or(l, |c| c * (l - log_c_deaths));
+        let (loglik_init, loglik) = (loglik_at(out.loglik_init), loglik_at(out.loglik));
+        let score_test = c * out.score_test;
 
         let linear_predictors = linear_predictors(x, data, &out.beta, &prepared);
         let sorted_lp: Vec<f64> = prepared
@@ -337,6 +385,26 @@ impl CoxPh {
             .map(|&i| linear_predictors[i])
             .collect();
         let concordance = concordance::sorted_concordance(&prepared, &sorted_lp, cluster);
+
+        let converged = reason == StopReason::Converged;
+        let inference_se = robust_std_errors.as_ref().unwrap_or(&std_errors);
+        crate::numeric::check_fit(
+            "Cox model",
+            [
+                ("the log-likelihood at the initial values", loglik_init),
+                ("the log-likelihood", loglik),
+                ("the score test", score_test),
+                ("the Wald test", wald_test),
+            ],
+            &crate::numeric::Coefficients {
+                names: x.names(),
+                kept: &kept,
+                estimates: coefficients.as_slice(),
+                std_errors: inference_se.as_slice(),
+            },
+            converged,
+            RANGE_ADVICE,
+        )?;
 
         Ok(CoxFit {
             term_names: x.names().to_vec(),
@@ -348,9 +416,9 @@ impl CoxPh {
             covariance,
             naive_covariance,
             robust_score_test: robust.as_ref().map(|r| r.1),
-            loglik_null: out.loglik_init,
-            loglik: out.loglik,
-            score_test: out.score_test,
+            loglik_null: loglik_init,
+            loglik,
+            score_test,
             wald_test,
             df: kept.len(),
             concordance,
@@ -368,7 +436,8 @@ impl CoxPh {
         })
     }
 
-    /// Robust variance `Σ_c D_c D_c'` (row-major, original scale) and the robust score test.
+    /// Robust variance `Σ_c D_c D_c'` (row-major, on the scaled covariates: multiply by
+    /// `s_i·s_j` for the original scale) and the robust score test (scale-free).
     fn robust_variance(
         &self,
         prepared: &Prepared,
@@ -380,16 +449,11 @@ impl CoxPh {
         let n_clusters = cluster.map_or(0, |c| c.1);
         let cluster = cluster.map(|c| c.0);
         let scales = &prepared.scales;
+        // η from coefficients of the scaled covariates
         let eta_at = |beta: &[f64], with_offset: bool| -> Vec<f64> {
             (0..n)
                 .map(|k| {
-                    let xb: f64 = prepared
-                        .row(k)
-                        .iter()
-                        .zip(beta)
-                        .zip(scales)
-                        .map(|((x, b), s)| x * b / s)
-                        .sum();
+                    let xb: f64 = prepared.row(k).iter().zip(beta).map(|(x, b)| x * b).sum();
                     if with_offset {
                         xb + prepared.offset[k]
                     } else {
@@ -398,30 +462,24 @@ impl CoxPh {
                 })
                 .collect()
         };
-        // dfbeta = L V with L on the original scale (L_z / scale, like U)
-        let resid = robust::score_residuals(prepared, self.ties, &eta_at(&out.beta, true));
+        // dfbeta = L V on the scaled covariates
+        let resid = robust::score_residuals(prepared, self.ties, &eta_at(&out.scaled_beta, true));
         let mut dfbeta = vec![0.0; n * p];
         for (row, l) in dfbeta.chunks_exact_mut(p).zip(resid.chunks_exact(p)) {
             for (j, d) in row.iter_mut().enumerate() {
-                *d = (0..p)
-                    .map(|k| l[k] / scales[k] * out.variance[k * p + j])
-                    .sum();
+                *d = (0..p).map(|k| l[k] * out.scaled_variance[k * p + j]).sum();
             }
         }
         let d = robust::cluster_sums(prepared, &dfbeta, cluster, n_clusters);
         let variance = robust::cross_product(&d, p);
         // robust score test at η = 0 (R: X·init when clustered), offsets left out as in R
         let start: Vec<f64> = if cluster.is_some() {
-            init.to_vec()
+            init.iter().zip(scales).map(|(b, s)| b / s).collect()
         } else {
             vec![0.0; p]
         };
         let resid0 = robust::score_residuals(prepared, self.ties, &eta_at(&start, false));
-        let scaled_back: Vec<f64> = resid0
-            .chunks_exact(p)
-            .flat_map(|row| row.iter().zip(scales).map(|(v, s)| v / s))
-            .collect();
-        let s0 = robust::cluster_sums(prepared, &scaled_back, cluster, n_clusters);
+        let s0 = robust::cluster_sums(prepared, &resid0, cluster, n_clusters);
         let score = robust::quadratic_test(&s0, p, self.toler_chol);
         (variance, score)
     }
@@ -434,6 +492,7 @@ impl CoxPh {
         &self,
         x: &Design,
         out: &newton::NewtonOutcome,
+        scales: &[f64],
         aliased: &[bool],
     ) -> Vec<String> {
         let p = out.beta.len();
@@ -441,25 +500,34 @@ impl CoxPh {
             return Vec::new();
         }
         let toler_inf = self.eps.sqrt();
-        // counting data (R's agreg.fit): infs > toler.inf·(1 + |β_j|), no `infs > eps` part
+        // counting data (R's agreg.fit): infs > toler.inf·(1 + |β_j|), no `infs > eps` part.
+        // On the scaled covariates infs_j = s_j·|U_s'V_s|_j and β_j = s_j·β_s,j: the
+        // comparisons are made there, divided by s_j, so that they cannot overflow.
         let counting = out.counting;
         (0..p)
             .filter(|&j| {
-                let infs: f64 = (0..p)
-                    .map(|k| out.score[k] * out.variance[k * p + j])
+                let infs_s: f64 = (0..p)
+                    .map(|k| out.scaled_score[k] * out.scaled_variance[k * p + j])
                     .sum::<f64>()
                     .abs();
+                let (s, beta_s) = (scales[j], out.scaled_beta[j].abs());
                 let large = if counting {
-                    infs > toler_inf * (1.0 + out.beta[j].abs())
+                    infs_s > toler_inf * (1.0 / s + beta_s)
                 } else {
-                    infs > self.eps && infs > toler_inf * out.beta[j].abs()
+                    infs_s * s > self.eps && infs_s > toler_inf * beta_s
                 };
-                !aliased[j] && (!out.score[j].is_finite() || large)
+                !aliased[j] && (!out.scaled_score[j].is_finite() || large)
             })
             .map(|j| x.names()[j].clone())
             .collect()
     }
 }
+
+/// What the range guard of a Cox fit advises (crate::numeric::check_fit).
+const RANGE_ADVICE: &str = "the covariates, case weights, offsets or initial values are too \
+    extreme (exp of the linear predictor overflows, or a sum leaves the double range): \
+    rescale the column named, divide the weights by one constant, or check the offsets and \
+    initial values (they are on the log-hazard scale)";
 
 /// Wald statistic `b'V⁻¹b` over the kept columns, `b = β̂ - init`, with R's LDL′ solve.
 fn wald(variance: &[f64], p: usize, beta: &[f64], init: &[f64], kept: &[usize], tol: f64) -> f64 {

@@ -43,14 +43,22 @@ pub(super) struct Controls {
     pub counting: bool,
 }
 
-/// What the iteration returns, on the original covariate scale.
+/// What the iteration returns, on the original covariate scale and (`scaled_*`) on the
+/// centred and scaled one the iteration worked on. Reported quantities are formed from the
+/// scaled values (`se_j = sqrt(V_s,jj)·s_j`), which cannot under- or overflow where the
+/// original-scale matrix does (`V_ij = V_s,ij·s_i·s_j` for `|s| < 1e-154`, crate::numeric).
 #[derive(Debug, Clone)]
 pub(super) struct NewtonOutcome {
     pub beta: Vec<f64>,
     /// `I⁻¹` (row-major `p × p`), zero rows/columns for singular columns.
     pub variance: Vec<f64>,
-    /// Score at the returned point (Newton step if `max_iter <= 1` and out of iterations).
-    pub score: Vec<f64>,
+    /// β on the scaled covariates (`β_j / s_j`).
+    pub scaled_beta: Vec<f64>,
+    /// `I⁻¹` of the scaled covariates.
+    pub scaled_variance: Vec<f64>,
+    /// Score of the scaled covariates at the returned point (Newton step if
+    /// `max_iter <= 1` and out of iterations).
+    pub scaled_score: Vec<f64>,
     pub loglik_init: f64,
     pub loglik: f64,
     pub score_test: f64,
@@ -182,12 +190,16 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> crate::Res
     let loglik_init = out.solver.start_objective();
     let score_test = out.solver.rule().score_test;
     let iterations = out.convergence.iterations();
-    let outcome = |beta: &[f64], score: &[f64], variance, loglik, iterations, flag| {
-        let (beta, score, variance) = rescale(data, beta, score, variance);
+    let outcome = |beta: &[f64], score: &[f64], variance: Vec<f64>, loglik, iterations, flag| {
+        let (scaled_beta, scaled_score, scaled_variance) =
+            (beta.to_vec(), score.to_vec(), variance.clone());
+        let (beta, variance) = rescale(data, beta, variance);
         NewtonOutcome {
             beta,
             variance,
-            score,
+            scaled_beta,
+            scaled_variance,
+            scaled_score,
             loglik_init,
             loglik,
             score_test,
@@ -259,21 +271,15 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> crate::Res
     })
 }
 
-/// Back to the original covariate scale: `β·s`, `U/s`, `V_ij·s_i·s_j`.
-fn rescale(
-    data: &Prepared,
-    beta: &[f64],
-    score: &[f64],
-    mut variance: Vec<f64>,
-) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+/// Back to the original covariate scale: `β·s`, `V_ij·s_i·s_j`.
+fn rescale(data: &Prepared, beta: &[f64], mut variance: Vec<f64>) -> (Vec<f64>, Vec<f64>) {
     let p = data.p;
     let s = &data.scales;
     let beta = beta.iter().zip(s).map(|(b, s)| b * s).collect();
-    let score = score.iter().zip(s).map(|(u, s)| u / s).collect();
     for i in 0..p {
         for j in 0..p {
             variance[i * p + j] *= s[i] * s[j];
         }
     }
-    (beta, score, variance)
+    (beta, variance)
 }

@@ -88,6 +88,24 @@ impl Prepared {
         self.scales = scales;
     }
 
+    /// Multiplies the case weights by a power of two (exact) when the largest lies outside
+    /// `[2^-100, 2^100]`, so that the weighted sums of the risk sets neither under- nor
+    /// overflow (crate::numeric); returns `c`, the factor that takes the fit back to the
+    /// weights given (`None`: weights used as given). With weights `c·w`, β̂ is unchanged, `ℓ = c·(ℓ_w −
+    /// ln(c)·Σ_deaths w)`, the score, information and tests are `c` times, the variance
+    /// `1/c` times those of `w`.
+    pub fn normalise_weights(&mut self) -> Option<f64> {
+        const LO: f64 = 7.888609052210118e-31; // 2^-100
+        const HI: f64 = 1.2676506002282294e30; // 2^100
+        let max = self.risk.weight.iter().fold(0.0f64, |a, &w| a.max(w));
+        if (LO..=HI).contains(&max) {
+            return None;
+        }
+        let f = crate::numeric::pow2_near(max);
+        self.risk.weight.iter_mut().for_each(|w| *w *= f);
+        Some(1.0 / f)
+    }
+
     /// Covariate row `k` (sorted order), centred and scaled.
     #[inline]
     pub fn row(&self, k: usize) -> &[f64] {
@@ -110,6 +128,8 @@ fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f
     let total: f64 = (0..n).map(w).sum();
     let mut means = vec![0.0; m.ncols()];
     let mut scales = vec![1.0; m.ncols()];
+    // Columns beyond 2^±32 are summed times a power of two (exact, crate::numeric) so that
+    // the sums cannot overflow or underflow; other columns are summed as they are.
     for (j, col) in m.column_iter().enumerate() {
         let exempt = col
             .iter()
@@ -117,19 +137,24 @@ fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f
         if exempt {
             continue;
         }
+        let f = crate::numeric::column_factor(col.iter());
         let mean = col
             .iter()
             .enumerate()
-            .map(|(i, v)| mean_weight(i) * v)
+            .map(|(i, v)| mean_weight(i) * (v * f))
             .sum::<f64>()
             / mean_total;
         let spread: f64 = col
             .iter()
             .enumerate()
-            .map(|(i, v)| w(i) * (v - mean).abs())
+            .map(|(i, v)| w(i) * (v * f - mean).abs())
             .sum();
-        means[j] = mean;
-        scales[j] = if spread > 0.0 { total / spread } else { 1.0 };
+        means[j] = mean / f;
+        scales[j] = if spread > 0.0 {
+            total / spread * f
+        } else {
+            1.0
+        };
     }
     (means, scales)
 }

@@ -78,6 +78,50 @@ pub(crate) fn km_curve(
     variance: KmVariance,
     start: Option<&[f64]>,
 ) -> Curve {
+    // Weights far from 1 are used times a power of two (exact; crate::numeric) so that
+    // n(t)², Σw² and n·(n − d) neither under- nor overflow; S and the jackknife se(S) do not
+    // depend on the scale of the weights, the counts are c times and the Greenwood se(log S)
+    // 1/sqrt(c) times those of the normalised weights.
+    let normalised = weights.and_then(normalise_weights);
+    let weights = normalised.as_ref().map(|(w, _)| w.as_slice()).or(weights);
+    let mut curve = km_curve_normal(entries, weights, variance, start);
+    if let Some((_, c)) = normalised {
+        for v in curve
+            .n_risk
+            .iter_mut()
+            .chain(&mut curve.n_event)
+            .chain(&mut curve.n_censor)
+        {
+            *v *= c;
+        }
+        if variance == KmVariance::Greenwood {
+            let root = c.sqrt();
+            curve.std_err.iter_mut().for_each(|v| *v /= root);
+        }
+    }
+    curve
+}
+
+/// The weights times a power of two and `c` (the factor back) when the largest weight lies
+/// outside `[2^-100, 2^100]`; `None` otherwise.
+fn normalise_weights(weights: &[f64]) -> Option<(Vec<f64>, f64)> {
+    const LO: f64 = 7.888609052210118e-31; // 2^-100
+    const HI: f64 = 1.2676506002282294e30; // 2^100
+    let max = weights.iter().fold(0.0f64, |a, &w| a.max(w));
+    if (LO..=HI).contains(&max) {
+        return None;
+    }
+    let f = crate::numeric::pow2_near(max);
+    Some((weights.iter().map(|w| w * f).collect(), 1.0 / f))
+}
+
+/// [`km_curve`] for weights of ordinary size.
+fn km_curve_normal(
+    entries: &[Entry],
+    weights: Option<&[f64]>,
+    variance: KmVariance,
+    start: Option<&[f64]>,
+) -> Curve {
     let blocks = blocks(entries, weights);
     let m = blocks.len();
     let mut curve = Curve {

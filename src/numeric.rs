@@ -1,0 +1,275 @@
+//! Numerical range of the fits: exact power-of-two rescaling and the finiteness guard every
+//! fit passes before it is returned.
+//!
+//! A covariate, weight or offset may lie anywhere in the double range (about 1e-308 to
+//! 1e308). The models are invariant to the scale of a covariate (the z statistics and
+//! p-values of `x` and of `1e200·x` are the same), but sums of squares, products of
+//! scales and `exp` of linear predictors under- or overflow long before the ends of that
+//! range. The crate's policy, shared by Cox, logistic and Kaplan–Meier:
+//!
+//! * **Work on a rescaled problem.** Design columns are multiplied by a power of two
+//!   ([`pow2_near`]): such a multiplication is exact, so inside the normal range the
+//!   arithmetic (and every result, to the last bit) is the same as on the raw column, and the
+//!   fit becomes invariant to the covariate's scale from 1e-300 to 1e300. Quantities that are
+//!   reported on the original scale are formed from the rescaled ones at the end
+//!   (`se = sqrt(V_scaled)·s`, never `sqrt(V_scaled·s²)`, which underflows to 0 for
+//!   `s < 1e-154`).
+//! * **Never present an unrepresentable number as a result.** When a reported quantity
+//!   itself does not fit in a double (a log-likelihood or test statistic that overflows, a
+//!   standard error of 0 or ∞ on a fit that is otherwise flagged converged, a non-finite
+//!   coefficient that is not an aliased column), the fit is an
+//!   [`Error::NumericalRange`] naming the quantity, what caused it and what to do — not a
+//!   NaN labelled "converged". The test is [`ensure_finite`].
+//! * **Weights** must be normal doubles (≥ 2.2e-308) whose total is finite; see
+//!   [`check_weights`].
+//!
+//! R (`coxph`, `glm`) does not rescale this way: `coxph` on a covariate multiplied by 1e200
+//! reports a standard error of 0 and p = 0. This is a documented divergence.
+
+use crate::{Error, Result};
+
+/// The power of two `2^-e` with `2^e` closest (in exponent) to `max_abs`, so that
+/// `max_abs · pow2_near(max_abs)` lies in `[0.5, 1)`; 1 for 0 or non-finite input. The factor
+/// is clamped to `2^1023` (a column of subnormal values keeps its lost precision).
+pub(crate) fn pow2_near(max_abs: f64) -> f64 {
+    if !(max_abs.is_finite() && max_abs > 0.0) {
+        return 1.0;
+    }
+    // frexp: max_abs = m·2^e with m in [0.5, 1)
+    let bits = max_abs.to_bits();
+    let e = if max_abs >= f64::MIN_POSITIVE {
+        ((bits >> 52) & 0x7ff) as i32 - 1022
+    } else {
+        // subnormal: bits·2^-1074, leading bit at position 63 - leading_zeros
+        (63 - bits.leading_zeros() as i32) - 1073
+    };
+    pow2(-e)
+}
+
+/// `2^e` exactly (a subnormal power of two below `2^-1022`), clamped to `[2^-1074, 2^1023]`.
+pub(crate) fn pow2(e: i32) -> f64 {
+    let e = e.clamp(-1074, 1023);
+    if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (e + 1074))
+    }
+}
+
+/// The power-of-two factor for a design column whose largest absolute value is `max_abs`:
+/// [`pow2_near`] when `max_abs` lies outside `[2^-32, 2^32]`, else 1 (ordinary columns are
+/// used as they are, so their arithmetic is untouched).
+pub(crate) fn range_factor(max_abs: f64) -> f64 {
+    const LO: f64 = 2.3283064365386963e-10; // 2^-32
+    const HI: f64 = 4294967296.0; // 2^32
+    if max_abs > 0.0 && !(LO..=HI).contains(&max_abs) {
+        pow2_near(max_abs)
+    } else {
+        1.0
+    }
+}
+
+/// [`range_factor`] of a column.
+pub(crate) fn column_factor<'a>(column: impl IntoIterator<Item = &'a f64>) -> f64 {
+    range_factor(column.into_iter().fold(0.0f64, |a, v| a.max(v.abs())))
+}
+
+/// Checks case weights: each one a normal double (≥ `f64::MIN_POSITIVE` ≈ 2.2e-308; a
+/// subnormal weight has lost most of its digits) and a finite total.
+///
+/// # Errors
+/// [`Error::WeightOutOfRange`] naming the row (1-based), [`Error::NumericalRange`] for the
+/// total.
+pub(crate) fn check_weights(weights: &[f64]) -> Result<()> {
+    if let Some(i) = weights.iter().position(|&w| w < f64::MIN_POSITIVE) {
+        return Err(Error::WeightOutOfRange {
+            row: i + 1,
+            value: weights[i],
+        });
+    }
+    let total: f64 = weights.iter().sum();
+    if !total.is_finite() {
+        return Err(Error::NumericalRange {
+            what: "case weights".into(),
+            reason: "the weights sum to more than 1.8e308 (the largest double); divide all \
+                     weights by one constant"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+/// The largest `|η|` whose `exp` is a finite double (`ln(f64::MAX)` ≈ 709.78).
+pub(crate) const EXP_LIMIT: f64 = 709.782712893384;
+
+/// Checks offsets (after subtracting `centre`): beyond ±[`EXP_LIMIT`] `exp(offset)`
+/// overflows and the likelihood cannot be evaluated.
+///
+/// # Errors
+/// [`Error::NumericalRange`] for `what`, naming the 1-based row and the value.
+pub(crate) fn check_offsets(what: &str, offsets: &[f64], centre: f64, scale: &str) -> Result<()> {
+    if let Some(i) = offsets
+        .iter()
+        .position(|o| (o - centre).abs() > EXP_LIMIT || (o - centre).is_nan())
+    {
+        let centred = if centre == 0.0 {
+            String::new()
+        } else {
+            format!(" ({:e} from their mean)", offsets[i] - centre)
+        };
+        return Err(Error::NumericalRange {
+            what: what.to_string(),
+            reason: format!(
+                "row {}: offset {:e}{centred} is beyond ±709, where exp(offset) overflows; \
+                 offsets are on the {scale} scale (a log of a rate or of a time, not the rate \
+                 or time itself)",
+                i + 1,
+                offsets[i]
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Checks that every named quantity of a fit is a finite number.
+///
+/// # Errors
+/// [`Error::NumericalRange`] for `what`, naming the first quantity that is not finite and
+/// adding `advice`.
+pub(crate) fn ensure_finite<'a>(
+    what: &str,
+    quantities: impl IntoIterator<Item = (&'a str, f64)>,
+    advice: &str,
+) -> Result<()> {
+    for (name, value) in quantities {
+        if !value.is_finite() {
+            return Err(Error::NumericalRange {
+                what: what.to_string(),
+                reason: format!(
+                    "{name} is {} in double precision; {advice}",
+                    describe(value)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The coefficients of a fit handed to [`check_fit`].
+pub(crate) struct Coefficients<'a> {
+    /// Column names of the design.
+    pub names: &'a [String],
+    /// Indices of the non-aliased columns.
+    pub kept: &'a [usize],
+    /// Coefficients, one per design column (NaN for aliased ones).
+    pub estimates: &'a [f64],
+    /// The standard errors inference uses, one per design column.
+    pub std_errors: &'a [f64],
+}
+
+/// The guard every regression fit passes before it is returned: each named quantity
+/// (log-likelihoods, test statistics) and the coefficient and standard error of every kept
+/// column finite; on a converged fit no standard error of 0.
+///
+/// # Errors
+/// [`Error::NumericalRange`] for `what`, naming the first failing quantity, with `advice`.
+pub(crate) fn check_fit<'a>(
+    what: &str,
+    quantities: impl IntoIterator<Item = (&'a str, f64)>,
+    coefficients: &Coefficients<'_>,
+    converged: bool,
+    advice: &str,
+) -> Result<()> {
+    ensure_finite(what, quantities, advice)?;
+    for &j in coefficients.kept {
+        let name = &coefficients.names[j];
+        let se = coefficients.std_errors[j];
+        ensure_finite(
+            what,
+            [
+                (
+                    format!("the coefficient of `{name}`").as_str(),
+                    coefficients.estimates[j],
+                ),
+                (format!("the standard error of `{name}`").as_str(), se),
+            ],
+            advice,
+        )?;
+        if converged && se <= 0.0 {
+            return Err(Error::NumericalRange {
+                what: what.to_string(),
+                reason: format!(
+                    "the standard error of `{name}` underflows to 0 in double precision; {advice}"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// "infinite", "-infinite" or "not a number".
+fn describe(v: f64) -> &'static str {
+    if v.is_nan() {
+        "not a number"
+    } else if v > 0.0 {
+        "infinite (overflow)"
+    } else {
+        "-infinite (overflow)"
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // exact powers of two
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pow2_near_brings_values_into_half_one() {
+        for &v in &[
+            1.0, 3.0, 1e200, 1e-200, 1e300, 1e-300, 0.75, 2.2e-308, 1.7e308,
+        ] {
+            let f = pow2_near(v);
+            let s = v * f;
+            assert!((0.5..1.0).contains(&s), "{v}: {s}");
+            // exact: a power of two
+            assert_eq!(f.log2().fract(), 0.0);
+        }
+        assert_eq!(pow2_near(0.0), 1.0);
+        assert_eq!(pow2_near(f64::INFINITY), 1.0);
+        // subnormal input: clamped to the largest normal power of two
+        assert!(pow2_near(1e-320).is_finite());
+    }
+
+    #[test]
+    fn column_factors_leave_ordinary_columns_alone() {
+        assert_eq!(column_factor(&[1.0, -40.0, 3.0]), 1.0);
+        assert!((0.5..1.0).contains(&(2e200 * column_factor(&[1e200, 2e200]))));
+        assert!((0.5..1.0).contains(&(1e-12 * column_factor(&[1e-12, 0.0]))));
+        assert_eq!(column_factor(&[0.0, 0.0]), 1.0);
+    }
+
+    #[test]
+    fn weights_must_be_normal_with_a_finite_total() {
+        assert!(check_weights(&[1.0, 2.0]).is_ok());
+        let e = check_weights(&[1.0, 1e-320]).unwrap_err().to_string();
+        assert!(e.contains("row 2") && e.contains("1e-320"), "{e}");
+        let e = check_weights(&[1e308, 1e308]).unwrap_err().to_string();
+        assert!(e.contains("sum"), "{e}");
+    }
+
+    #[test]
+    fn ensure_finite_names_the_quantity() {
+        assert!(ensure_finite("Cox model", [("the log-likelihood", -3.0)], "x").is_ok());
+        let e = ensure_finite(
+            "Cox model",
+            [("the log-likelihood", f64::NEG_INFINITY)],
+            "fix it",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("the log-likelihood is -infinite") && e.contains("fix it"),
+            "{e}"
+        );
+    }
+}
