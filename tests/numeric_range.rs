@@ -102,13 +102,8 @@ fn cox_is_invariant_to_covariate_scale_across_the_double_range() -> TestResult {
                 assert_close(p[j], p_r, tol, &format!("{what} p {j}"));
                 assert!(fit.std_errors()[j] > 0.0, "{what}: se {j} is 0");
             }
-            assert_close(
-                fit.log_likelihood_null(),
-                ll[0],
-                tol,
-                &format!("{what} ll0"),
-            );
-            assert_close(fit.log_likelihood(), ll[1], tol, &format!("{what} ll"));
+            assert_close(fit.loglik_null(), ll[0], tol, &format!("{what} ll0"));
+            assert_close(fit.loglik(), ll[1], tol, &format!("{what} ll"));
             let score = g["score"].as_f64().expect("score");
             let wald = g["wald"].as_f64().expect("wald");
             assert_close(
@@ -195,7 +190,11 @@ fn logistic_is_invariant_to_covariate_scale_across_the_double_range() -> TestRes
             .max_iter(100)
             .fit(&x, &y)?
             .require_converged()?;
-        assert!(fit.aliased().is_empty(), "{what}: {:?}", fit.aliased());
+        assert!(
+            !fit.aliased().iter().any(|a| *a),
+            "{what}: {:?}",
+            fit.aliased()
+        );
         for j in 0..4 {
             let sj = if j == 1 { s } else { 1.0 };
             assert_close(
@@ -212,7 +211,7 @@ fn logistic_is_invariant_to_covariate_scale_across_the_double_range() -> TestRes
             );
         }
         let ll = g["loglik"].as_f64().expect("ll");
-        assert_close(fit.log_likelihood(), ll, tol, &format!("{what} loglik"));
+        assert_close(fit.loglik(), ll, tol, &format!("{what} loglik"));
         // profile intervals and LR tests scale with the column too
         let reference = LogisticRegression::new().epsilon(1e-12).max_iter(100).fit(
             &Design::from_columns(vec![
@@ -223,8 +222,8 @@ fn logistic_is_invariant_to_covariate_scale_across_the_double_range() -> TestRes
             .with_intercept(),
             &y,
         )?;
-        let ci = fit.conf_int(0.95, oncostat::LogisticCi::ProfileExact)?;
-        let ci_ref = reference.conf_int(0.95, oncostat::LogisticCi::ProfileExact)?;
+        let ci = fit.conf_int(0.95)?;
+        let ci_ref = reference.conf_int(0.95)?;
         assert_close(ci[1].0 * s, ci_ref[1].0, 1e-6, &format!("{what} lower"));
         assert_close(ci[1].1 * s, ci_ref[1].1, 1e-6, &format!("{what} upper"));
         let lr = fit.lr_tests()?;
@@ -309,8 +308,8 @@ fn cox_with_tiny_or_huge_weights_keeps_its_coefficients() -> TestResult {
             "wald",
         );
         // ℓ(c·w) = c·(ℓ(w) − ln(c)·Σ_deaths w), here w = 1 and 6 deaths
-        let ll = c * (base.log_likelihood() - c.ln() * 6.0);
-        assert_close(fit.log_likelihood(), ll, 1e-9, "loglik");
+        let ll = c * (base.loglik() - c.ln() * 6.0);
+        assert_close(fit.loglik(), ll, 1e-9, "loglik");
         // the robust variance does not depend on the scale of the weights
         let robust = CoxPh::new()
             .variance(oncostat::CoxVariance::Robust)
