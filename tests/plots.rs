@@ -571,3 +571,46 @@ fn response_keys_name_every_best_response() {
         assert!(text.iter().any(|t| t == b), "key entry {b}: {text:?}");
     }
 }
+
+#[test]
+fn analyze_plot_per_rescales_a_continuous_covariate() {
+    let file = data_path("infert.csv");
+    let args = [
+        "logistic",
+        "--response",
+        "case",
+        "--covariates",
+        "age,parity",
+        "--plot-per",
+        "age=10",
+        &file,
+    ];
+    let (j, text) = analyze_plot("logistic_per", &args);
+    let age = j["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "age")
+        .unwrap();
+    let f = |k: &str| age[k].as_f64().unwrap();
+    assert!(text.iter().any(|t| t == "age (per 10)"), "{text:?}");
+    let cell = ci_cell(
+        f("or").powf(10.0),
+        (10.0 * f("lower")).exp(),
+        (10.0 * f("upper")).exp(),
+    );
+    assert!(text.contains(&cell), "{cell} in {text:?}");
+    // a name that is not a coefficient, or a bad factor: exit 2 and one error line
+    for bad in ["agee=10", "age=-1", "age"] {
+        let mut args = args.to_vec();
+        args[6] = bad;
+        args.extend(["--plot", "/tmp/oncostat_never_written.svg"]);
+        let run = common::analyze(&args);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: ") && run.stderr.contains("--plot-per"),
+            "{}",
+            run.stderr
+        );
+    }
+}

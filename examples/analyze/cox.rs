@@ -74,6 +74,9 @@ pub struct Args {
     /// Also draw a forest plot of the hazard ratios (log axis, HR (95% CI), p) as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<std::path::PathBuf>,
+    /// Forest plot: the ratio of covariate NAME per K units (e.g. age=10), repeatable.
+    #[arg(long, value_name = "NAME=K", requires = "plot")]
+    pub plot_per: Vec<String>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -201,7 +204,7 @@ pub(crate) fn plot_forest(
 ) -> Result<(), CliError> {
     if let Some(path) = &args.plot {
         let table = table().map_err(crate::figure::error(path))?;
-        let (plot, note) = crate::figure::forest(&table, "HR", path, "Cox model")?;
+        let (plot, note) = crate::figure::forest(&table, "HR", &args.plot_per, path, "Cox model")?;
         json["plot"] = plot;
         text.push_str(&note);
     }

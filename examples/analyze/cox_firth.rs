@@ -93,8 +93,14 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         cli::rows_note(report.fit.n(), cols.dropped)
     );
     if let Some(path) = &args.plot {
-        let (plot, note) =
-            crate::figure::forest_rows(forest_rows(&report), 0.95, "HR", path, "Firth Cox model")?;
+        let (plot, note) = crate::figure::forest_rows(
+            forest_rows(&report),
+            0.95,
+            "HR",
+            &args.plot_per,
+            path,
+            "Firth Cox model",
+        )?;
         json["plot"] = plot;
         text.push_str(&note);
     }

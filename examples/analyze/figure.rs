@@ -10,7 +10,9 @@
 //! | `irecist` | waterfall (default) or spider plot (`--plot-kind`) |
 //! | `endpoints` | Kaplan–Meier of PFS per group (default), waterfall, spider or swimmer |
 //!
-//! A coefficient a log axis cannot show (aliased, or infinite under separation) is left out
+//! `cox` and `logistic` take `--plot-per NAME=K` (repeatable): the ratio of `NAME` per `K`
+//! units (ratio^K), so that a continuous covariate's effect does not shrink to a dot beside
+//! binary ones. A coefficient a log axis cannot show (aliased, or infinite under separation) is left out
 //! of a forest plot, and the text output says so.
 
 use std::path::Path;
@@ -37,21 +39,24 @@ pub(crate) fn written(path: &Path) -> Value {
 pub(crate) fn forest(
     table: &CoefTable,
     measure: &str,
+    per: &[String],
     path: &Path,
     title: &str,
 ) -> Result<(Value, String), CliError> {
     let rows = table.rows().iter().map(ForestRow::from).collect();
-    forest_rows(rows, table.level(), measure, path, title)
+    forest_rows(rows, table.level(), measure, per, path, title)
 }
 
 /// The forest plot of `rows` (ratio scale) at confidence `level`; rows labelled
 /// `(Intercept)` and rows a log axis cannot show (a ratio or lower bound that is not a finite
 /// number, e.g. an aliased or infinite coefficient) are left out and named in the returned
-/// note.
+/// note. `per` holds `NAME=K` rescalings (`--plot-per age=10`: the ratio per 10 units of
+/// `age`, [`ForestPlot::per_unit`]).
 pub(crate) fn forest_rows(
     rows: Vec<ForestRow>,
     level: f64,
     measure: &str,
+    per: &[String],
     path: &Path,
     title: &str,
 ) -> Result<(Value, String), CliError> {
@@ -67,9 +72,27 @@ pub(crate) fn forest_rows(
             path.display()
         )));
     }
-    ForestPlot::new(shown)
-        .and_then(|p| p.level(level).measure(measure).title(title).save(path))
-        .map_err(error(path))?;
+    let mut plot = ForestPlot::new(shown)
+        .map_err(error(path))?
+        .level(level)
+        .measure(measure)
+        .title(title);
+    for item in per {
+        let bad = || {
+            CliError::new(format!(
+                "--plot-per `{item}`: expected NAME=K with a coefficient name and a positive number, e.g. age=10"
+            ))
+        };
+        let (name, k) = item.split_once('=').ok_or_else(bad)?;
+        let k: f64 = k.trim().parse().map_err(|_| bad())?;
+        if !(k.is_finite() && k > 0.0) {
+            return Err(bad());
+        }
+        plot = plot
+            .per_unit(name.trim(), k, &format!("per {k}"))
+            .map_err(|e| CliError::new(format!("--plot-per `{item}`: {e}")))?;
+    }
+    plot.save(path).map_err(error(path))?;
     let note = if left_out.is_empty() {
         String::new()
     } else {

@@ -44,6 +44,9 @@ pub struct Args {
     /// Also draw a forest plot of the odds ratios (log axis, OR (95% CI), p) as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<std::path::PathBuf>,
+    /// Forest plot: the ratio of covariate NAME per K units (e.g. age=10), repeatable.
+    #[arg(long, value_name = "NAME=K", requires = "plot")]
+    pub plot_per: Vec<String>,
     /// Worker threads for the profile CIs and LR tests (0 = all cores; results do not depend on it).
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::parse::count::<usize>)]
     pub threads: usize,
@@ -155,7 +158,7 @@ pub(crate) fn plot_forest(args: &Args, fitted: &Fitted, out: &mut Output) -> Res
     } else {
         "Logistic regression"
     };
-    let (plot, note) = crate::figure::forest_rows(rows, LEVEL, "OR", path, title)?;
+    let (plot, note) = crate::figure::forest_rows(rows, LEVEL, "OR", &args.plot_per, path, title)?;
     out.json["plot"] = plot;
     out.text.push_str(&note);
     Ok(())
