@@ -614,3 +614,26 @@ fn analyze_plot_per_rescales_a_continuous_covariate() {
         );
     }
 }
+
+#[test]
+fn analyze_rmst_plot_shades_the_area_up_to_tau() {
+    let file = data_path("lung.csv");
+    let (j, text) = analyze_plot(
+        "rmst",
+        &[
+            "rmst", "--time", "time", "--event", "status", "--group", "sex", "--tau", "800", &file,
+        ],
+    );
+    assert!(text.iter().any(|t| t == "τ = 800"), "{text:?}");
+    let p = j["difference"]["p"].as_f64().unwrap();
+    let want = format!("RMST difference {}", oncostat::plots::format_p(p));
+    assert!(text.contains(&want), "{want} in {text:?}");
+    // a tau past every curve's last time: the axis reaches tau
+    let (d, groups, _) = lung();
+    let fits = KaplanMeier::new().fit_groups(&d, &groups).unwrap();
+    let plot = CurvePlot::kaplan_meier(&fits)
+        .unwrap()
+        .restricted_mean(1500.0);
+    assert!(*plot.ticks().last().unwrap() >= 1500.0);
+    texts(&plot.to_svg().unwrap());
+}

@@ -7,6 +7,7 @@
 //! | `cif` | cumulative incidence per cause (line style) and group (colour), Gray's p per cause |
 //! | `cox` (every variant) | forest plot of the hazard ratios (log axis, HR (95% CI), p) |
 //! | `logistic` | forest plot of the odds ratios |
+//! | `rmst` | Kaplan–Meier curves, the area up to τ shaded, RMST difference p |
 //! | `irecist` | waterfall (default) or spider plot (`--plot-kind`) |
 //! | `endpoints` | Kaplan–Meier of PFS per group (default), waterfall, spider or swimmer |
 //!

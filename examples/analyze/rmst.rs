@@ -10,7 +10,9 @@
 //! groups `difference: {estimate, se, lower, upper, p}` (second group minus first) and
 //! `ratio: {estimate, lower, upper, p}`; `warnings` (a τ past a group's last time extends its
 //! curve flat); with `--milestone T`, `milestone: {time, surv, se, difference, se_difference,
-//! lower, upper, p}`; `fit_seconds`.
+//! lower, upper, p}`; `fit_seconds`. `--plot FILE.svg` draws the Kaplan–Meier curves with
+//! the area under each up to τ (its RMST) shaded, the number at risk and, for two groups, the
+//! p of the RMST difference (JSON key `plot`).
 
 use oncostat::{Contrast, Rmst, SurvivalData, milestone_difference};
 use serde_json::{Value, json};
@@ -38,6 +40,9 @@ pub struct Args {
     /// Also the milestone survival difference S2(T) - S1(T) at this time (two groups).
     #[arg(long, value_name = "T", value_parser = finite_number, allow_negative_numbers = true)]
     pub milestone: Option<f64>,
+    /// Also draw the Kaplan-Meier curves with the area up to tau shaded (number at risk, RMST difference p) as SVG.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -144,5 +149,19 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     }
     text.push('\n');
     text.push_str(&cli::rows_note(data.len(), cols.dropped));
+    if let Some(path) = &args.plot {
+        let err = crate::figure::error(path);
+        let fits = oncostat::KaplanMeier::new()
+            .fit_groups(&data, &keys)
+            .map_err(&err)?;
+        let mut plot = oncostat::plots::CurvePlot::kaplan_meier(&fits)
+            .map_err(&err)?
+            .restricted_mean(args.tau);
+        if let Some(d) = r.difference() {
+            plot = plot.test_p_value("RMST difference", d.p_value);
+        }
+        plot.save(path).map_err(&err)?;
+        json["plot"] = crate::figure::written(path);
+    }
     Ok(Output { text, json })
 }

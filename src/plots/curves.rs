@@ -79,6 +79,7 @@ pub struct CurvePlot {
     table: RiskTable,
     p_values: Vec<(String, f64)>,
     median_lines: bool,
+    tau: Option<f64>,
     width: u32,
     height: u32,
 }
@@ -112,6 +113,7 @@ impl CurvePlot {
             table: RiskTable::AtRisk,
             p_values: Vec::new(),
             median_lines: false,
+            tau: None,
             width: 820,
             height: 520,
         })
@@ -249,6 +251,14 @@ impl CurvePlot {
         self
     }
 
+    /// Shade the area under each survival curve from 0 to `tau` (the restricted mean survival
+    /// time, R's `rmean = tau`; a curve ending before `tau` is extended flat, as the RMST) and
+    /// draw a dashed line at `tau`; the time axis then reaches `tau` at least.
+    pub fn restricted_mean(mut self, tau: f64) -> Self {
+        self.tau = Some(tau).filter(|t| t.is_finite() && *t > 0.0);
+        self
+    }
+
     /// Size of the curve panel in pixels (the table adds its own height; default 820 × 520).
     pub fn size(mut self, width: u32, height: u32) -> Self {
         self.width = width.max(200);
@@ -267,7 +277,7 @@ impl CurvePlot {
             self.curves
                 .iter()
                 .map(StepCurve::last_time)
-                .fold(0.0, f64::max)
+                .fold(self.tau.unwrap_or(0.0), f64::max)
         });
         let mut b = linear_breaks(max, self.breaks);
         if let Some(m) = self.x_max {
@@ -410,6 +420,34 @@ impl CurvePlot {
         ))?;
 
         let styles = self.styles();
+        if let Some(tau) = self.tau.filter(|&t| t <= x_max) {
+            for (c, &(ci, _)) in self.curves.iter().zip(&styles) {
+                let mut area: Vec<(f64, f64)> =
+                    c.step_points().into_iter().filter(|p| p.0 <= tau).collect();
+                let last = area
+                    .last()
+                    .map_or(c.values().first().copied().unwrap_or(1.0), |p| p.1);
+                area.push((tau, last));
+                area.push((tau, 0.0));
+                area.push((area[0].0, 0.0));
+                chart.draw_series(std::iter::once(Polygon::new(area, colour(ci).mix(0.12))))?;
+            }
+            chart.draw_series(DashedLineSeries::new(
+                vec![(tau, 0.0), (tau, 1.0)],
+                6,
+                4,
+                RGBColor(60, 60, 60).stroke_width(1),
+            ))?;
+            let (px, py) = chart.backend_coord(&(tau, 1.0));
+            root.draw(&Text::new(
+                format!("τ = {}", tick_label(tau)),
+                (px + 4, py - 2),
+                ("sans-serif", 14)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Bottom)),
+            ))?;
+        }
         for (c, &(ci, _)) in self.curves.iter().zip(&styles) {
             if self.ci {
                 let band = c.band();
