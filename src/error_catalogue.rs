@@ -69,8 +69,8 @@
 //! | Firth under separation | finite estimates (that is the point of the penalty) | `logistf` finite estimates |
 //! | survreg: iteration limit reached, or the likelihood not finite | `Ok` fit, [`SurvRegFit::convergence`](crate::SurvRegFit::convergence) not converged; [`SurvRegFit::require_converged`](crate::SurvRegFit::require_converged) turns it into an error | warning "Ran out of iterations and did not converge" |
 //! | survreg: a parameter with zero variance (aliased column) | coefficient NaN, [`SurvRegFit::aliased`](crate::SurvRegFit::aliased) `true` | `NA` coefficient |
-//! | Kaplan–Meier: curve never falls to 0.5 | [`KmFit::median`](crate::KmFit::median) `None`, interval ends `None` | `NA` median / LCL / UCL |
+//! | Kaplan–Meier: curve never falls to 0.5 | [`SurvivalCurve::median`](crate::SurvivalCurve::median) `None`, interval ends `None` | `NA` median / LCL / UCL |
 //! | Kaplan–Meier: a group (or the whole data) without events | survival 1 throughout, median `None`, SE 0 | the same |
-//! | Kaplan–Meier: time points after the last time | left out of [`KmFit::survival_at`](crate::KmFit::survival_at) | `summary(times =, extend = FALSE)` leaves them out |
+//! | Kaplan–Meier: time points after the last time | left out of [`SurvivalCurve::survival_at`](crate::SurvivalCurve::survival_at) | `summary(times =, extend = FALSE)` leaves them out |
 //! | Log-rank: a group without events | observed 0, the test uses it | the same |
 //! | iRECIST: target not evaluated, baseline only, non-target-only disease | `NE` responses and categories with a reason | (no R package) |

@@ -57,7 +57,7 @@
 //! ([`LogisticRegression::ci`], [`FirthCoxPh::ci`]) and fixed otherwise (Cox, survreg:
 //! Wald; Fine–Gray: Wald with the sandwich variance; Firth logistic: profile penalized
 //! likelihood). Every setting is an enum with `FromStr` and `Display` ([`Ties`],
-//! [`CoxVariance`], [`CiMethod`], [`Timefix`], [`ConfType`], [`KmVariance`], [`Centering`],
+//! [`CoxVariance`], [`CiMethod`], [`Timefix`], [`ConfType`], [`CurveVariance`], [`Centering`],
 //! [`ResidualKind`], [`ZphTransform`]).
 //!
 //! ## Decisions where R leaves a choice
@@ -104,13 +104,12 @@ pub use survival::{
     GrayCause, GrayTest, GrayTests,
 };
 pub use survival::{
-    BaselineHazard, Centering, CoxResiduals, CoxSurvivalCurve, CoxZph, ResidualKind, ZphTerm,
-    ZphTransform,
+    BaselineHazard, Centering, CoxResiduals, CoxZph, ResidualKind, ZphTerm, ZphTransform,
 };
 pub use survival::{Concordance, CoxFit, CoxPh, CoxVariance, Ties};
 pub use survival::{
-    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, LogRank, LogRankTest, RestrictedMean,
-    SurvQuantile, SurvivalAt,
+    ConfType, CurveVariance, KaplanMeier, KmTable, LogRank, LogRankTest, RestrictedMean,
+    SurvQuantile, SurvivalAt, SurvivalCurve,
 };
 pub use survival::{
     Contrast, FollowUp, Milestone, Rmst, RmstComparison, RmstGroup, median_follow_up,

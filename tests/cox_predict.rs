@@ -76,7 +76,7 @@ fn survfit_newdata_matches_r() -> Result<()> {
         let r = &case.r["survfit"];
         let curves = case.fit.survfit(new, 0.95)?;
         // whole curves, strata concatenated as R's survfit object
-        let time: Vec<f64> = curves.iter().flat_map(|c| c.time().to_vec()).collect();
+        let time: Vec<f64> = curves.iter().flat_map(|c| c.times().to_vec()).collect();
         let surv: Vec<f64> = curves.iter().flat_map(|c| c.survival().to_vec()).collect();
         let se: Vec<f64> = curves.iter().flat_map(|c| c.std_err().to_vec()).collect();
         let n_risk: Vec<f64> = curves.iter().flat_map(|c| c.n_risk().to_vec()).collect();
@@ -92,7 +92,7 @@ fn survfit_newdata_matches_r() -> Result<()> {
             assert!(d <= tol, "{id} {what}: max difference {d:e}");
         }
         if let Some(sizes) = r["curve_strata"].as_array() {
-            let lens: Vec<usize> = curves.iter().map(|c| c.time().len()).collect();
+            let lens: Vec<usize> = curves.iter().map(|c| c.times().len()).collect();
             let expected: Vec<usize> = sizes
                 .iter()
                 .map(|s| s.as_f64().unwrap_or(0.0) as usize)

@@ -91,7 +91,7 @@ fn fisher_test_matches_r() {
 // ------------------------------------------------------------------ time-dependent / landmark
 
 use oncostat::endpoints::{Landmark, TdcSplit};
-use oncostat::{CoxFit, CoxPh, Design, KaplanMeier, KmFit, LogRank, Ties};
+use oncostat::{CoxFit, CoxPh, Design, KaplanMeier, LogRank, SurvivalCurve, Ties};
 
 /// Columns of a CSV under tests/data; an empty cell is `None`, an unreadable one a panic.
 fn csv_columns(name: &str) -> std::collections::HashMap<String, Vec<Option<f64>>> {
@@ -164,7 +164,7 @@ fn check_cox(what: &str, fit: &CoxFit, r: &Value, tol: f64) {
     );
 }
 
-fn check_km(what: &str, fits: &[KmFit], r: &Value, tol: f64) {
+fn check_km(what: &str, fits: &[SurvivalCurve], r: &Value, tol: f64) {
     let (mut time, mut n_risk, mut n_event, mut surv, mut se) =
         (vec![], vec![], vec![], vec![], vec![]);
     let (mut med, mut med_lo, mut med_hi) = (vec![], vec![], vec![]);

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use oncostat::{Error, KaplanMeier, KmFit, Result, SurvivalData};
+use oncostat::{Error, KaplanMeier, Result, SurvivalCurve, SurvivalData};
 use serde_json::Value;
 
 const R_MATCH_REL: f64 = oncostat::tolerance::R_MATCH_REL;
@@ -73,7 +73,7 @@ fn close(what: &str, got: f64, want: f64) {
     assert!(ok, "{what}: got {got:.15e}, R {want:.15e}");
 }
 
-fn check(fit: &KmFit, case: &Value) {
+fn check(fit: &SurvivalCurve, case: &Value) {
     let id = case["id"].as_str().expect("id");
     let columns: [(&str, &[f64]); 7] = [
         ("time", fit.times()),

@@ -11,7 +11,7 @@ mod common;
 
 use approx::assert_relative_eq;
 use oncostat::tolerance::R_MATCH_REL;
-use oncostat::{ConfType, Error, KaplanMeier, KmFit, KmVariance, LogRank, SurvivalData};
+use oncostat::{ConfType, CurveVariance, Error, KaplanMeier, LogRank, SurvivalCurve, SurvivalData};
 use serde_json::Value;
 
 /// A CSV file as named text columns (`NA` and empty cells as `None`).
@@ -114,7 +114,13 @@ fn km_case(id: &str) -> (SurvivalData, Option<Vec<String>>) {
     }
 }
 
-fn check_curve(fit: &KmFit, golden: &Value, conf: ConfType, at_times: &[f64], probs: &[f64]) {
+fn check_curve(
+    fit: &SurvivalCurve,
+    golden: &Value,
+    conf: ConfType,
+    at_times: &[f64],
+    probs: &[f64],
+) {
     let id = format!("{}[{:?}]", fit.label(), conf);
     assert_eq!(fit.label(), golden["label"].as_str().expect("label"));
     assert_eq!(fit.n() as f64, nums(&golden["n"])[0], "{id}: n");
@@ -472,7 +478,7 @@ fn algorithms_goldens() {
     let weighted = km.fit(&lung.clone().with_weights(w2).unwrap()).unwrap();
     assert_eq!(
         weighted.variance_method(),
-        KmVariance::InfinitesimalJackknife
+        CurveVariance::InfinitesimalJackknife
     );
     assert_eq!(weighted.median(), Some(306.0));
     assert_eq!(weighted.median_ci(), (Some(284.0), Some(364.0)));
@@ -683,7 +689,7 @@ fn bad_inputs_are_named_errors() {
 fn public_types_are_send_sync() {
     fn check<T: Send + Sync>() {}
     check::<KaplanMeier>();
-    check::<KmFit>();
+    check::<SurvivalCurve>();
     check::<LogRank>();
     check::<oncostat::LogRankTest>();
 }

@@ -1,6 +1,6 @@
 //! Figures (feature `plots`): the SVG parses as XML, and the numbers drawn are the fit's —
 //! curve step points, censor marks, the at-risk numbers at each tick (equal to
-//! `KmFit::survival_at`'s n.risk, 0 after a group's last time), the forest rows (the Cox
+//! `SurvivalCurve::survival_at`'s n.risk, 0 after a group's last time), the forest rows (the Cox
 //! estimates and CIs), and the axes cover all data.
 #![cfg(feature = "plots")]
 // The figures copy the fit's numbers (no arithmetic): exact equality is the invariant.

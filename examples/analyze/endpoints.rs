@@ -160,7 +160,7 @@ fn read_patients(args: &Args, table: &Table) -> Result<(Vec<PatientRow>, usize),
     Ok((out, cols.dropped))
 }
 
-fn km_json(fit: &oncostat::KmFit) -> Value {
+fn km_json(fit: &oncostat::SurvivalCurve) -> Value {
     let (lower, upper) = fit.median_ci();
     json!({
         "n": fit.n(),
@@ -324,7 +324,8 @@ fn run(args: &Args, lesions: &Table, patients: &Table) -> Result<Output, CliErro
         text.push_str(&fisher_text("ORR", o));
         text.push_str(&fisher_text("DCR", d));
     }
-    let pfs: Vec<oncostat::KmFit> = summary.groups().iter().map(|g| g.pfs().clone()).collect();
+    let pfs: Vec<oncostat::SurvivalCurve> =
+        summary.groups().iter().map(|g| g.pfs().clone()).collect();
     text.push_str("\nProgression-free survival\n");
     text.push_str(&oncostat::KmTable::new(&pfs).to_string());
     text.push('\n');

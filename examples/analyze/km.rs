@@ -13,7 +13,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use oncostat::{ConfType, KaplanMeier, KmFit, KmTable, SurvivalData, median_follow_up};
+use oncostat::{ConfType, KaplanMeier, KmTable, SurvivalCurve, SurvivalData, median_follow_up};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, opt_num, timed};
@@ -109,7 +109,7 @@ pub fn group_keys(values: &[String]) -> Vec<GroupKey> {
     }
 }
 
-fn group_json(fit: &KmFit, at: &[f64]) -> Result<Value, oncostat::Error> {
+fn group_json(fit: &SurvivalCurve, at: &[f64]) -> Result<Value, oncostat::Error> {
     let (lower, upper) = fit.median_ci();
     let rmean = fit.restricted_mean();
     let surv_at: Vec<Value> = fit
@@ -140,7 +140,7 @@ fn group_json(fit: &KmFit, at: &[f64]) -> Result<Value, oncostat::Error> {
 }
 
 /// R's `summary(fit, times = ...)` table for one curve.
-fn summary_text(fit: &KmFit, at: &[f64], level: &str) -> Result<String, oncostat::Error> {
+fn summary_text(fit: &SurvivalCurve, at: &[f64], level: &str) -> Result<String, oncostat::Error> {
     let mut out = format!(
         "\n{}\n {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
         fit.label(),

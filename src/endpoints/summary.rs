@@ -3,7 +3,7 @@
 
 use super::patient::PatientEndpoints;
 use super::proportion::{FisherTest, ResponseRate};
-use crate::survival::{KaplanMeier, KmFit};
+use crate::survival::{KaplanMeier, SurvivalCurve};
 use crate::{Error, Levels, Result, SurvivalData};
 
 /// Group label of each patient (`"all"` without groups), checked against the patient count.
@@ -27,8 +27,8 @@ pub struct GroupEndpoints {
     n: usize,
     orr: ResponseRate,
     dcr: ResponseRate,
-    pfs: KmFit,
-    dor: Option<KmFit>,
+    pfs: SurvivalCurve,
+    dor: Option<SurvivalCurve>,
 }
 
 impl GroupEndpoints {
@@ -55,13 +55,13 @@ impl GroupEndpoints {
     }
 
     /// Kaplan–Meier curve of progression-free survival.
-    pub fn pfs(&self) -> &KmFit {
+    pub fn pfs(&self) -> &SurvivalCurve {
         &self.pfs
     }
 
     /// Kaplan–Meier curve of the duration of response of the responders (`None` without
     /// responders).
-    pub fn dor(&self) -> Option<&KmFit> {
+    pub fn dor(&self) -> Option<&SurvivalCurve> {
         self.dor.as_ref()
     }
 }
@@ -132,7 +132,7 @@ impl EndpointSummary {
         let responders: Vec<usize> = (0..patients.len())
             .filter(|&i| patients[i].dor().is_some())
             .collect();
-        let dor: Vec<KmFit> = if responders.is_empty() {
+        let dor: Vec<SurvivalCurve> = if responders.is_empty() {
             Vec::new()
         } else {
             let data = SurvivalData::new(

@@ -1,7 +1,7 @@
 //! Survival by a state reached during follow-up (e.g. response) without guarantee-time bias:
 //! landmark subsets and time-dependent covariate splits (R's `tmerge(..., tdc())`).
 
-use crate::survival::{CoxFit, CoxPh, KaplanMeier, KmFit, LogRank, LogRankTest};
+use crate::survival::{CoxFit, CoxPh, KaplanMeier, LogRank, LogRankTest, SurvivalCurve};
 use crate::{Design, Error, Result, SurvivalData};
 
 /// Checks the per-patient inputs shared by [`Landmark`] and [`TdcSplit`].
@@ -186,7 +186,7 @@ impl Landmark {
     ///
     /// # Errors
     /// As [`KaplanMeier::fit_groups`].
-    pub fn kaplan_meier(&self, km: &KaplanMeier) -> Result<Vec<KmFit>> {
+    pub fn kaplan_meier(&self, km: &KaplanMeier) -> Result<Vec<SurvivalCurve>> {
         km.fit_groups(&self.data, &self.labels())
     }
 
@@ -449,7 +449,7 @@ impl TdcSplit {
     /// # Errors
     /// As [`KaplanMeier::fit_groups`].
     #[doc(alias = "Simon-Makuch")]
-    pub fn simon_makuch(&self, km: &KaplanMeier) -> Result<Vec<KmFit>> {
+    pub fn simon_makuch(&self, km: &KaplanMeier) -> Result<Vec<SurvivalCurve>> {
         let labels: Vec<u8> = self.state.iter().map(|&s| u8::from(s > 0.0)).collect();
         km.fit_groups(&self.data()?, &labels)
     }

@@ -7,8 +7,8 @@ use nalgebra::{DMatrix, DVector};
 use super::model::{Fitter, FrameData, FrameResponse, ModelFrame, Term};
 use super::{Formula, Table};
 use crate::{
-    BinaryOutcome, ChiSqTest, CoxFit, CoxPh, CoxSurvivalCurve, CoxZph, Design, Error, FirthFit,
-    FirthRegression, LogisticFit, LogisticRegression, Result, SurvivalData,
+    BinaryOutcome, ChiSqTest, CoxFit, CoxPh, CoxZph, Design, Error, FirthFit, FirthRegression,
+    LogisticFit, LogisticRegression, Result, SurvivalCurve, SurvivalData,
 };
 
 /// The settings a fit was made with, for the refits of the term tests.
@@ -349,7 +349,7 @@ impl FormulaFit<CoxFit> {
         newdata: &Table,
         stratum: Option<&str>,
         level: f64,
-    ) -> Result<Vec<CoxSurvivalCurve>> {
+    ) -> Result<Vec<SurvivalCurve>> {
         let data = survival(&self.response)?;
         let index = match (stratum, self.frame.strata_levels().is_empty()) {
             (Some(name), false) => Some(self.frame.stratum_index(name)?),
@@ -377,10 +377,10 @@ impl FormulaFit<CoxFit> {
             let curve = match index {
                 None => curves.into_iter().next(),
                 Some(k) => {
-                    let label = data.strata_labels().get(k).cloned();
+                    let label = data.strata_labels().get(k);
                     curves
                         .into_iter()
-                        .find(|c| c.stratum().map(str::to_string) == label)
+                        .find(|c| Some(&c.label().to_string()) == label)
                 }
             };
             out.push(curve.ok_or(Error::EmptyInput {

@@ -1,7 +1,7 @@
 //! One step curve as a figure draws it, from any of the crate's curve fits.
 
 use crate::survival::competing::CifFit;
-use crate::{CoxSurvivalCurve, Error, KmFit, Result};
+use crate::{Error, Result, SurvivalCurve};
 
 /// One right-continuous step curve of a figure: the values after each time, optional
 /// pointwise bounds, and the counts the risk table needs.
@@ -40,8 +40,8 @@ pub struct StepCurve {
 }
 
 impl StepCurve {
-    /// The Kaplan–Meier curve `fit` (label: the group's label).
-    pub fn from_km(fit: &KmFit) -> Self {
+    /// The survival curve `fit`, Kaplan–Meier or Cox-predicted (label: the curve's label).
+    pub fn from_km(fit: &SurvivalCurve) -> Self {
         StepCurve {
             label: fit.label().to_string(),
             group: fit.label().to_string(),
@@ -57,20 +57,12 @@ impl StepCurve {
         }
     }
 
-    /// A Cox-predicted survival curve, labelled `label`.
-    pub fn from_cox(label: &str, curve: &CoxSurvivalCurve) -> Self {
+    /// A Cox-predicted survival curve (also a [`SurvivalCurve`]), labelled `label`.
+    pub fn from_cox(label: &str, curve: &SurvivalCurve) -> Self {
         StepCurve {
             label: label.to_string(),
             group: label.to_string(),
-            start: 1.0,
-            time: curve.time().to_vec(),
-            value: curve.survival().to_vec(),
-            lower: curve.lower().to_vec(),
-            upper: curve.upper().to_vec(),
-            n_risk: curve.n_risk().to_vec(),
-            n_event: curve.n_event().to_vec(),
-            n_censor: curve.n_censor().to_vec(),
-            cause: None,
+            ..Self::from_km(curve)
         }
     }
 

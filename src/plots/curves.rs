@@ -11,7 +11,7 @@ use super::axis::{linear_breaks, tick_label};
 use super::curve::StepCurve;
 use super::{colour, draw_error, format_p, write_svg};
 use crate::survival::competing::CifFit;
-use crate::{CoxSurvivalCurve, Error, KmFit, Result};
+use crate::{Error, Result, SurvivalCurve};
 
 /// What the table under the x axis shows for each curve at each tick time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,7 +124,7 @@ impl CurvePlot {
     ///
     /// # Errors
     /// [`Error::Figure`] without fits.
-    pub fn kaplan_meier(fits: &[KmFit]) -> Result<Self> {
+    pub fn kaplan_meier(fits: &[SurvivalCurve]) -> Result<Self> {
         Self::new(fits.iter().map(StepCurve::from_km).collect())
     }
 
@@ -132,7 +132,7 @@ impl CurvePlot {
     ///
     /// # Errors
     /// [`Error::Figure`] without curves.
-    pub fn cox(curves: &[(&str, &CoxSurvivalCurve)]) -> Result<Self> {
+    pub fn cox(curves: &[(&str, &SurvivalCurve)]) -> Result<Self> {
         Self::new(
             curves
                 .iter()

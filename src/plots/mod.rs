@@ -3,7 +3,7 @@
 //! incidence, forest plots, and the waterfall, spider and swimmer plots of tumour response.
 //!
 //! Every figure is a typed builder over the crate's own fits and plot data
-//! ([`CurvePlot`] over [`KmFit`](crate::KmFit), [`CoxSurvivalCurve`](crate::CoxSurvivalCurve)
+//! ([`CurvePlot`] over [`SurvivalCurve`](crate::SurvivalCurve), [`SurvivalCurve`](crate::SurvivalCurve)
 //! and [`CifFit`](crate::survival::competing::CifFit); [`ForestPlot`] over a
 //! [`CoefTable`](crate::CoefTable); [`WaterfallPlot`], [`SpiderPlot`] and [`SwimmerPlot`] over
 //! [`PlotData`](crate::endpoints::PlotData)). `to_svg()` returns the SVG text, `save(path)`

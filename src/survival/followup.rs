@@ -2,7 +2,7 @@
 //! `survfit(Surv(time, 1 - status) ~ g)`).
 
 use crate::survival::km::KaplanMeier;
-use crate::{Error, KmFit, Result, SurvivalData};
+use crate::{Error, Result, SurvivalCurve, SurvivalData};
 
 /// The median follow-up of one group with its confidence interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +45,7 @@ impl SurvivalData {
 /// The median follow-up per group by the reverse Kaplan–Meier method, R's
 /// `print(survfit(Surv(time, 1 - status) ~ g))`: the reverse curve is an ordinary
 /// Kaplan–Meier fit (Greenwood variance, log CI, level 0.95) of the flipped indicator, and the
-/// median and its bounds follow `print.survfit` ([`KmFit::median`], [`KmFit::median_ci`]:
+/// median and its bounds follow `print.survfit` ([`SurvivalCurve::median`], [`SurvivalCurve::median_ci`]:
 /// the first time the curve, resp. its upper and lower band, is at or below 0.5, the midpoint
 /// of a flat stretch at exactly 0.5).
 ///
@@ -74,7 +74,7 @@ pub fn median_follow_up<T: Ord + ToString>(
 ) -> Result<Vec<FollowUp>> {
     let reversed = data.reverse_censoring()?;
     let km = KaplanMeier::new();
-    let fits: Vec<KmFit> = match groups {
+    let fits: Vec<SurvivalCurve> = match groups {
         Some(g) => km.fit_groups(&reversed, g)?,
         None => vec![km.fit(&reversed)?],
     };

@@ -5,6 +5,7 @@
 
 pub mod competing;
 pub mod cox;
+mod curve;
 mod data;
 pub mod firth_cox;
 mod followup;
@@ -22,15 +23,14 @@ pub use competing::{
     AalenJohansen, CifFit, CifPoint, CifSummary, CompetingRisksData, FineGray, FineGrayFit,
     GrayCause, GrayTest, GrayTests,
 };
-pub use cox::{
-    BaselineHazard, Centering, CoxResiduals, CoxSurvivalCurve, ResidualKind, ZphTransform,
-};
+pub use cox::{BaselineHazard, Centering, CoxResiduals, ResidualKind, ZphTransform};
 pub use cox::{Concordance, CoxFit, CoxPh, CoxVariance, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};
 pub use followup::{FollowUp, median_follow_up};
 pub use km::{
-    ConfType, KaplanMeier, KmFit, KmTable, KmVariance, RestrictedMean, SurvQuantile, SurvivalAt,
+    ConfType, CurveVariance, KaplanMeier, KmTable, RestrictedMean, SurvQuantile, SurvivalAt,
+    SurvivalCurve,
 };
 pub use logrank::{LogRank, LogRankTest};
 

@@ -6,7 +6,7 @@ use std::fmt;
 use crate::stats::{normal_two_sided_p, z_for_level};
 use crate::survival::km::KaplanMeier;
 use crate::survival::rformat::{format_column, format_signif, write_matrix};
-use crate::{Error, KmFit, Result, SurvivalData};
+use crate::{Error, Result, SurvivalCurve, SurvivalData};
 
 /// RMST settings: the area under each group's Kaplan–Meier curve up to `tau`, as R's
 /// `print(survfit(Surv(t, e) ~ g), rmean = tau)`, and for two groups the difference and
@@ -135,7 +135,7 @@ impl Rmst {
     ///
     /// # Errors
     /// As [`compare`](Self::compare).
-    pub fn from_fits(&self, fits: &[KmFit]) -> Result<RmstComparison> {
+    pub fn from_fits(&self, fits: &[SurvivalCurve]) -> Result<RmstComparison> {
         if !(self.tau.is_finite() && self.tau > 0.0) {
             return Err(Error::InvalidParameter {
                 name: "tau",

@@ -298,16 +298,20 @@ fn aalen_johansen(entries: &[Entry], k: usize) -> CifFit {
     fit
 }
 
-/// Log-scale bounds `exp(log p ∓ z·se/p)`, upper capped at 1; none where p = 0.
+/// Log-scale bounds `exp(log p ∓ z·se/p)`, upper capped at 1 (the curves' one transform,
+/// with se(log p) = se/p); none where p = 0.
 fn log_bounds(p: f64, se: f64, z: f64) -> (Option<f64>, Option<f64>) {
     if p <= 0.0 {
         return (None, None);
     }
-    let half = z * se / p;
-    (
-        Some((p.ln() - half).exp()),
-        Some((p.ln() + half).exp().min(1.0)),
-    )
+    let (lower, upper) = crate::survival::curve::conf_bound(
+        p,
+        p.ln(),
+        se / p,
+        crate::survival::km::ConfType::Log,
+        z,
+    );
+    (Some(lower), Some(upper))
 }
 
 impl CifFit {

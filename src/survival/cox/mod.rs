@@ -51,7 +51,7 @@ mod zph;
 
 pub use concordance::{Concordance, concordance};
 pub use fit::CoxFit;
-pub use predict::{BaselineHazard, Centering, CoxSurvivalCurve};
+pub use predict::{BaselineHazard, Centering};
 pub use residuals::{CoxResiduals, ResidualKind};
 pub use zph::{CoxZph, ZphTerm, ZphTransform};
 

@@ -22,130 +22,7 @@ use super::fit::CoxFit;
 use super::prepare::{Departures, Prepared};
 use super::residuals::check_shape;
 use crate::stats::z_for_level;
-use crate::{Design, Error, Result, SurvivalAt, SurvivalData};
-
-/// A predicted survival curve for one covariate vector in one stratum (R's
-/// `survfit(fit, newdata)`), from [`CoxFit::survfit`]: one entry per distinct time of the
-/// stratum (event or censoring).
-///
-/// # Examples
-/// ```
-/// use oncostat::{CoxPh, Design, SurvivalData};
-/// # fn main() -> Result<(), oncostat::Error> {
-/// let data = SurvivalData::from_status(
-///     vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
-///     &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
-/// )?;
-/// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
-/// let fit = CoxPh::new().fit(&data, &x)?;
-/// let curve = &fit.survfit(&[60.0], 0.95)?[0];
-/// assert_eq!(curve.time().len(), 8);
-/// assert!(curve.survival().windows(2).all(|s| s[0] >= s[1]));
-/// assert_eq!(curve.at(1.0).survival, 1.0); // before the first time
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CoxSurvivalCurve {
-    stratum: Option<String>,
-    level: f64,
-    time: Vec<f64>,
-    n_risk: Vec<f64>,
-    n_event: Vec<f64>,
-    n_censor: Vec<f64>,
-    cumhaz: Vec<f64>,
-    survival: Vec<f64>,
-    std_err: Vec<f64>,
-    lower: Vec<f64>,
-    upper: Vec<f64>,
-}
-
-impl CoxSurvivalCurve {
-    /// The stratum label (`None` for an unstratified fit).
-    pub fn stratum(&self) -> Option<&str> {
-        self.stratum.as_deref()
-    }
-
-    /// Confidence level of the bounds.
-    pub fn level(&self) -> f64 {
-        self.level
-    }
-
-    /// Distinct times (R's `time`).
-    pub fn time(&self) -> &[f64] {
-        &self.time
-    }
-
-    /// Weighted number at risk (R's `n.risk`).
-    pub fn n_risk(&self) -> &[f64] {
-        &self.n_risk
-    }
-
-    /// Weighted number of events (R's `n.event`).
-    pub fn n_event(&self) -> &[f64] {
-        &self.n_event
-    }
-
-    /// Weighted number censored (R's `n.censor`).
-    pub fn n_censor(&self) -> &[f64] {
-        &self.n_censor
-    }
-
-    /// Cumulative hazard `H(t)` for the covariate vector (R's `cumhaz`).
-    pub fn cumhaz(&self) -> &[f64] {
-        &self.cumhaz
-    }
-
-    /// Predicted survival `exp(−H(t))` (R's `surv`).
-    pub fn survival(&self) -> &[f64] {
-        &self.survival
-    }
-
-    /// Standard error of `H(t)`, i.e. of `log S(t)` (R's `std.err` of the curve object).
-    pub fn std_err(&self) -> &[f64] {
-        &self.std_err
-    }
-
-    /// Lower confidence bound of S (log type).
-    pub fn lower(&self) -> &[f64] {
-        &self.lower
-    }
-
-    /// Upper confidence bound of S (log type, capped at 1).
-    pub fn upper(&self) -> &[f64] {
-        &self.upper
-    }
-
-    /// The curve at time `t` as `summary(fit, times = t)` (R's `extend = TRUE`): the last
-    /// entry at or before `t` (S = 1, se 0 before the first time); its `std_error` is on the S
-    /// scale (`S · se(H)`), its `n_risk` the number at risk at `t`.
-    pub fn at(&self, t: f64) -> SurvivalAt {
-        let after = self.time.partition_point(|&s| s <= t);
-        let n_risk = self
-            .time
-            .iter()
-            .position(|&s| s >= t)
-            .map_or(0.0, |i| self.n_risk[i]);
-        match after.checked_sub(1) {
-            None => SurvivalAt {
-                time: t,
-                n_risk,
-                survival: 1.0,
-                std_error: 0.0,
-                lower: 1.0,
-                upper: 1.0,
-            },
-            Some(i) => SurvivalAt {
-                time: t,
-                n_risk,
-                survival: self.survival[i],
-                std_error: self.survival[i] * self.std_err[i],
-                lower: self.lower[i],
-                upper: self.upper[i],
-            },
-        }
-    }
-}
+use crate::{Design, Error, Result, SurvivalCurve, SurvivalData};
 
 /// Where [`CoxFit::basehaz`] puts the baseline (R's `basehaz(fit, centered = )`).
 ///
@@ -410,8 +287,9 @@ impl CoxFit {
     }
 
     /// Predicted survival curves for a new covariate vector `newdata` (one value per design
-    /// column, in design order), one curve per stratum (R's `survfit(fit, newdata)`), with
-    /// log-type pointwise intervals at `level`. The variance is Tsiatis' including the
+    /// column, in design order), one [`SurvivalCurve`] per stratum (R's `survfit(fit,
+    /// newdata)`, labelled by the stratum, `"all"` without strata; `n` and events count the
+    /// stratum's rows), with log-type pointwise intervals at `level`. The variance is Tsiatis' including the
     /// uncertainty of β̂ (with [`CoxFit::variance`], robust when on, as R). For a fit with
     /// offsets the curve is for a subject at the mean offset (R reads a new offset from
     /// `newdata`).
@@ -438,11 +316,16 @@ impl CoxFit {
     /// let x = Design::from_columns([("age", vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0])])?;
     /// let fit = CoxPh::new().fit(&data, &x)?;
     /// let curves = fit.survfit(&[60.0], 0.95)?;
-    /// let at_10 = curves[0].at(10.0);
+    /// let curve = &curves[0];
+    /// assert_eq!((curve.label(), curve.times().len(), curve.n_events()), ("all", 8, 6));
+    /// assert!(curve.survival().windows(2).all(|s| s[0] >= s[1]));
+    /// assert_eq!(curve.at(1.0).survival, 1.0); // before the first time
+    /// let at_10 = curve.at(10.0);
     /// assert!(at_10.lower <= at_10.survival && at_10.survival <= at_10.upper);
+    /// assert!(curve.median().is_some()); // print.survfit, quantile, rmean as for KM
     /// # Ok(()) }
     /// ```
-    pub fn survfit(&self, newdata: &[f64], level: f64) -> Result<Vec<CoxSurvivalCurve>> {
+    pub fn survfit(&self, newdata: &[f64], level: f64) -> Result<Vec<SurvivalCurve>> {
         let (data, x) = self.inputs()?;
         let z = z_for_level(level)?;
         let p = self.coefficients.len();
@@ -472,21 +355,8 @@ impl CoxFit {
             let len = s.time.len();
             let (mut h0, mut var0) = (0.0, 0.0);
             xbar.fill(0.0);
-            let mut curve = CoxSurvivalCurve {
-                stratum: data
-                    .strata()
-                    .map(|_| labels.get(s.stratum).cloned().unwrap_or_default()),
-                level,
-                time: s.time.clone(),
-                n_risk: s.n_risk.clone(),
-                n_event: s.n_event.clone(),
-                n_censor: s.n_censor.clone(),
-                cumhaz: Vec::with_capacity(len),
-                survival: Vec::with_capacity(len),
-                std_err: Vec::with_capacity(len),
-                lower: Vec::with_capacity(len),
-                upper: Vec::with_capacity(len),
-            };
+            let mut cumhaz = Vec::with_capacity(len);
+            let mut std_err = Vec::with_capacity(len);
             for i in 0..len {
                 h0 += s.hazard[i];
                 var0 += s.var_hazard[i];
@@ -495,21 +365,29 @@ impl CoxFit {
                     dt[j] = h0 * centred[j] - *xb;
                 }
                 let quad = (v * &dt).dot(&dt);
-                let h = h0 * risk;
-                let se = ((var0 + quad) * risk * risk).sqrt();
-                let surv = (-h).exp();
-                curve.cumhaz.push(h);
-                curve.survival.push(surv);
-                curve.std_err.push(se);
-                if surv > 0.0 {
-                    curve.lower.push((-h - z * se).exp());
-                    curve.upper.push((-h + z * se).exp().min(1.0));
-                } else {
-                    curve.lower.push(f64::NAN);
-                    curve.upper.push(f64::NAN);
-                }
+                cumhaz.push(h0 * risk);
+                std_err.push(((var0 + quad) * risk * risk).sqrt());
             }
-            curves.push(curve);
+            let in_stratum = |i: usize| data.strata().is_none_or(|codes| codes[i] == s.stratum);
+            let rows = (0..data.len()).filter(|&i| in_stratum(i));
+            let n = rows.clone().count();
+            let n_events = rows.filter(|&i| data.event()[i]).count();
+            let label = match data.strata() {
+                Some(_) => labels.get(s.stratum).cloned().unwrap_or_default(),
+                None => "all".to_string(),
+            };
+            curves.push(SurvivalCurve::cox(
+                label,
+                (n, n_events),
+                [
+                    s.time.clone(),
+                    s.n_risk.clone(),
+                    s.n_event.clone(),
+                    s.n_censor.clone(),
+                ],
+                (cumhaz, std_err),
+                (level, z),
+            ));
         }
         Ok(curves)
     }

@@ -1,6 +1,6 @@
 //! One Kaplan–Meier curve from rows sorted by time: a single pass over the distinct times.
 
-use super::{ConfType, KmVariance};
+use super::CurveVariance;
 use crate::survival::risk_set::{Entry, run_end};
 
 /// The columns of one curve, one entry per distinct time (events or censorings), as R's
@@ -75,7 +75,7 @@ fn blocks(entries: &[Entry], weights: Option<&[f64]>) -> Vec<Block> {
 pub(crate) fn km_curve(
     entries: &[Entry],
     weights: Option<&[f64]>,
-    variance: KmVariance,
+    variance: CurveVariance,
     start: Option<&[f64]>,
 ) -> Curve {
     // Weights far from 1 are used times a power of two (exact; crate::numeric) so that
@@ -162,7 +162,7 @@ fn km_curve_normal(
     }
     // Σ w² over rows after block k (the IJ "still at risk" part).
     let mut weight_sq_after = vec![0.0; m];
-    if variance == KmVariance::InfinitesimalJackknife {
+    if variance == CurveVariance::InfinitesimalJackknife {
         let mut acc = 0.0;
         for k in (0..m).rev() {
             weight_sq_after[k] = acc;
@@ -183,14 +183,15 @@ fn km_curve_normal(
             n - b.deaths
         };
         match variance {
-            KmVariance::Greenwood => {
+            // a Kaplan–Meier curve is never given Tsiatis' variance (a Cox curve's)
+            CurveVariance::Greenwood | CurveVariance::Tsiatis => {
                 if has_event {
                     s *= survivors / n;
                     greenwood += b.deaths / (n * survivors);
                 }
                 curve.std_err.push(greenwood.sqrt());
             }
-            KmVariance::InfinitesimalJackknife => {
+            CurveVariance::InfinitesimalJackknife => {
                 if has_event {
                     s *= if survivors == 0.0 {
                         0.0
@@ -228,60 +229,13 @@ fn km_curve_normal(
     curve
 }
 
-/// NaN-propagating `max` (R's `pmax` with `NA`).
-fn na_max(a: f64, b: f64) -> f64 {
-    if a.is_nan() { a } else { a.max(b) }
-}
-
-/// NaN-propagating `min` (R's `pmin` with `NA`).
-fn na_min(a: f64, b: f64) -> f64 {
-    if a.is_nan() { a } else { a.min(b) }
-}
-
-/// Pointwise confidence bounds from S and se(log S), as R's `survfit_confint`; NaN where
-/// R gives `NA`.
-///
-/// ```text
-/// log:      exp(log S ± z·se), upper capped at 1; S = 0 → NA
-/// log-log:  exp(−exp(log(−log S) ∓ z·se/log S)); S ∈ {0, 1} → NA
-/// plain:    S ± z·se·S, clipped to [0, 1]
-/// ```
-#[allow(clippy::float_cmp)] // R's exact tests `p == 0`, `p == 1`
-pub(crate) fn bounds(s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64) {
-    match conf_type {
-        ConfType::Log => {
-            if s == 0.0 {
-                return (f64::NAN, f64::NAN);
-            }
-            let half = z * se;
-            let lower = (s.ln() - half).exp();
-            let upper = na_min((s.ln() + half).exp(), 1.0);
-            (lower, upper)
-        }
-        ConfType::LogLog => {
-            if s == 0.0 || s == 1.0 {
-                return (f64::NAN, f64::NAN);
-            }
-            let half = z * se / s.ln();
-            let loglog = (-s.ln()).ln();
-            let lower = (-(loglog - half).exp()).exp();
-            let upper = (-(loglog + half).exp()).exp();
-            (lower, upper)
-        }
-        ConfType::Plain => {
-            let half = se * s * z;
-            (na_max(s - half, 0.0), na_min(s + half, 1.0))
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // exact values: counts, times and S = 0 or 1
 mod tests {
     use super::*;
     use crate::survival::risk_set::sort_rows;
 
-    fn curve(t: &[f64], e: &[bool], w: &[f64], v: KmVariance) -> Curve {
+    fn curve(t: &[f64], e: &[bool], w: &[f64], v: CurveVariance) -> Curve {
         let sorted = sort_rows(t, e, None, None, false);
         km_curve(&sorted.entries, Some(w), v, None)
     }
@@ -293,7 +247,7 @@ mod tests {
             &[1.0, 2.0, 2.0, 3.0],
             &[true, true, false, true],
             &[1.0; 4],
-            KmVariance::Greenwood,
+            CurveVariance::Greenwood,
         );
         assert_eq!(c.time, [1.0, 2.0, 3.0]);
         assert_eq!(c.n_risk, [4.0, 3.0, 1.0]);
@@ -312,25 +266,11 @@ mod tests {
             &[1.0, 2.0, 3.0, 4.0],
             &[true, false, true, true],
             &[1.5, 1.0, 2.0, 0.5],
-            KmVariance::InfinitesimalJackknife,
+            CurveVariance::InfinitesimalJackknife,
         );
         assert_eq!(c.surv[3], 0.0);
         assert_eq!(c.std_err[3], 0.0);
         // R: se(S) 0.2509980 at t = 1, so se(log S) = 0.2509980 / 0.7
         assert!((c.std_err[0] - 0.358568582800318).abs() < 1e-12);
-    }
-
-    #[test]
-    fn bounds_edge_rules() {
-        let (lo, hi) = bounds(0.0, f64::INFINITY, ConfType::Log, 1.96);
-        assert!(lo.is_nan() && hi.is_nan());
-        let (lo, hi) = bounds(1.0, 0.0, ConfType::LogLog, 1.96);
-        assert!(lo.is_nan() && hi.is_nan());
-        let (lo, hi) = bounds(0.0, f64::INFINITY, ConfType::Plain, 1.96);
-        assert!(lo.is_nan() && hi.is_nan());
-        let (_, hi) = bounds(0.99, 0.1, ConfType::Log, 1.96);
-        assert_eq!(hi, 1.0);
-        let (lo, _) = bounds(0.05, 1.0, ConfType::Plain, 1.96);
-        assert_eq!(lo, 0.0);
     }
 }

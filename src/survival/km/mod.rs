@@ -4,11 +4,12 @@
 //! `start < t <= stop`, `timefix` treats start and stop times as one set (Greenwood variance;
 //! fractional weights are refused with delayed entry).
 
-mod curve;
-mod fit;
-mod quantile;
+pub(crate) mod curve;
+pub(crate) mod quantile;
 
-pub use fit::{KmFit, KmTable, RestrictedMean, SurvQuantile, SurvivalAt};
+pub use crate::survival::curve::{
+    KmTable, RestrictedMean, SurvQuantile, SurvivalAt, SurvivalCurve,
+};
 
 use crate::stats::z_for_level;
 use crate::survival::risk_set::{Entry, code_groups, sort_rows_by_time};
@@ -44,21 +45,25 @@ crate::settings::setting_names!(ConfType, "confidence interval type", {
     Plain => "plain",
 });
 
-/// Which variance a curve's standard errors use.
+/// Which variance a curve's standard errors use ([`SurvivalCurve::variance_method`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub enum KmVariance {
-    /// Greenwood's formula on log S: `Σ d / (n (n − d))` (R's default).
+pub enum CurveVariance {
+    /// Kaplan–Meier: Greenwood's formula on log S: `Σ d / (n (n − d))` (R's default).
     Greenwood,
-    /// The infinitesimal-jackknife (robust) variance `Σ_i (w_i ∂S/∂w_i)²`, which R's
-    /// `survfit` switches to when any case weight is not an integer.
+    /// Kaplan–Meier: the infinitesimal-jackknife (robust) variance `Σ_i (w_i ∂S/∂w_i)²`,
+    /// which R's `survfit` switches to when any case weight is not an integer.
     #[doc(alias = "robust")]
     InfinitesimalJackknife,
+    /// Cox-predicted curve: Tsiatis' variance of `H(t)` with the uncertainty of β̂ (R's
+    /// `survfit.coxph`).
+    Tsiatis,
 }
 
-crate::settings::setting_names!(KmVariance, "Kaplan-Meier variance", {
+crate::settings::setting_names!(CurveVariance, "survival-curve variance", {
     Greenwood => "greenwood",
     InfinitesimalJackknife => "ij" | "robust" | "infinitesimal jackknife",
+    Tsiatis => "tsiatis",
 });
 
 /// Kaplan–Meier estimator settings (R's `survfit`).
@@ -70,7 +75,7 @@ crate::settings::setting_names!(KmVariance, "Kaplan-Meier variance", {
 /// ```
 /// Case weights count as replications (weight 2 = the row twice). As in R, when any weight
 /// is not an integer the variance is the infinitesimal jackknife instead of Greenwood
-/// ([`KmVariance`]). Times within `sqrt(eps)` are merged first (R's `timefix`).
+/// ([`CurveVariance`]). Times within `sqrt(eps)` are merged first (R's `timefix`).
 ///
 /// # Examples
 /// ```
@@ -156,7 +161,7 @@ impl KaplanMeier {
     ///   the Greenwood variance only).
     /// * [`Error::StartNotBeforeStop`](crate::Error::StartNotBeforeStop) if `timefix` makes a
     ///   `(start, stop]` interval empty (as R's `aeqSurv`).
-    pub fn fit(&self, data: &SurvivalData) -> Result<KmFit> {
+    pub fn fit(&self, data: &SurvivalData) -> Result<SurvivalCurve> {
         let z = self.check()?;
         let variance = variance_for(data);
         let (stop, start) = self.intervals(data, variance)?;
@@ -189,7 +194,7 @@ impl KaplanMeier {
         &self,
         data: &SurvivalData,
         groups: &[T],
-    ) -> Result<Vec<KmFit>> {
+    ) -> Result<Vec<SurvivalCurve>> {
         let z = self.check()?;
         let variance = variance_for(data);
         let (stop, start) = self.intervals(data, variance)?;
@@ -214,12 +219,12 @@ impl KaplanMeier {
     fn intervals(
         &self,
         data: &SurvivalData,
-        variance: KmVariance,
+        variance: CurveVariance,
     ) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
         let Some(start) = data.start() else {
             return Ok((data.time().to_vec(), None));
         };
-        if variance == KmVariance::InfinitesimalJackknife {
+        if variance == CurveVariance::InfinitesimalJackknife {
             return Err(crate::Error::CountingProcessNotSupported {
                 what: "the Kaplan-Meier estimate with fractional case weights",
                 hint: "delayed entry is implemented with the Greenwood variance only (whole-number weights)",
@@ -242,29 +247,28 @@ impl KaplanMeier {
         entries: &[Entry],
         label: String,
         z: f64,
-        variance: KmVariance,
+        variance: CurveVariance,
         start: Option<&[f64]>,
-    ) -> KmFit {
+    ) -> SurvivalCurve {
         let curve = km_curve(entries, data.weights(), variance, start);
         let (conf_type, level) = (self.conf_type, self.level);
         let n_events = entries.iter().filter(|e| e.event()).count();
-        KmFit::new(
+        SurvivalCurve::kaplan_meier(
             label,
             (entries.len(), n_events),
             curve,
             conf_type,
-            level,
-            z,
+            (level, z),
             variance,
         )
     }
 }
 
 /// R's choice: the robust (IJ) variance when any case weight is fractional, else Greenwood.
-fn variance_for(data: &SurvivalData) -> KmVariance {
+fn variance_for(data: &SurvivalData) -> CurveVariance {
     match data.weights() {
-        Some(w) if w.iter().any(|w| w.fract() != 0.0) => KmVariance::InfinitesimalJackknife,
-        _ => KmVariance::Greenwood,
+        Some(w) if w.iter().any(|w| w.fract() != 0.0) => CurveVariance::InfinitesimalJackknife,
+        _ => CurveVariance::Greenwood,
     }
 }
 

@@ -1,10 +1,14 @@
-//! The fitted Kaplan–Meier curve and what R's `summary`, `quantile` and `print` report.
+//! The survival curve, R's one `survfit` class: a Kaplan–Meier curve
+//! ([`KaplanMeier`](crate::KaplanMeier)) and a Cox-predicted curve
+//! ([`CoxFit::survfit`](crate::CoxFit::survfit)) are both a [`SurvivalCurve`], with what R's
+//! `summary`, `quantile` and `print` report, and one pointwise confidence-interval transform
+//! ([`ConfType`]) shared by every curve of the crate (Kaplan–Meier, Cox, cumulative incidence).
 
 use std::fmt;
 
-use super::curve::{Curve, bounds};
-use super::quantile::{find_quantile, print_median};
-use super::{ConfType, KmVariance};
+use crate::survival::km::curve::Curve;
+use crate::survival::km::quantile::{find_quantile, print_median};
+use crate::survival::km::{ConfType, CurveVariance};
 use crate::survival::rformat::{format_column, write_matrix};
 use crate::{Error, Result};
 
@@ -56,8 +60,10 @@ pub struct RestrictedMean {
     pub upper_limit: f64,
 }
 
-/// A fitted Kaplan–Meier curve: one entry per distinct time (event or censoring), as the
-/// columns of R's `survfit` object. Built by [`KaplanMeier`](super::KaplanMeier).
+/// A survival curve: one entry per distinct time (event or censoring), as the columns of
+/// R's `survfit` object. Built by [`KaplanMeier`](crate::KaplanMeier) (a Kaplan–Meier curve
+/// per group) and by [`CoxFit::survfit`](crate::CoxFit::survfit) (the curve predicted for a
+/// covariate vector, per stratum; R's `survfit.coxph`, Tsiatis variance, log intervals).
 ///
 /// Where R reports `NA`, the per-time vectors hold NaN: the log and plain bounds where
 /// S = 0, the log-log bounds where S is 0 or 1. Under Greenwood, `std_err()` is `+inf` where
@@ -87,7 +93,7 @@ pub struct RestrictedMean {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct KmFit {
+pub struct SurvivalCurve {
     label: String,
     n: usize,
     n_events: usize,
@@ -95,32 +101,42 @@ pub struct KmFit {
     n_risk: Vec<f64>,
     n_event: Vec<f64>,
     n_censor: Vec<f64>,
+    cumhaz: Vec<f64>,
     surv: Vec<f64>,
     std_err: Vec<f64>,
     lower: Vec<f64>,
     upper: Vec<f64>,
     conf_type: ConfType,
     level: f64,
-    variance: KmVariance,
+    variance: CurveVariance,
 }
 
-impl KmFit {
-    pub(crate) fn new(
+impl SurvivalCurve {
+    /// A Kaplan–Meier curve from its columns; the cumulative hazard is R's `cumhaz`
+    /// (Nelson–Aalen, `Σ n.event / n.risk`).
+    pub(crate) fn kaplan_meier(
         label: String,
         (n, n_events): (usize, usize),
         curve: Curve,
         conf_type: ConfType,
-        level: f64,
-        z: f64,
-        variance: KmVariance,
+        (level, z): (f64, f64),
+        variance: CurveVariance,
     ) -> Self {
-        let (lower, upper) = curve
-            .surv
+        let mut h = 0.0;
+        let cumhaz = curve
+            .n_event
             .iter()
-            .zip(&curve.std_err)
-            .map(|(&s, &se)| bounds(s, se, conf_type, z))
-            .unzip();
-        KmFit {
+            .zip(&curve.n_risk)
+            .map(|(&d, &r)| {
+                if d > 0.0 {
+                    h += d / r;
+                }
+                h
+            })
+            .collect();
+        let log_surv: Vec<f64> = curve.surv.iter().map(|s| s.ln()).collect();
+        let (lower, upper) = conf_bounds(&curve.surv, &log_surv, &curve.std_err, conf_type, z);
+        SurvivalCurve {
             label,
             n,
             n_events,
@@ -128,6 +144,7 @@ impl KmFit {
             n_risk: curve.n_risk,
             n_event: curve.n_event,
             n_censor: curve.n_censor,
+            cumhaz,
             surv: curve.surv,
             std_err: curve.std_err,
             lower,
@@ -138,7 +155,39 @@ impl KmFit {
         }
     }
 
-    /// The group label (`"all"` for a pooled fit).
+    /// A Cox-predicted curve from its columns: `S = exp(−H)`, `std_err` the standard error
+    /// of `H` (of log S), log-type intervals (R's `survfit.coxph` default).
+    pub(crate) fn cox(
+        label: String,
+        (n, n_events): (usize, usize),
+        [time, n_risk, n_event, n_censor]: [Vec<f64>; 4],
+        (cumhaz, std_err): (Vec<f64>, Vec<f64>),
+        (level, z): (f64, f64),
+    ) -> Self {
+        let surv: Vec<f64> = cumhaz.iter().map(|h| (-h).exp()).collect();
+        let log_surv: Vec<f64> = cumhaz.iter().map(|h| -h).collect();
+        let (lower, upper) = conf_bounds(&surv, &log_surv, &std_err, ConfType::Log, z);
+        SurvivalCurve {
+            label,
+            n,
+            n_events,
+            time,
+            n_risk,
+            n_event,
+            n_censor,
+            cumhaz,
+            surv,
+            std_err,
+            lower,
+            upper,
+            conf_type: ConfType::Log,
+            level,
+            variance: CurveVariance::Tsiatis,
+        }
+    }
+
+    /// The group label (R's strata name): the group of a Kaplan–Meier curve, the stratum of a
+    /// Cox-predicted curve; `"all"` for a pooled curve or an unstratified Cox model.
     pub fn label(&self) -> &str {
         &self.label
     }
@@ -154,7 +203,7 @@ impl KmFit {
     }
 
     /// Total weighted number of events, R's `events` column of `print.survfit` (equal to
-    /// [`KmFit::n_events`] without case weights).
+    /// [`SurvivalCurve::n_events`] without case weights).
     pub fn weighted_n_events(&self) -> f64 {
         self.n_event.iter().sum()
     }
@@ -179,15 +228,22 @@ impl KmFit {
         &self.n_censor
     }
 
-    /// The Kaplan–Meier estimate S(t) at each time (R's `surv`).
+    /// Cumulative hazard at each time (R's `cumhaz`): Nelson–Aalen `Σ n.event / n.risk` for a
+    /// Kaplan–Meier curve, `exp(x'β̂) Λ̂0(t)` for a Cox-predicted one.
+    pub fn cumhaz(&self) -> &[f64] {
+        &self.cumhaz
+    }
+
+    /// The estimate S(t) at each time (R's `surv`).
     #[doc(alias = "surv")]
     pub fn survival(&self) -> &[f64] {
         &self.surv
     }
 
-    /// Standard error of **log** S(t) at each time (R's `std.err` with Greenwood; for the
-    /// jackknife variance R stores se(S) and this returns se(S)/S, 0 where se(S) = 0, the
-    /// value R's intervals use). Multiply by S for the standard error of S.
+    /// Standard error of **log** S(t) at each time (R's `std.err` with Greenwood and for Cox
+    /// curves, where it is the se of H; for the jackknife variance R stores se(S) and this
+    /// returns se(S)/S, 0 where se(S) = 0, the value R's intervals use). Multiply by S for
+    /// the standard error of S.
     pub fn std_err(&self) -> &[f64] {
         &self.std_err
     }
@@ -213,7 +269,7 @@ impl KmFit {
     }
 
     /// Which variance the standard errors use.
-    pub fn variance_method(&self) -> KmVariance {
+    pub fn variance_method(&self) -> CurveVariance {
         self.variance
     }
 
@@ -288,38 +344,41 @@ impl KmFit {
         };
         let mut sorted: Vec<f64> = times.iter().copied().filter(|&t| t <= last).collect();
         sorted.sort_by(f64::total_cmp);
+        Ok(sorted.into_iter().map(|t| self.at(t)).collect())
+    }
+
+    /// The curve at time `t` as `summary(fit, times = t, extend = TRUE)`: the last entry at
+    /// or before `t` (S = 1, se 0 and both bounds 1 before the first time, R's `survfit0`);
+    /// its `std_error` is on the S scale (`S · se(log S)`), its `n_risk` the number at risk
+    /// at `t` itself (0 after the last time).
+    pub fn at(&self, t: f64) -> SurvivalAt {
+        let upto = self.time.partition_point(|&x| x <= t);
+        let at_risk = self.time.partition_point(|&x| x < t);
+        let n_risk = self.n_risk.get(at_risk).copied().unwrap_or(0.0);
         let starts_at_zero = self.time.first().is_some_and(|&t| t == 0.0);
-        Ok(sorted
-            .into_iter()
-            .map(|t| {
-                let upto = self.time.partition_point(|&x| x <= t);
-                let at_risk = self.time.partition_point(|&x| x < t);
-                let n_risk = self.n_risk.get(at_risk).copied().unwrap_or(0.0);
-                let row = match upto {
-                    0 if starts_at_zero => Some(0),
-                    0 => None,
-                    k => Some(k - 1),
-                };
-                match row {
-                    Some(k) => SurvivalAt {
-                        time: t,
-                        n_risk,
-                        survival: self.surv[k],
-                        std_error: self.std_err_surv(k),
-                        lower: self.lower[k],
-                        upper: self.upper[k],
-                    },
-                    None => SurvivalAt {
-                        time: t,
-                        n_risk,
-                        survival: 1.0,
-                        std_error: 0.0,
-                        lower: 1.0,
-                        upper: 1.0,
-                    },
-                }
-            })
-            .collect())
+        let row = match upto {
+            0 if starts_at_zero => Some(0),
+            0 => None,
+            k => Some(k - 1),
+        };
+        match row {
+            Some(k) => SurvivalAt {
+                time: t,
+                n_risk,
+                survival: self.surv[k],
+                std_error: self.std_err_surv(k),
+                lower: self.lower[k],
+                upper: self.upper[k],
+            },
+            None => SurvivalAt {
+                time: t,
+                n_risk,
+                survival: 1.0,
+                std_error: 0.0,
+                lower: 1.0,
+                upper: 1.0,
+            },
+        }
     }
 
     /// se(S) at row `k` as `summary.survfit` prints it: `S · se(log S)`, which is NaN where
@@ -400,6 +459,70 @@ impl KmFit {
     }
 }
 
+/// NaN-propagating `max` (R's `pmax` with `NA`).
+fn na_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() { a } else { a.max(b) }
+}
+
+/// NaN-propagating `min` (R's `pmin` with `NA`).
+fn na_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() { a } else { a.min(b) }
+}
+
+/// Pointwise confidence bounds of every point of a curve (see [`conf_bound`]).
+pub(crate) fn conf_bounds(
+    surv: &[f64],
+    log_surv: &[f64],
+    se: &[f64],
+    conf_type: ConfType,
+    z: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    surv.iter()
+        .zip(log_surv)
+        .zip(se)
+        .map(|((&s, &l), &e)| conf_bound(s, l, e, conf_type, z))
+        .unzip()
+}
+
+/// The one pointwise confidence-interval transform of the crate (R's `survfit_confint`),
+/// from S, log S (given, so that a Cox curve passes −H exactly) and se(log S); NaN where R
+/// gives `NA`. Kaplan–Meier curves, Cox-predicted curves and cumulative incidences (with
+/// `F` in place of S and se(log F) = se(F)/F) all use it.
+///
+/// ```text
+/// log:      exp(log S ± z·se), upper capped at 1; S = 0 → NA
+/// log-log:  exp(−exp(log(−log S) ∓ z·se/log S)); S ∈ {0, 1} → NA
+/// plain:    S ± z·se·S, clipped to [0, 1]
+/// ```
+#[allow(clippy::float_cmp)] // R's exact tests `p == 0`, `p == 1`
+pub(crate) fn conf_bound(s: f64, log_s: f64, se: f64, conf_type: ConfType, z: f64) -> (f64, f64) {
+    match conf_type {
+        ConfType::Log => {
+            if s == 0.0 {
+                return (f64::NAN, f64::NAN);
+            }
+            let half = z * se;
+            let lower = (log_s - half).exp();
+            let upper = na_min((log_s + half).exp(), 1.0);
+            (lower, upper)
+        }
+        ConfType::LogLog => {
+            if s == 0.0 || s == 1.0 {
+                return (f64::NAN, f64::NAN);
+            }
+            let half = z * se / log_s;
+            let loglog = (-log_s).ln();
+            let lower = (-(loglog - half).exp()).exp();
+            let upper = (-(loglog + half).exp()).exp();
+            (lower, upper)
+        }
+        ConfType::Plain => {
+            let half = se * s * z;
+            (na_max(s - half, 0.0), na_min(s + half, 1.0))
+        }
+    }
+}
+
 /// Several curves printed as one R `print.survfit` table (one row per curve, shared
 /// column widths), e.g. the groups returned by
 /// [`KaplanMeier::fit_groups`](super::KaplanMeier::fit_groups).
@@ -416,25 +539,25 @@ impl KmFit {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct KmTable<'a> {
-    fits: &'a [KmFit],
+    fits: &'a [SurvivalCurve],
 }
 
 impl<'a> KmTable<'a> {
     /// A table of `fits`, in the given order.
-    pub fn new(fits: &'a [KmFit]) -> Self {
+    pub fn new(fits: &'a [SurvivalCurve]) -> Self {
         KmTable { fits }
     }
 }
 
 impl fmt::Display for KmTable<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let refs: Vec<&KmFit> = self.fits.iter().collect();
+        let refs: Vec<&SurvivalCurve> = self.fits.iter().collect();
         write_print_table(f, &refs)
     }
 }
 
 /// R's `print.survfit` table for one or more curves.
-fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&KmFit]) -> fmt::Result {
+fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&SurvivalCurve]) -> fmt::Result {
     let Some(first) = fits.first() else {
         return Ok(());
     };
@@ -471,9 +594,9 @@ fn write_print_table(f: &mut fmt::Formatter<'_>, fits: &[&KmFit]) -> fmt::Result
 
 /// R's `print.survfit` line: `n events median 0.95LCL 0.95UCL` (3 significant digits),
 /// with a `records` column first when weighted `n` differs from the number of rows. The
-/// median here follows `print.survfit`, which differs from [`KmFit::median`] only when
+/// median here follows `print.survfit`, which differs from [`SurvivalCurve::median`] only when
 /// the curve stays at exactly 0.5 until its last time.
-impl fmt::Display for KmFit {
+impl fmt::Display for SurvivalCurve {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write_print_table(f, &[self])
     }
@@ -482,6 +605,7 @@ impl fmt::Display for KmFit {
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // exact values: counts, times and S = 1
 mod tests {
+    use super::*;
     use crate::{KaplanMeier, SurvivalData};
 
     #[test]
@@ -509,5 +633,57 @@ mod tests {
         assert_eq!(at[0].n_risk, 3.0);
         assert_eq!(at[1].n_risk, 2.0);
         assert!(fit.survival_at(&[f64::NAN]).is_err());
+    }
+
+    #[test]
+    fn bounds_edge_rules() {
+        let (lo, hi) = conf_bound(0.0, f64::NEG_INFINITY, f64::INFINITY, ConfType::Log, 1.96);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (lo, hi) = conf_bound(1.0, 0.0, 0.0, ConfType::LogLog, 1.96);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (lo, hi) = conf_bound(0.0, f64::NEG_INFINITY, f64::INFINITY, ConfType::Plain, 1.96);
+        assert!(lo.is_nan() && hi.is_nan());
+        let (_, hi) = conf_bound(0.99, 0.99f64.ln(), 0.1, ConfType::Log, 1.96);
+        assert_eq!(hi, 1.0);
+        let (lo, _) = conf_bound(0.05, 0.05f64.ln(), 1.0, ConfType::Plain, 1.96);
+        assert_eq!(lo, 0.0);
+    }
+
+    #[test]
+    fn kaplan_meier_cumhaz_is_nelson_aalen() {
+        // R: survfit(Surv(c(1, 2, 2, 3, 4), c(1, 1, 0, 1, 0)) ~ 1)$cumhaz = cumsum(n.event / n.risk)
+        let data =
+            SurvivalData::from_status(vec![1.0, 2.0, 2.0, 3.0, 4.0], &[1.0, 1.0, 0.0, 1.0, 0.0])
+                .unwrap();
+        let fit = KaplanMeier::new().fit(&data).unwrap();
+        let expected = [0.2, 0.2 + 0.25, 0.2 + 0.25 + 0.5, 0.2 + 0.25 + 0.5];
+        for (h, e) in fit.cumhaz().iter().zip(expected) {
+            assert!((h - e).abs() < 1e-15, "{h} vs {e}");
+        }
+        assert_eq!(fit.variance_method(), CurveVariance::Greenwood);
+    }
+
+    #[test]
+    fn cox_curves_are_survival_curves() {
+        let data = SurvivalData::from_status(
+            vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
+            &[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0],
+        )
+        .unwrap();
+        let x = crate::Design::from_columns([(
+            "age",
+            vec![61.0, 55.0, 48.0, 70.0, 52.0, 45.0, 66.0, 59.0],
+        )])
+        .unwrap();
+        let fit = crate::CoxPh::new().fit(&data, &x).unwrap();
+        let curve = &fit.survfit(&[60.0], 0.95).unwrap()[0];
+        assert_eq!((curve.n(), curve.n_events()), (8, 6));
+        assert_eq!(curve.variance_method(), CurveVariance::Tsiatis);
+        assert_eq!(curve.conf_type(), ConfType::Log);
+        for (s, h) in curve.survival().iter().zip(curve.cumhaz()) {
+            assert_eq!(*s, (-h).exp());
+        }
+        // the same print.survfit line as a Kaplan–Meier curve
+        assert!(curve.to_string().starts_with("    n events median"));
     }
 }
