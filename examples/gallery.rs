@@ -147,7 +147,7 @@ fn main() -> Res<()> {
     let switch: Vec<Option<f64>> = rows.iter().map(|r| r[jx].parse().ok()).collect();
     let km = KaplanMeier::new();
     let lm = Landmark::new(30.0, &jt, &je, &switch)?;
-    let named = |fits: Vec<oncostat::KmFit>, names: [&str; 2]| -> Res<CurvePlot> {
+    let named = |fits: Vec<oncostat::SurvivalCurve>, names: [&str; 2]| -> Res<CurvePlot> {
         let curves = fits
             .iter()
             .zip(names)

@@ -388,7 +388,7 @@ fn kaplan_meier_with_extreme_weights_equals_the_unweighted_curve() -> TestResult
                 // Greenwood (whole weights): se(log S) ∝ 1/sqrt(c); the jackknife
                 // (fractional weights, R's default there) does not depend on c
                 let a = match fit.variance_method() {
-                    oncostat::KmVariance::Greenwood => a * c.sqrt(),
+                    oncostat::CurveVariance::Greenwood => a * c.sqrt(),
                     _ => *a,
                 };
                 assert_close(a, *b, 1e-9, &format!("weights {c:e}: se"));

@@ -483,11 +483,11 @@ fn cox_predicted_curves_draw_the_prediction() {
         .unwrap()
         .ci(true);
     for (c, want) in plot.curves().iter().zip([&male[0], &female[0]]) {
-        assert_eq!(c.times(), want.time());
+        assert_eq!(c.times(), want.times());
         assert_eq!(c.values(), want.survival());
         // every drawn vertex lies on the predicted curve
         for (t, v) in c.step_points().into_iter().skip(1) {
-            let k = want.time().iter().position(|&x| x == t).unwrap();
+            let k = want.times().iter().position(|&x| x == t).unwrap();
             let before = if k == 0 { 1.0 } else { want.survival()[k - 1] };
             assert!(v == want.survival()[k] || v == before, "vertex ({t}, {v})");
         }

@@ -94,7 +94,7 @@ pub(crate) fn km_curve(
         {
             *v *= c;
         }
-        if variance == KmVariance::Greenwood {
+        if variance == CurveVariance::Greenwood {
             let root = c.sqrt();
             curve.std_err.iter_mut().for_each(|v| *v /= root);
         }
@@ -119,7 +119,7 @@ fn normalise_weights(weights: &[f64]) -> Option<(Vec<f64>, f64)> {
 fn km_curve_normal(
     entries: &[Entry],
     weights: Option<&[f64]>,
-    variance: KmVariance,
+    variance: CurveVariance,
     start: Option<&[f64]>,
 ) -> Curve {
     let blocks = blocks(entries, weights);
