@@ -17,8 +17,15 @@
 
 use std::collections::HashMap;
 
-use oncostat::irecist::{IrecistRules, LesionRecord, assess_abscopal, timelines_from_records};
+use oncostat::endpoints::{
+    Criteria, EndpointRules, Landmark, PatientDates, PatientEndpoints, TdcSplit,
+};
+use oncostat::irecist::{
+    IrecistRules, LesionRecord, Response, assess, assess_abscopal, timelines_from_records,
+};
 use oncostat::{CoxPh, Design, FirthRegression, KaplanMeier, LogRank, SurvivalData};
+
+use crate::model::DAYS_PER_MONTH;
 
 use crate::io::Excluded;
 use crate::simulate::Patient;
@@ -93,10 +100,103 @@ pub struct CohortAnalysis {
     pub cox_events: usize,
     /// Evaluable patients left out of the Cox model (BMI or CRP not recorded), by id.
     pub cox_excluded: Vec<Excluded>,
+    /// Patients in the Firth model (AB assessed on a restaging scan).
+    pub n_logistic: usize,
+    /// PFS by AB, RECIST 1.1 (sensitivity analysis).
+    pub pfs_recist_by_ab: Comparison,
+    /// OS by AB three ways (guarantee-time bias).
+    pub guarantee: GuaranteeTime,
 }
 
-/// Abscopal benefit per patient (same order as `patients`), `None` when not evaluable or when
-/// the patient has no lesion rows.
+/// The landmark time: the end of the first-restaging window (months).
+pub fn landmark_months() -> f64 {
+    crate::simulate::FIRST_SCAN_DAYS.1 / DAYS_PER_MONTH
+}
+
+/// OS by abscopal benefit three ways.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuaranteeTime {
+    /// Naive log-rank p (groups fixed at time 0 by the final classification).
+    pub naive_p: f64,
+    /// Landmark at the first restaging: log-rank p among the patients followed beyond it,
+    /// grouped by AB seen by then, time from the landmark.
+    pub landmark_p: f64,
+    /// Patients in the landmark analysis.
+    pub landmark_n: usize,
+    /// Time-dependent Cox model (AB from the day it was seen): hazard ratio.
+    pub td_hr: f64,
+    /// Its score (Mantel–Byar) test p.
+    pub td_p: f64,
+    /// Landmark KM curves (AB, no AB) and Simon–Makuch curves (AB, no AB), when asked for.
+    pub curves: Option<[[oncostat::plots::StepCurve; 2]; 2]>,
+}
+
+/// The naive, landmark and time-dependent analyses of OS by AB (`switch`: months to AB).
+fn guarantee_time(
+    os: &SurvivalData,
+    switch: &[Option<f64>],
+    naive_p: f64,
+    curves: bool,
+) -> oncostat::Result<GuaranteeTime> {
+    let (time, event) = (os.time(), os.event());
+    let lm = Landmark::new(landmark_months(), time, event, switch)?;
+    let landmark_p = lm.log_rank(&LogRank::new())?.p_value();
+    let tdc = TdcSplit::new(time, event, switch)?;
+    let fit = tdc.cox("abscopal_benefit", None, &CoxPh::new())?;
+    let td_hr = fit.hazard_ratios()[0];
+    let td_p = fit.score_test().p_value();
+    let curves = if curves {
+        let km = KaplanMeier::new();
+        let pair = |fits: Vec<oncostat::KmFit>,
+                    what: &str|
+         -> oncostat::Result<[oncostat::plots::StepCurve; 2]> {
+            match fits.as_slice() {
+                [no, yes] => Ok([
+                    oncostat::plots::StepCurve::from_km(yes).with_label("AB"),
+                    oncostat::plots::StepCurve::from_km(no).with_label("no AB"),
+                ]),
+                _ => Err(oncostat::Error::TooFewObservations {
+                    what: if what == "lm" {
+                        "a landmark comparison (both groups must be present)"
+                    } else {
+                        "Simon-Makuch curves (both states must be present)"
+                    },
+                    needed: 2,
+                    found: fits.len(),
+                }),
+            }
+        };
+        Some([
+            pair(lm.kaplan_meier(&km)?, "lm")?,
+            pair(tdc.simon_makuch(&km)?, "sm")?,
+        ])
+    } else {
+        None
+    };
+    Ok(GuaranteeTime {
+        naive_p,
+        landmark_p,
+        landmark_n: lm.n_kept(),
+        td_hr,
+        td_p,
+        curves,
+    })
+}
+
+/// The abscopal classification of one patient.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AbStatus {
+    /// Abscopal benefit; `None` when not evaluable or without lesion rows.
+    pub benefit: Option<bool>,
+    /// Day the benefit was first seen (the first NIL visit with iCR/iPR, or iSD after the
+    /// minimum SD duration); `None` without benefit.
+    pub switch_day: Option<f64>,
+    /// At least one evaluable restaging of the non-irradiated lesions (AB was assessed;
+    /// early deaths have none).
+    pub assessed: bool,
+}
+
+/// The abscopal classification per patient (same order as `patients`).
 ///
 /// # Errors
 /// Invalid lesion data (named patient, lesion and day).
@@ -104,16 +204,102 @@ pub fn derive_benefit(
     patients: &[Patient],
     lesions: &[LesionRecord],
     rules: &IrecistRules,
-) -> oncostat::Result<Vec<Option<bool>>> {
+) -> oncostat::Result<Vec<AbStatus>> {
     let timelines = timelines_from_records(lesions)?;
-    let mut by_id: HashMap<&str, Option<bool>> = HashMap::with_capacity(timelines.len());
+    let mut by_id: HashMap<&str, AbStatus> = HashMap::with_capacity(timelines.len());
     for t in &timelines {
-        by_id.insert(t.patient(), assess_abscopal(t, rules)?.benefit());
+        let a = assess_abscopal(t, rules)?;
+        let benefit = a.benefit();
+        let visits = a.nil_assessment().map_or(&[][..], |n| n.visits());
+        let switch_day = (benefit == Some(true))
+            .then(|| {
+                visits
+                    .iter()
+                    .find(|v| match v.response() {
+                        Response::CompleteResponse | Response::PartialResponse => true,
+                        Response::StableDisease | Response::NonCompleteNonProgression => {
+                            v.day() >= rules.min_sd_days
+                        }
+                        _ => false,
+                    })
+                    .map(|v| f64::from(v.day()))
+            })
+            .flatten();
+        by_id.insert(
+            t.patient(),
+            AbStatus {
+                benefit,
+                switch_day,
+                assessed: visits
+                    .iter()
+                    .any(|v| !matches!(v.response(), Response::Baseline | Response::NotEvaluable)),
+            },
+        );
     }
     Ok(patients
         .iter()
-        .map(|p| by_id.get(p.id.as_str()).copied().flatten())
+        .map(|p| {
+            by_id.get(p.id.as_str()).copied().unwrap_or(AbStatus {
+                benefit: None,
+                switch_day: None,
+                assessed: false,
+            })
+        })
         .collect())
+}
+
+/// PFS (months, event) per patient derived from the lesions (whole-body assessment, every
+/// lesion) with `PatientEndpoints`, `[iRECIST, RECIST 1.1]` (RECIST 1.1 is the
+/// sensitivity analysis): `EndpointRules` defaults (FDA censoring conventions; an iUPD
+/// never confirmed counts as progression) with the 56-day assessment interval; the last
+/// contact and death are the OS time. A patient without lesion rows keeps the PFS of the
+/// patient file.
+///
+/// # Errors
+/// Invalid lesion data, or a death before an assessment (named patient).
+pub fn derive_pfs(
+    patients: &[Patient],
+    lesions: &[LesionRecord],
+) -> oncostat::Result<Vec<[(f64, bool); 2]>> {
+    let timelines = timelines_from_records(lesions)?;
+    let index: HashMap<&str, usize> = timelines
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.patient(), i))
+        .collect();
+    let rules = [Criteria::Irecist, Criteria::Recist].map(|c| {
+        EndpointRules::new()
+            .criteria(c)
+            .interval_days(crate::simulate::SCAN_INTERVAL_DAYS)
+    });
+    let irecist = IrecistRules::default();
+    patients
+        .iter()
+        .map(|p| {
+            let Some(&i) = index.get(p.id.as_str()) else {
+                return Ok([(p.pfs_months, p.pfs_event); 2]);
+            };
+            let t = &timelines[i];
+            let last = p.os_months * DAYS_PER_MONTH;
+            let dates = if p.os_event {
+                PatientDates::new(last).death(last)
+            } else {
+                PatientDates::new(last)
+            };
+            let a = assess(t, &irecist)?;
+            let mut out = [(0.0, false); 2];
+            for (slot, r) in out.iter_mut().zip(&rules) {
+                let pfs = PatientEndpoints::derive_for(&p.id, &a, Some(t), &dates, r)?.pfs();
+                *slot = (round2((pfs.time / DAYS_PER_MONTH).max(0.01)), pfs.event);
+            }
+            Ok(out)
+        })
+        .collect()
+}
+
+/// Rounded to 0.01 (months, as the patient file writes them).
+fn round2(x: f64) -> f64 {
+    crate::model::round_to(x, 2)
 }
 
 /// Runs the paper's analysis. `curves` keeps the KM curves for plotting.
@@ -125,7 +311,8 @@ pub fn analyze(
     lesions: &[LesionRecord],
     curves: bool,
 ) -> oncostat::Result<CohortAnalysis> {
-    let benefit = derive_benefit(patients, lesions, &IrecistRules::default())?;
+    let status = derive_benefit(patients, lesions, &IrecistRules::default())?;
+    let benefit: Vec<Option<bool>> = status.iter().map(|s| s.benefit).collect();
     let misclassified = patients
         .iter()
         .zip(&benefit)
@@ -179,7 +366,36 @@ pub fn analyze(
     let pfs_by_ab = compare(&pfs, &ab, curves, ("AB", "no AB"))?;
     let os_by_fractionation = compare(&os, &uhf, curves, ("ultrahypofractionated", "other"))?;
 
-    let [or_age, or_interval, or_dose, or_volume] = firth_ors(&sel, &ab)?;
+    // RECIST 1.1 PFS (sensitivity analysis), from the lesions.
+    let recist: Vec<(f64, bool)> =
+        match sel.iter().map(|p| p.pfs_recist).collect::<Option<Vec<_>>>() {
+            Some(v) => v,
+            None => {
+                let owned: Vec<Patient> = sel.iter().map(|&p| p.clone()).collect();
+                derive_pfs(&owned, lesions)?.iter().map(|r| r[1]).collect()
+            }
+        };
+    let pfs_recist = SurvivalData::new(
+        recist.iter().map(|r| r.0).collect(),
+        recist.iter().map(|r| r.1).collect(),
+    )?;
+    let pfs_recist_by_ab = compare(&pfs_recist, &ab, false, ("AB", "no AB"))?;
+
+    // Survival by AB without guarantee-time bias.
+    let switch: Vec<Option<f64>> = rows
+        .iter()
+        .map(|&i| status[i].switch_day.map(|d| d / DAYS_PER_MONTH))
+        .collect();
+    let guarantee = guarantee_time(&os, &switch, os_by_ab.p, curves)?;
+
+    // Determinants of AB: the patients whose AB was assessed (a restaging scan).
+    let assessed: Vec<usize> = (0..sel.len())
+        .filter(|&i| status[rows[i]].assessed)
+        .collect();
+    let logit_sel: Vec<&Patient> = assessed.iter().map(|&i| sel[i]).collect();
+    let logit_ab: Vec<bool> = assessed.iter().map(|&i| ab[i]).collect();
+    let n_logistic = logit_sel.len();
+    let [or_age, or_interval, or_dose, or_volume] = firth_ors(&logit_sel, &logit_ab)?;
     // Complete case for the Cox model: the patients with BMI and CRP recorded.
     let cox_rows: Vec<usize> = (0..sel.len())
         .filter(|&i| sel[i].covariates.bmi.is_some() && sel[i].covariates.crp.is_some())
@@ -200,12 +416,13 @@ pub fn analyze(
         })
         .collect();
     let pick = |v: &[bool]| cox_rows.iter().map(|&i| v[i]).collect::<Vec<bool>>();
+    let cox_switch: Vec<Option<f64>> = cox_rows.iter().map(|&i| switch[i]).collect();
     let cox_sel: Vec<&Patient> = cox_rows.iter().map(|&i| sel[i]).collect();
     let cox_os = SurvivalData::new(
         cox_sel.iter().map(|p| p.os_months).collect(),
         cox_sel.iter().map(|p| p.os_event).collect(),
     )?;
-    let [hr_bmi25, hr_crp5] = cox_hrs(&cox_os, &cox_sel, &pick(&ab), &pick(&uhf))?;
+    let [hr_bmi25, hr_crp5] = cox_hrs(&cox_os, &cox_sel, &cox_switch, &pick(&uhf))?;
     let cox_events = cox_sel.iter().filter(|p| p.os_event).count();
     Ok(CohortAnalysis {
         n: patients.len(),
@@ -225,6 +442,9 @@ pub fn analyze(
         cox_n: cox_sel.len(),
         cox_events,
         cox_excluded,
+        n_logistic,
+        pfs_recist_by_ab,
+        guarantee,
     })
 }
 
@@ -305,7 +525,7 @@ fn firth_ors(sel: &[&Patient], ab: &[bool]) -> oncostat::Result<[Ratio; 4]> {
 fn cox_hrs(
     os: &SurvivalData,
     sel: &[&Patient],
-    ab: &[bool],
+    switch: &[Option<f64>],
     uhf: &[bool],
 ) -> oncostat::Result<[Ratio; 2]> {
     let bmi: Vec<bool> = sel
@@ -319,10 +539,12 @@ fn cox_hrs(
     let x = Design::from_columns([
         ("bmi_ge_25", to_f64(&bmi)),
         ("crp_ge_5", to_f64(&crp)),
-        ("abscopal_benefit", to_f64(ab)),
         ("ultrahypofractionated", to_f64(uhf)),
     ])?;
-    let fit = CoxPh::new().fit(os, &x)?;
+    // AB enters as a time-dependent covariate (from the day it was seen): as a baseline
+    // covariate it would carry the guarantee time and bias the other coefficients.
+    let tdc = TdcSplit::new(os.time(), os.event(), switch)?;
+    let fit = tdc.cox("abscopal_benefit", Some(&x), &CoxPh::new())?;
     let hr = fit.hazard_ratios();
     let ci = fit.conf_int(LEVEL)?;
     let p = fit.p_values();
@@ -334,7 +556,8 @@ fn cox_hrs(
         p: p[j],
         se: se[j],
     };
-    Ok([ratio(0), ratio(1)])
+    // coefficients: abscopal_benefit (time-dependent), bmi_ge_25, crp_ge_5, UHF
+    Ok([ratio(1), ratio(2)])
 }
 
 #[cfg(test)]
@@ -343,18 +566,30 @@ mod tests {
     use crate::model::Model;
     use crate::simulate::simulate;
 
-    /// The lesion trajectories are built so that iRECIST reproduces the latent class exactly
-    /// (otherwise the ORs would attenuate and coverage would fail).
+    /// The lesion trajectories are built so that iRECIST reproduces the latent class for
+    /// the patients seen on two restaging scans (measurement error, NE scans and
+    /// pseudo-progression aside, rarely); early deaths have no benefit.
     #[test]
-    fn derived_benefit_reproduces_the_latent_class() -> oncostat::Result<()> {
-        let model = Model::calibrate();
-        let cohort = simulate(&model, 3000, 11);
-        let records = crate::io::to_records(&cohort.lesions);
-        let benefit = derive_benefit(&cohort.patients, &records, &IrecistRules::default())?;
-        for (p, b) in cohort.patients.iter().zip(&benefit) {
+    fn derived_benefit_follows_the_latent_class() -> oncostat::Result<()> {
+        let model = Model::calibrate(false);
+        let (cohort, records) = simulate(&model, 3000, 11);
+        let status = derive_benefit(&cohort.patients, &records, &IrecistRules::default())?;
+        let (mut seen, mut differ) = (0, 0);
+        for (p, s) in cohort.patients.iter().zip(&status) {
             let latent = p.latent.map(|l| l.benefit());
-            assert_eq!(*b, latent, "patient {}", p.id);
+            if !s.assessed {
+                // early deaths (and deaths after a not-evaluable first restaging)
+                assert_eq!(s.benefit, Some(false), "{}", p.id);
+                continue;
+            }
+            seen += 1;
+            differ += usize::from(s.benefit != latent);
+            if s.benefit == Some(true) {
+                assert!(s.switch_day.is_some(), "{}", p.id);
+            }
         }
+        assert!(seen > 2500, "{seen}");
+        assert!((differ as f64) < 0.01 * seen as f64, "{differ} of {seen}");
         Ok(())
     }
 }

@@ -268,6 +268,8 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
             pfs_months: num(10)?,
             pfs_event: flag(path, "pfs_event", row, cells[11])?,
             latent: None,
+            truth: None,
+            pfs_recist: None,
         });
     }
     if patients.is_empty() {
@@ -356,6 +358,7 @@ pub fn to_records(rows: &[SimLesion]) -> Vec<LesionRecord> {
             measure: match r.measure {
                 Cell::Tenths(t) => Measure::Size(Tenths::new(t)),
                 Cell::Present => Measure::Present,
+                Cell::NotEvaluated => Measure::NotEvaluated,
             },
             ..LesionRecord::default()
         })
@@ -415,6 +418,7 @@ pub fn write_cohort(dir: &Path, cohort: &Cohort) -> Result<(), CliError> {
         let measure = match r.measure {
             Cell::Tenths(t) => fmt_tenths(t),
             Cell::Present => "present".to_owned(),
+            Cell::NotEvaluated => "NE".to_owned(),
         };
         text.push_str(&format!(
             "{},{},{},{},{},{},{},{}\n",

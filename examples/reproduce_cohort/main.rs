@@ -29,7 +29,8 @@
 //! (one JSON object on stdout; shape in `report.rs`), `--patients FILE --lesions FILE` (file
 //! formats in `io.rs`), `--write-data DIR` (writes the seeded cohort's `patients.csv` and
 //! `lesions.csv`), `--plots DIR` (SVG Kaplan–Meier curves with numbers at risk and a forest
-//! plot). Bad input or usage: exit status 2 and one `error: ...` line on stderr.
+//! plot), `--null-ab` (simulate with no true effect of AB on OS: the guarantee-time bias
+//! scenario; with `--json --replicates R` the object gains `guarantee_time`). Bad input or usage: exit status 2 and one `error: ...` line on stderr.
 //!
 //! The replicates are the evidence: no seed is chosen to make one cohort look right.
 
@@ -90,6 +91,9 @@ struct Options {
     /// Write SVG Kaplan–Meier curves (with numbers at risk) and a forest plot into DIR.
     #[arg(long, value_name = "DIR")]
     plots: Option<PathBuf>,
+    /// Simulate with no true effect of abscopal benefit on OS (guarantee-time bias scenario).
+    #[arg(long)]
+    null_ab: bool,
 }
 
 /// Parses and checks the command line; `None` for `--help` (its text is printed).
@@ -110,14 +114,14 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, CliError> {
     if o.threads == 0 {
         return Err("--threads must be at least 1".into());
     }
-    if o.patients.is_some() && (o.replicates > 0 || o.write_data.is_some()) {
-        return Err("--replicates and --write-data simulate cohorts; they cannot be combined with --patients/--lesions".into());
+    if o.patients.is_some() && (o.replicates > 0 || o.write_data.is_some() || o.null_ab) {
+        return Err("--replicates, --write-data and --null-ab simulate cohorts; they cannot be combined with --patients/--lesions".into());
     }
     Ok(Some(o))
 }
 
 fn run(o: &Options) -> Result<String, CliError> {
-    let model = model::Model::calibrate();
+    let model = model::Model::calibrate(o.null_ab);
     let (info, analysis, summary) = if let (Some(pf), Some(lf)) = (&o.patients, &o.lesions) {
         let patients = io::read_patients(pf)?;
         let lesions = io::read_lesions(lf)?;
@@ -136,14 +140,14 @@ fn run(o: &Options) -> Result<String, CliError> {
             simulated: false,
             files: Some((pf.display().to_string(), lf.display().to_string())),
             excluded: patients.excluded,
+            null_ab: false,
         };
         (info, analysis, None)
     } else {
-        let cohort = simulate::simulate(&model, o.n, o.seed);
+        let (cohort, records) = simulate::simulate(&model, o.n, o.seed);
         if let Some(dir) = &o.write_data {
             io::write_cohort(dir, &cohort)?;
         }
-        let records = io::to_records(&cohort.lesions);
         let analysis = analysis::analyze(&cohort.patients, &records, o.plots.is_some())
             .map_err(|e| format!("analysis of the seeded cohort failed: {e}"))?;
         let summary = (o.replicates > 0)
@@ -154,6 +158,7 @@ fn run(o: &Options) -> Result<String, CliError> {
             simulated: true,
             files: None,
             excluded: Vec::new(),
+            null_ab: o.null_ab,
         };
         (info, analysis, summary)
     };

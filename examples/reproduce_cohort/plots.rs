@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use oncostat::plots::{CurvePlot, ForestPlot, ForestRow};
+use oncostat::plots::{CurvePlot, ForestPlot, ForestRow, RiskTable};
 
 use crate::analysis::{CohortAnalysis, Comparison, Ratio};
 use crate::io::CliError;
@@ -26,8 +26,10 @@ fn lib_err(path: &Path) -> impl Fn(oncostat::Error) -> CliError + '_ {
     move |e| format!("cannot draw {}: {e}", path.display())
 }
 
-/// Writes `km_os_by_ab.svg`, `km_pfs_by_ab.svg`, `km_os_by_fractionation.svg` and
-/// `forest.svg` into `dir`.
+/// Writes `km_os_by_ab.svg`, `km_pfs_by_ab.svg`, `km_os_by_fractionation.svg`,
+/// `km_os_landmark.svg` (OS by AB from the landmark at the first restaging),
+/// `simon_makuch_os.svg` (OS by AB as a time-dependent state; p of the Mantel–Byar score
+/// test) and `forest.svg` into `dir`.
 ///
 /// # Errors
 /// I/O or drawing errors, with the file name.
@@ -54,6 +56,44 @@ pub fn write_all(dir: &Path, a: &CohortAnalysis) -> Result<Vec<String>, CliError
         let path = dir.join(name);
         km_plot(&path, title, comparison)?;
         written.push(path.display().to_string());
+    }
+    if let Some([landmark, simon_makuch]) = &a.guarantee.curves {
+        // (test name, risk table): the library's number-at-risk table reads the risk set at
+        // the next event time, which for the Simon–Makuch curves' delayed entries (patients
+        // enter the AB state when AB is seen) overstates the early AB numbers; no table there.
+        for (name, title, x_label, curves, (test, p, table)) in [
+            (
+                "km_os_landmark.svg",
+                format!(
+                    "Overall survival by abscopal benefit, landmark at {:.1} months",
+                    crate::analysis::landmark_months()
+                ),
+                "Months since the landmark",
+                landmark,
+                ("Log-rank", a.guarantee.landmark_p, RiskTable::AtRisk),
+            ),
+            (
+                "simon_makuch_os.svg",
+                "Overall survival by abscopal benefit (Simon–Makuch, time-dependent)".to_owned(),
+                "Months since radiotherapy",
+                simon_makuch,
+                ("Mantel–Byar", a.guarantee.td_p, RiskTable::None),
+            ),
+        ] {
+            let path = dir.join(name);
+            CurvePlot::new(curves.to_vec())
+                .and_then(|plot| {
+                    plot.title(&title)
+                        .x_label(x_label)
+                        .time_breaks(6.0)
+                        .ci(true)
+                        .table(table)
+                        .test_p_value(test, p)
+                        .save(&path)
+                })
+                .map_err(lib_err(&path))?;
+            written.push(path.display().to_string());
+        }
     }
     let path = dir.join("forest.svg");
     forest_plot(&path, &ratios(a))?;

@@ -7,7 +7,6 @@
 //! summed in replicate order.
 
 use crate::analysis::{CohortAnalysis, Comparison, Ratio, analyze};
-use crate::io::to_records;
 use crate::model::Model;
 use crate::rng::replicate_seed;
 use crate::simulate::simulate;
@@ -43,6 +42,41 @@ pub struct ComparisonSummary {
     pub power: f64,
 }
 
+impl ComparisonSummary {
+    /// The summary of one comparison over the replicates.
+    fn of<'a>(comparisons: impl Iterator<Item = &'a Comparison>) -> Self {
+        let (mut n, mut sum_a, mut n_a, mut sum_b, mut n_b, mut significant) =
+            (0, 0.0, 0, 0.0, 0, 0);
+        for c in comparisons {
+            n += 1;
+            if let Some(m) = c.median_a {
+                sum_a += m;
+                n_a += 1;
+            }
+            if let Some(m) = c.median_b {
+                sum_b += m;
+                n_b += 1;
+            }
+            let a_longer = match (c.median_a, c.median_b) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => x > y,
+            };
+            significant += usize::from(c.p < 0.05 && a_longer);
+        }
+        if n == 0 {
+            return ComparisonSummary::default();
+        }
+        let mean = |sum: f64, k: usize| if k > 0 { sum / k as f64 } else { f64::NAN };
+        ComparisonSummary {
+            n,
+            mean_median_a: mean(sum_a, n_a),
+            mean_median_b: mean(sum_b, n_b),
+            power: significant as f64 / n as f64,
+        }
+    }
+}
+
 /// The replicate summary of every finding.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
@@ -60,6 +94,16 @@ pub struct Summary {
     pub comparisons: [ComparisonSummary; 3],
     /// OR age, OR interval, OR dose, OR volume, HR BMI, HR CRP.
     pub ratios: [RatioSummary; 6],
+    /// Share of cohorts with p < 0.05 for OS by AB: naive, landmark, time-dependent.
+    pub guarantee_rejection: [f64; 3],
+    /// Share of cohorts with p < 0.05 for PFS by AB under RECIST 1.1 (AB longer).
+    pub pfs_recist_power: f64,
+    /// Mean RECIST 1.1 median PFS (AB, no AB) where reached.
+    pub pfs_recist_medians: (f64, f64),
+    /// Mean number of patients in the Firth model and in the landmark analysis.
+    pub n_logistic_mean: f64,
+    /// Mean number of patients in the landmark analysis.
+    pub landmark_n_mean: f64,
     /// Mean number of patients in the (complete-case) Cox model.
     pub cox_n_mean: f64,
     /// Mean number of deaths in the Cox model.
@@ -94,32 +138,13 @@ pub fn run(model: &Model, n: usize, seed: u64, replicates: usize, threads: usize
         }
     });
     let mut summary = summarise(&slots, &TRUE_RATIOS);
-    if std::env::var_os("RC_DEBUG").is_some() {
-        let done: Vec<&CohortAnalysis> = slots.iter().flatten().collect();
-        let m = |f: &dyn Fn(&CohortAnalysis) -> f64| {
-            done.iter().map(|a| f(a)).sum::<f64>() / done.len() as f64
-        };
-        eprintln!(
-            "n_eval {:.1} cox_n {:.1} cox_events {:.1}",
-            m(&|a| a.n_evaluable as f64),
-            m(&|a| a.cox_n as f64),
-            m(&|a| a.cox_events as f64)
-        );
-        for (k, r) in summary.ratios.iter().enumerate() {
-            eprintln!(
-                "{k} est {:.4} se {:.4} cov {:.3} asym {:.3}",
-                r.mean_estimate, r.mean_se, r.coverage, r.mean_asymmetry
-            );
-        }
-    }
     summary.seconds = start.elapsed().as_secs_f64();
     summary
 }
 
 /// Simulates and analyses one cohort; `None` if the analysis failed.
 pub fn one(model: &Model, n: usize, seed: u64) -> Option<CohortAnalysis> {
-    let cohort = simulate(model, n, seed);
-    let records = to_records(&cohort.lesions);
+    let (cohort, records) = simulate(model, n, seed);
     analyze(&cohort.patients, &records, false).ok()
 }
 
@@ -172,6 +197,19 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
         s.ab_rate_mean = mean(|a| a.ab_rate);
         s.cox_n_mean = mean(|a| a.cox_n as f64);
         s.cox_events_mean = mean(|a| a.cox_events as f64);
+        s.n_logistic_mean = mean(|a| a.n_logistic as f64);
+        s.landmark_n_mean = mean(|a| a.guarantee.landmark_n as f64);
+        let share = |f: fn(&CohortAnalysis) -> bool| {
+            done.iter().filter(|a| f(a)).count() as f64 / done.len() as f64
+        };
+        s.guarantee_rejection = [
+            share(|a| a.guarantee.naive_p < 0.05),
+            share(|a| a.guarantee.landmark_p < 0.05),
+            share(|a| a.guarantee.td_p < 0.05),
+        ];
+        let c = ComparisonSummary::of(done.iter().map(|a| &a.pfs_recist_by_ab));
+        s.pfs_recist_power = c.power;
+        s.pfs_recist_medians = (c.mean_median_a, c.mean_median_b);
     }
     for (k, slot) in s.ratios.iter_mut().enumerate() {
         let (mut n, mut log_sum, mut covered, mut significant) = (0usize, 0.0, 0usize, 0usize);
@@ -211,40 +249,7 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
         }
     }
     for (k, slot) in s.comparisons.iter_mut().enumerate() {
-        let (mut sum_a, mut n_a, mut sum_b, mut n_b, mut significant) = (0.0, 0, 0.0, 0, 0);
-        for a in &done {
-            let c = comparisons(a)[k];
-            if let Some(m) = c.median_a {
-                sum_a += m;
-                n_a += 1;
-            }
-            if let Some(m) = c.median_b {
-                sum_b += m;
-                n_b += 1;
-            }
-            let a_longer = match (c.median_a, c.median_b) {
-                (None, _) => true,
-                (Some(_), None) => false,
-                (Some(x), Some(y)) => x > y,
-            };
-            significant += usize::from(c.p < 0.05 && a_longer);
-        }
-        if !done.is_empty() {
-            *slot = ComparisonSummary {
-                n: done.len(),
-                mean_median_a: if n_a > 0 {
-                    sum_a / n_a as f64
-                } else {
-                    f64::NAN
-                },
-                mean_median_b: if n_b > 0 {
-                    sum_b / n_b as f64
-                } else {
-                    f64::NAN
-                },
-                power: significant as f64 / done.len() as f64,
-            };
-        }
+        *slot = ComparisonSummary::of(done.iter().map(|a| comparisons(a)[k]));
     }
     s
 }

@@ -17,6 +17,11 @@
 //!   `reproduced = {median_a, median_b, p}` (a = AB or ultrahypofractionated),
 //!   `replicates = {n, mean_median_a, mean_median_b, power}`.
 //!
+//! With `--null-ab --replicates R` the object also has `guarantee_time: {naive: {rejection_rate},
+//! landmark: {rejection_rate}, time_dependent: {rejection_rate}}`: the share of the cohorts
+//! with p < 0.05 for the effect of AB on OS (naive log-rank from radiotherapy; log-rank at
+//! the landmark; score test of the time-dependent Cox model), with no true effect.
+//!
 //! `paper` holds the published numbers with the same keys as `reproduced` (`null` where the
 //! abstract gives none; `p_below` where it only says "p < 0.01"). Without `--replicates`,
 //! `replicates.n` is 0 and its other values are `null`. A median never reached is `null`.
@@ -112,6 +117,8 @@ pub struct CohortInfo {
     pub files: Option<(String, String)>,
     /// Patient rows excluded while reading (missing values), by id with the reason.
     pub excluded: Vec<crate::io::Excluded>,
+    /// Simulated with no true effect of AB on OS (`--null-ab`).
+    pub null_ab: bool,
 }
 
 /// The `--json` object.
@@ -135,10 +142,19 @@ pub fn json(info: &CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Va
         findings.push(ratio_json(k, r, reps));
     }
     findings.push(comparison_json(2, comps[2], reps));
-    json!({
+    let mut out = json!({
         "cohort": {"n": info.n, "seed": info.seed, "simulated": info.simulated},
         "findings": findings,
-    })
+    });
+    if let (true, Some(s)) = (info.null_ab, reps) {
+        let [naive, landmark, td] = s.guarantee_rejection;
+        out["guarantee_time"] = json!({
+            "naive": {"rejection_rate": num(naive)},
+            "landmark": {"rejection_rate": num(landmark)},
+            "time_dependent": {"rejection_rate": num(td)},
+        });
+    }
+    out
 }
 
 fn comparison_json(k: usize, c: &Comparison, reps: Option<&Summary>) -> Value {
@@ -211,10 +227,12 @@ fn fmt_median(m: Option<f64>) -> String {
 /// One line describing the calibrated generative model.
 pub fn model_line(m: &Model) -> String {
     format!(
-        "generative model: logit intercept {:.3}, P(ultrahypofractionated) {:.3}, OS Weibull \
-         scale {:.1} months shape {}, conditional HRs AB {:.3} UHF {:.3} BMI>=25 {} CRP>=5 {}; \
-         progression rates {:.4} (AB) / {:.4} (no AB) per month\n",
+        "generative model: logit intercept {:.3} (latent benefit rate {:.3}), \
+         P(ultrahypofractionated) {:.3}, OS Weibull scale {:.1} months shape {}, conditional \
+         HRs AB {:.3} UHF {:.3} BMI>=25 {} CRP>=5 {}; progression rate after the first \
+         restaging {:.4} (AB) per month\n",
         m.ab_intercept,
+        m.p_latent_ab,
         m.p_ultrahypo,
         m.os_scale,
         m.os_shape,
@@ -223,8 +241,63 @@ pub fn model_line(m: &Model) -> String {
         crate::model::HR_BMI25,
         crate::model::HR_CRP5,
         m.progression_rate_ab,
-        m.progression_rate_no_ab
     )
+}
+
+/// OS by AB three ways, PFS by AB under RECIST 1.1, for this cohort and over the replicates.
+fn guarantee_text(a: &CohortAnalysis, reps: Option<&Summary>, null_ab: bool) -> String {
+    let g = &a.guarantee;
+    let mut out = format!(
+        "\nOS by abscopal benefit, three ways (guarantee-time bias{}):\n\
+         {:<58} {:>12} {}\n",
+        if null_ab {
+            "; simulated with NO true effect of AB"
+        } else {
+            ""
+        },
+        "analysis",
+        "this cohort",
+        if reps.is_some() {
+            "  share p < 0.05 over the replicates"
+        } else {
+            ""
+        }
+    );
+    let rows = [
+        ("naive log-rank from radiotherapy (biased)", g.naive_p),
+        (
+            "landmark at the first restaging (log-rank from it)",
+            g.landmark_p,
+        ),
+        ("time-dependent Cox, Mantel-Byar score test", g.td_p),
+    ];
+    for (k, (label, p)) in rows.iter().enumerate() {
+        let rep = reps.map_or(String::new(), |s| {
+            format!("{:>12.3}", s.guarantee_rejection[k])
+        });
+        out.push_str(&format!(
+            "{label:<58} {:>12} {rep}\n",
+            format!("p {}", fmt_p(*p))
+        ));
+    }
+    out.push_str(&format!(
+        "landmark {:.2} months: {} patients followed beyond it; time-dependent HR of AB {:.3}\n",
+        crate::analysis::landmark_months(),
+        g.landmark_n,
+        g.td_hr
+    ));
+    let c = &a.pfs_recist_by_ab;
+    out.push_str(&format!(
+        "PFS by AB under RECIST 1.1 (sensitivity): median {} vs {}, p {}{}\n",
+        fmt_median(c.median_a),
+        fmt_median(c.median_b),
+        fmt_p(c.p),
+        reps.map_or(String::new(), |s| format!(
+            "; replicates: mean medians {:.1} vs {:.1}, power {:.3}",
+            s.pfs_recist_medians.0, s.pfs_recist_medians.1, s.pfs_recist_power
+        ))
+    ));
+    out
 }
 
 /// Paper vs simulated precision of the four published effects: the SE of the log ratio and
@@ -399,6 +472,7 @@ pub fn text(
             RATIO_LABELS[k], paper, this
         ));
     }
+    out.push_str(&guarantee_text(a, reps, info.null_ab));
     if let Some(s) = reps {
         out.push_str(&format!(
             "\n{} replicates of n = {} in {:.2} s ({} failed; {} with any patient's derived AB \
@@ -413,9 +487,14 @@ pub fn text(
     }
     out.push_str(
         "\nMethods: AB = iRECIST best response of the non-irradiated lesions iCR/iPR (response) \
-         or iSD >= 42 days (control); Kaplan-Meier medians, log-rank p; Firth logistic \
-         AB ~ age + interval + dose + volume (profile penalized-likelihood CI, penalized LR p); \
-         Cox OS ~ BMI>=25 + CRP>=5 + AB + ultrahypofractionated (Efron, Wald CI and p).\n",
+         or iSD >= 42 days (control); a patient who died before an evaluable restaging has no \
+         benefit (survival analyses) and is left out of the Firth model (AB never assessed); \
+         PFS from the lesions (iRECIST whole-body, FDA censoring conventions; RECIST 1.1 as \
+         sensitivity). Kaplan-Meier medians, log-rank p (naive: groups fixed at radiotherapy); \
+         landmark at the first restaging; time-dependent Cox (Mantel-Byar score test). Firth \
+         logistic AB ~ age + interval + dose + volume (profile penalized-likelihood CI, \
+         penalized LR p); Cox OS ~ BMI>=25 + CRP>=5 + AB (time-dependent) + \
+         ultrahypofractionated (Efron, Wald CI and p), complete case.\n",
     );
     out
 }
