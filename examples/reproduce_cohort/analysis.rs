@@ -147,7 +147,7 @@ fn guarantee_time(
     let td_p = fit.score_test().p_value();
     let curves = if curves {
         let km = KaplanMeier::new();
-        let pair = |fits: Vec<oncostat::KmFit>,
+        let pair = |fits: Vec<oncostat::SurvivalCurve>,
                     what: &str|
          -> oncostat::Result<[oncostat::plots::StepCurve; 2]> {
             match fits.as_slice() {
