@@ -108,14 +108,14 @@ pub fn run_cox(args: &crate::cox::Args, text: &str, table: &Table) -> Result<Out
         ));
     }
     let f = formula(text, &args.reference, args.weights.as_deref())?;
-    let data: FrameTable = table.to_frame()?;
+    let data: &FrameTable = table.frame();
     let ties: Ties = args.ties.unwrap_or_default();
     let mut model = CoxPh::new().ties(ties);
     if args.robust {
         model = model.variance(CoxVariance::Robust);
     }
     let (out, seconds) = timed(|| {
-        let fit = model.fit_formula(&f, &data)?;
+        let fit = model.fit_formula(&f, data)?;
         let tests = fit.term_tests()?;
         let zph = if args.zph { Some(fit.zph()?) } else { None };
         Ok::<_, oncostat::Error>((fit, tests, zph))
@@ -157,18 +157,18 @@ pub fn run_logistic(
     table: &Table,
 ) -> Result<Output, CliError> {
     let f = formula(text, &args.reference, None)?;
-    let data: FrameTable = table.to_frame()?;
+    let data: &FrameTable = table.frame();
     let (out, seconds) = timed(|| {
         if args.firth {
             let fit = FirthRegression::new()
                 .threads(args.threads)
-                .fit_formula(&f, &data)?;
+                .fit_formula(&f, data)?;
             let fitted = crate::logistic::describe_firth(fit.fit(), args.ci)?;
             Ok::<_, oncostat::Error>((fitted, fit.term_tests()?, fit.frame().clone()))
         } else {
             let fit = crate::logistic::ml_model(args.ci)
                 .threads(args.threads)
-                .fit_formula(&f, &data)?;
+                .fit_formula(&f, data)?;
             let fitted = crate::logistic::describe_ml(fit.fit())?;
             Ok((fitted, fit.term_tests()?, fit.frame().clone()))
         }

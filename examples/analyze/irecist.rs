@@ -254,11 +254,11 @@ const COLUMNS: [&str; 8] = [
 ];
 
 /// The cell of an optional column at a data row (`""` when the column is absent).
-fn cell<'t>(column: &Option<Vec<&'t str>>, row: usize) -> &'t str {
+fn cell(column: &Option<Vec<String>>, row: usize) -> &str {
     column
         .as_ref()
-        .and_then(|v| v.get(row).copied())
-        .unwrap_or("")
+        .and_then(|v| v.get(row))
+        .map_or("", String::as_str)
 }
 
 /// The lesion file's rows as records (rows with a missing required cell dropped, as

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use oncostat::frame::{CellText, Column, CsvOptions, Table as FrameTable};
+
 use crate::cli::CliError;
 
 /// How a column's cells are to be read.
@@ -20,12 +22,11 @@ pub enum Kind {
     Text,
 }
 
-/// A CSV file held in memory as text cells.
+/// A CSV file read by the library's streaming, typed reader ([`FrameTable`]), with its path.
 #[derive(Debug)]
 pub struct Table {
     path: PathBuf,
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+    data: FrameTable,
 }
 
 /// Typed, complete columns selected from a [`Table`].
@@ -39,107 +40,113 @@ pub struct Columns {
     pub dropped: usize,
 }
 
-fn is_missing(cell: &str) -> bool {
-    let c = cell.trim();
-    c.is_empty() || c == "NA"
+/// A cell as shown in an error message: at most 60 characters.
+fn shown(cell: &str) -> String {
+    match cell.char_indices().nth(60) {
+        None => cell.to_string(),
+        Some((k, _)) => format!("{}… ({} characters)", &cell[..k], cell.chars().count()),
+    }
+}
+
+/// A column of the file and its cells as written.
+struct Col<'a> {
+    column: &'a Column,
+    text: CellText<'a>,
+}
+
+impl Col<'_> {
+    /// `true` if row `i` is empty or `NA` (a `NaN` cell is not: it has a value to reject).
+    fn absent(&self, i: usize) -> bool {
+        match self.column {
+            Column::Number(v) => v[i].is_nan() && self.text.get(i).is_none(),
+            other => other.is_missing(i),
+        }
+    }
+
+    /// The number in row `i` (present) read as `kind`, or why it cannot be.
+    fn number(&self, kind: Kind, i: usize) -> Result<f64, String> {
+        let text = || self.text.get(i).map(|c| shown(&c)).unwrap_or_default();
+        let v = match (kind, self.column) {
+            (Kind::Event, Column::Number(v)) => {
+                let e = v[i];
+                return if e.total_cmp(&1.0).is_eq() || e.abs().total_cmp(&0.0).is_eq() {
+                    Ok(e.abs())
+                } else {
+                    Err(format!(
+                        "event value `{}` is not 0/1 (or false/true)",
+                        text()
+                    ))
+                };
+            }
+            (Kind::Event, Column::Logical(v)) => {
+                return Ok(f64::from(u8::from(v[i] == Some(true))));
+            }
+            (Kind::Event, _) => {
+                let cell = self.text.get(i).unwrap_or_default();
+                return match cell.to_ascii_lowercase().as_str() {
+                    "0" | "false" => Ok(0.0),
+                    "1" | "true" => Ok(1.0),
+                    _ => Err(format!(
+                        "event value `{}` is not 0/1 (or false/true)",
+                        shown(&cell)
+                    )),
+                };
+            }
+            (_, Column::Number(v)) => v[i],
+            (_, Column::Logical(_)) => return Err(format!("`{}` is not a number", text())),
+            (_, Column::Text(_)) => {
+                let cell = self.text.get(i).unwrap_or_default();
+                cell.parse::<f64>()
+                    .map_err(|_| format!("`{}` is not a number", shown(&cell)))?
+            }
+        };
+        if !v.is_finite() {
+            return Err(format!("`{}` is not a finite number", text()));
+        }
+        if kind == Kind::Time && v < 0.0 {
+            return Err(format!(
+                "survival time {} is negative (times must be >= 0)",
+                text()
+            ));
+        }
+        if kind == Kind::Weight && v <= 0.0 {
+            return Err(format!("case weight {} is not > 0", text()));
+        }
+        Ok(v)
+    }
 }
 
 impl Table {
     /// Reads a whole CSV file.
     pub fn read(path: &Path) -> Result<Table, CliError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
-        Table::parse(path, &bytes)
+        let data = FrameTable::from_csv_path(path).map_err(|e| CliError::new(e.to_string()))?;
+        Table::checked(path, data)
     }
 
     /// Parses the bytes of a CSV file; `path` names the file in error messages.
     pub fn parse(path: &Path, bytes: &[u8]) -> Result<Table, CliError> {
-        let name = path.display();
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(CliError::new(format!("{name} is empty")));
-        }
-        if bytes.contains(&0) {
+        let options = CsvOptions::default().name(format!("file `{}`", path.display()));
+        let data = FrameTable::from_csv_reader_with(bytes, &options)
+            .map_err(|e| CliError::new(e.to_string()))?;
+        Table::checked(path, data)
+    }
+
+    fn checked(path: &Path, data: FrameTable) -> Result<Table, CliError> {
+        if data.nrows() == 0 {
             return Err(CliError::new(format!(
-                "{name} is not a text CSV file (it contains NUL bytes)"
-            )));
-        }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(bytes);
-        let headers: Vec<String> = reader
-            .byte_headers()
-            .map_err(|e| CliError::new(format!("{name}: cannot read the header row: {e}")))?
-            .iter()
-            .enumerate()
-            .map(|(j, h)| {
-                std::str::from_utf8(h)
-                    .map(|s| s.trim().to_string())
-                    .map_err(|_| {
-                        CliError::new(format!("{name}, header column {}: not UTF-8 text", j + 1))
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-        for (j, h) in headers.iter().enumerate() {
-            if h.is_empty() {
-                return Err(CliError::new(format!(
-                    "{name}: header column {} has no name",
-                    j + 1
-                )));
-            }
-            if headers[..j].contains(h) {
-                return Err(CliError::new(format!(
-                    "{name}: column `{h}` appears twice in the header"
-                )));
-            }
-        }
-        let mut rows = Vec::new();
-        for (i, rec) in reader.byte_records().enumerate() {
-            let rec = rec.map_err(|e| match e.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => CliError::new(format!(
-                    "{name}, row {} (line {}): {len} cells but the header has {expected_len} columns",
-                    i + 1,
-                    i + 2
-                )),
-                _ => CliError::new(format!("{name}, row {}: {e}", i + 1)),
-            })?;
-            let cells = rec
-                .iter()
-                .enumerate()
-                .map(|(j, c)| {
-                    std::str::from_utf8(c).map(str::to_string).map_err(|_| {
-                        CliError::new(format!(
-                            "{name}, row {}, column `{}`: not UTF-8 text",
-                            i + 1,
-                            headers.get(j).map_or("?", String::as_str)
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.push(cells);
-        }
-        if rows.is_empty() {
-            return Err(CliError::new(format!(
-                "{name} has a header but no data rows"
+                "{} has a header but no data rows",
+                path.display()
             )));
         }
         Ok(Table {
             path: path.to_path_buf(),
-            headers,
-            rows,
+            data,
         })
     }
 
     /// The table as the library's typed table (R's `read.csv` types), for `--formula`.
-    pub fn to_frame(&self) -> Result<oncostat::frame::Table, CliError> {
-        let columns = self.headers.iter().enumerate().map(|(j, h)| {
-            let cells = self.rows.iter().map(|r| r[j].clone()).collect();
-            (h.clone(), cells)
-        });
-        oncostat::frame::Table::from_text_columns(columns)
-            .map_err(|e| CliError::new(format!("{}: {e}", self.path.display())))
+    pub fn frame(&self) -> &FrameTable {
+        &self.data
     }
 
     /// The file this table was read from.
@@ -147,28 +154,43 @@ impl Table {
         &self.path
     }
 
-    /// Index of a column by name.
-    pub fn index(&self, name: &str) -> Result<usize, CliError> {
-        self.headers.iter().position(|h| h == name).ok_or_else(|| {
+    /// A column by name.
+    pub fn index(&self, name: &str) -> Result<&Column, CliError> {
+        self.data.column(name).map_err(|_| {
+            let names = self.data.names();
+            let mut list = names
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if names.len() > 20 {
+                list.push_str(&format!(", … ({} columns)", names.len()));
+            }
             CliError::new(format!(
-                "{}: no column `{name}` (columns: {})",
-                self.path.display(),
-                self.headers.join(", ")
+                "{}: no column `{name}` (columns: {list})",
+                self.path.display()
             ))
         })
     }
 
-    /// The cells of an optional column for every data row (trimmed; `NA` and missing cells
-    /// as `""`), or `None` if the file has no such column. Rows are never dropped for it.
-    pub fn optional_text(&self, name: &str) -> Option<Vec<&str>> {
-        let j = self.headers.iter().position(|h| h == name)?;
+    fn col(&self, name: &str) -> Result<Col<'_>, CliError> {
+        let column = self.index(name)?;
+        let text = self
+            .data
+            .cell_text(name)
+            .map_err(|e| CliError::new(e.to_string()))?;
+        Ok(Col { column, text })
+    }
+
+    /// The cells of an optional column for every data row as written (`NA` and missing
+    /// cells as `""`), or `None` if the file has no such column. Rows are never dropped for
+    /// it.
+    pub fn optional_text(&self, name: &str) -> Option<Vec<String>> {
+        let text = self.data.cell_text(name).ok()?;
         Some(
-            self.rows
-                .iter()
-                .map(|row| {
-                    let c = row.get(j).map_or("", |c| c.trim());
-                    if c == "NA" { "" } else { c }
-                })
+            (0..self.data.nrows())
+                .map(|i| text.get(i).map(|c| c.into_owned()).unwrap_or_default())
                 .collect(),
         )
     }
@@ -177,99 +199,43 @@ impl Table {
     /// none of them is missing.
     pub fn columns(&self, spec: &[(&str, Kind)]) -> Result<Columns, CliError> {
         let name = self.path.display();
-        let idx: Vec<usize> = spec
+        let cols: Vec<Col<'_>> = spec
             .iter()
-            .map(|(c, _)| self.index(c))
+            .map(|(c, _)| self.col(c))
             .collect::<Result<_, _>>()?;
-        // A column may be named twice (`--time t --covariates t`): validate every use, store
-        // it once per reading (number or text).
-        let first_use: Vec<bool> = spec
-            .iter()
-            .enumerate()
-            .map(|(k, (c, kind))| {
-                !spec[..k]
-                    .iter()
-                    .any(|(c2, k2)| c2 == c && (*k2 == Kind::Text) == (*kind == Kind::Text))
-            })
-            .collect();
-        let mut numbers: HashMap<String, Vec<f64>> = HashMap::new();
-        let mut texts: HashMap<String, Vec<String>> = HashMap::new();
-        let mut kept = Vec::new();
-        let mut dropped = 0;
-        for (i, row) in self.rows.iter().enumerate() {
-            let cells: Vec<&str> = idx
-                .iter()
-                .map(|&j| row.get(j).map_or("", String::as_str))
-                .collect();
-            let mut parsed = Vec::with_capacity(spec.len());
-            let mut missing = false;
-            for ((col, kind), cell) in spec.iter().zip(&cells) {
-                if is_missing(cell) {
-                    missing = true;
-                    continue;
-                }
-                let cell = cell.trim();
-                let where_ = || format!("{name}, row {}, column `{col}`", i + 1);
-                let value = match kind {
-                    Kind::Text => None,
-                    Kind::Number | Kind::Time | Kind::Weight => {
-                        let v: f64 = cell.parse().map_err(|_| {
-                            CliError::new(format!("{}: `{cell}` is not a number", where_()))
-                        })?;
-                        if !v.is_finite() {
-                            return Err(CliError::new(format!(
-                                "{}: `{cell}` is not a finite number",
-                                where_()
-                            )));
-                        }
-                        if *kind == Kind::Time && v < 0.0 {
-                            return Err(CliError::new(format!(
-                                "{}: survival time {cell} is negative (times must be >= 0)",
-                                where_()
-                            )));
-                        }
-                        if *kind == Kind::Weight && v <= 0.0 {
-                            return Err(CliError::new(format!(
-                                "{}: case weight {cell} is not > 0",
-                                where_()
-                            )));
-                        }
-                        Some(v)
-                    }
-                    Kind::Event => Some(match cell.to_ascii_lowercase().as_str() {
-                        "0" | "false" => 0.0,
-                        "1" | "true" => 1.0,
-                        _ => {
-                            return Err(CliError::new(format!(
-                                "{}: event value `{cell}` is not 0/1 (or false/true)",
-                                where_()
-                            )));
-                        }
-                    }),
-                };
-                parsed.push(value);
-            }
-            if missing {
-                dropped += 1;
+        let n = self.data.nrows();
+        // the first invalid cell in file order (row, then the order of `spec`)
+        let mut first_bad: Option<(usize, usize, String)> = None;
+        for (k, ((_, kind), col)) in spec.iter().zip(&cols).enumerate() {
+            if *kind == Kind::Text {
                 continue;
             }
-            kept.push(i);
-            for ((((col, kind), cell), value), &first) in
-                spec.iter().zip(&cells).zip(parsed).zip(&first_use)
-            {
-                if !first {
-                    continue; // the same column used twice (e.g. time and covariate)
+            let limit = first_bad.as_ref().map_or(n, |(i, ..)| *i + 1);
+            for i in 0..limit {
+                if col.absent(i) {
+                    continue;
                 }
-                match (kind, value) {
-                    (Kind::Text, _) => texts
-                        .entry(col.to_string())
-                        .or_default()
-                        .push(cell.trim().to_string()),
-                    (_, Some(v)) => numbers.entry(col.to_string()).or_default().push(v),
-                    (_, None) => {}
+                if let Err(reason) = col.number(*kind, i) {
+                    if first_bad
+                        .as_ref()
+                        .is_none_or(|(bi, bk, _)| (i, k) < (*bi, *bk))
+                    {
+                        first_bad = Some((i, k, reason));
+                    }
+                    break;
                 }
             }
         }
+        if let Some((i, k, reason)) = first_bad {
+            return Err(CliError::new(format!(
+                "{name}, row {}, column `{}`: {reason}",
+                i + 1,
+                spec[k].0
+            )));
+        }
+        let kept: Vec<usize> = (0..n)
+            .filter(|&i| !cols.iter().any(|c| c.absent(i)))
+            .collect();
         if kept.is_empty() {
             return Err(CliError::new(format!(
                 "{name}: no complete rows (every row has a missing value in {})",
@@ -279,16 +245,36 @@ impl Table {
                     .join(", ")
             )));
         }
+        // A column may be named twice (`--time t --covariates t`): store it once per reading
+        // (number or text).
+        let mut numbers: HashMap<String, Vec<f64>> = HashMap::new();
+        let mut texts: HashMap<String, Vec<String>> = HashMap::new();
+        for ((col_name, kind), col) in spec.iter().zip(&cols) {
+            if *kind == Kind::Text {
+                if !texts.contains_key(*col_name) {
+                    let values = kept
+                        .iter()
+                        .map(|&i| col.text.get(i).map(|c| c.into_owned()).unwrap_or_default())
+                        .collect();
+                    texts.insert(col_name.to_string(), values);
+                }
+            } else if !numbers.contains_key(*col_name) {
+                let values = kept
+                    .iter()
+                    .map(|&i| col.number(*kind, i))
+                    .collect::<Result<Vec<f64>, String>>()
+                    .map_err(CliError::new)?;
+                numbers.insert(col_name.to_string(), values);
+            }
+        }
         Ok(Columns {
             numbers,
             texts,
+            dropped: n - kept.len(),
             rows: kept,
-            dropped,
         })
     }
-}
 
-impl Table {
     /// A numeric column whose missing cells have a meaning (e.g. "never" in
     /// `--landmark-group` and `--tdc`), read at the given 0-based data rows: `None` for an
     /// empty or `NA` cell; any other cell must be a finite number.
@@ -297,26 +283,20 @@ impl Table {
         name: &str,
         rows: &[usize],
     ) -> Result<Vec<Option<f64>>, CliError> {
-        let j = self.index(name)?;
+        let col = self.col(name)?;
         rows.iter()
             .map(|&i| {
-                let cell = self
-                    .rows
-                    .get(i)
-                    .and_then(|r| r.get(j))
-                    .map_or("", String::as_str);
-                if is_missing(cell) {
+                if i >= self.data.nrows() || col.absent(i) {
                     return Ok(None);
                 }
-                let cell = cell.trim();
-                match cell.parse::<f64>() {
-                    Ok(v) if v.is_finite() => Ok(Some(v)),
-                    _ => Err(CliError::new(format!(
-                        "{}, row {}, column `{name}`: `{cell}` is not a finite number",
+                col.number(Kind::Number, i).map(Some).map_err(|_| {
+                    CliError::new(format!(
+                        "{}, row {}, column `{name}`: `{}` is not a finite number",
                         self.path.display(),
-                        i + 1
-                    ))),
-                }
+                        i + 1,
+                        shown(&col.text.get(i).unwrap_or_default())
+                    ))
+                })
             })
             .collect()
     }

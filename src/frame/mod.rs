@@ -49,8 +49,35 @@
 //!
 //! # Reading CSV
 //! With the `csv` feature (on by default), [`Table::from_csv_path`] reads a file as R's
-//! `read.csv` does: header row; an empty cell or `NA` is missing; a column whose cells
-//! are all numbers is numeric, all `TRUE`/`FALSE` logical, otherwise text.
+//! `read.csv` does, streaming and typed.
+//!
+//! The rules are R's `read.csv`, with these documented choices:
+//! * the first row that is not blank is the header; cells are comma-separated and may be
+//!   quoted; a blank line (nothing but blanks) is skipped, as R's `blank.lines.skip`;
+//! * blanks around a cell or a header name are dropped (R's `strip.white = TRUE`);
+//! * an empty cell or `NA` is missing, in every column (R keeps an empty cell of a text
+//!   column as `""`; here it is missing, as the command line treats it);
+//! * a column is **logical** if every non-missing cell is `TRUE`/`FALSE` (also `T`, `F`,
+//!   `true`, `false`, `True`, `False`), else **numeric** if every non-missing cell is a
+//!   number as R writes them (`12`, `-3.5`, `1e-08`, `Inf`, `-Inf`; `NaN` is missing), else
+//!   **text** (the cells exactly as written). A column with no value at all is numeric.
+//!
+//! The file is read once, a buffer at a time, into typed columns: eight bytes a number,
+//! four bytes a text cell (plus each distinct text once), one byte a logical, and one more
+//! byte a number in a column whose numbers are written with differing decimals (so that
+//! [`Table::cell_text`] gives every cell back as written). No text is kept per cell.
+//!
+//! ## Guards
+//! Hostile or mistaken input gets an [`Error::Csv`](crate::Error::Csv) that names the file, row and column,
+//! never unbounded memory or time ([`CsvOptions`] sets the limits):
+//! * a file larger than [`CsvOptions::max_bytes`] (4 GiB by default) is refused before it
+//!   is read; a reader that delivers more stops there;
+//! * a cell longer than [`CsvOptions::max_cell_bytes`] (1 MiB) or a line longer than
+//!   [`CsvOptions::max_line_bytes`] (64 MiB: a file without line ends) is an error;
+//! * a path that is not a regular file (`/dev/zero`, a FIFO, a directory) is refused, as is
+//!   input containing NUL bytes (binary or UTF-16 data);
+//! * a name repeated in the header is found in time linear in the number of columns;
+//! * a cell echoed in an error message is cut at 60 characters.
 //!
 //! # Example
 //! ```
@@ -76,8 +103,11 @@ mod fit;
 mod formula;
 mod model;
 mod table;
+mod typing;
 
+#[cfg(feature = "csv")]
+pub use csv::CsvOptions;
 pub use fit::{FormulaFit, TermTest};
 pub use formula::{Formula, ResponseSpec, Variable, VariableKind};
 pub use model::{FactorLevels, ModelFrame, Term};
-pub use table::{Column, Table, TextColumn};
+pub use table::{CellText, Column, Table, TextColumn};

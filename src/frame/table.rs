@@ -1,43 +1,20 @@
 //! A table of named columns: numbers, text and logicals, each with missing cells (R's `NA`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+use super::typing::{ColumnBuilder, Written};
 
 use crate::{Error, Result};
 
-/// Parses one CSV cell as R's `type.convert` reads a number: `None` if it is not a number.
+/// Parses one cell as R's `type.convert` reads a number: `None` if it is not a number.
 /// `Inf`, `-Inf`, `+Inf` and `NaN` are accepted as R spells them (`NaN` reads as missing).
 pub(crate) fn parse_r_number(cell: &str) -> Option<f64> {
-    let s = cell.trim();
-    match s {
-        "Inf" | "+Inf" => return Some(f64::INFINITY),
-        "-Inf" => return Some(f64::NEG_INFINITY),
-        "NaN" => return Some(f64::NAN),
-        _ => {}
-    }
-    // Rust also reads `inf`, `infinity`, `nan`: R does not, so letters other than the
-    // exponent mark make the cell text
-    if s.bytes()
-        .any(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
-    {
-        return None;
-    }
-    s.parse::<f64>().ok()
-}
-
-pub(crate) fn parse_logical(cell: &str) -> Option<bool> {
-    match cell.trim() {
-        "TRUE" | "T" | "true" | "True" => Some(true),
-        "FALSE" | "F" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
-pub(crate) fn is_missing_cell(cell: &str) -> bool {
-    cell.is_empty() || cell == "NA"
+    super::typing::scan_number(cell.trim().as_bytes()).map(|(v, _)| v)
 }
 
 /// Code of a missing cell in a [`Column::Text`] column.
-const MISSING: u32 = u32::MAX;
+pub(crate) const MISSING: u32 = u32::MAX;
 
 /// One column of a [`Table`].
 ///
@@ -130,6 +107,11 @@ impl TextColumn {
             ));
         }
         Ok(TextColumn { codes, dictionary })
+    }
+
+    /// A column from codes known to index `dictionary` (or be [`MISSING`]).
+    pub(crate) fn from_parts(codes: Vec<u32>, dictionary: Vec<String>) -> Self {
+        TextColumn { codes, dictionary }
     }
 
     pub(crate) fn push(&mut self, value: Option<&str>, index: &mut HashMap<String, u32>) {
@@ -263,11 +245,22 @@ impl Column {
 /// assert!(t.column("weight").is_err()); // names the column
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     names: Vec<String>,
     columns: Vec<Column>,
     nrows: usize,
+    /// Column position by name (the header check and lookups are linear in the columns).
+    index: HashMap<String, usize>,
+    /// How each column's cells were written, for columns typed from text.
+    written: Vec<Written>,
+}
+
+/// Tables are equal when their names and cells are (however the cells were written).
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        self.names == other.names && self.columns == other.columns && self.nrows == other.nrows
+    }
 }
 
 impl Table {
@@ -312,11 +305,21 @@ impl Table {
     where
         I: IntoIterator<Item = (String, Vec<String>)>,
     {
-        Table::from_columns(
-            columns
-                .into_iter()
-                .map(|(name, cells)| (name, type_cells(&cells))),
-        )
+        let mut table = Table::default();
+        for (name, cells) in columns {
+            let mut builder = ColumnBuilder::default();
+            for (i, cell) in cells.iter().enumerate() {
+                builder
+                    .push(cell.trim().as_bytes())
+                    .map_err(|e| Error::Csv {
+                        location: format!("row {}, column `{name}`", i + 1),
+                        reason: e.to_string(),
+                    })?;
+            }
+            let (column, written) = builder.finish();
+            table.push_written(name, column, written)?;
+        }
+        Ok(table)
     }
 
     /// Adds a column at the end.
@@ -329,7 +332,17 @@ impl Table {
     }
 
     fn push(&mut self, name: String, column: Column) -> Result<()> {
-        if self.names.contains(&name) {
+        self.push_written(name, column, Written::Nothing)
+    }
+
+    /// Adds a column typed from text, with how its cells were written.
+    pub(crate) fn push_written(
+        &mut self,
+        name: String,
+        column: Column,
+        written: Written,
+    ) -> Result<()> {
+        if self.index.contains_key(&name) {
             return Err(Error::DuplicateColumn { name });
         }
         if self.columns.is_empty() {
@@ -341,8 +354,10 @@ impl Table {
                 column.len(),
             ));
         }
+        self.index.insert(name.clone(), self.names.len());
         self.names.push(name);
         self.columns.push(column);
+        self.written.push(written);
         Ok(())
     }
 
@@ -366,13 +381,43 @@ impl Table {
     /// # Errors
     /// [`Error::UnknownColumn`] if there is none.
     pub fn column(&self, name: &str) -> Result<&Column> {
-        self.names
-            .iter()
-            .position(|n| n == name)
-            .map(|j| &self.columns[j])
+        self.position(name).map(|j| &self.columns[j])
+    }
+
+    fn position(&self, name: &str) -> Result<usize> {
+        self.index
+            .get(name)
+            .copied()
             .ok_or_else(|| Error::UnknownColumn {
                 name: name.to_string(),
             })
+    }
+
+    /// The cells of column `name` as text, as they were written in the file the table was
+    /// read from (trimmed): `1.50`, `007`, `T` and `1e-08` stay as written although the
+    /// column holds numbers or logicals. A column not read from text gives its values as
+    /// text (`TRUE`/`FALSE`, the shortest decimal that reads back as the number, `Inf`).
+    ///
+    /// # Errors
+    /// [`Error::UnknownColumn`] if there is no such column.
+    ///
+    /// ```
+    /// use oncostat::frame::Table;
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let t = Table::from_csv_reader("id,x\n007,1.50\n12,NA\n".as_bytes())?;
+    /// assert_eq!(t.column("id")?.number_at(0), Some(7.0));
+    /// let id = t.cell_text("id")?;
+    /// assert_eq!(id.get(0).as_deref(), Some("007"));
+    /// assert_eq!(t.cell_text("x")?.get(0).as_deref(), Some("1.50"));
+    /// assert_eq!(t.cell_text("x")?.get(1), None);
+    /// # Ok(()) }
+    /// ```
+    pub fn cell_text(&self, name: &str) -> Result<CellText<'_>> {
+        let j = self.position(name)?;
+        Ok(CellText {
+            column: &self.columns[j],
+            written: &self.written[j],
+        })
     }
 
     /// `(name, column)` pairs in order.
@@ -401,36 +446,24 @@ impl Table {
             names: self.names.clone(),
             columns: self.columns.iter().map(|c| c.select(rows)).collect(),
             nrows: rows.len(),
+            index: self.index.clone(),
+            written: self.written.iter().map(|w| w.select(rows)).collect(),
         })
     }
 }
 
-/// Types a column of text cells (see [`Table::from_text_columns`]).
-fn type_cells(cells: &[String]) -> Column {
-    let present = || cells.iter().filter(|c| !is_missing_cell(c));
-    let any = present().next().is_some();
-    if any && present().all(|c| parse_logical(c).is_some()) {
-        Column::Logical(cells.iter().map(|c| parse_logical(c)).collect())
-    } else if present().all(|c| parse_r_number(c).is_some()) {
-        Column::Number(
-            cells
-                .iter()
-                .map(|c| {
-                    if is_missing_cell(c) {
-                        f64::NAN
-                    } else {
-                        parse_r_number(c).unwrap_or(f64::NAN)
-                    }
-                })
-                .collect(),
-        )
-    } else {
-        let mut text = TextColumn::default();
-        let mut index = HashMap::new();
-        for c in cells {
-            text.push((!is_missing_cell(c)).then_some(c.as_str()), &mut index);
-        }
-        Column::Text(text)
+/// The cells of one column as text, as written (see [`Table::cell_text`]).
+#[derive(Debug, Clone, Copy)]
+pub struct CellText<'a> {
+    column: &'a Column,
+    written: &'a Written,
+}
+
+impl<'a> CellText<'a> {
+    /// The text of row `i` (0-based), `None` if the cell is missing (a `NaN` cell of a
+    /// numeric column is missing but has its text) or out of range.
+    pub fn get(&self, i: usize) -> Option<Cow<'a, str>> {
+        self.written.cell(self.column, i)
     }
 }
 

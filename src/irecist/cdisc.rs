@@ -112,41 +112,18 @@ impl Dataset {
         Ok(Dataset { columns, rows })
     }
 
-    /// Reads CSV (header row; quoted cells allowed). Cells are kept as text, trimmed; `NA`
-    /// is an empty cell.
+    /// Reads CSV with the crate's reader ([`Table::from_csv_reader`](crate::frame::Table::from_csv_reader):
+    /// header row, quoted cells, the same guards). Cells are kept as text, trimmed, as
+    /// written; `NA` is an empty cell.
     ///
     /// # Errors
     /// * [`Error::Csv`] if the CSV cannot be read or a row has the wrong number of cells
     ///   (names the 1-based data row).
     #[cfg(feature = "csv")]
     pub fn from_csv_reader<R: std::io::Read>(reader: R) -> Result<Self> {
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(reader);
-        let columns: Vec<String> = r
-            .headers()
-            .map_err(|e| csv_error("header".into(), e))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
-        let mut rows = Vec::new();
-        for (i, rec) in r.records().enumerate() {
-            let rec = rec.map_err(|e| csv_error(format!("row {}", i + 1), e))?;
-            rows.push(
-                rec.iter()
-                    .map(|c| {
-                        let c = c.trim();
-                        if c == "NA" {
-                            String::new()
-                        } else {
-                            c.to_string()
-                        }
-                    })
-                    .collect(),
-            );
-        }
-        Ok(Dataset { columns, rows })
+        Ok(Dataset::from_table(&crate::frame::Table::from_csv_reader(
+            reader,
+        )?))
     }
 
     /// Reads a CSV file (see [`from_csv_reader`](Self::from_csv_reader)).
@@ -155,16 +132,31 @@ impl Dataset {
     /// * [`Error::Csv`] naming the file if it cannot be opened or read.
     #[cfg(feature = "csv")]
     pub fn from_csv_path(path: impl AsRef<std::path::Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let file = std::fs::File::open(path)
-            .map_err(|e| csv_error(format!("file `{}`", path.display()), e))?;
-        Dataset::from_csv_reader(file).map_err(|e| match e {
-            Error::Csv { location, reason } => Error::Csv {
-                location: format!("file `{}`, {location}", path.display()),
-                reason,
-            },
-            other => other,
-        })
+        Ok(Dataset::from_table(&crate::frame::Table::from_csv_path(
+            path,
+        )?))
+    }
+
+    /// The cells of a table as text, as written (a missing cell is empty).
+    #[cfg(feature = "csv")]
+    fn from_table(table: &crate::frame::Table) -> Self {
+        let texts: Vec<crate::frame::CellText<'_>> = table
+            .names()
+            .iter()
+            .filter_map(|n| table.cell_text(n).ok())
+            .collect();
+        let rows = (0..table.nrows())
+            .map(|i| {
+                texts
+                    .iter()
+                    .map(|t| t.get(i).map(|c| c.into_owned()).unwrap_or_default())
+                    .collect()
+            })
+            .collect();
+        Dataset {
+            columns: table.names().to_vec(),
+            rows,
+        }
     }
 
     /// Column names.
