@@ -637,3 +637,97 @@ fn analyze_rmst_plot_shades_the_area_up_to_tau() {
     assert!(*plot.ticks().last().unwrap() >= 1500.0);
     texts(&plot.to_svg().unwrap());
 }
+
+#[test]
+fn analyze_cox_plot_curves_are_the_predicted_survival() {
+    let file = data_path("lung.csv");
+    let base = ["cox", "--time", "time", "--event", "status"];
+    // per value of a covariate, the others at their means
+    let mut args = base.to_vec();
+    args.extend([
+        "--covariates",
+        "age,sex",
+        "--plot-kind",
+        "curves",
+        "--plot-by",
+        "sex",
+        &file,
+    ]);
+    let (j, text) = analyze_plot("cox_curves_by", &args);
+    assert!(
+        text.iter().any(|t| t == "sex = 1") && text.iter().any(|t| t == "sex = 2"),
+        "{text:?}"
+    );
+    assert!(
+        text.contains(&j["n"].as_u64().unwrap().to_string()),
+        "n at risk at 0"
+    );
+    // the curves are the library's survfit at those covariate values
+    let (d, _, sex) = lung();
+    let age = common::csv::Csv::read("lung.csv").numbers("age");
+    let fit = CoxPh::new()
+        .fit(
+            &d,
+            &Design::from_columns([("age", age.clone()), ("sex", sex)]).unwrap(),
+        )
+        .unwrap();
+    let mean_age = age.iter().sum::<f64>() / age.len() as f64;
+    let curve = &fit.survfit(&[mean_age, 1.0], 0.95).unwrap()[0];
+    let plot = CurvePlot::cox(&[("sex = 1", curve)]).unwrap();
+    for r in plot.risk_table() {
+        assert!(
+            text.contains(&format!("{}", r.n_risk)),
+            "n at risk {} at {}",
+            r.n_risk,
+            r.time
+        );
+    }
+    // one curve per stratum at the covariate means, labelled by the strata column
+    let mut args = base.to_vec();
+    args.extend([
+        "--covariates",
+        "age",
+        "--strata",
+        "sex",
+        "--plot-kind",
+        "curves",
+        &file,
+    ]);
+    let (_, text) = analyze_plot("cox_curves_strata", &args);
+    assert!(
+        text.iter().any(|t| t == "sex = 1") && text.iter().any(|t| t == "sex = 2"),
+        "{text:?}"
+    );
+    // not a covariate, too many values, Firth: one error line
+    for extra in [
+        &[
+            "--covariates",
+            "age",
+            "--plot-kind",
+            "curves",
+            "--plot-by",
+            "sex",
+        ][..],
+        &[
+            "--covariates",
+            "age",
+            "--plot-kind",
+            "curves",
+            "--plot-by",
+            "age",
+        ][..],
+        &["--covariates", "age", "--firth", "--plot-kind", "curves"][..],
+        &["--covariates", "age", "--plot-by", "age"][..],
+    ] {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        args.extend(["--plot", "/tmp/oncostat_never_written.svg", &file]);
+        let run = common::analyze(&args);
+        assert_eq!(run.code, 2, "{extra:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("error: ") && run.stderr.lines().count() == 1,
+            "{}",
+            run.stderr
+        );
+    }
+}

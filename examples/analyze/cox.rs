@@ -12,7 +12,9 @@
 //! penalized Cox model (R's `coxphf`; see `cox_firth.rs`). `--start COL` makes the rows
 //! counting-process intervals `(start, time]` (R's `Surv(start, stop, event)`: time-varying
 //! covariates, delayed entry); `--firth` refuses such data (exit 2). `--plot FILE.svg` draws
-//! the forest plot of the hazard ratios (every variant; JSON key `plot`).
+//! the forest plot of the hazard ratios (every variant; JSON key `plot`); `--plot-kind curves`
+//! the Cox-predicted survival curves at the covariate means per stratum, or per value of
+//! `--plot-by COV` (not with `--firth`).
 
 use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, CoxVariance, Design, SurvivalData, Ties};
@@ -77,9 +79,25 @@ pub struct Args {
     /// Forest plot: the ratio of covariate NAME per K units (e.g. age=10), repeatable.
     #[arg(long, value_name = "NAME=K", requires = "plot")]
     pub plot_per: Vec<String>,
+    /// The figure of --plot: forest (hazard ratios) or curves (Cox-predicted survival).
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = PlotKind::Forest, requires = "plot")]
+    pub plot_kind: PlotKind,
+    /// Curves: one per value of this covariate (at most 8), the others at their means.
+    #[arg(long, value_name = "COV", requires = "plot")]
+    pub plot_by: Option<String>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
+}
+
+/// The figure of `cox --plot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum PlotKind {
+    // forest plot of the hazard ratios
+    Forest,
+    // Cox-predicted survival curves (R's survfit(fit, newdata)) with the number at risk
+    Curves,
 }
 
 impl cli::Run for Args {
@@ -190,23 +208,108 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     }
     text.push('\n');
     text.push_str(&note);
-    plot_forest(args, || fit.coef_table(0.95), &mut json, &mut text)?;
+    let by = match args.plot_by.as_deref() {
+        Some(b) if covariates.iter().any(|c| c == b) => Some((b, cols.number(b)?)),
+        Some(b) => {
+            return Err(CliError::new(format!(
+                "--plot-by `{b}` is not one of the covariates ({})",
+                covariates.join(", ")
+            )));
+        }
+        None => None,
+    };
+    plot_fit(args, &fit, by, &mut json, &mut text)?;
     Ok(Output { text, json })
 }
 
-/// `--plot FILE.svg`: the forest plot of the fit's coefficient table (`table`, called only
-/// when a plot is wanted), its path as the JSON key `plot`.
-pub(crate) fn plot_forest(
+/// `--plot FILE.svg`: the forest plot of the fit's hazard ratios or (`--plot-kind curves`)
+/// its predicted survival curves: at the covariate means, one per stratum (R's
+/// `survfit(fit)`), or with `--plot-by COV` (`by`: its name and data column) one per value of
+/// `COV` with the other covariates at their means. The path goes into the JSON key `plot`.
+pub(crate) fn plot_fit(
     args: &Args,
-    table: impl FnOnce() -> oncostat::Result<oncostat::CoefTable>,
+    fit: &CoxFit,
+    by: Option<(&str, &[f64])>,
     json: &mut Value,
     text: &mut String,
 ) -> Result<(), CliError> {
-    if let Some(path) = &args.plot {
-        let table = table().map_err(crate::figure::error(path))?;
-        let (plot, note) = crate::figure::forest(&table, "HR", &args.plot_per, path, "Cox model")?;
-        json["plot"] = plot;
-        text.push_str(&note);
+    let Some(path) = &args.plot else {
+        return Ok(());
+    };
+    let err = crate::figure::error(path);
+    match args.plot_kind {
+        PlotKind::Forest => {
+            if args.plot_by.is_some() {
+                return Err(CliError::new("--plot-by needs --plot-kind curves"));
+            }
+            let table = fit.coef_table(0.95).map_err(&err)?;
+            let (plot, note) =
+                crate::figure::forest(&table, "HR", &args.plot_per, path, "Cox model")?;
+            json["plot"] = plot;
+            text.push_str(&note);
+        }
+        PlotKind::Curves => {
+            if args.plot_by.is_some() && by.is_none() {
+                return Err(CliError::new(
+                    "--plot-by needs the model given by --time/--event/--covariates",
+                ));
+            }
+            let means: Vec<f64> = fit.means().iter().copied().collect();
+            let mut settings: Vec<(String, Vec<f64>)> = Vec::new();
+            match by {
+                None => settings.push((String::new(), means.clone())),
+                Some((name, column)) => {
+                    let mut values: Vec<f64> = column.to_vec();
+                    values.sort_by(f64::total_cmp);
+                    values.dedup();
+                    if values.len() > 8 {
+                        return Err(CliError::new(format!(
+                            "--plot-by `{name}` has {} distinct values; use a covariate with at most 8 (e.g. a 0/1 group)",
+                            values.len()
+                        )));
+                    }
+                    let j = fit
+                        .term_names()
+                        .iter()
+                        .position(|t| t == name)
+                        .ok_or_else(|| {
+                            CliError::new(format!("--plot-by `{name}` is not a model term"))
+                        })?;
+                    for v in values {
+                        let mut x = means.clone();
+                        x[j] = v;
+                        settings.push((format!("{name} = {v}"), x));
+                    }
+                }
+            }
+            let mut curves = Vec::new();
+            for (label, x) in &settings {
+                for c in fit.survfit(x, 0.95).map_err(&err)? {
+                    // an unstratified model's curve is labelled "all"
+                    let stratum = (args.strata.is_some() || c.label() != "all").then(|| match args
+                        .strata
+                        .as_deref()
+                    {
+                        Some(col) => format!("{col} = {}", c.label()),
+                        None => c.label().to_string(),
+                    });
+                    let name = match (label.is_empty(), stratum.as_deref()) {
+                        (true, None) => "at the covariate means".to_string(),
+                        (true, Some(s)) => s.to_string(),
+                        (false, None) => label.clone(),
+                        (false, Some(s)) => format!("{label}, {s}"),
+                    };
+                    curves.push(oncostat::plots::StepCurve::from_cox(&name, &c));
+                }
+            }
+            oncostat::plots::CurvePlot::new(curves)
+                .map_err(&err)?
+                .ci(true)
+                .title("Cox-predicted survival")
+                .save(path)
+                .map_err(&err)?;
+            json["plot"] = crate::figure::written(path);
+        }
     }
     Ok(())
 }

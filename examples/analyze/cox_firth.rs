@@ -92,6 +92,11 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         report.fit,
         cli::rows_note(report.fit.n(), cols.dropped)
     );
+    if args.plot.is_some() && args.plot_kind != crate::cox::PlotKind::Forest {
+        return Err(CliError::new(
+            "cox --firth: --plot-kind curves is not available (coxphf has no survfit); use the forest plot",
+        ));
+    }
     if let Some(path) = &args.plot {
         let (plot, note) = crate::figure::forest_rows(
             forest_rows(&report),

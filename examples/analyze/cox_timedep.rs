@@ -186,6 +186,6 @@ pub fn run(args: &crate::cox::Args, table: &Table) -> Result<Output, CliError> {
         ties.name()
     ));
     text.push_str(&cli::rows_note(cols.len(), cols.dropped));
-    crate::cox::plot_forest(args, || fit.coef_table(0.95), &mut json, &mut text)?;
+    crate::cox::plot_fit(args, &fit, None, &mut json, &mut text)?;
     Ok(Output { text, json })
 }

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `km` (also `--landmark`) | Kaplan–Meier curves, CI bands, number at risk, log-rank p |
 //! | `cif` | cumulative incidence per cause (line style) and group (colour), Gray's p per cause |
-//! | `cox` (every variant) | forest plot of the hazard ratios (log axis, HR (95% CI), p) |
+//! | `cox` (every variant) | forest plot of the hazard ratios (log axis, HR (95% CI), p); `--plot-kind curves`: Cox-predicted survival per stratum or `--plot-by` value |
 //! | `logistic` | forest plot of the odds ratios |
 //! | `rmst` | Kaplan–Meier curves, the area up to τ shaded, RMST difference p |
 //! | `irecist` | waterfall (default) or spider plot (`--plot-kind`) |

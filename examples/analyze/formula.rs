@@ -146,7 +146,7 @@ pub fn run_cox(args: &crate::cox::Args, text: &str, table: &Table) -> Result<Out
     }
     out.push('\n');
     out.push_str(&cli::rows_note(fit.n(), fit.n_dropped()));
-    crate::cox::plot_forest(args, || fit.fit().coef_table(0.95), &mut json, &mut out)?;
+    crate::cox::plot_fit(args, fit.fit(), None, &mut json, &mut out)?;
     Ok(Output { text: out, json })
 }
 
