@@ -5,11 +5,14 @@
 //! ```text
 //! cargo build --release --example solver_work
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-//!     ./target/release/examples/solver_work <cox|glm|firth|firthcox> n p reps
+//!     ./target/release/examples/solver_work <cox|coxentry|km|kmentry|glm|firth|firthcox> n p reps
 //! ```
+//! `coxentry` and `kmentry` give every row a delayed entry (`start` = a uniform fraction of
+//! its time, counting-process data): the departure walk of the risk sets and, for the Cox
+//! model, of its concordance; `km` and `kmentry` ignore `p`.
 use oncostat::{
-    BinaryOutcome, CoxPh, Design, FirthCoxPh, FirthRegression, LogisticRegression, SurvivalData,
-    Ties,
+    BinaryOutcome, CoxPh, Design, FirthCoxPh, FirthRegression, KaplanMeier, LogisticRegression,
+    SurvivalData, Ties,
 };
 /// SplitMix64: a tiny deterministic generator (no `rand` dependency).
 struct SplitMix(u64);
@@ -106,7 +109,16 @@ fn logit_synthetic(n: usize, k: usize, seed: u64) -> (Design, BinaryOutcome) {
     (x, BinaryOutcome::new(&y).expect("0/1 outcome"))
 }
 
-/// `solver_work <cox|glm|firth|firthcox> n p reps` (p includes the intercept for glm/firth).
+/// [`cox_synthetic`] with a delayed entry for every row: `start = u · time`, u uniform.
+fn with_entry(data: &SurvivalData, seed: u64) -> SurvivalData {
+    let mut rng = SplitMix(seed);
+    let start = data.time().iter().map(|t| rng.uniform() * t).collect();
+    SurvivalData::counting(start, data.time().to_vec(), data.event().to_vec())
+        .expect("start < stop")
+}
+
+/// `solver_work <cox|coxentry|km|kmentry|glm|firth|firthcox> n p reps` (p includes the
+/// intercept for glm/firth).
 fn main() {
     let a: Vec<String> = std::env::args().collect();
     let (n, p, reps): (usize, usize, usize) = (
@@ -124,6 +136,28 @@ fn main() {
                     .fit(&data, &x)
                     .unwrap()
                     .coefficients()[0];
+            }
+        }
+        "coxentry" => {
+            let (data, x) = cox_synthetic(n, p, 0x5EED ^ (n as u64) ^ ((p as u64) << 40));
+            let data = with_entry(&data, 7);
+            for _ in 0..reps {
+                sink += CoxPh::new()
+                    .ties(Ties::Efron)
+                    .fit(&data, &x)
+                    .unwrap()
+                    .coefficients()[0];
+            }
+        }
+        "km" | "kmentry" => {
+            let (data, _) = cox_synthetic(n, 1, 0x5EED ^ (n as u64));
+            let data = if a[1] == "kmentry" {
+                with_entry(&data, 7)
+            } else {
+                data
+            };
+            for _ in 0..reps {
+                sink += KaplanMeier::new().fit(&data).unwrap().survival()[0];
             }
         }
         "glm" => {

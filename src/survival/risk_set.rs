@@ -424,16 +424,39 @@ impl Departures {
             return;
         };
         let t = data.time[group.start];
-        while self.next < self.end {
-            let k = counting.by_start[self.next];
-            if counting.start[k] < t {
-                break;
-            }
-            self.next += 1;
-            self.n_at_risk = self.n_at_risk.saturating_sub(1);
-            leave((self.n_at_risk > 0).then_some(k));
-        }
+        let n_at_risk = &mut self.n_at_risk;
+        depart(
+            &counting.by_start[..self.end],
+            &mut self.next,
+            |k| counting.start[k],
+            t,
+            |k| {
+                *n_at_risk = n_at_risk.saturating_sub(1);
+                leave((*n_at_risk > 0).then_some(k));
+            },
+        );
         self.n_at_risk += group.end - group.start;
+    }
+}
+
+/// The one departure walk of a backward sweep over time with delayed entry (a row is at risk
+/// at t iff `start < t <= stop`): over `by_start[*next..]`, rows ordered latest start first,
+/// calls `leave` for each row whose start is at or after `t` and moves `*next` past it.
+/// [`Departures`] (Cox, Firth Cox, zph, residuals, predicted curves, concordance) and the
+/// Kaplan–Meier curve with delayed entry use it.
+pub(crate) fn depart<T: Copy>(
+    by_start: &[T],
+    next: &mut usize,
+    start: impl Fn(T) -> f64,
+    t: f64,
+    mut leave: impl FnMut(T),
+) {
+    while let Some(&k) = by_start.get(*next) {
+        if start(k) < t {
+            break;
+        }
+        *next += 1;
+        leave(k);
     }
 }
 

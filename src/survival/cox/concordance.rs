@@ -14,7 +14,7 @@
 //! Two sweeps over the sorted rows with a Fenwick tree over the ranks of `η` (one from the
 //! event's side, one from the partner's side) give every count.
 
-use super::prepare::{Prepared, TieGroup, ordered_bits};
+use super::prepare::{Departures, Prepared, TieGroup, ordered_bits};
 use crate::{Error, Result, SurvivalData};
 
 /// Weights of the concordant, discordant and tied.x partners of a row (or of all pairs).
@@ -246,28 +246,21 @@ pub(super) fn sorted_concordance(
 
     for stratum in &data.strata {
         let rows = data.stratum_rows(stratum);
-        let mut next_removal = rows.start;
+        let mut departures = Departures::new(rows.clone());
         // Event's side, latest time first: the tree holds the rows still at risk after the
         // event (later times, and rows censored at the event time; counting data: minus the
-        // rows whose interval starts at or after the event time).
+        // rows whose interval starts at or after the event time, R's agreg departures).
         for g in stratum.groups.clone().rev() {
+            let group = data.groups[g];
             let TieGroup {
                 start,
                 death_start,
                 end,
-            } = data.groups[g];
-            if let Some(counting) = &data.counting {
-                // rows whose interval starts at or after this time are no longer at risk
-                let t = data.time[start];
-                while next_removal < rows.end {
-                    let k = counting.by_start[next_removal];
-                    if counting.start[k] < t {
-                        break;
-                    }
-                    tree.insert(rank[k], -w[k]);
-                    next_removal += 1;
-                }
-            }
+            } = group;
+            departures.advance(data, &group, |leaving| match leaving {
+                Some(k) => tree.insert(rank[k], -w[k]),
+                None => tree.clear(),
+            });
             for (&r, &wk) in rank[start..death_start].iter().zip(&w[start..death_start]) {
                 tree.insert(r, wk);
             }

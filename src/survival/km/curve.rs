@@ -1,7 +1,7 @@
 //! One Kaplan–Meier curve from rows sorted by time: a single pass over the distinct times.
 
 use super::CurveVariance;
-use crate::survival::risk_set::{Entry, run_end};
+use crate::survival::risk_set::{Entry, depart, run_end};
 
 /// The columns of one curve, one entry per distinct time (events or censorings), as R's
 /// `survfit` object: `time`, `n.risk`, `n.event`, `n.censor`, `surv`, `std.err` (of log S).
@@ -144,19 +144,21 @@ fn km_curve_normal(
         None => Vec::new(),
     };
     entering.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-    let mut not_yet = entering.iter().peekable();
+    let mut next = 0;
     for k in (0..m).rev() {
         n += blocks[k].weight;
         count += blocks[k].count;
         let t = entries[blocks[k].start].time;
-        while let Some(&&(s, w)) = not_yet.peek() {
-            if s < t {
-                break;
-            }
-            n -= w;
-            count = count.saturating_sub(1);
-            not_yet.next();
-        }
+        depart(
+            &entering,
+            &mut next,
+            |(s, _)| s,
+            t,
+            |(_, w)| {
+                n -= w;
+                count = count.saturating_sub(1);
+            },
+        );
         curve.n_risk[k] = n;
         at_risk_count[k] = count;
     }
