@@ -731,3 +731,41 @@ fn analyze_cox_plot_curves_are_the_predicted_survival() {
         );
     }
 }
+
+#[test]
+fn analyze_km_plot_table_and_median_options() {
+    let file = data_path("lung.csv");
+    let args = [
+        "km",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--group",
+        "sex",
+        "--plot-table",
+        "extended",
+        "--plot-median",
+        &file,
+    ];
+    let (j, text) = analyze_plot("km_extended", &args);
+    assert!(
+        text.iter()
+            .any(|t| t == "Number at risk (censored, events)"),
+        "{text:?}"
+    );
+    for g in j["groups"].as_array().unwrap() {
+        let label = format!("{} events", g["group"].as_str().unwrap());
+        assert!(text.contains(&label), "{label} row");
+        // the last column of the events row is the group's number of events
+        let events = g["events"].as_f64().unwrap().to_string();
+        assert!(text.contains(&events), "{events} events");
+    }
+    let mut args = args.to_vec();
+    args[8] = "none";
+    let (_, text) = analyze_plot("km_no_table", &args);
+    assert!(
+        !text.iter().any(|t| t.starts_with("Number at risk")),
+        "{text:?}"
+    );
+}

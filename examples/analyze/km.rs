@@ -8,7 +8,10 @@
 //! median_upper, rmean, rmean_se, surv_at: [{time, n_risk, surv, se, lower, upper}]}]`,
 //! `fit_seconds`. `se` is the standard error of S(t) as R's `summary.survfit` prints it;
 //! times after a group's last time are left out (R's `extend = FALSE`). The median and its
-//! interval are R's `quantile(fit, 0.5)`.
+//! interval are R's `quantile(fit, 0.5)`. `--plot FILE.svg` draws the curves (CI bands,
+//! censor marks, log-rank p with two or more groups) with the number at risk under them
+//! (`--plot-table extended`: also the cumulative censored and events, KMunicate; `none`) and,
+//! with `--plot-median`, the median lines (JSON key `plot`).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -48,9 +51,27 @@ pub struct Args {
     /// Also draw the curves (CI bands, censor marks, number at risk, log-rank p) as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<std::path::PathBuf>,
+    /// The table under the curves of --plot: at-risk, extended (also cumulative censored and events) or none.
+    #[arg(long, value_name = "KIND", value_enum, default_value_t = PlotTable::AtRisk, requires = "plot")]
+    pub plot_table: PlotTable,
+    /// Draw dashed lines at each curve's median in --plot.
+    #[arg(long, requires = "plot")]
+    pub plot_median: bool,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
+}
+
+/// The table under the curves of `km --plot`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[allow(missing_docs)] // a doc comment on a variant would make `--help` print a paragraph per value
+pub enum PlotTable {
+    // number at risk (survminer's risk table)
+    AtRisk,
+    // number at risk, cumulative censored and events (KMunicate)
+    Extended,
+    // no table
+    None,
 }
 
 impl cli::Run for Args {
@@ -293,9 +314,17 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         json["landmark"] = landmark_json(lm);
     }
     if let Some(path) = &args.plot {
+        use oncostat::plots::RiskTable;
+        let table = match args.plot_table {
+            PlotTable::AtRisk => RiskTable::AtRisk,
+            PlotTable::Extended => RiskTable::Extended,
+            PlotTable::None => RiskTable::None,
+        };
         let mut plot = oncostat::plots::CurvePlot::kaplan_meier(&fits)
             .map_err(lib)?
-            .ci(true);
+            .ci(true)
+            .table(table)
+            .median_lines(args.plot_median);
         if let (true, Some(k)) = (fits.len() >= 2, &keys) {
             let p = oncostat::LogRank::new()
                 .test(&data, k)
