@@ -214,6 +214,36 @@ pub enum Error {
         found: usize,
     },
 
+    /// A comparison of groups (log-rank, Gray's test) was given more groups than it handles:
+    /// its variance matrix has one row and column per group, so the cap bounds memory and
+    /// time (30,000 groups would need a 7 GB matrix). Usually an identifier column was given
+    /// as the group.
+    #[error(
+        "too many groups: {found} distinct groups, a comparison of groups handles at most {max} \
+         (is the group column an identifier?)"
+    )]
+    TooManyGroups {
+        /// Number of distinct groups found.
+        found: usize,
+        /// The cap.
+        max: usize,
+    },
+
+    /// A factor of a model formula has more levels than a model handles (each level is a
+    /// design column; the information matrix is columns × columns). Usually an identifier.
+    #[error(
+        "`{variable}` has {found} levels, a factor in a model formula handles at most {max} \
+         (is it an identifier? use strata({variable}) or cluster({variable}) instead)"
+    )]
+    TooManyLevels {
+        /// The variable as written in the formula.
+        variable: String,
+        /// Number of levels found.
+        found: usize,
+        /// The cap.
+        max: usize,
+    },
+
     /// A two-sample comparison (FH weighted log-rank z, MaxCombo, RMST or milestone
     /// difference) was given a number of groups other than two.
     #[error("this comparison needs exactly 2 groups, found {found}")]

@@ -234,15 +234,50 @@ pub(crate) fn format_p(p: f64, raw: bool) -> String {
     }
 }
 
-/// Formats a number, `NA` for NaN and `Inf`/`-Inf` for infinities.
-pub(crate) fn format_num(x: f64, digits: usize) -> String {
+/// Formats a number for a results table with `decimals` decimals — the crate's one fixed-
+/// decimal formatter, used by every `Display` (and the `analyze` example): `NA` for NaN (as R
+/// prints a missing value), `Inf` / `-Inf` for infinities, and R's scientific notation
+/// (`1.504e+200`, four significant digits, a signed exponent of at least two digits) when
+/// fixed notation would need more than 15 integer digits (|x| ≥ 1e15) or would hide a
+/// non-zero value below 1e-15 — never a 300-digit decimal.
+///
+/// ```
+/// use oncostat::table::format_number;
+/// assert_eq!(format_number(-0.51324, 4), "-0.5132");
+/// assert_eq!(format_number(f64::NAN, 4), "NA");
+/// assert_eq!(format_number(f64::NEG_INFINITY, 2), "-Inf");
+/// assert_eq!(format_number(1.5043e200, 4), "1.504e+200");
+/// assert_eq!(format_number(-2.0407e-202, 4), "-2.041e-202");
+/// assert_eq!(format_number(0.0, 3), "0.000");
+/// ```
+pub fn format_number(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         "NA".to_string()
     } else if x.is_infinite() {
         if x > 0.0 { "Inf" } else { "-Inf" }.to_string()
+    } else if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-15) {
+        r_scientific(x, 3)
     } else {
-        format!("{x:.digits$}")
+        format!("{x:.decimals$}")
     }
+}
+
+/// `x` in R's scientific notation with `decimals` mantissa decimals: `1.504e+200`,
+/// `4.000e-04` (a sign and at least two exponent digits).
+pub(crate) fn r_scientific(x: f64, decimals: usize) -> String {
+    let sci = format!("{x:.decimals$e}");
+    match sci.split_once('e') {
+        Some((m, e)) => {
+            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
+            format!("{m}e{sign}{digits:0>2}")
+        }
+        None => sci,
+    }
+}
+
+/// Crate-internal name of [`format_number`].
+pub(crate) fn format_num(x: f64, digits: usize) -> String {
+    format_number(x, digits)
 }
 
 impl fmt::Display for CoefTable {
@@ -442,8 +477,8 @@ impl fmt::Display for ChiSqTest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:.2} on {} df, p={}",
-            self.statistic,
+            "{} on {} df, p={}",
+            format_number(self.statistic, 2),
             self.df,
             format_p(self.p_value, f.alternate())
         )

@@ -397,3 +397,38 @@ fn kaplan_meier_with_extreme_weights_equals_the_unweighted_curve() -> TestResult
     }
     Ok(())
 }
+
+#[test]
+fn text_output_prints_na_and_scientific_never_nan_or_long_decimals() -> TestResult {
+    let (data, cols) = lung();
+    let fit = CoxPh::new().fit(&data, &lung_design(&cols, 1e300))?;
+    let text = fit.to_string();
+    assert!(text.contains("2.041e-302"), "{text}");
+    let logistic = {
+        let c = columns("infert.csv", &["case", "age"]);
+        let x = Design::from_columns(vec![(
+            "age",
+            c[1].iter().map(|v| v * 1e-300).collect::<Vec<_>>(),
+        )])?
+        .with_intercept();
+        LogisticRegression::new().fit(&x, &BinaryOutcome::new(&c[0])?)?
+    };
+    let one = CoxPh::new().fit(
+        &SurvivalData::from_status(vec![5.0], &[1.0])?,
+        &Design::from_columns([("x", vec![1.5])])?,
+    )?;
+    let km = KaplanMeier::new().fit(&data.clone().with_weights(vec![1e300; data.len()])?)?;
+    for text in [text, logistic.to_string(), one.to_string(), km.to_string()] {
+        assert!(!text.contains("NaN") && !text.contains("inf "), "{text}");
+        // no number written out with 20 or more digits in a row
+        let longest = text
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        assert!(longest < 20, "{text}");
+    }
+    assert!(one.to_string().contains("Concordance= NA  (se = NA )"));
+    assert_eq!(oncostat::table::format_number(1.5e300, 4), "1.500e+300");
+    Ok(())
+}

@@ -60,7 +60,15 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         spec.push((g.as_str(), Kind::Text));
     }
     let cols = table.columns(&spec)?;
-    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let lib = |e| match e {
+        // name the column that holds too many groups
+        oncostat::Error::TooManyGroups { .. } => CliError::new(format!(
+            "{}: column `{}`: {e}",
+            table.path().display(),
+            args.group.as_deref().unwrap_or("group")
+        )),
+        e => CliError::from_lib(e, table.path(), &cols.rows),
+    };
     let data = CompetingRisksData::new(
         cols.number(&args.time)?.to_vec(),
         cols.number(&args.status)?,

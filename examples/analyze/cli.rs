@@ -190,6 +190,76 @@ impl Output {
     }
 }
 
+/// The flags of a fitted model that every model's JSON carries, with the same keys in every
+/// command (`cox`, `cox --firth`, `logistic`, `survreg`, `finegray`, formula fits):
+/// `converged`, `separation` (the columns whose estimates diverge: logistic separation, Cox
+/// monotone likelihood; `null` when none), `warnings` (one sentence per warning R would print,
+/// `[]` when none) and `aliased` on each coefficient.
+#[derive(Debug, Default)]
+pub struct ModelFlags {
+    /// The fit met its convergence criterion.
+    pub converged: bool,
+    /// Why it stopped, when it did not converge.
+    pub stop: Option<String>,
+    /// Columns whose estimates diverge (separation, monotone likelihood), if any.
+    pub separation: Option<Vec<String>>,
+    /// One flag per coefficient in the order of the JSON's `coefficients`.
+    pub aliased: Vec<bool>,
+    /// The names of the coefficients (for the aliasing warning).
+    pub names: Vec<String>,
+}
+
+impl ModelFlags {
+    /// Writes the flags into a command's JSON object (keeps keys already there, e.g. a
+    /// coefficient's own `aliased`).
+    pub fn apply(&self, json: &mut Value) {
+        let mut warnings: Vec<String> = Vec::new();
+        if let Some(stop) = &self.stop {
+            warnings.push(format!("did not converge: {stop}"));
+        }
+        if let Some(columns) = &self.separation {
+            warnings.push(if columns.is_empty() {
+                "fitted probabilities numerically 0 or 1 occurred (separation)".to_string()
+            } else {
+                format!(
+                    "the estimates of {} diverge (separation / monotone likelihood): they may be infinite; a Firth fit (--firth) gives finite estimates",
+                    columns.join(", ")
+                )
+            });
+        }
+        let aliased: Vec<&str> = self
+            .aliased
+            .iter()
+            .zip(&self.names)
+            .filter(|(a, _)| **a)
+            .map(|(_, n)| n.as_str())
+            .collect();
+        if !aliased.is_empty() {
+            warnings.push(format!(
+                "coefficients not defined because of singularities: {}",
+                aliased.join(", ")
+            ));
+        }
+        if let Some(rows) = json.get_mut("coefficients").and_then(Value::as_array_mut) {
+            for (row, &a) in rows.iter_mut().zip(&self.aliased) {
+                if let Some(obj) = row.as_object_mut() {
+                    obj.entry("aliased").or_insert(Value::Bool(a));
+                }
+            }
+        }
+        if let Some(obj) = json.as_object_mut() {
+            obj.insert("converged".into(), Value::Bool(self.converged));
+            obj.insert(
+                "separation".into(),
+                self.separation
+                    .as_ref()
+                    .map_or(Value::Null, |s| Value::from(s.clone())),
+            );
+            obj.insert("warnings".into(), Value::from(warnings));
+        }
+    }
+}
+
 /// A JSON number, or `null` for NaN and infinities (JSON has neither).
 pub fn num(x: f64) -> Value {
     if x.is_finite() {

@@ -343,7 +343,7 @@ pub(crate) fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Valu
         .collect();
     let test = |t: oncostat::ChiSqTest| json!({ "stat": num(t.statistic()), "df": num(t.df()), "p": num(t.p_value()) });
     let c = fit.concordance();
-    Ok(json!({
+    let mut json = json!({
         "n": fit.n(),
         "events": fit.n_events(),
         "dropped": dropped,
@@ -360,5 +360,15 @@ pub(crate) fn to_json(fit: &CoxFit, dropped: usize, seconds: f64) -> Result<Valu
         "iterations": fit.convergence().iterations(),
         "infinite_coefficients": fit.infinite_coefficients(),
         "fit_seconds": seconds,
-    }))
+    });
+    let infinite = fit.infinite_coefficients();
+    crate::cli::ModelFlags {
+        converged: fit.convergence().converged(),
+        stop: (!fit.convergence().converged()).then(|| fit.convergence().to_string()),
+        separation: (!infinite.is_empty()).then(|| infinite.to_vec()),
+        aliased: fit.aliased().to_vec(),
+        names: fit.term_names().to_vec(),
+    }
+    .apply(&mut json);
+    Ok(json)
 }

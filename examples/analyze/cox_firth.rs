@@ -157,7 +157,7 @@ fn to_json(report: &FirthReport, dropped: usize, seconds: f64) -> Value {
         })
         .collect();
     let lr = fit.lr_test();
-    json!({
+    let mut json = json!({
         "n": fit.n(),
         "events": fit.n_events(),
         "dropped": dropped,
@@ -171,5 +171,14 @@ fn to_json(report: &FirthReport, dropped: usize, seconds: f64) -> Value {
         "converged": fit.convergence().converged(),
         "iterations": fit.convergence().iterations(),
         "fit_seconds": seconds,
-    })
+    });
+    crate::cli::ModelFlags {
+        converged: fit.convergence().converged(),
+        stop: (!fit.convergence().converged()).then(|| fit.convergence().to_string()),
+        separation: None,
+        aliased: fit.aliased().to_vec(),
+        names: fit.term_names().to_vec(),
+    }
+    .apply(&mut json);
+    json
 }

@@ -98,7 +98,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             })
         })
         .collect();
-    let json = json!({
+    let mut json = json!({
         "model": "finegray",
         "n": fit.n(),
         "dropped": cols.dropped,
@@ -111,6 +111,14 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "iterations": fit.convergence().iterations(),
         "fit_seconds": seconds,
     });
+    cli::ModelFlags {
+        converged: fit.convergence().converged(),
+        stop: (!fit.convergence().converged()).then(|| fit.convergence().to_string()),
+        separation: None,
+        aliased: fit.aliased().to_vec(),
+        names: fit.term_names().to_vec(),
+    }
+    .apply(&mut json);
     let text = format!("{fit}\n{}", cli::rows_note(fit.n(), cols.dropped));
     Ok(Output { text, json })
 }

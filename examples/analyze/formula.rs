@@ -83,16 +83,16 @@ fn terms_output(tests: &[TermTest]) -> (Value, String) {
     for t in tests {
         let lr = t.lr().map_or(("-".to_string(), "-".to_string()), |l| {
             (
-                format!("{:.4}", l.statistic()),
-                format!("{:.4}", l.p_value()),
+                oncostat::table::format_number(l.statistic(), 4),
+                oncostat::table::format_number(l.p_value(), 4),
             )
         });
         text.push_str(&format!(
-            "{:<w$} {:>3} {:>10.4} {:>10.4} {:>10} {:>10}\n",
+            "{:<w$} {:>3} {:>10} {:>10} {:>10} {:>10}\n",
             t.term(),
             t.df(),
-            t.wald().statistic(),
-            t.wald().p_value(),
+            oncostat::table::format_number(t.wald().statistic(), 4),
+            oncostat::table::format_number(t.wald().p_value(), 4),
             lr.0,
             lr.1
         ));

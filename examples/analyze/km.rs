@@ -173,13 +173,7 @@ fn summary_text(fit: &SurvivalCurve, at: &[f64], level: &str) -> Result<String, 
         format!("upper {level}")
     );
     for a in fit.survival_at(at)? {
-        let cell = |x: f64| {
-            if x.is_nan() {
-                "NA".to_string()
-            } else {
-                format!("{x:.4}")
-            }
-        };
+        let cell = |x: f64| oncostat::table::format_number(x, 4);
         out.push_str(&format!(
             " {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
             a.time,

@@ -83,6 +83,10 @@ pub(crate) struct Fitted {
     converged: bool,
     iterations: usize,
     separation: Option<Vec<String>>,
+    /// Why the fit stopped, when it did not converge.
+    stop: Option<String>,
+    /// One flag per coefficient (R's `NA`).
+    aliased: Vec<bool>,
     text: String,
 }
 
@@ -203,6 +207,14 @@ pub(crate) fn output(
     if let (Some(pl), Some(map)) = (fitted.penalized_loglik, obj.as_object_mut()) {
         map.insert("penalized_loglik".into(), num(pl));
     }
+    cli::ModelFlags {
+        converged: fitted.converged,
+        stop: fitted.stop.clone(),
+        separation: fitted.separation.clone(),
+        aliased: fitted.aliased.clone(),
+        names: fitted.rows.iter().map(|r| r.name.clone()).collect(),
+    }
+    .apply(&mut obj);
     let text = format!("{}\n{}", fitted.text, cli::rows_note(n, dropped));
     Output { text, json: obj }
 }
@@ -222,7 +234,14 @@ pub(crate) fn ml_model(ci: CiArg) -> LogisticRegression {
 
 /// The output rows of a maximum-likelihood fit.
 pub(crate) fn describe_ml(fit: &LogisticFit) -> LibResult<Fitted> {
-    let bounds = fit.conf_int(LEVEL)?;
+    // under separation without any profile bound the interval does not exist: null bounds,
+    // the JSON's `separation` and `warnings` say why
+    let bounds = match fit.conf_int(LEVEL) {
+        Err(oncostat::Error::Separation { .. }) => {
+            vec![(f64::NAN, f64::NAN); fit.term_names().len()]
+        }
+        other => other?,
+    };
     let lr = fit.lr_tests()?;
     let (z, p) = (fit.z_values(), fit.p_values());
     let rows = (0..fit.term_names().len())
@@ -248,6 +267,8 @@ pub(crate) fn describe_ml(fit: &LogisticFit) -> LibResult<Fitted> {
         converged: fit.convergence().converged(),
         iterations: fit.convergence().iterations(),
         separation: fit.separation().map(<[String]>::to_vec),
+        stop: (!fit.convergence().converged()).then(|| fit.convergence().to_string()),
+        aliased: fit.aliased().to_vec(),
         text,
     })
 }
@@ -291,6 +312,8 @@ pub(crate) fn describe_firth(fit: &FirthFit, ci: CiArg) -> LibResult<Fitted> {
         converged: fit.convergence().converged(),
         iterations: fit.convergence().iterations(),
         separation: None,
+        stop: (!fit.convergence().converged()).then(|| fit.convergence().to_string()),
+        aliased: fit.aliased().to_vec(),
         text: fit.to_string(),
     })
 }

@@ -97,9 +97,9 @@ fn fleming_harrington(
         "fit_seconds": seconds,
     });
     let text = format!(
-        "Weighted log-rank {}\n{test}\n z = {:.4}\n{}",
+        "Weighted log-rank {}\n{test}\n z = {}\n{}",
         fh_name(rho, gamma),
-        z,
+        oncostat::table::format_number(z, 4),
         cli::rows_note(data.len(), dropped)
     );
     Ok(Output { text, json })
@@ -153,7 +153,15 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         spec.push((s, Kind::Text));
     }
     let cols = table.columns(&spec)?;
-    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let lib = |e| match e {
+        // name the column that holds too many groups
+        oncostat::Error::TooManyGroups { .. } => CliError::new(format!(
+            "{}: column `{}`: {e}",
+            table.path().display(),
+            group_col.unwrap_or("landmark group")
+        )),
+        e => CliError::from_lib(e, table.path(), &cols.rows),
+    };
     let landmark = args.landmark.subset(
         table,
         &cols,

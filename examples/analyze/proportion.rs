@@ -71,10 +71,14 @@ pub fn rate_text(label: &str, group: &str, r: &ResponseRate) -> String {
     let (a, b) = r.clopper_pearson();
     let (c, d) = r.wilson();
     format!(
-        "{label:<4} {group:<12} {:>3}/{:<4} {:>7.4}  exact [{a:.4}, {b:.4}]  Wilson [{c:.4}, {d:.4}]\n",
+        "{label:<4} {group:<12} {:>3}/{:<4} {:>7}  exact [{}, {}]  Wilson [{}, {}]\n",
         r.x(),
         r.n(),
-        r.rate()
+        oncostat::table::format_number(r.rate(), 4),
+        oncostat::table::format_number(a, 4),
+        oncostat::table::format_number(b, 4),
+        oncostat::table::format_number(c, 4),
+        oncostat::table::format_number(d, 4)
     )
 }
 
@@ -82,11 +86,11 @@ pub fn rate_text(label: &str, group: &str, r: &ResponseRate) -> String {
 pub fn fisher_text(label: &str, f: &FisherTest) -> String {
     let (lo, hi) = f.conf_int();
     format!(
-        "{label}: Fisher's exact test p = {:.4}, odds ratio {:.4} (95% CI {:.4}, {:.4})\n",
-        f.p_value(),
-        f.odds_ratio(),
-        lo,
-        hi
+        "{label}: Fisher's exact test p = {}, odds ratio {} (95% CI {}, {})\n",
+        oncostat::table::format_number(f.p_value(), 4),
+        oncostat::table::format_number(f.odds_ratio(), 4),
+        oncostat::table::format_number(lo, 4),
+        oncostat::table::format_number(hi, 4)
     )
 }
 

@@ -137,14 +137,14 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             "p": num(m.difference.p_value),
         });
         text.push_str(&format!(
-            "\nMilestone S({}): {} - {} = {:.4} (95% CI {:.4} to {:.4}), p = {:.4}\n",
+            "\nMilestone S({}): {} - {} = {} (95% CI {} to {}), p = {}\n",
             m.time,
             m.groups[1],
             m.groups[0],
-            m.difference.estimate,
-            m.difference.lower,
-            m.difference.upper,
-            m.difference.p_value
+            oncostat::table::format_number(m.difference.estimate, 4),
+            oncostat::table::format_number(m.difference.lower, 4),
+            oncostat::table::format_number(m.difference.upper, 4),
+            oncostat::table::format_number(m.difference.p_value, 4)
         ));
     }
     text.push('\n');

@@ -317,7 +317,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "rmst_se": num(mean.restricted_se),
         "tau": num(tau),
     });
-    let json = json!({
+    let mut json = json!({
         "n": fit.n(),
         "events": fit.n_events(),
         "dropped": cols.dropped,
@@ -339,6 +339,15 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         "prediction": prediction,
         "fit_seconds": seconds,
     });
+    // the table's rows are the coefficients then the log-scale parameters
+    cli::ModelFlags {
+        converged: fit.convergence().converged(),
+        stop: (!fit.convergence().converged()).then(|| fit.convergence().to_string()),
+        separation: None,
+        aliased: fit.parameter_aliased().to_vec(),
+        names: table_rows.rows().iter().map(|r| r.term.clone()).collect(),
+    }
+    .apply(&mut json);
     let mut text = format!("Parametric survival regression (survreg, {dist})\n{fit}");
     text.push_str(&format!(
         "\nPrediction at {}{}:\n",
@@ -357,23 +366,29 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     ));
     for (p, q) in &quantiles {
         text.push_str(&format!(
-            "  quantile {p}: {:.4} (se {:.4})\n",
-            q.estimate, q.std_error
+            "  quantile {p}: {} (se {})\n",
+            oncostat::table::format_number(q.estimate, 4),
+            oncostat::table::format_number(q.std_error, 4)
         ));
     }
     text.push_str("  time       surv   lower   upper\n");
     for c in &curve {
         text.push_str(&format!(
-            "  {:<9.4} {:.4}  {:.4}  {:.4}\n",
-            c.time, c.surv, c.lower, c.upper
+            "  {:<9} {}  {}  {}\n",
+            oncostat::table::format_number(c.time, 4),
+            oncostat::table::format_number(c.surv, 4),
+            oncostat::table::format_number(c.lower, 4),
+            oncostat::table::format_number(c.upper, 4)
         ));
     }
     text.push_str(&format!(
-        "  restricted mean to {tau}: {:.4} (se {:.4}); mean: {}\n\n",
-        mean.restricted,
-        mean.restricted_se,
+        "  restricted mean to {tau}: {} (se {}); mean: {}\n\n",
+        oncostat::table::format_number(mean.restricted, 4),
+        oncostat::table::format_number(mean.restricted_se, 4),
         mean.mean
-            .map_or("infinite".to_string(), |m| format!("{m:.4}"))
+            .map_or("infinite".to_string(), |m| oncostat::table::format_number(
+                m, 4
+            ))
     ));
     text.push_str(&cli::rows_note(fit.n(), cols.dropped));
     Ok(Output { text, json })

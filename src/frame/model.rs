@@ -6,6 +6,12 @@ use super::formula::{Formula, ResponseSpec, Variable, VariableKind};
 use super::table::{Column, Table};
 use crate::{BinaryOutcome, Design, Error, Levels, Result, SurvivalData};
 
+/// The most levels a factor of a model formula may have: each level is a design column and
+/// the fit's information matrix is columns × columns, so the cap bounds memory (a factor of
+/// 30,000 patient ids would need a 7 GB matrix). `strata()` and `cluster()` variables are not
+/// coded as columns and have no cap.
+pub(crate) const MAX_FACTOR_LEVELS: usize = 1000;
+
 /// Which R fitter's model-frame rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fitter {
@@ -925,6 +931,15 @@ impl FrameData {
                         level: levels.labels.first().cloned().unwrap_or_default(),
                     });
                 }
+                if let Some(Encoding::Factor(levels)) = &encodings[v]
+                    && levels.labels.len() > MAX_FACTOR_LEVELS
+                {
+                    return Err(Error::TooManyLevels {
+                        variable: variables[v].label(),
+                        found: levels.labels.len(),
+                        max: MAX_FACTOR_LEVELS,
+                    });
+                }
             }
             let names = term_column_names(&variables, &encodings, term, codes);
             let start = column_names.len();
@@ -936,13 +951,10 @@ impl FrameData {
                 codings: codes.clone(),
             });
         }
-        if let Some(dup) = column_names
-            .iter()
-            .enumerate()
-            .find(|(j, c)| column_names[..*j].contains(c))
-            .map(|(_, c)| c.clone())
-        {
-            return Err(Error::DuplicateColumn { name: dup });
+        // linear in the number of columns
+        let mut seen = std::collections::HashSet::with_capacity(column_names.len());
+        if let Some(dup) = column_names.iter().find(|c| !seen.insert(c.as_str())) {
+            return Err(Error::DuplicateColumn { name: dup.clone() });
         }
 
         // strata

@@ -33,17 +33,21 @@ impl fmt::Display for LogisticFit {
         );
         writeln!(
             f,
-            "    Null deviance: {:.3}  on {} degrees of freedom",
-            self.null_deviance(),
+            "    Null deviance: {}  on {} degrees of freedom",
+            crate::table::format_number(self.null_deviance(), 3),
             null_df
         )?;
         writeln!(
             f,
-            "Residual deviance: {:.3}  on {} degrees of freedom",
-            self.deviance(),
+            "Residual deviance: {}  on {} degrees of freedom",
+            crate::table::format_number(self.deviance(), 3),
             n.saturating_sub(rank)
         )?;
-        writeln!(f, "AIC: {:.2}", self.deviance() + 2.0 * rank as f64)?;
+        writeln!(
+            f,
+            "AIC: {}",
+            crate::table::format_number(self.deviance() + 2.0 * rank as f64, 2)
+        )?;
         writeln!(f)?;
         writeln!(
             f,
@@ -101,8 +105,8 @@ impl fmt::Display for FirthFit {
         let n: f64 = self.problem().w.iter().sum();
         writeln!(
             f,
-            "Likelihood ratio test={:.4} on {} df, p={}, n={}",
-            lr.statistic(),
+            "Likelihood ratio test={} on {} df, p={}, n={}",
+            crate::table::format_number(lr.statistic(), 4),
             lr.df(),
             format_p(lr.p_value(), f.alternate()),
             n

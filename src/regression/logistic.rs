@@ -254,32 +254,7 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
         let solver = DampedNewton::new(k, StopRule::RelativeDeviance { eps: epsilon }).glm_start();
         run(engine, solver, DVector::zeros(k), iterations)
     };
-    let out = match attempt(max_iter) {
-        // Under separation the IRLS weights w·μ(1 − μ) underflow on the way to infinity and
-        // XᵀWX stops being factorable before R's QR-based glm gives up. R then reports its
-        // last iterate with "fitted probabilities numerically 0 or 1"; do the same: refit to
-        // the last iteration count whose information could still be factored (bisection on
-        // this failure path only) and let the separation diagnostics below flag the fit.
-        Err(Error::SingularMatrix { .. }) if max_iter > 1 => {
-            let (mut good, mut bad) = (None, max_iter);
-            let mut lo = 1;
-            while lo < bad {
-                let mid = lo + (bad - lo) / 2;
-                match attempt(mid) {
-                    Ok(out) => {
-                        good = Some(out);
-                        lo = mid + 1;
-                    }
-                    Err(Error::SingularMatrix { .. }) => bad = mid,
-                    Err(e) => return Err(e),
-                }
-            }
-            good.ok_or(Error::SingularMatrix {
-                what: "the information matrix X'WX",
-            })?
-        }
-        other => other?,
-    };
+    let out = last_factorable(max_iter, attempt)?;
     let mut engine = out.engine;
     let mut covariance = DMatrix::zeros(k, k);
     engine.fisher_inverse(&mut covariance);
@@ -311,6 +286,42 @@ fn glm_fit(problem: &OwnedProblem, epsilon: f64, max_iter: usize) -> Result<GlmF
         next_step,
         max_fitted_extreme,
     })
+}
+
+/// Runs `attempt(max_iter)`; if it fails because XᵀWX became singular (separation),
+/// the result of the largest iteration count whose fit still succeeds.
+///
+/// Under separation the IRLS weights w·μ(1 − μ) underflow on the way to infinity and XᵀWX
+/// stops being factorable before R's QR-based glm gives up. R then reports its last iterate
+/// with "fitted probabilities numerically 0 or 1"; do the same: refit to the last iteration
+/// count whose information could still be factored (bisection on this failure path only) and
+/// let the separation diagnostics flag the fit. Used by the fit and by the reduced fits of
+/// [`LogisticFit::lr_tests`] (a reduced model can be separated too).
+///
+/// # Errors
+/// [`Error::SingularMatrix`] if even one iteration fails; other errors of `attempt`.
+fn last_factorable<T>(max_iter: usize, attempt: impl Fn(usize) -> Result<T>) -> Result<T> {
+    match attempt(max_iter) {
+        Err(Error::SingularMatrix { .. }) if max_iter > 1 => {
+            let (mut good, mut bad) = (None, max_iter);
+            let mut lo = 1;
+            while lo < bad {
+                let mid = lo + (bad - lo) / 2;
+                match attempt(mid) {
+                    Ok(out) => {
+                        good = Some(out);
+                        lo = mid + 1;
+                    }
+                    Err(Error::SingularMatrix { .. }) => bad = mid,
+                    Err(e) => return Err(e),
+                }
+            }
+            good.ok_or(Error::SingularMatrix {
+                what: "the information matrix X'WX",
+            })
+        }
+        other => other,
+    }
 }
 
 /// glm's null deviance: intercept-only fit (with offsets) if the model has an intercept,
@@ -639,15 +650,37 @@ impl LogisticFit {
                 }
                 let mut start = DVector::zeros(k);
                 let free = crate::profile::restrict(start.as_mut_slice(), &[r], &[0.0]);
+                let attempt = |iterations: usize| {
+                    let solver = DampedNewton::new(
+                        k,
+                        StopRule::RelativeDeviance {
+                            eps: self.settings.epsilon,
+                        },
+                    )
+                    .free(free.clone())
+                    .glm_start();
+                    run(
+                        Engine::new(self.problem.view(), 0.0),
+                        solver,
+                        start.clone(),
+                        iterations,
+                    )
+                };
+                // the first attempt reuses the worker's engine
                 let solver = DampedNewton::new(
                     k,
                     StopRule::RelativeDeviance {
                         eps: self.settings.epsilon,
                     },
                 )
-                .free(free)
+                .free(free.clone())
                 .glm_start();
-                let res = run(engine, solver, start, self.settings.max_iter)?;
+                let res = match run(engine, solver, start.clone(), self.settings.max_iter) {
+                    Err(Error::SingularMatrix { .. }) => {
+                        last_factorable(self.settings.max_iter, attempt)?
+                    }
+                    other => other?,
+                };
                 let stat = (-2.0 * res.engine.loglik() - self.deviance()).max(0.0);
                 Ok((res.engine, Some(ChiSqTest::new(stat, 1.0))))
             },
@@ -667,15 +700,26 @@ impl LogisticFit {
 
     /// Confidence intervals for every coefficient (coefficient scale; exponentiate for odds
     /// ratios), in model order. Aliased columns and profile bounds that are never reached
-    /// (separation) are NaN.
+    /// (separation: one side of an interval can be infinite) are NaN.
     ///
     /// # Errors
     /// * [`Error::InvalidParameter`] if `level` is not in (0, 1).
+    /// * [`Error::Separation`] (profile likelihood) if the fit is separated and no profile
+    ///   bound exists at all (the information is singular at the estimate, or every bound
+    ///   runs off to infinity, e.g. more coefficients than rows): there is no interval to
+    ///   report; use [`FirthRegression`](crate::FirthRegression).
     /// * [`Error::NotConverged`] ([`CiMethod::ProfileLikelihoodMass`]) if profiling finds a
     ///   better fit than the original.
     /// * [`Error::SingularMatrix`] if a constrained fit fails.
     pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         self.conf_int_by(level, self.settings.ci)
+    }
+
+    /// The error of a profile interval under separation that reaches no bound.
+    fn no_profile_interval(&self) -> Error {
+        Error::Separation {
+            columns: self.separation.clone().unwrap_or_default(),
+        }
     }
 
     /// How [`LogisticFit::conf_int`] and the table obtain the intervals
@@ -703,7 +747,14 @@ impl LogisticFit {
                     lconv: (1e-13 * self.loglik.abs()).max(1e-10),
                     xconv: 1e-9,
                 };
-                let start = ProfileStart::new(&mut engine, &self.beta_kept)?;
+                let start = match ProfileStart::new(&mut engine, &self.beta_kept) {
+                    Ok(start) => start,
+                    // separation: the information at the estimate is singular
+                    Err(Error::SingularMatrix { .. }) if self.separation.is_some() => {
+                        return Err(self.no_profile_interval());
+                    }
+                    Err(e) => return Err(e),
+                };
                 let bounds = map_indices(
                     2 * self.kept.len(),
                     self.work(),
@@ -732,6 +783,11 @@ impl LogisticFit {
                         Ok((engine, value))
                     },
                 )?;
+                // not one bound reached (e.g. more coefficients than rows): no interval to
+                // report, an error rather than a table of NaN
+                if self.separation.is_some() && bounds.iter().all(|b| b.is_nan()) {
+                    return Err(self.no_profile_interval());
+                }
                 for (r, &j) in self.kept.iter().enumerate() {
                     let f = self.factors[r];
                     out[j] = (bounds[2 * r] * f, bounds[2 * r + 1] * f);

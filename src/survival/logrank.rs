@@ -122,6 +122,8 @@ impl LogRank {
     /// * [`Error::WeightsNotSupported`] if `data` has case weights (R's `survdiff` has none).
     /// * [`Error::CountingProcessNotSupported`] for `(start, stop]` data (as R's `survdiff`).
     /// * [`Error::TooFewGroups`] if there are fewer than 2 distinct groups.
+    /// * [`Error::TooManyGroups`] for more than 1,000 groups (the variance matrix is
+    ///   groups × groups; the cap bounds memory and time).
     /// * [`Error::NoEvents`] if there is no event at all.
     /// * [`Error::InvalidParameter`] if ρ is not finite.
     /// * [`Error::SingularMatrix`] if the variance of the kept groups is singular (R's
@@ -164,6 +166,25 @@ impl LogRank {
             gamma: self.gamma,
         })
     }
+}
+
+/// The most groups a comparison of groups (log-rank and its weighted forms, Gray's test)
+/// accepts: its variance matrix is `k × k` and each death time updates it in `O(k²)`, so the
+/// cap bounds memory (8 MB) and time. R has no cap (30,000 groups abort with a 7 GB matrix).
+pub(crate) const MAX_COMPARED_GROUPS: usize = 1000;
+
+/// [`MAX_COMPARED_GROUPS`] as an error.
+///
+/// # Errors
+/// [`Error::TooManyGroups`] above the cap.
+pub(crate) fn check_group_count(found: usize) -> Result<()> {
+    if found > MAX_COMPARED_GROUPS {
+        return Err(Error::TooManyGroups {
+            found,
+            max: MAX_COMPARED_GROUPS,
+        });
+    }
+    Ok(())
 }
 
 /// Validates the FH exponents ρ and γ (finite, γ ≥ 0 so that `(1 − S)^γ` is finite at S = 1).
@@ -219,6 +240,7 @@ pub(crate) fn prepare_groups<T: Ord + ToString>(
     if n_groups < 2 {
         return Err(Error::TooFewGroups { found: n_groups });
     }
+    check_group_count(n_groups)?;
     if data.n_events() == 0 {
         return Err(Error::NoEvents {
             what: "the log-rank test".to_string(),

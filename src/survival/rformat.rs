@@ -38,21 +38,19 @@ pub(crate) fn format_signif(x: f64, digits: usize) -> String {
         let m = mantissa.trim_end_matches('0');
         m.split_once('.').map_or(0, |(_, frac)| frac.len())
     };
-    let sci = format!("{x:.sci_digits$e}");
     // Rust writes `4e-4`; R writes `4e-04` (sign and at least two exponent digits).
-    let sci = match sci.split_once('e') {
-        Some((m, e)) => {
-            let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
-            format!("{m}e{sign}{digits:0>2}")
-        }
-        None => sci,
-    };
+    let sci = crate::table::r_scientific(x, sci_digits);
     if fixed.len() <= sci.len() { fixed } else { sci }
 }
 
 /// Formats a column as R's `print` of a matrix column: common decimals (the most any
-/// element needs for `digits` significant digits), `NA` for NaN.
+/// element needs for `digits` significant digits), `NA` for NaN. A column with a value of
+/// 1e15 or more is formatted element by element ([`format_signif`]: scientific where that is
+/// narrower, as R switches the column to scientific), never as a 300-digit decimal.
 pub(crate) fn format_column(values: &[f64], digits: usize) -> Vec<String> {
+    if values.iter().any(|x| x.is_finite() && x.abs() >= 1e15) {
+        return values.iter().map(|&x| format_signif(x, digits)).collect();
+    }
     let decimals = values
         .iter()
         .map(|&x| needed_decimals(x, digits))
@@ -135,5 +133,9 @@ mod tests {
         );
         assert_eq!(format_column(&[112.0, 53.0], 3), ["112", "53"]);
         assert_eq!(format_column(&[4.83, 6.07], 3), ["4.83", "6.07"]);
+        assert_eq!(
+            format_column(&[1e300, 2.5, f64::NAN], 3),
+            ["1e+300", "2.5", "NA"]
+        );
     }
 }

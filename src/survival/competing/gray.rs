@@ -109,6 +109,7 @@ impl GrayTest {
     /// * [`Error::InvalidParameter`] if ρ is not finite.
     /// * [`Error::DimensionMismatch`] if `groups` does not have one label per row.
     /// * [`Error::TooFewGroups`] for fewer than two groups.
+    /// * [`Error::TooManyGroups`] for more than 1,000 groups.
     /// * [`Error::NoEvents`] if no row fails.
     pub fn test<T: Ord + ToString>(
         &self,
@@ -127,6 +128,7 @@ impl GrayTest {
         if ng < 2 {
             return Err(Error::TooFewGroups { found: ng });
         }
+        crate::survival::logrank::check_group_count(ng)?;
         if data.n_events() == 0 {
             return Err(Error::NoEvents {
                 what: "Gray's test".to_string(),

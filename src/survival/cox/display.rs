@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::CoxFit;
-use crate::table::format_p;
+use crate::table::{format_number, format_p};
 
 impl fmt::Display for CoxFit {
     /// Prints `n`, events, the coefficient and hazard-ratio tables (95 % Wald intervals),
@@ -47,9 +47,9 @@ impl fmt::Display for CoxFit {
         let c = self.concordance;
         writeln!(
             f,
-            "Concordance= {:.3}  (se = {:.3} )",
-            c.estimate(),
-            c.std_error()
+            "Concordance= {}  (se = {} )",
+            format_number(c.estimate(), 3),
+            format_number(c.std_error(), 3)
         )?;
         let raw = f.alternate();
         if self.robust_std_errors.is_some() {
@@ -62,8 +62,8 @@ impl fmt::Display for CoxFit {
         ] {
             writeln!(
                 f,
-                "{label}= {:.2}  on {} df,   p={}",
-                test.statistic(),
+                "{label}= {}  on {} df,   p={}",
+                format_number(test.statistic(), 2),
                 test.df(),
                 format_p(test.p_value(), raw)
             )?;
@@ -71,8 +71,8 @@ impl fmt::Display for CoxFit {
         if let Some(test) = self.robust_score_test() {
             writeln!(
                 f,
-                "Robust score test    = {:.2}  on {} df,   p={}",
-                test.statistic(),
+                "Robust score test    = {}  on {} df,   p={}",
+                format_number(test.statistic(), 2),
                 test.df(),
                 format_p(test.p_value(), raw)
             )?;

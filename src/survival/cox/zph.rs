@@ -204,9 +204,9 @@ impl std::fmt::Display for CoxZph {
         for r in self.rows() {
             writeln!(
                 f,
-                "{:<w$} {:>10.4} {:>4} {:>10}",
+                "{:<w$} {:>10} {:>4} {:>10}",
                 r.name,
-                r.test.statistic(),
+                crate::table::format_number(r.test.statistic(), 4),
                 r.test.df(),
                 crate::table::format_p(r.test.p_value(), f.alternate())
             )?;

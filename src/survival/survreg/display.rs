@@ -74,16 +74,16 @@ impl fmt::Display for SurvRegFit {
         writeln!(f, "{} distribution", self.dist().r_name())?;
         writeln!(
             f,
-            "Loglik(model)= {:.1}   Loglik(intercept only)= {:.1}",
-            self.loglik(),
-            self.loglik_null()
+            "Loglik(model)= {}   Loglik(intercept only)= {}",
+            crate::table::format_number(self.loglik(), 1),
+            crate::table::format_number(self.loglik_null(), 1)
         )?;
         let lr = self.lr_test();
         if lr.df() > 0.0 {
             writeln!(
                 f,
-                "\tChisq= {:.2} on {} degrees of freedom, p= {}",
-                lr.statistic(),
+                "\tChisq= {} on {} degrees of freedom, p= {}",
+                crate::table::format_number(lr.statistic(), 2),
                 lr.df(),
                 format_signif(lr.p_value(), 2)
             )?;
@@ -97,7 +97,12 @@ impl fmt::Display for SurvRegFit {
             writeln!(f, "Warning: {}", self.convergence().reason())?;
         }
         writeln!(f, "n= {}", self.n())?;
-        writeln!(f, "AIC= {:.2}   BIC= {:.2}", self.aic(), self.bic())?;
+        writeln!(
+            f,
+            "AIC= {}   BIC= {}",
+            crate::table::format_number(self.aic(), 2),
+            crate::table::format_number(self.bic(), 2)
+        )?;
         if let Ok(Some(ph)) = self.hazard_ratios(0.95)
             && !ph.rows().is_empty()
         {
