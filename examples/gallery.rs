@@ -6,8 +6,8 @@
 //! cargo run --release --example gallery -- out/    # elsewhere
 //! ```
 //!
-//! Data: R's `survival::lung` (Kaplan–Meier by sex, Cox forest plot and Cox-predicted
-//! curves), `survival::jasa` (landmark and Simon–Makuch curves), `survival::mgus2`
+//! Data: R's `survival::lung` (Kaplan–Meier by sex, Cox and subgroup forest plots,
+//! Cox-predicted curves), `survival::jasa` (landmark and Simon–Makuch curves), `survival::mgus2`
 //! (cumulative incidence of plasma-cell malignancy and death), and the simulated cohort in
 //! `examples/data/` (waterfall, spider and swimmer plots of the iRECIST endpoints).
 
@@ -20,7 +20,7 @@ use oncostat::endpoints::{
 };
 use oncostat::irecist::{IrecistRules, LesionRow, assess, timelines_from_records};
 use oncostat::plots::{
-    CurvePlot, ForestPlot, RiskTable, SpiderPlot, StepCurve, SwimmerPlot, WaterfallPlot,
+    CurvePlot, ForestPlot, ForestRow, RiskTable, SpiderPlot, StepCurve, SwimmerPlot, WaterfallPlot,
 };
 use oncostat::survival::competing::{AalenJohansen, CompetingRisksData};
 use oncostat::{CoxPh, Design, KaplanMeier, LogRank, SurvivalData};
@@ -119,6 +119,35 @@ fn main() -> Res<()> {
         .per_unit("wt_loss", 5.0, "per 5 kg")?
         .title("Cox model of overall survival (lung)")
         .save(out.join("forest_lung_cox.svg"))?;
+
+    // subgroup forest plot: the hazard ratio of female sex within ECOG groups (N / events)
+    let ecog = pick("ph_ecog")?;
+    let status = pick("status")?;
+    let female_all: Vec<f64> = pick("sex")?.iter().map(|&s| s - 1.0).collect();
+    let mut subgroups = Vec::new();
+    for (label, keep) in [
+        ("ECOG 0", (|e: f64| e < 0.5) as fn(f64) -> bool),
+        ("ECOG 1", |e| (0.5..1.5).contains(&e)),
+        ("ECOG 2-3", |e| e >= 1.5),
+    ] {
+        let rows: Vec<usize> = (0..ecog.len()).filter(|&i| keep(ecog[i])).collect();
+        let sub = SurvivalData::from_status(
+            rows.iter().map(|&i| d.time()[i]).collect(),
+            &rows.iter().map(|&i| status[i]).collect::<Vec<_>>(),
+        )?;
+        let xs = Design::from_columns([("female", rows.iter().map(|&i| female_all[i]).collect())])?;
+        let table = CoxPh::new().fit(&sub, &xs)?.coef_table(0.95)?;
+        let r = &table.rows()[0];
+        subgroups.push(ForestRow {
+            n: Some(rows.len()),
+            events: Some(rows.iter().filter(|&&i| status[i] > 0.5).count()),
+            label: label.to_string(),
+            ..ForestRow::from(r)
+        });
+    }
+    ForestPlot::new(subgroups)?
+        .title("Female vs male sex within ECOG subgroups (lung)")
+        .save(out.join("forest_lung_subgroups.svg"))?;
 
     // Cox-predicted survival of a 63-year-old with ECOG 1 and no weight loss, by sex
     // (R's survfit(fit, newdata))
