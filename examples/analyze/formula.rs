@@ -1,4 +1,4 @@
-//! `--formula` for `cox` and `logistic`: the model as an R formula on the CSV's columns.
+//! `--formula` for `cox`, `logistic` and `survreg`: the model as an R formula on the CSV's columns.
 //!
 //! ```text
 //! analyze cox --formula "Surv(time, status) ~ age + factor(ph_ecog) + sex:age + strata(inst)" \
@@ -14,7 +14,7 @@
 //! inside an interaction. `--zph` gives one row per term and `GLOBAL` (R's `cox.zph(fit)`).
 
 use oncostat::frame::{Formula, Table as FrameTable, TermTest};
-use oncostat::{CoxPh, CoxVariance, FirthRegression, Ties};
+use oncostat::{CoxPh, CoxVariance, FirthRegression, SurvReg, Ties};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Output, num, timed};
@@ -187,5 +187,38 @@ pub fn run_logistic(
     output.json["formula"] = Value::from(text);
     output.text = format!("{text}\n{}{terms_text}", output.text);
     crate::logistic::plot_forest(args, &fitted, &mut output)?;
+    Ok(output)
+}
+
+/// `survreg --formula`.
+pub fn run_survreg(
+    args: &crate::survreg::Args,
+    text: &str,
+    table: &Table,
+) -> Result<Output, CliError> {
+    let f = formula(text, &args.reference, args.weights.as_deref())?;
+    let data: &FrameTable = table.frame();
+    let mut model = SurvReg::new(args.dist.into()).max_iter(args.max_iter);
+    if let Some(s) = args.scale {
+        model = model.scale(s);
+    }
+    let (out, seconds) = timed(|| {
+        let fit = model.fit_formula(&f, data)?;
+        let tests = fit.term_tests()?;
+        Ok::<_, oncostat::Error>((fit, tests))
+    });
+    let (fit, tests) = out.map_err(lib_error(table))?;
+    let fitted = crate::survreg::Fitted {
+        data: fit.survival_data().map_err(lib_error(table))?.clone(),
+        x: fit.design().clone(),
+        dropped: fit.n_dropped(),
+        seconds,
+        fit: fit.fit().clone(),
+    };
+    let mut output = crate::survreg::output(args, &fitted, &lib_error(table))?;
+    let (terms, terms_text) = terms_output(&tests);
+    output.json["terms"] = terms;
+    output.json["formula"] = Value::from(text);
+    output.text.push_str(&terms_text);
     Ok(output)
 }

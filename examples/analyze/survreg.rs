@@ -5,7 +5,14 @@
 //! analyze survreg --time COL --event COL [--covariates A,B,...] [--dist D] [--strata COL]
 //!                 [--weights COL] [--offset COL] [--scale S] [--max-iter N]
 //!                 [--profile A=x,B=y] [--quantiles P,...] [--at T,...] [--tau T] file.csv
+//! analyze survreg --formula "Surv(time, status) ~ age + factor(ph_ecog) + strata(sex)"
+//!                 [--reference VAR=LEVEL ...] [--dist D] [--weights COL] [...] file.csv
 //! ```
+//!
+//! With `--formula` the coefficients carry R's names, `dropped` counts the rows with a missing
+//! value in any formula variable, JSON adds `formula` and `terms: [{name, df, wald_chisq,
+//! wald_p, lr_chisq, lr_p}]` (R's `drop1(fit, test = "Chisq")`), and `--profile` names design
+//! columns (`sexcmale=1`).
 //!
 //! JSON: `n`, `events`, `dropped`, `dist`, `coefficients: [{name, coef, se, z, p}]` in R's
 //! `summary` order including the `Log(scale)` row(s) (strata-labelled with strata, none for a
@@ -55,14 +62,20 @@ impl From<DistArg> for SurvRegDist {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Column of follow-up times (> 0 for the log-time distributions).
-    #[arg(long, value_name = "COL")]
-    pub time: String,
+    #[arg(long, value_name = "COL", required_unless_present = "formula")]
+    pub time: Option<String>,
     /// Column of event indicators (0/1 or false/true).
-    #[arg(long, value_name = "COL")]
-    pub event: String,
+    #[arg(long, value_name = "COL", required_unless_present = "formula")]
+    pub event: Option<String>,
     /// Covariate columns (numbers), comma-separated; none = intercept only.
-    #[arg(long, value_name = "A,B,...")]
+    #[arg(long, value_name = "A,B,...", conflicts_with = "formula")]
     pub covariates: Option<Names>,
+    /// The model as an R formula instead of --time/--event/--covariates/--strata/--offset: "Surv(time, status) ~ age + factor(ecog) + strata(sex)".
+    #[arg(long, value_name = "F", conflicts_with_all = ["time", "event", "strata", "offset"])]
+    pub formula: Option<String>,
+    /// Reference level of a factor of the formula (R's relevel), repeatable: --reference arm=placebo.
+    #[arg(long, value_name = "VAR=LEVEL", requires = "formula")]
+    pub reference: Vec<String>,
     /// Distribution of the survival time [default: weibull].
     #[arg(long, value_name = "D", value_enum, default_value_t = DistArg::Weibull)]
     pub dist: DistArg,
@@ -127,10 +140,28 @@ fn parse_profile(text: &str, names: &[String]) -> Result<Vec<(String, f64)>, Cli
     Ok(out)
 }
 
+/// A fitted survreg model and what its output needs.
+pub struct Fitted {
+    /// The fit.
+    pub fit: SurvRegFit,
+    /// The survival data it was fitted to.
+    pub data: SurvivalData,
+    /// The design (intercept first when there is one).
+    pub x: Design,
+    /// Rows dropped for a missing value.
+    pub dropped: usize,
+    /// Wall seconds of the fit.
+    pub seconds: f64,
+}
+
 /// Runs `survreg`.
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
-    let time = args.time.as_str();
-    let event = args.event.as_str();
+    if let Some(text) = &args.formula {
+        return crate::formula::run_survreg(args, text, table);
+    }
+    let missing = |flag: &str| CliError::new(format!("survreg: {flag} is required (or --formula)"));
+    let time = args.time.as_deref().ok_or_else(|| missing("--time"))?;
+    let event = args.event.as_deref().ok_or_else(|| missing("--event"))?;
     let covariates: Vec<String> = args
         .covariates
         .as_ref()
@@ -144,11 +175,6 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     spec.retain(|(name, kind)| seen.insert((*name, *kind == Kind::Text)));
     let cols = table.columns(&spec)?;
     let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
-    let profile_given = args
-        .profile
-        .as_deref()
-        .map(|p| parse_profile(p, &covariates))
-        .transpose()?;
     let covariate_cols = covariates
         .iter()
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
@@ -203,7 +229,42 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         Ok((fit, data, x))
     });
     let (fit, data, x) = fit.map_err(lib)?;
+    let fitted = Fitted {
+        fit,
+        data,
+        x,
+        dropped: cols.dropped,
+        seconds,
+    };
+    output(args, &fitted, &lib)
+}
 
+/// The text and JSON of a fitted survreg model (with or without a formula).
+pub fn output(
+    args: &Args,
+    fitted: &Fitted,
+    lib: &dyn Fn(oncostat::Error) -> CliError,
+) -> Result<Output, CliError> {
+    let Fitted {
+        fit,
+        data,
+        x,
+        dropped,
+        seconds,
+    } = fitted;
+    let (dropped, seconds) = (*dropped, *seconds);
+    let dist = fit.dist();
+    let covariates: Vec<String> = x
+        .names()
+        .iter()
+        .filter(|n| n.as_str() != "(Intercept)")
+        .cloned()
+        .collect();
+    let profile_given = args
+        .profile
+        .as_deref()
+        .map(|p| parse_profile(p, &covariates))
+        .transpose()?;
     // prediction profile: intercept, then the given values or the covariate means
     let mut profile = vec![1.0];
     for (j, name) in covariates.iter().enumerate() {
@@ -302,9 +363,11 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         })
         .collect();
     let lr = fit.lr_test();
-    let profile_json: serde_json::Map<String, Value> = covariates
+    let profile_json: serde_json::Map<String, Value> = x
+        .names()
         .iter()
-        .zip(&profile[1..])
+        .zip(&profile)
+        .filter(|(n, _)| n.as_str() != "(Intercept)")
         .map(|(n, v)| (n.clone(), num(*v)))
         .collect();
     let prediction = json!({
@@ -320,7 +383,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let mut json = json!({
         "n": fit.n(),
         "events": fit.n_events(),
-        "dropped": cols.dropped,
+        "dropped": dropped,
         "dist": dist.as_str(),
         "coefficients": coefficients,
         "scale": fit.scales().into_iter().map(num).collect::<Vec<_>>(),
@@ -390,7 +453,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
                 m, 4
             ))
     ));
-    text.push_str(&cli::rows_note(fit.n(), cols.dropped));
+    text.push_str(&cli::rows_note(fit.n(), dropped));
     Ok(Output { text, json })
 }
 

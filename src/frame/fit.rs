@@ -8,7 +8,7 @@ use super::model::{Fitter, FrameData, FrameResponse, ModelFrame, Term};
 use super::{Formula, Table};
 use crate::{
     BinaryOutcome, ChiSqTest, CoxFit, CoxPh, CoxZph, Design, Error, FirthFit, FirthRegression,
-    LogisticFit, LogisticRegression, Result, SurvivalCurve, SurvivalData,
+    LogisticFit, LogisticRegression, Result, SurvReg, SurvRegFit, SurvivalCurve, SurvivalData,
 };
 
 /// The settings a fit was made with, for the refits of the term tests.
@@ -17,6 +17,7 @@ enum Settings {
     Cox(CoxPh),
     Logistic(LogisticRegression),
     Firth,
+    SurvReg(SurvReg),
 }
 
 /// A fit made from a formula: the fitted model (every accessor of `F` through `Deref`), its
@@ -627,4 +628,117 @@ impl FormulaFit<FirthFit> {
 /// The rank of a fit: the number of columns not aliased.
 fn rank(aliased: &[bool]) -> usize {
     aliased.iter().filter(|a| !**a).count()
+}
+
+// ------------------------------------------------------------------------------ survreg
+
+impl SurvReg {
+    /// Fits the parametric survival model of a formula on a table (R's
+    /// `survreg(formula, data, dist)`): `Surv(time, status)` on the left; terms with an
+    /// intercept unless the formula removes it, `strata()` for one scale per stratum (named
+    /// `x=1`, `x=2` for a numeric column, by the labels for a text one, as R), `offset()` and
+    /// weights. Rows with a missing value in any formula variable are dropped, and factor
+    /// levels come from the rows kept.
+    ///
+    /// # Errors
+    /// The model frame's errors (as [`CoxPh::fit_formula`]; [`Error::FormulaSyntax`] for a
+    /// response that is not `Surv()` or for `cluster()`), and [`SurvReg::fit`]'s.
+    ///
+    /// # Examples
+    /// ```
+    /// use oncostat::frame::{Formula, Table};
+    /// use oncostat::{SurvReg, SurvRegDist};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let t = Table::from_csv_reader(
+    ///     "time,status,arm\n5,1,a\n8,1,b\n12,0,a\n3,1,a\n20,1,b\n9,0,b\n15,1,b\n7,1,a\n".as_bytes(),
+    /// )?;
+    /// let fit = SurvReg::new(SurvRegDist::Weibull)
+    ///     .fit_formula(&Formula::parse("Surv(time, status) ~ arm")?, &t)?;
+    /// assert_eq!(fit.term_names(), ["(Intercept)", "armb"]);
+    /// assert!(fit.coefficient("armb")? > 0.0);
+    /// # Ok(()) }
+    /// ```
+    pub fn fit_formula(&self, formula: &Formula, table: &Table) -> Result<FormulaFit<SurvRegFit>> {
+        if let Some(c) = formula.specials(&super::VariableKind::Cluster).first() {
+            return Err(Error::FormulaSyntax {
+                position: 1,
+                token: c.label(),
+                reason: "survreg formulas take no cluster() (no robust variance)".to_string(),
+            });
+        }
+        let frame = FrameData::build(formula, table, Fitter::SurvReg)?;
+        let data = survival(&frame.response)?;
+        let mut model = self.clone();
+        if let Some(var) = formula.specials(&super::VariableKind::Strata).first()
+            && matches!(table.column(&var.column)?, super::Column::Number(_))
+        {
+            model = model.strata_name(var.column.clone());
+        }
+        let fit = model.fit(data, &frame.design)?;
+        Ok(FormulaFit {
+            fit,
+            frame: frame.frame,
+            design: frame.design,
+            response: frame.response,
+            settings: Settings::SurvReg(model),
+        })
+    }
+}
+
+impl FormulaFit<SurvRegFit> {
+    /// The coefficient named `name` (a column of the design; not a log scale).
+    ///
+    /// # Errors
+    /// [`Error::UnknownColumn`] if there is no such coefficient.
+    pub fn coefficient(&self, name: &str) -> Result<f64> {
+        Ok(self.fit.coefficients()[self.index_of(name)?])
+    }
+
+    /// The survival data the model was fitted to (kept rows; strata labels).
+    ///
+    /// # Errors
+    /// None in practice: a survreg fit always has survival data.
+    pub fn survival_data(&self) -> Result<&SurvivalData> {
+        survival(&self.response)
+    }
+
+    /// Tests of each term: the joint Wald test of its coefficients (`vcov`) and the LR test
+    /// of dropping the term, refitted on the same rows (R's `drop1(fit, test = "Chisq")`;
+    /// `strata()` is not a term here).
+    ///
+    /// # Errors
+    /// [`Error::SingularMatrix`] if a term's variance is singular; a refit's errors.
+    pub fn term_tests(&self) -> Result<Vec<TermTest>> {
+        let data = survival(&self.response)?;
+        let settings = match &self.settings {
+            Settings::SurvReg(s) => s.clone(),
+            _ => self.fit.settings().clone(),
+        };
+        let beta = self.fit.coefficients();
+        let full_rank = rank(self.fit.aliased());
+        let mut out = Vec::with_capacity(self.terms().len());
+        for (i, term) in self.terms().iter().enumerate() {
+            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
+            let lr = if self.marginal(i) {
+                None
+            } else {
+                let (ll, r) = match self.design_without(i)? {
+                    None => (self.fit.loglik_null(), 0),
+                    Some(x) => {
+                        let reduced = settings.fit(data, &x)?;
+                        (reduced.loglik(), rank(reduced.aliased()))
+                    }
+                };
+                let stat = 2.0 * (self.fit.loglik() - ll);
+                Some(ChiSqTest::new(stat, (full_rank - r) as f64))
+            };
+            out.push(TermTest {
+                term: term.label().to_string(),
+                df,
+                wald: w,
+                lr,
+            });
+        }
+        Ok(out)
+    }
 }

@@ -21,6 +21,9 @@ pub(crate) enum Fitter {
     Cox,
     /// `glm` / `logistf`: the formula's intercept; unused levels dropped.
     Glm,
+    /// `survreg`: a `Surv()` response, the formula's intercept (a design column), unused
+    /// levels dropped; `strata()` gives one scale per stratum.
+    SurvReg,
 }
 
 /// How a variable of a term enters that term's columns (R's `TermCode`).
@@ -908,7 +911,7 @@ impl FrameData {
         // codings, columns and names
         let intercept = match fitter {
             Fitter::Cox => true,
-            Fitter::Glm => formula.has_intercept(),
+            Fitter::Glm | Fitter::SurvReg => formula.has_intercept(),
         };
         let is_factor: Vec<bool> = encodings
             .iter()
@@ -916,7 +919,7 @@ impl FrameData {
             .collect();
         let codings = term_codes(formula.terms(), &is_factor, intercept);
         let mut column_names: Vec<String> = Vec::new();
-        let design_intercept = fitter == Fitter::Glm && intercept;
+        let design_intercept = fitter != Fitter::Cox && intercept;
         if design_intercept {
             column_names.push(crate::design::INTERCEPT.to_string());
         }
@@ -1036,11 +1039,11 @@ impl FrameData {
                 });
             }
             Some(ResponseSpec::Binary(y)) => {
-                if fitter == Fitter::Cox {
+                if fitter != Fitter::Glm {
                     return Err(Error::FormulaSyntax {
                         position: 1,
                         token: y.clone(),
-                        reason: "a Cox model needs Surv(time, status) on the left of `~`"
+                        reason: "a survival model needs Surv(time, status) on the left of `~`"
                             .to_string(),
                     });
                 }
