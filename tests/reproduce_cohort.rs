@@ -81,7 +81,34 @@ fn finding<'a>(json: &'a Value, id: &str) -> &'a Value {
 #[test]
 fn json_with_replicates_has_the_exact_shape_and_sane_values() {
     let json = run_json(&["--json", "--replicates", "20"]);
-    assert_eq!(keys(&json), set(&["cohort", "findings"]));
+    assert_eq!(keys(&json), set(&["cohort", "findings", "estimands"]));
+    // Both Cox estimands, each with its own true value (issue 17).
+    for id in ["hr_bmi25", "hr_crp5"] {
+        let e = &json["estimands"][id];
+        assert_eq!(keys(e), set(&["adjusted", "bmi_crp_only"]), "{id}");
+        for model in ["adjusted", "bmi_crp_only"] {
+            let m = &e[model];
+            assert_eq!(
+                keys(m),
+                set(&["true_value", "n", "mean_estimate", "coverage", "mean_se"]),
+                "{id} {model}"
+            );
+            assert!(finite(&m["true_value"], id) > 1.0);
+            share(&m["coverage"], id);
+        }
+        // the adjusted estimand's truth is the generative conditional HR; the marginal one
+        // is attenuated towards 1 (non-collapsibility) but still well above 1
+        let adjusted = finite(&e["adjusted"]["true_value"], id);
+        let marginal = finite(&e["bmi_crp_only"]["true_value"], id);
+        assert_eq!(
+            e["adjusted"]["true_value"],
+            finding(&json, id)["paper"]["estimate"]
+        );
+        assert!(
+            marginal < adjusted && marginal > 2.0,
+            "{id}: {marginal} vs {adjusted}"
+        );
+    }
     assert_eq!(keys(&json["cohort"]), set(&["n", "seed", "simulated"]));
     assert_eq!(json["cohort"]["n"], 142);
     assert_eq!(json["cohort"]["seed"], 2026);
@@ -137,7 +164,8 @@ fn json_with_replicates_has_the_exact_shape_and_sane_values() {
                 "mean_se",
                 "paper_se",
                 "mean_ci_asymmetry",
-                "paper_ci_asymmetry"
+                "paper_ci_asymmetry",
+                "power_p01"
             ]),
             "{id}"
         );
@@ -211,13 +239,14 @@ fn json_with_replicates_has_the_exact_shape_and_sane_values() {
         let s = &f["replicates"];
         assert_eq!(
             keys(s),
-            set(&["n", "mean_median_a", "mean_median_b", "power"]),
+            set(&["n", "mean_median_a", "mean_median_b", "power", "power_p01"]),
             "{id}"
         );
         assert_eq!(s["n"], 20, "{id}");
         // The AB / ultrahypofractionated group lives longer in the generative model.
         assert!(finite(&s["mean_median_a"], id) > finite(&s["mean_median_b"], id));
-        share(&s["power"], id);
+        let power = share(&s["power"], id);
+        assert!(share(&s["power_p01"], id) <= power, "{id}");
     }
     // The paper's findings are carried verbatim.
     assert_eq!(finding(&json, "hr_bmi25")["paper"]["estimate"], 3.348);
@@ -608,10 +637,15 @@ fn text_report_prints_paper_vs_simulated_precision_and_the_cox_complete_case() {
         ("HR BMI >= 25", "0.3907"),
         ("HR CRP >= 5 mg/l", "0.4727"),
     ] {
-        let line = r
+        let precision = r
             .stdout
+            .split("Precision, paper vs simulated")
+            .nth(1)
+            .and_then(|t| t.split("Cox model (complete case").next())
+            .expect("the precision table");
+        let line = precision
             .lines()
-            .rfind(|l| l.starts_with(label))
+            .find(|l| l.starts_with(label))
             .unwrap_or_else(|| panic!("no precision row {label}"));
         let cells: Vec<&str> = line[31..].split_whitespace().collect();
         assert_eq!(cells.len(), 5, "{line}");
@@ -644,7 +678,10 @@ fn text_report_prints_paper_vs_simulated_precision_and_the_cox_complete_case() {
 #[test]
 fn null_ab_guarantee_time_rejection_rates() {
     let json = run_json(&["--null-ab", "--json", "--replicates", "40"]);
-    assert_eq!(keys(&json), set(&["cohort", "findings", "guarantee_time"]));
+    assert_eq!(
+        keys(&json),
+        set(&["cohort", "findings", "estimands", "guarantee_time"])
+    );
     let g = &json["guarantee_time"];
     assert_eq!(keys(g), set(&["naive", "landmark", "time_dependent"]));
     let rate = |k: &str| {

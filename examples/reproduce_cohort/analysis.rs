@@ -13,7 +13,15 @@
 //!    the generative model has them: the Cox HR is non-collapsible, and leaving them out would
 //!    estimate a different (attenuated) marginal quantity. Complete case: the patients with
 //!    BMI and CRP recorded (the others are listed by id, `cox_excluded`); every other
-//!    analysis keeps them.
+//!    analysis keeps them. AB enters as a time-dependent covariate (from the day it was
+//!    seen; R's `tmerge(..., tdc())`), since a baseline AB carries the guarantee time.
+//!    A second Cox model with BMI and CRP only (the abstract's model may have been this one)
+//!    estimates the *marginal* HRs, whose true values differ (non-collapsibility;
+//!    `Model::marginal_truth`); the replicates report coverage of each against its own.
+//! 6. OS by AB three ways: naive log-rank (groups fixed at radiotherapy: biased by the
+//!    guarantee time), landmark at the first restaging (`endpoints::Landmark`), and the
+//!    time-dependent Cox model (`endpoints::TdcSplit`; score test = Mantel–Byar,
+//!    Simon–Makuch curves). PFS by AB also under RECIST 1.1 (sensitivity).
 
 use std::collections::HashMap;
 
@@ -91,6 +99,9 @@ pub struct CohortAnalysis {
     pub hr_bmi25: Ratio,
     /// Cox HR of CRP >= 5.
     pub hr_crp5: Ratio,
+    /// Cox HRs of BMI >= 25 and CRP >= 5 in the model with BMI and CRP only (the marginal
+    /// estimand, the same complete-case patients).
+    pub hr_marginal: [Ratio; 2],
     /// Patients left out of every analysis for want of an abscopal classification, with the
     /// reason (no lesion rows, or non-irradiated lesions not evaluable), in patient order.
     pub excluded: Vec<Excluded>,
@@ -423,6 +434,7 @@ pub fn analyze(
         cox_sel.iter().map(|p| p.os_event).collect(),
     )?;
     let [hr_bmi25, hr_crp5] = cox_hrs(&cox_os, &cox_sel, &cox_switch, &pick(&uhf))?;
+    let hr_marginal = cox_bmi_crp_only(&cox_os, &cox_sel)?;
     let cox_events = cox_sel.iter().filter(|p| p.os_event).count();
     Ok(CohortAnalysis {
         n: patients.len(),
@@ -438,6 +450,7 @@ pub fn analyze(
         or_volume,
         hr_bmi25,
         hr_crp5,
+        hr_marginal,
         excluded,
         cox_n: cox_sel.len(),
         cox_events,
@@ -522,6 +535,37 @@ fn firth_ors(sel: &[&Patient], ab: &[bool]) -> oncostat::Result<[Ratio; 4]> {
     Ok(out)
 }
 
+/// The Cox model `OS ~ BMI>=25 + CRP>=5` (the abstract's model may have had these two only).
+fn cox_bmi_crp_only(os: &SurvivalData, sel: &[&Patient]) -> oncostat::Result<[Ratio; 2]> {
+    let flag = |f: fn(&Patient) -> Option<bool>| -> Vec<f64> {
+        sel.iter()
+            .map(|p| f64::from(u8::from(f(p) == Some(true))))
+            .collect()
+    };
+    let x = Design::from_columns([
+        ("bmi_ge_25", flag(|p| p.covariates.bmi25())),
+        ("crp_ge_5", flag(|p| p.covariates.crp5())),
+    ])?;
+    let fit = CoxPh::new().fit(os, &x)?;
+    ratios_of(&fit, [0, 1])
+}
+
+/// The HR, Wald CI, p and SE of coefficients `k` of a Cox fit.
+fn ratios_of(fit: &oncostat::CoxFit, k: [usize; 2]) -> oncostat::Result<[Ratio; 2]> {
+    let hr = fit.hazard_ratios();
+    let ci = fit.conf_int(LEVEL)?;
+    let p = fit.p_values();
+    let se = fit.std_errors();
+    // `conf_int` is on the coefficient (log hazard ratio) scale
+    Ok(k.map(|j| Ratio {
+        estimate: hr[j],
+        lower: ci[j].0.exp(),
+        upper: ci[j].1.exp(),
+        p: p[j],
+        se: se[j],
+    }))
+}
+
 fn cox_hrs(
     os: &SurvivalData,
     sel: &[&Patient],
@@ -545,19 +589,8 @@ fn cox_hrs(
     // covariate it would carry the guarantee time and bias the other coefficients.
     let tdc = TdcSplit::new(os.time(), os.event(), switch)?;
     let fit = tdc.cox("abscopal_benefit", Some(&x), &CoxPh::new())?;
-    let hr = fit.hazard_ratios();
-    let ci = fit.conf_int(LEVEL)?;
-    let p = fit.p_values();
-    let se = fit.std_errors();
-    let ratio = |j: usize| Ratio {
-        estimate: hr[j],
-        lower: ci[j].0.exp(),
-        upper: ci[j].1.exp(),
-        p: p[j],
-        se: se[j],
-    };
     // coefficients: abscopal_benefit (time-dependent), bmi_ge_25, crp_ge_5, UHF
-    Ok([ratio(1), ratio(2)])
+    ratios_of(&fit, [1, 2])
 }
 
 #[cfg(test)]

@@ -27,6 +27,52 @@ pub struct RatioSummary {
     /// Mean CI asymmetry `ln(upper / estimate) / ln(estimate / lower)` (1 = symmetric on the
     /// log scale; > 1 = the upper arm is longer).
     pub mean_asymmetry: f64,
+    /// Share with p < 0.01 in the paper's direction.
+    pub power_01: f64,
+}
+
+impl RatioSummary {
+    /// The summary of one ratio finding over the replicates against the true value `truth`.
+    pub fn of(ratios: impl Iterator<Item = Ratio>, truth: f64) -> Self {
+        let (mut n, mut log_sum, mut covered) = (0usize, 0.0, 0usize);
+        let (mut significant, mut significant_01) = (0usize, 0usize);
+        let (mut se_sum, mut asym_sum) = (0.0, 0.0);
+        for r in ratios {
+            if !(r.estimate.is_finite()
+                && r.lower.is_finite()
+                && r.upper.is_finite()
+                && r.se.is_finite())
+            {
+                continue;
+            }
+            n += 1;
+            log_sum += r.estimate.ln();
+            se_sum += r.se;
+            asym_sum += ci_asymmetry(r.estimate, r.lower, r.upper);
+            covered += usize::from(r.lower <= truth && truth <= r.upper);
+            let direction = if truth > 1.0 {
+                r.estimate > 1.0
+            } else if truth < 1.0 {
+                r.estimate < 1.0
+            } else {
+                true
+            };
+            significant += usize::from(r.p < 0.05 && direction);
+            significant_01 += usize::from(r.p < 0.01 && direction);
+        }
+        if n == 0 {
+            return RatioSummary::default();
+        }
+        RatioSummary {
+            n,
+            mean_estimate: (log_sum / n as f64).exp(),
+            coverage: covered as f64 / n as f64,
+            power: significant as f64 / n as f64,
+            mean_se: se_sum / n as f64,
+            mean_asymmetry: asym_sum / n as f64,
+            power_01: significant_01 as f64 / n as f64,
+        }
+    }
 }
 
 /// Summary of a two-group survival comparison over replicates.
@@ -40,6 +86,8 @@ pub struct ComparisonSummary {
     pub mean_median_b: f64,
     /// Share with log-rank p < 0.05 and median a > median b (never reached counts as larger).
     pub power: f64,
+    /// The same with p < 0.01 (the paper reports "p < 0.01" for OS and PFS by AB).
+    pub power_01: f64,
 }
 
 impl ComparisonSummary {
@@ -47,6 +95,7 @@ impl ComparisonSummary {
     fn of<'a>(comparisons: impl Iterator<Item = &'a Comparison>) -> Self {
         let (mut n, mut sum_a, mut n_a, mut sum_b, mut n_b, mut significant) =
             (0, 0.0, 0, 0.0, 0, 0);
+        let mut significant_01 = 0;
         for c in comparisons {
             n += 1;
             if let Some(m) = c.median_a {
@@ -63,6 +112,7 @@ impl ComparisonSummary {
                 (Some(x), Some(y)) => x > y,
             };
             significant += usize::from(c.p < 0.05 && a_longer);
+            significant_01 += usize::from(c.p < 0.01 && a_longer);
         }
         if n == 0 {
             return ComparisonSummary::default();
@@ -73,6 +123,7 @@ impl ComparisonSummary {
             mean_median_a: mean(sum_a, n_a),
             mean_median_b: mean(sum_b, n_b),
             power: significant as f64 / n as f64,
+            power_01: significant_01 as f64 / n as f64,
         }
     }
 }
@@ -104,6 +155,11 @@ pub struct Summary {
     pub n_logistic_mean: f64,
     /// Mean number of patients in the landmark analysis.
     pub landmark_n_mean: f64,
+    /// Cox HRs of BMI >= 25 and CRP >= 5 in the model with BMI and CRP only, against their
+    /// own (marginal) true values.
+    pub marginal: [RatioSummary; 2],
+    /// Those true values (`Model::marginal_truth`).
+    pub marginal_truth: [f64; 2],
     /// Mean number of patients in the (complete-case) Cox model.
     pub cox_n_mean: f64,
     /// Mean number of deaths in the Cox model.
@@ -137,7 +193,7 @@ pub fn run(model: &Model, n: usize, seed: u64, replicates: usize, threads: usize
             }
         }
     });
-    let mut summary = summarise(&slots, &TRUE_RATIOS);
+    let mut summary = summarise(&slots, &TRUE_RATIOS, model.marginal_truth().ok());
     summary.seconds = start.elapsed().as_secs_f64();
     summary
 }
@@ -181,7 +237,11 @@ pub fn ci_asymmetry(estimate: f64, lower: f64, upper: f64) -> f64 {
     (upper / estimate).ln() / (estimate / lower).ln()
 }
 
-fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
+fn summarise(
+    slots: &[Option<CohortAnalysis>],
+    truth: &[f64; 6],
+    marginal_truth: Option<[f64; 2]>,
+) -> Summary {
     let done: Vec<&CohortAnalysis> = slots.iter().flatten().collect();
     let mut s = Summary {
         requested: slots.len(),
@@ -212,40 +272,12 @@ fn summarise(slots: &[Option<CohortAnalysis>], truth: &[f64; 6]) -> Summary {
         s.pfs_recist_medians = (c.mean_median_a, c.mean_median_b);
     }
     for (k, slot) in s.ratios.iter_mut().enumerate() {
-        let (mut n, mut log_sum, mut covered, mut significant) = (0usize, 0.0, 0usize, 0usize);
-        let (mut se_sum, mut asym_sum) = (0.0, 0.0);
-        for a in &done {
-            let r = ratios(a)[k];
-            if !(r.estimate.is_finite()
-                && r.lower.is_finite()
-                && r.upper.is_finite()
-                && r.se.is_finite())
-            {
-                continue;
-            }
-            n += 1;
-            log_sum += r.estimate.ln();
-            se_sum += r.se;
-            asym_sum += ci_asymmetry(r.estimate, r.lower, r.upper);
-            covered += usize::from(r.lower <= truth[k] && truth[k] <= r.upper);
-            let direction = if truth[k] > 1.0 {
-                r.estimate > 1.0
-            } else if truth[k] < 1.0 {
-                r.estimate < 1.0
-            } else {
-                true
-            };
-            significant += usize::from(r.p < 0.05 && direction);
-        }
-        if n > 0 {
-            *slot = RatioSummary {
-                n,
-                mean_estimate: (log_sum / n as f64).exp(),
-                coverage: covered as f64 / n as f64,
-                power: significant as f64 / n as f64,
-                mean_se: se_sum / n as f64,
-                mean_asymmetry: asym_sum / n as f64,
-            };
+        *slot = RatioSummary::of(done.iter().map(|a| ratios(a)[k]), truth[k]);
+    }
+    if let Some(truth) = marginal_truth {
+        s.marginal_truth = truth;
+        for (k, slot) in s.marginal.iter_mut().enumerate() {
+            *slot = RatioSummary::of(done.iter().map(|a| a.hr_marginal[k]), truth[k]);
         }
     }
     for (k, slot) in s.comparisons.iter_mut().enumerate() {

@@ -17,6 +17,12 @@
 //!   `reproduced = {median_a, median_b, p}` (a = AB or ultrahypofractionated),
 //!   `replicates = {n, mean_median_a, mean_median_b, power}`.
 //!
+//! With `--replicates R` the object also has `estimands: {hr_bmi25, hr_crp5: {adjusted,
+//! bmi_crp_only: {true_value, n, mean_estimate, coverage, mean_se}}}`: the two Cox
+//! estimands (adjusted for AB and fractionation: the generative conditional HRs; BMI and CRP
+//! only: the marginal HRs of `Model::marginal_truth`), each with coverage against its own
+//! true value. Ratio and comparison `replicates` carry `power_p01` (p < 0.01) beside `power`.
+//!
 //! With `--null-ab --replicates R` the object also has `guarantee_time: {naive: {rejection_rate},
 //! landmark: {rejection_rate}, time_dependent: {rejection_rate}}`: the share of the cohorts
 //! with p < 0.05 for the effect of AB on OS (naive log-rank from radiotherapy; log-rank at
@@ -146,6 +152,23 @@ pub fn json(info: &CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Va
         "cohort": {"n": info.n, "seed": info.seed, "simulated": info.simulated},
         "findings": findings,
     });
+    if let Some(s) = reps {
+        let estimand = |r: &crate::replicates::RatioSummary, truth: f64| {
+            json!({"true_value": num(truth), "n": r.n, "mean_estimate": num(r.mean_estimate),
+                   "coverage": num(r.coverage), "mean_se": num(r.mean_se)})
+        };
+        let mut e = serde_json::Map::new();
+        for (k, id) in [(4usize, "hr_bmi25"), (5, "hr_crp5")] {
+            e.insert(
+                id.to_owned(),
+                json!({
+                    "adjusted": estimand(&s.ratios[k], crate::replicates::TRUE_RATIOS[k]),
+                    "bmi_crp_only": estimand(&s.marginal[k - 4], s.marginal_truth[k - 4]),
+                }),
+            );
+        }
+        out["estimands"] = Value::Object(e);
+    }
     if let (true, Some(s)) = (info.null_ab, reps) {
         let [naive, landmark, td] = s.guarantee_rejection;
         out["guarantee_time"] = json!({
@@ -168,9 +191,11 @@ fn comparison_json(k: usize, c: &Comparison, reps: Option<&Summary>) -> Value {
         Some(s) if s.comparisons[k].n > 0 => {
             let r = s.comparisons[k];
             json!({"n": r.n, "mean_median_a": num(r.mean_median_a),
-                   "mean_median_b": num(r.mean_median_b), "power": num(r.power)})
+                   "mean_median_b": num(r.mean_median_b), "power": num(r.power),
+                   "power_p01": num(r.power_01)})
         }
-        _ => json!({"n": 0, "mean_median_a": null, "mean_median_b": null, "power": null}),
+        _ => json!({"n": 0, "mean_median_a": null, "mean_median_b": null, "power": null,
+                    "power_p01": null}),
     };
     json!({
         "id": COMPARISON_IDS[k],
@@ -194,9 +219,11 @@ fn ratio_json(k: usize, r: &Ratio, reps: Option<&Summary>) -> Value {
                    "coverage": num(r.coverage), "power": num(r.power),
                    "mean_se": num(r.mean_se), "paper_se": opt(paper_se(k)),
                    "mean_ci_asymmetry": num(r.mean_asymmetry),
-                   "paper_ci_asymmetry": opt(paper_asymmetry(k))})
+                   "paper_ci_asymmetry": opt(paper_asymmetry(k)),
+                   "power_p01": num(r.power_01)})
         }
         _ => json!({"n": 0, "mean_estimate": null, "coverage": null, "power": null,
+                    "power_p01": null,
                     "mean_se": null, "paper_se": opt(paper_se(k)),
                     "mean_ci_asymmetry": null, "paper_ci_asymmetry": opt(paper_asymmetry(k))}),
     };
@@ -297,6 +324,35 @@ fn guarantee_text(a: &CohortAnalysis, reps: Option<&Summary>, null_ab: bool) -> 
             s.pfs_recist_medians.0, s.pfs_recist_medians.1, s.pfs_recist_power
         ))
     ));
+    out
+}
+
+/// The two Cox estimands, each against its own true value.
+fn estimand_table(s: &Summary) -> String {
+    let mut out = format!(
+        "\nCox estimands (complete case; coverage of each one's own true value):\n\
+         {:<17} {:<40} {:>10} {:>10} {:>9} {:>8}\n",
+        "effect", "model", "true HR", "mean HR", "coverage", "mean SE"
+    );
+    for (k, label) in [(4usize, "HR BMI >= 25"), (5, "HR CRP >= 5")] {
+        for (model, r, truth) in [
+            (
+                "+ AB (time-dependent) + fractionation",
+                s.ratios[k],
+                crate::replicates::TRUE_RATIOS[k],
+            ),
+            (
+                "BMI and CRP only (marginal)",
+                s.marginal[k - 4],
+                s.marginal_truth[k - 4],
+            ),
+        ] {
+            out.push_str(&format!(
+                "{label:<17} {model:<40} {truth:>10.3} {:>10.3} {:>9.3} {:>8.3}\n",
+                r.mean_estimate, r.coverage, r.mean_se
+            ));
+        }
+    }
     out
 }
 
@@ -484,6 +540,7 @@ pub fn text(
             s.requested, info.n, s.seconds, s.failed, s.misclassified_cohorts
         ));
         out.push_str(&precision_table(s));
+        out.push_str(&estimand_table(s));
     }
     out.push_str(
         "\nMethods: AB = iRECIST best response of the non-irradiated lesions iCR/iPR (response) \
