@@ -414,6 +414,7 @@ impl Departures {
     /// interval starts at or after the group's time, or `leave(None)` when the risk set
     /// becomes empty (the caller then resets its sums to exactly 0, as R does, so no rounding
     /// residue remains); then counts the group's rows as at risk.
+    #[inline]
     pub fn advance(
         &mut self,
         data: &RiskSets,
@@ -444,6 +445,7 @@ impl Departures {
 /// calls `leave` for each row whose start is at or after `t` and moves `*next` past it.
 /// [`Departures`] (Cox, Firth Cox, zph, residuals, predicted curves, concordance) and the
 /// Kaplan–Meier curve with delayed entry use it.
+#[inline]
 pub(crate) fn depart<T: Copy>(
     by_start: &[T],
     next: &mut usize,
