@@ -547,6 +547,45 @@ fn report_on_the_users_data_names_it_and_lists_excluded_patients() {
         r.stdout
     );
     assert!(r.stderr.is_empty(), "{}", r.stderr);
+    // No reference to the paper in the header (everything before the findings table).
+    let header = r.stdout.split("\nfinding ").next().expect("a header");
+    assert!(
+        !header.contains("paper") && !header.contains("Trommer"),
+        "{header}"
+    );
+    // The clinician's summary: patients, events and medians with CIs per group; AB rate,
+    // ORR and DCR with exact CIs.
+    assert!(
+        r.stdout
+            .contains("\nClinical summary (medians in months with 95% CIs")
+    );
+    let os_row = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("OS by AB "))
+        .expect("an OS row");
+    assert!(
+        os_row.contains(" AB ") && os_row.contains(" no AB "),
+        "{os_row}"
+    );
+    let counts: Vec<usize> = os_row
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // n and events of both groups: 40 analysed patients
+    assert!(counts.len() >= 4, "{os_row}");
+    for needle in [
+        "abscopal benefit rate: ",
+        "objective response (whole-body iRECIST iCR/iPR): ",
+        "disease control (iCR/iPR/iSD): ",
+    ] {
+        let line = r
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(needle))
+            .unwrap_or_else(|| panic!("{needle}\n{}", r.stdout));
+        assert!(line.contains("(exact 95% CI "), "{line}");
+    }
 
     // The simulated cohort's header does name the paper.
     let r = run(&["--n", "40"]);

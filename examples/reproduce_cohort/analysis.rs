@@ -66,6 +66,10 @@ pub struct Comparison {
     pub median_b: Option<f64>,
     /// Log-rank p-value.
     pub p: f64,
+    /// Patients and events in group a, and in group b.
+    pub counts: [(usize, usize); 2],
+    /// 95% CIs of the medians of a and b (`None` bounds never reached).
+    pub median_ci: [(Option<f64>, Option<f64>); 2],
     /// Curves (a, b), filled only when asked for.
     pub curves: Option<[oncostat::plots::StepCurve; 2]>,
 }
@@ -117,6 +121,12 @@ pub struct CohortAnalysis {
     pub pfs_recist_by_ab: Comparison,
     /// OS by AB three ways (guarantee-time bias).
     pub guarantee: GuaranteeTime,
+    /// Objective response rate (whole-body iRECIST iCR/iPR) with its exact CI.
+    pub orr: Option<oncostat::endpoints::ResponseRate>,
+    /// Disease control rate (iCR/iPR/iSD).
+    pub dcr: Option<oncostat::endpoints::ResponseRate>,
+    /// Exact (Clopper–Pearson) 95% CI of the AB rate.
+    pub ab_rate_ci: (f64, f64),
 }
 
 /// The landmark time: the end of the first-restaging window (months).
@@ -271,7 +281,7 @@ pub fn derive_benefit(
 pub fn derive_pfs(
     patients: &[Patient],
     lesions: &[LesionRecord],
-) -> oncostat::Result<Vec<[(f64, bool); 2]>> {
+) -> oncostat::Result<Vec<Derived>> {
     let timelines = timelines_from_records(lesions)?;
     let index: HashMap<&str, usize> = timelines
         .iter()
@@ -288,7 +298,10 @@ pub fn derive_pfs(
         .iter()
         .map(|p| {
             let Some(&i) = index.get(p.id.as_str()) else {
-                return Ok([(p.pfs_months, p.pfs_event); 2]);
+                return Ok(Derived {
+                    pfs: [(p.pfs_months, p.pfs_event); 2],
+                    response: None,
+                });
             };
             let t = &timelines[i];
             let last = p.os_months * DAYS_PER_MONTH;
@@ -298,14 +311,31 @@ pub fn derive_pfs(
                 PatientDates::new(last)
             };
             let a = assess(t, &irecist)?;
-            let mut out = [(0.0, false); 2];
-            for (slot, r) in out.iter_mut().zip(&rules) {
-                let pfs = PatientEndpoints::derive_for(&p.id, &a, Some(t), &dates, r)?.pfs();
-                *slot = (round2((pfs.time / DAYS_PER_MONTH).max(0.01)), pfs.event);
+            let mut out = Derived {
+                pfs: [(0.0, false); 2],
+                response: None,
+            };
+            for (k, r) in rules.iter().enumerate() {
+                let e = PatientEndpoints::derive_for(&p.id, &a, Some(t), &dates, r)?;
+                let pfs = e.pfs();
+                out.pfs[k] = (round2((pfs.time / DAYS_PER_MONTH).max(0.01)), pfs.event);
+                if k == 0 {
+                    out.response = Some((e.is_responder(), e.has_disease_control()));
+                }
             }
             Ok(out)
         })
         .collect()
+}
+
+/// What the endpoints module derives from one patient's lesions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Derived {
+    /// PFS (months, event): iRECIST, RECIST 1.1.
+    pub pfs: [(f64, bool); 2],
+    /// Whole-body iRECIST best overall response: (responder iCR/iPR, disease control
+    /// iCR/iPR/iSD); `None` without lesion rows.
+    pub response: Option<(bool, bool)>,
 }
 
 /// Rounded to 0.01 (months, as the patient file writes them).
@@ -378,14 +408,27 @@ pub fn analyze(
     let os_by_fractionation = compare(&os, &uhf, curves, ("ultrahypofractionated", "other"))?;
 
     // RECIST 1.1 PFS (sensitivity analysis), from the lesions.
-    let recist: Vec<(f64, bool)> =
-        match sel.iter().map(|p| p.pfs_recist).collect::<Option<Vec<_>>>() {
-            Some(v) => v,
-            None => {
-                let owned: Vec<Patient> = sel.iter().map(|&p| p.clone()).collect();
-                derive_pfs(&owned, lesions)?.iter().map(|r| r[1]).collect()
-            }
-        };
+    let derived: Vec<Derived> = match sel.iter().map(|p| p.derived).collect::<Option<Vec<_>>>() {
+        Some(v) => v,
+        None => {
+            let owned: Vec<Patient> = sel.iter().map(|&p| p.clone()).collect();
+            derive_pfs(&owned, lesions)?
+        }
+    };
+    let recist: Vec<(f64, bool)> = derived.iter().map(|d| d.pfs[1]).collect();
+    let assessed_response: Vec<(bool, bool)> = derived.iter().filter_map(|d| d.response).collect();
+    let count =
+        |f: fn(&(bool, bool)) -> bool| assessed_response.iter().filter(|r| f(r)).count() as u64;
+    let n_response = assessed_response.len() as u64;
+    let orr = (n_response > 0)
+        .then(|| oncostat::endpoints::ResponseRate::new(count(|r| r.0), n_response))
+        .transpose()?;
+    let dcr = (n_response > 0)
+        .then(|| oncostat::endpoints::ResponseRate::new(count(|r| r.1), n_response))
+        .transpose()?;
+    let n_ab = ab.iter().filter(|&&b| b).count() as u64;
+    let ab_rate_ci =
+        oncostat::endpoints::ResponseRate::new(n_ab, n_evaluable as u64)?.clopper_pearson();
     let pfs_recist = SurvivalData::new(
         recist.iter().map(|r| r.0).collect(),
         recist.iter().map(|r| r.1).collect(),
@@ -458,6 +501,9 @@ pub fn analyze(
         n_logistic,
         pfs_recist_by_ab,
         guarantee,
+        orr,
+        dcr,
+        ab_rate_ci,
     })
 }
 
@@ -496,6 +542,8 @@ fn compare(
         median_a: fit_a.median(),
         median_b: fit_b.median(),
         p,
+        counts: [(fit_a.n(), fit_a.n_events()), (fit_b.n(), fit_b.n_events())],
+        median_ci: [fit_a.median_ci(), fit_b.median_ci()],
         curves,
     })
 }

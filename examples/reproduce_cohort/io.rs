@@ -269,7 +269,7 @@ pub fn read_patients(path: &Path) -> Result<PatientFile, CliError> {
             pfs_event: flag(path, "pfs_event", row, cells[11])?,
             latent: None,
             truth: None,
-            pfs_recist: None,
+            derived: None,
         });
     }
     if patients.is_empty() {

@@ -271,6 +271,88 @@ pub fn model_line(m: &Model) -> String {
     )
 }
 
+fn fmt_ci(ci: (Option<f64>, Option<f64>)) -> String {
+    format!("{}-{}", fmt_median(ci.0), fmt_median(ci.1))
+}
+
+fn fmt_rate(r: Option<&oncostat::endpoints::ResponseRate>) -> String {
+    r.map_or_else(
+        || "NA (no lesion rows)".to_owned(),
+        |r| {
+            let (lo, hi) = r.clopper_pearson();
+            format!(
+                "{} of {} = {:.1}% (exact 95% CI {:.1}-{:.1}%)",
+                r.x(),
+                r.n(),
+                100.0 * r.rate(),
+                100.0 * lo,
+                100.0 * hi
+            )
+        },
+    )
+}
+
+/// The clinician's summary of one cohort: patients, events, medians with 95% CIs per group;
+/// AB rate, ORR and DCR with exact (Clopper–Pearson) CIs.
+fn clinical_summary(a: &CohortAnalysis) -> String {
+    let mut out = format!(
+        "\nClinical summary (medians in months with 95% CIs; NR = not reached):\n\
+         {:<26} {:<22} {:>4} {:>7} {:>22}   {:<22} {:>4} {:>7} {:>22}\n",
+        "endpoint",
+        "group",
+        "n",
+        "events",
+        "median (95% CI)",
+        "group",
+        "n",
+        "events",
+        "median (95% CI)"
+    );
+    let rows: [(&str, &Comparison, [&str; 2]); 4] = [
+        ("OS by AB", &a.os_by_ab, ["AB", "no AB"]),
+        ("PFS by AB (iRECIST)", &a.pfs_by_ab, ["AB", "no AB"]),
+        (
+            "PFS by AB (RECIST 1.1)",
+            &a.pfs_recist_by_ab,
+            ["AB", "no AB"],
+        ),
+        (
+            "OS by fractionation",
+            &a.os_by_fractionation,
+            ["ultrahypofractionated", "other"],
+        ),
+    ];
+    for (label, c, groups) in rows {
+        let cell = |k: usize, m: Option<f64>| {
+            format!(
+                "{:<22} {:>4} {:>7} {:>22}",
+                groups[k],
+                c.counts[k].0,
+                c.counts[k].1,
+                format!("{} ({})", fmt_median(m), fmt_ci(c.median_ci[k]))
+            )
+        };
+        out.push_str(&format!(
+            "{label:<26} {}   {}\n",
+            cell(0, c.median_a),
+            cell(1, c.median_b)
+        ));
+    }
+    let (lo, hi) = a.ab_rate_ci;
+    out.push_str(&format!(
+        "abscopal benefit rate: {:.1}% of {} (exact 95% CI {:.1}-{:.1}%)\n\
+         objective response (whole-body iRECIST iCR/iPR): {}\n\
+         disease control (iCR/iPR/iSD): {}\n",
+        100.0 * a.ab_rate,
+        a.n_evaluable,
+        100.0 * lo,
+        100.0 * hi,
+        fmt_rate(a.orr.as_ref()),
+        fmt_rate(a.dcr.as_ref())
+    ));
+    out
+}
+
 /// OS by AB three ways, PFS by AB under RECIST 1.1, for this cohort and over the replicates.
 fn guarantee_text(a: &CohortAnalysis, reps: Option<&Summary>, null_ab: bool) -> String {
     let g = &a.guarantee;
@@ -418,9 +500,6 @@ pub fn text(
                     out.push_str(&format!("  {}: {}\n", e.id, e.reason));
                 }
             }
-            out.push_str(
-                "(the paper column shows the published seed-cohort results, for comparison)\n",
-            );
         }
     }
     if let Some(m) = model {
@@ -528,6 +607,12 @@ pub fn text(
             RATIO_LABELS[k], paper, this
         ));
     }
+    if !info.simulated {
+        out.push_str(
+            "(the paper column shows the published seed-cohort results, for comparison)\n",
+        );
+    }
+    out.push_str(&clinical_summary(a));
     out.push_str(&guarantee_text(a, reps, info.null_ab));
     if let Some(s) = reps {
         out.push_str(&format!(

@@ -125,8 +125,8 @@ pub struct Patient {
     pub latent: Option<LatentClass>,
     /// The rest of the simulated truth (`None` for real data).
     pub truth: Option<Latent>,
-    /// RECIST 1.1 PFS (months, event) when already derived from the lesions.
-    pub pfs_recist: Option<(f64, bool)>,
+    /// What the endpoints module derived from the lesions, when already done.
+    pub derived: Option<crate::analysis::Derived>,
 }
 
 /// The kind of a lesion row, as in the lesion file.
@@ -214,10 +214,9 @@ pub fn simulate(model: &Model, n: usize, seed: u64) -> (Cohort, Vec<LesionRecord
     // OS time (the analysis then fails on the same records and the replicate counts as
     // failed).
     if let Ok(pfs) = crate::analysis::derive_pfs(&cohort.patients, &records) {
-        for (p, [(t, e), recist]) in cohort.patients.iter_mut().zip(pfs) {
-            p.pfs_months = t;
-            p.pfs_event = e;
-            p.pfs_recist = Some(recist);
+        for (p, d) in cohort.patients.iter_mut().zip(pfs) {
+            (p.pfs_months, p.pfs_event) = d.pfs[0];
+            p.derived = Some(d);
         }
     }
     (cohort, records)
@@ -260,7 +259,7 @@ fn simulate_patient(model: &Model, rng: &mut Rng, id: String, cohort: &mut Cohor
             bmi25: drawn.bmi25,
             crp5: drawn.crp5,
         }),
-        pfs_recist: None,
+        derived: None,
     };
     // Scans: at least one day before death, not after the last contact.
     let last_day = os_months * DAYS_PER_MONTH - if os_event { 1.0 } else { 0.0 };
