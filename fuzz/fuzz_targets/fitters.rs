@@ -129,15 +129,17 @@ fuzz_target!(|input: Input| {
     let ties = if opt(3) { Ties::Breslow } else { Ties::Efron };
     let mut cox = CoxPh::new().ties(ties);
     if opt(7) {
-        cox = cox.robust(true);
+        cox = cox.variance(oncostat::CoxVariance::Robust);
     }
     if opt(2) && opt(4) {
-        cox = cox.cluster(&groups);
+        if let Ok(d) = data.clone().with_clusters(&groups) {
+            data = d;
+        }
     }
     if let Ok(fit) = cox.fit(&data, &x) {
         let _ = fit.to_string();
         if opt(5) {
-            let _ = fit.zph(&data, &x).map(|z| z.to_string());
+            let _ = fit.zph().map(|z| z.to_string());
         }
         let _ = fit.conf_int(0.95);
         let _ = fit.coef_table(0.9).map(|t| t.to_string());
