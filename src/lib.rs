@@ -76,6 +76,7 @@ pub mod irecist;
 pub mod labels;
 mod linalg;
 mod numeric;
+mod parallel;
 #[cfg(feature = "plots")]
 #[cfg_attr(docsrs, doc(cfg(feature = "plots")))]
 pub mod plots;

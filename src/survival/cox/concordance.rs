@@ -205,7 +205,7 @@ pub fn concordance(data: &SurvivalData, risk: &[f64]) -> Result<Concordance> {
     crate::design::check_finite("risk score", risk)?;
     let prepared = Prepared::sorted(data, true)?;
     let sorted: Vec<f64> = prepared.order.iter().map(|&i| risk[i]).collect();
-    Ok(sorted_concordance(&prepared, &sorted, None))
+    Ok(sorted_concordance(&prepared, &sorted, None, 1))
 }
 
 /// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data;
@@ -218,6 +218,7 @@ pub(super) fn sorted_concordance(
     data: &Prepared,
     lp: &[f64],
     cluster: Option<(&[usize], usize)>,
+    threads: usize,
 ) -> Concordance {
     let n = data.n;
     // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
@@ -238,12 +239,71 @@ pub(super) fn sorted_concordance(
     let n_ranks = distinct + 1;
     drop(by_lp);
 
-    // per-row weight of concordant, discordant and tied.x partners
-    let mut partners = vec![Partners::default(); n];
+    // per-row weight of concordant, discordant and tied.x partners: the two sweeps are
+    // independent (one thread each when allowed); each fills its own array from zero and
+    // the arrays are added in one fixed order, so the result does not depend on `threads`
+    let (events, mut partners) = if threads > 1 && n >= PARALLEL_MIN_ROWS {
+        std::thread::scope(|scope| {
+            let side = scope.spawn(|| event_side(data, &rank, n_ranks));
+            let other = partner_side(data, &rank, n_ranks);
+            let side = side
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (side, other)
+        })
+    } else {
+        (
+            event_side(data, &rank, n_ranks),
+            partner_side(data, &rank, n_ranks),
+        )
+    };
+    let (event_partners, totals) = events;
+    for (row, e) in partners.iter_mut().zip(&event_partners) {
+        row.conc = e.conc + row.conc;
+        row.disc = e.disc + row.disc;
+        row.tied = e.tied + row.tied;
+    }
+    drop(event_partners);
+    let w = &data.weight;
+
+    let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
+    let npair = total_conc + total_disc + total_tied;
+    let d = (total_conc - total_disc) / npair;
+    let dfbeta = partners
+        .iter()
+        .zip(w)
+        .map(|(c, wk)| wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair));
+    let var: f64 = match cluster {
+        None => dfbeta.map(|f| f * f).sum(),
+        Some((labels, n_clusters)) => {
+            let mut sums = vec![0.0; n_clusters];
+            for (f, &row) in dfbeta.zip(&data.order) {
+                if let Some(s) = labels.get(row).and_then(|&c| sums.get_mut(c)) {
+                    *s += f;
+                }
+            }
+            sums.iter().map(|f| f * f).sum()
+        }
+    };
+    Concordance {
+        estimate: (d + 1.0) / 2.0,
+        std_error: var.sqrt() / 2.0,
+        concordant: total_conc,
+        discordant: total_disc,
+        tied_x: total_tied,
+    }
+}
+
+/// Below this many rows the concordance's two sweeps stay on one thread.
+const PARALLEL_MIN_ROWS: usize = 20_000;
+
+/// The event's side of the concordance: per row (deaths only) and in total, the weight of
+/// the partners at risk after each event.
+fn event_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> (Vec<Partners>, Partners) {
+    let mut partners = vec![Partners::default(); data.n];
     let mut totals = Partners::default();
     let mut tree = RankTree::new(n_ranks);
     let w = &data.weight;
-
     for stratum in &data.strata {
         let rows = data.stratum_rows(stratum);
         let mut departures = Departures::new(rows.clone());
@@ -279,6 +339,18 @@ pub(super) fn sorted_concordance(
             }
         }
         tree.clear();
+    }
+    (partners, totals)
+}
+
+/// The partner's side of the concordance: per row, the weight of the earlier events it is
+/// compared with.
+fn partner_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> Vec<Partners> {
+    let mut partners = vec![Partners::default(); data.n];
+    let mut tree = RankTree::new(n_ranks);
+    let w = &data.weight;
+    for stratum in &data.strata {
+        let rows = data.stratum_rows(stratum);
         // Partner's side, earliest time first: the tree holds the earlier events (and, for
         // a censored row, the events at its own time). Counting data: the events up to the
         // row's start time are taken off again.
@@ -322,33 +394,7 @@ pub(super) fn sorted_concordance(
         }
         tree.clear();
     }
-
-    let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
-    let npair = total_conc + total_disc + total_tied;
-    let d = (total_conc - total_disc) / npair;
-    let dfbeta = partners
-        .iter()
-        .zip(w)
-        .map(|(c, wk)| wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair));
-    let var: f64 = match cluster {
-        None => dfbeta.map(|f| f * f).sum(),
-        Some((labels, n_clusters)) => {
-            let mut sums = vec![0.0; n_clusters];
-            for (f, &row) in dfbeta.zip(&data.order) {
-                if let Some(s) = labels.get(row).and_then(|&c| sums.get_mut(c)) {
-                    *s += f;
-                }
-            }
-            sums.iter().map(|f| f * f).sum()
-        }
-    };
-    Concordance {
-        estimate: (d + 1.0) / 2.0,
-        std_error: var.sqrt() / 2.0,
-        concordant: total_conc,
-        discordant: total_disc,
-        tied_x: total_tied,
-    }
+    partners
 }
 
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub(super) struct Controls {
     pub toler_chol: f64,
     /// R's `agfit4` rules for counting-process data.
     pub counting: bool,
+    /// Worker threads of the risk-set passes (0 = all cores; the numbers do not depend on it).
+    pub threads: usize,
 }
 
 /// What the iteration returns, on the original covariate scale and (`scaled_*`) on the
@@ -174,7 +176,7 @@ pub(super) fn newton(data: &Prepared, init: &[f64], ctl: Controls) -> crate::Res
         data,
         ties: ctl.ties,
         toler_chol: ctl.toler_chol,
-        pass: RiskPass::new(data),
+        pass: RiskPass::new(data, ctl.threads),
         ldl: Ldl::new(p),
         finite: true,
     };
