@@ -19,8 +19,8 @@ use std::error::Error;
 use std::time::Instant;
 
 use oncostat::{
-    AalenJohansen, BinaryOutcome, CompetingRisksData, CoxPh, Design, FineGray, FirthRegression,
-    GrayTest, KaplanMeier, LogRank, LogisticCi, LogisticRegression, SurvReg, SurvRegDist,
+    AalenJohansen, BinaryOutcome, CiMethod, CompetingRisksData, CoxPh, Design, FineGray,
+    FirthRegression, GrayTest, KaplanMeier, LogRank, LogisticRegression, SurvReg, SurvRegDist,
     SurvivalData, Ties,
 };
 
@@ -94,7 +94,7 @@ fn main() -> Res<()> {
                     .fit(&data, &x)?;
                 std::hint::black_box((fit.lr_test(), fit.wald_test(), fit.score_test()));
                 std::hint::black_box(fit.concordance());
-                Ok(fit.log_likelihood())
+                Ok(fit.loglik())
             })
         }
         "km" => {
@@ -134,11 +134,7 @@ fn main() -> Res<()> {
         "survreg" => {
             let data = SurvivalData::from_status(d.get("time")?.clone(), d.get("status")?)?;
             let x = d.xs()?.with_intercept();
-            Box::new(move || {
-                Ok(SurvReg::new(SurvRegDist::Weibull)
-                    .fit(&data, &x)?
-                    .log_likelihood())
-            })
+            Box::new(move || Ok(SurvReg::new(SurvRegDist::Weibull).fit(&data, &x)?.loglik()))
         }
         "firth" | "logistic" => {
             let y = BinaryOutcome::new(d.get("y")?)?;
@@ -147,13 +143,16 @@ fn main() -> Res<()> {
             Box::new(move || {
                 if firth {
                     let fit = FirthRegression::new().threads(threads).fit(&x, &y)?;
-                    let cis = fit.profile_cis(0.95)?;
+                    let cis = fit.conf_int(0.95)?;
                     let tests = fit.penalized_lr_tests()?;
                     std::hint::black_box(tests);
                     Ok(cis[1].0)
                 } else {
-                    let fit = LogisticRegression::new().threads(threads).fit(&x, &y)?;
-                    let cis = fit.conf_int(0.95, LogisticCi::MassCompatible)?;
+                    let fit = LogisticRegression::new()
+                        .ci(CiMethod::ProfileLikelihoodMass)
+                        .threads(threads)
+                        .fit(&x, &y)?;
+                    let cis = fit.conf_int(0.95)?;
                     Ok(cis[1].0)
                 }
             })

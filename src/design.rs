@@ -8,6 +8,8 @@
 //! [`Design::aliased_columns`] find them, and each model decides what to do (a Cox fit reports
 //! the coefficient as missing, R's `NA`).
 
+use std::sync::Arc;
+
 use nalgebra::{DMatrix, DVector};
 
 use crate::{Error, Result};
@@ -32,7 +34,9 @@ pub const INTERCEPT: &str = "(Intercept)";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Design {
     names: Vec<String>,
-    matrix: DMatrix<f64>,
+    /// Shared: cloning a design (as a fitted model does to keep its data for residuals)
+    /// copies no matrix.
+    matrix: Arc<DMatrix<f64>>,
     intercept: bool,
 }
 
@@ -79,7 +83,7 @@ impl Design {
         let matrix = DMatrix::from_fn(n, cols.len(), |i, j| cols[j][i]);
         Ok(Design {
             names,
-            matrix,
+            matrix: Arc::new(matrix),
             intercept: false,
         })
     }
@@ -124,7 +128,7 @@ impl Design {
         }
         Ok(Design {
             names,
-            matrix,
+            matrix: Arc::new(matrix),
             intercept: false,
         })
     }
@@ -136,14 +140,14 @@ impl Design {
             return self;
         }
         let n = self.matrix.nrows();
-        let matrix = self.matrix.insert_column(0, 1.0);
+        let matrix = Arc::unwrap_or_clone(self.matrix).insert_column(0, 1.0);
         let mut names = Vec::with_capacity(self.names.len() + 1);
         names.push(INTERCEPT.to_string());
         names.extend(self.names);
         debug_assert_eq!(matrix.nrows(), n);
         Design {
             names,
-            matrix,
+            matrix: Arc::new(matrix),
             intercept: true,
         }
     }
@@ -208,7 +212,7 @@ impl Design {
         let matrix = self.matrix.select_rows(rows);
         Ok(Design {
             names: self.names.clone(),
-            matrix,
+            matrix: Arc::new(matrix),
             intercept: self.intercept,
         })
     }

@@ -85,6 +85,10 @@ pub struct Args {
     /// Curves: one per value of this covariate (at most 8), the others at their means.
     #[arg(long, value_name = "COV", requires = "plot")]
     pub plot_by: Option<String>,
+    /// Worker threads for the risk-set passes and the concordance (0 = all cores; results do
+    /// not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::parse::count::<usize>)]
+    pub threads: usize,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -150,6 +154,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let weights_col = weights.map(|w| cols.number(w)).transpose()?;
     let cluster_col = cluster.map(|c| cols.text(c)).transpose()?;
     let robust = args.robust;
+    let threads = args.threads;
     let covariate_cols = covariates
         .iter()
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
@@ -173,7 +178,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             data = data.with_weights(w.to_vec())?;
         }
         let x = Design::from_columns(covariate_cols)?;
-        let mut model = CoxPh::new().ties(ties);
+        let mut model = CoxPh::new().ties(ties).threads(threads);
         if robust {
             model = model.variance(CoxVariance::Robust);
         }

@@ -134,7 +134,7 @@ pub fn run(args: &crate::cox::Args, table: &Table) -> Result<Output, CliError> {
             columns.push((c.clone(), reshape.carry(v)?));
         }
         let x = Design::from_columns(columns)?;
-        let mut model = CoxPh::new().ties(ties);
+        let mut model = CoxPh::new().ties(ties).threads(args.threads);
         if robust {
             model = model.variance(CoxVariance::Robust);
         }

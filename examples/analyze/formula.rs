@@ -110,7 +110,7 @@ pub fn run_cox(args: &crate::cox::Args, text: &str, table: &Table) -> Result<Out
     let f = formula(text, &args.reference, args.weights.as_deref())?;
     let data: &FrameTable = table.frame();
     let ties: Ties = args.ties.unwrap_or_default();
-    let mut model = CoxPh::new().ties(ties);
+    let mut model = CoxPh::new().ties(ties).threads(args.threads);
     if args.robust {
         model = model.variance(CoxVariance::Robust);
     }

@@ -246,9 +246,7 @@ pub(super) fn sorted_concordance(
         std::thread::scope(|scope| {
             let side = scope.spawn(|| event_side(data, &rank, n_ranks));
             let other = partner_side(data, &rank, n_ranks);
-            let side = side
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            let side = side.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             (side, other)
         })
     } else {
@@ -259,9 +257,9 @@ pub(super) fn sorted_concordance(
     };
     let (event_partners, totals) = events;
     for (row, e) in partners.iter_mut().zip(&event_partners) {
-        row.conc = e.conc + row.conc;
-        row.disc = e.disc + row.disc;
-        row.tied = e.tied + row.tied;
+        row.conc += e.conc;
+        row.disc += e.disc;
+        row.tied += e.tied;
     }
     drop(event_partners);
     let w = &data.weight;

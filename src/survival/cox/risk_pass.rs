@@ -241,7 +241,7 @@ fn cut_chunks(data: &Prepared) -> Vec<Chunk> {
 }
 
 /// Splits `v` into the consecutive pieces of lengths `lens` (which must cover it).
-fn split_lengths<'a, T>(mut v: &'a mut [T], lens: impl Iterator<Item = usize>) -> Vec<&'a mut [T]> {
+fn split_lengths<T>(mut v: &mut [T], lens: impl Iterator<Item = usize>) -> Vec<&mut [T]> {
     let mut out = Vec::new();
     for len in lens {
         let (head, tail) = v.split_at_mut(len);
@@ -386,7 +386,11 @@ impl RiskPass {
                 for g in chunk.groups.clone() {
                     let group = data.groups[g];
                     for k in group.start..group.end {
-                        let cum = if k < group.death_start { after[g] } else { own[g] };
+                        let cum = if k < group.death_start {
+                            after[g]
+                        } else {
+                            own[g]
+                        };
                         let start = if counting { entry[k] } else { 0.0 };
                         risk[k - first] *= cum - start;
                     }
@@ -531,8 +535,8 @@ fn chunk_backward_sweep(
     let first = chunk.groups.start;
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
-        for k in group.start..group.death_start {
-            let r = risk[k];
+        let censored = group.start..group.death_start;
+        for (k, &r) in censored.clone().zip(&risk[censored]) {
             s0 += r;
             axpy(r, data.row(k), &mut part.s1);
         }
