@@ -231,7 +231,7 @@ impl CoxPh {
     /// let one = CoxPh::new().threads(1).fit(&data, &x)?;
     /// let two = CoxPh::new().threads(2).fit(&data, &x)?;
     /// assert_eq!(one.coefficients(), two.coefficients());
-    /// assert_eq!(one.log_likelihood().to_bits(), two.log_likelihood().to_bits());
+    /// assert_eq!(one.loglik().to_bits(), two.loglik().to_bits());
     /// # Ok(()) }
     /// ```
     pub fn threads(mut self, threads: usize) -> Self {

@@ -547,3 +547,73 @@ fn chunk_backward_sweep(
     }
     part.flush_means();
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{CoxPh, Design, Result, SurvivalData, Ties};
+
+    /// Several chunks (n > 2 · CHUNK_ROWS) with ties, strata, weights and counting data: the
+    /// fit is bit-identical for 1, 2 and 3 threads.
+    #[test]
+    fn fits_do_not_depend_on_the_thread_count() -> Result<()> {
+        let n = 3 * super::CHUNK_ROWS + 123;
+        let mut state: u64 = 7;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let time: Vec<f64> = (0..n).map(|_| (next() * 60.0).ceil()).collect();
+        let status: Vec<f64> = (0..n).map(|_| f64::from(u8::from(next() < 0.7))).collect();
+        let strata: Vec<usize> = (0..n).map(|i| i % 3).collect();
+        let weights: Vec<f64> = (0..n).map(|_| 1.0 + (next() * 3.0).floor()).collect();
+        let start: Vec<f64> = time.iter().map(|t| (t * next()).floor() - 1.0).collect();
+        let x = Design::from_columns((0..6).map(|j| {
+            let col: Vec<f64> = (0..n)
+                .map(|_| {
+                    if j < 3 {
+                        next() - 0.5
+                    } else {
+                        f64::from(u8::from(next() < 0.2))
+                    }
+                })
+                .collect();
+            (format!("x{j}"), col)
+        }))?;
+        let plain = SurvivalData::from_status(time.clone(), &status)?;
+        let stratified = plain.clone().with_strata(&strata)?.with_weights(weights)?;
+        let counting = SurvivalData::counting(
+            start,
+            time.clone(),
+            status.iter().map(|&s| s > 0.5).collect(),
+        )?;
+        for data in [&plain, &stratified, &counting] {
+            for ties in [Ties::Efron, Ties::Breslow] {
+                let fit = |threads| CoxPh::new().ties(ties).threads(threads).fit(data, &x);
+                let one = fit(1)?;
+                for threads in [2, 3] {
+                    let other = fit(threads)?;
+                    assert_eq!(one.loglik().to_bits(), other.loglik().to_bits());
+                    let bits = |f: &crate::CoxFit| -> Vec<u64> {
+                        f.coefficients()
+                            .iter()
+                            .chain(f.variance().iter())
+                            .map(|v| v.to_bits())
+                            .collect()
+                    };
+                    assert_eq!(bits(&one), bits(&other));
+                    assert_eq!(
+                        one.concordance().estimate().to_bits(),
+                        other.concordance().estimate().to_bits()
+                    );
+                    assert_eq!(
+                        one.concordance().std_error().to_bits(),
+                        other.concordance().std_error().to_bits()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
