@@ -355,19 +355,35 @@ fn monotone_cohort() -> impl Strategy<Value = (Vec<f64>, Vec<f64>, Vec<f64>, Vec
     })
 }
 
+/// `true` if every death has the smallest `sign · z` of its risk set (rows with a time at or
+/// after its own): z alone separates, its partial likelihood is monotone.
+fn orders_deaths(time: &[f64], event: &[bool], z: &[f64], sign: f64) -> bool {
+    (0..time.len()).filter(|&i| event[i]).all(|i| {
+        (0..time.len())
+            .filter(|&j| j != i && time[j] >= time[i])
+            .all(|j| sign * z[j] > sign * z[i])
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
     fn finite_under_monotone_likelihood((time, status, marker, cont) in monotone_cohort()) {
         let data = SurvivalData::from_status(time, &status).unwrap();
+        // The sign of the marker's estimate is only determined when the marker alone
+        // separates: if z orders the deaths as well (its own ML estimate is infinite, as in
+        // the case saved in firth_cox.proptest-regressions), the penalized fit may share the
+        // separation between the two with either sign for the marker.
+        let z_separates = orders_deaths(data.time(), data.event(), &cont, 1.0)
+            || orders_deaths(data.time(), data.event(), &cont, -1.0);
         let x = Design::from_columns([("marker", marker), ("z", cont)]).unwrap();
         let fit = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(&data, &x);
         prop_assume!(fit.is_ok());
         let fit = fit.unwrap();
         prop_assume!(fit.convergence().converged());
         prop_assert!(fit.coefficients().iter().all(|b| b.is_finite()));
-        prop_assert!(fit.coefficients()[0] > 0.0);
+        prop_assert!(z_separates || fit.coefficients()[0] > 0.0);
     }
 
     #[test]
