@@ -824,6 +824,46 @@ fn simulated_follow_up_has_no_scans_after_death() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--power-curve R`: R cohorts at each planned size; power at p < 0.05 and p < 0.01 as a
+/// JSON array and a text table.
+#[test]
+fn power_curve_table_and_json() {
+    let json = run_json(&["--json", "--power-curve", "4"]);
+    let rows = json["power_curve"].as_array().expect("power_curve array");
+    let sizes: Vec<u64> = rows.iter().map(|r| r["n"].as_u64().expect("n")).collect();
+    assert_eq!(sizes, [60, 100, 142, 200, 300, 400]);
+    for r in rows {
+        assert_eq!(keys(r), set(&["n", "replicates", "failed", "power"]));
+        assert_eq!(r["replicates"], 4);
+        assert_eq!(
+            keys(&r["power"]),
+            set(&[
+                "or_age",
+                "or_ici_rt_interval",
+                "hr_bmi25",
+                "hr_crp5",
+                "os_by_ab",
+                "pfs_by_ab",
+                "os_by_fractionation"
+            ])
+        );
+        for (id, p) in r["power"].as_object().expect("power") {
+            let (p05, p01) = (share(&p["p05"], id), share(&p["p01"], id));
+            assert!(p01 <= p05, "{id}: {p01} > {p05}");
+        }
+    }
+    let r = run(&["--power-curve", "2", "--n", "40"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Power curve for planning"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("n=400 (2)"), "{}", r.stdout);
+    let r = run(&["--power-curve", "0"]);
+    assert_eq!(r.code, 2);
+}
+
 #[test]
 fn help_lists_every_option_and_exits_0() {
     let r = run(&["--help"]);
@@ -839,6 +879,7 @@ fn help_lists_every_option_and_exits_0() {
         "--write-data ",
         "--plots ",
         "--null-ab",
+        "--power-curve ",
     ] {
         assert!(r.stdout.contains(option), "no {option}:\n{}", r.stdout);
     }

@@ -91,6 +91,10 @@ struct Options {
     /// Write SVG Kaplan–Meier curves (with numbers at risk) and a forest plot into DIR.
     #[arg(long, value_name = "DIR")]
     plots: Option<PathBuf>,
+    /// Power curve: R simulated cohorts at each of n = 60, 100, 142, 200, 300, 400 (power at
+    /// p < 0.05 and p < 0.01, for planning the next trial).
+    #[arg(long, value_name = "R", value_parser = parse::count::<usize>)]
+    power_curve: Option<usize>,
     /// Simulate with no true effect of abscopal benefit on OS (guarantee-time bias scenario).
     #[arg(long)]
     null_ab: bool,
@@ -114,8 +118,13 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, CliError> {
     if o.threads == 0 {
         return Err("--threads must be at least 1".into());
     }
-    if o.patients.is_some() && (o.replicates > 0 || o.write_data.is_some() || o.null_ab) {
-        return Err("--replicates, --write-data and --null-ab simulate cohorts; they cannot be combined with --patients/--lesions".into());
+    if o.patients.is_some()
+        && (o.replicates > 0 || o.write_data.is_some() || o.null_ab || o.power_curve.is_some())
+    {
+        return Err("--replicates, --power-curve, --write-data and --null-ab simulate cohorts; they cannot be combined with --patients/--lesions".into());
+    }
+    if o.power_curve == Some(0) {
+        return Err("--power-curve needs at least 1 cohort per size".into());
     }
     Ok(Some(o))
 }
@@ -141,6 +150,7 @@ fn run(o: &Options) -> Result<String, CliError> {
             files: Some((pf.display().to_string(), lf.display().to_string())),
             excluded: patients.excluded,
             null_ab: false,
+            power: None,
         };
         (info, analysis, None)
     } else {
@@ -152,7 +162,11 @@ fn run(o: &Options) -> Result<String, CliError> {
             .map_err(|e| format!("analysis of the seeded cohort failed: {e}"))?;
         let summary = (o.replicates > 0)
             .then(|| replicates::run(&model, o.n, o.seed, o.replicates, o.threads));
+        let power = o
+            .power_curve
+            .map(|r| replicates::power_curve(&model, o.seed, r, o.threads));
         let info = CohortInfo {
+            power,
             n: o.n,
             seed: Some(o.seed),
             simulated: true,

@@ -170,6 +170,38 @@ pub struct Summary {
 
 /// Runs `replicates` cohorts of `n` patients on `threads` threads.
 pub fn run(model: &Model, n: usize, seed: u64, replicates: usize, threads: usize) -> Summary {
+    run_with(model, n, seed, replicates, threads, true)
+}
+
+/// Cohort sizes of the power curve (`--power-curve`).
+pub const POWER_N: [usize; 6] = [60, 100, 142, 200, 300, 400];
+
+/// The power curve: `replicates` cohorts at each size of `POWER_N` (seeds derived from
+/// `seed` and the size, so every size has its own independent cohorts).
+pub fn power_curve(
+    model: &Model,
+    seed: u64,
+    replicates: usize,
+    threads: usize,
+) -> Vec<(usize, Summary)> {
+    POWER_N
+        .iter()
+        .map(|&n| {
+            let seed = replicate_seed(seed ^ 0x0050_5745_5200_0000, n as u64);
+            (n, run_with(model, n, seed, replicates, threads, false))
+        })
+        .collect()
+}
+
+/// As [`run`]; `marginal` also computes the marginal estimand's true values.
+fn run_with(
+    model: &Model,
+    n: usize,
+    seed: u64,
+    replicates: usize,
+    threads: usize,
+    marginal: bool,
+) -> Summary {
     let start = std::time::Instant::now();
     let threads = threads.clamp(1, replicates.max(1));
     let mut slots: Vec<Option<CohortAnalysis>> = vec![None; replicates];
@@ -193,7 +225,12 @@ pub fn run(model: &Model, n: usize, seed: u64, replicates: usize, threads: usize
             }
         }
     });
-    let mut summary = summarise(&slots, &TRUE_RATIOS, model.marginal_truth().ok());
+    let truth = if marginal {
+        model.marginal_truth().ok()
+    } else {
+        None
+    };
+    let mut summary = summarise(&slots, &TRUE_RATIOS, truth);
     summary.seconds = start.elapsed().as_secs_f64();
     summary
 }

@@ -23,6 +23,9 @@
 //! only: the marginal HRs of `Model::marginal_truth`), each with coverage against its own
 //! true value. Ratio and comparison `replicates` carry `power_p01` (p < 0.01) beside `power`.
 //!
+//! With `--power-curve R` the object also has `power_curve: [{n, replicates, failed, power:
+//! {id: {p05, p01}}}]` (one entry per cohort size; ids as the findings).
+//!
 //! With `--null-ab --replicates R` the object also has `guarantee_time: {naive: {rejection_rate},
 //! landmark: {rejection_rate}, time_dependent: {rejection_rate}}`: the share of the cohorts
 //! with p < 0.05 for the effect of AB on OS (naive log-rank from radiotherapy; log-rank at
@@ -125,6 +128,59 @@ pub struct CohortInfo {
     pub excluded: Vec<crate::io::Excluded>,
     /// Simulated with no true effect of AB on OS (`--null-ab`).
     pub null_ab: bool,
+    /// The power curve (`--power-curve`): a summary per cohort size.
+    pub power: Option<Vec<(usize, Summary)>>,
+}
+
+/// The findings of the power table: (id, label, ratio index or comparison index).
+const POWER_FINDINGS: [(&str, &str, PowerOf); 7] = [
+    ("or_age", "OR age", PowerOf::Ratio(0)),
+    ("or_ici_rt_interval", "OR interval", PowerOf::Ratio(1)),
+    ("hr_bmi25", "HR BMI>=25", PowerOf::Ratio(4)),
+    ("hr_crp5", "HR CRP>=5", PowerOf::Ratio(5)),
+    ("os_by_ab", "OS by AB (naive)", PowerOf::Comparison(0)),
+    ("pfs_by_ab", "PFS by AB", PowerOf::Comparison(1)),
+    (
+        "os_by_fractionation",
+        "OS by fract.",
+        PowerOf::Comparison(2),
+    ),
+];
+
+/// Where a power-table row reads its power.
+#[derive(Clone, Copy)]
+enum PowerOf {
+    Ratio(usize),
+    Comparison(usize),
+}
+
+fn power_of(s: &Summary, of: PowerOf) -> (f64, f64) {
+    match of {
+        PowerOf::Ratio(k) => (s.ratios[k].power, s.ratios[k].power_01),
+        PowerOf::Comparison(k) => (s.comparisons[k].power, s.comparisons[k].power_01),
+    }
+}
+
+/// The power table: power at p < 0.05 / p < 0.01 per finding and cohort size.
+fn power_table(rows: &[(usize, Summary)]) -> String {
+    let mut out = String::from(
+        "\nPower curve for planning (share of simulated cohorts with p < 0.05 / p < 0.01 in \
+         the paper's direction):\n",
+    );
+    out.push_str(&format!("{:<20}", "finding"));
+    for (n, s) in rows {
+        out.push_str(&format!(" {:>13}", format!("n={n} ({})", s.requested)));
+    }
+    out.push('\n');
+    for (_, label, of) in POWER_FINDINGS {
+        out.push_str(&format!("{label:<20}"));
+        for (_, s) in rows {
+            let (p05, p01) = power_of(s, of);
+            out.push_str(&format!(" {:>13}", format!("{p05:.2} / {p01:.2}")));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The `--json` object.
@@ -168,6 +224,21 @@ pub fn json(info: &CohortInfo, a: &CohortAnalysis, reps: Option<&Summary>) -> Va
             );
         }
         out["estimands"] = Value::Object(e);
+    }
+    if let Some(rows) = &info.power {
+        out["power_curve"] = Value::Array(
+            rows.iter()
+                .map(|(n, s)| {
+                    let mut power = serde_json::Map::new();
+                    for (id, _, of) in POWER_FINDINGS {
+                        let (p05, p01) = power_of(s, of);
+                        power.insert(id.to_owned(), json!({"p05": num(p05), "p01": num(p01)}));
+                    }
+                    json!({"n": n, "replicates": s.requested, "failed": s.failed,
+                           "power": Value::Object(power)})
+                })
+                .collect(),
+        );
     }
     if let (true, Some(s)) = (info.null_ab, reps) {
         let [naive, landmark, td] = s.guarantee_rejection;
@@ -626,6 +697,9 @@ pub fn text(
         ));
         out.push_str(&precision_table(s));
         out.push_str(&estimand_table(s));
+    }
+    if let Some(rows) = &info.power {
+        out.push_str(&power_table(rows));
     }
     out.push_str(
         "\nMethods: AB = iRECIST best response of the non-irradiated lesions iCR/iPR (response) \
