@@ -481,19 +481,25 @@ fn build_matrix(
         for &j in &term.columns {
             debug_assert_eq!(buffer.len(), j * n);
             let start = buffer.len();
-            buffer.resize(start + n, 1.0);
+            // the first variable's values are appended (one write per cell), the others
+            // multiply in place
+            match parts
+                .first()
+                .map(|(values, picks)| (values, picks[pick[0]]))
+            {
+                Some((Coded::Numbers(x), _)) => buffer.extend_from_slice(x),
+                Some((Coded::Codes(codes, _), Some(level))) => {
+                    buffer.extend(codes.iter().map(|&c| if c == level { 1.0 } else { 0.0 }))
+                }
+                _ => buffer.resize(start + n, 1.0),
+            }
             let out = &mut buffer[start..];
             for (m, ((values, picks), &k)) in parts.iter().zip(&pick).enumerate() {
                 match (values, picks[k], m) {
-                    (Coded::Numbers(x), _, 0) => out.copy_from_slice(x),
+                    (_, _, 0) => {}
                     (Coded::Numbers(x), _, _) => {
                         for (o, v) in out.iter_mut().zip(x) {
                             *o *= v;
-                        }
-                    }
-                    (Coded::Codes(codes, _), Some(level), 0) => {
-                        for (o, &c) in out.iter_mut().zip(codes) {
-                            *o = if c == level { 1.0 } else { 0.0 };
                         }
                     }
                     (Coded::Codes(codes, _), Some(level), _) => {
@@ -654,7 +660,9 @@ const SMALL: usize = 1024;
 
 /// `x` as a table index if it is a whole number in `0..SMALL`.
 fn small_index(x: f64) -> Option<usize> {
-    (x >= 0.0 && x < SMALL as f64 && x.fract() == 0.0).then_some(x as usize)
+    // a cast and a compare instead of `fract()` (a libm call per row)
+    let k = x as usize;
+    (x >= 0.0 && x < SMALL as f64 && (k as f64).total_cmp(&x).is_eq()).then_some(k)
 }
 
 /// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
