@@ -172,6 +172,35 @@ impl<F> FormulaFit<F> {
             .collect();
         Design::from_matrix(names, self.design.matrix().select_columns(&keep)).map(Some)
     }
+
+    /// Each term's joint Wald test and, unless the term is marginal, the LR test of
+    /// dropping it: `dropped(x)` refits on the design without the term (`None`: no column
+    /// left) and gives the LR statistic against the full model and the reduced model's rank.
+    fn term_tests_by(
+        &self,
+        beta: &DVector<f64>,
+        variance: &DMatrix<f64>,
+        full_rank: usize,
+        mut dropped: impl FnMut(Option<&Design>) -> Result<(f64, usize)>,
+    ) -> Result<Vec<TermTest>> {
+        let mut out = Vec::with_capacity(self.terms().len());
+        for (i, term) in self.terms().iter().enumerate() {
+            let (w, df) = wald(beta, variance, term.columns())?;
+            let lr = if self.marginal(i) {
+                None
+            } else {
+                let (stat, r) = dropped(self.design_without(i)?.as_ref())?;
+                Some(ChiSqTest::new(stat, (full_rank - r) as f64))
+            };
+            out.push(TermTest {
+                term: term.label().to_string(),
+                df,
+                wald: w,
+                lr,
+            });
+        }
+        Ok(out)
+    }
 }
 
 /// `b' V⁻¹ b` over the columns `cols` whose coefficient is finite.
@@ -271,32 +300,19 @@ impl FormulaFit<CoxFit> {
     /// [`Error::SingularMatrix`] if a term's variance is singular; a refit's errors.
     pub fn term_tests(&self) -> Result<Vec<TermTest>> {
         let data = survival(&self.response)?;
-        let beta = self.fit.coefficients();
-        let full_rank = rank(self.fit.aliased());
-        let mut out = Vec::with_capacity(self.terms().len());
-        for (i, term) in self.terms().iter().enumerate() {
-            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
-            let lr = if self.marginal(i) {
-                None
-            } else {
-                let (ll, r) = match self.design_without(i)? {
-                    None => (self.fit.loglik_null(), 0),
-                    Some(x) => {
-                        let reduced = self.cox_settings(x.ncols()).fit(data, &x)?;
-                        (reduced.loglik(), rank(reduced.aliased()))
-                    }
-                };
-                let stat = 2.0 * (self.fit.loglik() - ll);
-                Some(ChiSqTest::new(stat, (full_rank - r) as f64))
-            };
-            out.push(TermTest {
-                term: term.label().to_string(),
-                df,
-                wald: w,
-                lr,
-            });
-        }
-        Ok(out)
+        let ll = self.fit.loglik();
+        self.term_tests_by(
+            self.fit.coefficients(),
+            self.fit.variance(),
+            rank(self.fit.aliased()),
+            |x| match x {
+                None => Ok((2.0 * (ll - self.fit.loglik_null()), 0)),
+                Some(x) => {
+                    let reduced = self.cox_settings(x.ncols()).fit(data, x)?;
+                    Ok((2.0 * (ll - reduced.loglik()), rank(reduced.aliased())))
+                }
+            },
+        )
     }
 
     /// The proportional-hazards test per term (R's `cox.zph(fit)`, `terms = TRUE`, transform
@@ -500,32 +516,19 @@ impl FormulaFit<LogisticFit> {
             Settings::Logistic(s) => *s,
             _ => LogisticRegression::new(),
         };
-        let beta = self.fit.coefficients();
-        let full_rank = rank(self.fit.aliased());
-        let mut out = Vec::with_capacity(self.terms().len());
-        for (i, term) in self.terms().iter().enumerate() {
-            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
-            let lr = if self.marginal(i) {
-                None
-            } else {
-                let (dev, r) = match self.design_without(i)? {
-                    None => (self.fit.null_deviance(), 0),
-                    Some(x) => {
-                        let reduced = settings.fit(&x, y)?;
-                        (reduced.deviance(), rank(reduced.aliased()))
-                    }
-                };
-                let stat = (dev - self.fit.deviance()).max(0.0);
-                Some(ChiSqTest::new(stat, (full_rank - r) as f64))
-            };
-            out.push(TermTest {
-                term: term.label().to_string(),
-                df,
-                wald: w,
-                lr,
-            });
-        }
-        Ok(out)
+        let dev = self.fit.deviance();
+        self.term_tests_by(
+            self.fit.coefficients(),
+            self.fit.variance(),
+            rank(self.fit.aliased()),
+            |x| match x {
+                None => Ok(((self.fit.null_deviance() - dev).max(0.0), 0)),
+                Some(x) => {
+                    let reduced = settings.fit(x, y)?;
+                    Ok(((reduced.deviance() - dev).max(0.0), rank(reduced.aliased())))
+                }
+            },
+        )
     }
 }
 
@@ -714,31 +717,18 @@ impl FormulaFit<SurvRegFit> {
             Settings::SurvReg(s) => s.clone(),
             _ => self.fit.settings().clone(),
         };
-        let beta = self.fit.coefficients();
-        let full_rank = rank(self.fit.aliased());
-        let mut out = Vec::with_capacity(self.terms().len());
-        for (i, term) in self.terms().iter().enumerate() {
-            let (w, df) = wald(beta, self.fit.variance(), term.columns())?;
-            let lr = if self.marginal(i) {
-                None
-            } else {
-                let (ll, r) = match self.design_without(i)? {
-                    None => (self.fit.loglik_null(), 0),
-                    Some(x) => {
-                        let reduced = settings.fit(data, &x)?;
-                        (reduced.loglik(), rank(reduced.aliased()))
-                    }
-                };
-                let stat = 2.0 * (self.fit.loglik() - ll);
-                Some(ChiSqTest::new(stat, (full_rank - r) as f64))
-            };
-            out.push(TermTest {
-                term: term.label().to_string(),
-                df,
-                wald: w,
-                lr,
-            });
-        }
-        Ok(out)
+        let ll = self.fit.loglik();
+        self.term_tests_by(
+            self.fit.coefficients(),
+            self.fit.variance(),
+            rank(self.fit.aliased()),
+            |x| match x {
+                None => Ok((2.0 * (ll - self.fit.loglik_null()), 0)),
+                Some(x) => {
+                    let reduced = settings.fit(data, x)?;
+                    Ok((2.0 * (ll - reduced.loglik()), rank(reduced.aliased())))
+                }
+            },
+        )
     }
 }
