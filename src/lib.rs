@@ -53,6 +53,13 @@
 //! (`weighted_n_events() -> f64`, R's `events`). Ratios (`hazard_ratios()`,
 //! `odds_ratios()`) are `exp` of the coefficients; exponentiate `conf_int` bounds the same way.
 //!
+//! Survival curves have one type, [`SurvivalCurve`] (R's one `survfit` class): Kaplan–Meier
+//! curves ([`KaplanMeier::fit`], [`KaplanMeier::fit_groups`]) and Cox-predicted curves
+//! ([`CoxFit::survfit`]) share `times()`, `n_risk()`, `n_event()`, `n_censor()`, `cumhaz()`,
+//! `survival()`, `std_err()` (of log S), `lower()`/`upper()` (one transform for every
+//! [`ConfType`], also used by the cumulative incidence), `at(t)`, `survival_at(times)`,
+//! `quantile(p)`, `median()`, `restricted_mean()` and R's `print.survfit` line.
+//!
 //! The confidence-interval method is a setting of the model where R offers a choice
 //! ([`LogisticRegression::ci`], [`FirthCoxPh::ci`]) and fixed otherwise (Cox, survreg:
 //! Wald; Fine–Gray: Wald with the sandwich variance; Firth logistic: profile penalized
