@@ -256,11 +256,6 @@ fn fine_gray_matches_crr() {
             None => FineGray::new(cause).fit(&data, &x),
         }
         .expect("crr");
-        // Known gap: with censoring groups *and* times tied across groups (lung by sex), the
-        // sandwich se differs from crr's by 5e-4 relative (cmprsk 2.2-11's compiled crrvv is
-        // not the published source; the group-wise q(u) reproduces it on untied data,
-        // `toy_cengroup`). Coefficients and likelihoods still match there.
-        let se_known_gap = key == "lung_cengroup";
         for j in 0..covs.len() {
             let what = format!("{key} {}", covs[j]);
             assert_close(
@@ -269,26 +264,22 @@ fn fine_gray_matches_crr() {
                 TOL,
                 &format!("{what} coef"),
             );
-            if !se_known_gap {
-                assert_close(
-                    fit.std_errors()[j],
-                    f(&want["se"][j]),
-                    TOL,
-                    &format!("{what} se"),
-                );
-            }
+            assert_close(
+                fit.std_errors()[j],
+                f(&want["se"][j]),
+                TOL,
+                &format!("{what} se"),
+            );
         }
         let p = covs.len();
         for a in 0..p {
             for b in 0..p {
-                if !se_known_gap {
-                    assert_close(
-                        fit.variance()[(a, b)],
-                        f(&want["var"][b * p + a]),
-                        TOL,
-                        &format!("{key} var"),
-                    );
-                }
+                assert_close(
+                    fit.variance()[(a, b)],
+                    f(&want["var"][b * p + a]),
+                    TOL,
+                    &format!("{key} var"),
+                );
             }
         }
         assert_close(
@@ -397,6 +388,79 @@ proptest! {
                     (u, v) => prop_assert_eq!(u, v),
                 }
             }
+        }
+    }
+}
+
+/// crr with censoring groups on data whose times tie within and across groups
+/// (`tests/data/finegray_cengroup_goldens.json` from
+/// `tests/data/R/finegray_cengroup_goldens.R`): coefficients, the sandwich variance (whose
+/// censoring term q_g(u) sums over the failures of group g only, as crrvv) and likelihoods.
+#[test]
+fn fine_gray_cengroup_ties_match_crr() {
+    let g = common::json("finegray_cengroup_goldens.json");
+    let sets = g["sets"].as_object().expect("sets");
+    assert_eq!(sets.len(), 3);
+    let nums = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|x| x.as_f64().expect("number"))
+            .collect()
+    };
+    for (key, set) in sets {
+        let status = nums(&set["status"]);
+        let data = CompetingRisksData::new(nums(&set["time"]), &status).expect("data");
+        let x = Design::from_columns([("x1", nums(&set["x1"])), ("x2", nums(&set["x2"]))])
+            .expect("design");
+        let groups: Vec<String> = set["g"]
+            .as_array()
+            .expect("g")
+            .iter()
+            .map(|v| v.as_str().expect("label").to_string())
+            .collect();
+        for want in set["fits"].as_array().expect("fits") {
+            let cause = f(&want["cause"]) as u32;
+            let fit = FineGray::new(cause)
+                .fit_cengroups(&data, &x, &groups)
+                .expect("crr");
+            let what = format!("{key} cause {cause}");
+            assert!(fit.converged(), "{what} converged");
+            assert_eq!(fit.n() as f64, f(&want["n"]), "{what} n");
+            for j in 0..2 {
+                assert_close(
+                    fit.coefficients()[j],
+                    f(&want["coef"][j]),
+                    TOL,
+                    &format!("{what} coef"),
+                );
+                assert_close(
+                    fit.std_errors()[j],
+                    f(&want["se"][j]),
+                    TOL,
+                    &format!("{what} se"),
+                );
+                for l in 0..2 {
+                    assert_close(
+                        fit.variance()[(j, l)],
+                        f(&want["var"][l * 2 + j]),
+                        TOL,
+                        &format!("{what} var"),
+                    );
+                }
+            }
+            assert_close(
+                fit.loglik(),
+                f(&want["loglik"]),
+                TOL,
+                &format!("{what} loglik"),
+            );
+            assert_close(
+                fit.loglik_null(),
+                f(&want["loglik_null"]),
+                TOL,
+                &format!("{what} loglik_null"),
+            );
         }
     }
 }

@@ -42,8 +42,23 @@ use crate::{
 /// exponentials cannot overflow).
 ///
 /// **Censoring groups** (crr's `cengroup`): [`FineGray::fit_cengroups`] estimates a separate
-/// censoring distribution per group; the censoring term of ψ then uses, per group, only the
-/// competing failures of that group (`q_g(u)`), as cmprsk 2.2's `crrvv`.
+/// censoring distribution G_g per group. In ψ, a censoring at u in group g contributes
+/// through
+///
+/// ```text
+/// q_g(u) = Σ_{failures j of the cause in group g, T_j ≥ u}
+///            Σ_{competing failures k in group g, T_k < u} w_k G_g(T_j)/G_g(T_k) (x_k − x̄(T_j))
+///          / S0(T_j)
+/// ```
+///
+/// with `ψ_i = q_g(T_i)/r_g(T_i)·[i censored] − Σ_{censorings at u ≤ T_i in g} q_g(u)/r_g(u)²`
+/// (r_g = number at risk in group g). Both sums of q_g keep only group g: cmprsk 2.2-11's
+/// `crrvv` accumulates each failure's term into `qu(·, icg(j))`, the group of the *failure*,
+/// so the failures of the other groups do not enter q_g (although the weights of group g's
+/// competing failures enter their risk sets). That is crr's rule and it is reproduced here;
+/// summing the first sum over every failure instead changes the se by 1e-4 to 1e-2
+/// relative (`tests/data/finegray_cengroup_goldens.json`). With one censoring group the two
+/// coincide.
 ///
 /// # Examples
 /// ```
@@ -573,16 +588,33 @@ impl Problem {
         // per failure time: dΛ = d/S0 and x̄ = S1/S0
         let dl: Vec<f64> = (0..nf).map(|q| self.failures[q].1 / s0[q]).collect();
         let xbar: Vec<f64> = (0..nf * p).map(|i| s1[i] / s0[i / p]).collect();
-        // suffix sums over failure times q' >= q of G_g dΛ and G_g x̄ dΛ (index nf = empty)
+        // failures of the cause per failure time and censoring group: d_g(u)
+        let mut dg = vec![0.0; nf * ncg];
+        for (q, &(k, _)) in self.failures.iter().enumerate() {
+            for i in self.blocks[k]..self.blocks[k + 1] {
+                if self.ici[i] == 1 {
+                    dg[q * ncg + self.group[i]] += 1.0;
+                }
+            }
+        }
+        // suffix sums over failure times q' >= q (index nf = empty) of G_g dΛ and G_g x̄ dΛ
+        // over every failure (d0, d1: η), and of G_g d_g/S0 and G_g x̄ d_g/S0 over the
+        // failures of censoring group g only (d0c, d1c: q_g(u) of ψ, as crrvv)
         let mut d0 = vec![0.0; (nf + 1) * ncg];
         let mut d1 = vec![0.0; (nf + 1) * ncg * p];
+        let mut d0c = vec![0.0; (nf + 1) * ncg];
+        let mut d1c = vec![0.0; (nf + 1) * ncg * p];
         for q in (0..nf).rev() {
             for g in 0..ncg {
-                let gd = self.g_fail[q * ncg + g] * dl[q];
+                let gt = self.g_fail[q * ncg + g];
+                let gd = gt * dl[q];
+                let gdc = gt * dg[q * ncg + g] / s0[q];
                 d0[q * ncg + g] = d0[(q + 1) * ncg + g] + gd;
+                d0c[q * ncg + g] = d0c[(q + 1) * ncg + g] + gdc;
                 for j in 0..p {
-                    d1[(q * ncg + g) * p + j] =
-                        d1[((q + 1) * ncg + g) * p + j] + gd * xbar[q * p + j];
+                    let (at, next) = ((q * ncg + g) * p + j, ((q + 1) * ncg + g) * p + j);
+                    d1[at] = d1[next] + gd * xbar[q * p + j];
+                    d1c[at] = d1c[next] + gdc * xbar[q * p + j];
                 }
             }
         }
@@ -615,13 +647,13 @@ impl Problem {
             let q_gt = q; // first failure time > this time
             let has_censoring = rows.clone().any(|i| self.ici[i] == 0);
             if has_censoring {
-                // per censoring group g: q_g(s) = E_g(s) D0_g(≥ s) − F_g(s) D1_g(≥ s)
-                // (cmprsk 2.2's crrvv keeps q per censoring group)
+                // per censoring group g: q_g(s) = E_g(s) D0c_g(≥ s) − F_g(s) D1c_g(≥ s), the
+                // failures and the earlier competing failures both of group g (crrvv)
                 for g in 0..ncg {
-                    let dd0 = d0[q_ge * ncg + g];
+                    let dd0 = d0c[q_ge * ncg + g];
                     for j in 0..p {
                         qu[g * p + j] =
-                            esum[g * p + j] * dd0 - fsum[g] * d1[(q_ge * ncg + g) * p + j];
+                            esum[g * p + j] * dd0 - fsum[g] * d1c[(q_ge * ncg + g) * p + j];
                     }
                 }
                 for i in rows.clone() {
