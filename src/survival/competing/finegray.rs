@@ -29,9 +29,12 @@ use crate::{
 /// **Iteration (crr's rule)**: Newton–Raphson from β = 0 on −ℓ; stop when
 /// `max|score_j|·max(|β_j|, 1) < max(|ℓ|, 1)·gtol` (gtol 1e-6), at most `max_iter` = 10
 /// steps; each step `δ = −H⁻¹ score` is halved while `−ℓ(β + δ)` is NaN or exceeds
-/// `−ℓ(β) + 1e-4·δᵀscore` (Armijo), and more than 20 halvings stop the fit as not converged.
-/// The rule is written as one step policy (`crr_newton`) so that it can become a policy of
-/// the crate's shared damped-Newton solver. [`FineGrayFit::convergence`] reports the number of
+/// `−ℓ(β) + 1e-4·δᵀscore` (Armijo, δ the halved step, as R), and more than 20 halvings
+/// stop the fit as not converged. The rule is one step policy (`crr_newton`), not yet a
+/// `StepRule` of the crate's damped-Newton solver (`src/solver.rs`): the solver can express
+/// it (convergence at the start as `Start::Stop`, halvings as `Verdict::Backtrack`, the 21st
+/// as `Stop`), but its `evaluate` computes score and information at every trial, where crr's
+/// halvings need only the value (`crrf`). [`FineGrayFit::convergence`] reports the number of
 /// Newton steps taken (crr does not report it).
 ///
 /// **Variance**: the Fine & Gray sandwich `I⁻¹ Σ_i (η_i + ψ_i)(η_i + ψ_i)ᵀ I⁻¹`, with ψ the
@@ -271,12 +274,13 @@ pub(crate) fn crr_newton(
         for v in &mut sc {
             *v = -*v;
         }
-        let slope: f64 = sc.iter().zip(&eval.score).map(|(a, b)| a * b).sum();
+        // R tests `fbn > f + 1e-4 * sum(sc * score)` with the halved sc
+        let slope = |sc: &[f64]| -> f64 { sc.iter().zip(&eval.score).map(|(a, b)| a * b).sum() };
         let step = |sc: &[f64]| -> Vec<f64> { b.iter().zip(sc).map(|(a, d)| a + d).collect() };
         let mut bn = step(&sc);
         let mut fbn = value(&bn);
         let mut halvings = 0;
-        while fbn.is_nan() || fbn > eval.value + 1e-4 * slope {
+        while fbn.is_nan() || fbn > eval.value + 1e-4 * slope(&sc) {
             halvings += 1;
             for v in &mut sc {
                 *v *= 0.5;
