@@ -8,20 +8,7 @@ suppressMessages({library(survival); library(cmprsk)})
 stopifnot(packageVersion("survival") == "3.5.3", packageVersion("cmprsk") == "2.2.11")
 invisible(Sys.setlocale("LC_COLLATE", "C"))
 
-js <- function(x) {
-  if (is.list(x) && !inherits(x, "AsIs")) {
-    if (!is.null(names(x))) {
-      return(paste0("{", paste0('"', names(x), '": ', vapply(x, js, ""), collapse = ", "), "}"))
-    }
-    return(paste0("[", paste(vapply(x, js, ""), collapse = ", "), "]"))
-  }
-  arr <- inherits(x, "AsIs") || length(x) != 1
-  x <- unclass(x)
-  s <- if (is.character(x)) paste0('"', x, '"') else if (is.logical(x)) {
-    ifelse(is.na(x), "null", ifelse(x, "true", "false"))
-  } else ifelse(is.na(x) | !is.finite(x), "null", sprintf("%.17g", x))
-  if (arr) paste0("[", paste(s, collapse = ", "), "]") else s
-}
+source("R/json_writer.R") # js(): named list -> object, unnamed list -> array
 
 # integer times (many ties, within and across groups), three causes codes 0/1/2, text groups
 make <- function(seed, n, ngroups, tmax) {
