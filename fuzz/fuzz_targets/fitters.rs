@@ -1,7 +1,11 @@
-//! Fuzzes every fitter on arbitrary finite data: Cox (Efron, Breslow; strata, weights),
-//! Kaplan–Meier (every confidence type; groups), log-rank (rho; strata), logistic regression
-//! (ML with profile and Wald intervals) and Firth (with FLIC/FLAC). Checks: no panic; every
-//! accessor and `Display` can be called on a returned fit.
+//! Fuzzes every fitter on arbitrary finite data: Cox (Efron, Breslow; strata, weights,
+//! offsets, initial values, robust / cluster variance), Kaplan–Meier (every confidence type;
+//! groups), log-rank (rho; strata; more groups than the cap), logistic regression (ML with
+//! profile and Wald intervals; offsets) and Firth (with FLIC/FLAC), at covariate scales
+//! 10^-300 … 10^300 and weights, offsets and initial values up to the ends of the double
+//! range (issue 19). Checks: no panic; every accessor and `Display` can be called on a
+//! returned fit; a converged Cox or logistic fit has finite coefficients, standard errors > 0
+//! and a finite log-likelihood; no text output prints `NaN`.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -25,8 +29,15 @@ struct Row {
 struct Input {
     rows: Vec<Row>,
     n_covariates: u8,
-    /// Power of ten applied to the covariates (−8 ..= 8).
-    scale: i8,
+    /// Power of ten applied to the covariates (−300 ..= 300).
+    scale: i16,
+    /// Power of ten applied to the weights (−320 ..= 308), when `options2` bit 0.
+    weight_scale: i16,
+    /// Offsets `x0 · 10^k` (k −5 ..= 308), when `options2` bit 1.
+    offset_scale: i16,
+    /// Initial Cox coefficient `10^k` (k −5 ..= 308), when `options2` bit 2.
+    init_scale: i16,
+    options2: u8,
     time_scale: u8,
     rho: u8,
     options: u8,
@@ -40,7 +51,7 @@ fuzz_target!(|input: Input| {
         return;
     }
     let p = 1 + usize::from(input.n_covariates % 3);
-    let scale = 10f64.powi(i32::from(input.scale % 9));
+    let scale = 10f64.powi(i32::from(input.scale % 301));
     if input
         .rows
         .iter()
@@ -58,11 +69,25 @@ fuzz_target!(|input: Input| {
     let event: Vec<bool> = input.rows.iter().map(|r| r.event).collect();
     let groups: Vec<u8> = input.rows.iter().map(|r| r.group % 3).collect();
     let strata: Vec<u8> = input.rows.iter().map(|r| r.stratum % 2).collect();
+    let opt2 = |bit: u8| input.options2 & (1 << bit) != 0;
+    let weight_factor = if opt2(0) {
+        10f64.powi(i32::from(input.weight_scale % 321).min(308))
+    } else {
+        1.0
+    };
     let weights: Vec<f64> = input
         .rows
         .iter()
-        .map(|r| 0.5 + f64::from(r.weight % 4))
+        .map(|r| (0.5 + f64::from(r.weight % 4)) * weight_factor)
         .collect();
+    let offsets: Option<Vec<f64>> = opt2(1).then(|| {
+        let k = 10f64.powi(i32::from(input.offset_scale % 309));
+        input
+            .rows
+            .iter()
+            .map(|r| (r.x[0] * k).clamp(-1e308, 1e308))
+            .collect()
+    });
     let columns: Vec<(String, Vec<f64>)> = (0..p)
         .map(|j| {
             (
@@ -95,7 +120,22 @@ fuzz_target!(|input: Input| {
     }
     let rho = f64::from(input.rho % 4) / 2.0;
     if let Ok(t) = LogRank::new().rho(rho).test(&data, &groups) {
-        let _ = (t.to_string(), t.p_value(), t.chisq());
+        let text = t.to_string();
+        assert!(!text.contains("NaN"), "{text}");
+        let _ = (t.p_value(), t.chisq());
+    }
+    // more groups than the cap: a named error, before any k × k work
+    if opt2(3) {
+        let ids: Vec<usize> = (0..1001).collect();
+        let many = SurvivalData::from_status(
+            (0..1001).map(|i| f64::from(i % 13 + 1)).collect(),
+            &(0..1001).map(|i| f64::from(i % 2)).collect::<Vec<_>>(),
+        )
+        .expect("many groups data");
+        assert!(matches!(
+            LogRank::new().test(&many, &ids),
+            Err(oncostat::Error::TooManyGroups { .. })
+        ));
     }
 
     // Cox.
@@ -105,7 +145,12 @@ fuzz_target!(|input: Input| {
         data = d;
     }
     if opt(1)
-        && let Ok(d) = data.clone().with_weights(weights)
+        && let Ok(d) = data.clone().with_weights(weights.clone())
+    {
+        data = d;
+    }
+    if let Some(o) = &offsets
+        && let Ok(d) = data.clone().with_offsets(o.clone())
     {
         data = d;
     }
@@ -131,13 +176,29 @@ fuzz_target!(|input: Input| {
     if opt(7) {
         cox = cox.variance(oncostat::CoxVariance::Robust);
     }
-    if opt(2) && opt(4) {
-        if let Ok(d) = data.clone().with_clusters(&groups) {
-            data = d;
-        }
+    if opt(2)
+        && opt(4)
+        && let Ok(d) = data.clone().with_clusters(&groups)
+    {
+        data = d;
+    }
+    if opt2(2) {
+        let b = 10f64.powi(i32::from(input.init_scale % 309));
+        cox = cox.init(vec![if opt2(4) { -b } else { b }; p]);
     }
     if let Ok(fit) = cox.fit(&data, &x) {
-        let _ = fit.to_string();
+        let text = fit.to_string();
+        assert!(!text.contains("NaN"), "{text}");
+        if fit.convergence().converged() {
+            assert!(fit.loglik().is_finite() && fit.loglik_null().is_finite());
+            let se = fit.robust_std_errors().unwrap_or(fit.std_errors());
+            for j in 0..p {
+                if !fit.aliased()[j] {
+                    assert!(fit.coefficients()[j].is_finite(), "{text}");
+                    assert!(se[j].is_finite() && se[j] > 0.0, "{text}");
+                }
+            }
+        }
         if opt(5) {
             let _ = fit.zph().map(|z| z.to_string());
         }
@@ -153,7 +214,14 @@ fuzz_target!(|input: Input| {
     }
 
     // Firth-penalized Cox (coxphf).
-    if let Ok(fit) = FirthCoxPh::new().ci(if opt(6) { oncostat::CiMethod::ProfilePenalizedLikelihood } else { oncostat::CiMethod::Wald }).fit(&data, &x) {
+    if let Ok(fit) = FirthCoxPh::new()
+        .ci(if opt(6) {
+            oncostat::CiMethod::ProfilePenalizedLikelihood
+        } else {
+            oncostat::CiMethod::Wald
+        })
+        .fit(&data, &x)
+    {
         let _ = fit.to_string();
         let _ = fit.lr_test();
         let _ = fit.coef_table(0.95).map(|t| t.to_string());
@@ -164,9 +232,19 @@ fuzz_target!(|input: Input| {
 
     // Logistic: ML and Firth, outcome = the event indicator.
     let status: Vec<f64> = event.iter().map(|&e| f64::from(u8::from(e))).collect();
-    let Ok(y) = BinaryOutcome::new(&status) else {
+    let Ok(mut y) = BinaryOutcome::new(&status) else {
         return;
     };
+    if opt2(5)
+        && let Ok(w) = y.clone().with_weights(weights)
+    {
+        y = w;
+    }
+    if let Some(o) = offsets
+        && let Ok(w) = y.clone().with_offsets(o)
+    {
+        y = w;
+    }
     let xi = x.with_intercept();
     let method = if opt(4) {
         oncostat::CiMethod::ProfileLikelihood
@@ -174,7 +252,17 @@ fuzz_target!(|input: Input| {
         oncostat::CiMethod::Wald
     };
     if let Ok(fit) = LogisticRegression::new().ci(method).fit(&xi, &y) {
-        let _ = fit.to_string();
+        let text = fit.to_string();
+        assert!(!text.contains("NaN"), "{text}");
+        if fit.convergence().converged() {
+            assert!(fit.loglik().is_finite());
+            for j in 0..xi.ncols() {
+                if !fit.aliased()[j] {
+                    assert!(fit.coefficients()[j].is_finite(), "{text}");
+                    assert!(fit.std_errors()[j] > 0.0, "{text}");
+                }
+            }
+        }
         let _ = fit.conf_int(0.95);
         if opt(4) {
             let _ = fit.lr_tests();

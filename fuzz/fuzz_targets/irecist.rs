@@ -52,6 +52,8 @@ fn record(r: &Row) -> LesionRecord {
         node: r.node,
         irradiated: r.irradiated,
         measure,
+        laterality: None,
+        scan: Default::default(),
     }
 }
 
@@ -70,7 +72,8 @@ fuzz_target!(|input: Input| {
         .sticky_pr(f(0))
         .sticky_pr_after_iupd(f(1))
         .nlt_progression_needs_5mm(f(2))
-        .unchanged_new_lesions_remain_iupd(f(3))
+        .early_scan_symptom_only(f(3))
+        .nt_size_increase_confirms(f(7))
         .cr_before_pd(f(4))
         .icpd_from_first_iupd(f(5))
         .early_scan_new_lesions_confirm(f(6))
