@@ -85,9 +85,9 @@ pub struct Args {
     /// Curves: one per value of this covariate (at most 8), the others at their means.
     #[arg(long, value_name = "COV", requires = "plot")]
     pub plot_by: Option<String>,
-    /// Worker threads for the risk-set passes and the concordance (0 = all cores; results do
-    /// not depend on it).
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::parse::count::<usize>)]
+    /// Worker threads for the risk-set passes and the concordance (default 1; 0 = all cores;
+    /// results do not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = crate::parse::count::<usize>)]
     pub threads: usize,
     /// The input file.
     #[command(flatten)]

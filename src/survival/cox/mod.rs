@@ -148,7 +148,7 @@ impl Default for CoxPh {
             timefix: true,
             init: None,
             variance: None,
-            threads: 0,
+            threads: 1,
         }
     }
 }
@@ -213,8 +213,11 @@ impl CoxPh {
         self
     }
 
-    /// Maximum worker threads of the risk-set passes and the concordance (default 0 = all
-    /// available cores). The numbers do not depend on it: the passes work on fixed chunks
+    /// Maximum worker threads of the risk-set passes and the concordance (default 1; 0 = all
+    /// available cores). The default is one thread because on the 2-core machine of
+    /// BENCHMARKS.md two threads were slower than one (n = 2·10⁵, p = 20: 0.48 s against
+    /// 0.32 s, quiet machine): the chunked passes add one n·p pass and start threads at every
+    /// Newton step. The numbers do not depend on it: the passes work on fixed chunks
     /// of the sorted rows and add the chunk results in order, so 1 and 8 threads give
     /// bit-identical fits. Small fits (`n·p² < 400 000`) run on the calling thread.
     ///
