@@ -769,3 +769,93 @@ fn analyze_km_plot_table_and_median_options() {
         "{text:?}"
     );
 }
+
+/// A line plot draws every point of every line (one marker each, plus one per legend entry
+/// with a marker), its band, the reference line, and a legend naming each label once; its
+/// axes cover the data, the bands and the reference lines.
+#[test]
+fn line_plot_draws_every_point_band_and_reference() {
+    use oncostat::plots::{Line, LinePlot};
+    let n = vec![60.0, 100.0, 142.0, 200.0, 300.0, 400.0];
+    let p05 = vec![0.61, 0.80, 0.95, 0.99, 1.0, 1.0];
+    let p01 = vec![0.29, 0.60, 0.86, 0.95, 0.99, 1.0];
+    let lo: Vec<f64> = p05.iter().map(|p| p - 0.05).collect();
+    let hi: Vec<f64> = p05.iter().map(|p: &f64| (p + 0.05).min(1.0)).collect();
+    let plot = LinePlot::new(vec![
+        Line::new("HR BMI ≥ 25", n.clone(), p05.clone()).band(lo, hi),
+        Line::new("HR BMI ≥ 25", n.clone(), p01).dash(1),
+        Line::new(
+            "OR age",
+            n.clone(),
+            vec![0.21, 0.35, 0.47, 0.61, 0.78, 0.90],
+        )
+        .colour(1),
+    ])
+    .unwrap()
+    .x_label("Patients in the cohort")
+    .y_label("Power")
+    .reference_line(0.8, "80% power")
+    .dash_key("p < 0.05", 0)
+    .dash_key("p < 0.01", 1);
+    let legend = plot.legend();
+    let labels: Vec<&str> = legend.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["HR BMI ≥ 25", "OR age", "p < 0.05", "p < 0.01", "80% power"]
+    );
+    assert_eq!(legend[1].colour, Some(1));
+    assert_eq!(legend[4].colour, None);
+    assert!(!legend[4].marker);
+    // the axes: x from 0 past 400, y from 0 past the band's top (1.0)
+    let (xt, yt) = (plot.x_ticks(), plot.y_ticks());
+    assert_eq!(xt, vec![0.0, 100.0, 200.0, 300.0, 400.0]);
+    assert_eq!((yt[0], *yt.last().unwrap()), (0.0, 1.0));
+    assert_eq!(plot.lines()[0].points()[2], (142.0, 0.95));
+    assert_eq!(plot.lines()[0].band_points()[0], (60.0, 0.61 - 0.05, 0.66));
+    let svg = plot.to_svg().unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let circles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    // filled markers are one circle, open markers two (white fill, coloured ring)
+    let markers = 6 + 2 * 6 + 6 + (1 + 1 + 1 + 2);
+    assert_eq!(circles, markers, "one marker per point and legend entry");
+    let t = texts(&svg);
+    for needle in [
+        "Patients in the cohort",
+        "Power",
+        "80% power",
+        "p < 0.01",
+        "OR age",
+    ] {
+        assert!(t.iter().any(|s| s == needle), "no {needle}: {t:?}");
+    }
+    for tick in ["0.0", "0.2", "1.0", "0", "400"] {
+        assert!(t.iter().any(|s| s == tick), "no tick {tick}: {t:?}");
+    }
+    assert!(
+        doc.descendants().any(|n| n.has_tag_name("polygon")),
+        "the band"
+    );
+}
+
+#[test]
+fn line_plot_refuses_lines_it_cannot_draw() {
+    use oncostat::plots::{Line, LinePlot};
+    let err = |lines| match LinePlot::new(lines) {
+        Err(oncostat::Error::Figure { reason, .. }) => reason,
+        other => panic!("expected a figure error, got {other:?}"),
+    };
+    assert!(err(Vec::new()).contains("no lines"));
+    let r = err(vec![Line::new("power", vec![1.0, 2.0], vec![0.5])]);
+    assert!(r.contains("`power` has 2 x values and 1 y values"), "{r}");
+    let r = err(vec![Line::new("power", vec![1.0], vec![f64::NAN])]);
+    assert!(r.contains("`power` has the value NaN"), "{r}");
+    let r = err(vec![
+        Line::new("power", vec![1.0, 2.0], vec![0.5, 0.6]).band(vec![0.4], vec![0.6, 0.7]),
+    ]);
+    assert!(r.contains("band of line `power`"), "{r}");
+    let r = err(vec![Line::new("empty", Vec::new(), Vec::new())]);
+    assert!(r.contains("`empty` has 0 x values"), "{r}");
+}

@@ -864,6 +864,48 @@ fn power_curve_table_and_json() {
     assert_eq!(r.code, 2);
 }
 
+/// `--power-curve R --plot FILE`: the figure has one marker per cohort size for each finding
+/// and level, the findings' labels and the 80% line; the JSON object names the file in
+/// `plot`; `--plot` needs `--power-curve`.
+#[test]
+fn power_curve_figure() {
+    let path = std::env::temp_dir().join(format!("oncostat_power_{}.svg", std::process::id()));
+    let file = path.to_str().expect("utf-8 path");
+    let json = run_json(&["--json", "--power-curve", "2", "--plot", file]);
+    assert_eq!(json["plot"], file);
+    assert!(json["power_curve"].is_array());
+    let svg = std::fs::read_to_string(&path).expect("the figure is written");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for needle in [
+        "HR BMI≥25",
+        "HR CRP≥5",
+        "OR age",
+        "OS by AB (naive)",
+        "80% power",
+        "p < 0.01",
+        "Patients in the cohort",
+    ] {
+        assert!(texts.contains(&needle), "no {needle}: {texts:?}");
+    }
+    // 7 findings x 6 sizes: filled markers at p < 0.05 (one circle), open at p < 0.01 (two)
+    let circles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    assert_eq!(circles, 7 * 6 * 3 + 7 + 1 + 2);
+    let _ = std::fs::remove_file(&path);
+    let r = run(&["--plot", file]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(!path.exists());
+}
+
 #[test]
 fn help_lists_every_option_and_exits_0() {
     let r = run(&["--help"]);
@@ -880,6 +922,7 @@ fn help_lists_every_option_and_exits_0() {
         "--plots ",
         "--null-ab",
         "--power-curve ",
+        "--plot ",
     ] {
         assert!(r.stdout.contains(option), "no {option}:\n{}", r.stdout);
     }

@@ -22,6 +22,7 @@
 //! cargo run --release --example reproduce_cohort -- --patients examples/data/patients.csv \
 //!     --lesions examples/data/lesions.csv                             # your own data
 //! cargo run --release --example reproduce_cohort -- --write-data DIR --plots DIR
+//! cargo run --release --example reproduce_cohort -- --power-curve 200 --plot power.svg  # figure + table
 //! ```
 //!
 //! Options: `--n N` (patients per cohort, default 142), `--seed S` (default 2026),
@@ -30,7 +31,10 @@
 //! formats in `io.rs`), `--write-data DIR` (writes the seeded cohort's `patients.csv` and
 //! `lesions.csv`), `--plots DIR` (SVG Kaplan–Meier curves with numbers at risk and a forest
 //! plot), `--null-ab` (simulate with no true effect of AB on OS: the guarantee-time bias
-//! scenario; with `--json --replicates R` the object gains `guarantee_time`). Bad input or usage: exit status 2 and one `error: ...` line on stderr.
+//! scenario; with `--json --replicates R` the object gains `guarantee_time`), `--power-curve R`
+//! (R cohorts at each of n = 60 … 400: power table), `--plot FILE.svg` (with `--power-curve`:
+//! the power curve as a figure; the JSON object gains `plot`, the file's path). Bad input or
+//! usage: exit status 2 and one `error: ...` line on stderr.
 //!
 //! The replicates are the evidence: no seed is chosen to make one cohort look right.
 
@@ -95,6 +99,9 @@ struct Options {
     /// p < 0.05 and p < 0.01, for planning the next trial).
     #[arg(long, value_name = "R", value_parser = parse::count::<usize>)]
     power_curve: Option<usize>,
+    /// Draw the power curve (needs --power-curve) as an SVG line plot into FILE.
+    #[arg(long, value_name = "FILE", requires = "power_curve")]
+    plot: Option<PathBuf>,
     /// Simulate with no true effect of abscopal benefit on OS (guarantee-time bias scenario).
     #[arg(long)]
     null_ab: bool,
@@ -179,11 +186,22 @@ fn run(o: &Options) -> Result<String, CliError> {
     if let Some(dir) = &o.plots {
         plots::write_all(dir, &analysis)?;
     }
+    if let (Some(path), Some(rows)) = (&o.plot, &info.power) {
+        plots::power_curve(path, rows)?;
+    }
     Ok(if o.json {
-        report::json(&info, &analysis, summary.as_ref()).to_string()
+        let mut out = report::json(&info, &analysis, summary.as_ref());
+        if let Some(path) = &o.plot {
+            out["plot"] = serde_json::json!(path.display().to_string());
+        }
+        out.to_string()
     } else {
         let model = info.simulated.then_some(&model);
-        report::text(&info, model, &analysis, summary.as_ref())
+        let mut out = report::text(&info, model, &analysis, summary.as_ref());
+        if let Some(path) = &o.plot {
+            out.push_str(&format!("\nPower-curve figure: {}\n", path.display()));
+        }
+        out
     })
 }
 

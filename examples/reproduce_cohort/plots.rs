@@ -2,14 +2,26 @@
 //! Kaplan–Meier curves with confidence bands, censor marks and the number-at-risk table for the
 //! three comparisons, and a forest plot of the Firth ORs and Cox HRs with the continuous
 //! covariates rescaled to clinically meaningful units (so they share the axis with the HRs).
+//!
+//! `--power-curve R --plot FILE.svg`: the power curve as a line plot, power against the
+//! number of patients, one colour per finding, solid at p < 0.05 (with the exact
+//! Clopper–Pearson 95% interval of the simulated power as a band: the Monte Carlo error of R
+//! cohorts) and dashed at p < 0.01, and a dashed line at 80% power.
 
 use std::path::Path;
 
-use oncostat::plots::{CurvePlot, ForestPlot, ForestRow, RiskTable};
+use oncostat::endpoints::ResponseRate;
+use oncostat::plots::{CurvePlot, ForestPlot, ForestRow, Line, LinePlot, RiskTable};
 
 use crate::analysis::{CohortAnalysis, Comparison, Ratio};
 use crate::io::CliError;
-use crate::replicates::ratios;
+use crate::replicates::{Summary, ratios};
+use crate::report::{POWER_FINDINGS, power_denominator, power_of};
+
+/// Colours (indices into `oncostat::plots::PALETTE`) of the power-curve findings, in
+/// `POWER_FINDINGS` order: the Okabe–Ito palette without its yellow, which is unreadable on
+/// white.
+const POWER_COLOURS: [usize; 7] = [0, 1, 2, 3, 4, 5, 7];
 
 /// Rows of the forest plot: label, and the covariate units one row's ratio is shown per
 /// (the ORs are estimated per year, month, Gy and cc).
@@ -143,4 +155,53 @@ fn forest_plot(path: &Path, ratios: &[Ratio; 6]) -> Result<(), CliError> {
         }
     }
     plot.save(path).map_err(lib_err(path))
+}
+
+/// The power-curve figure (`--power-curve R --plot FILE`): the lines of every finding of the
+/// power table, written to `path`.
+///
+/// # Errors
+/// Drawing or I/O errors, with the file name.
+pub fn power_curve(path: &Path, rows: &[(usize, Summary)]) -> Result<(), CliError> {
+    let n: Vec<f64> = rows.iter().map(|(n, _)| *n as f64).collect();
+    let mut lines = Vec::with_capacity(2 * POWER_FINDINGS.len());
+    for ((_, label, of), colour) in POWER_FINDINGS.iter().zip(POWER_COLOURS) {
+        let p05: Vec<f64> = rows.iter().map(|(_, s)| power_of(s, *of).0).collect();
+        let p01: Vec<f64> = rows.iter().map(|(_, s)| power_of(s, *of).1).collect();
+        let (mut lower, mut upper) = (Vec::new(), Vec::new());
+        for ((_, s), &p) in rows.iter().zip(&p05) {
+            let total = power_denominator(s, *of) as u64;
+            let hits = (p * total as f64).round() as u64;
+            let (lo, hi) = ResponseRate::new(hits, total)
+                .map(|r| r.clopper_pearson())
+                .unwrap_or((p, p));
+            lower.push(lo);
+            upper.push(hi);
+        }
+        lines.push(
+            Line::new(&label.replace(">=", "≥"), n.clone(), p05)
+                .band(lower, upper)
+                .colour(colour),
+        );
+        lines.push(
+            Line::new(&label.replace(">=", "≥"), n.clone(), p01)
+                .colour(colour)
+                .dash(1),
+        );
+    }
+    let replicates = rows.first().map_or(0, |(_, s)| s.requested);
+    LinePlot::new(lines)
+        .map(|plot| {
+            plot.title(&format!(
+                "Power against cohort size ({replicates} simulated cohorts per size)"
+            ))
+            .x_label("Patients in the cohort")
+            .y_label("Power (share of cohorts significant)")
+            .y_range(0.0, 1.0)
+            .dash_key("p < 0.05 (band: 95% CI of the simulated power)", 0)
+            .dash_key("p < 0.01", 1)
+            .reference_line(0.8, "80% power")
+        })
+        .and_then(|plot| plot.save(path))
+        .map_err(lib_err(path))
 }

@@ -133,7 +133,7 @@ pub struct CohortInfo {
 }
 
 /// The findings of the power table: (id, label, ratio index or comparison index).
-const POWER_FINDINGS: [(&str, &str, PowerOf); 7] = [
+pub const POWER_FINDINGS: [(&str, &str, PowerOf); 7] = [
     ("or_age", "OR age", PowerOf::Ratio(0)),
     ("or_ici_rt_interval", "OR interval", PowerOf::Ratio(1)),
     ("hr_bmi25", "HR BMI>=25", PowerOf::Ratio(4)),
@@ -149,15 +149,26 @@ const POWER_FINDINGS: [(&str, &str, PowerOf); 7] = [
 
 /// Where a power-table row reads its power.
 #[derive(Clone, Copy)]
-enum PowerOf {
+pub enum PowerOf {
+    /// A ratio finding (index into `Summary::ratios`).
     Ratio(usize),
+    /// A survival comparison (index into `Summary::comparisons`).
     Comparison(usize),
 }
 
-fn power_of(s: &Summary, of: PowerOf) -> (f64, f64) {
+/// Power at p < 0.05 and p < 0.01 of one finding.
+pub fn power_of(s: &Summary, of: PowerOf) -> (f64, f64) {
     match of {
         PowerOf::Ratio(k) => (s.ratios[k].power, s.ratios[k].power_01),
         PowerOf::Comparison(k) => (s.comparisons[k].power, s.comparisons[k].power_01),
+    }
+}
+
+/// The number of cohorts the power of one finding is a share of.
+pub fn power_denominator(s: &Summary, of: PowerOf) -> usize {
+    match of {
+        PowerOf::Ratio(k) => s.ratios[k].n,
+        PowerOf::Comparison(k) => s.comparisons[k].n,
     }
 }
 

@@ -17,8 +17,41 @@ pub(super) fn linear_breaks(max: f64, step: Option<f64>) -> Vec<f64> {
 
 /// The "nice" step for about six intervals over `[0, max]`.
 fn nice_step(max: f64) -> f64 {
+    let (m, e) = nice_step_parts(max);
+    m * 10f64.powi(e)
+}
+
+/// Breaks `k · step` covering `[lo, hi]` (`lo < hi`, both finite), with the "nice" step of
+/// [`linear_breaks`] for about six intervals; the first and last break are the axis ends.
+/// Each break is computed as `(k · m) · 10^e` (or `/ 10^-e`), so `0.6` is `0.6`, not
+/// `3 · 0.2`.
+pub(super) fn range_breaks(lo: f64, hi: f64) -> Vec<f64> {
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() && lo < hi {
+        (lo, hi)
+    } else {
+        (0.0, 1.0)
+    };
+    let (m, e) = nice_step_parts(hi - lo);
+    let scale = |k: f64| {
+        if e >= 0 {
+            k * m * 10f64.powi(e)
+        } else {
+            k * m / 10f64.powi(-e)
+        }
+    };
+    let step = scale(1.0);
+    let k0 = (lo / step + 1e-9).floor();
+    let k1 = (hi / step - 1e-9).ceil().max(k0 + 1.0);
+    let n = (k1 - k0) as usize;
+    (0..=n).map(|i| scale(k0 + i as f64)).collect()
+}
+
+/// The "nice" step for about six intervals over a span `max`, as `(m, e)`: `m · 10^e` with
+/// `m` in {1, 2, 2.5, 5, 10}.
+fn nice_step_parts(max: f64) -> (f64, i32) {
     let raw = max / 6.0;
-    let mag = 10f64.powf(raw.log10().floor());
+    let e = raw.log10().floor() as i32;
+    let mag = 10f64.powi(e);
     let r = raw / mag;
     let m = if r <= 1.0 {
         1.0
@@ -31,7 +64,7 @@ fn nice_step(max: f64) -> f64 {
     } else {
         10.0
     };
-    m * mag
+    (m, e)
 }
 
 /// Breaks of a log axis covering `[lo, hi]` (both > 0): the 1-2-5 sequence of each decade
@@ -105,6 +138,20 @@ mod tests {
         assert_eq!(log_breaks(0.25, 16.0), vec![0.5, 1.0, 2.0, 5.0, 10.0]);
         // wider: powers of ten
         assert_eq!(log_breaks(0.002, 40.0), vec![0.01, 0.1, 1.0, 10.0]);
+    }
+
+    #[test]
+    fn range_breaks_cover_the_range_with_exact_decimals() {
+        assert_eq!(range_breaks(0.0, 1.0), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(
+            range_breaks(0.0, 400.0),
+            vec![0.0, 100.0, 200.0, 300.0, 400.0]
+        );
+        let b = range_breaks(-0.35, 0.9);
+        assert!(b[0] <= -0.35 && *b.last().unwrap() >= 0.9, "{b:?}");
+        assert_eq!(b, vec![-0.5, -0.25, 0.0, 0.25, 0.5, 0.75, 1.0]);
+        assert_eq!(range_breaks(60.0, 400.0), range_breaks(0.0, 400.0));
+        assert_eq!(range_breaks(1.0, 1.0), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
     }
 
     #[test]

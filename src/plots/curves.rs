@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{linear_breaks, tick_label};
 use super::curve::StepCurve;
-use super::{colour, draw_error, format_p, write_svg};
+use super::{colour, format_p, svg_of, write_svg};
 use crate::survival::competing::CifFit;
 use crate::{Error, Result, SurvivalCurve};
 
@@ -336,15 +336,9 @@ impl CurvePlot {
         } else {
             40 + 20 * lines as u32
         };
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (self.width, self.height + table_h))
-                .into_drawing_area();
-            self.draw(&root, table_h)
-                .map_err(draw_error("curve plot"))?;
-            root.present().map_err(draw_error("curve plot"))?;
-        }
-        Ok(svg)
+        svg_of("curve plot", (self.width, self.height + table_h), |root| {
+            self.draw(root, table_h)
+        })
     }
 
     /// Writes the figure to `path` as SVG.
@@ -360,7 +354,6 @@ impl CurvePlot {
         root: &DrawingArea<DB, Shift>,
         table_h: u32,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
         let (upper, lower) = root.split_vertically(self.height);
         let ticks = self.ticks();
         let x_max = ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);

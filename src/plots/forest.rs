@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{log_breaks, tick_label};
-use super::{draw_error, format_p, write_svg};
+use super::{format_p, svg_of, write_svg};
 use crate::{CoefRow, CoefTable, Error, Result};
 
 /// One row of a forest plot, on the ratio scale (HR or OR).
@@ -205,14 +205,8 @@ impl ForestPlot {
     pub fn to_svg(&self) -> Result<String> {
         let top = if self.title.is_some() { 44 } else { 16 };
         let height = top + 38 + 30 * self.rows.len() as u32 + 60;
-        let mut svg = String::new();
-        {
-            let width = self.columns().width as u32;
-            let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-            self.draw(&root).map_err(draw_error("forest plot"))?;
-            root.present().map_err(draw_error("forest plot"))?;
-        }
-        Ok(svg)
+        let width = self.columns().width as u32;
+        svg_of("forest plot", (width, height), |root| self.draw(root))
     }
 
     /// Writes the figure to `path` as SVG.
@@ -227,7 +221,6 @@ impl ForestPlot {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
         let Columns {
             n_x,
             x0,

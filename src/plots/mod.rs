@@ -1,6 +1,8 @@
 //! Publication figures as SVG (feature `plots`, on by default): Kaplan–Meier curves with the
 //! number-at-risk table, Cox-predicted and landmark / Simon–Makuch curves, cumulative
-//! incidence, forest plots, and the waterfall, spider and swimmer plots of tumour response.
+//! incidence, forest plots, the waterfall, spider and swimmer plots of tumour response, and
+//! line plots with markers and bands ([`LinePlot`], e.g. a power curve against the number of
+//! patients).
 //!
 //! Every figure is a typed builder over the crate's own fits and plot data
 //! ([`CurvePlot`] over [`SurvivalCurve`](crate::SurvivalCurve), [`SurvivalCurve`](crate::SurvivalCurve)
@@ -37,11 +39,13 @@ mod axis;
 mod curve;
 mod curves;
 mod forest;
+mod line;
 mod response;
 
 pub use curve::StepCurve;
 pub use curves::{CurvePlot, DASHES, RiskRow, RiskTable};
 pub use forest::{ForestPlot, ForestRow};
+pub use line::{LegendEntry, Line, LinePlot};
 pub use response::{SpiderPlot, SwimmerPlot, WaterfallPlot};
 
 use plotters::style::RGBColor;
@@ -93,6 +97,54 @@ fn draw_error<E: std::fmt::Display>(what: &str) -> impl Fn(E) -> Error + '_ {
         what: what.to_string(),
         reason: e.to_string(),
     }
+}
+
+/// Draws the polyline `points` (pixels) in `col`, `width` pixels wide, with the dash
+/// [`DASHES`]`[dash]` (a line, or a legend's line sample).
+fn draw_sample<DB: plotters::prelude::DrawingBackend>(
+    root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    points: &[(i32, i32)],
+    col: RGBColor,
+    dash: usize,
+    width: u32,
+) -> std::result::Result<(), plotters::prelude::DrawingAreaErrorKind<DB::ErrorType>> {
+    use plotters::prelude::Color;
+    let style = col.stroke_width(width);
+    let (d, gap) = DASHES[dash % DASHES.len()];
+    if d == 0 {
+        root.draw(&plotters::prelude::PathElement::new(points.to_vec(), style))
+    } else {
+        root.draw(&plotters::element::DashedPathElement::new(
+            points.to_vec(),
+            d,
+            gap,
+            style,
+        ))
+    }
+}
+
+/// The SVG text of a `size` figure on white drawn by `draw` (errors as [`Error::Figure`]
+/// naming `what`).
+fn svg_of(
+    what: &str,
+    size: (u32, u32),
+    draw: impl FnOnce(
+        &plotters::prelude::DrawingArea<plotters::prelude::SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> std::result::Result<
+        (),
+        plotters::prelude::DrawingAreaErrorKind<std::io::Error>,
+    >,
+) -> Result<String> {
+    use plotters::prelude::IntoDrawingArea;
+    let mut svg = String::new();
+    {
+        let root = plotters::prelude::SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&plotters::prelude::WHITE)
+            .map_err(draw_error(what))?;
+        draw(&root).map_err(draw_error(what))?;
+        root.present().map_err(draw_error(what))?;
+    }
+    Ok(svg)
 }
 
 /// Writes `svg` to `path`.

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{linear_breaks, tick_label};
-use super::{colour, draw_error, write_svg};
+use super::{colour, svg_of, write_svg};
 use crate::endpoints::{PlotData, SpiderRow, SwimmerRow, WaterfallRow};
 use crate::{Error, Result};
 
@@ -41,23 +41,6 @@ fn empty(what: &str) -> Error {
         what: what.into(),
         reason: "there are no patients to draw".into(),
     }
-}
-
-fn svg_of(
-    what: &str,
-    size: (u32, u32),
-    draw: impl FnOnce(
-        &DrawingArea<SVGBackend<'_>, Shift>,
-    ) -> std::result::Result<(), DrawingAreaErrorKind<std::io::Error>>,
-) -> Result<String> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(draw_error(what))?;
-        draw(&root).map_err(draw_error(what))?;
-        root.present().map_err(draw_error(what))?;
-    }
-    Ok(svg)
 }
 
 /// Range of a % change axis covering the data, the +20% and −30% lines and ±100%.
