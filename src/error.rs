@@ -156,10 +156,33 @@ pub enum Error {
 
     /// Columns of the design matrix are exact linear combinations of earlier columns and
     /// the model cannot drop them automatically.
-    #[error("collinear covariates: {columns:?} are linear combinations of earlier columns")]
+    #[error(
+        "collinear covariates: {columns:?} are linear combinations of earlier columns (or \
+         constant); drop them from the model"
+    )]
     CollinearColumns {
         /// Names of the aliased columns.
         columns: Vec<String>,
+    },
+
+    /// A model that cannot alias columns (Firth's penalized logistic regression, as
+    /// `logistf`) was given more coefficients than rows: some columns are then necessarily
+    /// linear combinations of the others.
+    #[error(
+        "{model}: {coefficients} coefficients (with the intercept) but only {rows} rows; a \
+         model needs at most one coefficient per row, and {aliased:?} are linear combinations \
+         of the earlier columns: drop them or use fewer covariates (maximum-likelihood \
+         logistic regression reports them as aliased, NA, as R's glm does)"
+    )]
+    MoreCoefficientsThanRows {
+        /// The model.
+        model: &'static str,
+        /// Number of design columns.
+        coefficients: usize,
+        /// Number of rows.
+        rows: usize,
+        /// The columns that are linear combinations of earlier ones.
+        aliased: Vec<String>,
     },
 
     /// Complete or quasi-complete separation: the maximum-likelihood estimate does not exist.
@@ -227,6 +250,23 @@ pub enum Error {
         found: usize,
         /// The cap.
         max: usize,
+    },
+
+    /// The groups of a log-rank test cannot all be compared: a group is never at risk
+    /// together with another group at an event time in its stratum (a stratum holding a
+    /// single row, or a single group, compares nothing), or everyone at risk has the event
+    /// at each of its event times, so the variance of the compared groups is singular. R's
+    /// `survdiff` stops here too ("system is exactly singular").
+    #[error(
+        "the log-rank variance is singular: {}; drop those rows or use fewer strata (a \
+         stratum holding one row or one group compares nothing)",
+        uncompared_groups(groups)
+    )]
+    GroupsNotComparable {
+        /// The groups never at risk together with another group at an event time in their
+        /// stratum (empty when every group is, but the groups fall into sets that share no
+        /// stratum).
+        groups: Vec<String>,
     },
 
     /// A factor of a model formula has more levels than a model handles (each level is a
@@ -472,6 +512,28 @@ impl Error {
             expected,
             found,
         }
+    }
+}
+
+/// The clause of [`Error::GroupsNotComparable`] naming the groups.
+fn uncompared_groups(groups: &[String]) -> String {
+    let named: Vec<String> = groups.iter().take(10).map(|g| format!("`{g}`")).collect();
+    let more = groups.len().saturating_sub(named.len());
+    let list = if more > 0 {
+        format!("{} and {more} more", named.join(", "))
+    } else {
+        named.join(", ")
+    };
+    match groups.len() {
+        0 => "the groups fall into sets that share no stratum with an event".to_string(),
+        1 => format!(
+            "group {list} is never compared (at each event time in its stratum it is the only \
+             group at risk, or everyone at risk has the event)"
+        ),
+        _ => format!(
+            "groups {list} are never compared (at each event time in their stratum they are \
+             the only group at risk, or everyone at risk has the event)"
+        ),
     }
 }
 

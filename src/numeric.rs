@@ -108,23 +108,32 @@ pub(crate) const EXP_LIMIT: f64 = 709.782712893384;
 /// # Errors
 /// [`Error::NumericalRange`] for `what`, naming the 1-based row and the value.
 pub(crate) fn check_offsets(what: &str, offsets: &[f64], centre: f64, scale: &str) -> Result<()> {
-    if let Some(i) = offsets
-        .iter()
-        .position(|o| (o - centre).abs() > EXP_LIMIT || (o - centre).is_nan())
-    {
+    let out_of_range = |o: f64| (o - centre).abs() > EXP_LIMIT || (o - centre).is_nan();
+    if offsets.iter().any(|&o| out_of_range(o)) {
+        // name the offset farthest from the centre: with a centre (the mean), the row that
+        // moved the mean is the one to fix, not the first row it pushed out of range
+        let distance = |i: usize| (offsets[i] - centre).abs();
+        let i = (0..offsets.len())
+            .filter(|&i| out_of_range(offsets[i]))
+            .fold(None, |best: Option<usize>, i| match best {
+                Some(b) if distance(b).total_cmp(&distance(i)).is_ge() => Some(b),
+                _ => Some(i),
+            })
+            .unwrap_or(0);
+        let show = |v: f64| crate::survival::rformat::format_signif(v, 7);
         let centred = if centre == 0.0 {
             String::new()
         } else {
-            format!(" ({:e} from their mean)", offsets[i] - centre)
+            format!(" ({} from their mean)", show(offsets[i] - centre))
         };
         return Err(Error::NumericalRange {
             what: what.to_string(),
             reason: format!(
-                "row {}: offset {:e}{centred} is beyond ±709, where exp(offset) overflows; \
+                "row {}: offset {}{centred} is beyond ±709, where exp(offset) overflows; \
                  offsets are on the {scale} scale (a log of a rate or of a time, not the rate \
                  or time itself)",
                 i + 1,
-                offsets[i]
+                show(offsets[i])
             ),
         });
     }

@@ -219,18 +219,21 @@ pub(crate) fn wald_table(
     Ok(CoefTable::new(rows, Statistic::Z, level, style))
 }
 
-/// Formats a p-value as R's `format.pval` does at the default `eps = 2.2e-16`.
+/// Formats a p-value for a coefficient table or test line: R's `format.pval(p, digits = 3)`
+/// below 1e-4 (`1.5e-05`, `1.23e-05`, `<2e-16` below the machine epsilon, as R's default
+/// `eps`), four decimals from 1e-4 up (`0.0455`, `0.1235`: the crate's table style, which
+/// shows one digit more than R's three significant digits for p ≥ 0.1), `NA` for NaN. With
+/// `raw` (the `{:#}` flag) every p-value in R's scientific notation with three decimals
+/// (`1.500e-05`, `0.000e+00`), never `<2e-16`.
 pub(crate) fn format_p(p: f64, raw: bool) -> String {
     if p.is_nan() {
         "NA".to_string()
     } else if raw {
-        format!("{p:.3e}")
-    } else if p < 2.2e-16 {
-        "<2e-16".to_string()
+        r_scientific(p, 3)
     } else if p >= 1e-4 {
         format!("{p:.4}")
     } else {
-        format!("{p:.2e}")
+        crate::survival::rformat::format_pval(p, 3)
     }
 }
 
@@ -493,7 +496,11 @@ mod tests {
     fn p_values_format_like_r() {
         assert_eq!(format_p(0.0455, false), "0.0455");
         assert_eq!(format_p(1e-20, false), "<2e-16");
-        assert_eq!(format_p(1.5e-5, false), "1.50e-5");
+        assert_eq!(format_p(1.5e-5, false), "1.5e-05");
+        assert_eq!(format_p(1.23456e-5, false), "1.23e-05");
+        assert_eq!(format_p(2.3e-16, false), "2.3e-16");
+        assert_eq!(format_p(2.2e-16, false), "<2e-16");
+        assert_eq!(format_p(1.5e-5, true), "1.500e-05");
         assert_eq!(format_p(f64::NAN, false), "NA");
     }
 

@@ -306,6 +306,6 @@ fn display_prints_logistf_layout() -> Result<(), oncostat::Error> {
             "NV", "2.9293", "1.5508", "0.6097", "7.8546", "6.7985", "0.0091"
         ]
     );
-    assert!(text.contains("Likelihood ratio test=43.6558 on 3 df, p=1.79e-9, n=79"));
+    assert!(text.contains("Likelihood ratio test=43.6558 on 3 df, p=1.79e-09, n=79"));
     Ok(())
 }

@@ -32,11 +32,12 @@ fn all_close(a: &[f64], b: &[f64]) -> bool {
 /// Usable for a log-rank test: at least 2 groups and one event.
 /// A zero log-rank variance (e.g. every subject at risk dies at the one event time) has no
 /// chi-square: R's `survdiff` stops ("system is exactly singular") and so does `LogRank`
-/// (`Error::SingularMatrix`). The invariances hold for that outcome too: `None` on both sides.
+/// (`Error::GroupsNotComparable`, naming the groups). The invariances hold for that outcome
+/// too: `None` on both sides.
 fn singular_is_none<T>(r: Result<T, oncostat::Error>) -> Option<T> {
     match r {
         Ok(t) => Some(t),
-        Err(oncostat::Error::SingularMatrix { .. }) => None,
+        Err(oncostat::Error::GroupsNotComparable { .. }) => None,
         Err(e) => panic!("unexpected error: {e}"),
     }
 }

@@ -9,7 +9,8 @@
 mod common;
 
 use oncostat::{
-    BinaryOutcome, CoxPh, Design, Error, KaplanMeier, LogisticRegression, SurvivalData, Ties,
+    BinaryOutcome, CoxPh, Design, Error, KaplanMeier, LogisticRegression, SurvReg, SurvRegDist,
+    SurvivalData, Ties,
 };
 use serde_json::Value;
 
@@ -238,6 +239,78 @@ fn logistic_is_invariant_to_covariate_scale_across_the_double_range() -> TestRes
     Ok(())
 }
 
+/// survreg (R: `tests/data/survreg_goldens.json`, case `lung weibull`, written by
+/// `tests/data/R/survreg_goldens.R`): age × 1e-300 … 1e300 gives R's unscaled fit, the age
+/// coefficient and se divided by the scale (R's own centring and scaling of the columns
+/// overflows there and reported age as aliased).
+#[test]
+fn survreg_is_invariant_to_covariate_scale_across_the_double_range() -> TestResult {
+    let golden = json("survreg_goldens.json");
+    let case = golden["cases"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "lung weibull"))
+        .expect("lung weibull");
+    let tol = golden["tolerance"].as_f64().expect("tolerance");
+    let c = columns("survreg_lung.csv", &["time", "status", "age", "sex"]);
+    let data = SurvivalData::from_status(c[0].clone(), &c[1])?;
+    let (coef, se, z, p) = (
+        nums(&case["coef"]),
+        nums(&case["se"]),
+        nums(&case["z"]),
+        nums(&case["p"]),
+    );
+    let ll = nums(&case["loglik"]);
+    for s in SCALES.into_iter().chain([1e-20, 1e20]) {
+        let x = Design::from_columns(vec![
+            ("age", c[2].iter().map(|v| v * s).collect::<Vec<_>>()),
+            ("sex", c[3].clone()),
+        ])?
+        .with_intercept();
+        let what = format!("survreg lung age × {s:e}");
+        let fit = SurvReg::new(SurvRegDist::Weibull).fit(&data, &x)?;
+        assert!(fit.converged(), "{what}: {:?}", fit.convergence());
+        assert!(
+            !fit.aliased().iter().any(|a| *a),
+            "{what}: {:?}",
+            fit.aliased()
+        );
+        let (zs, ps) = (fit.z_values(), fit.p_values());
+        for j in 0..3 {
+            let sj = if j == 1 { s } else { 1.0 };
+            assert_close(
+                fit.coefficients()[j] * sj,
+                coef[j],
+                tol,
+                &format!("{what} coef {j}"),
+            );
+            assert_close(
+                fit.std_errors()[j] * sj,
+                se[j],
+                tol,
+                &format!("{what} se {j}"),
+            );
+            assert_close(zs[j], z[j], tol, &format!("{what} z {j}"));
+            assert_close(ps[j], p[j], tol, &format!("{what} p {j}"));
+        }
+        assert_close(
+            fit.log_scales()[0],
+            coef[3],
+            tol,
+            &format!("{what} log scale"),
+        );
+        assert_close(
+            fit.parameter_std_errors()[3],
+            se[3],
+            tol,
+            &format!("{what} se log scale"),
+        );
+        assert_close(fit.loglik(), ll[0], tol, &format!("{what} loglik"));
+        let text = fit.to_string();
+        assert!(!text.contains("NaN"), "{what}: {text}");
+    }
+    Ok(())
+}
+
 fn toy() -> (SurvivalData, Design) {
     let data = SurvivalData::from_status(
         vec![5.0, 8.0, 12.0, 3.0, 9.0, 15.0, 7.0, 11.0],
@@ -338,7 +411,7 @@ fn cox_offsets_or_initial_values_that_overflow_are_named_errors() -> TestResult 
         .fit(&data.clone().with_offsets(off)?, &x)
         .unwrap_err();
     assert!(matches!(err, Error::NumericalRange { .. }), "{err}");
-    assert!(err.to_string().contains("row 1: offset 1e308"), "{err}");
+    assert!(err.to_string().contains("row 1: offset 1e+308"), "{err}");
     for init in [1e308, -1e308, 1e6] {
         let err = CoxPh::new().init(vec![init]).fit(&data, &x).unwrap_err();
         assert!(
@@ -366,7 +439,7 @@ fn logistic_offsets_that_overflow_are_named_errors() -> TestResult {
     let x = Design::from_columns([("x", vec![0.3, 1.2, -0.7, 0.1, 2.0, -1.1])])?.with_intercept();
     let err = LogisticRegression::new().fit(&x, &y).unwrap_err();
     assert!(matches!(err, Error::NumericalRange { .. }), "{err}");
-    assert!(err.to_string().contains("row 1: offset 1e308"), "{err}");
+    assert!(err.to_string().contains("row 1: offset 1e+308"), "{err}");
     Ok(())
 }
 

@@ -160,6 +160,13 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
             table.path().display(),
             group_col.unwrap_or("landmark group")
         )),
+        // name the group and strata columns the groups could not be compared across
+        oncostat::Error::GroupsNotComparable { .. } => CliError::new(format!(
+            "{}: column `{}`{}: {e}",
+            table.path().display(),
+            group_col.unwrap_or("landmark group"),
+            strata_col.map_or(String::new(), |s| format!(" within strata `{s}`"))
+        )),
         e => CliError::from_lib(e, table.path(), &cols.rows),
     };
     let landmark = args.landmark.subset(

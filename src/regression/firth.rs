@@ -190,7 +190,9 @@ impl FirthRegression {
     /// # Errors
     /// * [`Error::DimensionMismatch`] if `y` does not have one entry per row of `x`.
     /// * [`Error::NoEvents`] if every outcome is 0 or every outcome is 1.
-    /// * [`Error::CollinearColumns`] if a column is a linear combination of earlier ones.
+    /// * [`Error::CollinearColumns`] if a column is a linear combination of earlier ones;
+    ///   [`Error::MoreCoefficientsThanRows`] when that is because there are more columns
+    ///   than rows.
     /// * [`Error::SingularMatrix`] if `log det(XᵀWX) < −200` on the way (logistf's guard).
     /// * [`Error::InvalidParameter`] for a bad setting.
     pub fn fit(&self, x: &Design, y: &BinaryOutcome) -> Result<FirthFit> {
@@ -198,9 +200,16 @@ impl FirthRegression {
         y.check_against(x.nrows())?;
         let aliased = x.aliased_columns();
         if !aliased.is_empty() {
-            return Err(Error::CollinearColumns {
-                columns: aliased.iter().map(|&j| x.names()[j].clone()).collect(),
-            });
+            let columns: Vec<String> = aliased.iter().map(|&j| x.names()[j].clone()).collect();
+            if x.ncols() > x.nrows() {
+                return Err(Error::MoreCoefficientsThanRows {
+                    model: "Firth's penalized logistic regression",
+                    coefficients: x.ncols(),
+                    rows: x.nrows(),
+                    aliased: columns,
+                });
+            }
+            return Err(Error::CollinearColumns { columns });
         }
         let problem = OwnedProblem {
             x: x.matrix().clone(),

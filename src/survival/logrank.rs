@@ -4,7 +4,7 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::survival::rformat::{format_column, format_signif, write_matrix};
+use crate::survival::rformat::{format_column, format_pval, format_signif, write_matrix};
 use crate::survival::risk_set::{
     Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows_by_time,
 };
@@ -126,8 +126,10 @@ impl LogRank {
     ///   groups × groups; the cap bounds memory and time).
     /// * [`Error::NoEvents`] if there is no event at all.
     /// * [`Error::InvalidParameter`] if ρ is not finite.
-    /// * [`Error::SingularMatrix`] if the variance of the kept groups is singular (R's
-    ///   `solve` fails too).
+    /// * [`Error::GroupsNotComparable`] if the variance of the kept groups is singular: a
+    ///   group is never at risk together with another group at an event time in its stratum
+    ///   (e.g. its only rows form a one-row stratum). R's `solve` fails too ("system is
+    ///   exactly singular"); the error names the groups.
     pub fn test<T: Ord + ToString>(
         &self,
         data: &SurvivalData,
@@ -147,7 +149,7 @@ impl LogRank {
         for &c in &coded.codes {
             n[c] += 1;
         }
-        let (chisq, df) = chi_square(&acc.observed, &acc.expected, &acc.variance)?;
+        let (chisq, df) = chi_square(&acc.observed, &acc.expected, &acc.variance, &coded.labels)?;
         let p_value = if df == 0 {
             1.0
         } else {
@@ -353,7 +355,17 @@ impl Accumulator {
 
 /// χ² over the groups with E > 0, the first of them dropped; R's chi = 0 when fewer than
 /// two groups have E > 0.
-fn chi_square(observed: &[f64], expected: &[f64], variance: &DMatrix<f64>) -> Result<(f64, usize)> {
+///
+/// # Errors
+/// [`Error::GroupsNotComparable`] if the variance of the kept groups is singular, naming the
+/// kept groups with zero variance (never at risk together with another group at an event
+/// time in their stratum: a stratum of one row or one group).
+fn chi_square(
+    observed: &[f64],
+    expected: &[f64],
+    variance: &DMatrix<f64>,
+    labels: &[String],
+) -> Result<(f64, usize)> {
     let kept: Vec<usize> = (0..expected.len()).filter(|&k| expected[k] > 0.0).collect();
     if kept.len() < 2 {
         return Ok((0.0, kept.len().saturating_sub(1)));
@@ -361,10 +373,19 @@ fn chi_square(observed: &[f64], expected: &[f64], variance: &DMatrix<f64>) -> Re
     let used = &kept[1..];
     let diff = DVector::from_iterator(used.len(), used.iter().map(|&k| observed[k] - expected[k]));
     let sub = DMatrix::from_fn(used.len(), used.len(), |a, b| variance[(used[a], used[b])]);
-    let solved = sub.lu().solve(&diff).ok_or(Error::SingularMatrix {
-        what: "the log-rank variance",
-    })?;
-    Ok((solved.dot(&diff), used.len()))
+    let not_comparable = || Error::GroupsNotComparable {
+        groups: kept
+            .iter()
+            .filter(|&&k| variance[(k, k)] <= 0.0)
+            .map(|&k| labels[k].clone())
+            .collect(),
+    };
+    let solved = sub.lu().solve(&diff).ok_or_else(not_comparable)?;
+    let chisq = solved.dot(&diff);
+    if !chisq.is_finite() {
+        return Err(not_comparable());
+    }
+    Ok((chisq, used.len()))
 }
 
 impl LogRankTest {
@@ -470,11 +491,7 @@ impl fmt::Display for LogRankTest {
             &columns,
         )?;
         let rounded = (self.chisq * 10.0).round() / 10.0;
-        let p = if self.p_value < f64::EPSILON {
-            "<2e-16".to_string()
-        } else {
-            format_signif(self.p_value, 1)
-        };
+        let p = format_pval(self.p_value, 1);
         write!(
             f,
             "\n Chisq= {}  on {} degrees of freedom, p= {}",

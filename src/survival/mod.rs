@@ -12,7 +12,7 @@ mod followup;
 mod km;
 mod logrank;
 mod maxcombo;
-mod rformat;
+pub(crate) mod rformat;
 pub(crate) mod risk_set;
 mod rmst;
 pub mod survreg;

@@ -146,6 +146,8 @@ impl SurvReg {
     ///   with strata (R: "The scale argument is not valid with multiple strata"; this
     ///   includes the exponential).
     /// * [`Error::NoEvents`] if every row is censored (nothing to estimate).
+    /// * [`Error::NumericalRange`] for an offset beyond ±709 with a distribution of `log t`
+    ///   (the log of a time no double holds), naming the row.
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<SurvRegFit> {
         self.check()?;
         if data.is_counting() {
@@ -192,6 +194,12 @@ impl SurvReg {
         }
         let weights: Vec<f64> = data.weights().map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
         let offset: Vec<f64> = data.offsets().map_or_else(|| vec![0.0; n], <[f64]>::to_vec);
+        if dist.log_time() {
+            // the offset is added to the linear predictor of log t: beyond ±709 it is the log
+            // of a time no double holds (R fits such data to coefficients of ±1e307,
+            // "converged")
+            crate::numeric::check_offsets("survreg", &offset, 0.0, "log-time")?;
+        }
         let strata: Vec<usize> = data.strata().map_or_else(|| vec![0; n], <[usize]>::to_vec);
         let event = data.event();
         let logcorrect = if dist.log_time() {
@@ -204,11 +212,18 @@ impl SurvReg {
         };
 
         let nvar = x.ncols();
-        let mut xr: Vec<f64> = Vec::with_capacity(n * nvar);
         let m = x.matrix();
+        // Columns beyond 2^±32 are fitted times a power of two (exact, crate::numeric), so
+        // that the fit does not depend on their scale (R's own centring and scaling below
+        // overflows for a column × 1e300); ordinary columns are used as given.
+        let factors: Vec<f64> = m
+            .column_iter()
+            .map(|c| crate::numeric::column_factor(c.iter()))
+            .collect();
+        let mut xr: Vec<f64> = Vec::with_capacity(n * nvar);
         for i in 0..n {
             for j in 0..nvar {
-                xr.push(m[(i, j)]);
+                xr.push(m[(i, j)] * factors[j]);
             }
         }
         let rescale = Rescale::detect(&xr, n, nvar);
@@ -259,12 +274,28 @@ impl SurvReg {
         if let Some(r) = &rescale {
             r.back_transform(&mut beta, &mut var, k);
         }
+        // back to the columns as given: β_j = β_j'·f_j, se_j = sqrt(V'_jj)·f_j (formed from
+        // the rescaled variance, which neither under- nor overflows), V_ab = V'_ab·f_a·f_b
+        let factor = |a: usize| if a < nvar { factors[a] } else { 1.0 };
+        let aliased: Vec<bool> = (0..k).map(|a| var[a * k + a] <= 0.0).collect();
+        let parameter_se: Vec<f64> = (0..k).map(|a| var[a * k + a].sqrt() * factor(a)).collect();
+        for a in 0..k {
+            beta[a] *= factor(a);
+            for b in 0..k {
+                var[a * k + b] = var[a * k + b] * factor(a) * factor(b);
+            }
+        }
+        let score: Vec<f64> = out
+            .score
+            .iter()
+            .enumerate()
+            .map(|(a, u)| u / factor(a))
+            .collect();
         let loglik = out.loglik + logcorrect;
         let (loglik_null, null_coefficients) = match &start.null_fit {
             Some(f0) => (f0.loglik + logcorrect, f0.beta.clone()),
             None => (loglik, beta.clone()),
         };
-        let aliased: Vec<bool> = (0..k).map(|a| var[a * k + a] <= 0.0).collect();
         let mut coefficients: Vec<f64> = beta[..nvar].to_vec();
         for (c, &al) in coefficients.iter_mut().zip(&aliased) {
             if al {
@@ -314,7 +345,8 @@ impl SurvReg {
             params: beta,
             log_scales,
             fixed_scale: fixed_scale.is_some(),
-            std_errors: DVector::from_fn(x.ncols(), |j, _| var[j * k + j].sqrt()),
+            std_errors: DVector::from_fn(x.ncols(), |j, _| parameter_se[j]),
+            parameter_se: DVector::from_vec(parameter_se),
             covariance: DMatrix::from_row_slice(k, k, &var),
             loglik,
             loglik_null,
@@ -325,7 +357,7 @@ impl SurvReg {
             nstrata,
             strata,
             linear_predictors: DVector::from_vec(linear_predictors),
-            score: out.score,
+            score,
             aliased,
             max_time,
             idf: if fixed_scale.is_some() {
@@ -354,6 +386,9 @@ pub struct SurvRegFit {
     fixed_scale: bool,
     covariance: DMatrix<f64>,
     std_errors: DVector<f64>,
+    /// Standard errors of every parameter, formed from the rescaled variance (finite and
+    /// non-zero where `sqrt(V_jj)` of [`SurvRegFit::variance`] would underflow).
+    parameter_se: DVector<f64>,
     loglik: f64,
     loglik_null: f64,
     null_coefficients: Vec<f64>,
@@ -434,7 +469,7 @@ impl SurvRegFit {
 
     /// Standard errors of all estimated parameters, coefficients then log scales.
     pub fn parameter_std_errors(&self) -> DVector<f64> {
-        self.covariance.diagonal().map(f64::sqrt)
+        self.parameter_se.clone()
     }
 
     /// Wald statistics `β̂ / se` of the coefficients.
