@@ -88,7 +88,7 @@ impl Variable {
 
 /// R's rule for a syntactic name (letters, digits, `.` and `_`, not starting with a digit
 /// or `_`); other names are back-quoted in labels.
-fn quote_name(name: &str) -> String {
+pub(crate) fn quote_name(name: &str) -> String {
     let mut chars = name.chars();
     let syntactic = match chars.next() {
         Some(c) if c.is_ascii_alphabetic() => true,
@@ -143,6 +143,8 @@ pub struct Formula {
     intercept: bool,
     references: Vec<(String, String)>,
     weights: Option<String>,
+    /// The variables of each `strata()` call, in order (`strata(a, b)` is one group).
+    strata_groups: Vec<Vec<usize>>,
 }
 
 impl Formula {
@@ -160,6 +162,7 @@ impl Formula {
             pos: 0,
             variables: Vec::new(),
             positions: Vec::new(),
+            strata_groups: Vec::new(),
         };
         let response = p.response()?;
         let rhs = p.sum()?;
@@ -191,6 +194,7 @@ impl Formula {
             intercept: rhs.intercept.unwrap_or(true),
             references: Vec::new(),
             weights: None,
+            strata_groups: p.strata_groups,
         })
     }
 
@@ -274,6 +278,12 @@ impl Formula {
     }
 
     /// Variables of a kind (e.g. every `strata()`), in order.
+    /// The variables of each `strata()` call, in order: `strata(a, b) + strata(c)` gives
+    /// `[[a, b], [c]]` (indices into [`Formula::variables`]).
+    pub(crate) fn strata_groups(&self) -> &[Vec<usize>] {
+        &self.strata_groups
+    }
+
     pub(crate) fn specials(&self, kind: &VariableKind) -> Vec<&Variable> {
         self.variables.iter().filter(|v| v.kind == *kind).collect()
     }
@@ -438,6 +448,8 @@ struct Parser {
     variables: Vec<Variable>,
     /// 1-based position of each variable's first appearance
     positions: Vec<usize>,
+    /// The variables of each `strata()` call
+    strata_groups: Vec<Vec<usize>>,
 }
 
 impl Parser {
@@ -650,12 +662,28 @@ impl Parser {
                     }
                 };
                 let column = self.name("a column name")?;
-                if self.is_op(',') {
-                    let t = self.next().expect("peeked");
-                    return Err(self.error_at(&t, "this function takes one column"));
+                // strata(a, b): the interaction of the levels
+                let mut expr = self.variable(column, kind.clone(), tok.pos);
+                let mut group = expr.terms.concat();
+                while self.is_op(',') {
+                    if kind != VariableKind::Strata {
+                        let t = self.next().ok_or_else(|| self.error_end("expected `)`"))?;
+                        return Err(self.error_at(
+                            &t,
+                            "this function takes one column (only strata() takes several)",
+                        ));
+                    }
+                    self.pos += 1;
+                    let column = self.name("a column name")?;
+                    let more = self.variable(column, VariableKind::Strata, tok.pos);
+                    group.extend(more.terms.concat());
+                    expr = expr.add(more);
                 }
                 self.expect_op(')')?;
-                Ok(self.variable(column, kind, tok.pos))
+                if kind == VariableKind::Strata {
+                    self.strata_groups.push(group);
+                }
+                Ok(expr)
             }
             Tok::Name(n) => {
                 let n = n.clone();

@@ -6,6 +6,7 @@
 //! | R | oncostat |
 //! |---|---|
 //! | `d <- read.csv("lung.csv")` | `let d = Table::from_csv_path("lung.csv")?;` |
+//! | a polars `DataFrame` `df` (feature `polars`) | `let d = Table::from_polars(&df)?;` |
 //! | `fit <- coxph(Surv(time, status) ~ age + sex + factor(ph_ecog) + strata(inst), d)` | `let fit = CoxPh::new().fit_formula(&Formula::parse("Surv(time, status) ~ age + sex + factor(ph_ecog) + strata(inst)")?, &d)?;` |
 //! | `glm(y ~ dose * arm, binomial, d)` | `LogisticRegression::new().fit_formula(&Formula::parse("y ~ dose * arm")?, &d)?` |
 //! | `logistf(y ~ dose + arm, d)` | `FirthRegression::new().fit_formula(&Formula::parse("y ~ dose + arm")?, &d)?` |
@@ -16,6 +17,7 @@
 //! | `cox.zph(fit)` | `fit.zph()?` (one row per term, then `GLOBAL`) |
 //! | `predict(fit, newdata, type = "lp")` | `fit.linear_predictor(&newdata)?` |
 //! | `survfit(fit, newdata)` (stratum `inst=3`) | `fit.survfit(&newdata, Some("3"), 0.95)?` |
+//! | `coxph(Surv(time, status) ~ age + strata(sex, inst), d)` | `Formula::parse("Surv(time, status) ~ age + strata(sex, inst)")?` (stratum `"sex=f, inst=3"`) |
 //! | `predict(fit, newdata, type = "response")` | `fit.predict(&newdata)?` |
 //!
 //! **Formulas.** `+`, `:`, `*`, `-`, parentheses, `- 1` / `+ 0`, `factor()`, `strata()`,
@@ -39,13 +41,61 @@
 //! levels), `factor(x)` in a Cox model keeps a level seen only in dropped rows: its
 //! coefficient is aliased (NaN, R's `NA`).
 //!
-//! **Strata.** `strata(x)` gives one baseline hazard per level of `x` (one `strata()`
-//! variable per formula; combine columns beforehand). Predicted curves for a stratified
-//! fit name the stratum: `survfit(&newdata, Some("3"), level)` or `Some("inst=3")`.
+//! **Strata.** `strata(x)` gives one baseline hazard per level of `x`. Several variables,
+//! `strata(sex, inst)` or `strata(sex) + strata(inst)` (the same model, as in R), give one per
+//! combination present in the data: R's interaction of the levels, the last variable varying
+//! fastest, named as R names them (`sex=f, inst=3`). Predicted curves for a stratified fit
+//! name the stratum: `survfit(&newdata, Some("3"), level)` or `Some("inst=3")`; with several
+//! variables `Some("sex=f, inst=3")` or the short `Some("f, 3")`.
 //!
 //! **New data** is a [`Table`] read by column name and factor label; a missing column, a
 //! missing cell or a level the fit never saw is an error that names it. The fit remembers
 //! its levels, reference levels, centring and strata.
+//!
+//! # From a polars DataFrame
+//! With the `polars` feature, `Table::from_polars` (or `Table::try_from(&df)`) converts a
+//! polars `DataFrame` into the table the CSV reader gives for the same data: numbers, text
+//! and logicals, with missing cells. The choices, where a typed `DataFrame` leaves one:
+//! * every integer and float column (`Int8`..`Int64`, `UInt8`..`UInt64`, `Float32`,
+//!   `Float64`) is numeric, as `f64` (R's `read.csv` reads integers as numbers too; an
+//!   `Int64` beyond 2^53 is rounded as R's `as.numeric` rounds it). A null is missing; a
+//!   float `NaN` is missing as well (the table has one missing marker for numbers, as `NA`
+//!   and `NaN` both are for R's `na.omit`); `±inf` is kept and refused by the model that
+//!   uses it;
+//! * `Boolean` is logical; `String` is text, each value exactly as stored (no trimming;
+//!   `""` and `"NA"` are values, only a null is missing: the CSV reader's rules are for text
+//!   that is not yet typed);
+//! * `Categorical` and `Enum` are text with the column's labels: a model orders the levels
+//!   as R orders text (C locale), not in the DataFrame's category order, exactly as it does
+//!   for a CSV column (use [`Formula::with_reference`] to choose the reference level). The
+//!   labels are stored once each, in order of first appearance, so a categorical column gives
+//!   the same [`Table`] as the CSV's text column;
+//! * a column of type `Null` (no value at all) is numeric and missing, as the CSV reader
+//!   types a column without a value;
+//! * a column of any other type (dates, lists, binary, ...) is an
+//!   [`Error::ColumnType`](crate::Error::ColumnType) naming the column: convert it first (a
+//!   date to a numeric time).
+//!
+//! The feature depends on `polars-core` only, without its default features, with the
+//! categorical type (`dtype-categorical`).
+//!
+#![cfg_attr(
+    all(feature = "polars", feature = "csv"),
+    doc = r#"```
+use oncostat::frame::Table;
+use polars_core::prelude::*;
+# fn main() -> Result<(), Box<dyn std::error::Error>> {
+let df = df!(
+    "time" => [5.0, 8.0, 12.0],
+    "status" => [1i32, 0, 1],
+    "sex" => [Some("male"), None, Some("female")],
+)?;
+let t = Table::from_polars(&df)?;
+let csv = "time,status,sex\n5,1,male\n8,0,NA\n12,1,female\n";
+assert_eq!(t, Table::from_csv_reader(csv.as_bytes())?);
+# Ok(()) }
+```"#
+)]
 //!
 //! # Reading CSV
 //! With the `csv` feature (on by default), [`Table::from_csv_path`] reads a file as R's
@@ -102,6 +152,8 @@ mod csv;
 mod fit;
 mod formula;
 mod model;
+#[cfg(feature = "polars")]
+mod polars;
 mod table;
 mod typing;
 

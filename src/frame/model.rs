@@ -175,6 +175,9 @@ pub struct ModelFrame {
     intercept: bool,
     strata_variable: Option<String>,
     strata_levels: Vec<String>,
+    /// R's short labels (`1, 2`) of the strata of several variables (empty for one).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    strata_short: Vec<String>,
     dropped: Vec<usize>,
     kept: Vec<usize>,
 }
@@ -319,13 +322,17 @@ impl ModelFrame {
         self.strata_variable.as_deref()
     }
 
-    /// The strata levels in R's order (empty without `strata()`).
+    /// The strata levels in R's order (empty without `strata()`): the levels of the one
+    /// `strata()` variable (`"3"`), or with several (`strata(sex, inst)` or
+    /// `strata(sex) + strata(inst)`) R's labels of the combinations present (`"sex=f, inst=3"`),
+    /// the last variable varying fastest.
     pub fn strata_levels(&self) -> &[String] {
         &self.strata_levels
     }
 
     /// The index of the stratum named `name`: its level (`"3"`) or R's `strata=level` label
-    /// (`"inst=3"`).
+    /// (`"inst=3"`); with several strata variables R's label (`"sex=f, inst=3"`) or its
+    /// short form (`"f, 3"`).
     ///
     /// # Errors
     /// [`Error::UnknownLevel`] if the model has no such stratum (or no strata).
@@ -341,6 +348,18 @@ impl ModelFrame {
             .iter()
             .position(|l| l == bare)
             .or_else(|| {
+                // several variables: R's label without its padding, or the levels alone
+                fn trimmed(l: &str) -> Vec<&str> {
+                    l.split(',').map(str::trim).collect()
+                }
+                let wanted = trimmed(name);
+                self.strata_levels
+                    .iter()
+                    .chain(&self.strata_short)
+                    .position(|l| trimmed(l) == wanted)
+                    .map(|k| k % self.strata_levels.len().max(1))
+            })
+            .or_else(|| {
                 let x = super::table::parse_r_number(bare)?;
                 self.strata_levels.iter().position(|l| {
                     super::table::parse_r_number(l).is_some_and(|v| v.total_cmp(&x).is_eq())
@@ -349,7 +368,12 @@ impl ModelFrame {
             .ok_or_else(|| Error::UnknownLevel {
                 variable: var.to_string(),
                 level: name.to_string(),
-                levels: self.strata_levels.join(", "),
+                // labels of several variables contain ", " themselves
+                levels: self.strata_levels.join(if self.strata_short.is_empty() {
+                    ", "
+                } else {
+                    "; "
+                }),
             })
     }
 
@@ -387,22 +411,32 @@ impl ModelFrame {
                 coded[v] = Some(code_new(var, encoding, column, n)?);
             }
         }
-        let (names, matrix) = build_matrix(self, &coded, n);
+        let (names, matrix) = build_matrix(self, &coded, n, None);
         Design::from_matrix_owned(names, matrix)
     }
 }
 
-/// A variable's values on the kept rows: numbers, or level codes.
+/// A variable's values on the frame's rows: numbers, a numeric column of the table read at
+/// the frame's rows (no copy), or level codes.
 #[derive(Debug, Clone)]
-enum Coded {
+enum Coded<'a> {
+    /// One number per row of the frame.
     Numbers(Vec<f64>),
-    Codes(Vec<usize>, usize),
+    /// A numeric column of the table, read at the frame's rows by [`build_matrix`].
+    Column(&'a [f64]),
+    /// One level code per row of the frame, and the number of levels.
+    Codes(Vec<u32>, usize),
 }
 
-fn code_new(var: &Variable, encoding: &Encoding, column: &Column, n: usize) -> Result<Coded> {
+fn code_new<'a>(
+    var: &Variable,
+    encoding: &Encoding,
+    column: &'a Column,
+    n: usize,
+) -> Result<Coded<'a>> {
     match encoding {
         Encoding::Numeric => match column {
-            Column::Number(v) => Ok(Coded::Numbers(v.clone())),
+            Column::Number(v) => Ok(Coded::Column(v)),
             Column::Logical(v) => Ok(Coded::Numbers(
                 v.iter()
                     .map(|b| f64::from(u8::from(b.unwrap_or(false))))
@@ -434,11 +468,12 @@ fn code_new(var: &Variable, encoding: &Encoding, column: &Column, n: usize) -> R
                         if v[i] == Some(true) { "TRUE" } else { "FALSE" }.to_string()
                     }
                 };
-                codes.push(code.ok_or_else(|| Error::UnknownLevel {
+                let code = code.ok_or_else(|| Error::UnknownLevel {
                     variable: var.label(),
                     level,
                     levels: levels.describe(),
-                })?);
+                })?;
+                codes.push(code as u32);
             }
             Ok(Coded::Codes(codes, levels.labels.len()))
         }
@@ -446,11 +481,13 @@ fn code_new(var: &Variable, encoding: &Encoding, column: &Column, n: usize) -> R
 }
 
 /// The model matrix: intercept (if any) then each term's columns, the first variable of an
-/// interaction varying fastest (R's order), written straight into the matrix.
+/// interaction varying fastest (R's order), written straight into the matrix. `rows` are the
+/// table rows of the frame's rows (`None`: all), where a [`Coded::Column`] is read.
 fn build_matrix(
     frame: &ModelFrame,
     coded: &[Option<Coded>],
     n: usize,
+    rows: Option<&[usize]>,
 ) -> (Vec<String>, DMatrix<f64>) {
     let p = frame.column_names.len();
     // columns appended in order into one buffer (no zeroing pass): the intercept, then each
@@ -468,7 +505,7 @@ fn build_matrix(
             .filter_map(|(&v, &coding)| {
                 let values = coded[v].as_ref()?;
                 let picks = match values {
-                    Coded::Numbers(_) => vec![None],
+                    Coded::Numbers(_) | Coded::Column(_) => vec![None],
                     Coded::Codes(_, n_levels) => {
                         let first = usize::from(coding == Coding::Contrasts);
                         (first..*n_levels).map(Some).collect()
@@ -488,7 +525,12 @@ fn build_matrix(
                 .map(|(values, picks)| (values, picks[pick[0]]))
             {
                 Some((Coded::Numbers(x), _)) => buffer.extend_from_slice(x),
+                Some((Coded::Column(x), _)) => match rows {
+                    Some(rows) => buffer.extend(rows.iter().map(|&i| x[i])),
+                    None => buffer.extend_from_slice(x),
+                },
                 Some((Coded::Codes(codes, _), Some(level))) => {
+                    let level = level as u32;
                     buffer.extend(codes.iter().map(|&c| if c == level { 1.0 } else { 0.0 }))
                 }
                 _ => buffer.resize(start + n, 1.0),
@@ -502,7 +544,20 @@ fn build_matrix(
                             *o *= v;
                         }
                     }
+                    (Coded::Column(x), _, _) => match rows {
+                        Some(rows) => {
+                            for (o, &i) in out.iter_mut().zip(rows) {
+                                *o *= x[i];
+                            }
+                        }
+                        None => {
+                            for (o, v) in out.iter_mut().zip(*x) {
+                                *o *= v;
+                            }
+                        }
+                    },
                     (Coded::Codes(codes, _), Some(level), _) => {
+                        let level = level as u32;
                         for (o, &c) in out.iter_mut().zip(codes) {
                             if c != level {
                                 *o = 0.0;
@@ -655,6 +710,41 @@ fn numbers(table: &Table, name: &str, rows: &[usize], reason: &'static str) -> R
     }
 }
 
+/// The event indicator of each of `rows` from a status column, as R's `Surv` reads it: 0/1,
+/// 1/2 (a numeric status whose maximum is 2: 1 = censored, 2 = event) or logical.
+fn status_events(table: &Table, name: &str, rows: &[usize]) -> Result<Vec<bool>> {
+    match table.column(name)? {
+        Column::Logical(v) => Ok(rows.iter().map(|&i| v[i] == Some(true)).collect()),
+        Column::Number(v) => {
+            let max = rows
+                .iter()
+                .fold(f64::NEG_INFINITY, |m, &i| f64::max(m, v[i]));
+            let shift = if (max - 2.0).abs() <= 0.0 { 1.0 } else { 0.0 };
+            let mut event = Vec::with_capacity(rows.len());
+            for &i in rows {
+                let x = v[i] - shift;
+                event.push(match x {
+                    x if x.abs() <= 0.0 => false,
+                    x if (x - 1.0).abs() <= 0.0 => true,
+                    _ => {
+                        return Err(Error::InvalidEvent {
+                            row: i + 1,
+                            value: x,
+                        });
+                    }
+                });
+            }
+            Ok(event)
+        }
+        Column::Text(_) => Err(Error::ColumnType {
+            column: name.to_string(),
+            found: "text",
+            needed: "a number",
+            reason: "the status must be 0/1, 1/2 or logical",
+        }),
+    }
+}
+
 /// Whole numbers below this are looked up by table when coding numeric levels.
 const SMALL: usize = 1024;
 
@@ -668,13 +758,15 @@ fn small_index(x: f64) -> Option<usize> {
 /// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
 /// coder applied to the distinct values (few), so that a million rows cost one hashing pass.
 fn column_levels(column: &Column, rows: Option<&[usize]>) -> FactorLevels {
-    let n = column.len();
-    let each = || -> Box<dyn Iterator<Item = usize> + '_> {
-        match rows {
-            Some(r) => Box::new(r.iter().copied()),
-            None => Box::new(0..n),
-        }
-    };
+    match rows {
+        Some(r) => levels_over(column, || r.iter().copied()),
+        None => levels_over(column, || 0..column.len()),
+    }
+}
+
+/// [`column_levels`] over the rows `each()` yields (a concrete iterator, so that the loops
+/// over a million rows are inlined).
+fn levels_over<I: Iterator<Item = usize>>(column: &Column, each: impl Fn() -> I) -> FactorLevels {
     match column {
         Column::Number(v) => {
             // codes are mostly small whole numbers: a table for 0..1024, otherwise a linear
@@ -750,8 +842,27 @@ fn column_levels(column: &Column, rows: Option<&[usize]>) -> FactorLevels {
     }
 }
 
+/// A level code as stored: `u32` for a design's factors (four bytes a row), `usize` for
+/// strata and clusters (the survival data's codes).
+trait LevelCode: Copy {
+    fn of(k: usize) -> Self;
+}
+
+impl LevelCode for u32 {
+    fn of(k: usize) -> u32 {
+        // levels are distinct values of at most `u32::MAX` rows
+        k as u32
+    }
+}
+
+impl LevelCode for usize {
+    fn of(k: usize) -> usize {
+        k
+    }
+}
+
 /// The level code of each of `rows` (all present: the rows kept have no missing cell).
-fn code_rows(column: &Column, levels: &FactorLevels, rows: &[usize]) -> Vec<usize> {
+fn code_rows<C: LevelCode>(column: &Column, levels: &FactorLevels, rows: &[usize]) -> Vec<C> {
     match column {
         Column::Number(v) => {
             // small whole numbers by table, others by binary search among the sorted values
@@ -768,33 +879,137 @@ fn code_rows(column: &Column, levels: &FactorLevels, rows: &[usize]) -> Vec<usiz
             rows.iter()
                 .map(|&i| {
                     let x = v[i] + 0.0;
-                    match small_index(x).map(|j| table[j]) {
+                    C::of(match small_index(x).map(|j| table[j]) {
                         Some(k) if k != usize::MAX => k,
                         _ => sorted
                             .binary_search_by(|d| d.total_cmp(&x))
                             .map_or(0, |r| order[r]),
-                    }
+                    })
                 })
                 .collect()
         }
         Column::Text(t) => {
-            let dict: Vec<usize> = t
+            let dict: Vec<C> = t
                 .dictionary()
                 .iter()
-                .map(|d| levels.labels.iter().position(|l| l == d).unwrap_or(0))
+                .map(|d| C::of(levels.labels.iter().position(|l| l == d).unwrap_or(0)))
                 .collect();
+            let codes = t.codes();
             rows.iter()
-                .map(|&i| dict.get(t.codes()[i] as usize).copied().unwrap_or(0))
+                .map(|&i| dict.get(codes[i] as usize).copied().unwrap_or(C::of(0)))
                 .collect()
         }
         Column::Logical(v) => {
-            let t = levels.labels.iter().position(|l| l == "TRUE").unwrap_or(1);
-            let f = levels.labels.iter().position(|l| l == "FALSE").unwrap_or(0);
+            let t = C::of(levels.labels.iter().position(|l| l == "TRUE").unwrap_or(1));
+            let f = C::of(levels.labels.iter().position(|l| l == "FALSE").unwrap_or(0));
             rows.iter()
                 .map(|&i| if v[i] == Some(true) { t } else { f })
                 .collect()
         }
     }
+}
+
+/// R's label of the strata: `strata(inst)`, or `strata(a, b)` for several variables
+/// (written `strata(a, b)` or `strata(a) + strata(b)`).
+fn strata_label(vars: &[&Variable]) -> Option<String> {
+    match vars {
+        [] => None,
+        [one] => Some(one.label()),
+        many => {
+            let columns: Vec<String> = many
+                .iter()
+                .map(|v| super::formula::quote_name(&v.column))
+                .collect();
+            Some(format!("strata({})", columns.join(", ")))
+        }
+    }
+}
+
+/// The strata of several variables as R's `coxph` makes them from `strata(a, b)` and
+/// `strata(a) + strata(b)`: the interaction of the levels, the last variable varying
+/// fastest, only the combinations present in the kept rows. The labels are R's: each
+/// `strata()` call labels its levels `a=1, b=2`, or by the level alone (`female, male`)
+/// when all its columns are text (R's `shortlabel`); within a call the labels of the second
+/// and later variables are padded with blanks to a common width (R's `format()`); the calls
+/// are joined with `, `. Each variable's levels are those of all rows, as `strata()` sees
+/// them before `na.omit` (this matters for the padding only). The variables are combined one
+/// at a time and the combinations renumbered after each, so the codes stay below rows ×
+/// levels.
+fn interact_strata(formula: &Formula, table: &Table, kept: &[usize]) -> Result<StrataCoding> {
+    let variables = formula.variables();
+    let mut out = StrataCoding::default();
+    let mut first = true;
+    for group in formula.strata_groups() {
+        let mut short_label = true;
+        for &v in group {
+            short_label &= matches!(table.column(&variables[v].column)?, Column::Text(_));
+        }
+        for (k, &v) in group.iter().enumerate() {
+            let name = variables[v].column.as_str();
+            let column = table.column(name)?;
+            let levels = column_levels(column, None);
+            let codes = code_rows::<usize>(column, &levels, kept);
+            let mut labels: Vec<String> = if short_label {
+                levels.labels.clone()
+            } else {
+                levels
+                    .labels
+                    .iter()
+                    .map(|l| format!("{name}={l}"))
+                    .collect()
+            };
+            if !short_label && k > 0 {
+                let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+                for l in &mut labels {
+                    let pad = width - l.chars().count();
+                    l.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            if first {
+                out.labels = labels;
+                out.short = levels.labels;
+                out.codes = codes;
+                first = false;
+                continue;
+            }
+            let size = labels.len().max(1) as u64;
+            let combined: Vec<u64> = out
+                .codes
+                .iter()
+                .zip(&codes)
+                .map(|(&a, &c)| a as u64 * size + c as u64)
+                .collect();
+            let mut present = combined.clone();
+            present.sort_unstable();
+            present.dedup();
+            out.codes = combined
+                .iter()
+                .map(|c| present.binary_search(c).unwrap_or(0))
+                .collect();
+            let (long, short): (Vec<String>, Vec<String>) = present
+                .iter()
+                .map(|&c| {
+                    let (prev, j) = ((c / size) as usize, (c % size) as usize);
+                    (
+                        format!("{}, {}", out.labels[prev], labels[j]),
+                        format!("{}, {}", out.short[prev], levels.labels[j]),
+                    )
+                })
+                .unzip();
+            out.labels = long;
+            out.short = short;
+        }
+    }
+    Ok(out)
+}
+
+/// The strata of several variables: labels (`a=1, b=2`), short labels (`1, 2`) and the
+/// stratum of each kept row.
+#[derive(Debug, Default)]
+struct StrataCoding {
+    labels: Vec<String>,
+    short: Vec<String>,
+    codes: Vec<usize>,
 }
 
 impl FrameData {
@@ -851,17 +1066,17 @@ impl FrameData {
             let column = table.column(&var.column)?;
             let as_factor =
                 var.kind == VariableKind::Factor || !matches!(column, Column::Number(_));
-            if !as_factor {
-                let x = numbers(table, &var.column, &kept, "")?;
-                if let Some(k) = x.iter().position(|x| !x.is_finite()) {
+            if let (false, Column::Number(x)) = (as_factor, column) {
+                // read at the kept rows when the matrix is written: no copy here
+                if let Some(&i) = kept.iter().find(|&&i| !x[i].is_finite()) {
                     return Err(Error::NonFinite {
                         column: var.column.clone(),
-                        row: kept[k] + 1,
-                        value: x[k],
+                        row: i + 1,
+                        value: x[i],
                     });
                 }
                 encodings[v] = Some(Encoding::Numeric);
-                coded[v] = Some(Coded::Numbers(x));
+                coded[v] = Some(Coded::Column(x));
                 continue;
             }
             // factor(x) in coxph keeps the levels of all rows; otherwise the kept rows'
@@ -968,23 +1183,21 @@ impl FrameData {
             return Err(Error::DuplicateColumn { name: dup.clone() });
         }
 
-        // strata
+        // strata: one variable, or the interaction of several (R's strata(a, b))
         let strata_vars = formula.specials(&VariableKind::Strata);
-        if strata_vars.len() > 1 {
-            return Err(Error::FormulaSyntax {
-                position: 1,
-                token: strata_vars[1].label(),
-                reason: "only one strata() variable is supported; combine the columns into one"
-                    .to_string(),
-            });
-        }
         let mut strata_levels = Vec::new();
+        let mut strata_short = Vec::new();
         let mut strata_codes = None;
-        if let Some(var) = strata_vars.first() {
+        if let [var] = strata_vars.as_slice() {
             let column = table.column(&var.column)?;
             let levels = column_levels(column, Some(&kept));
-            strata_codes = Some(code_rows(column, &levels, &kept));
+            strata_codes = Some(code_rows::<usize>(column, &levels, &kept));
             strata_levels = levels.labels;
+        } else if !strata_vars.is_empty() {
+            let coding = interact_strata(formula, table, &kept)?;
+            strata_codes = Some(coding.codes);
+            strata_levels = coding.labels;
+            strata_short = coding.short;
         }
         let clusters = formula.specials(&VariableKind::Cluster);
         if clusters.len() > 1 {
@@ -998,7 +1211,7 @@ impl FrameData {
             Some(var) => {
                 let column = table.column(&var.column)?;
                 let levels = column_levels(column, Some(&kept));
-                Some(code_rows(column, &levels, &kept))
+                Some(code_rows::<u32>(column, &levels, &kept))
             }
             None => None,
         };
@@ -1023,13 +1236,14 @@ impl FrameData {
             terms,
             column_names,
             intercept: design_intercept,
-            strata_variable: strata_vars.first().map(|v| v.label()),
+            strata_variable: strata_label(&strata_vars),
             strata_levels,
+            strata_short,
             dropped,
             kept,
         };
         let n = frame.kept.len();
-        let (names, matrix) = build_matrix(&frame, &coded, n);
+        let (names, matrix) = build_matrix(&frame, &coded, n, Some(&frame.kept));
         if names.is_empty() {
             return Err(Error::EmptyInput {
                 what: "model (the formula has no terms and no intercept column)",
@@ -1081,31 +1295,7 @@ impl FrameData {
                     ResponseSpec::Binary(_) => unreachable!("handled above"),
                 };
                 let t = numbers(table, time, kept, "survival times must be numeric")?;
-                let mut s = numbers(
-                    table,
-                    status,
-                    kept,
-                    "the status must be 0/1, 1/2 or logical",
-                )?;
-                // R's Surv: a numeric status whose maximum is 2 is coded 1 = censored, 2 = event
-                if (s.iter().copied().fold(f64::NEG_INFINITY, f64::max) - 2.0).abs() <= 0.0 {
-                    for x in &mut s {
-                        *x -= 1.0;
-                    }
-                }
-                let mut event = Vec::with_capacity(s.len());
-                for (k, &x) in s.iter().enumerate() {
-                    event.push(match x {
-                        x if x.abs() <= 0.0 => false,
-                        x if (x - 1.0).abs() <= 0.0 => true,
-                        _ => {
-                            return Err(Error::InvalidEvent {
-                                row: kept[k] + 1,
-                                value: x,
-                            });
-                        }
-                    });
-                }
+                let event = status_events(table, status, kept)?;
                 let mut data = match start {
                     None => SurvivalData::new(t, event),
                     Some(start) => {

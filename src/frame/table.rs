@@ -36,7 +36,7 @@ pub(crate) const MISSING: u32 = u32::MAX;
 /// assert_eq!(age.number_at(0), Some(61.0));
 /// assert!(age.is_missing(2));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Column {
     /// Numbers; NaN = missing.
     Number(Vec<f64>),
@@ -146,6 +146,26 @@ impl<S: AsRef<str>> FromIterator<Option<S>> for TextColumn {
             out.push(v.as_ref().map(AsRef::as_ref), &mut index);
         }
         out
+    }
+}
+
+/// Columns are equal when their cells are: a missing number (NaN) equals a missing number,
+/// and `0` equals `-0`.
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Column::Number(a), Column::Number(b)) => {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|(x, y)| {
+                        x.total_cmp(y).is_eq()
+                            || (x.is_nan() && y.is_nan())
+                            || (x.abs() <= 0.0 && y.abs() <= 0.0)
+                    })
+            }
+            (Column::Text(a), Column::Text(b)) => a == b,
+            (Column::Logical(a), Column::Logical(b)) => a == b,
+            _ => false,
+        }
     }
 }
 
@@ -470,6 +490,15 @@ impl<'a> CellText<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_numbers_are_equal_cells() {
+        let a = Column::numbers([Some(1.0), None, Some(-0.0), Some(f64::INFINITY)]);
+        let b = Column::numbers([Some(1.0), None, Some(0.0), Some(f64::INFINITY)]);
+        assert_eq!(a, b);
+        assert_ne!(a, Column::numbers([Some(1.0), Some(2.0), Some(0.0), None]));
+        assert_ne!(a, Column::logical([None, None, None, None]));
+    }
 
     #[test]
     fn r_numbers_only() {
