@@ -75,6 +75,17 @@ fn lung_dataframe() -> DataFrame {
     DataFrame::new(rows.len(), columns).expect("data frame")
 }
 
+/// R's coefficient names and values of a golden case.
+fn assert_coefficients(case: &serde_json::Value, names: &[String], coef: &[f64], name: &str) {
+    let expected = case["coefficients"].as_array().expect("coefficients");
+    assert_eq!(names.len(), expected.len(), "{name}");
+    for (j, c) in expected.iter().enumerate() {
+        assert_eq!(names[j], c["name"].as_str().unwrap_or(""), "{name}");
+        let r = c["coef"].as_f64().unwrap_or(f64::NAN);
+        assert_close(coef[j], r, TOL, &format!("{name} coef {j}"));
+    }
+}
+
 #[test]
 fn lung_dataframe_is_the_csv_table_and_fits_as_r() {
     let df = lung_dataframe();
@@ -104,21 +115,7 @@ fn lung_dataframe_is_the_csv_table_and_fits_as_r() {
             case["dropped"].as_u64().unwrap_or(0) as usize,
             "{name}"
         );
-        let coefs = case["coefficients"].as_array().expect("coefficients");
-        assert_eq!(fit.term_names().len(), coefs.len(), "{name}");
-        for (j, c) in coefs.iter().enumerate() {
-            assert_eq!(
-                fit.term_names()[j],
-                c["name"].as_str().unwrap_or(""),
-                "{name}"
-            );
-            assert_close(
-                fit.coefficients()[j],
-                c["coef"].as_f64().unwrap_or(f64::NAN),
-                TOL,
-                &format!("{name} coef {j}"),
-            );
-        }
+        assert_coefficients(case, fit.term_names(), fit.coefficients().as_slice(), name);
         assert_close(
             fit.loglik(),
             case["loglik"].as_f64().unwrap_or(f64::NAN),
@@ -136,24 +133,7 @@ fn lung_dataframe_is_the_csv_table_and_fits_as_r() {
         let fit = LogisticRegression::new()
             .fit_formula(&formula, &from_polars)
             .expect(name);
-        for (j, c) in case["coefficients"]
-            .as_array()
-            .expect("coefficients")
-            .iter()
-            .enumerate()
-        {
-            assert_eq!(
-                fit.term_names()[j],
-                c["name"].as_str().unwrap_or(""),
-                "{name}"
-            );
-            assert_close(
-                fit.coefficients()[j],
-                c["coef"].as_f64().unwrap_or(f64::NAN),
-                TOL,
-                &format!("{name} coef {j}"),
-            );
-        }
+        assert_coefficients(case, fit.term_names(), fit.coefficients().as_slice(), name);
     }
 }
 

@@ -723,16 +723,10 @@ fn status_events(table: &Table, name: &str, rows: &[usize]) -> Result<Vec<bool>>
             let mut event = Vec::with_capacity(rows.len());
             for &i in rows {
                 let x = v[i] - shift;
-                event.push(match x {
-                    x if x.abs() <= 0.0 => false,
-                    x if (x - 1.0).abs() <= 0.0 => true,
-                    _ => {
-                        return Err(Error::InvalidEvent {
-                            row: i + 1,
-                            value: x,
-                        });
-                    }
-                });
+                event.push(crate::survival::status_event(x).ok_or(Error::InvalidEvent {
+                    row: i + 1,
+                    value: x,
+                })?);
             }
             Ok(event)
         }

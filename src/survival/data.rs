@@ -39,6 +39,17 @@ pub struct SurvivalData {
     offsets: Option<Vec<f64>>,
 }
 
+/// The event indicator of a numeric status: 0 = censored, 1 = event, `None` otherwise.
+pub(crate) fn status_event(s: f64) -> Option<bool> {
+    if s.abs() <= 0.0 {
+        Some(false)
+    } else if (s - 1.0).abs() <= 0.0 {
+        Some(true)
+    } else {
+        None
+    }
+}
+
 impl SurvivalData {
     /// Survival data from times and event flags (`true` = event, `false` = censored).
     ///
@@ -80,16 +91,10 @@ impl SurvivalData {
     pub fn from_status(time: Vec<f64>, status: &[f64]) -> Result<Self> {
         let mut event = Vec::with_capacity(status.len());
         for (i, &s) in status.iter().enumerate() {
-            event.push(match s {
-                s if s.abs() <= 0.0 => false,
-                s if (s - 1.0).abs() <= 0.0 => true,
-                _ => {
-                    return Err(Error::InvalidEvent {
-                        row: i + 1,
-                        value: s,
-                    });
-                }
-            });
+            event.push(status_event(s).ok_or(Error::InvalidEvent {
+                row: i + 1,
+                value: s,
+            })?);
         }
         SurvivalData::new(time, event)
     }

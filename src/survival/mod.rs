@@ -26,6 +26,7 @@ pub use competing::{
 pub use cox::{BaselineHazard, Centering, CoxResiduals, ResidualKind, ZphTransform};
 pub use cox::{Concordance, CoxFit, CoxPh, CoxVariance, CoxZph, Ties, ZphTerm, concordance};
 pub use data::SurvivalData;
+pub(crate) use data::status_event;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};
 pub use followup::{FollowUp, median_follow_up};
 pub use km::{
