@@ -122,33 +122,35 @@ impl Prepared {
 fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f64>) {
     let m = x.matrix();
     let n = m.nrows();
-    let w = |i: usize| data.weights().map_or(1.0, |w| w[i]);
-    let mean_weight = |i: usize| if counting { 1.0 } else { w(i) };
-    let mean_total: f64 = (0..n).map(mean_weight).sum();
-    let total: f64 = (0..n).map(w).sum();
+    let weights = data.weights();
+    let mean_weights = if counting { None } else { weights };
+    let mean_total = mean_weights.map_or(n as f64, |w| w.iter().sum());
+    let total = weights.map_or(n as f64, |w| w.iter().sum());
     let mut means = vec![0.0; m.ncols()];
     let mut scales = vec![1.0; m.ncols()];
     // Columns beyond 2^±32 are summed times a power of two (exact, crate::numeric) so that
     // the sums cannot overflow or underflow; other columns are summed as they are.
     for (j, col) in m.column_iter().enumerate() {
+        let col = col.as_slice();
         let exempt = col
             .iter()
             .all(|&v| v.abs() <= 0.0 || (v.abs() - 1.0).abs() <= 0.0);
         if exempt {
             continue;
         }
-        let f = crate::numeric::column_factor(col.iter());
-        let mean = col
-            .iter()
-            .enumerate()
-            .map(|(i, v)| mean_weight(i) * (v * f))
-            .sum::<f64>()
-            / mean_total;
-        let spread: f64 = col
-            .iter()
-            .enumerate()
-            .map(|(i, v)| w(i) * (v * f - mean).abs())
-            .sum();
+        let f = crate::numeric::column_factor(col);
+        let mean = match mean_weights {
+            Some(w) => col.iter().zip(w).map(|(v, w)| w * (v * f)).sum::<f64>(),
+            None => col.iter().map(|v| v * f).sum::<f64>(),
+        } / mean_total;
+        let spread: f64 = match weights {
+            Some(w) => col
+                .iter()
+                .zip(w)
+                .map(|(v, w)| w * (v * f - mean).abs())
+                .sum(),
+            None => col.iter().map(|v| (v * f - mean).abs()).sum(),
+        };
         means[j] = mean / f;
         scales[j] = if spread > 0.0 {
             total / spread * f

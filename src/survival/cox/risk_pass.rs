@@ -22,16 +22,25 @@
 //! start; when nobody is left at risk the sums are reset to zero, as R does. In the forward
 //! sweep `c_j` becomes `r_j` times the hazard increments in `(start_j, stop_j]`.
 //!
+//! The deaths' own terms `Σ_D w·η` of `ℓ` and `Σ_D w·x` of `U` do not depend on the risk
+//! sets: `Σ_D w·x` (and `Σ_D w·offset`) is summed once per fit, and each evaluation adds
+//! `(Σ_D w·x)'β` instead of a product and a vector update per death.
+//!
 //! **Threads.** Right-censored data are cut into fixed chunks of whole tie groups (about
-//! [`CHUNK_ROWS`] rows, never across a stratum; the cut depends on the data only). Each chunk
-//! computes its `r = w·e^η` and its sums `Σ r`, `Σ r·x` (pass 1); the risk-set sums entering
-//! a chunk from the later chunks of its stratum are then known (a short serial suffix sum over
-//! the chunks), so every chunk runs its part of the backward sweep on its own (pass 2); after
-//! the serial cumulative hazards, each chunk forms its `c_j` and its share of `Σ c_j x_j x_j'`
+//! [`CHUNK_ROWS`] rows, never across a stratum; the cut depends on the data only). Inside a
+//! chunk the sums `Σ r`, `Σ r·x` of its own rows are accumulated from zero, tie group by tie
+//! group from the chunk's last row, and the sums of a risk set are those of the later chunks
+//! of the stratum (entering the chunk) plus the chunk's own so far. With one thread the
+//! backward sweep runs over the chunks from the last, computing `r = w·e^η` as it reads each
+//! row (one pass over the covariates before pass 3). With several threads, each chunk first
+//! computes its `r` and its own sums (pass 1, the same function in the same order, so the
+//! same numbers); the sums entering each chunk are then a short serial suffix sum over the
+//! chunks, and every chunk runs its part of the backward sweep on its own (pass 2). After the
+//! serial cumulative hazards, each chunk forms its `c_j` and its share of `Σ c_j x_j x_j'`
 //! (pass 3). Every chunk's ℓ, `U` and `I` parts start from zero and are added in chunk order,
 //! so one thread and many threads give bit-identical results ([`crate::parallel`]).
-//! Counting-process data keep the serial sweeps (the departures cross chunk boundaries) and
-//! share pass 3.
+//! Counting-process data compute `r` first and keep the serial sweeps (the departures cross
+//! chunk boundaries) and share pass 3.
 //!
 //! No allocation happens inside a pass; the buffers live in [`RiskPass`] (one set per chunk).
 
@@ -65,13 +74,16 @@ struct Partial {
     score: Vec<f64>,
     /// `Σ c x x' − Σ W m m'` of the chunk (column-major `p × p`).
     info: DMatrix<f64>,
-    /// `Σ r` and `Σ r·x` over the chunk's rows (pass 1).
-    total0: f64,
-    total1: Vec<f64>,
+    /// `Σ r` and `Σ r·x` over the chunk's rows visited so far (from zero; all of them after
+    /// pass 1 or the chunk's backward sweep).
+    own0: f64,
+    own1: Vec<f64>,
     /// The sums of the rows after the chunk in its stratum (entering the backward sweep).
     enter0: f64,
     enter1: Vec<f64>,
+    /// Risk-set sums `Σ r·x` of the rows beyond a group's deaths (scratch).
     s1: Vec<f64>,
+    /// `Σ r·x` of a group's deaths (scratch).
     d1: Vec<f64>,
     block: Vec<f64>,
     block_rows: usize,
@@ -83,8 +95,8 @@ impl Partial {
             loglik: 0.0,
             score: vec![0.0; p],
             info: DMatrix::zeros(p, p),
-            total0: 0.0,
-            total1: vec![0.0; p],
+            own0: 0.0,
+            own1: vec![0.0; p],
             enter0: 0.0,
             enter1: vec![0.0; p],
             s1: vec![0.0; p],
@@ -198,8 +210,13 @@ impl Partial {
 pub(super) struct RiskPass {
     p: usize,
     threads: usize,
-    eta: Vec<f64>,
+    /// `r = w·e^η` of each sorted row (overwritten by `c` in pass 3).
     risk: Vec<f64>,
+    /// `Σ_D w·x` and `Σ_D w·offset` over the deaths (constant over the iterations).
+    death_x: Vec<f64>,
+    death_offset: f64,
+    /// Suffix sums over the chunks (scratch).
+    acc1: Vec<f64>,
     hazard_step: Vec<f64>,
     death_step: Vec<f64>,
     chunks: Vec<Chunk>,
@@ -257,11 +274,22 @@ impl RiskPass {
         let p = data.p;
         let chunks = cut_chunks(data);
         let threads = parallel::threads_for(threads, data.n * (p * p + 2 * p), chunks.len());
+        let mut death_x = vec![0.0; p];
+        let mut death_offset = 0.0;
+        for group in &data.groups {
+            for k in group.death_start..group.end {
+                let w = data.weight[k];
+                death_offset += w * data.offset[k];
+                axpy(w, data.row(k), &mut death_x);
+            }
+        }
         RiskPass {
             p,
             threads,
-            eta: vec![0.0; data.n],
             risk: vec![0.0; data.n],
+            death_x,
+            death_offset,
+            acc1: vec![0.0; p],
             hazard_step: vec![0.0; data.groups.len()],
             death_step: vec![0.0; data.groups.len()],
             partials: chunks.iter().map(|_| Partial::new(p)).collect(),
@@ -291,32 +319,32 @@ impl RiskPass {
         self.serial.score.fill(0.0);
         self.serial.info.fill(0.0);
 
-        // pass 1: η, r and the chunk sums
-        {
+        let counting = data.counting.is_some();
+        // with one thread (right-censored data) r is computed inside the backward sweep
+        let fused = threads == 1 && !counting;
+
+        // pass 1: r and the chunks' own sums
+        if !fused {
             let lens = self.chunks.iter().map(|c| c.rows.len());
-            let etas = split_lengths(&mut self.eta, lens.clone());
             let risks = split_lengths(&mut self.risk, lens);
             let items: Vec<_> = self
                 .chunks
                 .iter()
-                .zip(etas)
                 .zip(risks)
                 .zip(&mut self.partials)
                 .collect();
-            parallel::map_items(items, threads, |(((chunk, eta), risk), part)| {
-                part.total0 = 0.0;
-                part.total1.fill(0.0);
-                for ((k, e), r) in chunk.rows.clone().zip(eta).zip(risk) {
-                    let x = data.row(k);
-                    *e = data.offset[k] + dot(x, beta);
-                    *r = data.weight[k] * e.exp();
-                    part.total0 += *r;
-                    axpy(*r, x, &mut part.total1);
+            parallel::map_items(items, threads, |((chunk, risk), part)| {
+                if counting {
+                    for (k, r) in chunk.rows.clone().zip(risk) {
+                        *r = risk_score(data, k, beta);
+                    }
+                } else {
+                    chunk_own_sums(data, chunk, risk, beta, part);
                 }
             });
         }
 
-        if data.counting.is_some() {
+        if counting {
             self.serial.s1.fill(0.0);
             for stratum in &data.strata {
                 self.counting_backward_sweep(data, ties, stratum.groups.clone());
@@ -326,36 +354,44 @@ impl RiskPass {
                 self.entry_hazards(data, stratum.groups.clone());
             }
         } else {
-            // the sums entering each chunk from the later chunks of its stratum
+            let lens = self.chunks.iter().map(|c| c.groups.len());
+            let hazards = split_lengths(&mut self.hazard_step, lens.clone());
+            let owns = split_lengths(&mut self.death_step, lens);
+            let lens = self.chunks.iter().map(|c| c.rows.len());
+            let risks = split_lengths(&mut self.risk, lens);
+            let mut items: Vec<_> = self
+                .chunks
+                .iter()
+                .zip(hazards)
+                .zip(owns)
+                .zip(risks)
+                .zip(&mut self.partials)
+                .collect();
+            // the sums entering each chunk from the later chunks of its stratum; with one
+            // thread each chunk's own sums come from its sweep, else from pass 1
             let mut acc0 = 0.0;
-            let mut acc1 = vec![0.0; p];
+            let acc1 = &mut self.acc1;
             let mut stratum = usize::MAX;
-            for (chunk, part) in self.chunks.iter().zip(&mut self.partials).rev() {
+            for ((((chunk, hazard), own), risk), part) in items.iter_mut().rev() {
                 if chunk.stratum != stratum {
                     stratum = chunk.stratum;
                     acc0 = 0.0;
                     acc1.fill(0.0);
                 }
                 part.enter0 = acc0;
-                part.enter1.copy_from_slice(&acc1);
-                acc0 += part.total0;
-                axpy(1.0, &part.total1, &mut acc1);
+                part.enter1.copy_from_slice(acc1);
+                if fused {
+                    chunk_backward_sweep(data, ties, chunk, risk, Some(beta), hazard, own, part);
+                }
+                acc0 += part.own0;
+                axpy(1.0, &part.own1, acc1);
             }
-            // pass 2: each chunk's backward sweep
-            let lens = self.chunks.iter().map(|c| c.groups.len());
-            let hazards = split_lengths(&mut self.hazard_step, lens.clone());
-            let owns = split_lengths(&mut self.death_step, lens);
-            let items: Vec<_> = self
-                .chunks
-                .iter()
-                .zip(hazards)
-                .zip(owns)
-                .zip(&mut self.partials)
-                .collect();
-            let (risk, eta) = (&self.risk, &self.eta);
-            parallel::map_items(items, threads, |(((chunk, hazard), own), part)| {
-                chunk_backward_sweep(data, ties, chunk, risk, eta, hazard, own, part);
-            });
+            if !fused {
+                // pass 2: each chunk's backward sweep
+                parallel::map_items(items, threads, |((((chunk, hazard), own), risk), part)| {
+                    chunk_backward_sweep(data, ties, chunk, risk, None, hazard, own, part);
+                });
+            }
         }
 
         // cumulative hazards: after a group's deaths, and at its own deaths (Efron)
@@ -399,9 +435,10 @@ impl RiskPass {
             });
         }
 
-        // chunk results in chunk order
-        let mut loglik = self.serial.loglik;
-        self.score.copy_from_slice(&self.serial.score);
+        // chunk results in chunk order, after the deaths' own terms
+        let mut loglik = self.death_offset + dot(&self.death_x, beta) + self.serial.loglik;
+        self.score.copy_from_slice(&self.death_x);
+        axpy(1.0, &self.serial.score, &mut self.score);
         let mut info = self.serial.info.clone();
         for part in &self.partials {
             loglik += part.loglik;
@@ -441,16 +478,20 @@ impl RiskPass {
                     axpy(-r, data.row(k), &mut acc.s1);
                 }
             });
-            for k in group.start..group.death_start {
-                let r = self.risk[k];
-                s0 += r;
-                axpy(r, data.row(k), &mut acc.s1);
+            let censored = group.start..group.death_start;
+            let risk = &mut self.risk[censored.clone()];
+            add_rows(data, censored, risk, None, &mut s0, &mut acc.s1);
+            let (mut hazard, mut own) = (0.0, 0.0);
+            let nd = group.n_deaths();
+            if nd > 0 {
+                let deaths = group.death_start..group.end;
+                let risk = &mut self.risk[deaths.clone()];
+                let (d0, wd) = death_sums(data, deaths, risk, None, &mut acc.d1);
+                (hazard, own) = acc.death_group(ties, nd, s0, d0, wd);
+                s0 += d0;
             }
-            let (hazard, own, s0_next) =
-                group_deaths(data, ties, g, s0, &self.risk, &self.eta, acc);
             self.hazard_step[g] = hazard;
             self.death_step[g] = own;
-            s0 = s0_next;
         }
     }
 
@@ -483,67 +524,129 @@ impl RiskPass {
     }
 }
 
-/// The deaths of tie group `g` given the sums `s0`, `acc.s1` of the other rows at risk: adds
-/// their terms to `acc`, leaves the deaths in the sums; returns (hazard step, own step, new
-/// `s0`).
-fn group_deaths(
+/// `r_k = w_k·e^{η_k}`, `η_k = offset_k + x_k'β`, of sorted row `k`.
+#[inline]
+fn risk_score(data: &Prepared, k: usize, beta: &[f64]) -> f64 {
+    data.weight[k] * (data.offset[k] + dot(data.row(k), beta)).exp()
+}
+
+/// Adds `rows` to the sums `s0 = Σ r`, `s1 = Σ r·x`; `risk` holds their `r` (computed and
+/// stored first when `beta` is given).
+#[inline]
+fn add_rows(
     data: &Prepared,
-    ties: Ties,
-    g: usize,
-    s0: f64,
-    risk: &[f64],
-    eta: &[f64],
-    acc: &mut Partial,
-) -> (f64, f64, f64) {
-    let group = data.groups[g];
-    let nd = group.n_deaths();
-    if nd == 0 {
-        return (0.0, 0.0, s0);
+    rows: Range<usize>,
+    risk: &mut [f64],
+    beta: Option<&[f64]>,
+    s0: &mut f64,
+    s1: &mut [f64],
+) {
+    match beta {
+        Some(beta) => {
+            for (k, r) in rows.zip(risk) {
+                *r = risk_score(data, k, beta);
+                *s0 += *r;
+                axpy(*r, data.row(k), s1);
+            }
+        }
+        None => {
+            for (k, &r) in rows.zip(risk.iter()) {
+                *s0 += r;
+                axpy(r, data.row(k), s1);
+            }
+        }
     }
+}
+
+/// The sums of a tie group's deaths `rows`: `d1 = Σ r·x` (from zero); returns `(Σ r, Σ w)`.
+#[inline]
+fn death_sums(
+    data: &Prepared,
+    rows: Range<usize>,
+    risk: &mut [f64],
+    beta: Option<&[f64]>,
+    d1: &mut [f64],
+) -> (f64, f64) {
+    let wd = data.weight[rows.clone()].iter().sum();
     let mut d0 = 0.0;
-    let mut wd = 0.0;
-    acc.d1.fill(0.0);
-    for k in group.death_start..group.end {
-        let x = data.row(k);
-        let w = data.weight[k];
-        let r = risk[k];
-        acc.loglik += w * eta[k];
-        axpy(w, x, &mut acc.score);
-        d0 += r;
-        wd += w;
-        axpy(r, x, &mut acc.d1);
+    d1.fill(0.0);
+    add_rows(data, rows, risk, beta, &mut d0, d1);
+    (d0, wd)
+}
+
+/// Right-censored data, pass 1: `r` of the chunk's rows and their sums (`part.own0`,
+/// `part.own1`), in the order of [`chunk_backward_sweep`] (which then finds the same sums).
+fn chunk_own_sums(
+    data: &Prepared,
+    chunk: &Chunk,
+    risk: &mut [f64],
+    beta: &[f64],
+    part: &mut Partial,
+) {
+    part.own0 = 0.0;
+    part.own1.fill(0.0);
+    let first = chunk.rows.start;
+    for g in chunk.groups.clone().rev() {
+        let group = data.groups[g];
+        let censored = group.start..group.death_start;
+        let r = &mut risk[censored.start - first..censored.end - first];
+        add_rows(
+            data,
+            censored,
+            r,
+            Some(beta),
+            &mut part.own0,
+            &mut part.own1,
+        );
+        if group.n_deaths() > 0 {
+            let deaths = group.death_start..group.end;
+            let r = &mut risk[deaths.start - first..deaths.end - first];
+            let (d0, _) = death_sums(data, deaths, r, Some(beta), &mut part.d1);
+            part.own0 += d0;
+            axpy(1.0, &part.d1, &mut part.own1);
+        }
     }
-    let (hazard, own) = acc.death_group(ties, nd, s0, d0, wd);
-    (hazard, own, s0 + d0)
 }
 
 /// Right-censored data: one chunk's backward sweep, entering with the sums of the later
-/// chunks of its stratum.
+/// chunks of its stratum; `r` is computed on the way when `beta` is given, else read from
+/// `risk` (pass 1).
 #[allow(clippy::too_many_arguments)]
 fn chunk_backward_sweep(
     data: &Prepared,
     ties: Ties,
     chunk: &Chunk,
-    risk: &[f64],
-    eta: &[f64],
+    risk: &mut [f64],
+    beta: Option<&[f64]>,
     hazard: &mut [f64],
     own: &mut [f64],
     part: &mut Partial,
 ) {
-    let mut s0 = part.enter0;
-    part.s1.copy_from_slice(&part.enter1);
-    let first = chunk.groups.start;
+    part.own0 = 0.0;
+    part.own1.fill(0.0);
+    let first_group = chunk.groups.start;
+    let first = chunk.rows.start;
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
         let censored = group.start..group.death_start;
-        for (k, &r) in censored.clone().zip(&risk[censored]) {
-            s0 += r;
-            axpy(r, data.row(k), &mut part.s1);
+        let r = &mut risk[censored.start - first..censored.end - first];
+        add_rows(data, censored, r, beta, &mut part.own0, &mut part.own1);
+        let nd = group.n_deaths();
+        let (mut h, mut o) = (0.0, 0.0);
+        if nd > 0 {
+            let deaths = group.death_start..group.end;
+            let r = &mut risk[deaths.start - first..deaths.end - first];
+            let (d0, wd) = death_sums(data, deaths, r, beta, &mut part.d1);
+            let s0 = part.enter0 + part.own0;
+            for ((s, e), o) in part.s1.iter_mut().zip(&part.enter1).zip(&part.own1) {
+                *s = e + o;
+            }
+            (h, o) = part.death_group(ties, nd, s0, d0, wd);
+            part.own0 += d0;
+            axpy(1.0, &part.d1, &mut part.own1);
         }
-        let (h, o, s0_next) = group_deaths(data, ties, g, s0, risk, eta, part);
-        hazard[g - first] = h;
-        own[g - first] = o;
-        s0 = s0_next;
+        hazard[g - first_group] = h;
+        own[g - first_group] = o;
     }
     part.flush_means();
 }
