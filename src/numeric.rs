@@ -70,8 +70,28 @@ pub(crate) fn range_factor(max_abs: f64) -> f64 {
 }
 
 /// [`range_factor`] of a column.
-pub(crate) fn column_factor<'a>(column: impl IntoIterator<Item = &'a f64>) -> f64 {
-    range_factor(column.into_iter().fold(0.0f64, |a, v| a.max(v.abs())))
+pub(crate) fn column_factor(column: &[f64]) -> f64 {
+    range_factor(max_abs(column))
+}
+
+/// `max |v|` (0 for an empty slice; NaN entries are passed over). Four independent lanes
+/// compared with `>` rather than a `f64::max` fold, so that the loop vectorises: this runs
+/// once per design column in every fit's set-up.
+pub(crate) fn max_abs(values: &[f64]) -> f64 {
+    let mut lanes = [0.0f64; 4];
+    let mut chunks = values.chunks_exact(4);
+    for chunk in &mut chunks {
+        for (m, v) in lanes.iter_mut().zip(chunk) {
+            let a = v.abs();
+            *m = if a > *m { a } else { *m };
+        }
+    }
+    let mut m = lanes.iter().fold(0.0f64, |m, &a| if a > m { a } else { m });
+    for v in chunks.remainder() {
+        let a = v.abs();
+        m = if a > m { a } else { m };
+    }
+    m
 }
 
 /// Checks case weights: each one a normal double (≥ `f64::MIN_POSITIVE` ≈ 2.2e-308; a
@@ -231,6 +251,18 @@ fn describe(v: f64) -> &'static str {
 #[allow(clippy::float_cmp)] // exact powers of two
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_abs_is_the_fold_of_abs_max() {
+        assert_eq!(max_abs(&[]), 0.0);
+        for n in 0..13 {
+            let v: Vec<f64> = (0..n).map(|i| ((i * 7 % 5) as f64 - 2.5) * 1.5).collect();
+            let want = v.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            assert_eq!(max_abs(&v), want, "n = {n}");
+        }
+        assert_eq!(max_abs(&[1.0, f64::NAN, -3.0, 2.0, 0.5]), 3.0);
+        assert_eq!(max_abs(&[-1e300, 1.0, 2.0, 3.0, 1e-300, -7.0]), 1e300);
+    }
 
     #[test]
     fn pow2_near_brings_values_into_half_one() {

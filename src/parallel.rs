@@ -77,6 +77,92 @@ where
     slots.into_iter().flatten().collect()
 }
 
+/// Runs `job(state, i)` for every index `i` in `0..count` on up to `threads` threads and
+/// returns the results in index order. Each thread builds its own state with `make` (e.g. a
+/// model's evaluation buffers) and passes it from job to job; indices are handed out one at a
+/// time in increasing order to whichever thread is free, so jobs of unequal cost (profile
+/// searches that need one evaluation or five) keep every thread busy. A job's result must
+/// depend only on its index, never on what the state last held (each job starts by
+/// evaluating its own point): then the results do not depend on the thread count or on which
+/// thread ran which job.
+///
+/// # Errors
+/// The error of the lowest failing index (as on one thread: indices are taken in order, a
+/// failure stops further ones from being taken and every taken job finishes).
+pub(crate) fn map_jobs<S, T, M, J>(
+    count: usize,
+    threads: usize,
+    make: M,
+    job: J,
+) -> crate::Result<Vec<T>>
+where
+    T: Send,
+    M: Fn() -> S + Sync,
+    J: Fn(S, usize) -> crate::Result<(S, T)> + Sync,
+{
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let threads = threads.clamp(1, count.max(1));
+    if threads == 1 {
+        let mut state = make();
+        let mut out = Vec::with_capacity(count);
+        for i in 0..count {
+            let (next, value) = job(state, i)?;
+            state = next;
+            out.push(value);
+        }
+        return Ok(out);
+    }
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let parts: Vec<Vec<(usize, crate::Result<T>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (make, job, next, failed) = (&make, &job, &next, &failed);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    let mut state = Some(make());
+                    while !failed.load(Ordering::Acquire) {
+                        let i = next.fetch_add(1, Ordering::AcqRel);
+                        let Some(current) = state.take().filter(|_| i < count) else {
+                            break;
+                        };
+                        match job(current, i) {
+                            Ok((s, value)) => {
+                                state = Some(s);
+                                out.push((i, Ok(value)));
+                            }
+                            Err(e) => {
+                                failed.store(true, Ordering::Release);
+                                out.push((i, Err(e)));
+                                break;
+                            }
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut slots: Vec<Option<crate::Result<T>>> = (0..count).map(|_| None).collect();
+    for (i, v) in parts.into_iter().flatten() {
+        slots[i] = Some(v);
+    }
+    let mut out = Vec::with_capacity(count);
+    for slot in slots {
+        match slot {
+            Some(Ok(v)) => out.push(v),
+            Some(Err(e)) => return Err(e),
+            // not taken: only after a failure at a lower index, returned above
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +189,31 @@ mod tests {
             }
         });
         assert!(out.iter().enumerate().all(|(i, &v)| v == i));
+    }
+
+    #[test]
+    fn jobs_come_back_in_order_with_the_first_error() {
+        let cost = |i: usize| (0..(i % 7) * 1000).map(|v| (v as f64).sqrt()).sum::<f64>();
+        let run = |threads: usize, fail: Option<usize>| {
+            map_jobs(
+                50,
+                threads,
+                || 0usize,
+                |jobs_done, i| {
+                    if Some(i) == fail || fail.is_some_and(|f| i == f + 3) {
+                        return Err(crate::Error::EmptyInput { what: "job" });
+                    }
+                    Ok((jobs_done + 1, (i, cost(i).to_bits())))
+                },
+            )
+        };
+        let one = run(1, None).expect("no failure");
+        assert_eq!(one.len(), 50);
+        assert!(one.iter().enumerate().all(|(i, v)| v.0 == i));
+        for t in [2, 3, 8] {
+            assert_eq!(run(t, None).expect("no failure"), one);
+            assert!(run(t, Some(17)).is_err());
+        }
     }
 
     #[test]

@@ -60,11 +60,13 @@
 //!   when the information is not positive semi-definite. At the iteration limit R returns its
 //!   newest point (the step from the last accepted point, or the pending one); the caller
 //!   takes it after the run.
-//! * **cmprsk::crr** (the competing-risks module): `shape_step` leaves the Newton step
-//!   alone; `judge` returns `Backtrack` (within the iteration) while the Armijo condition
-//!   `ℓ_t ≥ ℓ + 1e-4 · U'(β_t − β)` fails and fewer than 20 halvings were made (the default
-//!   `backtrack` halves towards β), and `Converged` when
-//!   `max|U_t| · max(max|β_t|, 1) < max(|ℓ_t|, 1) · 1e-6`; run with `max_iter = 10`.
+//! * **cmprsk::crr** (`CrrRule` in `survival/competing/finegray.rs`): trials are screened
+//!   on the objective alone ([`StepRule::SCREENS_ON_VALUE`], R's `crrf`): `screen` returns
+//!   `Backtrack` (within the iteration; `β_t = β + δ/2^h`, the step halved `h` times as R
+//!   does) while ℓ_t is NaN or the Armijo condition `ℓ_t ≥ ℓ + 1e-4 · U'(β_t − β)` fails,
+//!   and `Stop` after the 21st halving; a trial that passes is evaluated in full (`crrfsv`)
+//!   and `judge` returns `Converged` when `max_j |U_j|·max(|β_j|, 1) < max(|ℓ|, 1)·gtol`
+//!   (also tested at the start: `Start::Stop`), else `Accept`; run with `max_iter = 10`.
 //!
 //! # argmin
 //!
@@ -114,6 +116,17 @@ pub(crate) trait NewtonProblem {
     /// Score (gradient of the objective; the penalized score for penalized models) at the
     /// last evaluated point.
     fn gradient(&self) -> &[f64];
+
+    /// The objective alone at `beta`, for rules that screen trials on it
+    /// ([`StepRule::SCREENS_ON_VALUE`]); it must not change what
+    /// [`NewtonProblem::direction`] and [`NewtonProblem::gradient`] see (they stay at the
+    /// last point given to [`NewtonProblem::evaluate`]). The default evaluates everything.
+    ///
+    /// # Errors
+    /// A model error ends the run with that error.
+    fn value(&mut self, beta: &[f64]) -> Result<f64> {
+        self.evaluate(beta)
+    }
 }
 
 /// Everything a rule sees of one evaluated trial point.
@@ -195,6 +208,20 @@ pub(crate) enum Proposal {
 
 /// R's step rule of one model: how a trial is proposed, judged and backtracked.
 pub(crate) trait StepRule<M: NewtonProblem> {
+    /// Whether each trial is first evaluated with [`NewtonProblem::value`] only and
+    /// [`StepRule::screen`]ed (`cmprsk::crr`'s halvings need only the objective); a trial that
+    /// passes the screen is then evaluated in full and judged. Default: no screen.
+    const SCREENS_ON_VALUE: bool = false;
+
+    /// With [`StepRule::SCREENS_ON_VALUE`]: the verdict on a trial from its objective alone,
+    /// or `None` to evaluate it in full and [`StepRule::judge`] it. `trial.score` is the score
+    /// at the *accepted* point (the model's last full evaluation). A verdict that makes the
+    /// trial the accepted point evaluates it in full first. The default passes every trial.
+    fn screen(&mut self, model: &M, trial: &Trial<'_>) -> Option<Verdict> {
+        let _ = (model, trial);
+        None
+    }
+
     /// Evaluates the start and returns the objective the first trial is compared with, or
     /// `Err(reason)`-like [`Start::Stop`] to end the run before the first iteration.
     ///
@@ -354,22 +381,52 @@ impl<R> Newton<R> {
             }
         }
         self.pending = false;
-        loop {
-            let objective = model.evaluate(&self.trial)?;
-            let verdict = self.rule.judge(
-                model,
-                &Trial {
+        // the current trial as the rule sees it (field by field: the rule is borrowed apart)
+        macro_rules! view {
+            ($objective:expr, $score:expr) => {
+                Trial {
                     iteration,
                     backtracks: self.backtracks,
                     previous: self.objective,
-                    objective,
+                    objective: $objective,
                     accepted: &self.accepted,
                     trial: &self.trial,
                     step: &self.step,
-                    score: model.gradient(),
+                    score: $score,
                     free: &self.free,
-                },
-            );
+                }
+            };
+        }
+        loop {
+            let mut screened = None;
+            if R::SCREENS_ON_VALUE {
+                let objective = model.value(&self.trial)?;
+                screened = self
+                    .rule
+                    .screen(model, &view!(objective, model.gradient()))
+                    .map(|verdict| (verdict, objective));
+            }
+            let (verdict, mut objective) = match screened {
+                Some(screened) => screened,
+                None => {
+                    let objective = model.evaluate(&self.trial)?;
+                    let verdict = self.rule.judge(model, &view!(objective, model.gradient()));
+                    (verdict, objective)
+                }
+            };
+            if screened.is_some()
+                && matches!(
+                    verdict,
+                    Verdict::Accept
+                        | Verdict::Converged
+                        | Verdict::Stop {
+                            keep_trial: true,
+                            ..
+                        }
+                )
+            {
+                objective = model.evaluate(&self.trial)?;
+            }
             match verdict {
                 Verdict::Accept | Verdict::Converged => {
                     self.accepted.copy_from_slice(&self.trial);

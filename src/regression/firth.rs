@@ -7,9 +7,9 @@ use nalgebra::{DMatrix, DVector};
 use super::engine::{Engine, OwnedProblem};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
-use super::parallel::map_indices;
 use super::profile::{ProfileBound, ProfileStart, VmControl, vm_interval};
 use crate::linalg::{cholesky_in_place, cholesky_inverse};
+use crate::parallel::{map_jobs, threads_for};
 use crate::stats::check_level;
 use crate::{
     ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic,
@@ -123,7 +123,9 @@ impl FirthRegression {
 
     /// Maximum worker threads for [`FirthFit::conf_int`] and
     /// [`FirthFit::penalized_lr_tests`] (default 0 = all available cores). Small problems
-    /// (`n·k² < 250 000`) always run on the calling thread; set 1 when the caller already
+    /// (`n·k²` times the number of searches below 400 000, e.g. the n = 142 cohort
+    /// replicates) always run on the calling thread; the searches are handed to whichever
+    /// thread is free; set 1 when the caller already
     /// parallelizes (e.g. over bootstrap replicates).
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
@@ -524,10 +526,13 @@ impl FirthFit {
     pub fn conf_int(&self, level: f64) -> Result<Vec<(f64, f64)>> {
         check_level(level)?;
         let start = self.profile_start()?;
-        map_indices(
+        map_jobs(
             self.names.len(),
-            self.work(),
-            self.settings.threads,
+            threads_for(
+                self.settings.threads,
+                self.names.len() * self.work(),
+                self.names.len(),
+            ),
             || Engine::new(self.problem.view(), self.settings.tau),
             |mut engine, index| {
                 let ci = self.profile_ci_with(&mut engine, start, index, level)?;
@@ -694,10 +699,13 @@ impl FirthFit {
         // the profile-path expansion at β̂ (about two evaluations, shared with the profile
         // intervals) gives every restricted fit a start close to its optimum
         let path = self.profile_start().ok();
-        map_indices(
+        map_jobs(
             self.names.len(),
-            self.work(),
-            self.settings.threads,
+            threads_for(
+                self.settings.threads,
+                self.names.len() * self.work(),
+                self.names.len(),
+            ),
             || self.plain_engine(),
             |engine, j| self.penalized_lr_test_with(engine, j, path),
         )

@@ -5,8 +5,8 @@ use nalgebra::{DMatrix, DVector};
 use super::engine::{Engine, OwnedProblem};
 use super::newton::{DampedNewton, StopRule, run};
 use super::outcome::BinaryOutcome;
-use super::parallel::map_indices;
 use super::profile::{ProfileStart, Side, VmControl, mass_interval, vm_bound};
+use crate::parallel::{map_jobs, threads_for};
 use crate::stats::z_for_level;
 use crate::{
     ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic,
@@ -97,7 +97,9 @@ impl LogisticRegression {
 
     /// Maximum worker threads for [`LogisticFit::conf_int`] (profile methods) and
     /// [`LogisticFit::lr_tests`] (default 0 = all available cores). Small problems
-    /// (`n·k² < 250 000`) always run on the calling thread; the results do not depend on it.
+    /// (`n·k²` times the number of searches below 400 000, e.g. the n = 142 cohort
+    /// replicates) always run on the calling thread; the searches are handed to whichever
+    /// thread is free; the results do not depend on it.
     ///
     /// ```
     /// use oncostat::LogisticRegression;
@@ -162,13 +164,18 @@ impl LogisticRegression {
         let factors: Vec<f64> = x
             .matrix()
             .column_iter()
-            .map(|c| crate::numeric::column_factor(c.iter()))
+            .map(|c| crate::numeric::column_factor(c.as_slice()))
             .collect();
-        let mut scaled = x.matrix().clone();
-        for (mut c, f) in scaled.column_iter_mut().zip(&factors) {
-            c.iter_mut().for_each(|v| *v *= f);
-        }
-        let kept = non_aliased_columns(&scaled, x.names(), y)?;
+        // (a copy only when some column is rescaled)
+        let rescaled = factors.iter().any(|f| f.total_cmp(&1.0).is_ne()).then(|| {
+            let mut m = x.matrix().clone();
+            for (mut c, &f) in m.column_iter_mut().zip(&factors) {
+                c.iter_mut().for_each(|v| *v *= f);
+            }
+            m
+        });
+        let scaled = rescaled.as_ref().unwrap_or(x.matrix());
+        let kept = non_aliased_columns(scaled, x.names(), y)?;
         let factors: Vec<f64> = kept.iter().map(|&j| factors[j]).collect();
         let problem = OwnedProblem {
             x: scaled.select_columns(&kept),
@@ -639,10 +646,9 @@ impl LogisticFit {
     /// [`Error::SingularMatrix`] if a reduced fit fails.
     pub fn lr_tests(&self) -> Result<Vec<Option<ChiSqTest>>> {
         let k = self.kept.len();
-        let tests = map_indices(
+        let tests = map_jobs(
             k,
-            self.work(),
-            self.settings.threads,
+            threads_for(self.settings.threads, k * self.work(), k),
             || Engine::new(self.problem.view(), 0.0),
             |engine, r| {
                 if self.kept[r] == 0 && self.intercept_kept() {
@@ -755,10 +761,13 @@ impl LogisticFit {
                     }
                     Err(e) => return Err(e),
                 };
-                let bounds = map_indices(
+                let bounds = map_jobs(
                     2 * self.kept.len(),
-                    self.work(),
-                    self.settings.threads,
+                    threads_for(
+                        self.settings.threads,
+                        2 * self.kept.len() * self.work(),
+                        2 * self.kept.len(),
+                    ),
                     || Engine::new(self.problem.view(), 0.0),
                     |mut engine, job| {
                         let side = if job % 2 == 0 {

@@ -29,7 +29,6 @@ mod flic_flac;
 mod logistic;
 mod newton;
 mod outcome;
-mod parallel;
 mod profile;
 
 pub use firth::{FirthFit, FirthRegression};

@@ -24,6 +24,8 @@
 //! * [`Departures`]: the cursor for the backward sweep over one stratum's tie groups (R's
 //!   `agreg`): before a tie group joins the risk set, the rows whose interval starts at or
 //!   after its time leave. Without counting data it does nothing, so one sweep serves both.
+//!   [`Arrivals`] is its mirror for a forward sweep (earliest time first): the rows whose
+//!   interval starts before the group's time enter.
 //!
 //! ```text
 //! for each stratum span s (RiskSets::strata):
@@ -440,6 +442,56 @@ impl Departures {
     }
 }
 
+/// Counting-process arrivals during a forward sweep (earliest time first) over one
+/// stratum's tie groups: [`Arrivals::advance`] hands over, in ascending start order, each row
+/// whose interval starts before the time reached (`start < t`: the row is at risk from just
+/// after its start), so that a sweep can record what had accumulated when the row entered
+/// (the cumulative hazard for martingale residuals and the robust variance, the earlier
+/// events for the concordance). Without counting data it does nothing, so one forward sweep
+/// serves both.
+///
+/// ```text
+/// arrivals = Arrivals::new(risk, risk.stratum_rows(s))
+/// for each tie group g of s, earliest first:
+///     arrivals.advance(time of g, |k| row k enters: record the sums so far)
+///     use / add the rows of g
+/// ```
+#[derive(Debug)]
+pub(crate) struct Arrivals<'a> {
+    /// The stratum's rows not yet arrived, latest start first (so the next is the last).
+    pending: &'a [usize],
+    start: &'a [f64],
+}
+
+impl<'a> Arrivals<'a> {
+    /// Arrivals for the stratum occupying sorted positions `rows` of `data`.
+    pub fn new(data: &'a RiskSets, rows: Range<usize>) -> Self {
+        match &data.counting {
+            Some(counting) => Arrivals {
+                pending: counting.by_start.get(rows).unwrap_or(&[]),
+                start: &counting.start,
+            },
+            None => Arrivals {
+                pending: &[],
+                start: &[],
+            },
+        }
+    }
+
+    /// Calls `arrive(k)` for each row `k` not yet handed over whose start is before `t`, in
+    /// ascending start order.
+    #[inline]
+    pub fn advance(&mut self, t: f64, mut arrive: impl FnMut(usize)) {
+        while let Some((&k, rest)) = self.pending.split_last() {
+            if self.start[k] >= t {
+                break;
+            }
+            arrive(k);
+            self.pending = rest;
+        }
+    }
+}
+
 /// The one departure walk of a backward sweep over time with delayed entry (a row is at risk
 /// at t iff `start < t <= stop`): over `by_start[*next..]`, rows ordered latest start first,
 /// calls `leave` for each row whose start is at or after `t` and moves `*next` past it.
@@ -499,7 +551,7 @@ fn centred_offsets(data: &SurvivalData, order: &[usize]) -> (Vec<f64>, f64) {
         Some(o) if o.iter().any(|v| v.abs() > 0.0) => {
             // summed times a power of two when beyond 2^±32, so that the sum cannot
             // overflow (exact; crate::numeric)
-            let f = crate::numeric::column_factor(o.iter());
+            let f = crate::numeric::column_factor(o);
             let mean = o.iter().map(|v| v * f).sum::<f64>() / o.len() as f64 / f;
             (order.iter().map(|&i| o[i] - mean).collect(), mean)
         }

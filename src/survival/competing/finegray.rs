@@ -7,8 +7,9 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 
 use crate::linalg::{cholesky_in_place, cholesky_inverse, cholesky_solve};
+use crate::solver::{self, Newton, NewtonProblem, Start, StepRule, Trial, Verdict};
 use crate::survival::km::KaplanMeier;
-use crate::survival::risk_set::{code_groups, sort_rows};
+use crate::survival::risk_set::{code_groups, run_end, sort_rows};
 use crate::table::wald_table;
 use crate::{
     ChiSqTest, CiMethod, CoefTable, CompetingRisksData, Convergence, Design, Error, Result,
@@ -30,11 +31,11 @@ use crate::{
 /// `max|score_j|·max(|β_j|, 1) < max(|ℓ|, 1)·gtol` (gtol 1e-6), at most `max_iter` = 10
 /// steps; each step `δ = −H⁻¹ score` is halved while `−ℓ(β + δ)` is NaN or exceeds
 /// `−ℓ(β) + 1e-4·δᵀscore` (Armijo, δ the halved step, as R), and more than 20 halvings
-/// stop the fit as not converged. The rule is one step policy (`crr_newton`), not yet a
-/// `StepRule` of the crate's damped-Newton solver (`src/solver.rs`): the solver can express
-/// it (convergence at the start as `Start::Stop`, halvings as `Verdict::Backtrack`, the 21st
-/// as `Stop`), but its `evaluate` computes score and information at every trial, where crr's
-/// halvings need only the value (`crrf`). [`FineGrayFit::convergence`] reports the number of
+/// stop the fit as not converged. The rule is a step rule of the crate's damped-Newton solver
+/// (`CrrRule`, `src/solver.rs`): convergence at the start is `Start::Stop`, each trial is
+/// screened on the value alone (`crrf`, as R's halvings need nothing else) and only a trial
+/// that passes is evaluated with score and information (`crrfsv`), so the evaluations and the
+/// iteration count are crr's. [`FineGrayFit::convergence`] reports the number of
 /// Newton steps taken (crr does not report it).
 ///
 /// **Variance**: the Fine & Gray sandwich `I⁻¹ Σ_i (η_i + ψ_i)(η_i + ψ_i)ᵀ I⁻¹`, with ψ the
@@ -183,13 +184,7 @@ impl FineGray {
         }
         let problem = Problem::new(data, x, self.cause, cengroup, ncg)?;
         let p = problem.p;
-        let (b, eval, convergence) = crr_newton(
-            p,
-            self.max_iter,
-            self.gtol,
-            |b| problem.value_score_information(b),
-            |b| problem.value(b),
-        )?;
+        let (b, eval, convergence) = crr_newton(&problem, self.max_iter, self.gtol)?;
         let mut l = eval.information.clone();
         if !cholesky_in_place(&mut l, p, 0.0) {
             return Err(Error::SingularMatrix {
@@ -231,71 +226,168 @@ pub(crate) struct Evaluation {
     information: Vec<f64>,
 }
 
-/// crr's Newton rule as one step policy: from β = 0, a full Newton step on −ℓ, halved while
-/// the objective is NaN or fails Armijo's condition with constant 1e-4 (more than 20
-/// halvings: not converged); stop when `max_j |s_j|·max(|β_j|, 1) < max(|f|, 1)·gtol` before
-/// taking a step, at most `max_iter` steps. Returns β, the evaluation at β and the
-/// convergence (iterations = Newton steps taken).
+/// crr's Newton iteration on the crate's damped-Newton solver: from β = 0, a full Newton
+/// step on −ℓ, halved while the objective is NaN or fails Armijo's condition with constant
+/// 1e-4 (after the 21st halving: not converged); stop when
+/// `max_j |s_j|·max(|β_j|, 1) < max(|f|, 1)·gtol` before taking a step, at most `max_iter`
+/// steps. Returns β, the evaluation at β and the convergence (iterations = Newton steps
+/// taken).
 ///
 /// # Errors
 /// [`Error::SingularMatrix`] if a Hessian cannot be factored (R's `solve` fails).
-pub(crate) fn crr_newton(
-    p: usize,
+fn crr_newton(
+    problem: &Problem,
     max_iter: usize,
     gtol: f64,
-    mut full: impl FnMut(&[f64]) -> Evaluation,
-    mut value: impl FnMut(&[f64]) -> f64,
 ) -> Result<(Vec<f64>, Evaluation, Convergence)> {
-    let mut b = vec![0.0; p];
-    let mut l = vec![0.0; p * p];
-    let mut ll = 0;
-    loop {
-        let eval = full(&b);
-        let crit = eval
-            .score
-            .iter()
-            .zip(&b)
-            .map(|(s, bj)| s.abs() * bj.abs().max(1.0))
-            .fold(0.0, f64::max);
-        if crit < eval.value.abs().max(1.0) * gtol {
-            return Ok((b, eval, Convergence::new(ll, StopReason::Converged)));
+    let p = problem.p;
+    let model = CrrModel {
+        problem,
+        eval: Evaluation {
+            value: f64::NAN,
+            score: vec![0.0; p],
+            information: vec![0.0; p * p],
+        },
+        gradient: vec![0.0; p],
+        factor: vec![0.0; p * p],
+    };
+    let rule = CrrRule {
+        gtol,
+        step: vec![0.0; p],
+    };
+    let out = solver::run(model, Newton::new(p, rule), vec![0.0; p], max_iter)?;
+    let mut convergence = out.convergence;
+    if convergence.reason() == StopReason::NonFinite {
+        // the iteration whose halvings failed took no step (crr's `ll` counts steps)
+        convergence = Convergence::new(
+            convergence.iterations().saturating_sub(1),
+            StopReason::NonFinite,
+        );
+    }
+    Ok((out.beta, out.model.eval, convergence))
+}
+
+/// −ℓ of one Fine–Gray fit as a [`NewtonProblem`] (objective ℓ = −(crr's value)).
+struct CrrModel<'a> {
+    problem: &'a Problem,
+    /// crrfsv at the last fully evaluated point (value, score and Hessian of −ℓ)
+    eval: Evaluation,
+    /// the score of ℓ (−eval.score)
+    gradient: Vec<f64>,
+    /// Cholesky factor of eval.information
+    factor: Vec<f64>,
+}
+
+impl NewtonProblem for CrrModel<'_> {
+    fn dim(&self) -> usize {
+        self.problem.p
+    }
+
+    fn evaluate(&mut self, beta: &[f64]) -> Result<f64> {
+        self.eval = self.problem.value_score_information(beta);
+        for (g, s) in self.gradient.iter_mut().zip(&self.eval.score) {
+            *g = -s;
         }
-        if ll == max_iter {
-            return Ok((b, eval, Convergence::new(ll, StopReason::MaxIterations)));
-        }
-        l.copy_from_slice(&eval.information);
-        if !cholesky_in_place(&mut l, p, 0.0) {
+        Ok(-self.eval.value)
+    }
+
+    /// crrf: the value only.
+    fn value(&mut self, beta: &[f64]) -> Result<f64> {
+        Ok(-self.problem.value(beta))
+    }
+
+    /// R's `sc <- -solve(hess, score)`.
+    fn direction(&mut self, _free: &[bool], delta: &mut [f64]) -> Result<bool> {
+        self.factor.copy_from_slice(&self.eval.information);
+        if !cholesky_in_place(&mut self.factor, self.problem.p, 0.0) {
             return Err(Error::SingularMatrix {
                 what: "the Fine-Gray information matrix (a covariate carries no information)",
             });
         }
-        let mut sc = eval.score.clone();
-        cholesky_solve(&l, &mut sc);
-        for v in &mut sc {
+        delta.copy_from_slice(&self.eval.score);
+        cholesky_solve(&self.factor, delta);
+        for v in delta.iter_mut() {
             *v = -*v;
         }
-        // R tests `fbn > f + 1e-4 * sum(sc * score)` with the halved sc
-        let slope = |sc: &[f64]| -> f64 { sc.iter().zip(&eval.score).map(|(a, b)| a * b).sum() };
-        let step = |sc: &[f64]| -> Vec<f64> { b.iter().zip(sc).map(|(a, d)| a + d).collect() };
-        let mut bn = step(&sc);
-        let mut fbn = value(&bn);
-        let mut halvings = 0;
-        while fbn.is_nan() || fbn > eval.value + 1e-4 * slope(&sc) {
-            halvings += 1;
-            for v in &mut sc {
-                *v *= 0.5;
-            }
-            bn = step(&sc);
-            fbn = value(&bn);
-            if halvings > 20 {
-                break;
-            }
+        Ok(true)
+    }
+
+    fn gradient(&self) -> &[f64] {
+        &self.gradient
+    }
+}
+
+/// crr's step rule (see [`crate::solver`]): trials screened on crrf's value.
+struct CrrRule {
+    gtol: f64,
+    /// the full Newton step of this iteration (R's `sc` before halving)
+    step: Vec<f64>,
+}
+
+impl CrrRule {
+    /// crr's convergence test at the model's last full evaluation, at `beta`.
+    fn converged(&self, model: &CrrModel<'_>, beta: &[f64]) -> bool {
+        let eval = &model.eval;
+        let crit = eval
+            .score
+            .iter()
+            .zip(beta)
+            .map(|(s, bj)| s.abs() * bj.abs().max(1.0))
+            .fold(0.0, f64::max);
+        crit < eval.value.abs().max(1.0) * self.gtol
+    }
+}
+
+impl<'a> StepRule<CrrModel<'a>> for CrrRule {
+    const SCREENS_ON_VALUE: bool = true;
+
+    fn start(&mut self, model: &mut CrrModel<'a>, beta: &[f64], _free: &[bool]) -> Result<Start> {
+        let objective = model.evaluate(beta)?;
+        Ok(if self.converged(model, beta) {
+            Start::Stop(objective, StopReason::Converged)
+        } else {
+            Start::Objective(objective)
+        })
+    }
+
+    /// `fbn > f + 1e-4 * sum(sc * score)` with the halved `sc`, as R; the 21st halving ends
+    /// the fit.
+    fn screen(&mut self, model: &CrrModel<'a>, t: &Trial<'_>) -> Option<Verdict> {
+        if t.backtracks == 0 {
+            // the full step of this iteration, halved by `backtrack`
+            self.step.copy_from_slice(t.step);
         }
-        if halvings > 20 {
-            return Ok((b, eval, Convergence::new(ll, StopReason::NonFinite)));
+        if t.backtracks > 20 {
+            return Some(Verdict::Stop {
+                reason: StopReason::NonFinite,
+                keep_trial: false,
+            });
         }
-        b = bn;
-        ll += 1;
+        let scale = 0.5_f64.powi(t.backtracks as i32);
+        let slope: f64 = self
+            .step
+            .iter()
+            .zip(&model.eval.score)
+            .map(|(d, s)| d * scale * s)
+            .sum();
+        let fbn = -t.objective;
+        (fbn.is_nan() || fbn > model.eval.value + 1e-4 * slope).then_some(Verdict::Backtrack)
+    }
+
+    fn judge(&mut self, model: &CrrModel<'a>, t: &Trial<'_>) -> Verdict {
+        if self.converged(model, t.trial) {
+            Verdict::Converged
+        } else {
+            Verdict::Accept
+        }
+    }
+
+    /// `bn <- b + sc` with `sc` halved `backtracks` times.
+    fn backtrack(&self, accepted: &[f64], trial: &mut [f64], backtracks: usize) {
+        let scale = 0.5_f64.powi(backtracks as i32);
+        for ((t, b), d) in trial.iter_mut().zip(accepted).zip(&self.step) {
+            *t = b + d * scale;
+        }
     }
 }
 
@@ -384,10 +476,7 @@ impl Problem {
         let mut g_fail = Vec::new();
         let mut start = 0;
         while start < n {
-            let mut end = start + 1;
-            while end < n && time[end].total_cmp(&time[start]).is_eq() {
-                end += 1;
-            }
+            let end = run_end(&sorted.entries, start);
             let d = ici[start..end].iter().filter(|&&c| c == 1).count();
             if d > 0 {
                 failures.push((blocks.len(), d as f64));

@@ -15,6 +15,7 @@
 //! event's side, one from the partner's side) give every count.
 
 use super::prepare::{Departures, Prepared, TieGroup, ordered_bits};
+use crate::survival::risk_set::Arrivals;
 use crate::{Error, Result, SurvivalData};
 
 /// Weights of the concordant, discordant and tied.x partners of a row (or of all pairs).
@@ -352,27 +353,17 @@ fn partner_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> Vec<Partners
         // Partner's side, earliest time first: the tree holds the earlier events (and, for
         // a censored row, the events at its own time). Counting data: the events up to the
         // row's start time are taken off again.
-        let mut entering = data
-            .counting
-            .as_ref()
-            .map(|c| c.by_start[rows.clone()].iter().rev().peekable());
+        let mut arrivals = Arrivals::new(data, rows);
         for g in stratum.groups.clone() {
             let TieGroup {
                 start,
                 death_start,
                 end,
             } = data.groups[g];
-            if let (Some(pending), Some(counting)) = (entering.as_mut(), &data.counting) {
-                let t = data.time[start];
-                while let Some(&&k) = pending.peek() {
-                    if counting.start[k] >= t {
-                        break;
-                    }
-                    let (below, at, above) = tree.split(rank[k]);
-                    partners[k].add(above, below, at, -1.0);
-                    pending.next();
-                }
-            }
+            arrivals.advance(data.time[start], |k| {
+                let (below, at, above) = tree.split(rank[k]);
+                partners[k].add(above, below, at, -1.0);
+            });
             let deaths = death_start..end;
             for (&r, row) in rank[deaths.clone()]
                 .iter()

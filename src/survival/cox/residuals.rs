@@ -18,6 +18,7 @@ use super::fit::CoxFit;
 use super::prepare::Prepared;
 use super::robust;
 use super::sweep;
+use crate::survival::risk_set::Arrivals;
 use crate::{Design, Error, Result, SurvivalData};
 
 /// Which residuals [`CoxFit::residuals`] computes (R's `residuals(fit, type = ...)`).
@@ -197,19 +198,10 @@ impl ResidualPass {
         for stratum in &data.strata {
             let mut cumulative = 0.0;
             let rows = data.stratum_rows(stratum);
-            let mut entering = counting.map(|c| c.by_start[rows].iter().rev().peekable());
+            let mut arrivals = Arrivals::new(data, rows);
             for g in stratum.groups.clone() {
                 let group = data.groups[g];
-                if let (Some(pending), Some(c)) = (entering.as_mut(), counting) {
-                    let t = data.time[group.start];
-                    while let Some(&&k) = pending.peek() {
-                        if c.start[k] >= t {
-                            break;
-                        }
-                        entry[k] = cumulative;
-                        pending.next();
-                    }
-                }
+                arrivals.advance(data.time[group.start], |k| entry[k] = cumulative);
                 for (k, m) in out.iter_mut().enumerate().take(group.end).skip(group.start) {
                     let death = data.is_event(k);
                     let step = if death {

@@ -16,6 +16,7 @@ use super::Ties;
 use super::prepare::Prepared;
 use super::sweep;
 use crate::linalg::Ldl;
+use crate::survival::risk_set::Arrivals;
 
 /// Score residuals `L_i` (row-major `n × p`, sorted order, the centred and scaled
 /// coordinates of `data`) at linear predictor `eta` (sorted order, offsets included).
@@ -82,21 +83,14 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
         let mut cum_h = 0.0;
         cum_m.fill(0.0);
         let rows = data.stratum_rows(stratum);
-        let mut entering = counting.map(|c| c.by_start[rows].iter().rev().peekable());
+        let mut arrivals = Arrivals::new(data, rows);
         for g in stratum.groups.clone() {
             let group = data.groups[g];
             let range = g * p..(g + 1) * p;
-            if let (Some(pending), Some(c)) = (entering.as_mut(), counting) {
-                let t = data.time[group.start];
-                while let Some(&&k) = pending.peek() {
-                    if c.start[k] >= t {
-                        break;
-                    }
-                    entry_h[k] = cum_h;
-                    entry_m[k * p..(k + 1) * p].copy_from_slice(&cum_m);
-                    pending.next();
-                }
-            }
+            arrivals.advance(data.time[group.start], |k| {
+                entry_h[k] = cum_h;
+                entry_m[k * p..(k + 1) * p].copy_from_slice(&cum_m);
+            });
             for k in group.start..group.end {
                 let death = k >= group.death_start;
                 let (hh, mm) = if death {

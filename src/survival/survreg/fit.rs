@@ -218,7 +218,7 @@ impl SurvReg {
         // overflows for a column × 1e300); ordinary columns are used as given.
         let factors: Vec<f64> = m
             .column_iter()
-            .map(|c| crate::numeric::column_factor(c.iter()))
+            .map(|c| crate::numeric::column_factor(c.as_slice()))
             .collect();
         let mut xr: Vec<f64> = Vec::with_capacity(n * nvar);
         for i in 0..n {
