@@ -234,10 +234,13 @@ pub(crate) fn ml_model(ci: CiArg) -> LogisticRegression {
 
 /// The output rows of a maximum-likelihood fit.
 pub(crate) fn describe_ml(fit: &LogisticFit) -> LibResult<Fitted> {
-    // under separation without any profile bound the interval does not exist: null bounds,
-    // the JSON's `separation` and `warnings` say why
+    // under separation without any profile bound (also: more coefficients than rows) the
+    // interval does not exist: null bounds, the JSON's `separation`, `aliased` and
+    // `warnings` say why
     let bounds = match fit.conf_int(LEVEL) {
-        Err(oncostat::Error::Separation { .. }) => {
+        Err(
+            oncostat::Error::Separation { .. } | oncostat::Error::MoreCoefficientsThanRows { .. },
+        ) => {
             vec![(f64::NAN, f64::NAN); fit.term_names().len()]
         }
         other => other?,

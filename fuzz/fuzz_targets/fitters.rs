@@ -1,18 +1,19 @@
 //! Fuzzes every fitter on arbitrary finite data: Cox (Efron, Breslow; strata, weights,
 //! offsets, initial values, robust / cluster variance), Kaplan–Meier (every confidence type;
-//! groups), log-rank (rho; strata; more groups than the cap), logistic regression (ML with
+//! groups), log-rank (rho; strata, also one-row strata; more groups than the cap), survreg
+//! (Weibull, log-normal, Gaussian; strata, weights, offsets), logistic regression (ML with
 //! profile and Wald intervals; offsets) and Firth (with FLIC/FLAC), at covariate scales
 //! 10^-300 … 10^300 and weights, offsets and initial values up to the ends of the double
 //! range (issue 19). Checks: no panic; every accessor and `Display` can be called on a
-//! returned fit; a converged Cox or logistic fit has finite coefficients, standard errors > 0
-//! and a finite log-likelihood; no text output prints `NaN`.
+//! returned fit; a converged Cox, survreg or logistic fit has finite coefficients, standard
+//! errors > 0 and a finite log-likelihood; no text output prints `NaN`.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use oncostat::{
     BinaryOutcome, ConfType, CoxPh, Design, FirthCoxPh, FirthRegression, KaplanMeier, KmTable,
-    LogRank, LogisticRegression, SurvivalData, Ties,
+    LogRank, LogisticRegression, SurvReg, SurvRegDist, SurvivalData, Ties,
 };
 
 #[derive(Debug, Arbitrary)]
@@ -211,6 +212,24 @@ fuzz_target!(|input: Input| {
             fit.concordance(),
         );
         let _ = fit.require_converged();
+    }
+
+    // survreg on the same data (strata, weights, offsets; counting data is refused).
+    let dist = [SurvRegDist::Weibull, SurvRegDist::Lognormal, SurvRegDist::Gaussian]
+        [usize::from(input.time_scale / 4 % 3)];
+    if let Ok(fit) = SurvReg::new(dist).fit(&data, &x.clone().with_intercept()) {
+        let text = fit.to_string();
+        assert!(!text.contains("NaN"), "{text}");
+        if fit.convergence().converged() {
+            assert!(fit.loglik().is_finite(), "{text}");
+            for j in 0..=p {
+                if !fit.aliased()[j] {
+                    assert!(fit.coefficients()[j].is_finite(), "{text}");
+                    assert!(fit.std_errors()[j].is_finite(), "{text}");
+                }
+            }
+        }
+        let _ = (fit.conf_int(0.95), fit.lr_test(), fit.coef_table(0.95));
     }
 
     // Firth-penalized Cox (coxphf).

@@ -712,8 +712,10 @@ impl LogisticFit {
     /// * [`Error::InvalidParameter`] if `level` is not in (0, 1).
     /// * [`Error::Separation`] (profile likelihood) if the fit is separated and no profile
     ///   bound exists at all (the information is singular at the estimate, or every bound
-    ///   runs off to infinity, e.g. more coefficients than rows): there is no interval to
-    ///   report; use [`FirthRegression`](crate::FirthRegression).
+    ///   runs off to infinity): there is no interval to report; use
+    ///   [`FirthRegression`](crate::FirthRegression). With more coefficients than rows
+    ///   (where Firth cannot help) [`Error::MoreCoefficientsThanRows`] instead, naming the
+    ///   aliased columns to drop.
     /// * [`Error::NotConverged`] ([`CiMethod::ProfileLikelihoodMass`]) if profiling finds a
     ///   better fit than the original.
     /// * [`Error::SingularMatrix`] if a constrained fit fails.
@@ -721,8 +723,21 @@ impl LogisticFit {
         self.conf_int_by(level, self.settings.ci)
     }
 
-    /// The error of a profile interval under separation that reaches no bound.
+    /// The error of a profile interval under separation that reaches no bound: with more
+    /// coefficients than rows (the cause, not curable by Firth's penalty, which cannot alias
+    /// columns) [`Error::MoreCoefficientsThanRows`], else [`Error::Separation`].
     fn no_profile_interval(&self) -> Error {
+        if self.names.len() > self.n_obs {
+            return Error::MoreCoefficientsThanRows {
+                model: "profile-likelihood intervals of logistic regression",
+                coefficients: self.names.len(),
+                rows: self.n_obs,
+                aliased: (0..self.names.len())
+                    .filter(|j| !self.kept.contains(j))
+                    .map(|j| self.names[j].clone())
+                    .collect(),
+            };
+        }
         Error::Separation {
             columns: self.separation.clone().unwrap_or_default(),
         }
