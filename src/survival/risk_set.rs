@@ -5,11 +5,12 @@
 //!
 //! # The pieces
 //!
-//! * [`sort_rows`]: the one sort. Rows are ordered by `(key, time, status, tag)`: a stable
-//!   counting sort by an integer key (stratum or group code, `O(n)`), then within each key by
-//!   time, censored rows before events at equal times (R's `coxph` order: a censoring at `t`
+//! * [`sort_rows`]: the one sort. Rows are ordered by `(key, time, status, tag)`: by an
+//!   integer key (stratum or group code), then within each key by time, censored rows
+//!   before events at equal times (R's `coxph` order: a censoring at `t`
 //!   is at risk at `t`), ties broken by the tag (the row index unless the caller tags rows
-//!   with its own codes). With `timefix`, R's `aeqSurv` merges near-equal times over the
+//!   with its own codes). One radix pass places the rows in cells of key and time range,
+//!   each finished by a sort in cache (see [`sort_rows_with`]). With `timefix`, R's `aeqSurv` merges near-equal times over the
 //!   distinct times of all rows (see [`crate::survival::timefix`]). The result is a
 //!   [`SortedRows`]: 16-byte [`Entry`]s (time, tag, event flag) and the range of each key,
 //!   compact so that passes over it stay in cache. [`run_end`] finds the end of a run of
@@ -108,8 +109,7 @@ pub(crate) struct SortedRows {
     pub(crate) ranges: Vec<Range<usize>>,
 }
 
-/// Orders the rows by (key, time, status, tag): a stable counting sort by `keys` (codes
-/// `< n_keys`, O(n)), then a sort within each key (O(n log n) in total). With
+/// Orders the rows by (key, time, status, tag) (see [`sort_rows_with`]). With
 /// `apply_timefix`, R's `timefix` is applied over the distinct times of all rows (and the
 /// rows of merged times re-sorted, censored first). Each entry is tagged with `tags[i]` if
 /// given, else with its row index `i`.
@@ -136,6 +136,29 @@ pub(crate) fn sort_rows_by_time(
     sort_rows_with(time, event, keys, tags, apply_timefix, false)
 }
 
+/// At most this many cells (key × time bucket) in the radix pass of [`sort_rows_with`]:
+/// 2048 cells of 16-byte entries keep the counts in L1 and, at n = 10⁶, cells of about 500
+/// rows (8 kB) that the comparison sort finishes in L1.
+const RADIX_CELLS: usize = 2048;
+
+/// The one sort: rows ordered by (key, time, status, tag), or by (key, time) with the order
+/// inside a run of equal times unspecified when `order_ties` is false.
+///
+/// One pass of a most-significant-digit radix sort builds the entries directly in their
+/// cells: the cell of a row is its key (stratum or group code `< n_keys`) and the top bits
+/// of `ordered_bits(time) − ordered_bits(min time)` (the `u64` whose order is
+/// `f64::total_cmp`), as many bits as make at most [`RADIX_CELLS`] cells; the placement is
+/// stable and `O(n)`. Each cell, small enough to stay in cache, is then finished by a
+/// comparison sort on `(time, status, tag)` (or on the time). The result does not depend on
+/// how the rows fall into cells: it is the unique order by `(key, time, status, tag)` (rows
+/// with equal entries are interchangeable), which is what [`Entry::cmp`] defines. Rows that
+/// already come in that order (one key) are taken as they are.
+///
+/// Why not a least-significant-digit radix sort over all 8 bytes of the time: measured on
+/// this crate's benchmark data (n = 10⁶, 3000 distinct whole-number times, three varying
+/// bytes) it took twice the CPU time of the comparison sort it replaced, every pass
+/// streaming 32 MB through memory; the single placement pass plus sorts in cache moves each
+/// entry once.
 fn sort_rows_with(
     time: &[f64],
     event: &[bool],
@@ -145,6 +168,13 @@ fn sort_rows_with(
     order_ties: bool,
 ) -> SortedRows {
     let n = time.len();
+    let in_order = |a: &Entry, b: &Entry| {
+        if order_ties {
+            a.cmp(b).is_le()
+        } else {
+            a.time.total_cmp(&b.time).is_le()
+        }
+    };
     let sort = |entries: &mut [Entry]| {
         if order_ties {
             entries.sort_unstable_by(Entry::cmp);
@@ -153,35 +183,74 @@ fn sort_rows_with(
         }
     };
     let entry = |i: usize| Entry::new(time[i], tags.map_or(i, |t| t[i]), event[i]);
-    let (mut entries, ranges): (Vec<Entry>, Vec<Range<usize>>) = match keys {
-        None => ((0..n).map(entry).collect(), std::iter::once(0..n).collect()),
-        Some((codes, n_keys)) => {
-            let mut start = vec![0usize; n_keys + 1];
-            for &c in codes {
-                start[c + 1] += 1;
-            }
-            for k in 0..n_keys {
-                start[k + 1] += start[k];
-            }
-            let ranges = (0..n_keys).map(|k| start[k]..start[k + 1]).collect();
-            let mut next = start;
-            let mut by_key = vec![Entry::new(0.0, 0, false); n];
-            for (i, &c) in codes.iter().enumerate() {
-                by_key[next[c]] = entry(i);
-                next[c] += 1;
-            }
-            (by_key, ranges)
-        }
-    };
-    for range in &ranges {
-        sort(&mut entries[range.clone()]);
-    }
+    let (mut entries, ranges) =
+        if keys.is_none() && (1..n).all(|i| in_order(&entry(i - 1), &entry(i))) {
+            ((0..n).map(entry).collect(), std::iter::once(0..n).collect())
+        } else {
+            place_in_cells(n, keys, entry, &in_order, &sort, |i| {
+                ordered_bits(time[i] + 0.0)
+            })
+        };
     if apply_timefix && fix_sorted_times(&mut entries, &ranges) && order_ties {
         for range in &ranges {
             sort(&mut entries[range.clone()]);
         }
     }
     SortedRows { entries, ranges }
+}
+
+/// The radix pass and the sorts of the cells of [`sort_rows_with`]: `entry(i)` is row `i`'s
+/// entry and `bits_of(i)` the order-preserving bits of its time.
+fn place_in_cells(
+    n: usize,
+    keys: Option<(&[usize], usize)>,
+    entry: impl Fn(usize) -> Entry,
+    in_order: &impl Fn(&Entry, &Entry) -> bool,
+    sort: &impl Fn(&mut [Entry]),
+    bits_of: impl Fn(usize) -> u64,
+) -> (Vec<Entry>, Vec<Range<usize>>) {
+    let n_keys = keys.map_or(1, |(_, k)| k);
+    // the time buckets: the top bits of the offset from the smallest time's bits
+    let (lo, hi) = (0..n).fold((u64::MAX, 0), |(lo, hi), i| {
+        let b = bits_of(i);
+        (lo.min(b), hi.max(b))
+    });
+    let span = hi.saturating_sub(lo);
+    let per_key = (RADIX_CELLS / n_keys.max(1)).max(1);
+    let bucket_bits = per_key.ilog2();
+    let width = u64::BITS - span.leading_zeros();
+    let shift = width.saturating_sub(bucket_bits).min(u64::BITS - 1);
+    let n_buckets = (span >> shift) as usize + 1;
+    let cell = |i: usize| {
+        let key = keys.map_or(0, |(codes, _)| codes[i]);
+        key * n_buckets + ((bits_of(i) - lo) >> shift) as usize
+    };
+    let n_cells = n_keys * n_buckets;
+    let mut start = vec![0usize; n_cells + 1];
+    for i in 0..n {
+        start[cell(i) + 1] += 1;
+    }
+    for c in 0..n_cells {
+        start[c + 1] += start[c];
+    }
+    let mut next = start.clone();
+    let mut entries = vec![Entry::new(0.0, 0, false); n];
+    for i in 0..n {
+        let c = cell(i);
+        entries[next[c]] = entry(i);
+        next[c] += 1;
+    }
+    drop(next);
+    for c in 0..n_cells {
+        let cell = &mut entries[start[c]..start[c + 1]];
+        if !cell.windows(2).all(|w| in_order(&w[0], &w[1])) {
+            sort(cell);
+        }
+    }
+    let ranges: Vec<Range<usize>> = (0..n_keys)
+        .map(|k| start[k * n_buckets]..start[(k + 1) * n_buckets])
+        .collect();
+    (entries, ranges)
 }
 
 /// R's `timefix` on entries sorted by time within each range: the rule depends only on the
@@ -572,6 +641,68 @@ mod tests {
         expected.sort_by(f64::total_cmp);
         let times: Vec<f64> = sorted.entries.iter().map(|e| e.time).collect();
         assert_eq!(times, expected);
+    }
+
+    /// The reference order: rows by key (stable), then `Entry::cmp` within each key.
+    fn reference(time: &[f64], event: &[bool], keys: &[usize], tags: &[usize]) -> Vec<Entry> {
+        let mut rows: Vec<(usize, Entry)> = (0..time.len())
+            .map(|i| (keys[i], Entry::new(time[i], tags[i], event[i])))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        rows.into_iter().map(|(_, e)| e).collect()
+    }
+
+    #[test]
+    fn radix_cells_give_the_comparison_sort_order() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let n = 20_000;
+        let shapes: [&dyn Fn(u64) -> f64; 5] = [
+            &|r| (r % 300) as f64,                             // heavy ties
+            &|r| (r >> 11) as f64 / (1u64 << 53) as f64 * 1e3, // continuous
+            &|r| {
+                if r % 1000 == 0 {
+                    1e300
+                } else {
+                    (r % 50) as f64
+                }
+            }, // one far outlier
+            &|r| [-0.0, 0.0, -1.5, 2.0][(r % 4) as usize],     // signs, -0 = 0
+            &|r| 10f64.powi((r % 600) as i32 - 300),           // 1e-300 ..= 1e299
+        ];
+        for shape in shapes {
+            let time: Vec<f64> = (0..n).map(|_| shape(next())).collect();
+            let event: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+            let keys: Vec<usize> = (0..n).map(|_| (next() % 5) as usize).collect();
+            let codes: Vec<usize> = (0..n).map(|_| (next() % 7) as usize).collect();
+            let rows: Vec<usize> = (0..n).collect();
+            let one = vec![0; n];
+            for (k, n_keys) in [(&one, 1), (&keys, 5)] {
+                for (tags, t) in [(None, &rows), (Some(codes.as_slice()), &codes)] {
+                    let want = reference(&time, &event, k, t);
+                    let key_arg = (n_keys > 1).then_some((k.as_slice(), n_keys));
+                    let got = sort_rows(&time, &event, key_arg, tags, false);
+                    assert!(got.entries.iter().zip(&want).all(|(a, b)| a.cmp(b).is_eq()));
+                    let by_time = sort_rows_by_time(&time, &event, key_arg, tags, false);
+                    let times =
+                        |v: &[Entry]| v.iter().map(|e| e.time.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(times(&by_time.entries), times(&want));
+                    assert_eq!(by_time.ranges, got.ranges);
+                }
+            }
+        }
+        // already in order: taken as is
+        let sorted = sort_rows(&[1.0, 2.0, 2.0], &[true, false, true], None, None, false);
+        assert_eq!(
+            sorted.entries.iter().map(|e| e.tag()).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        assert!(sort_rows(&[], &[], None, None, true).entries.is_empty());
     }
 
     #[test]

@@ -28,31 +28,36 @@ struct Block {
     weight_sq: f64,
 }
 
-/// Groups the time-sorted `entries` into blocks of equal time.
+/// Groups the time-sorted `entries` into blocks of equal time, in one pass; without
+/// weights the sums are counts (every weight 1: the same numbers, without a lookup or a
+/// branch per row).
 fn blocks(entries: &[Entry], weights: Option<&[f64]>) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut start = 0;
     while start < entries.len() {
         let end = run_end(entries, start);
+        let len = end - start;
+        let run = &entries[start..end];
+        let death_count: usize = run.iter().map(|e| usize::from(e.event())).sum();
         let mut b = Block {
             start,
             end,
-            weight: 0.0,
-            count: end - start,
-            deaths: 0.0,
-            death_count: 0,
-            censored: 0.0,
-            weight_sq: 0.0,
+            weight: len as f64,
+            count: len,
+            deaths: death_count as f64,
+            death_count,
+            censored: (len - death_count) as f64,
+            weight_sq: len as f64,
         };
-        for e in &entries[start..end] {
-            let w = weights.map_or(1.0, |w| w[e.tag()]);
-            b.weight += w;
-            b.weight_sq += w * w;
-            if e.event() {
-                b.deaths += w;
-                b.death_count += 1;
-            } else {
-                b.censored += w;
+        if let Some(w) = weights {
+            (b.weight, b.weight_sq, b.deaths, b.censored) = (0.0, 0.0, 0.0, 0.0);
+            for e in run {
+                let w = w[e.tag()];
+                let death = if e.event() { w } else { 0.0 };
+                b.weight += w;
+                b.weight_sq += w * w;
+                b.deaths += death;
+                b.censored += w - death;
             }
         }
         out.push(b);

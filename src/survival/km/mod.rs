@@ -11,6 +11,8 @@ pub use crate::survival::curve::{
     KmTable, RestrictedMean, SurvQuantile, SurvivalAt, SurvivalCurve,
 };
 
+use std::borrow::Cow;
+
 use crate::stats::z_for_level;
 use crate::survival::risk_set::{Entry, code_groups, sort_rows_by_time};
 use crate::survival::timefix::timefix_intervals;
@@ -215,14 +217,15 @@ impl KaplanMeier {
 
     /// Stop times and, for counting-process data, start times, after R's `timefix` over both
     /// (right-censored data keep their times; `sort_rows` applies timefix to them).
+    /// The stop times are borrowed from `data` unless timefix changes them.
     #[allow(clippy::type_complexity)]
-    fn intervals(
+    fn intervals<'a>(
         &self,
-        data: &SurvivalData,
+        data: &'a SurvivalData,
         variance: CurveVariance,
-    ) -> Result<(Vec<f64>, Option<Vec<f64>>)> {
+    ) -> Result<(Cow<'a, [f64]>, Option<Vec<f64>>)> {
         let Some(start) = data.start() else {
-            return Ok((data.time().to_vec(), None));
+            return Ok((Cow::Borrowed(data.time()), None));
         };
         if variance == CurveVariance::InfinitesimalJackknife {
             return Err(crate::Error::CountingProcessNotSupported {
@@ -236,8 +239,8 @@ impl KaplanMeier {
             None
         };
         Ok(match fixed {
-            Some((start, stop)) => (stop, Some(start)),
-            None => (data.time().to_vec(), Some(start.to_vec())),
+            Some((start, stop)) => (Cow::Owned(stop), Some(start)),
+            None => (Cow::Borrowed(data.time()), Some(start.to_vec())),
         })
     }
 
