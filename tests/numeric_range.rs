@@ -505,3 +505,27 @@ fn text_output_prints_na_and_scientific_never_nan_or_long_decimals() -> TestResu
     assert_eq!(oncostat::table::format_number(1.5e300, 4), "1.500e+300");
     Ok(())
 }
+
+/// A converged survreg fit never reports a coefficient outside the double range (fuzz
+/// `fitters`, issue 19): two rows of a covariate 0 and 1e-310 (subnormal) fit to a
+/// coefficient of about 7e309 on the original scale: a named error (was `-Inf`, converged).
+/// At × 1e-300 the same data fit to a finite 6.93e299 (R's log(4)/2·1e300).
+#[test]
+fn survreg_coefficient_beyond_the_double_range_is_a_named_error() -> TestResult {
+    let data = SurvivalData::from_status(vec![100.0, 400.0], &[1.0, 1.0])?;
+    let design =
+        |b: f64| Design::from_columns([("x0", vec![0.0, b])]).map(oncostat::Design::with_intercept);
+    let err = SurvReg::new(SurvRegDist::Weibull)
+        .fit(&data, &design(1e-310)?)
+        .unwrap_err();
+    assert!(matches!(err, Error::NumericalRange { .. }), "{err}");
+    assert!(err.to_string().contains("the coefficient of `x0`"), "{err}");
+    let fit = SurvReg::new(SurvRegDist::Weibull).fit(&data, &design(2e-300)?)?;
+    assert_close(
+        fit.coefficients()[1],
+        4f64.ln() / 2e-300,
+        1e-8,
+        "x0 × 2e-300",
+    );
+    Ok(())
+}

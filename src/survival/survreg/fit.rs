@@ -147,7 +147,9 @@ impl SurvReg {
     ///   includes the exponential).
     /// * [`Error::NoEvents`] if every row is censored (nothing to estimate).
     /// * [`Error::NumericalRange`] for an offset beyond ±709 with a distribution of `log t`
-    ///   (the log of a time no double holds), naming the row.
+    ///   (the log of a time no double holds), naming the row; or when a converged fit has a
+    ///   coefficient, standard error or log-likelihood outside the double range (e.g. a
+    ///   saturated fit of a covariate × 1e-300), naming it.
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<SurvRegFit> {
         self.check()?;
         if data.is_counting() {
@@ -337,6 +339,21 @@ impl SurvReg {
             StopReason::NonFinite
         };
         let max_time = data.time().iter().copied().fold(0.0, f64::max);
+        // a converged fit reports finite coefficients and standard errors (crate::numeric):
+        // e.g. a saturated fit of a column × 1e-300 has a coefficient beyond the double range
+        let kept: Vec<usize> = (0..nvar).filter(|&j| !aliased[j]).collect();
+        crate::numeric::check_fit(
+            "survreg",
+            [("the log-likelihood", loglik)],
+            &crate::numeric::Coefficients {
+                names: x.names(),
+                kept: &kept,
+                estimates: &coefficients,
+                std_errors: &parameter_se[..nvar],
+            },
+            out.converged,
+            RANGE_ADVICE,
+        )?;
         Ok(SurvRegFit {
             settings: self.clone(),
             names: x.names().to_vec(),
@@ -368,6 +385,11 @@ impl SurvReg {
         })
     }
 }
+
+/// What to do when a converged fit has a quantity outside the double range.
+const RANGE_ADVICE: &str = "the covariates, weights or offsets are too extreme, or the model \
+    has about as many parameters as rows (a saturated fit, whose estimates run off): rescale \
+    the column named, or use fewer covariates";
 
 /// A fitted parametric survival model (R's `survreg` object).
 ///
