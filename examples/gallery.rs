@@ -222,7 +222,8 @@ fn main() -> Res<()> {
     };
     let cif = AalenJohansen::new().fit_groups(&cr, &sexes)?;
     CurvePlot::cumulative_incidence(&cif)?
-        .title("Cumulative incidence: 1 = plasma-cell malignancy, 2 = death (mgus2)")
+        .cause_labels(&[(1, "plasma-cell malignancy"), (2, "death")])
+        .title("Cumulative incidence of plasma-cell malignancy and death (mgus2)")
         .x_label("Years since diagnosis")
         .time_breaks(5.0)
         .ci(true)

@@ -139,6 +139,25 @@ fn cif_plot_has_one_table_row_per_group() {
         assert_eq!(c.step_points()[0], (0.0, 0.0), "incidence starts at 0");
     }
     texts(&plot.to_svg().unwrap());
+    // named causes in the legend; the risk-table rows stay the groups
+    let named = plot.cause_labels(&[(1, "plasma-cell malignancy"), (2, "death")]);
+    let labels: Vec<&str> = named.curves().iter().map(|c| c.label()).collect();
+    assert_eq!(
+        labels,
+        [
+            "F, plasma-cell malignancy",
+            "F, death",
+            "M, plasma-cell malignancy",
+            "M, death"
+        ]
+    );
+    assert_eq!(named.curves()[1].cause(), Some(2));
+    let t = texts(&named.to_svg().unwrap());
+    assert!(t.iter().any(|s| s == "M, death"), "{t:?}");
+    assert!(!t.iter().any(|s| s.contains("cause")), "{t:?}");
+    let rows: std::collections::BTreeSet<String> =
+        named.risk_table().into_iter().map(|r| r.label).collect();
+    assert_eq!(rows.into_iter().collect::<Vec<_>>(), vec!["F", "M"]);
 }
 
 #[test]
@@ -858,4 +877,43 @@ fn line_plot_refuses_lines_it_cannot_draw() {
     assert!(r.contains("band of line `power`"), "{r}");
     let r = err(vec![Line::new("empty", Vec::new(), Vec::new())]);
     assert!(r.contains("`empty` has 0 x values"), "{r}");
+}
+
+/// The log-rank p-value moves away from the lower left when a curve runs along the bottom
+/// there (it was fixed at the lower left), and never onto the legend.
+#[test]
+fn p_value_label_avoids_the_curves() {
+    // group a: 19 of 20 die in the first 2 months, one is followed to 20 (S = 0.05 along the
+    // bottom); group b: one death, S ≈ 0.95 along the top
+    let mut time: Vec<f64> = (1..20).map(|i| f64::from(i) * 0.1).collect();
+    time.push(20.0);
+    time.extend((1..=20).map(|i| 19.0 + f64::from(i) * 0.05));
+    let mut status = vec![1.0; 19];
+    status.push(0.0);
+    status.extend((0..20).map(|i| if i == 0 { 1.0 } else { 0.0 }));
+    let groups: Vec<&str> = (0..40).map(|i| if i < 20 { "a" } else { "b" }).collect();
+    let os = SurvivalData::from_status(time, &status).unwrap();
+    let fits = KaplanMeier::new().fit_groups(&os, &groups).unwrap();
+    let svg = CurvePlot::kaplan_meier(&fits)
+        .unwrap()
+        .p_value(0.0001)
+        .table(RiskTable::None)
+        .to_svg()
+        .unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let y_of = |needle: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("text") && n.text().is_some_and(|t| t.contains(needle)))
+            .and_then(|n| n.attribute("y"))
+            .and_then(|y| y.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no text {needle}"))
+    };
+    // the panel is 520 px high: S = 0.05 is drawn at about y = 470, S = 0.95 at about 50
+    let p_y = y_of("Log-rank p < 0.001");
+    assert!(p_y > 120.0 && p_y < 400.0, "p label at y = {p_y}");
+    let legend_y = y_of("b");
+    assert!(
+        (p_y - legend_y).abs() > 30.0,
+        "p {p_y} on the legend {legend_y}"
+    );
 }

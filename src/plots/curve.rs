@@ -37,6 +37,8 @@ pub struct StepCurve {
     /// For an incidence curve, the position of its cause among the fit's causes (its line
     /// style); `None` for survival curves.
     cause: Option<usize>,
+    /// For an incidence curve, its cause code (`None` for survival curves).
+    cause_code: Option<u32>,
 }
 
 impl StepCurve {
@@ -54,6 +56,7 @@ impl StepCurve {
             n_event: fit.n_event().to_vec(),
             n_censor: fit.n_censor().to_vec(),
             cause: None,
+            cause_code: None,
         }
     }
 
@@ -117,6 +120,7 @@ impl StepCurve {
             n_event,
             n_censor,
             cause: Some(k),
+            cause_code: Some(cause),
         })
     }
 
@@ -136,6 +140,26 @@ impl StepCurve {
     pub fn with_label(mut self, label: &str) -> Self {
         self.label = label.to_string();
         self.group = label.to_string();
+        self
+    }
+
+    /// The cause code of an incidence curve (`None` for survival curves).
+    pub fn cause(&self) -> Option<u32> {
+        self.cause_code
+    }
+
+    /// Names an incidence curve's cause in its label: `"<group>, <name>"` (`"<name>"` for
+    /// the single group `all`), as [`CurvePlot::cause_labels`](super::CurvePlot::cause_labels)
+    /// does for every curve; the risk-table row (the group) is kept. A survival curve is
+    /// returned unchanged.
+    pub fn with_cause_name(mut self, name: &str) -> Self {
+        if self.cause_code.is_some() {
+            self.label = if self.group == "all" {
+                name.to_string()
+            } else {
+                format!("{}, {name}", self.group)
+            };
+        }
         self
     }
 

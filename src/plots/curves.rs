@@ -155,6 +155,36 @@ impl CurvePlot {
         Self::new(curves)
     }
 
+    /// Names the causes of the incidence curves in the legend, `(code, name)` pairs, e.g.
+    /// `[(1, "plasma-cell malignancy"), (2, "death")]`: a curve of cause 1 in group `F` is
+    /// labelled `F, plasma-cell malignancy` instead of `F, cause 1`. Causes without a name
+    /// keep `cause <k>`; survival curves are not affected.
+    ///
+    /// ```
+    /// use oncostat::plots::CurvePlot;
+    /// use oncostat::survival::competing::{AalenJohansen, CompetingRisksData};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let cr = CompetingRisksData::new(vec![1.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 0.0, 1.0])?;
+    /// let plot = CurvePlot::cumulative_incidence(&[AalenJohansen::new().fit(&cr)?])?
+    ///     .cause_labels(&[(1, "relapse")]);
+    /// let labels: Vec<&str> = plot.curves().iter().map(|c| c.label()).collect();
+    /// assert_eq!(labels, ["relapse", "cause 2"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn cause_labels(mut self, names: &[(u32, &str)]) -> Self {
+        self.curves = self
+            .curves
+            .into_iter()
+            .map(
+                |c| match names.iter().find(|(k, _)| Some(*k) == c.cause()) {
+                    Some((_, name)) => c.with_cause_name(name),
+                    None => c,
+                },
+            )
+            .collect();
+        self
+    }
+
     /// Title above the plot.
     pub fn title(mut self, title: &str) -> Self {
         self.title = Some(title.to_string());
@@ -542,8 +572,9 @@ impl CurvePlot {
 
     /// The legend (a line sample in each curve's colour and dash) where it covers the fewest
     /// curve pixels `ink` (ties: upper right for survival, upper left for incidence curves);
-    /// the test p-values at the lower left (survival) or under the legend entries
-    /// (incidence, whose curves rise).
+    /// the test p-values under the legend entries (incidence, whose curves rise) or, for
+    /// survival curves, in the corner or side position that covers the fewest curve pixels
+    /// and not the legend (ties: lower left first).
     fn draw_legend<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
@@ -592,7 +623,10 @@ impl CurvePlot {
         let covered = |&(l, t): &(i32, i32)| {
             ink.iter()
                 .filter(|p| {
-                    p.0 >= l - 4 && p.0 <= l + width + 4 && p.1 >= t - 4 && p.1 <= t + height + 4
+                    p.0 >= l - 10
+                        && p.0 <= l + width + 10
+                        && p.1 >= t - 10
+                        && p.1 <= t + height + 10
                 })
                 .count()
         };
@@ -633,13 +667,43 @@ impl CurvePlot {
                 }
             }
         }
-        if survival {
+        if survival && !p_labels.is_empty() {
+            // the p-values where they cover the fewest curve pixels and not the legend
+            // (ties: lower left, lower right, then up the sides)
             let n = p_labels.len() as i32;
+            let p_w = 9 * p_labels.iter().map(|p| chars(p)).max().unwrap_or(0) + 8;
+            let p_h = line_h * n;
+            let legend_box = (left - 4, top - 4, left + width + 4, top + height + 4);
+            let mut p_spots: Vec<(i32, i32)> = Vec::new();
+            for frac in [3, 2, 1, 0] {
+                let top = y_top + 8 + (y0 - y_top - p_h - 12).max(0) * frac / 3;
+                p_spots.push((x0 + 12, top));
+                p_spots.push((x1 - 12 - p_w, top));
+            }
+            let overlaps = |&(l, t): &(i32, i32)| {
+                l < legend_box.2
+                    && l + p_w > legend_box.0
+                    && t < legend_box.3
+                    && t + p_h > legend_box.1
+            };
+            let p_covered = |&(l, t): &(i32, i32)| {
+                ink.iter()
+                    .filter(|p| {
+                        p.0 >= l - 4 && p.0 <= l + p_w + 4 && p.1 >= t - 4 && p.1 <= t + p_h + 4
+                    })
+                    .count()
+            };
+            let (p_left, p_top) = p_spots
+                .iter()
+                .copied()
+                .filter(|s| !overlaps(s))
+                .min_by_key(p_covered)
+                .unwrap_or((x0 + 12, y0 - 12 - p_h));
             for (j, p) in p_labels.iter().enumerate() {
-                let y = y0 - 14 - line_h * (n - 1 - j as i32);
+                let y = p_top + line_h / 2 + line_h * j as i32;
                 root.draw(&Text::new(
                     p.clone(),
-                    (x0 + 16, y),
+                    (p_left + 4, y),
                     ("sans-serif", 16)
                         .into_font()
                         .color(&BLACK)
