@@ -49,6 +49,29 @@ struct RowDerivs {
     dsg: f64,
 }
 
+impl RowDerivs {
+    /// survreg6's chain rule, shared by exact and censored rows: from the row's `g`, its
+    /// first and second derivative terms in z (`temp`, already divided by σ; `temp2`, by σ²)
+    /// and `sz = y − η`, the derivatives in η and log σ (an exact row's `dsig` is then
+    /// shifted by −1, the derivative of −log σ).
+    #[inline]
+    fn chain(g: f64, temp: f64, temp2: f64, sz: f64) -> RowDerivs {
+        let dg = -temp;
+        let dsig = -temp * sz;
+        let ddg = temp2 - dg * dg;
+        let dsg = sz * temp2 - dg * (dsig + 1.0);
+        let ddsig = sz * sz * temp2 - dsig * (1.0 + dsig);
+        RowDerivs {
+            g,
+            dg,
+            ddg,
+            dsig,
+            ddsig,
+            dsg,
+        }
+    }
+}
+
 impl Problem<'_> {
     /// Number of parameters `nvar + nstrat`.
     pub(super) fn dim(&self) -> usize {
@@ -95,20 +118,10 @@ impl Problem<'_> {
                     dsg: 0.0,
                 };
             }
-            let temp = d1 / sigma;
-            let temp2 = d2 * sig2;
-            let dg = -temp;
-            let dsig = -temp * sz;
-            let ddg = temp2 - dg * dg;
-            let dsg = sz * temp2 - dg * (dsig + 1.0);
-            let ddsig = sz * sz * temp2 - dsig * (1.0 + dsig);
+            let d = RowDerivs::chain(f.ln() - sigma.ln(), d1 / sigma, d2 * sig2, sz);
             RowDerivs {
-                g: f.ln() - sigma.ln(),
-                dg,
-                ddg,
-                dsig: dsig - 1.0,
-                ddsig,
-                dsg,
+                dsig: d.dsig - 1.0,
+                ..d
             }
         } else {
             let (_, s, f, fp) = self.law.censored(z);
@@ -122,21 +135,7 @@ impl Problem<'_> {
                     dsg: 0.0,
                 };
             }
-            let temp = -f / (s * sigma);
-            let temp2 = -fp * sig2 / s;
-            let dg = -temp;
-            let dsig = -temp * sz;
-            let ddg = temp2 - dg * dg;
-            let dsg = sz * temp2 - dg * (dsig + 1.0);
-            let ddsig = sz * sz * temp2 - dsig * (1.0 + dsig);
-            RowDerivs {
-                g: s.ln(),
-                dg,
-                ddg,
-                dsig,
-                ddsig,
-                dsg,
-            }
+            RowDerivs::chain(s.ln(), -f / (s * sigma), -fp * sig2 / s, sz)
         }
     }
 
