@@ -107,6 +107,21 @@ impl Design {
 
     /// [`Design::from_matrix`] without copying the matrix (validated in place).
     pub(crate) fn from_matrix_owned(names: Vec<String>, matrix: DMatrix<f64>) -> Result<Self> {
+        Design::from_matrix_checked(names, matrix, true)
+    }
+
+    /// [`Design::from_matrix_owned`] for a matrix whose entries are known to be finite (the
+    /// model frame checked each numeric column it wrote; dummy columns are 0/1): the names and
+    /// shape are checked, the entries are not read again.
+    pub(crate) fn from_matrix_finite(names: Vec<String>, matrix: DMatrix<f64>) -> Result<Self> {
+        Design::from_matrix_checked(names, matrix, false)
+    }
+
+    fn from_matrix_checked(
+        names: Vec<String>,
+        matrix: DMatrix<f64>,
+        check_entries: bool,
+    ) -> Result<Self> {
         if names.len() != matrix.ncols() {
             return Err(Error::mismatch("column names", matrix.ncols(), names.len()));
         }
@@ -124,7 +139,9 @@ impl Design {
             if names[..j].contains(name) {
                 return Err(Error::DuplicateColumn { name: name.clone() });
             }
-            check_finite(name, matrix.column(j).as_slice())?;
+            if check_entries {
+                check_finite(name, matrix.column(j).as_slice())?;
+            }
         }
         Ok(Design {
             names,

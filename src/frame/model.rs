@@ -720,13 +720,25 @@ fn status_events(table: &Table, name: &str, rows: &[usize]) -> Result<Vec<bool>>
                 .iter()
                 .fold(f64::NEG_INFINITY, |m, &i| f64::max(m, v[i]));
             let shift = if (max - 2.0).abs() <= 0.0 { 1.0 } else { 0.0 };
-            let mut event = Vec::with_capacity(rows.len());
-            for &i in rows {
-                let x = v[i] - shift;
-                event.push(crate::survival::status_event(x).ok_or(Error::InvalidEvent {
+            // one pass without a branch per row; the first bad row is looked up if any
+            let mut bad = false;
+            let event: Vec<bool> = rows
+                .iter()
+                .map(|&i| {
+                    let e = crate::survival::status_event(v[i] - shift);
+                    bad |= e.is_none();
+                    e == Some(true)
+                })
+                .collect();
+            if bad
+                && let Some(&i) = rows
+                    .iter()
+                    .find(|&&i| crate::survival::status_event(v[i] - shift).is_none())
+            {
+                return Err(Error::InvalidEvent {
                     row: i + 1,
-                    value: x,
-                })?);
+                    value: v[i] - shift,
+                });
             }
             Ok(event)
         }
@@ -744,9 +756,21 @@ const SMALL: usize = 1024;
 
 /// `x` as a table index if it is a whole number in `0..SMALL`.
 fn small_index(x: f64) -> Option<usize> {
-    // a cast and a compare instead of `fract()` (a libm call per row)
-    let k = x as usize;
-    (x >= 0.0 && x < SMALL as f64 && (k as f64).total_cmp(&x).is_eq()).then_some(k)
+    let (k, whole) = small_bits(x);
+    whole.then_some(k)
+}
+
+/// A table index below `SMALL` for `x`, and whether `x` is the whole number it indexes.
+/// Without a branch: 2^52 + x rounds x (0 <= x < 2^52) to a whole number held in the low
+/// mantissa bits, exactly when x is whole, so the index is an add and a mask and the test a
+/// range check and a compare (not `fract()`, a libm call per row, nor a saturating
+/// `as usize` cast, a dozen instructions).
+fn small_bits(x: f64) -> (usize, bool) {
+    const SHIFT: f64 = 4_503_599_627_370_496.0;
+    let y = x + SHIFT;
+    let k = (y.to_bits() as usize) & (SMALL - 1);
+    let whole = (0.0..SMALL as f64).contains(&x) && (y - SHIFT).total_cmp(&x).is_eq();
+    (k, whole)
 }
 
 /// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
@@ -771,14 +795,10 @@ fn levels_over<I: Iterator<Item = usize>>(column: &Column, each: impl Fn() -> I)
             let mut last = f64::NAN;
             for i in each() {
                 let x = v[i] + 0.0;
-                if let Some(k) = small_index(x) {
-                    if !small[k] {
-                        small[k] = true;
-                        distinct.push(x);
-                    }
-                    continue;
-                }
-                if x.is_nan() || x.total_cmp(&last).is_eq() {
+                // a small whole number is marked without a branch on the table
+                let (k, whole) = small_bits(x);
+                small[k] |= whole;
+                if whole || x.is_nan() || x.total_cmp(&last).is_eq() {
                     continue;
                 }
                 last = x;
@@ -794,6 +814,7 @@ fn levels_over<I: Iterator<Item = usize>>(column: &Column, each: impl Fn() -> I)
                     distinct.push(x);
                 }
             }
+            distinct.extend((0..SMALL).filter(|&k| small[k]).map(|k| k as f64));
             let levels =
                 Levels::from_numbers(&distinct).unwrap_or_else(|_| Levels::text::<&str>(&[]));
             let values: Vec<f64> = levels
@@ -861,6 +882,18 @@ fn code_rows<C: LevelCode>(column: &Column, levels: &FactorLevels, rows: &[usize
         Column::Number(v) => {
             // small whole numbers by table, others by binary search among the sorted values
             let values = levels.values.as_deref().unwrap_or(&[]);
+            if values.iter().all(|&x| small_index(x).is_some()) {
+                // every row's value is one of the levels (the rows are among those the levels
+                // were found on): all small whole numbers, coded by table without a test
+                let mut table = vec![C::of(0); SMALL];
+                for (k, &x) in values.iter().enumerate() {
+                    table[small_bits(x).0] = C::of(k);
+                }
+                return rows
+                    .iter()
+                    .map(|&i| table[small_bits(v[i] + 0.0).0])
+                    .collect();
+            }
             let mut order: Vec<usize> = (0..values.len()).collect();
             order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
             let sorted: Vec<f64> = order.iter().map(|&k| values[k]).collect();
@@ -1019,8 +1052,14 @@ impl FrameData {
         for c in formula.columns() {
             match table.column(c)? {
                 Column::Number(v) => {
-                    for (m, x) in missing.iter_mut().zip(v) {
-                        *m |= x.is_nan();
+                    // blocks of 64 tested at once (vectorized); rows flagged in the few blocks
+                    // with a missing cell
+                    for (ms, xs) in missing.chunks_mut(64).zip(v.chunks(64)) {
+                        if xs.iter().fold(false, |a, x| a | x.is_nan()) {
+                            for (m, x) in ms.iter_mut().zip(xs) {
+                                *m |= x.is_nan();
+                            }
+                        }
                     }
                 }
                 Column::Text(t) => {
@@ -1035,11 +1074,16 @@ impl FrameData {
                 }
             }
         }
-        let kept: Vec<usize> = (0..n_table).filter(|&i| !missing[i]).collect();
-        let dropped: Vec<usize> = (0..n_table)
-            .filter(|&i| missing[i])
-            .map(|i| i + 1)
-            .collect();
+        let n_missing = missing.iter().filter(|&&m| m).count();
+        let mut kept: Vec<usize> = Vec::with_capacity(n_table - n_missing);
+        let mut dropped: Vec<usize> = Vec::with_capacity(n_missing);
+        for (i, &m) in missing.iter().enumerate() {
+            if m {
+                dropped.push(i + 1);
+            } else {
+                kept.push(i);
+            }
+        }
         if kept.is_empty() {
             return Err(Error::EmptyInput {
                 what: "model frame (every row has a missing value in a formula variable)",
@@ -1243,8 +1287,18 @@ impl FrameData {
                 what: "model (the formula has no terms and no intercept column)",
             });
         }
-        let design =
-            Design::from_matrix_owned(names, matrix).map_err(|e| table_row(e, &frame.kept))?;
+        // each numeric column was checked finite and dummies are 0/1: only a product of two
+        // numbers (an interaction) can overflow, so only then are the entries read again
+        let products = frame
+            .terms
+            .iter()
+            .any(|t| t.codings.iter().filter(|&&c| c == Coding::Numeric).count() > 1);
+        let design = if products {
+            Design::from_matrix_owned(names, matrix)
+        } else {
+            Design::from_matrix_finite(names, matrix)
+        }
+        .map_err(|e| table_row(e, &frame.kept))?;
         let kept = &frame.kept;
         let response = match formula.response() {
             None => {
@@ -1321,5 +1375,34 @@ impl FrameData {
             design,
             response,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_index_is_whole_numbers_below_the_table_size() {
+        for (x, k) in [
+            (0.0, Some(0)),
+            (1.0, Some(1)),
+            (7.0, Some(7)),
+            (1023.0, Some(1023)),
+        ] {
+            assert_eq!(small_index(x), k, "{x}");
+        }
+        for x in [
+            1024.0,
+            2.5,
+            1e-300,
+            1023.999,
+            -1.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(small_index(x), None, "{x}");
+        }
     }
 }

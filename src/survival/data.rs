@@ -91,7 +91,7 @@ impl SurvivalData {
     pub fn from_status(time: Vec<f64>, status: &[f64]) -> Result<Self> {
         let mut event = Vec::with_capacity(status.len());
         for (i, &s) in status.iter().enumerate() {
-            event.push(status_event(s).ok_or(Error::InvalidEvent {
+            event.push(status_event(s).ok_or_else(|| Error::InvalidEvent {
                 row: i + 1,
                 value: s,
             })?);
