@@ -744,6 +744,24 @@ mod tests {
     }
 
     #[test]
+    fn strata_calls_group_their_columns() {
+        let f = Formula::parse("Surv(t, d) ~ x + strata(a, b) + strata(c)").unwrap();
+        assert_eq!(f.term_labels(), ["x"]);
+        let names = |g: &[usize]| -> Vec<String> {
+            g.iter().map(|&v| f.variables()[v].column.clone()).collect()
+        };
+        let groups: Vec<Vec<String>> = f.strata_groups().iter().map(|g| names(g)).collect();
+        assert_eq!(groups, [vec!["a", "b"], vec!["c"]]);
+        assert_eq!(f.columns(), ["t", "d", "x", "a", "b", "c"]);
+        match Formula::parse("y ~ factor(a, b)") {
+            Err(Error::FormulaSyntax {
+                position, token, ..
+            }) => assert_eq!((position, token.as_str()), (13, ",")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn errors_point_at_the_token() {
         let cases = [
             ("y ~ age + + sex", 11, "+"),

@@ -24,6 +24,11 @@
 //! `cluster()`, `offset()`, `Surv(time, status)`, `Surv(start, stop, event)` and a binary
 //! response, with R's term order and labels (see [`Formula`]). A parse error is an
 //! [`Error::FormulaSyntax`](crate::Error::FormulaSyntax) with the position and the token.
+//! *Decision:* functions of a column (`log(age)`, `I(age^2)`, `ns(age, 3)`, `pspline()`)
+//! are not terms: R evaluates them as arbitrary code, and a subset would be a second,
+//! partial expression language next to the table. Compute the column first and name it
+//! (`lage` for `log(age)`; R's coefficient is then `lage`, not `log(age)`); the parser
+//! refuses the call and names the function.
 //!
 //! **Factors.** A text or logical column, or `factor()` of any column, is a factor coded by
 //! treatment contrasts: the first level is the reference. Levels are in R's order: numbers

@@ -885,7 +885,7 @@ fn code_rows<C: LevelCode>(column: &Column, levels: &FactorLevels, rows: &[usize
             if values.iter().all(|&x| small_index(x).is_some()) {
                 // every row's value is one of the levels (the rows are among those the levels
                 // were found on): all small whole numbers, coded by table without a test
-                let mut table = vec![C::of(0); SMALL];
+                let mut table = [C::of(0); SMALL];
                 for (k, &x) in values.iter().enumerate() {
                     table[small_bits(x).0] = C::of(k);
                 }
