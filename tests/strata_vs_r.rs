@@ -9,7 +9,7 @@ mod common;
 
 use common::{assert_close, data, json};
 use oncostat::frame::{Formula, Table};
-use oncostat::{CoxPh, Ties};
+use oncostat::{CoxPh, SurvReg, SurvRegDist, Ties};
 use serde_json::Value;
 
 const TOL: f64 = 1e-6;
@@ -137,4 +137,26 @@ fn strata_in_one_call_or_several_fit_alike() {
     assert!(err.to_string().contains("only strata()"), "{err}");
     let err = Formula::parse("Surv(time, status) ~ x + strata(a, b):x").unwrap_err();
     assert!(err.to_string().contains("interaction"), "{err}");
+}
+
+/// survreg with `strata(sexc, ph_ecog)`: one scale per stratum, named as R names them.
+#[test]
+fn survreg_scales_per_stratum_of_several_variables_match_r() {
+    let g = json("strata_goldens.json");
+    let c = &g["survreg"];
+    let lung = Table::from_csv_path(data("lung_formula.csv")).expect("lung_formula.csv");
+    let formula = Formula::parse(c["formula"].as_str().unwrap_or("")).expect("formula");
+    let fit = SurvReg::new(SurvRegDist::Weibull)
+        .fit_formula(&formula, &lung)
+        .expect("survreg");
+    assert_eq!(fit.n(), c["n"].as_u64().unwrap_or(0) as usize);
+    assert_eq!(fit.term_names(), strings(&c["coef_names"]));
+    for (j, &b) in f64s(&c["coef"]).iter().enumerate() {
+        assert_close(fit.coefficients()[j], b, TOL, &format!("survreg coef {j}"));
+    }
+    assert_eq!(fit.scale_names(), strings(&c["scale_names"]));
+    for (k, &s) in f64s(&c["scale"]).iter().enumerate() {
+        assert_close(fit.scales()[k], s, TOL, &format!("survreg scale {k}"));
+    }
+    assert_close(fit.loglik(), f64s(&c["loglik"])[1], TOL, "survreg loglik");
 }

@@ -1,7 +1,7 @@
 # Goldens for tests/strata_vs_r.rs: Cox models with several strata variables,
 # strata(a, b) and strata(a) + strata(b) (R's interaction of the levels, stratum names
 # "a=1, b=2"), with missing values in a strata variable; survfit of a named patient in a
-# named stratum. R 4.2.2, survival 3.5-3. Run from the crate root:
+# named stratum; survreg with one scale per stratum of strata(sexc, ph_ecog). R 4.2.2, survival 3.5-3. Run from the crate root:
 #   Rscript tests/data/R/strata_goldens.R
 # Reads tests/data/lung_formula.csv (made by formula_goldens.R); writes
 # tests/data/strata_goldens.json.
@@ -49,8 +49,15 @@ cases <- list(
            patient, "C, female, inst=12")
 )
 
+# survreg: one scale per stratum of strata(sexc, ph_ecog), named as R names them
+sr <- survreg(Surv(time, status) ~ age + strata(sexc, ph_ecog), data = d)
+survreg_case <- list(
+  formula = "Surv(time, status) ~ age + strata(sexc, ph_ecog)", n = nrow(sr$y),
+  coef_names = I(names(coef(sr))), coef = I(num(coef(sr))),
+  scale_names = I(names(sr$scale)), scale = I(num(sr$scale)), loglik = I(num(sr$loglik)))
+
 out <- list(
   provenance = paste("R", getRversion(), "survival", packageVersion("survival"),
                      "tests/data/R/strata_goldens.R"),
-  tolerance = 1e-6, cox = cases)
+  tolerance = 1e-6, cox = cases, survreg = survreg_case)
 writeLines(js(out), "tests/data/strata_goldens.json")
