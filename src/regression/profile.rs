@@ -129,14 +129,28 @@ impl ProfileStart {
         let scale = learned.map_or(1.0, |l| l.scale);
         let t = profile_root(vrr / scale, c3, side.sign(), chi2)?;
         let wald = side.sign() * (chi2 * vrr).sqrt();
+        self.path_at(index, t, learned.map(|l| &l.drift), wald.abs())
+    }
+
+    /// The one evaluation of coefficient `index`'s predicted profile path at
+    /// `β_index = β̂_index + t`: `β̂ + t (d + drift) + ½ t² β''` with `d = V e_r / V_rr`;
+    /// `None` if a second-order term is NaN or larger than `limit`.
+    fn path_at(
+        &self,
+        index: usize,
+        t: f64,
+        drift: Option<&DVector<f64>>,
+        limit: f64,
+    ) -> Option<DVector<f64>> {
+        let vrr = self.v[(index, index)];
         let mut beta = self.beta.clone();
         let half_t2 = 0.5 * t * t;
         for j in 0..beta.len() {
             let second = half_t2 * self.curvature[(j, index)];
-            if second.is_nan() || second.abs() > wald.abs() {
+            if second.is_nan() || second.abs() > limit {
                 return None;
             }
-            let drift = learned.map_or(0.0, |l| l.drift[j]);
+            let drift = drift.map_or(0.0, |d| d[j]);
             beta[j] += t * (self.v[(j, index)] / vrr + drift) + second;
         }
         Some(beta)
@@ -150,16 +164,7 @@ impl ProfileStart {
         if !(vrr > 0.0 && vrr.is_finite() && t.is_finite()) {
             return None;
         }
-        let mut beta = self.beta.clone();
-        let half_t2 = 0.5 * t * t;
-        for j in 0..beta.len() {
-            let second = half_t2 * self.curvature[(j, index)];
-            if second.is_nan() || second.abs() > t.abs() {
-                return None;
-            }
-            beta[j] += t * self.v[(j, index)] / vrr + second;
-        }
-        Some(beta)
+        self.path_at(index, t, None, t.abs())
     }
 
     /// What the converged bound `end` of coefficient `index` says about the expansion's error:
@@ -177,12 +182,8 @@ impl ProfileStart {
         if !(scale > 0.5 && scale < 2.0) {
             return None;
         }
-        let half_t2 = 0.5 * t * t;
-        let drift = DVector::from_fn(end.len(), |j, _| {
-            let base =
-                self.beta[j] + t * self.v[(j, index)] / vrr + half_t2 * self.curvature[(j, index)];
-            (end[j] - base) / t
-        });
+        let base = self.path_at(index, t, None, f64::INFINITY)?;
+        let drift = DVector::from_fn(end.len(), |j, _| (end[j] - base[j]) / t);
         drift
             .iter()
             .all(|d| d.is_finite())
