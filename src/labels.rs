@@ -69,6 +69,18 @@ impl Levels {
     /// assert_eq!(arm.codes(), [1, 0]);
     /// ```
     pub fn new<T: Ord + ToString>(labels: &[T]) -> Levels {
+        // few distinct labels (arms, strata, ECOG): one pass with a short linear search
+        if let Some((distinct, mut codes)) = few_levels(labels) {
+            let (labels_out, rank, numeric) = rank_distinct(&distinct);
+            for c in &mut codes {
+                *c = rank[*c];
+            }
+            return Levels {
+                labels: labels_out,
+                codes,
+                numeric,
+            };
+        }
         let mut set: BTreeSet<&T> = BTreeSet::new();
         let mut last: Option<&T> = None;
         for label in labels {
@@ -79,18 +91,7 @@ impl Levels {
             }
         }
         let distinct: Vec<&T> = set.into_iter().collect();
-        let texts: Vec<String> = distinct.iter().map(|l| l.to_string()).collect();
-        let numbers: Option<Vec<f64>> = texts
-            .iter()
-            .map(|t| t.parse::<f64>().ok().filter(|x| x.is_finite()))
-            .collect();
-        let numeric = numbers.is_some();
-        let keys: Vec<Key> = match numbers {
-            // -0 and 0 are one level
-            Some(xs) => xs.into_iter().map(|x| Key::Number(x + 0.0)).collect(),
-            None => texts.into_iter().map(Key::Text).collect(),
-        };
-        let (labels_out, rank) = rank_keys(keys);
+        let (labels_out, rank, numeric) = rank_distinct(&distinct);
         let codes = labels
             .iter()
             .map(|l| distinct.binary_search(&l).map_or(0, |k| rank[k]))
@@ -239,6 +240,55 @@ impl Levels {
 }
 
 /// The sorted, merged labels of `keys` and the level of each key.
+/// At most this many distinct labels are coded by [`few_levels`].
+const FEW_LEVELS: usize = 16;
+
+/// The distinct labels in the order first seen and each row's index among them, by a linear
+/// search over at most [`FEW_LEVELS`] labels; `None` when there are more. Equal labels (by
+/// `Ord`) are one, represented by the first seen, as a `BTreeSet` keeps them.
+fn few_levels<T: Ord>(labels: &[T]) -> Option<(Vec<&T>, Vec<usize>)> {
+    let mut distinct: Vec<&T> = Vec::new();
+    let mut index = Vec::with_capacity(labels.len());
+    let mut last: Option<(&T, usize)> = None;
+    for label in labels {
+        let k = match last {
+            Some((l, k)) if l.cmp(label).is_eq() => k,
+            _ => {
+                let k = match distinct.iter().position(|d| d.cmp(&label).is_eq()) {
+                    Some(k) => k,
+                    None if distinct.len() < FEW_LEVELS => {
+                        distinct.push(label);
+                        distinct.len() - 1
+                    }
+                    None => return None,
+                };
+                last = Some((label, k));
+                k
+            }
+        };
+        index.push(k);
+    }
+    Some((distinct, index))
+}
+
+/// The levels of the distinct labels (in any order): R's labels in order, the rank of each
+/// distinct label and whether they are numbers (see the [module docs](self)).
+fn rank_distinct<T: ToString>(distinct: &[&T]) -> (Vec<String>, Vec<usize>, bool) {
+    let texts: Vec<String> = distinct.iter().map(|l| l.to_string()).collect();
+    let numbers: Option<Vec<f64>> = texts
+        .iter()
+        .map(|t| t.parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect();
+    let numeric = numbers.is_some();
+    let keys: Vec<Key> = match numbers {
+        // -0 and 0 are one level
+        Some(xs) => xs.into_iter().map(|x| Key::Number(x + 0.0)).collect(),
+        None => texts.into_iter().map(Key::Text).collect(),
+    };
+    let (labels, rank) = rank_keys(keys);
+    (labels, rank, numeric)
+}
+
 fn rank_keys(keys: Vec<Key>) -> (Vec<String>, Vec<usize>) {
     let mut order: Vec<usize> = (0..keys.len()).collect();
     let cmp = |a: &Key, b: &Key| match (a, b) {
@@ -266,6 +316,28 @@ fn rank_keys(keys: Vec<Key>) -> (Vec<String>, Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn few_and_many_levels_code_alike() {
+        // 16 distinct labels, then a 17th at the very end: the tree path
+        let mut many: Vec<String> = (0..1000).map(|i| format!("{}", (i * 7) % 16)).collect();
+        many.push("1.0e1".to_string());
+        many.push("x".to_string());
+        let few = &many[..1000];
+        let (a, b) = (Levels::new(few), Levels::new(&many));
+        assert!(a.is_numeric() && !b.is_numeric());
+        assert_eq!(a.labels().len(), 16);
+        assert_eq!(b.labels().len(), 18);
+        for (i, label) in few.iter().enumerate() {
+            assert_eq!(a.labels()[a.codes()[i]], *label);
+            assert_eq!(b.labels()[b.codes()[i]], *label);
+        }
+        assert_eq!(b.labels()[b.codes()[1001]], "x");
+        // "10" and "1.0e1" are one number level on the few path too
+        let merged = Levels::new(&["10", "2", "1.0e1"]);
+        assert_eq!(merged.labels(), ["2", "10"]);
+        assert_eq!(merged.codes(), [1, 0, 1]);
+    }
 
     #[test]
     fn numbers_sort_by_value_and_merge_equal_values() {

@@ -76,7 +76,7 @@ pub enum PlotTable {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
@@ -233,8 +233,9 @@ fn reverse(
     Ok(Output { text, json })
 }
 
-/// Runs `km`.
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `km`. The table is dropped once the columns are read: the fit holds only the
+/// complete cases (the file's memory is not kept through the fit).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     let time_col = args.time.as_str();
     let event_col = args.event.as_str();
     let group_col = args.group.as_deref();
@@ -245,27 +246,38 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(g) = group_col {
         spec.push((g, Kind::Text));
     }
-    let cols = table.columns(&spec)?;
-    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let mut cols = table.columns(&spec)?;
     let landmark = args.landmark.subset(
-        table,
+        &table,
         &cols,
         cols.number(time_col)?,
         cols.number(event_col)?,
     )?;
+    let path = table.into_path();
     let (data, keys) = match &landmark {
         Some(lm) => (
             lm.data().clone(),
             Some(lm.group().iter().map(|&g| GroupKey::Number(g)).collect()),
         ),
-        None => (
-            SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
-                .map_err(lib)?,
-            group_col
+        None => {
+            let keys = group_col
                 .map(|g| cols.text(g).map(group_keys))
-                .transpose()?,
-        ),
+                .transpose()?;
+            let status = cols.take_number(event_col)?;
+            let time = if time_col == event_col {
+                status.clone()
+            } else {
+                cols.take_number(time_col)?
+            };
+            let data = SurvivalData::from_status(time, &status);
+            drop(status);
+            (
+                data.map_err(|e| CliError::from_lib(e, &path, &cols.rows))?,
+                keys,
+            )
+        }
     };
+    let lib = |e| CliError::from_lib(e, &path, &cols.rows);
     if args.reverse {
         return reverse(&data, keys.as_deref(), cols.dropped, lib);
     }

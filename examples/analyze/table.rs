@@ -154,6 +154,12 @@ impl Table {
         &self.path
     }
 
+    /// The file's path, the table itself dropped (its memory freed once the columns a
+    /// command needs are read).
+    pub fn into_path(self) -> PathBuf {
+        self.path
+    }
+
     /// A column by name.
     pub fn index(&self, name: &str) -> Result<&Column, CliError> {
         self.data.column(name).map_err(|_| {
@@ -306,6 +312,16 @@ impl Columns {
     /// A numeric (or event) column by name.
     pub fn number(&self, name: &str) -> Result<&[f64], CliError> {
         self.numbers.get(name).map(Vec::as_slice).ok_or_else(|| {
+            CliError::new(format!(
+                "internal: column `{name}` was not read as a number"
+            ))
+        })
+    }
+
+    /// Moves a numeric (or event) column out (no copy for a model that keeps it); a later
+    /// `number` or `take_number` of the same name is an error.
+    pub fn take_number(&mut self, name: &str) -> Result<Vec<f64>, CliError> {
+        self.numbers.remove(name).ok_or_else(|| {
             CliError::new(format!(
                 "internal: column `{name}` was not read as a number"
             ))

@@ -1,4 +1,4 @@
-//! One Kaplan–Meier curve from rows sorted by time: a single pass over the distinct times.
+//! One Kaplan–Meier curve from rows sorted by time: passes over the runs of equal times.
 
 use super::CurveVariance;
 use crate::survival::risk_set::{Entry, depart, run_end};
@@ -18,52 +18,35 @@ pub(crate) struct Curve {
 /// Sums over the rows sharing one time.
 #[derive(Debug, Clone, Copy)]
 struct Block {
-    start: usize,
-    end: usize,
     weight: f64,
-    count: usize,
     deaths: f64,
-    death_count: usize,
     censored: f64,
     weight_sq: f64,
 }
 
-/// Groups the time-sorted `entries` into blocks of equal time, in one pass; without
-/// weights the sums are counts (every weight 1: the same numbers, without a lookup or a
-/// branch per row).
-fn blocks(entries: &[Entry], weights: Option<&[f64]>) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    let mut start = 0;
-    while start < entries.len() {
-        let end = run_end(entries, start);
-        let len = end - start;
-        let run = &entries[start..end];
-        let death_count: usize = run.iter().map(|e| usize::from(e.event())).sum();
-        let mut b = Block {
-            start,
-            end,
-            weight: len as f64,
-            count: len,
-            deaths: death_count as f64,
-            death_count,
-            censored: (len - death_count) as f64,
-            weight_sq: len as f64,
-        };
-        if let Some(w) = weights {
-            (b.weight, b.weight_sq, b.deaths, b.censored) = (0.0, 0.0, 0.0, 0.0);
-            for e in run {
-                let w = w[e.tag()];
-                let death = if e.event() { w } else { 0.0 };
-                b.weight += w;
-                b.weight_sq += w * w;
-                b.deaths += death;
-                b.censored += w - death;
-            }
+/// The sums of one run of equal times; without weights they are counts (every weight 1: the
+/// same numbers, without a lookup or a branch per row).
+fn block(run: &[Entry], weights: Option<&[f64]>) -> Block {
+    let len = run.len() as f64;
+    let death_count: usize = run.iter().map(|e| usize::from(e.event())).sum();
+    let mut b = Block {
+        weight: len,
+        deaths: death_count as f64,
+        censored: len - death_count as f64,
+        weight_sq: len,
+    };
+    if let Some(w) = weights {
+        (b.weight, b.weight_sq, b.deaths, b.censored) = (0.0, 0.0, 0.0, 0.0);
+        for e in run {
+            let w = w[e.tag()];
+            let death = if e.event() { w } else { 0.0 };
+            b.weight += w;
+            b.weight_sq += w * w;
+            b.deaths += death;
+            b.censored += w - death;
         }
-        out.push(b);
-        start = end;
     }
-    out
+    b
 }
 
 /// Builds the curve of the time-sorted `entries`; `weights` are indexed by row.
@@ -120,25 +103,54 @@ fn normalise_weights(weights: &[f64]) -> Option<(Vec<f64>, f64)> {
     Some((weights.iter().map(|w| w * f).collect(), 1.0 / f))
 }
 
-/// [`km_curve`] for weights of ordinary size.
+/// [`km_curve`] for weights of ordinary size. Three passes over the runs of equal times and
+/// no per-time scratch beyond the curve's own columns (with delayed entry, the counts at
+/// risk; with the jackknife, the sums of squared weights): the sums of each run go into
+/// the columns, the at-risk sums accumulate from the largest time down in place, and the
+/// estimate is formed from the smallest time up.
 fn km_curve_normal(
     entries: &[Entry],
     weights: Option<&[f64]>,
     variance: CurveVariance,
     start: Option<&[f64]>,
 ) -> Curve {
-    let blocks = blocks(entries, weights);
-    let m = blocks.len();
+    let jackknife = variance == CurveVariance::InfinitesimalJackknife;
+    let runs = entries
+        .windows(2)
+        .filter(|w| w[0].time.total_cmp(&w[1].time).is_ne())
+        .count()
+        + usize::from(!entries.is_empty());
+    let column = || Vec::with_capacity(runs);
     let mut curve = Curve {
-        time: Vec::with_capacity(m),
-        n_risk: vec![0.0; m],
-        n_event: Vec::with_capacity(m),
-        n_censor: Vec::with_capacity(m),
-        surv: Vec::with_capacity(m),
-        std_err: Vec::with_capacity(m),
+        time: column(),
+        n_risk: column(),
+        n_event: column(),
+        n_censor: column(),
+        surv: column(),
+        std_err: column(),
     };
+    // per run: its weight (in n_risk until the second pass), deaths and censorings; with
+    // delayed entry its row count, with the jackknife its Σ w² (both replaced in place)
+    let mut at_risk_count: Vec<usize> = Vec::with_capacity(if start.is_some() { runs } else { 0 });
+    let mut weight_sq_after: Vec<f64> = Vec::with_capacity(if jackknife { runs } else { 0 });
+    let mut first = 0;
+    while first < entries.len() {
+        let end = run_end(entries, first);
+        let b = block(&entries[first..end], weights);
+        curve.time.push(entries[first].time);
+        curve.n_risk.push(b.weight);
+        curve.n_event.push(b.deaths);
+        curve.n_censor.push(b.censored);
+        if start.is_some() {
+            at_risk_count.push(end - first);
+        }
+        if jackknife {
+            weight_sq_after.push(b.weight_sq);
+        }
+        first = end;
+    }
+    let m = curve.time.len();
     // At-risk sums (weighted and counted) accumulate from the largest time down.
-    let mut at_risk_count = vec![0usize; m];
     let (mut n, mut count) = (0.0, 0usize);
     // delayed entry: (start, weight) of the rows, latest start first
     let mut entering: Vec<(f64, f64)> = match start {
@@ -150,30 +162,29 @@ fn km_curve_normal(
     };
     entering.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let mut next = 0;
+    let mut weight_sq = 0.0;
     for k in (0..m).rev() {
-        n += blocks[k].weight;
-        count += blocks[k].count;
-        let t = entries[blocks[k].start].time;
-        depart(
-            &entering,
-            &mut next,
-            |(s, _)| s,
-            t,
-            |(_, w)| {
-                n -= w;
-                count = count.saturating_sub(1);
-            },
-        );
+        n += curve.n_risk[k];
+        if let Some(c) = at_risk_count.get_mut(k) {
+            count += *c;
+            depart(
+                &entering,
+                &mut next,
+                |(s, _)| s,
+                curve.time[k],
+                |(_, w)| {
+                    n -= w;
+                    count = count.saturating_sub(1);
+                },
+            );
+            *c = count;
+        }
         curve.n_risk[k] = n;
-        at_risk_count[k] = count;
-    }
-    // Σ w² over rows after block k (the IJ "still at risk" part).
-    let mut weight_sq_after = vec![0.0; m];
-    if variance == CurveVariance::InfinitesimalJackknife {
-        let mut acc = 0.0;
-        for k in (0..m).rev() {
-            weight_sq_after[k] = acc;
-            acc += blocks[k].weight_sq;
+        // Σ w² over rows after run k (the IJ "still at risk" part).
+        if let Some(after) = weight_sq_after.get_mut(k) {
+            let own = *after;
+            *after = weight_sq;
+            weight_sq += own;
         }
     }
 
@@ -181,20 +192,40 @@ fn km_curve_normal(
     let mut greenwood = 0.0;
     // IJ state: A = Σ h_k / (n_k − d_k) and Q = Σ over departed rows of (w·c)².
     let (mut cum_a, mut departed, mut ij_var) = (0.0, 0.0, 0.0);
-    for (k, b) in blocks.iter().enumerate() {
+    let mut first = 0;
+    for k in 0..m {
         let n = curve.n_risk[k];
-        let has_event = b.death_count > 0 && b.deaths > 0.0;
-        let survivors = if b.death_count == at_risk_count[k] {
+        let deaths = curve.n_event[k];
+        // without weights the run's counts are its columns (exact whole numbers)
+        let (end, death_count) = match weights {
+            None => {
+                let d = deaths as usize;
+                (first + d + curve.n_censor[k] as usize, d)
+            }
+            Some(_) => {
+                let end = run_end(entries, first);
+                let d = entries[first..end].iter().filter(|e| e.event()).count();
+                (end, d)
+            }
+        };
+        let run = &entries[first..end];
+        let rows_at_risk = at_risk_count
+            .get(k)
+            .copied()
+            .unwrap_or(entries.len() - first);
+        first = end;
+        let has_event = death_count > 0 && deaths > 0.0;
+        let survivors = if death_count == rows_at_risk {
             0.0
         } else {
-            n - b.deaths
+            n - deaths
         };
         match variance {
             // a Kaplan–Meier curve is never given Tsiatis' variance (a Cox curve's)
             CurveVariance::Greenwood | CurveVariance::Tsiatis => {
                 if has_event {
                     s *= survivors / n;
-                    greenwood += b.deaths / (n * survivors);
+                    greenwood += deaths / (n * survivors);
                 }
                 curve.std_err.push(greenwood.sqrt());
             }
@@ -203,11 +234,11 @@ fn km_curve_normal(
                     s *= if survivors == 0.0 {
                         0.0
                     } else {
-                        1.0 - b.deaths / n
+                        1.0 - deaths / n
                     };
-                    cum_a += b.deaths / n / survivors;
+                    cum_a += deaths / n / survivors;
                 }
-                for e in &entries[b.start..b.end] {
+                for e in run {
                     let w = weights.map_or(1.0, |w| w[e.tag()]);
                     let c = if e.event() && has_event {
                         cum_a - 1.0 / survivors
@@ -220,7 +251,8 @@ fn km_curve_normal(
                     ij_var = if s == 0.0 {
                         0.0
                     } else {
-                        s * s * (cum_a * cum_a * weight_sq_after[k] + departed)
+                        let after = weight_sq_after.get(k).copied().unwrap_or(0.0);
+                        s * s * (cum_a * cum_a * after + departed)
                     };
                 }
                 let se_s = ij_var.sqrt();
@@ -228,9 +260,6 @@ fn km_curve_normal(
                 curve.std_err.push(if se_s == 0.0 { 0.0 } else { se_s / s });
             }
         }
-        curve.time.push(entries[b.start].time);
-        curve.n_event.push(b.deaths);
-        curve.n_censor.push(b.censored);
         curve.surv.push(s);
     }
     curve
