@@ -14,10 +14,14 @@
 //! arm plus Gray's test), `finegray` (Fine–Gray, cause 1, 5 covariates), `survreg` (Weibull),
 //! `firth` (Firth fit + profile penalized-likelihood CI and penalized LR test of every
 //! coefficient), `logistic` (ML fit + R's `confint()` profile intervals of every coefficient).
+//!
+//! With `COMPARE_PEAK=1` in the environment it also prints (to stderr) the peak resident memory
+//! of the timed runs (`VmHWM`, reset after reading the CSV) and the resident memory after them.
 
 use std::error::Error;
 use std::time::Instant;
 
+use nalgebra::DMatrix;
 use oncostat::{
     AalenJohansen, BinaryOutcome, CiMethod, CompetingRisksData, CoxPh, Design, FineGray,
     FirthRegression, GrayTest, KaplanMeier, LogRank, LogisticRegression, SurvReg, SurvRegDist,
@@ -55,15 +59,21 @@ impl Columns {
         Ok(&self.cols[j])
     }
 
-    /// The design of the columns x1, x2, ... (in file order).
-    fn xs(&self) -> Res<Design> {
-        let cols = self
-            .names
-            .iter()
-            .zip(&self.cols)
-            .filter(|(n, _)| n.starts_with('x'))
-            .map(|(n, c)| (n.clone(), c.clone()));
-        Ok(Design::from_columns(cols)?)
+    /// The design of the columns x1, x2, ... (in file order). The columns are moved into the
+    /// matrix one by one (at most one column held twice), so that the peak memory of a run is
+    /// that of the model, not of the reading.
+    fn xs(&mut self) -> Res<Design> {
+        let which: Vec<usize> = (0..self.names.len())
+            .filter(|&j| self.names[j].starts_with('x'))
+            .collect();
+        let n = self.cols.first().map_or(0, Vec::len);
+        let mut matrix = DMatrix::zeros(n, which.len());
+        for (c, &j) in which.iter().enumerate() {
+            let col = std::mem::take(&mut self.cols[j]);
+            matrix.column_mut(c).copy_from_slice(&col);
+        }
+        let names = which.iter().map(|&j| self.names[j].clone()).collect();
+        Ok(Design::from_matrix(names, matrix)?)
     }
 
     fn ints(&self, name: &str) -> Res<Vec<i64>> {
@@ -79,7 +89,7 @@ fn main() -> Res<()> {
     let (workload, path) = (args[0].as_str(), args[1].as_str());
     let reps: usize = args.get(2).map_or(Ok(3), |a| a.parse())?;
     let threads: usize = args.get(3).map_or(Ok(0), |a| a.parse())?;
-    let d = Columns::read(path)?;
+    let mut d = Columns::read(path)?;
     let run: Box<dyn Fn() -> Res<f64>> = match workload {
         "cox" | "cox_strata" => {
             let mut data = SurvivalData::from_status(d.get("time")?.clone(), d.get("status")?)?;
@@ -159,12 +169,28 @@ fn main() -> Res<()> {
         }
         other => return Err(format!("unknown workload {other}").into()),
     };
+    drop(d);
+    // COMPARE_PEAK=1: report the peak resident memory of the timed runs alone (the kernel's
+    // high-water mark is reset first, so reading the CSV does not count)
+    let peak = std::env::var_os("COMPARE_PEAK").is_some();
+    if peak {
+        std::fs::write("/proc/self/clear_refs", "5")?;
+    }
     let mut times = Vec::with_capacity(reps);
     let mut check = f64::NAN;
     for _ in 0..reps.max(1) {
         let t = Instant::now();
         check = run()?;
         times.push(t.elapsed().as_secs_f64());
+    }
+    if peak {
+        let status = std::fs::read_to_string("/proc/self/status")?;
+        for line in status
+            .lines()
+            .filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS"))
+        {
+            eprintln!("{line}");
+        }
     }
     let all: Vec<String> = times.iter().map(|t| format!("{t:.6}")).collect();
     times.sort_by(f64::total_cmp);

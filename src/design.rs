@@ -88,21 +88,13 @@ impl Design {
         })
     }
 
-    /// Builds a design from a matrix and its column names.
+    /// Builds a design from a matrix and its column names (the matrix is kept, not copied).
     ///
     /// # Errors
     /// As [`Design::from_columns`]; [`Error::DimensionMismatch`] if the number of names is not
     /// the number of columns.
     pub fn from_matrix(names: Vec<String>, matrix: DMatrix<f64>) -> Result<Self> {
-        if names.len() != matrix.ncols() {
-            return Err(Error::mismatch("column names", matrix.ncols(), names.len()));
-        }
-        Design::from_columns(
-            names
-                .into_iter()
-                .enumerate()
-                .map(|(j, n)| (n, matrix.column(j).iter().copied().collect())),
-        )
+        Design::from_matrix_owned(names, matrix)
     }
 
     /// [`Design::from_matrix`] without copying the matrix (validated in place).

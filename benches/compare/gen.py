@@ -1,6 +1,6 @@
 """Writes the data sets of the comparison harness, once, to CSV; every tool reads the same files.
 
-    python3 benches/compare/gen.py OUTDIR [--quick]
+    python3 benches/compare/gen.py OUTDIR [--quick | --big]
 
 Seeded (numpy PCG64, seed 20261201), so the files are the same on every machine. Existing files
 are kept (delete OUTDIR to regenerate). Data sets (full size / --quick size):
@@ -15,6 +15,8 @@ are kept (delete OUTDIR to regenerate). Data sets (full size / --quick size):
 * cr_<n>.csv: time, status (0 censored, 1 cause of interest, 2 competing), arm, x1..x5 (n = 1e5
   for the CIF and Gray's test; n = 1e4 for Fine-Gray / 1e4, 2e3).
 * survreg_<n>.csv: time, status, x1..x10, Weibull times (n = 1e5 / 1e4).
+* --big writes only cox_10000000_p10.csv: the cox data with p = 10 (x1..x5 continuous, x6..x8
+  common binaries, x9, x10 rare binaries), n = 1e7, for the memory run (about 1.3 GB).
 * logit_<n>_<k>.csv: y, x1..x19 (n = 5000, k = 20 with the intercept; both sizes): x1..x9
   continuous, x10..x19 rare binaries (p 2-8 %), about 30 % events; for Firth and ML logistic.
 """
@@ -56,6 +58,27 @@ def cox(rng, n, p=20):
     return time, status, stratum, x
 
 
+def cox10(rng, n):
+    """The cox() design with p = 10: x1..x5 continuous (x2 correlated with x1, x3 skewed),
+    x6..x8 common binaries (p 0.3-0.4), x9, x10 rare binaries (p 1 %, 2 %)."""
+    x = np.empty((n, 10))
+    x[:, 0:5] = rng.standard_normal((n, 5))
+    x[:, 1] = 0.6 * x[:, 0] + 0.8 * x[:, 1]
+    x[:, 2] = np.exp(0.5 * x[:, 2]) - 1.0
+    for j in range(5, 8):
+        x[:, j] = rng.random(n) < 0.3 + 0.05 * (j - 5)
+    for j in range(8, 10):
+        x[:, j] = rng.random(n) < 0.01 + 0.01 * (j - 8)
+    stratum = rng.integers(0, 4, n)
+    beta = np.array([-0.3, -0.2, -0.1, 0.1, 0.2, 0.3, -0.2, 0.1, 0.8, -0.6])
+    lp = x @ beta + 0.25 * stratum
+    ev = rng.exponential(1.0, n) / (0.02 * np.exp(lp))
+    ce = rng.uniform(0, 150, n)
+    time = np.ceil(np.minimum(ev, ce))
+    status = (ev <= ce).astype(float)
+    return time, status, stratum, x
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     quick = "--quick" in sys.argv
@@ -68,6 +91,16 @@ def main():
         hdr = ["time", "status", "stratum"] + [f"x{j + 1}" for j in range(x.shape[1])]
         fm = ["%d", "%d", "%d"] + ["%.6f"] * 10 + ["%d"] * 10
         write(f"{out}/cox_{n}.csv", hdr, [time, status, stratum, x], fm)
+
+    if "--big" in sys.argv:
+        # the memory and scaling run of issue 18 (about 1.3 GB of CSV: delete it after use)
+        n = 10_000_000
+        rng = np.random.default_rng([SEED, 6, n])
+        time, status, stratum, x = cox10(rng, n)
+        hdr = ["time", "status", "stratum"] + [f"x{j + 1}" for j in range(10)]
+        fm = ["%d", "%d", "%d"] + ["%.6f"] * 5 + ["%d"] * 5
+        write(f"{out}/cox_{n}_p10.csv", hdr, [time, status, stratum, x], fm)
+        return
 
     n = 100_000 if quick else 1_000_000
     rng = np.random.default_rng([SEED, 2, n])

@@ -413,6 +413,9 @@ impl CoxPh {
         let score_test = c * out.score_test;
 
         let linear_predictors = linear_predictors(x, data, &out.beta, &prepared);
+        // the sorted covariates are not needed any more: freed before the concordance's
+        // buffers are allocated (peak memory)
+        prepared.z = Vec::new();
         let sorted_lp: Vec<f64> = prepared
             .order
             .iter()
@@ -597,9 +600,16 @@ fn linear_predictors(
 ) -> DVector<f64> {
     let m = x.matrix();
     let centre: f64 = beta.iter().zip(&prepared.means).map(|(b, m)| b * m).sum();
-    DVector::from_fn(m.nrows(), |i, _| {
-        let xb: f64 = (0..m.ncols()).map(|j| m[(i, j)] * beta[j]).sum();
+    // x'β column by column (contiguous; per row the same additions in the same order)
+    let mut lp = DVector::zeros(m.nrows());
+    for (col, b) in m.column_iter().zip(beta) {
+        for (l, v) in lp.iter_mut().zip(col.as_slice()) {
+            *l += v * b;
+        }
+    }
+    for (i, l) in lp.iter_mut().enumerate() {
         let off = data.offsets().map_or(0.0, |o| o[i] - prepared.offset_mean);
-        xb - centre + off
-    })
+        *l = *l - centre + off;
+    }
+    lp
 }
