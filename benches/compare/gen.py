@@ -38,18 +38,22 @@ def write(path, header, cols, fmts):
     print("wrote", path, file=sys.stderr)
 
 
-def cox(rng, n, p=20):
+def cox(rng, n, cont=10, common=None, rare=None, beta=None):
+    """Whole-month Cox data: `cont` continuous covariates (x2 correlated with x1, x3 skewed),
+    then binaries with the probabilities `common` and `rare`; the default is the p = 20 set."""
+    common = [0.3 + 0.05 * k for k in range(5)] if common is None else common
+    rare = [0.01 + 0.005 * k for k in range(5)] if rare is None else rare
+    p = cont + len(common) + len(rare)
     x = np.empty((n, p))
-    x[:, 0:10] = rng.standard_normal((n, 10))
+    x[:, 0:cont] = rng.standard_normal((n, cont))
     x[:, 1] = 0.6 * x[:, 0] + 0.8 * x[:, 1]
     x[:, 2] = np.exp(0.5 * x[:, 2]) - 1.0
-    for j in range(10, 15):
-        x[:, j] = rng.random(n) < 0.3 + 0.05 * (j - 10)
-    for j in range(15, 20):
-        x[:, j] = rng.random(n) < 0.01 + 0.005 * (j - 15)
+    for j, q in enumerate(common + rare):
+        x[:, cont + j] = rng.random(n) < q
     stratum = rng.integers(0, 4, n)
-    beta = np.linspace(-0.3, 0.3, p)
-    beta[15:] = [0.8, -0.6, 0.5, 1.0, -0.9]
+    if beta is None:
+        beta = np.linspace(-0.3, 0.3, p)
+        beta[15:] = [0.8, -0.6, 0.5, 1.0, -0.9]
     lp = x @ beta + 0.25 * stratum
     ev = rng.exponential(1.0, n) / (0.02 * np.exp(lp))
     ce = rng.uniform(0, 150, n)
@@ -59,24 +63,10 @@ def cox(rng, n, p=20):
 
 
 def cox10(rng, n):
-    """The cox() design with p = 10: x1..x5 continuous (x2 correlated with x1, x3 skewed),
-    x6..x8 common binaries (p 0.3-0.4), x9, x10 rare binaries (p 1 %, 2 %)."""
-    x = np.empty((n, 10))
-    x[:, 0:5] = rng.standard_normal((n, 5))
-    x[:, 1] = 0.6 * x[:, 0] + 0.8 * x[:, 1]
-    x[:, 2] = np.exp(0.5 * x[:, 2]) - 1.0
-    for j in range(5, 8):
-        x[:, j] = rng.random(n) < 0.3 + 0.05 * (j - 5)
-    for j in range(8, 10):
-        x[:, j] = rng.random(n) < 0.01 + 0.01 * (j - 8)
-    stratum = rng.integers(0, 4, n)
+    """The cox() design with p = 10: x1..x5 continuous, x6..x8 common binaries (p 0.3-0.4),
+    x9, x10 rare binaries (p 1 %, 2 %)."""
     beta = np.array([-0.3, -0.2, -0.1, 0.1, 0.2, 0.3, -0.2, 0.1, 0.8, -0.6])
-    lp = x @ beta + 0.25 * stratum
-    ev = rng.exponential(1.0, n) / (0.02 * np.exp(lp))
-    ce = rng.uniform(0, 150, n)
-    time = np.ceil(np.minimum(ev, ce))
-    status = (ev <= ce).astype(float)
-    return time, status, stratum, x
+    return cox(rng, n, cont=5, common=[0.3, 0.35, 0.4], rare=[0.01, 0.02], beta=beta)
 
 
 def main():
