@@ -73,8 +73,18 @@ firth_case <- function(id, formula, data, weights = NULL, note) {
       2 * (full$value - maximise(f, start, free, h)$value) - crit
     }
     b <- full$beta[k]
-    lower[k] <- uniroot(prof, c(b - 8 * se[k], b), tol = 1e-11)$root
-    upper[k] <- uniroot(prof, c(b, b + 8 * se[k]), tol = 1e-11)$root
+    # the bracket's far end: the nearest of 2, 4, 8 standard errors where the profile is
+    # past the critical value (farther out the restricted fit can overflow)
+    far <- function(dir) {
+      for (m in c(2, 4, 8)) {
+        end <- b + dir * m * se[k]
+        v <- tryCatch(prof(end), error = function(e) NA)
+        if (!is.na(v) && v > 0) return(end)
+      }
+      stop("no bracket for ", id, " coefficient ", k)
+    }
+    lower[k] <- uniroot(prof, c(far(-1), b), tol = 1e-11)$root
+    upper[k] <- uniroot(prof, c(b, far(1)), tol = 1e-11)$root
   }
   list(id = id, call = note, covariates = colnames(mm), coef = full$beta, se = se,
        penalized_loglik = full$value, null_penalized_loglik = null,
@@ -87,12 +97,25 @@ mono <- data.frame(time = 1:10, status = c(1, 1, 1, 0, 1, 1, 0, 1, 1, 0),
                    x = c(1, 1, 1, 1, 0, 0, 0, 0, 0, 0),
                    z = c(0.5, -1, 2, 0.3, 1.1, -0.7, 0.2, 1.5, -0.4, 0.9))
 lung_w <- 1 + (seq_len(nrow(lung)) %% 2)
+# A case proptest found (tests/firth_cox.rs, finite_under_monotone_likelihood): x holds the two
+# tied earliest deaths (its ML estimate is infinite) and z nearly orders the deaths; the
+# penalized maximum gives x a NEGATIVE coefficient, so "x separates => beta_x > 0" is no theorem.
+tied <- data.frame(
+  time = c(0.1, 0.1, rep(10.1, 6), 10.26895687537869, 10.975654492458201, 12.65288454259808,
+           12.85875709945837, 14.196552834776078, 15.359860937036538, 16.077477680877124),
+  status = c(1, 1, rep(0, 6), 1, 0, 0, 1, 0, 0, 0),
+  x = c(1, 1, rep(0, 13)),
+  z = c(-0.9156864375371118, -1.087828188586804, rep(0, 6), 0.7404301096769474,
+        0.9796903982287986, 0.9277305389325412, 1.1345311630792645, 1.0545187543635162,
+        1.5704451067393674, 1.6296081283568804))
 
 cases <- list(
   firth_case("ovarian", Surv(futime, fustat) ~ age + rx + ecog_ps, ovarian,
              note = "ovarian: Surv(futime, fustat) ~ age + rx + ecog_ps"),
   firth_case("mono", Surv(time, status) ~ x + z, mono,
              note = "monotone toy (x = 1 holds the earliest deaths): Surv(time, status) ~ x + z"),
+  firth_case("tied_sign", Surv(time, status) ~ x + z, tied,
+             note = "tied earliest deaths held by x, z nearly ordering the deaths: Surv(time, status) ~ x + z"),
   firth_case("lung_strata", Surv(time, status) ~ age + ph_ecog + strata(sex), lung,
              note = "lung.csv: Surv(time, status) ~ age + ph_ecog + strata(sex)"),
   firth_case("lung_weights", Surv(time, status) ~ age + sex, lung, weights = lung_w,
