@@ -295,7 +295,17 @@ fn bad_competing_input_is_one_error_line() {
 #[test]
 fn help_lists_the_new_options() {
     for (command, options) in [
-        ("cif", &["--time", "--status", "--group", "--at"][..]),
+        (
+            "cif",
+            &[
+                "--time",
+                "--status",
+                "--group",
+                "--at",
+                "--plot",
+                "--cause-name",
+            ][..],
+        ),
         (
             "finegray",
             &[

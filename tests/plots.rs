@@ -282,6 +282,70 @@ fn analyze_cif_plot_draws_every_cause_and_grays_test() {
 }
 
 #[test]
+fn analyze_cif_cause_names_label_the_legend_tests_and_json() {
+    let file = data_path("mgus2_cr.csv");
+    let (j, text) = analyze_plot(
+        "cif_named",
+        &[
+            "cif",
+            "--time",
+            "etime",
+            "--status",
+            "event",
+            "--group",
+            "sex",
+            "--cause-name",
+            "1=progression",
+            "--cause-name",
+            "2=death without progression",
+            &file,
+        ],
+    );
+    for label in [
+        "F, progression",
+        "F, death without progression",
+        "M, progression",
+        "M, death without progression",
+    ] {
+        assert!(text.iter().any(|t| t == label), "legend {label}: {text:?}");
+    }
+    assert!(!text.iter().any(|t| t.contains("cause 1")), "{text:?}");
+    let names: Vec<&str> = j["groups"][0]["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["progression", "death without progression"]);
+    for g in j["gray"].as_array().unwrap() {
+        let name =
+            ["progression", "death without progression"][g["cause"].as_u64().unwrap() as usize - 1];
+        let want = format!(
+            "Gray's test, {name} {}",
+            oncostat::plots::format_p(g["p"].as_f64().unwrap())
+        );
+        assert!(text.contains(&want), "{want} in {text:?}");
+    }
+    // a cause name without its code is one clear error line
+    let run = common::analyze(&[
+        "cif",
+        "--time",
+        "etime",
+        "--status",
+        "event",
+        "--cause-name",
+        "relapse",
+        &file,
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--cause-name `relapse`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn analyze_cox_plot_is_a_forest_of_the_hazard_ratios() {
     let file = data_path("lung.csv");
     let cov = "age,sex,ph_ecog";

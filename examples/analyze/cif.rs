@@ -6,12 +6,14 @@
 //! analyze cif --time COL --status COL [--group COL] [--at T1,T2,...] file.csv
 //! ```
 //!
-//! JSON: `n`, `dropped`, `causes`, `groups: [{group, n, causes: [{cause, cif_at: [{time,
+//! JSON: `n`, `dropped`, `causes`, `groups: [{group, n, causes: [{cause, name, cif_at: [{time,
 //! n_risk, cif, se, lower, upper}]}]}]`, with `--group` also `gray: [{cause, stat, df, p}]`,
 //! `fit_seconds`. Status 0 = censored, 1..k = cause. `--at` times after a group's last time
 //! are left out; where the CIF is 0 its se is 0 and the bounds are `null`. `--plot FILE.svg`
 //! draws the curves (colour per group, line style per cause, CI bands, number at risk, Gray's
-//! p per cause; JSON key `plot`).
+//! p per cause; JSON key `plot`). `--cause-name K=NAME` (repeatable) names cause K in the
+//! legend, the Gray's test labels and the JSON `name` (default `cause K`, as cmprsk's
+//! `plot.cuminc` labels the curves by their codes).
 
 use oncostat::plots::CurvePlot;
 use oncostat::{AalenJohansen, CompetingRisksData, GrayTest};
@@ -40,6 +42,10 @@ pub struct Args {
     /// Also draw the curves (colour per group, line style per cause, number at risk, Gray's p) as SVG.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<std::path::PathBuf>,
+    /// Name of a cause for the figure's legend and Gray's test labels, repeatable:
+    /// --cause-name 1=relapse --cause-name 2="death without relapse" (default: cause 1, cause 2 ...).
+    #[arg(long = "cause-name", value_name = "K=NAME")]
+    pub cause_name: Vec<String>,
     /// The input file.
     #[command(flatten)]
     pub input: Input,
@@ -51,7 +57,35 @@ impl cli::Run for Args {
     }
 }
 
+/// The `--cause-name K=NAME` options as (cause code, name).
+fn cause_names(options: &[String]) -> Result<Vec<(u32, &str)>, CliError> {
+    options
+        .iter()
+        .map(|o| {
+            let bad = || {
+                CliError::new(format!(
+                    "--cause-name `{}`: expected K=NAME with K a cause code 1, 2, ... of the status column (e.g. 1=relapse)",
+                    crate::table::shown(o)
+                ))
+            };
+            let (k, name) = o.split_once('=').ok_or_else(bad)?;
+            let k: u32 = k.trim().parse().map_err(|_| bad())?;
+            if k == 0 || name.trim().is_empty() {
+                return Err(bad());
+            }
+            Ok((k, name.trim()))
+        })
+        .collect()
+}
+
 fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+    let names = cause_names(&args.cause_name)?;
+    let name_of = |cause: u32| -> String {
+        names
+            .iter()
+            .find(|(k, _)| *k == cause)
+            .map_or_else(|| format!("cause {cause}"), |(_, n)| (*n).to_string())
+    };
     let mut spec = vec![
         (args.time.as_str(), Kind::Time),
         (args.status.as_str(), Kind::Number),
@@ -119,7 +153,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
                             })
                         })
                         .collect();
-                    json!({"cause": cause, "cif_at": points})
+                    json!({"cause": cause, "name": name_of(cause), "cif_at": points})
                 })
                 .collect();
             json!({"group": s.label(), "n": s.n(), "causes": causes})
@@ -157,10 +191,11 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(path) = &args.plot {
         let mut plot = CurvePlot::cumulative_incidence(&fits)
             .map_err(crate::figure::error(path))?
-            .ci(true);
+            .ci(true)
+            .cause_labels(&names);
         for t in gray.iter().flat_map(|g| g.tests()) {
             plot = plot.test_p_value(
-                &format!("Gray's test, cause {}", t.cause),
+                &format!("Gray's test, {}", name_of(t.cause)),
                 t.p_value.unwrap_or(f64::NAN),
             );
         }

@@ -41,7 +41,7 @@ pub struct Columns {
 }
 
 /// A cell as shown in an error message: at most 60 characters.
-fn shown(cell: &str) -> String {
+pub(crate) fn shown(cell: &str) -> String {
     match cell.char_indices().nth(60) {
         None => cell.to_string(),
         Some((k, _)) => format!("{}… ({} characters)", &cell[..k], cell.chars().count()),
