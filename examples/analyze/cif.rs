@@ -20,7 +20,7 @@ use oncostat::{AalenJohansen, CompetingRisksData, GrayTest};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, opt_num, timed};
-use crate::km::group_keys;
+use crate::km::Groups;
 use crate::parse::Numbers;
 use crate::table::{Kind, Table};
 
@@ -108,11 +108,12 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         cols.number(&args.status)?,
     )
     .map_err(lib)?;
-    let keys = args
+    let groups = args
         .group
         .as_deref()
-        .map(|g| cols.text(g).map(group_keys))
+        .map(|g| cols.text(g).map(Groups::of_text))
         .transpose()?;
+    let keys = groups.as_ref().map(Groups::rows);
     let at: &[f64] = args.at.as_deref().unwrap_or_default();
     let aj = AalenJohansen::new();
     let (result, seconds) = timed(|| -> Result<_, oncostat::Error> {

@@ -106,22 +106,23 @@ pub enum PlotKind {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
-/// Runs `cox`.
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `cox`. The table is dropped once the columns are read: the fit holds only the
+/// complete cases, the file's numeric columns moved into it (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     if let Some(formula) = &args.formula {
-        return crate::formula::run_cox(args, formula, table);
+        return crate::formula::run_cox(args, formula, &table);
     }
     // time-dependent covariate / landmark (cox_timedep.rs)
     if args.tdc.is_some() || args.landmark.landmark.is_some() {
-        return crate::cox_timedep::run(args, table);
+        return crate::cox_timedep::run(args, &table);
     }
     // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
     if args.firth {
-        return crate::cox_firth::run(args, table);
+        return crate::cox_firth::run(args, &table);
     }
     let (time, event, covariates) = crate::formula::columns_of(args)?;
     let ties: Ties = args.ties.unwrap_or_default();
@@ -145,51 +146,62 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     // a column used twice (e.g. as start and as a covariate) is read once
     let mut seen = std::collections::HashSet::new();
     spec.retain(|(name, _)| seen.insert(*name));
-    let cols = table.columns(&spec)?;
+    let (mut cols, path) = table.into_columns(&spec)?;
 
-    let time_col = cols.number(time)?;
-    let event_col = cols.number(event)?;
-    let start_col = start.map(|s| cols.number(s)).transpose()?;
-    let strata_col = strata.map(|s| cols.text(s)).transpose()?;
-    let weights_col = weights.map(|w| cols.number(w)).transpose()?;
-    let cluster_col = cluster.map(|c| cols.text(c)).transpose()?;
+    // each column moved out at its last use, copied for an earlier one (a column named
+    // twice; the --plot-by covariate is kept for the plot)
+    let by_col = args
+        .plot_by
+        .as_deref()
+        .filter(|b| covariates.iter().any(|c| c == b));
+    let mut uses: Vec<&str> = vec![time, event];
+    uses.extend(start);
+    uses.extend(weights);
+    uses.extend(covariates.iter().map(String::as_str));
+    uses.extend(by_col);
+    let mut taken = cols.take_numbers(&uses)?.into_iter();
+    let mut next = || taken.next().unwrap_or_default();
+    let time_v = next();
+    let event_v = next();
+    let start_v = start.map(|_| next());
+    let weights_v = weights.map(|_| next());
+    let covariate_cols: Vec<(String, Vec<f64>)> =
+        covariates.iter().map(|c| (c.clone(), next())).collect();
+    let by_v = by_col.map(|_| next());
+    let strata_col = strata.map(|s| cols.labels(s)).transpose()?;
+    let cluster_col = cluster.map(|c| cols.labels(c)).transpose()?;
     let robust = args.robust;
     let threads = args.threads;
-    let covariate_cols = covariates
-        .iter()
-        .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
-        .collect::<Result<Vec<_>, CliError>>()?;
 
     let zph_wanted = args.zph;
     let (fit, seconds) = timed(|| -> oncostat::Result<(CoxFit, Option<CoxZph>)> {
-        let mut data = match start_col {
+        let mut data = match start_v {
             // counting data allow negative times (R's Surv(start, stop, event))
-            Some(start) => SurvivalData::counting(
-                start.to_vec(),
-                time_col.to_vec(),
-                event_col.iter().map(|&e| e > 0.5).collect(),
-            )?,
-            None => SurvivalData::from_status(time_col.to_vec(), event_col)?,
+            Some(start) => {
+                SurvivalData::counting(start, time_v, event_v.iter().map(|&e| e > 0.5).collect())?
+            }
+            None => SurvivalData::from_status(time_v, &event_v)?,
         };
-        if let Some(s) = strata_col {
+        drop(event_v);
+        if let Some(s) = &strata_col {
             data = data.with_strata(s)?;
         }
-        if let Some(w) = weights_col {
-            data = data.with_weights(w.to_vec())?;
+        if let Some(w) = weights_v {
+            data = data.with_weights(w)?;
         }
         let x = Design::from_columns(covariate_cols)?;
         let mut model = CoxPh::new().ties(ties).threads(threads);
         if robust {
             model = model.variance(CoxVariance::Robust);
         }
-        if let Some(c) = cluster_col {
+        if let Some(c) = &cluster_col {
             data = data.with_clusters(c)?;
         }
         let fit = model.fit(&data, &x)?;
         let zph = if zph_wanted { Some(fit.zph()?) } else { None };
         Ok((fit, zph))
     });
-    let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
+    let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, &path, &cols.rows))?;
     let mut json = to_json(&fit, cols.dropped, seconds)?;
     let mut text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
     let note = cli::rows_note(fit.n(), cols.dropped);
@@ -214,7 +226,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     text.push('\n');
     text.push_str(&note);
     let by = match args.plot_by.as_deref() {
-        Some(b) if covariates.iter().any(|c| c == b) => Some((b, cols.number(b)?)),
+        Some(b) if by_col.is_some() => Some((b, by_v.as_deref().unwrap_or_default())),
         Some(b) => {
             return Err(CliError::new(format!(
                 "--plot-by `{b}` is not one of the covariates ({})",

@@ -64,7 +64,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let cols = table.columns(&spec)?;
     let time_col = cols.number(time)?;
     let event_col = cols.number(event)?;
-    let strata_col = strata.map(|s| cols.text(s)).transpose()?;
+    let strata_col = strata.map(|s| cols.labels(s)).transpose()?;
     let weights_col = weights.map(|w| cols.number(w)).transpose()?;
     let covariate_cols = covariates
         .iter()
@@ -73,7 +73,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
 
     let (report, seconds) = timed(|| -> oncostat::Result<FirthReport> {
         let mut data = SurvivalData::from_status(time_col.to_vec(), event_col)?;
-        if let Some(s) = strata_col {
+        if let Some(s) = &strata_col {
             data = data.with_strata(s)?;
         }
         if let Some(w) = weights_col {

@@ -114,7 +114,7 @@ pub fn run(args: &crate::cox::Args, table: &Table) -> Result<Output, CliError> {
             Reshape::Landmark(l, _) => l.data().clone(),
         };
         if let Some(s) = args.strata.as_deref() {
-            data = data.with_strata(&reshape.carry(cols.text(s).map_err(|_| {
+            data = data.with_strata(&reshape.carry(&cols.labels(s).map_err(|_| {
                 oncostat::Error::UnknownColumn {
                     name: s.to_string(),
                 }
@@ -139,10 +139,10 @@ pub fn run(args: &crate::cox::Args, table: &Table) -> Result<Output, CliError> {
             model = model.variance(CoxVariance::Robust);
         }
         if let Some(c) = args.cluster.as_deref() {
-            let c = cols.text(c).map_err(|_| oncostat::Error::UnknownColumn {
+            let c = cols.labels(c).map_err(|_| oncostat::Error::UnknownColumn {
                 name: c.to_string(),
             })?;
-            data = data.with_clusters(&reshape.carry(c)?)?;
+            data = data.with_clusters(&reshape.carry(&c)?)?;
         }
         model.fit(&data, &x)
     });

@@ -129,15 +129,16 @@ fn read_patients(args: &Args, table: &Table) -> Result<(Vec<PatientRow>, usize),
         Ok(_) => table.optional_numbers("new_therapy_day", &cols.rows)?,
         Err(_) => vec![None; cols.len()],
     };
-    let ids = cols.text("patient")?;
+    let ids = cols.labels("patient")?;
     let last = cols.number("last_contact_day")?;
+    let all = "all".to_string();
     let groups = match args.group.as_deref() {
-        Some(g) => cols.text(g)?.to_vec(),
-        None => vec!["all".to_string(); cols.len()],
+        Some(g) => cols.labels(g)?,
+        None => vec![&all; cols.len()],
     };
     let mut out: Vec<PatientRow> = Vec::with_capacity(cols.len());
     for i in 0..cols.len() {
-        if let Some(prev) = out.iter().find(|p| p.id == ids[i]) {
+        if let Some(prev) = out.iter().find(|p| p.id == *ids[i]) {
             return Err(CliError::new(format!(
                 "{}, row {}: patient `{}` is listed twice (first at row {})",
                 table.path().display(),
@@ -147,13 +148,13 @@ fn read_patients(args: &Args, table: &Table) -> Result<(Vec<PatientRow>, usize),
             )));
         }
         out.push(PatientRow {
-            id: ids[i].clone(),
+            id: ids[i].to_string(),
             dates: PatientDates {
                 death_day: death[i],
                 last_contact_day: last[i],
                 new_therapy_day: therapy[i],
             },
-            group: groups[i].clone(),
+            group: groups[i].to_string(),
             row: cols.rows[i],
         });
     }

@@ -13,7 +13,7 @@ use oncostat::{CompetingRisksData, Design, FineGray};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
-use crate::km::group_keys;
+use crate::km::Groups;
 use crate::parse::{Names, count};
 use crate::table::{Kind, Table};
 
@@ -71,11 +71,12 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         .collect::<Result<Vec<_>, CliError>>()?;
     let x = Design::from_columns(columns).map_err(lib)?;
     let model = FineGray::new(args.cause);
-    let cengroup = args
+    let cengroups = args
         .cengroup
         .as_deref()
-        .map(|g| cols.text(g).map(group_keys))
+        .map(|g| cols.text(g).map(Groups::of_text))
         .transpose()?;
+    let cengroup = cengroups.as_ref().map(Groups::rows);
     let (fit, seconds) = timed(|| match &cengroup {
         Some(g) => model.fit_cengroups(&data, &x, g),
         None => model.fit(&data, &x),

@@ -267,7 +267,7 @@ fn cell(column: &Option<Vec<String>>, row: usize) -> &str {
 pub(crate) fn lesion_records(table: &Table) -> Result<(Vec<LesionRecord>, Columns), CliError> {
     let spec: Vec<(&str, Kind)> = COLUMNS.iter().map(|&c| (c, Kind::Text)).collect();
     let cols = table.columns(&spec)?;
-    let text = |c: &str| cols.text(c);
+    let text = |c: &str| cols.labels(c);
     let (patient, lesion, day, organ) = (
         text("patient")?,
         text("lesion")?,
@@ -286,14 +286,14 @@ pub(crate) fn lesion_records(table: &Table) -> Result<(Vec<LesionRecord>, Column
     let mut records = Vec::with_capacity(cols.len());
     for i in 0..cols.len() {
         let row = LesionRow {
-            patient: &patient[i],
-            lesion: &lesion[i],
-            day: &day[i],
-            organ: &organ[i],
-            kind: &kind[i],
-            node: &node[i],
-            irradiated: &irradiated[i],
-            measure: &measure[i],
+            patient: patient[i],
+            lesion: lesion[i],
+            day: day[i],
+            organ: organ[i],
+            kind: kind[i],
+            node: node[i],
+            irradiated: irradiated[i],
+            measure: measure[i],
             laterality: cell(&laterality, cols.rows[i]),
             scan: cell(&scan, cols.rows[i]),
         };

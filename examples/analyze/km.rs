@@ -14,13 +14,16 @@
 //! with `--plot-median`, the median lines (JSON key `plot`).
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
+
+use oncostat::frame::TextColumn;
 
 use oncostat::{ConfType, KaplanMeier, KmTable, SurvivalCurve, SurvivalData, median_follow_up};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, opt_num, timed};
-use crate::landmark::{LandmarkArgs, landmark_json, landmark_text};
+use crate::landmark::{LandmarkArgs, landmark_json, landmark_text, survival_data};
 use crate::parse::Numbers;
 use crate::table::{Kind, Table};
 
@@ -130,6 +133,59 @@ pub fn group_keys(values: &[String]) -> Vec<GroupKey> {
     }
 }
 
+/// The group of each row: one [`GroupKey`] per distinct label and a code per row, so that
+/// a million rows of a few groups hold no label per row; [`Groups::rows`] lends each row its
+/// key for the library's grouped fits and tests.
+#[derive(Debug)]
+pub struct Groups {
+    keys: Vec<GroupKey>,
+    codes: Vec<u32>,
+}
+
+impl Groups {
+    /// The groups of a text column: its distinct labels as keys ([`group_keys`]: numbers if
+    /// every label reads as one, so the decision is the same over the labels as over the
+    /// rows).
+    pub fn of_text(labels: &TextColumn) -> Groups {
+        Groups {
+            keys: group_keys(labels.dictionary()),
+            codes: labels.codes().to_vec(),
+        }
+    }
+
+    /// Numeric groups (the landmark group of each row), one key per distinct value.
+    pub fn of_numbers(values: &[f64]) -> Groups {
+        let mut keys: Vec<GroupKey> = Vec::new();
+        let mut code_of: HashMap<u64, u32> = HashMap::new();
+        let codes = values
+            .iter()
+            .map(|&x| {
+                *code_of.entry(x.to_bits()).or_insert_with(|| {
+                    keys.push(GroupKey::Number(x));
+                    keys.len() as u32 - 1
+                })
+            })
+            .collect();
+        Groups { keys, codes }
+    }
+
+    /// One group, `label`, for each of `n` rows.
+    pub fn one(label: &str, n: usize) -> Groups {
+        Groups {
+            keys: vec![GroupKey::Text(label.to_string())],
+            codes: vec![0; n],
+        }
+    }
+
+    /// Each row's key (eight bytes a row).
+    pub fn rows(&self) -> Vec<&GroupKey> {
+        self.codes
+            .iter()
+            .filter_map(|&c| self.keys.get(c as usize))
+            .collect()
+    }
+}
+
 fn group_json(fit: &SurvivalCurve, at: &[f64]) -> Result<Value, oncostat::Error> {
     let (lower, upper) = fit.median_ci();
     let rmean = fit.restricted_mean();
@@ -192,7 +248,7 @@ fn summary_text(fit: &SurvivalCurve, at: &[f64], level: &str) -> Result<String, 
 /// median_upper}]`.
 fn reverse(
     data: &SurvivalData,
-    keys: Option<&[GroupKey]>,
+    keys: Option<&[&GroupKey]>,
     dropped: usize,
     lib: impl Fn(oncostat::Error) -> CliError,
 ) -> Result<Output, CliError> {
@@ -246,37 +302,15 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     if let Some(g) = group_col {
         spec.push((g, Kind::Text));
     }
-    let mut cols = table.columns(&spec)?;
-    let landmark = args.landmark.subset(
-        &table,
-        &cols,
-        cols.number(time_col)?,
-        cols.number(event_col)?,
-    )?;
-    let path = table.into_path();
-    let (data, keys) = match &landmark {
-        Some(lm) => (
-            lm.data().clone(),
-            Some(lm.group().iter().map(|&g| GroupKey::Number(g)).collect()),
-        ),
-        None => {
-            let keys = group_col
-                .map(|g| cols.text(g).map(group_keys))
-                .transpose()?;
-            let status = cols.take_number(event_col)?;
-            let time = if time_col == event_col {
-                status.clone()
-            } else {
-                cols.take_number(time_col)?
-            };
-            let data = SurvivalData::from_status(time, &status);
-            drop(status);
-            (
-                data.map_err(|e| CliError::from_lib(e, &path, &cols.rows))?,
-                keys,
-            )
-        }
+    let (mut cols, landmark, path) = args.landmark.read(table, &spec, time_col, event_col)?;
+    let groups = match &landmark {
+        Some(lm) => Some(Groups::of_numbers(lm.group())),
+        None => group_col
+            .map(|g| cols.text(g).map(Groups::of_text))
+            .transpose()?,
     };
+    let keys = groups.as_ref().map(Groups::rows);
+    let data = survival_data(&mut cols, landmark.as_ref(), time_col, event_col, &path)?;
     let lib = |e| CliError::from_lib(e, &path, &cols.rows);
     if args.reverse {
         return reverse(&data, keys.as_deref(), cols.dropped, lib);

@@ -6,12 +6,15 @@
 //! else `0`; an empty / `NA` `COL` means "never" (group `0`) and does not drop the row. JSON
 //! adds `landmark: {time, n_kept, n_excluded}` (`n_excluded`: complete rows with time `<= L`).
 
+use std::path::{Path, PathBuf};
+
+use oncostat::SurvivalData;
 use oncostat::endpoints::Landmark;
 use serde_json::{Value, json};
 
 use crate::cli::CliError;
 use crate::parse::finite_number;
-use crate::table::{Columns, Table};
+use crate::table::{Columns, Kind, Table};
 
 /// The landmark options.
 #[derive(Debug, clap::Args)]
@@ -43,6 +46,50 @@ impl LandmarkArgs {
             .map(Some)
             .map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))
     }
+
+    /// The complete rows of `spec` (`time` and `event` among them), the landmark subset of
+    /// them (`None` without `--landmark`) and the file's path, the table dropped. Without
+    /// a landmark the table's numeric columns are moved out, not copied
+    /// ([`Table::into_columns`]); the landmark analysis reads its group column from the
+    /// table first.
+    pub fn read(
+        &self,
+        table: Table,
+        spec: &[(&str, Kind)],
+        time: &str,
+        event: &str,
+    ) -> Result<(Columns, Option<Landmark>, PathBuf), CliError> {
+        if self.landmark.is_none() {
+            let (cols, path) = table.into_columns(spec)?;
+            return Ok((cols, None, path));
+        }
+        let cols = table.columns(spec)?;
+        let landmark = self.subset(&table, &cols, cols.number(time)?, cols.number(event)?)?;
+        Ok((cols, landmark, table.into_path()))
+    }
+}
+
+/// The survival data of the analysis: the landmark subset's, else the complete rows' time
+/// and event, moved out of `cols` (the event column freed once the flags are made).
+pub fn survival_data(
+    cols: &mut Columns,
+    landmark: Option<&Landmark>,
+    time: &str,
+    event: &str,
+    path: &Path,
+) -> Result<SurvivalData, CliError> {
+    if let Some(lm) = landmark {
+        return Ok(lm.data().clone());
+    }
+    let status = cols.take_number(event)?;
+    let time = if time == event {
+        status.clone()
+    } else {
+        cols.take_number(time)?
+    };
+    let data = SurvivalData::from_status(time, &status);
+    drop(status);
+    data.map_err(|e| CliError::from_lib(e, path, &cols.rows))
 }
 
 /// The `landmark` JSON object.

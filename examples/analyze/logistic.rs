@@ -57,7 +57,7 @@ pub struct Args {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
@@ -90,10 +90,11 @@ pub(crate) struct Fitted {
     text: String,
 }
 
-/// Runs `logistic`.
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `logistic`. The table is dropped once the columns are read, the file's numeric
+/// columns moved into the design (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     if let Some(formula) = &args.formula {
-        return crate::formula::run_logistic(args, formula, table);
+        return crate::formula::run_logistic(args, formula, &table);
     }
     let missing =
         |flag: &str| CliError::new(format!("logistic: {flag} is required (or --formula)"));
@@ -110,17 +111,18 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let threads = args.threads;
     let mut spec: Vec<(&str, Kind)> = vec![(response, Kind::Event)];
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
-    let cols = table.columns(&spec)?;
-    let lib_err = |e| CliError::from_lib(e, table.path(), &cols.rows);
-    let x = Design::from_columns(
-        covariates
-            .iter()
-            .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
-            .collect::<Result<Vec<_>, CliError>>()?,
-    )
-    .map_err(lib_err)?
-    .with_intercept();
-    let y = BinaryOutcome::new(cols.number(response)?).map_err(lib_err)?;
+    let (mut cols, path) = table.into_columns(&spec)?;
+    let y = BinaryOutcome::new(cols.number(response)?);
+    // each covariate moved out at its last use (the response may be a covariate too)
+    let mut uses: Vec<&str> = covariates.iter().map(String::as_str).collect();
+    uses.push(response);
+    let mut taken = cols.take_numbers(&uses)?;
+    taken.pop();
+    let lib_err = |e| CliError::from_lib(e, &path, &cols.rows);
+    let x = Design::from_columns(covariates.iter().cloned().zip(taken))
+        .map_err(lib_err)?
+        .with_intercept();
+    let y = y.map_err(lib_err)?;
     let (fitted, seconds) = timed(|| {
         if firth {
             fit_firth(&x, &y, ci, threads)

@@ -16,8 +16,8 @@ use oncostat::{LogRank, MaxCombo, SurvivalData, fh_name};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
-use crate::km::{GroupKey, group_keys};
-use crate::landmark::{LandmarkArgs, landmark_json, landmark_text};
+use crate::km::{GroupKey, Groups};
+use crate::landmark::{LandmarkArgs, landmark_json, landmark_text, survival_data};
 use crate::parse::{Numbers, finite_number};
 use crate::table::{Kind, Table};
 
@@ -60,14 +60,14 @@ pub struct Args {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
 /// `logrank --fh RHO,GAMMA`: JSON `rho`, `gamma`, `groups`, `z`, `chisq`, `p`.
 fn fleming_harrington(
     data: &SurvivalData,
-    groups: &[GroupKey],
+    groups: &[&GroupKey],
     rho: f64,
     gamma: f64,
     dropped: usize,
@@ -108,7 +108,7 @@ fn fleming_harrington(
 /// `logrank --maxcombo`: JSON `tests: [{name, rho, gamma, z}]`, `correlation` (4×4), `p`.
 fn maxcombo(
     data: &SurvivalData,
-    groups: &[GroupKey],
+    groups: &[&GroupKey],
     dropped: usize,
     lib: impl Fn(oncostat::Error) -> CliError,
 ) -> Result<Output, CliError> {
@@ -138,8 +138,8 @@ fn maxcombo(
     Ok(Output { text, json })
 }
 
-/// Runs `logrank`.
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `logrank`. The table is dropped once the columns are read (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     let time_col = args.time.as_str();
     let event_col = args.event.as_str();
     let group_col = args.group.as_deref();
@@ -152,49 +152,39 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(s) = strata_col {
         spec.push((s, Kind::Text));
     }
-    let cols = table.columns(&spec)?;
+    let (mut cols, landmark, path) = args.landmark.read(table, &spec, time_col, event_col)?;
+    let groups = match (&landmark, group_col) {
+        (Some(lm), _) => Groups::of_numbers(lm.group()),
+        (None, Some(g)) => Groups::of_text(cols.text(g)?),
+        (None, None) => return Err(CliError::new("logrank needs --group COL (or --landmark)")),
+    };
+    let mut data = survival_data(&mut cols, landmark.as_ref(), time_col, event_col, &path)?;
     let lib = |e| match e {
         // name the column that holds too many groups
         oncostat::Error::TooManyGroups { .. } => CliError::new(format!(
             "{}: column `{}`: {e}",
-            table.path().display(),
+            path.display(),
             group_col.unwrap_or("landmark group")
         )),
         // name the group and strata columns the groups could not be compared across
         oncostat::Error::GroupsNotComparable { .. } => CliError::new(format!(
             "{}: column `{}`{}: {e}",
-            table.path().display(),
+            path.display(),
             group_col.unwrap_or("landmark group"),
             strata_col.map_or(String::new(), |s| format!(" within strata `{s}`"))
         )),
-        e => CliError::from_lib(e, table.path(), &cols.rows),
-    };
-    let landmark = args.landmark.subset(
-        table,
-        &cols,
-        cols.number(time_col)?,
-        cols.number(event_col)?,
-    )?;
-    let (mut data, groups) = match (&landmark, group_col) {
-        (Some(lm), _) => (
-            lm.data().clone(),
-            lm.group().iter().map(|&g| GroupKey::Number(g)).collect(),
-        ),
-        (None, Some(g)) => (
-            SurvivalData::from_status(cols.number(time_col)?.to_vec(), cols.number(event_col)?)
-                .map_err(lib)?,
-            group_keys(cols.text(g)?),
-        ),
-        (None, None) => return Err(CliError::new("logrank needs --group COL (or --landmark)")),
+        e => CliError::from_lib(e, &path, &cols.rows),
     };
     if let Some(s) = strata_col {
-        let strata = group_keys(cols.text(s)?);
-        let strata = match &landmark {
-            Some(lm) => lm.subset(&strata).map_err(lib)?,
-            None => strata,
-        };
-        data = data.with_strata(&strata).map_err(lib)?;
+        let strata = Groups::of_text(cols.text(s)?);
+        let strata = strata.rows();
+        data = match &landmark {
+            Some(lm) => data.with_strata(&lm.subset(&strata).map_err(lib)?),
+            None => data.with_strata(&strata),
+        }
+        .map_err(lib)?;
     }
+    let groups = groups.rows();
     if args.maxcombo {
         return maxcombo(&data, &groups, cols.dropped, lib);
     }

@@ -104,9 +104,10 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let cols = table.columns(&spec)?;
     let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
     let y = cols.number(response)?;
-    let labels: Vec<String> = match args.group.as_deref() {
-        Some(g) => cols.text(g)?.to_vec(),
-        None => vec!["all".to_string(); y.len()],
+    let all = "all".to_string();
+    let labels: Vec<&String> = match args.group.as_deref() {
+        Some(g) => cols.labels(g)?,
+        None => vec![&all; y.len()],
     };
     let (result, seconds) = timed(|| -> oncostat::Result<_> {
         let levels = Levels::new(&labels);

@@ -18,7 +18,7 @@ use oncostat::{Contrast, Rmst, SurvivalData, milestone_difference};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
-use crate::km::{GroupKey, group_keys};
+use crate::km::Groups;
 use crate::parse::finite_number;
 use crate::table::{Kind, Table};
 
@@ -82,10 +82,11 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let data =
         SurvivalData::from_status(cols.number(&args.time)?.to_vec(), cols.number(&args.event)?)
             .map_err(lib)?;
-    let keys: Vec<GroupKey> = match args.group.as_deref() {
-        Some(g) => group_keys(cols.text(g)?),
-        None => vec![GroupKey::Text("all".to_string()); data.len()],
+    let groups = match args.group.as_deref() {
+        Some(g) => Groups::of_text(cols.text(g)?),
+        None => Groups::one("all", data.len()),
     };
+    let keys = groups.rows();
     let (result, seconds) = timed(|| -> Result<_, oncostat::Error> {
         let r = Rmst::new(args.tau).compare(&data, &keys)?;
         let m = args

@@ -179,10 +179,11 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         .iter()
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
         .collect::<Result<Vec<_>, CliError>>()?;
-    let strata_col = args.strata.as_deref().map(|s| cols.text(s)).transpose()?;
+    let strata_col = args.strata.as_deref().map(|s| cols.labels(s)).transpose()?;
     // R names the scale rows `col=value` for a numeric strata column, the bare labels for text
-    let numeric_strata =
-        strata_col.is_some_and(|s| s.iter().all(|l| l.trim().parse::<f64>().is_ok()));
+    let numeric_strata = strata_col
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|l| l.trim().parse::<f64>().is_ok()));
     let dist: SurvRegDist = args.dist.into();
 
     let time_v = cols.number(time)?.to_vec();
@@ -195,7 +196,7 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     let offset_v = args.offset.as_deref().map(|o| cols.number(o)).transpose()?;
     let (fit, seconds) = timed(|| -> oncostat::Result<(SurvRegFit, SurvivalData, Design)> {
         let mut data = SurvivalData::from_status(time_v, event_v)?;
-        if let Some(s) = strata_col {
+        if let Some(s) = &strata_col {
             if numeric_strata {
                 let v: Vec<Numeric> = s
                     .iter()

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use oncostat::frame::{CellText, Column, CsvOptions, Table as FrameTable};
+use oncostat::frame::{CellText, Column, CsvOptions, Table as FrameTable, TextColumn};
 
 use crate::cli::CliError;
 
@@ -33,7 +33,8 @@ pub struct Table {
 #[derive(Debug)]
 pub struct Columns {
     numbers: HashMap<String, Vec<f64>>,
-    texts: HashMap<String, Vec<String>>,
+    /// Text columns as dictionary codes: four bytes a row and each distinct label once.
+    texts: HashMap<String, TextColumn>,
     /// For each kept row, its 0-based data row in the file.
     pub rows: Vec<usize>,
     /// Rows dropped because a used column was missing (R's `na.omit`).
@@ -114,6 +115,69 @@ impl Col<'_> {
         }
         Ok(v)
     }
+}
+
+/// The text columns of `spec` at the rows `kept`, each stored once.
+fn text_columns(
+    spec: &[(&str, Kind)],
+    cols: &[Col<'_>],
+    kept: &[usize],
+) -> Result<HashMap<String, TextColumn>, CliError> {
+    let mut texts = HashMap::new();
+    for ((col_name, kind), col) in spec.iter().zip(cols) {
+        if *kind == Kind::Text && !texts.contains_key(*col_name) {
+            texts.insert(col_name.to_string(), text_codes(col, kept)?);
+        }
+    }
+    Ok(texts)
+}
+
+/// The cells of `col` at the rows `kept` (none of them missing) as text, as written: a
+/// dictionary code per row and each distinct text once, in order of first appearance among
+/// these rows (so a label seen only in dropped rows is not a label).
+fn text_codes(col: &Col<'_>, kept: &[usize]) -> Result<TextColumn, CliError> {
+    let Column::Text(t) = col.column else {
+        // numbers and logicals as written (`007`, `T`): the library's text coder
+        return Ok(kept.iter().map(|&i| col.text.get(i)).collect());
+    };
+    // a text column is coded already: renumber its codes to the labels of the kept rows
+    let mut renumbered = vec![u32::MAX; t.dictionary().len()];
+    let mut dictionary: Vec<String> = Vec::new();
+    let codes = kept
+        .iter()
+        .map(|&i| {
+            let old = t.codes()[i] as usize;
+            let Some(new) = renumbered.get_mut(old) else {
+                return u32::MAX; // missing: not a kept row
+            };
+            if *new == u32::MAX {
+                *new = dictionary.len() as u32;
+                dictionary.push(t.dictionary()[old].clone());
+            }
+            *new
+        })
+        .collect();
+    TextColumn::from_codes(codes, dictionary).map_err(|e| CliError::new(format!("internal: {e}")))
+}
+
+/// The numbers of `col` read as `kind` at the rows `kept` (checked before).
+fn read_numbers(col: &Col<'_>, kind: Kind, kept: &[usize]) -> Result<Vec<f64>, CliError> {
+    kept.iter()
+        .map(|&i| col.number(kind, i))
+        .collect::<Result<Vec<f64>, String>>()
+        .map_err(CliError::new)
+}
+
+/// Keeps the values at the rows `kept` (increasing), in place.
+fn keep_rows(values: &mut Vec<f64>, kept: &[usize]) {
+    if kept.len() == values.len() {
+        return;
+    }
+    for (k, &i) in kept.iter().enumerate() {
+        values[k] = values[i];
+    }
+    values.truncate(kept.len());
+    values.shrink_to_fit();
 }
 
 impl Table {
@@ -202,15 +266,84 @@ impl Table {
     }
 
     /// Reads the named columns, validating every non-missing cell, and keeps the rows where
-    /// none of them is missing.
+    /// none of them is missing (the table stays whole: see [`Table::into_columns`]).
     pub fn columns(&self, spec: &[(&str, Kind)]) -> Result<Columns, CliError> {
+        let (cols, kept) = self.complete_rows(spec)?;
+        let texts = text_columns(spec, &cols, &kept)?;
+        // A column may be named twice (`--time t --covariates t`): store it once per reading
+        // (number or text), read as its first mention says.
+        let mut numbers: HashMap<String, Vec<f64>> = HashMap::new();
+        for ((col_name, kind), col) in spec.iter().zip(&cols) {
+            if *kind != Kind::Text && !numbers.contains_key(*col_name) {
+                numbers.insert(col_name.to_string(), read_numbers(col, *kind, &kept)?);
+            }
+        }
+        Ok(Columns {
+            numbers,
+            texts,
+            dropped: self.data.nrows() - kept.len(),
+            rows: kept,
+        })
+    }
+
+    /// As [`Table::columns`], for a command that needs nothing else from the file: the
+    /// table is consumed (its path returned) and the numeric columns of the file that are
+    /// used are moved out and cut to the complete rows in place, never copied while the
+    /// whole table is held; the other columns are freed.
+    pub fn into_columns(self, spec: &[(&str, Kind)]) -> Result<(Columns, PathBuf), CliError> {
+        let n = self.data.nrows();
+        let (texts, kept, mut numbers, moved) = {
+            let (cols, kept) = self.complete_rows(spec)?;
+            let texts = text_columns(spec, &cols, &kept)?;
+            // numbers of a numeric column are moved below; others (an event column of
+            // logicals or text) are read now
+            let mut numbers: HashMap<String, Vec<f64>> = HashMap::new();
+            let mut moved: HashMap<&str, Kind> = HashMap::new();
+            for ((col_name, kind), col) in spec.iter().zip(&cols) {
+                if *kind == Kind::Text
+                    || numbers.contains_key(*col_name)
+                    || moved.contains_key(col_name)
+                {
+                    continue;
+                }
+                if let Column::Number(_) = col.column {
+                    moved.insert(col_name, *kind);
+                } else {
+                    numbers.insert(col_name.to_string(), read_numbers(col, *kind, &kept)?);
+                }
+            }
+            (texts, kept, numbers, moved)
+        };
+        let Table { path, data } = self;
+        for (name, column) in data.into_columns() {
+            if let (Some(&kind), Column::Number(mut values)) = (moved.get(name.as_str()), column) {
+                keep_rows(&mut values, &kept);
+                if kind == Kind::Event {
+                    // the cells are 0, -0 or 1 (checked): as `Col::number` reads them
+                    values.iter_mut().for_each(|e| *e = e.abs());
+                }
+                numbers.insert(name, values);
+            }
+        }
+        let columns = Columns {
+            numbers,
+            texts,
+            dropped: n - kept.len(),
+            rows: kept,
+        };
+        Ok((columns, path))
+    }
+
+    /// The columns of `spec` and the rows (0-based, increasing) where none of them is
+    /// missing, after checking every non-missing cell; the first invalid cell in file order
+    /// (row, then the order of `spec`) is the error.
+    fn complete_rows(&self, spec: &[(&str, Kind)]) -> Result<(Vec<Col<'_>>, Vec<usize>), CliError> {
         let name = self.path.display();
         let cols: Vec<Col<'_>> = spec
             .iter()
             .map(|(c, _)| self.col(c))
             .collect::<Result<_, _>>()?;
         let n = self.data.nrows();
-        // the first invalid cell in file order (row, then the order of `spec`)
         let mut first_bad: Option<(usize, usize, String)> = None;
         for (k, ((_, kind), col)) in spec.iter().zip(&cols).enumerate() {
             if *kind == Kind::Text {
@@ -251,34 +384,7 @@ impl Table {
                     .join(", ")
             )));
         }
-        // A column may be named twice (`--time t --covariates t`): store it once per reading
-        // (number or text).
-        let mut numbers: HashMap<String, Vec<f64>> = HashMap::new();
-        let mut texts: HashMap<String, Vec<String>> = HashMap::new();
-        for ((col_name, kind), col) in spec.iter().zip(&cols) {
-            if *kind == Kind::Text {
-                if !texts.contains_key(*col_name) {
-                    let values = kept
-                        .iter()
-                        .map(|&i| col.text.get(i).map(|c| c.into_owned()).unwrap_or_default())
-                        .collect();
-                    texts.insert(col_name.to_string(), values);
-                }
-            } else if !numbers.contains_key(*col_name) {
-                let values = kept
-                    .iter()
-                    .map(|&i| col.number(*kind, i))
-                    .collect::<Result<Vec<f64>, String>>()
-                    .map_err(CliError::new)?;
-                numbers.insert(col_name.to_string(), values);
-            }
-        }
-        Ok(Columns {
-            numbers,
-            texts,
-            dropped: n - kept.len(),
-            rows: kept,
-        })
+        Ok((cols, kept))
     }
 
     /// A numeric column whose missing cells have a meaning (e.g. "never" in
@@ -328,12 +434,37 @@ impl Columns {
         })
     }
 
-    /// A text column by name.
-    pub fn text(&self, name: &str) -> Result<&[String], CliError> {
+    /// The numeric columns `names`, in order, as owned vectors: each moved out at its last
+    /// mention in `names` and copied for an earlier one, so that a column used once is
+    /// never copied; a later `number` of a column moved out is an error.
+    pub fn take_numbers(&mut self, names: &[&str]) -> Result<Vec<Vec<f64>>, CliError> {
+        let mut out = Vec::with_capacity(names.len());
+        for (k, name) in names.iter().enumerate() {
+            out.push(if names[k + 1..].contains(name) {
+                self.number(name)?.to_vec()
+            } else {
+                self.take_number(name)?
+            });
+        }
+        Ok(out)
+    }
+
+    /// A text column by name: each row's dictionary code and the distinct labels (of the
+    /// complete rows, in order of first appearance), every cell as written.
+    pub fn text(&self, name: &str) -> Result<&TextColumn, CliError> {
         self.texts
             .get(name)
-            .map(Vec::as_slice)
             .ok_or_else(|| CliError::new(format!("internal: column `{name}` was not read as text")))
+    }
+
+    /// The label of each row of a text column, borrowed from its distinct labels (eight
+    /// bytes a row, no text copied).
+    pub fn labels(&self, name: &str) -> Result<Vec<&String>, CliError> {
+        let t = self.text(name)?;
+        Ok(t.codes()
+            .iter()
+            .filter_map(|&c| t.dictionary().get(c as usize))
+            .collect())
     }
 
     /// Number of complete rows.

@@ -445,6 +445,23 @@ impl Table {
         self.names.iter().map(String::as_str).zip(&self.columns)
     }
 
+    /// The `(name, column)` pairs moved out, in order: the table is consumed and no cell is
+    /// copied (a column not kept is freed as the iteration passes it).
+    ///
+    /// ```
+    /// use oncostat::frame::{Column, Table};
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let t = Table::from_csv_reader("age,sex\n61,male\n70,female\n".as_bytes())?;
+    /// let mut columns = t.into_columns();
+    /// let (name, age) = columns.next().unwrap();
+    /// assert_eq!((name.as_str(), age), ("age", Column::numbers([Some(61.0), Some(70.0)])));
+    /// assert_eq!(columns.next().unwrap().0, "sex");
+    /// # Ok(()) }
+    /// ```
+    pub fn into_columns(self) -> impl Iterator<Item = (String, Column)> {
+        self.names.into_iter().zip(self.columns)
+    }
+
     /// The table restricted to the given rows (0-based), in that order.
     ///
     /// # Errors
