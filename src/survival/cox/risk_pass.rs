@@ -52,6 +52,7 @@ use super::Ties;
 use super::prepare::{Departures, Prepared, StratumSpan};
 use crate::linalg::{axpy, dot};
 use crate::parallel;
+use crate::survival::risk_set::Arrivals;
 
 /// Rows handled per blocked matrix product (keeps the block in cache).
 const BLOCK_ROWS: usize = 256;
@@ -496,31 +497,21 @@ impl RiskPass {
     }
 
     /// Counting data: for each row of the stratum, the cumulative hazard increments of the
-    /// death times `<=` its start (subtracted in pass 3).
+    /// death times `<=` its start (subtracted in pass 3), recorded when the forward sweep's
+    /// [`Arrivals`] hands the row over (the first tie group after its start).
     fn entry_hazards(&mut self, data: &Prepared, groups: Range<usize>) {
-        let Some(counting) = &data.counting else {
-            return;
-        };
         let rows = data.stratum_rows(&StratumSpan {
             groups: groups.clone(),
         });
-        // the stratum's rows in ascending start order
-        let mut pending = counting.by_start[rows].iter().rev().peekable();
+        let mut arrivals = Arrivals::new(data, rows);
+        let entry = &mut self.entry_hazard;
         let mut cum = 0.0;
         for g in groups {
-            let t = data.time[data.groups[g].start];
-            while let Some(&&k) = pending.peek() {
-                if counting.start[k] >= t {
-                    break;
-                }
-                self.entry_hazard[k] = cum;
-                pending.next();
-            }
+            arrivals.advance(data.time[data.groups[g].start], |k| entry[k] = cum);
             cum += self.hazard_step[g];
         }
-        for &k in pending {
-            self.entry_hazard[k] = cum;
-        }
+        // rows starting at or after the stratum's last time (none: each starts before its stop)
+        arrivals.advance(f64::INFINITY, |k| entry[k] = cum);
     }
 }
 
@@ -717,6 +708,66 @@ mod tests {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The entry hazards recorded through the shared `Arrivals` cursor are, bit for bit, those
+    /// of the forward walk over `by_start` it replaced, on counting data with starts tied to
+    /// each other and to event times, starts before every event, strata and weights.
+    #[test]
+    fn entry_hazards_match_the_walk_over_starts() -> Result<()> {
+        use super::super::prepare::Prepared;
+        let n = 400;
+        let mut state: u64 = 11;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let time: Vec<f64> = (0..n).map(|_| 1.0 + (next() * 30.0).floor()).collect();
+        // whole-number starts: many equal to each other and to other rows' event times
+        let start: Vec<f64> = time.iter().map(|t| ((t - 1.0) * next()).floor()).collect();
+        let event: Vec<bool> = (0..n).map(|_| next() < 0.6).collect();
+        let strata: Vec<usize> = (0..n).map(|i| i % 3).collect();
+        let weights: Vec<f64> = (0..n).map(|_| 1.0 + (next() * 3.0).floor()).collect();
+        let x = Design::from_columns([("x", (0..n).map(|_| next() - 0.5).collect::<Vec<_>>())])?;
+        let data = SurvivalData::counting(start, time, event)?
+            .with_strata(&strata)?
+            .with_weights(weights)?;
+        let prepared = Prepared::new(&data, &x, true)?;
+        let mut pass = super::RiskPass::new(&prepared, 1);
+        // hazard increments with rounding in every partial sum
+        for h in &mut pass.hazard_step {
+            *h = next() / 3.0;
+        }
+        let counting = prepared.counting.as_ref().expect("counting data");
+        let mut want = vec![f64::NAN; prepared.n];
+        pass.entry_hazard.fill(f64::NAN);
+        for stratum in &prepared.strata {
+            pass.entry_hazards(&prepared, stratum.groups.clone());
+            // the loop entry_hazards had before the shared cursor
+            let rows = prepared.stratum_rows(stratum);
+            let mut pending = counting.by_start[rows].iter().rev().peekable();
+            let mut cum = 0.0;
+            for g in stratum.groups.clone() {
+                let t = prepared.time[prepared.groups[g].start];
+                while let Some(&&k) = pending.peek() {
+                    if counting.start[k] >= t {
+                        break;
+                    }
+                    want[k] = cum;
+                    pending.next();
+                }
+                cum += pass.hazard_step[g];
+            }
+            for &k in pending {
+                want[k] = cum;
+            }
+        }
+        assert!(want.iter().all(|v| v.is_finite()));
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&pass.entry_hazard), bits(&want));
         Ok(())
     }
 }
