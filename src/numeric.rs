@@ -212,18 +212,18 @@ pub(crate) fn check_fit<'a>(
     ensure_finite(what, quantities, advice)?;
     for &j in coefficients.kept {
         let name = &coefficients.names[j];
-        let se = coefficients.std_errors[j];
-        ensure_finite(
-            what,
-            [
-                (
-                    format!("the coefficient of `{name}`").as_str(),
-                    coefficients.estimates[j],
-                ),
-                (format!("the standard error of `{name}`").as_str(), se),
-            ],
-            advice,
-        )?;
+        let (estimate, se) = (coefficients.estimates[j], coefficients.std_errors[j]);
+        // the names are formatted only for the error (a fit with finite values formats none)
+        if !(estimate.is_finite() && se.is_finite()) {
+            ensure_finite(
+                what,
+                [
+                    (format!("the coefficient of `{name}`").as_str(), estimate),
+                    (format!("the standard error of `{name}`").as_str(), se),
+                ],
+                advice,
+            )?;
+        }
         if converged && se <= 0.0 {
             return Err(Error::NumericalRange {
                 what: what.to_string(),
