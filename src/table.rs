@@ -62,6 +62,31 @@ pub struct CoefRow {
     pub method: CiMethod,
 }
 
+impl CoefRow {
+    /// The Wald row of one estimate: `z = β̂/se`, its two-sided normal p-value and the bounds
+    /// `β̂ ± z_crit·se` (`z_crit` from [`crate::stats::z_for_level`]); the one builder of
+    /// every Wald row ([`wald_table`] and the survreg tables).
+    pub(crate) fn wald(
+        term: String,
+        estimate: f64,
+        std_error: f64,
+        z_crit: f64,
+        method: CiMethod,
+    ) -> CoefRow {
+        let z = estimate / std_error;
+        CoefRow {
+            term,
+            estimate,
+            std_error,
+            statistic: z,
+            p_value: crate::stats::normal_two_sided_p(z),
+            lower: estimate - z_crit * std_error,
+            upper: estimate + z_crit * std_error,
+            method,
+        }
+    }
+}
+
 /// How a confidence interval (and the test beside it in a [`CoefTable`]) is obtained: the
 /// `method` of every [`CoefRow`] and the choice of [`LogisticRegression::ci`](crate::LogisticRegression::ci)
 /// and [`FirthCoxPh::ci`](crate::FirthCoxPh::ci). [`Display`](std::fmt::Display) and
@@ -200,21 +225,11 @@ pub(crate) fn wald_table(
     method: CiMethod,
     style: TableStyle,
 ) -> crate::Result<CoefTable> {
-    let ci = crate::stats::wald_conf_int(coefficients, se, level)?;
-    let z = crate::stats::wald_z(coefficients, se);
+    let z_crit = crate::stats::z_for_level(level)?;
     let rows = names
         .iter()
         .enumerate()
-        .map(|(j, name)| CoefRow {
-            term: name.clone(),
-            estimate: coefficients[j],
-            std_error: se[j],
-            statistic: z[j],
-            p_value: crate::stats::normal_two_sided_p(z[j]),
-            lower: ci[j].0,
-            upper: ci[j].1,
-            method,
-        })
+        .map(|(j, name)| CoefRow::wald(name.clone(), coefficients[j], se[j], z_crit, method))
         .collect();
     Ok(CoefTable::new(rows, Statistic::Z, level, style))
 }

@@ -2,7 +2,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use crate::stats::{normal_two_sided_p, z_for_level};
+use crate::stats::z_for_level;
 use crate::{
     ChiSqTest, CiMethod, CoefRow, CoefTable, Convergence, Design, Error, Result, Statistic,
     StopReason, SurvivalData, TableStyle,
@@ -660,18 +660,7 @@ impl SurvRegFit {
             } else {
                 self.params[a]
             };
-            let s = se[a];
-            let z = est / s;
-            rows.push(CoefRow {
-                term: term.clone(),
-                estimate: est,
-                std_error: s,
-                statistic: z,
-                p_value: normal_two_sided_p(z),
-                lower: est - zc * s,
-                upper: est + zc * s,
-                method: CiMethod::Wald,
-            });
+            rows.push(CoefRow::wald(term.clone(), est, se[a], zc, CiMethod::Wald));
         }
         Ok(CoefTable::new(
             rows,

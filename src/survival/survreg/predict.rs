@@ -3,8 +3,8 @@
 //! with a delta-method interval, mean and restricted mean survival, and the
 //! proportional-hazards form of a Weibull fit.
 
-use crate::stats::{normal_two_sided_p, z_for_level};
-use crate::{CoefRow, CoefTable, Error, Result, Statistic, TableStyle};
+use crate::stats::z_for_level;
+use crate::{CiMethod, CoefRow, CoefTable, Error, Result, Statistic, TableStyle};
 
 use super::dist::SurvRegDist;
 use super::fit::SurvRegFit;
@@ -396,7 +396,7 @@ impl SurvRegFit {
             .filter(|(_, n)| n.as_str() != crate::design::INTERCEPT)
             .map(|(j, n)| {
                 let b = self.coefficients()[j];
-                wald_row(n, b, se[j], zc)
+                CoefRow::wald(n.clone(), b, se[j], zc, CiMethod::WaldDeltaMethod)
             })
             .collect();
         Ok(CoefTable::new(rows, Statistic::Z, level, TableStyle::Coxph))
@@ -444,7 +444,7 @@ impl SurvRegFit {
                 let mut gx = vec![0.0; p];
                 gx[j] = -1.0 / sigma;
                 let se = self.quad_form(&gx, b / sigma, 0).sqrt();
-                wald_row(n, -b / sigma, se, zc)
+                CoefRow::wald(n.clone(), -b / sigma, se, zc, CiMethod::WaldDeltaMethod)
             })
             .collect();
         Ok(Some(CoefTable::new(
@@ -453,20 +453,6 @@ impl SurvRegFit {
             level,
             TableStyle::Coxph,
         )))
-    }
-}
-
-fn wald_row(term: &str, est: f64, se: f64, zc: f64) -> CoefRow {
-    let z = est / se;
-    CoefRow {
-        term: term.to_string(),
-        estimate: est,
-        std_error: se,
-        statistic: z,
-        p_value: normal_two_sided_p(z),
-        lower: est - zc * se,
-        upper: est + zc * se,
-        method: crate::CiMethod::WaldDeltaMethod,
     }
 }
 
