@@ -53,7 +53,7 @@ pub struct Args {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
@@ -78,7 +78,8 @@ fn cause_names(options: &[String]) -> Result<Vec<(u32, &str)>, CliError> {
         .collect()
 }
 
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `cif`. The table is dropped once the columns are read (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     let names = cause_names(&args.cause_name)?;
     let name_of = |cause: u32| -> String {
         names
@@ -93,21 +94,23 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(g) = &args.group {
         spec.push((g.as_str(), Kind::Text));
     }
-    let cols = table.columns(&spec)?;
+    let (mut cols, path) = table.into_columns(&spec)?;
+    let mut taken = cols.take_numbers(&[&args.time, &args.status])?.into_iter();
+    let (time, status) = (
+        taken.next().unwrap_or_default(),
+        taken.next().unwrap_or_default(),
+    );
     let lib = |e| match e {
         // name the column that holds too many groups
         oncostat::Error::TooManyGroups { .. } => CliError::new(format!(
             "{}: column `{}`: {e}",
-            table.path().display(),
+            path.display(),
             args.group.as_deref().unwrap_or("group")
         )),
-        e => CliError::from_lib(e, table.path(), &cols.rows),
+        e => CliError::from_lib(e, &path, &cols.rows),
     };
-    let data = CompetingRisksData::new(
-        cols.number(&args.time)?.to_vec(),
-        cols.number(&args.status)?,
-    )
-    .map_err(lib)?;
+    let data = CompetingRisksData::new(time, &status).map_err(lib)?;
+    drop(status);
     let groups = args
         .group
         .as_deref()

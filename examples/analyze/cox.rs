@@ -122,7 +122,7 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     }
     // Firth-penalized fit (R's coxphf): its own module, cox_firth.rs
     if args.firth {
-        return crate::cox_firth::run(args, &table);
+        return crate::cox_firth::run(args, table);
     }
     let (time, event, covariates) = crate::formula::columns_of(args)?;
     let ties: Ties = args.ties.unwrap_or_default();

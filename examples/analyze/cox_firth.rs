@@ -29,8 +29,8 @@ struct FirthReport {
     tests: Vec<ChiSqTest>,
 }
 
-/// Runs `cox --firth`.
-pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `cox --firth`. The table is dropped once the columns are read (see `km`).
+pub fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     for (given, flag) in [(args.robust, "robust"), (args.zph, "zph")] {
         if given {
             return Err(CliError::new(format!(
@@ -61,7 +61,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     spec.extend(covariates.iter().map(|c| (c.as_str(), Kind::Number)));
     spec.extend(strata.map(|s| (s, Kind::Text)));
     spec.extend(weights.map(|w| (w, Kind::Weight)));
-    let cols = table.columns(&spec)?;
+    let (cols, path) = table.into_columns(&spec)?;
     let time_col = cols.number(time)?;
     let event_col = cols.number(event)?;
     let strata_col = strata.map(|s| cols.labels(s)).transpose()?;
@@ -85,7 +85,7 @@ pub fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
         let tests = fit.penalized_lr_tests()?;
         Ok(FirthReport { fit, ci, tests })
     });
-    let report = report.map_err(|e| CliError::from_lib(e, table.path(), &cols.rows))?;
+    let report = report.map_err(|e| CliError::from_lib(e, &path, &cols.rows))?;
     let mut json = to_json(&report, cols.dropped, seconds);
     let mut text = format!(
         "Firth-penalized Cox regression (as R coxphf)\n{}\n{}",

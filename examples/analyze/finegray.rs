@@ -42,11 +42,12 @@ pub struct Args {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `finegray`. The table is dropped once the columns are read (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     let mut spec = vec![
         (args.time.as_str(), Kind::Time),
         (args.status.as_str(), Kind::Number),
@@ -57,18 +58,19 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(g) = &args.cengroup {
         spec.push((g.as_str(), Kind::Text));
     }
-    let cols = table.columns(&spec)?;
-    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
-    let data = CompetingRisksData::new(
-        cols.number(&args.time)?.to_vec(),
-        cols.number(&args.status)?,
-    )
-    .map_err(lib)?;
-    let columns = args
-        .covariates
-        .iter()
-        .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
-        .collect::<Result<Vec<_>, CliError>>()?;
+    let (mut cols, path) = table.into_columns(&spec)?;
+    // each column moved out at its last use (copied for an earlier one)
+    let mut uses: Vec<&str> = vec![&args.time, &args.status];
+    uses.extend(args.covariates.iter().map(String::as_str));
+    let mut taken = cols.take_numbers(&uses)?.into_iter();
+    let (time, status) = (
+        taken.next().unwrap_or_default(),
+        taken.next().unwrap_or_default(),
+    );
+    let columns: Vec<(String, Vec<f64>)> = args.covariates.iter().cloned().zip(taken).collect();
+    let lib = |e| CliError::from_lib(e, &path, &cols.rows);
+    let data = CompetingRisksData::new(time, &status).map_err(lib)?;
+    drop(status);
     let x = Design::from_columns(columns).map_err(lib)?;
     let model = FineGray::new(args.cause);
     let cengroups = args

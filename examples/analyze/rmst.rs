@@ -14,11 +14,12 @@
 //! the area under each up to τ (its RMST) shaded, the number at risk and, for two groups, the
 //! p of the RMST difference (JSON key `plot`).
 
-use oncostat::{Contrast, Rmst, SurvivalData, milestone_difference};
+use oncostat::{Contrast, Rmst, milestone_difference};
 use serde_json::{Value, json};
 
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
 use crate::km::Groups;
+use crate::landmark::survival_data;
 use crate::parse::finite_number;
 use crate::table::{Kind, Table};
 
@@ -50,7 +51,7 @@ pub struct Args {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
@@ -69,7 +70,8 @@ fn contrast(c: &Contrast, with_se: bool) -> Value {
     v
 }
 
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `rmst`. The table is dropped once the columns are read (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     let mut spec = vec![
         (args.time.as_str(), Kind::Time),
         (args.event.as_str(), Kind::Event),
@@ -77,11 +79,9 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     if let Some(g) = &args.group {
         spec.push((g.as_str(), Kind::Text));
     }
-    let cols = table.columns(&spec)?;
-    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
-    let data =
-        SurvivalData::from_status(cols.number(&args.time)?.to_vec(), cols.number(&args.event)?)
-            .map_err(lib)?;
+    let (mut cols, path) = table.into_columns(&spec)?;
+    let data = survival_data(&mut cols, None, &args.time, &args.event, &path)?;
+    let lib = |e| CliError::from_lib(e, &path, &cols.rows);
     let groups = match args.group.as_deref() {
         Some(g) => Groups::of_text(cols.text(g)?),
         None => Groups::one("all", data.len()),

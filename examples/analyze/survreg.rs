@@ -116,7 +116,7 @@ pub struct Args {
 
 impl cli::Run for Args {
     fn run(&self, read: &Reader) -> Result<Output, CliError> {
-        run(self, &read(self.input.file()?)?)
+        run(self, read(self.input.file()?)?)
     }
 }
 
@@ -154,10 +154,10 @@ pub struct Fitted {
     pub seconds: f64,
 }
 
-/// Runs `survreg`.
-fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
+/// Runs `survreg`. The table is dropped once the columns are read (see `km`).
+fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     if let Some(text) = &args.formula {
-        return crate::formula::run_survreg(args, text, table);
+        return crate::formula::run_survreg(args, text, &table);
     }
     let missing = |flag: &str| CliError::new(format!("survreg: {flag} is required (or --formula)"));
     let time = args.time.as_deref().ok_or_else(|| missing("--time"))?;
@@ -173,8 +173,8 @@ fn run(args: &Args, table: &Table) -> Result<Output, CliError> {
     spec.extend(args.offset.as_deref().map(|o| (o, Kind::Number)));
     let mut seen = std::collections::HashSet::new();
     spec.retain(|(name, kind)| seen.insert((*name, *kind == Kind::Text)));
-    let cols = table.columns(&spec)?;
-    let lib = |e| CliError::from_lib(e, table.path(), &cols.rows);
+    let (cols, path) = table.into_columns(&spec)?;
+    let lib = |e| CliError::from_lib(e, &path, &cols.rows);
     let covariate_cols = covariates
         .iter()
         .map(|c| Ok((c.clone(), cols.number(c)?.to_vec())))
