@@ -108,7 +108,8 @@ fn unreadable_files() {
     );
 }
 
-/// The options of each command in the analyze contract (more may be added).
+/// The options of each command in the analyze contract (../shared/docs/analyze-example.md:
+/// the first round's table and the second round's sections; more may be added).
 const CONTRACT: &[(&str, &[&str])] = &[
     (
         "cox",
@@ -124,6 +125,12 @@ const CONTRACT: &[(&str, &[&str])] = &[
             "--robust",
             "--zph",
             "--firth",
+            "--formula",
+            "--reference",
+            "--tdc",
+            "--landmark",
+            "--landmark-group",
+            "--threads",
             "--json",
         ],
     ),
@@ -135,13 +142,25 @@ const CONTRACT: &[(&str, &[&str])] = &[
             "--group",
             "--at",
             "--conf-type",
+            "--reverse",
+            "--landmark",
+            "--landmark-group",
             "--json",
         ],
     ),
     (
         "logrank",
         &[
-            "--time", "--event", "--group", "--strata", "--rho", "--json",
+            "--time",
+            "--event",
+            "--group",
+            "--strata",
+            "--rho",
+            "--fh",
+            "--maxcombo",
+            "--landmark",
+            "--landmark-group",
+            "--json",
         ],
     ),
     (
@@ -149,13 +168,72 @@ const CONTRACT: &[(&str, &[&str])] = &[
         &[
             "--response",
             "--covariates",
+            "--formula",
+            "--reference",
             "--firth",
             "--ci",
             "--threads",
             "--json",
         ],
     ),
-    ("irecist", &["--min-sd-days", "--json"]),
+    (
+        "irecist",
+        &[
+            "--min-sd-days",
+            "--confirm",
+            "--confirm-days",
+            "--criteria",
+            // every other IrecistRules setting
+            "--window-tolerance-days",
+            "--confirm-late-days",
+            "--sticky-pr",
+            "--sticky-pr-after-iupd",
+            "--nlt-progression-needs-5mm",
+            "--new-lesion-reset",
+            "--cr-before-pd",
+            "--icpd-from-first-iupd",
+            "--early-scan-new-lesions-confirm",
+            "--early-scan-symptom-only",
+            "--nt-size-increase-confirms",
+            "--partial-sum-reference",
+            "--reappearance-needs-confirmed-cr",
+            "--backdate-equivocal",
+            "--non-target-only-nil",
+            "--json",
+        ],
+    ),
+    (
+        "endpoints",
+        &[
+            "--lesions",
+            "--patients",
+            "--group",
+            "--criteria",
+            "--confirm",
+            "--interval-days",
+            "--json",
+        ],
+    ),
+    (
+        "survreg",
+        &[
+            "--time",
+            "--event",
+            "--covariates",
+            "--formula",
+            "--reference",
+            "--dist",
+            "--strata",
+            "--json",
+        ],
+    ),
+    ("rmst", &["--time", "--event", "--group", "--tau", "--json"]),
+    ("cif", &["--time", "--status", "--group", "--at", "--json"]),
+    (
+        "finegray",
+        &["--time", "--status", "--cause", "--covariates", "--json"],
+    ),
+    ("proportion", &["--response", "--group", "--json"]),
 ];
 
 /// The option lines of a help text: `--name`, and whether its description is on that line.
