@@ -120,22 +120,101 @@ impl Levels {
     /// [`Error::NonFinite`](crate::Error::NonFinite) (naming the 1-based row) for a label that is NaN or infinite.
     pub fn from_numbers(labels: &[f64]) -> Result<Levels> {
         crate::design::check_finite("label", labels)?;
-        let mut distinct: Vec<f64> = labels.iter().map(|x| x + 0.0).collect();
-        distinct.sort_unstable_by(f64::total_cmp);
-        distinct.dedup_by(|a, b| a.total_cmp(b).is_eq());
-        let codes = labels
-            .iter()
-            .map(|x| {
-                distinct
-                    .binary_search_by(|d| d.total_cmp(&(x + 0.0)))
-                    .unwrap_or(0)
-            })
-            .collect();
+        let coded =
+            Levels::code_numbers::<usize, _, _>(labels, 0..labels.len(), std::iter::empty());
         Ok(Levels {
-            labels: distinct.iter().map(|x| format!("{x}")).collect(),
-            codes,
+            labels: coded.values.iter().map(|x| format!("{x}")).collect(),
+            codes: coded.codes,
             numeric: true,
         })
+    }
+
+    /// Codes the numbers `values[i]` of `rows` as levels in one pass over them: the distinct
+    /// values in numeric order (`-0` as `0`) and each row's level code, in `rows`' order.
+    /// The `extra` rows add their values to the levels without a code (R's `factor(x)` in
+    /// `coxph` keeps the levels of the rows `na.omit` drops); NaN among them is skipped.
+    /// The values of `rows` must not be NaN.
+    ///
+    /// Whole numbers in `0..1024` (ECOG, stage, centre numbers) are marked in a table and each
+    /// row keeps its small index, which a pass over the codes alone turns into the level
+    /// (none when the levels are `0, 1, …`, a subtraction when they are `a, a + 1, …`, else a
+    /// table); a column with any other value is read again, those values searched among the
+    /// few seen (hashed past 64) and coded by a binary search.
+    pub(crate) fn code_numbers<C, I, J>(values: &[f64], rows: I, extra: J) -> NumberLevels<C>
+    where
+        C: LevelCode,
+        I: Iterator<Item = usize> + Clone,
+        J: Iterator<Item = usize>,
+    {
+        let mut seen = Seen::new();
+        // first as if every value were a small whole number (one add, a mask and a table
+        // mark a row, and a check by bits: `y - 2^52` gives `x` back and `y` is below
+        // 2^52 + SMALL); if one is not, the rows are read again with a test per row
+        let mut check = 0u64;
+        let mut codes: Vec<C> = rows
+            .clone()
+            .map(|i| {
+                let x = values[i];
+                let y = x + SHIFT;
+                let k = (y.to_bits() as usize) & (SMALL - 1);
+                seen.small[k] = true;
+                check |= ((y - SHIFT).to_bits() ^ x.to_bits())
+                    | ((y.to_bits() ^ SHIFT.to_bits()) >> SMALL.trailing_zeros());
+                C::of(k)
+            })
+            .collect();
+        if check != 0 {
+            seen = Seen::new();
+            for (c, i) in codes.iter_mut().zip(rows.clone()) {
+                *c = C::of(seen.mark(values[i] + 0.0));
+            }
+        }
+        for i in extra {
+            seen.mark(values[i] + 0.0);
+        }
+        let (small, others) = (seen.small, seen.others);
+        let any_other = !others.distinct.is_empty();
+        let mut sorted = others.distinct;
+        sorted.extend((0..SMALL).filter(|&k| small[k]).map(|k| k as f64));
+        sorted.sort_unstable_by(f64::total_cmp);
+        // the level of each small index (and of the marker SMALL: a value looked up below)
+        let mut table = [usize::MAX; SMALL + 1];
+        for (r, &x) in sorted.iter().enumerate() {
+            let (k, whole) = small_bits(x);
+            if whole {
+                table[k] = r;
+            }
+        }
+        // levels a, a + 1, ..., a + L - 1 (ECOG 0..4, centres 1..20): level = index - a
+        let first = sorted.first().map_or(0, |&x| small_bits(x).0);
+        let consecutive = !any_other
+            && sorted
+                .iter()
+                .enumerate()
+                .all(|(r, &x)| small_bits(x).0 == first + r);
+        if any_other {
+            for (c, i) in codes.iter_mut().zip(rows) {
+                let k = table[c.index()];
+                *c = C::of(if k == usize::MAX {
+                    let x = values[i] + 0.0;
+                    sorted.binary_search_by(|d| d.total_cmp(&x)).unwrap_or(0)
+                } else {
+                    k
+                });
+            }
+        } else if !consecutive {
+            for c in &mut codes {
+                *c = C::of(table[c.index()]);
+            }
+        } else if first > 0 {
+            for c in &mut codes {
+                *c = C::of(c.index() - first);
+            }
+        }
+        NumberLevels {
+            values: sorted,
+            codes,
+        }
     }
 
     /// Codes text labels (one per row) in byte order (R's C locale) even when every label
@@ -236,6 +315,120 @@ impl Levels {
     /// The labels and the codes, taken apart.
     pub fn into_parts(self) -> (Vec<String>, Vec<usize>) {
         (self.labels, self.codes)
+    }
+}
+
+/// A level code as stored: `u32` for a design's factors (four bytes a row), `usize` for
+/// strata and clusters (the survival data's codes).
+pub(crate) trait LevelCode: Copy {
+    /// The code of level `k` (levels are distinct values of at most `u32::MAX` rows).
+    fn of(k: usize) -> Self;
+    /// The level.
+    fn index(self) -> usize;
+}
+
+impl LevelCode for u32 {
+    fn of(k: usize) -> u32 {
+        k as u32
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl LevelCode for usize {
+    fn of(k: usize) -> usize {
+        k
+    }
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// Numbers coded as levels by [`Levels::code_numbers`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NumberLevels<C> {
+    /// The distinct values in numeric order (`-0` as `0`): level `k` is `values[k]`.
+    pub(crate) values: Vec<f64>,
+    /// Each row's level code.
+    pub(crate) codes: Vec<C>,
+}
+
+/// Whole numbers below this are coded by table by [`Levels::code_numbers`].
+const SMALL: usize = 1024;
+
+/// 2^52: `x + SHIFT` holds a whole `x` in `0..2^52` in its low mantissa bits.
+const SHIFT: f64 = 4_503_599_627_370_496.0;
+
+/// A table index below `SMALL` for `x`, and whether `x` is the whole number it indexes.
+/// Without a branch: 2^52 + x rounds x (0 <= x < 2^52) to a whole number held in the low
+/// mantissa bits, exactly when x is whole, so the index is an add and a mask and the test
+/// two integer compares: `x` in `0..SMALL` (the bits of non-negative numbers order as their
+/// values; a negative number, `-0` or NaN has larger bits) and `y - 2^52` giving `x` back
+/// bit for bit (not `fract()`, a libm call per row, nor a saturating `as usize` cast, a
+/// dozen instructions).
+fn small_bits(x: f64) -> (usize, bool) {
+    let y = x + SHIFT;
+    let k = (y.to_bits() as usize) & (SMALL - 1);
+    let whole = (x.to_bits() < (SMALL as f64).to_bits()) & ((y - SHIFT).to_bits() == x.to_bits());
+    (k, whole)
+}
+
+/// The values seen by [`Levels::code_numbers`]: the small whole numbers marked in a table,
+/// the others kept in the order first seen.
+struct Seen {
+    small: [bool; SMALL],
+    others: Others,
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            small: [false; SMALL],
+            others: Others::default(),
+        }
+    }
+
+    /// Notes `x` (not `-0`): its small index, or `SMALL` if it is not a small whole number.
+    fn mark(&mut self, x: f64) -> usize {
+        let (k, whole) = small_bits(x);
+        if whole {
+            self.small[k] = true;
+            k
+        } else {
+            self.others.note(x);
+            SMALL
+        }
+    }
+}
+
+/// The distinct values that are not small whole numbers, in the order first seen: a linear
+/// search over the first 64, a hash set of their bits past that.
+#[derive(Default)]
+struct Others {
+    distinct: Vec<f64>,
+    seen: std::collections::HashSet<u64>,
+    last: Option<f64>,
+}
+
+impl Others {
+    fn note(&mut self, x: f64) {
+        // runs of one value are common; NaN (a missing cell) is no level
+        if x.is_nan() || self.last.is_some_and(|l| l.total_cmp(&x).is_eq()) {
+            return;
+        }
+        self.last = Some(x);
+        let new = if self.distinct.len() <= 64 {
+            !self.distinct.iter().any(|d| d.total_cmp(&x).is_eq())
+        } else {
+            if self.seen.is_empty() {
+                self.seen.extend(self.distinct.iter().map(|d| d.to_bits()));
+            }
+            self.seen.insert(x.to_bits())
+        };
+        if new {
+            self.distinct.push(x);
+        }
     }
 }
 
@@ -354,6 +547,81 @@ mod tests {
         assert_eq!(l.labels(), ["10", "2", "NA", "Z", "a", "É"]);
         assert!(!l.is_numeric());
         assert_eq!(Levels::new(&["1", "Inf"]).labels(), ["1", "Inf"]);
+    }
+
+    #[test]
+    fn small_bits_index_whole_numbers_below_the_table_size() {
+        for (x, k) in [(0.0, 0), (1.0, 1), (7.0, 7), (1023.0, 1023)] {
+            assert_eq!(small_bits(x), (k, true), "{x}");
+        }
+        for x in [
+            1024.0,
+            2.5,
+            1e-300,
+            1023.999,
+            -1.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert!(!small_bits(x).1, "{x}");
+        }
+    }
+
+    #[test]
+    fn numbers_coded_in_one_pass_as_by_a_sort() {
+        // small whole numbers, others, -0, runs, and extra rows that add levels only
+        let v = [
+            3.0,
+            1.0,
+            3.0,
+            3.0,
+            -0.0,
+            0.0,
+            2.5,
+            1e6,
+            2.5,
+            1.0,
+            f64::NAN,
+            7.0,
+            -4.0,
+            1024.0,
+        ];
+        let rows = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+        let coded =
+            Levels::code_numbers::<u32, _, _>(&v, rows.iter().copied(), [10, 11].into_iter());
+        assert_eq!(coded.values, [0.0, 1.0, 2.5, 3.0, 7.0, 1e6]);
+        assert_eq!(coded.codes, [3, 1, 3, 3, 0, 0, 2, 5, 2, 1]);
+        let all =
+            Levels::code_numbers::<usize, _, _>(&v, [12, 13, 4, 1].into_iter(), std::iter::empty());
+        assert_eq!(all.values, [-4.0, 0.0, 1.0, 1024.0]);
+        assert_eq!(all.codes, [0, 3, 1, 2]);
+        // levels 0, 1, ...: the small indices are the codes
+        let ecog =
+            Levels::code_numbers::<u32, _, _>(&[2.0, 0.0, 1.0, 0.0], 0..4, std::iter::empty());
+        assert_eq!(ecog.codes, [2, 0, 1, 0]);
+        // levels 1, 2, 3: the index less one; 1, 3, 7: by table; -0 is 0 (read again)
+        let inst = Levels::code_numbers::<usize, _, _>(&[3.0, 1.0, 2.0], 0..3, std::iter::empty());
+        assert_eq!(
+            (inst.values, inst.codes),
+            (vec![1.0, 2.0, 3.0], vec![2, 0, 1])
+        );
+        let gaps =
+            Levels::code_numbers::<u32, _, _>(&[7.0, 1.0, 3.0, 7.0], 0..4, std::iter::empty());
+        assert_eq!(
+            (gaps.values, gaps.codes),
+            (vec![1.0, 3.0, 7.0], vec![2, 0, 1, 2])
+        );
+        let zero = Levels::code_numbers::<u32, _, _>(&[-0.0, 1.0, 0.0], 0..3, std::iter::empty());
+        assert_eq!(zero.values[0].to_bits(), 0);
+        assert_eq!((zero.values, zero.codes), (vec![0.0, 1.0], vec![0, 1, 0]));
+        // more than 64 values that are not small whole numbers: hashed
+        let many: Vec<f64> = (0..200).map(|i| f64::from((i * 37) % 100) + 0.5).collect();
+        let coded = Levels::code_numbers::<usize, _, _>(&many, 0..200, std::iter::empty());
+        assert_eq!(coded.values.len(), 100);
+        for (i, &c) in coded.codes.iter().enumerate() {
+            assert_eq!(coded.values[c].total_cmp(&many[i]), Ordering::Equal);
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use nalgebra::DMatrix;
 
 use super::formula::{Formula, ResponseSpec, Variable, VariableKind};
 use super::table::{Column, Table};
+use crate::labels::LevelCode;
 use crate::{BinaryOutcome, Design, Error, Levels, Result, SurvivalData};
 
 /// The most levels a factor of a model formula may have: each level is a design column and
@@ -716,29 +717,39 @@ fn status_events(table: &Table, name: &str, rows: &[usize]) -> Result<Vec<bool>>
     match table.column(name)? {
         Column::Logical(v) => Ok(rows.iter().map(|&i| v[i] == Some(true)).collect()),
         Column::Number(v) => {
+            // one pass for 0/1 (the events written as if no row were 2, each row classed by
+            // its bits: 0 and -0, 1, 2, anything else); a status with a 2 or a bad row is
+            // read again as R reads it
+            let (mut two, mut bad) = (false, false);
+            let event: Vec<bool> = rows
+                .iter()
+                .map(|&i| {
+                    let b = v[i].to_bits();
+                    let (zero, one) = (b << 1 == 0, b == 1f64.to_bits());
+                    let is_two = b == 2f64.to_bits();
+                    two |= is_two;
+                    bad |= !(zero | one | is_two);
+                    one
+                })
+                .collect();
+            if !(two | bad) {
+                return Ok(event);
+            }
             let max = rows
                 .iter()
                 .fold(f64::NEG_INFINITY, |m, &i| f64::max(m, v[i]));
             let shift = if (max - 2.0).abs() <= 0.0 { 1.0 } else { 0.0 };
-            // one pass without a branch per row; the first bad row is looked up if any
-            let mut bad = false;
-            let event: Vec<bool> = rows
-                .iter()
-                .map(|&i| {
-                    let e = crate::survival::status_event(v[i] - shift);
-                    bad |= e.is_none();
-                    e == Some(true)
-                })
-                .collect();
-            if bad
-                && let Some(&i) = rows
-                    .iter()
-                    .find(|&&i| crate::survival::status_event(v[i] - shift).is_none())
-            {
-                return Err(Error::InvalidEvent {
-                    row: i + 1,
-                    value: v[i] - shift,
-                });
+            let mut event = event;
+            for (e, &i) in event.iter_mut().zip(rows) {
+                match crate::survival::status_event(v[i] - shift) {
+                    Some(x) => *e = x,
+                    None => {
+                        return Err(Error::InvalidEvent {
+                            row: i + 1,
+                            value: v[i] - shift,
+                        });
+                    }
+                }
             }
             Ok(event)
         }
@@ -751,89 +762,45 @@ fn status_events(table: &Table, name: &str, rows: &[usize]) -> Result<Vec<bool>>
     }
 }
 
-/// Whole numbers below this are looked up by table when coding numeric levels.
-const SMALL: usize = 1024;
-
-/// `x` as a table index if it is a whole number in `0..SMALL`.
-fn small_index(x: f64) -> Option<usize> {
-    let (k, whole) = small_bits(x);
-    whole.then_some(k)
-}
-
-/// A table index below `SMALL` for `x`, and whether `x` is the whole number it indexes.
-/// Without a branch: 2^52 + x rounds x (0 <= x < 2^52) to a whole number held in the low
-/// mantissa bits, exactly when x is whole, so the index is an add and a mask and the test a
-/// range check and a compare (not `fract()`, a libm call per row, nor a saturating
-/// `as usize` cast, a dozen instructions).
-fn small_bits(x: f64) -> (usize, bool) {
-    const SHIFT: f64 = 4_503_599_627_370_496.0;
-    let y = x + SHIFT;
-    let k = (y.to_bits() as usize) & (SMALL - 1);
-    let whole = (0.0..SMALL as f64).contains(&x) && (y - SHIFT).total_cmp(&x).is_eq();
-    (k, whole)
-}
-
-/// Levels of a column over `rows` (R's `sort(unique(x))`), ordered by the crate's label
-/// coder applied to the distinct values (few), so that a million rows cost one hashing pass.
-fn column_levels(column: &Column, rows: Option<&[usize]>) -> FactorLevels {
-    match rows {
-        Some(r) => levels_over(column, || r.iter().copied()),
-        None => levels_over(column, || 0..column.len()),
-    }
-}
-
-/// [`column_levels`] over the rows `each()` yields (a concrete iterator, so that the loops
-/// over a million rows are inlined).
-fn levels_over<I: Iterator<Item = usize>>(column: &Column, each: impl Fn() -> I) -> FactorLevels {
+/// The levels of a column (R's `sort(unique(x))`) over `rows` and the `extra` rows, and the
+/// level code of each of `rows` (all present: the kept rows have no missing cell), in one
+/// pass over the rows: numbers by the crate's label coder
+/// ([`Levels::code_numbers`](crate::Levels)), text through its few dictionary entries.
+fn code_column<C: LevelCode>(
+    column: &Column,
+    rows: &[usize],
+    extra: &[usize],
+) -> (FactorLevels, Vec<C>) {
     match column {
         Column::Number(v) => {
-            // codes are mostly small whole numbers: a table for 0..1024, otherwise a linear
-            // search of the few values seen, hashing only past 64
-            let mut small = [false; SMALL];
-            let mut seen = std::collections::HashSet::new();
-            let mut distinct: Vec<f64> = Vec::new();
-            let mut last = f64::NAN;
-            for i in each() {
-                let x = v[i] + 0.0;
-                // a small whole number is marked without a branch on the table
-                let (k, whole) = small_bits(x);
-                small[k] |= whole;
-                if whole || x.is_nan() || x.total_cmp(&last).is_eq() {
-                    continue;
-                }
-                last = x;
-                let new = if distinct.len() <= 64 {
-                    !distinct.iter().any(|d| d.total_cmp(&x).is_eq())
-                } else {
-                    if seen.is_empty() {
-                        seen.extend(distinct.iter().map(|d| d.to_bits()));
-                    }
-                    seen.insert(x.to_bits())
-                };
-                if new {
-                    distinct.push(x);
-                }
-            }
-            distinct.extend((0..SMALL).filter(|&k| small[k]).map(|k| k as f64));
-            let levels =
-                Levels::from_numbers(&distinct).unwrap_or_else(|_| Levels::text::<&str>(&[]));
-            let values: Vec<f64> = levels
-                .labels()
-                .iter()
-                .map(|l| l.parse::<f64>().unwrap_or(f64::NAN))
-                .collect();
-            FactorLevels {
-                labels: values
+            let coded =
+                Levels::code_numbers::<C, _, _>(v, rows.iter().copied(), extra.iter().copied());
+            let levels = FactorLevels {
+                labels: coded
+                    .values
                     .iter()
                     .map(|&x| crate::survival::format_r_number(x))
                     .collect(),
-                values: Some(values),
-            }
+                values: Some(coded.values),
+            };
+            (levels, coded.codes)
         }
         Column::Text(t) => {
+            // each row's dictionary code (the dictionary entries seen marked), then its level
+            let dictionary = t.codes();
             let mut seen = vec![false; t.dictionary().len()];
-            for i in each() {
-                if let Some(slot) = t.codes().get(i).and_then(|&c| seen.get_mut(c as usize)) {
+            let mut codes: Vec<C> = rows
+                .iter()
+                .map(|&i| {
+                    let c = dictionary[i];
+                    if let Some(slot) = seen.get_mut(c as usize) {
+                        *slot = true;
+                    }
+                    C::of(c as usize)
+                })
+                .collect();
+            for &i in extra {
+                if let Some(slot) = seen.get_mut(dictionary[i] as usize) {
                     *slot = true;
                 }
             }
@@ -844,95 +811,51 @@ fn levels_over<I: Iterator<Item = usize>>(column: &Column, each: impl Fn() -> I)
                 .filter(|(_, s)| **s)
                 .map(|(d, _)| d.as_str())
                 .collect();
-            FactorLevels {
-                labels: Levels::text(&present).labels().to_vec(),
-                values: None,
-            }
-        }
-        // R's model.matrix codes a logical with both levels FALSE, TRUE
-        Column::Logical(_) => FactorLevels {
-            labels: vec!["FALSE".to_string(), "TRUE".to_string()],
-            values: None,
-        },
-    }
-}
-
-/// A level code as stored: `u32` for a design's factors (four bytes a row), `usize` for
-/// strata and clusters (the survival data's codes).
-trait LevelCode: Copy {
-    fn of(k: usize) -> Self;
-}
-
-impl LevelCode for u32 {
-    fn of(k: usize) -> u32 {
-        // levels are distinct values of at most `u32::MAX` rows
-        k as u32
-    }
-}
-
-impl LevelCode for usize {
-    fn of(k: usize) -> usize {
-        k
-    }
-}
-
-/// The level code of each of `rows` (all present: the rows kept have no missing cell).
-fn code_rows<C: LevelCode>(column: &Column, levels: &FactorLevels, rows: &[usize]) -> Vec<C> {
-    match column {
-        Column::Number(v) => {
-            // small whole numbers by table, others by binary search among the sorted values
-            let values = levels.values.as_deref().unwrap_or(&[]);
-            if values.iter().all(|&x| small_index(x).is_some()) {
-                // every row's value is one of the levels (the rows are among those the levels
-                // were found on): all small whole numbers, coded by table without a test
-                let mut table = [C::of(0); SMALL];
-                for (k, &x) in values.iter().enumerate() {
-                    table[small_bits(x).0] = C::of(k);
-                }
-                return rows
-                    .iter()
-                    .map(|&i| table[small_bits(v[i] + 0.0).0])
-                    .collect();
-            }
-            let mut order: Vec<usize> = (0..values.len()).collect();
-            order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
-            let sorted: Vec<f64> = order.iter().map(|&k| values[k]).collect();
-            let mut table = vec![usize::MAX; SMALL];
-            for (k, &x) in values.iter().enumerate() {
-                if let Some(j) = small_index(x) {
-                    table[j] = k;
-                }
-            }
-            rows.iter()
-                .map(|&i| {
-                    let x = v[i] + 0.0;
-                    C::of(match small_index(x).map(|j| table[j]) {
-                        Some(k) if k != usize::MAX => k,
-                        _ => sorted
-                            .binary_search_by(|d| d.total_cmp(&x))
-                            .map_or(0, |r| order[r]),
-                    })
-                })
-                .collect()
-        }
-        Column::Text(t) => {
-            let dict: Vec<C> = t
+            let labels = Levels::text(&present).labels().to_vec();
+            let level: Vec<usize> = t
                 .dictionary()
                 .iter()
-                .map(|d| C::of(levels.labels.iter().position(|l| l == d).unwrap_or(0)))
+                .map(|d| labels.iter().position(|l| l == d).unwrap_or(0))
                 .collect();
-            let codes = t.codes();
-            rows.iter()
-                .map(|&i| dict.get(codes[i] as usize).copied().unwrap_or(C::of(0)))
-                .collect()
+            if level.iter().enumerate().any(|(k, &l)| k != l) {
+                for c in &mut codes {
+                    *c = C::of(level.get(c.index()).copied().unwrap_or(0));
+                }
+            }
+            let levels = FactorLevels {
+                labels,
+                values: None,
+            };
+            (levels, codes)
         }
+        // R's model.matrix codes a logical with both levels FALSE, TRUE
         Column::Logical(v) => {
-            let t = C::of(levels.labels.iter().position(|l| l == "TRUE").unwrap_or(1));
-            let f = C::of(levels.labels.iter().position(|l| l == "FALSE").unwrap_or(0));
-            rows.iter()
-                .map(|&i| if v[i] == Some(true) { t } else { f })
-                .collect()
+            let codes = rows
+                .iter()
+                .map(|&i| C::of(usize::from(v[i] == Some(true))))
+                .collect();
+            let levels = FactorLevels {
+                labels: vec!["FALSE".to_string(), "TRUE".to_string()],
+                values: None,
+            };
+            (levels, codes)
         }
+    }
+}
+
+/// Moves level `k` of `levels` first (R's `relevel`) and recodes `codes` to match: the
+/// levels before it move up one.
+fn relevel<C: LevelCode>(levels: &mut FactorLevels, codes: &mut [C], k: usize) {
+    if k == 0 {
+        return;
+    }
+    levels.labels[..=k].rotate_right(1);
+    if let Some(values) = levels.values.as_mut() {
+        values[..=k].rotate_right(1);
+    }
+    for c in codes {
+        let j = c.index();
+        *c = C::of(if j == k { 0 } else { j + usize::from(j < k) });
     }
 }
 
@@ -962,7 +885,12 @@ fn strata_label(vars: &[&Variable]) -> Option<String> {
 /// them before `na.omit` (this matters for the padding only). The variables are combined one
 /// at a time and the combinations renumbered after each, so the codes stay below rows ×
 /// levels.
-fn interact_strata(formula: &Formula, table: &Table, kept: &[usize]) -> Result<StrataCoding> {
+fn interact_strata(
+    formula: &Formula,
+    table: &Table,
+    kept: &[usize],
+    dropped: &[usize],
+) -> Result<StrataCoding> {
     let variables = formula.variables();
     let mut out = StrataCoding::default();
     let mut first = true;
@@ -974,8 +902,7 @@ fn interact_strata(formula: &Formula, table: &Table, kept: &[usize]) -> Result<S
         for (k, &v) in group.iter().enumerate() {
             let name = variables[v].column.as_str();
             let column = table.column(name)?;
-            let levels = column_levels(column, None);
-            let codes = code_rows::<usize>(column, &levels, kept);
+            let (levels, codes) = code_column::<usize>(column, kept, dropped);
             let mut labels: Vec<String> = if short_label {
                 levels.labels.clone()
             } else {
@@ -1089,6 +1016,8 @@ impl FrameData {
                 what: "model frame (every row has a missing value in a formula variable)",
             });
         }
+        // the dropped rows 0-based: their values are levels of coxph's factor() and strata
+        let dropped0: Vec<usize> = dropped.iter().map(|&r| r - 1).collect();
 
         // variables of the terms: numeric or factor
         let variables = formula.variables().to_vec();
@@ -1118,12 +1047,12 @@ impl FrameData {
                 continue;
             }
             // factor(x) in coxph keeps the levels of all rows; otherwise the kept rows'
-            let level_rows = if fitter == Fitter::Cox && var.kind == VariableKind::Factor {
-                None
+            let extra = if fitter == Fitter::Cox && var.kind == VariableKind::Factor {
+                dropped0.as_slice()
             } else {
-                Some(kept.as_slice())
+                &[]
             };
-            let mut levels = column_levels(column, level_rows);
+            let (mut levels, mut codes) = code_column::<u32>(column, &kept, extra);
             if let Some((_, reference)) =
                 formula.references().iter().find(|(c, _)| *c == var.column)
             {
@@ -1134,14 +1063,8 @@ impl FrameData {
                         level: reference.clone(),
                         levels: levels.describe(),
                     })?;
-                let label = levels.labels.remove(k);
-                levels.labels.insert(0, label);
-                if let Some(values) = levels.values.as_mut() {
-                    let x = values.remove(k);
-                    values.insert(0, x);
-                }
+                relevel(&mut levels, &mut codes, k);
             }
-            let codes = code_rows(column, &levels, &kept);
             coded[v] = Some(Coded::Codes(codes, levels.labels.len()));
             encodings[v] = Some(Encoding::Factor(levels));
         }
@@ -1228,11 +1151,11 @@ impl FrameData {
         let mut strata_codes = None;
         if let [var] = strata_vars.as_slice() {
             let column = table.column(&var.column)?;
-            let levels = column_levels(column, Some(&kept));
-            strata_codes = Some(code_rows::<usize>(column, &levels, &kept));
+            let (levels, codes) = code_column::<usize>(column, &kept, &[]);
+            strata_codes = Some(codes);
             strata_levels = levels.labels;
         } else if !strata_vars.is_empty() {
-            let coding = interact_strata(formula, table, &kept)?;
+            let coding = interact_strata(formula, table, &kept, &dropped0)?;
             strata_codes = Some(coding.codes);
             strata_levels = coding.labels;
             strata_short = coding.short;
@@ -1248,8 +1171,7 @@ impl FrameData {
         let cluster = match clusters.first() {
             Some(var) => {
                 let column = table.column(&var.column)?;
-                let levels = column_levels(column, Some(&kept));
-                Some(code_rows::<u32>(column, &levels, &kept))
+                Some(code_column::<u32>(column, &kept, &[]).1)
             }
             None => None,
         };
@@ -1375,34 +1297,5 @@ impl FrameData {
             design,
             response,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn small_index_is_whole_numbers_below_the_table_size() {
-        for (x, k) in [
-            (0.0, Some(0)),
-            (1.0, Some(1)),
-            (7.0, Some(7)),
-            (1023.0, Some(1023)),
-        ] {
-            assert_eq!(small_index(x), k, "{x}");
-        }
-        for x in [
-            1024.0,
-            2.5,
-            1e-300,
-            1023.999,
-            -1.0,
-            -0.0,
-            f64::NAN,
-            f64::INFINITY,
-        ] {
-            assert_eq!(small_index(x), None, "{x}");
-        }
     }
 }
