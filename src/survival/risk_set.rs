@@ -322,10 +322,11 @@ pub(crate) struct StratumSpan {
 #[derive(Debug, Clone)]
 pub(crate) struct RiskSets {
     pub n: usize,
-    /// `order[k]` = original row of sorted position `k`.
-    pub order: Vec<usize>,
-    /// Case weights in sorted order (1 without weights).
-    pub weight: Vec<f64>,
+    /// `order[k]` = original row of sorted position `k` (`u32`: half the memory of `usize`
+    /// per row; [`RiskSets::new`] refuses data of `2^32` rows or more).
+    pub order: Vec<u32>,
+    /// Case weights in sorted order (1 without weights, stored as no vector at all).
+    pub weight: CaseWeights,
     /// Times in sorted order (stop times of counting data; after `timefix` when on).
     pub time: Vec<f64>,
     /// Event indicators in sorted order.
@@ -345,6 +346,38 @@ pub(crate) struct RiskSets {
     pub counting: Option<Counting>,
 }
 
+/// The case weights of [`RiskSets`] in sorted order: the weights given, or — unweighted
+/// data — no vector at all and weight 1 for every row (one `f64` less per row in the
+/// fit's memory). The arithmetic is the same either way: a product with 1 is exact and a
+/// sum of ones is the count, so unweighted results do not depend on the representation.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseWeights(Option<Vec<f64>>);
+
+impl CaseWeights {
+    /// The weights of sorted rows `rows`, in order (`weight[k]` is the weight of row `k`).
+    #[inline]
+    pub fn range(&self, rows: Range<usize>) -> impl Iterator<Item = f64> + '_ {
+        rows.map(move |k| self[k])
+    }
+
+    /// The stored weights (`None`: unweighted, every weight 1).
+    pub fn stored_mut(&mut self) -> Option<&mut [f64]> {
+        self.0.as_deref_mut()
+    }
+}
+
+impl std::ops::Index<usize> for CaseWeights {
+    type Output = f64;
+
+    #[inline]
+    fn index(&self, k: usize) -> &f64 {
+        match &self.0 {
+            Some(w) => &w[k],
+            None => &1.0,
+        }
+    }
+}
+
 /// The `(start, stop]` part of counting-process data, in the sorted (stop-time) order.
 #[derive(Debug, Clone)]
 pub(crate) struct Counting {
@@ -362,10 +395,20 @@ impl RiskSets {
     /// model in the error for data without events.
     ///
     /// # Errors
+    /// * [`Error::InvalidParameter`] for data of `2^32` rows or more (the sorted order is
+    ///   kept as `u32`).
     /// * [`Error::NoEvents`] if no row is an event.
     /// * [`Error::StartNotBeforeStop`] if `timefix` makes a `(start, stop]` interval empty.
     pub fn new(data: &SurvivalData, use_timefix: bool, what: &str) -> Result<Self> {
         let n = data.len();
+        if u32::try_from(n).is_err() {
+            return Err(Error::InvalidParameter {
+                name: "number of observations",
+                value: n as f64,
+                reason: "the survival models accept at most 4294967295 rows (2^32 - 1); \
+                         split the data (by stratum or period) or take a sample",
+            });
+        }
         let n_events = data.n_events();
         if n_events == 0 {
             return Err(Error::NoEvents {
@@ -379,17 +422,18 @@ impl RiskSets {
         let apply_timefix = use_timefix && start_times.is_none();
         let sorted = sort_rows(stop_times, data.event(), keys, None, apply_timefix);
 
-        let order: Vec<usize> = sorted.entries.iter().map(|e| e.tag()).collect();
+        // every tag is a row index < n <= u32::MAX (checked above)
+        let order: Vec<u32> = sorted.entries.iter().map(|e| e.tag() as u32).collect();
         let time: Vec<f64> = sorted.entries.iter().map(|e| e.time).collect();
         let event: Vec<bool> = sorted.entries.iter().map(|e| e.event()).collect();
-        let weight: Vec<f64> = match data.weights() {
-            Some(w) => order.iter().map(|&i| w[i]).collect(),
-            None => vec![1.0; n],
-        };
+        let weight = CaseWeights(
+            data.weights()
+                .map(|w| order.iter().map(|&i| w[i as usize]).collect()),
+        );
         let (offset, offset_mean) = centred_offsets(data, &order);
         let (groups, strata) = tie_groups(&sorted.entries, &sorted.ranges);
         let counting = start_times.map(|start| {
-            let start: Vec<f64> = order.iter().map(|&i| start[i] + 0.0).collect();
+            let start: Vec<f64> = order.iter().map(|&i| start[i as usize] + 0.0).collect();
             let mut by_start: Vec<usize> = Vec::with_capacity(n);
             for range in sorted.ranges.iter().filter(|r| !r.is_empty()) {
                 let first = by_start.len();
@@ -615,14 +659,14 @@ pub(crate) fn counting_times(
 }
 
 /// R's `coxph`: offsets that are all zero are ignored, others are centred by their mean.
-fn centred_offsets(data: &SurvivalData, order: &[usize]) -> (Vec<f64>, f64) {
+fn centred_offsets(data: &SurvivalData, order: &[u32]) -> (Vec<f64>, f64) {
     match data.offsets() {
         Some(o) if o.iter().any(|v| v.abs() > 0.0) => {
             // summed times a power of two when beyond 2^±32, so that the sum cannot
             // overflow (exact; crate::numeric)
             let f = crate::numeric::column_factor(o);
             let mean = o.iter().map(|v| v * f).sum::<f64>() / o.len() as f64 / f;
-            (order.iter().map(|&i| o[i] - mean).collect(), mean)
+            (order.iter().map(|&i| o[i as usize] - mean).collect(), mean)
         }
         _ => (vec![0.0; order.len()], 0.0),
     }

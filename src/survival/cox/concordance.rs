@@ -90,7 +90,10 @@ struct RankTree {
     top: Vec<f64>,
     point: Vec<f64>,
     total: f64,
-    touched: Vec<usize>,
+    /// The ranks inserted since the last clear, while there are at most `size / 8` of them
+    /// (one more marks "many": [`RankTree::clear`] then fills the whole tree), so the list
+    /// stays small next to the tree (memory at n = 10⁷).
+    touched: Vec<u32>,
 }
 
 impl RankTree {
@@ -105,10 +108,18 @@ impl RankTree {
         }
     }
 
-    fn insert(&mut self, rank: usize, w: f64) {
+    /// More inserts than this since the last clear: [`RankTree::clear`] fills the tree.
+    fn many(&self) -> usize {
+        self.point.len() / 8
+    }
+
+    fn insert(&mut self, rank: u32, w: f64) {
+        if self.touched.len() <= self.many() {
+            self.touched.push(rank);
+        }
+        let rank = rank as usize;
         self.point[rank] += w;
         self.total += w;
-        self.touched.push(rank);
         let (block, offset) = (rank >> BLOCK_BITS, rank & (BLOCK - 1));
         let inner = &mut self.inner[block * BLOCK..(block + 1) * BLOCK];
         let mut i = offset + 1;
@@ -124,7 +135,8 @@ impl RankTree {
     }
 
     /// Weight strictly below `rank`, at `rank`, strictly above `rank`.
-    fn split(&self, rank: usize) -> (f64, f64, f64) {
+    fn split(&self, rank: u32) -> (f64, f64, f64) {
+        let rank = rank as usize;
         let (block, offset) = (rank >> BLOCK_BITS, rank & (BLOCK - 1));
         let mut below = 0.0;
         let mut i = block;
@@ -145,7 +157,7 @@ impl RankTree {
     /// Empties the tree exactly (no floating-point residue): along the paths of the inserts
     /// since the last clear, or by one sequential fill when they were many.
     fn clear(&mut self) {
-        if self.touched.len() * 8 > self.point.len() {
+        if self.touched.len() > self.many() {
             self.inner.fill(0.0);
             self.top.fill(0.0);
             self.point.fill(0.0);
@@ -154,6 +166,7 @@ impl RankTree {
             return;
         }
         for &rank in &self.touched {
+            let rank = rank as usize;
             self.point[rank] = 0.0;
             let (block, offset) = (rank >> BLOCK_BITS, rank & (BLOCK - 1));
             let inner = &mut self.inner[block * BLOCK..(block + 1) * BLOCK];
@@ -205,19 +218,20 @@ pub fn concordance(data: &SurvivalData, risk: &[f64]) -> Result<Concordance> {
     }
     crate::design::check_finite("risk score", risk)?;
     let prepared = Prepared::sorted(data, true)?;
-    let sorted: Vec<f64> = prepared.order.iter().map(|&i| risk[i]).collect();
-    Ok(sorted_concordance(&prepared, &sorted, None, 1))
+    let sorted: Vec<f64> = prepared.order.iter().map(|&i| risk[i as usize]).collect();
+    Ok(sorted_concordance(&prepared, sorted, None, 1))
 }
 
 /// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data;
 /// with `cluster` (labels per original row, number of clusters) the jackknife influences are
-/// summed within clusters first, as R.
+/// summed within clusters first, as R. `lp` is taken by value and freed once its ranks are
+/// known, before the sweeps allocate their buffers (peak memory).
 ///
 /// Counting-process data `(start, stop]`: an event at t is compared with the rows at risk at
 /// t (`start < t <= stop`), other events at t excluded (tied on y), as R's `concordance`.
 pub(super) fn sorted_concordance(
     data: &Prepared,
-    lp: &[f64],
+    lp: Vec<f64>,
     cluster: Option<(&[usize], usize)>,
     threads: usize,
 ) -> Concordance {
@@ -228,16 +242,18 @@ pub(super) fn sorted_concordance(
         .zip(0..n)
         .map(|(&v, i)| (ordered_bits(v + 0.0), i))
         .collect();
+    drop(lp);
     by_lp.sort_unstable();
-    let mut rank = vec![0usize; n];
-    let mut distinct = 0;
+    // u32: fewer than 2^32 rows (RiskSets::new)
+    let mut rank = vec![0u32; n];
+    let mut distinct = 0u32;
     for (k, &(v, i)) in by_lp.iter().enumerate() {
         if k > 0 && by_lp[k - 1].0 != v {
             distinct += 1;
         }
         rank[i] = distinct;
     }
-    let n_ranks = distinct + 1;
+    let n_ranks = distinct as usize + 1;
     drop(by_lp);
 
     // per-row weight of concordant, discordant and tied.x partners: the two sweeps are
@@ -270,14 +286,14 @@ pub(super) fn sorted_concordance(
     let d = (total_conc - total_disc) / npair;
     let dfbeta = partners
         .iter()
-        .zip(w)
+        .zip(w.range(0..data.n))
         .map(|(c, wk)| wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair));
     let var: f64 = match cluster {
         None => dfbeta.map(|f| f * f).sum(),
         Some((labels, n_clusters)) => {
             let mut sums = vec![0.0; n_clusters];
             for (f, &row) in dfbeta.zip(&data.order) {
-                if let Some(s) = labels.get(row).and_then(|&c| sums.get_mut(c)) {
+                if let Some(s) = labels.get(row as usize).and_then(|&c| sums.get_mut(c)) {
                     *s += f;
                 }
             }
@@ -298,7 +314,7 @@ const PARALLEL_MIN_ROWS: usize = 20_000;
 
 /// The event's side of the concordance: per row (deaths only) and in total, the weight of
 /// the partners at risk after each event.
-fn event_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> (Vec<Partners>, Partners) {
+fn event_side(data: &Prepared, rank: &[u32], n_ranks: usize) -> (Vec<Partners>, Partners) {
     let mut partners = vec![Partners::default(); data.n];
     let mut totals = Partners::default();
     let mut tree = RankTree::new(n_ranks);
@@ -320,20 +336,23 @@ fn event_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> (Vec<Partners>
                 Some(k) => tree.insert(rank[k], -w[k]),
                 None => tree.clear(),
             });
-            for (&r, &wk) in rank[start..death_start].iter().zip(&w[start..death_start]) {
+            for (&r, wk) in rank[start..death_start]
+                .iter()
+                .zip(w.range(start..death_start))
+            {
                 tree.insert(r, wk);
             }
             let deaths = death_start..end;
-            for ((&r, &wk), row) in rank[deaths.clone()]
+            for ((&r, wk), row) in rank[deaths.clone()]
                 .iter()
-                .zip(&w[deaths.clone()])
+                .zip(w.range(deaths.clone()))
                 .zip(&mut partners[deaths.clone()])
             {
                 let (below, at, above) = tree.split(r);
                 row.add(below, above, at, 1.0);
                 totals.add(below, above, at, wk);
             }
-            for (&r, &wk) in rank[deaths.clone()].iter().zip(&w[deaths]) {
+            for (&r, wk) in rank[deaths.clone()].iter().zip(w.range(deaths)) {
                 tree.insert(r, wk);
             }
         }
@@ -344,7 +363,7 @@ fn event_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> (Vec<Partners>
 
 /// The partner's side of the concordance: per row, the weight of the earlier events it is
 /// compared with.
-fn partner_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> Vec<Partners> {
+fn partner_side(data: &Prepared, rank: &[u32], n_ranks: usize) -> Vec<Partners> {
     let mut partners = vec![Partners::default(); data.n];
     let mut tree = RankTree::new(n_ranks);
     let w = &data.weight;
@@ -372,7 +391,7 @@ fn partner_side(data: &Prepared, rank: &[usize], n_ranks: usize) -> Vec<Partners
                 let (below, at, above) = tree.split(r);
                 row.add(above, below, at, 1.0);
             }
-            for (&r, &wk) in rank[deaths.clone()].iter().zip(&w[deaths]) {
+            for (&r, wk) in rank[deaths.clone()].iter().zip(w.range(deaths)) {
                 tree.insert(r, wk);
             }
             let censored = start..death_start;

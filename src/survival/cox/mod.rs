@@ -401,7 +401,7 @@ impl CoxPh {
                 c.ln()
                     * prepared
                         .weight
-                        .iter()
+                        .range(0..prepared.n)
                         .zip(&prepared.event)
                         .filter(|(_, e)| **e)
                         .map(|(w, _)| w)
@@ -419,11 +419,11 @@ impl CoxPh {
         let sorted_lp: Vec<f64> = prepared
             .order
             .iter()
-            .map(|&i| linear_predictors[i])
+            .map(|&i| linear_predictors[i as usize])
             .collect();
         let concordance = concordance::sorted_concordance(
             &prepared,
-            &sorted_lp,
+            sorted_lp,
             cluster,
             crate::parallel::threads_for(self.threads, crate::parallel::MIN_PARALLEL_WORK, 2),
         );

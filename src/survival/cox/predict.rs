@@ -156,7 +156,11 @@ fn baseline_steps(
             let (mut d0, mut wd, mut wc) = (0.0, 0.0, 0.0);
             d1.fill(0.0);
             let rows = group.start..group.end;
-            for ((k, &w), &e) in rows.clone().zip(&data.weight[rows.clone()]).zip(&eta[rows]) {
+            for ((k, w), &e) in rows
+                .clone()
+                .zip(data.weight.range(rows.clone()))
+                .zip(&eta[rows])
+            {
                 let r = w * e.exp();
                 risk += r;
                 at_risk += w;
@@ -211,11 +215,11 @@ impl CoxFit {
         check_shape(self, data, x)?;
         let prepared = Prepared::new(data, x, self.timefix)?;
         let lp = self.linear_predictors();
-        let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
+        let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i as usize]).collect();
         let stratum_of: Vec<usize> = prepared
             .order
             .iter()
-            .map(|&i| data.strata().map_or(0, |s| s[i]))
+            .map(|&i| data.strata().map_or(0, |s| s[i as usize]))
             .collect();
         let steps = baseline_steps(&prepared, self.ties, &eta, &stratum_of);
         Ok((prepared, steps))

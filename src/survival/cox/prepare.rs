@@ -65,9 +65,10 @@ impl Prepared {
         // (contiguous) in blocks of rows; the block's destination rows stay in cache while
         // all columns are written into them.
         const BLOCK: usize = 256;
-        let mut position = vec![0usize; n];
-        for (k, &i) in order.iter().enumerate() {
-            position[i] = k;
+        // u32 (n < 2^32, RiskSets::new): half the memory of usize per row at the peak
+        let mut position = vec![0u32; n];
+        for (k, &i) in (0u32..).zip(order) {
+            position[i as usize] = k;
         }
         let matrix = x.matrix();
         let mut z = vec![0.0; n * p];
@@ -77,7 +78,7 @@ impl Prepared {
             for (j, col) in matrix.column_iter().enumerate() {
                 let (mean, scale) = (means[j], scales[j]);
                 for (&k, v) in targets.iter().zip(&col.as_slice()[first..last]) {
-                    z[k * p + j] = (v - mean) * scale;
+                    z[k as usize * p + j] = (v - mean) * scale;
                 }
             }
         }
@@ -97,12 +98,14 @@ impl Prepared {
     pub fn normalise_weights(&mut self) -> Option<f64> {
         const LO: f64 = 7.888609052210118e-31; // 2^-100
         const HI: f64 = 1.2676506002282294e30; // 2^100
-        let max = self.risk.weight.iter().fold(0.0f64, |a, &w| a.max(w));
+        // unweighted data (every weight 1) are in range
+        let weights = self.risk.weight.stored_mut()?;
+        let max = weights.iter().fold(0.0f64, |a, &w| a.max(w));
         if (LO..=HI).contains(&max) {
             return None;
         }
         let f = crate::numeric::pow2_near(max);
-        self.risk.weight.iter_mut().for_each(|w| *w *= f);
+        weights.iter_mut().for_each(|w| *w *= f);
         Some(1.0 / f)
     }
 

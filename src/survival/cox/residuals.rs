@@ -177,7 +177,7 @@ impl ResidualPass {
         check_shape(fit, data, x)?;
         let prepared = Prepared::new(data, x, fit.timefix)?;
         let lp = fit.linear_predictors();
-        let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i]).collect();
+        let eta: Vec<f64> = prepared.order.iter().map(|&i| lp[i as usize]).collect();
         let (hazard, hazard_death, death_mean) = group_pass(&prepared, fit.ties, &eta);
         Ok(ResidualPass {
             prepared,
@@ -274,7 +274,7 @@ fn group_pass(data: &Prepared, ties: Ties, eta: &[f64]) -> (Vec<f64>, Vec<f64>, 
     let mut death_mean = vec![0.0; groups * p];
     let risk: Vec<f64> = eta
         .iter()
-        .zip(&data.weight)
+        .zip(data.weight.range(0..data.n))
         .map(|(e, w)| w * e.exp())
         .collect();
     sweep::for_each_death_group(data, &risk, |sums| {
@@ -344,7 +344,7 @@ impl CoxFit {
             ResidualKind::Martingale | ResidualKind::Deviance => {
                 let sorted = pass.martingale_sorted();
                 let mut m = DMatrix::zeros(n, 1);
-                for (k, &i) in prep.order.iter().enumerate() {
+                for (k, i) in prep.order.iter().map(|&i| i as usize).enumerate() {
                     m[(i, 0)] = if kind == ResidualKind::Deviance {
                         deviance(sorted[k], prep.is_event(k))
                     } else {
@@ -356,7 +356,7 @@ impl CoxFit {
             _ => {
                 let scores = robust::score_residuals(prep, self.ties, &pass.eta);
                 let mut l = DMatrix::zeros(n, p);
-                for (k, &i) in prep.order.iter().enumerate() {
+                for (k, i) in prep.order.iter().map(|&i| i as usize).enumerate() {
                     for j in 0..p {
                         l[(i, j)] = scores[k * p + j] / prep.scales[j];
                     }
@@ -426,7 +426,10 @@ impl CoxFit {
                 col.add_scalar_mut(if b.is_nan() { 0.0 } else { b });
             }
         }
-        let rows: Vec<usize> = deaths.iter().map(|&(_, k)| prep.order[k]).collect();
+        let rows: Vec<usize> = deaths
+            .iter()
+            .map(|&(_, k)| prep.order[k] as usize)
+            .collect();
         CoxResiduals {
             kind,
             values,

@@ -558,7 +558,7 @@ fn death_sums(
     beta: Option<&[f64]>,
     d1: &mut [f64],
 ) -> (f64, f64) {
-    let wd = data.weight[rows.clone()].iter().sum();
+    let wd = data.weight.range(rows.clone()).sum();
     let mut d0 = 0.0;
     d1.fill(0.0);
     add_rows(data, rows, risk, beta, &mut d0, d1);

@@ -25,7 +25,7 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
     let exp_eta: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
     let risk: Vec<f64> = exp_eta
         .iter()
-        .zip(&data.weight)
+        .zip(data.weight.range(0..n))
         .map(|(e, w)| e * w)
         .collect();
     let groups = data.groups.len();
@@ -141,7 +141,7 @@ pub(super) fn cluster_sums(
         Some(c) => {
             let mut out = vec![0.0; n_clusters * p];
             for (k, row) in rows.chunks_exact(p).enumerate() {
-                let id = c[data.order[k]];
+                let id = c[data.order[k] as usize];
                 for (o, v) in out[id * p..(id + 1) * p].iter_mut().zip(row) {
                     *o += data.weight[k] * v;
                 }

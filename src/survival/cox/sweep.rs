@@ -66,10 +66,10 @@ pub(super) fn for_each_death_group(
             let (mut d0, mut death_weight) = (0.0, 0.0);
             d1.fill(0.0);
             let deaths = group.death_start..group.end;
-            for ((k, &r), &w) in deaths
+            for ((k, &r), w) in deaths
                 .clone()
                 .zip(&risk[deaths.clone()])
-                .zip(&data.weight[deaths])
+                .zip(data.weight.range(deaths))
             {
                 d0 += r;
                 death_weight += w;

@@ -391,10 +391,10 @@ pub(super) fn cox_zph(
             d2.fill(0.0);
             xw.fill(0.0);
             let deaths = group.death_start..group.end;
-            for ((k, &r), &wk) in deaths
+            for ((k, &r), wk) in deaths
                 .clone()
                 .zip(&risk[deaths.clone()])
-                .zip(&data.weight[deaths])
+                .zip(data.weight.range(deaths))
             {
                 x.copy_from_slice(data.row(k));
                 d0 += r;
@@ -481,7 +481,7 @@ pub(super) fn cox_zph(
     }
     let strata: Vec<usize> = death_rows
         .iter()
-        .map(|&k| strata_of(data.order[k]))
+        .map(|&k| strata_of(data.order[k] as usize))
         .collect();
     let y = scaled_schoenfeld(data, &i_xx, schoen, coefficients)?;
     Ok(CoxZph {

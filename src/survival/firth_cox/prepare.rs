@@ -10,8 +10,8 @@
 //! is done here only to keep `exp(η)` in range; the iteration path and every reported
 //! number are those of the uncentred, sd-scaled problem.
 
-use crate::survival::risk_set::RiskSets;
 pub(super) use crate::survival::risk_set::TieGroup;
+use crate::survival::risk_set::{CaseWeights, RiskSets};
 use crate::{Design, Error, Result, SurvivalData};
 
 /// The sorted, standardized problem.
@@ -20,7 +20,7 @@ pub(super) struct Prepared {
     pub n: usize,
     pub p: usize,
     pub event: Vec<bool>,
-    pub weight: Vec<f64>,
+    pub weight: CaseWeights,
     /// Offsets, centred by their mean (all zero without offsets), sorted.
     pub offset: Vec<f64>,
     /// Standardized covariates, row-major `n × p`, sorted.
@@ -71,7 +71,7 @@ impl Prepared {
         } = risk;
         let m = x.matrix();
         let mut z = vec![0.0; n * p];
-        for (k, &i) in order.iter().enumerate() {
+        for (k, i) in order.iter().map(|&i| i as usize).enumerate() {
             for (j, v) in z[k * p..(k + 1) * p].iter_mut().enumerate() {
                 *v = (m[(i, j)] - means[j]) / sd[j];
             }
