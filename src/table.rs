@@ -257,7 +257,8 @@ pub(crate) fn format_p(p: f64, raw: bool) -> String {
 /// prints a missing value), `Inf` / `-Inf` for infinities, and R's scientific notation
 /// (`1.504e+200`, four significant digits, a signed exponent of at least two digits) when
 /// fixed notation would need more than 15 integer digits (|x| ≥ 1e15) or would hide a
-/// non-zero value below 1e-15 — never a 300-digit decimal.
+/// non-zero value (print it as `0.0000`: a standard error of 1.9e-10 is not 0) — never a
+/// 300-digit decimal.
 ///
 /// ```
 /// use oncostat::table::format_number;
@@ -267,17 +268,36 @@ pub(crate) fn format_p(p: f64, raw: bool) -> String {
 /// assert_eq!(format_number(1.5043e200, 4), "1.504e+200");
 /// assert_eq!(format_number(-2.0407e-202, 4), "-2.041e-202");
 /// assert_eq!(format_number(0.0, 3), "0.000");
+/// assert_eq!(format_number(5.874e-11, 4), "5.874e-11");
+/// assert_eq!(format_number(0.00005, 4), "0.0001");
 /// ```
 pub fn format_number(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         "NA".to_string()
     } else if x.is_infinite() {
         if x > 0.0 { "Inf" } else { "-Inf" }.to_string()
-    } else if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 1e-15) {
+    } else if x.abs() >= 1e15 || (x != 0.0 && x.abs() < 0.5 * 10f64.powi(-(decimals as i32))) {
         r_scientific(x, 3)
     } else {
         format!("{x:.decimals$}")
     }
+}
+
+/// Formats one number as R's `format(x, digits = digits)` does: `digits` significant
+/// digits, fixed notation unless scientific is narrower, `NA` for NaN, `Inf` / `-Inf` —
+/// for a single value in running text (a time, a truncation point), where
+/// [`format_number`]'s fixed decimals do not fit.
+///
+/// ```
+/// use oncostat::table::format_signif;
+/// assert_eq!(format_signif(365.0, 7), "365");
+/// assert_eq!(format_signif(182.25, 7), "182.25");
+/// assert_eq!(format_signif(3.65e302, 7), "3.65e+302");
+/// assert_eq!(format_signif(1.5e-5, 7), "1.5e-05");
+/// assert_eq!(format_signif(f64::NAN, 7), "NA");
+/// ```
+pub fn format_signif(x: f64, digits: usize) -> String {
+    crate::survival::rformat::format_signif(x, digits)
 }
 
 /// `x` in R's scientific notation with `decimals` mantissa decimals: `1.504e+200`,

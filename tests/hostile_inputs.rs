@@ -257,10 +257,180 @@ fn kaplan_meier_at_extreme_time_scales() {
                 1e-10,
                 &format!("rmean × {s:e}"),
             );
+            // (its variance, a sum of squared areas, overflowed to NA at × 1e300)
+            close(
+                f(&g["rmean_se"]) / s,
+                f(&b["rmean_se"]),
+                1e-10,
+                &format!("rmean se × {s:e}"),
+            );
         }
         text_ok(&[
             "km", "--time", "time_s", "--event", "status", "--group", "sex", &fs,
         ]);
+    }
+}
+
+/// `analyze args --json`, after checking that its text (`args` without `--json`) is clean.
+#[track_caller]
+fn clean_json(args: &[&str]) -> Value {
+    text_ok(args);
+    analyze_json(args)
+}
+
+/// Every other text table at times or covariates × 1e300 (and × 1e-300): R's scientific
+/// notation, never NaN or a 300-digit decimal, and the answer of the unscaled data in the
+/// new units — log-rank (the same χ²), restricted mean survival and its milestone (× s),
+/// cumulative incidence at times × s (the same CIF), Fine–Gray (β / s, the same z and p;
+/// was a "singular matrix" error) and a Gaussian survreg on times × s (β × s, σ × s; was
+/// every coefficient aliased, "converged", and a 300-digit restricted-mean bound). Cox,
+/// survreg (Weibull), logistic and Kaplan–Meier are above.
+#[test]
+fn every_text_table_in_r_notation_at_extreme_scales() {
+    let s = 1e300;
+    let lung = path_str(&scaled_copy("lung.csv", "time", s));
+    let args = |cmd: &[&'static str], time: &'static str, extra: &[&'static str]| {
+        let mut a: Vec<&str> = cmd.to_vec();
+        a.extend(["--time", time, "--event", "status"]);
+        a.extend(extra);
+        a.push(&lung);
+        a.iter().map(|a| a.to_string()).collect::<Vec<String>>()
+    };
+    let json = |a: &[String]| clean_json(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    // log-rank: the same test in any unit of time
+    let group = ["--group", "sex"];
+    let base = json(&args(&["logrank"], "time", &group));
+    let scaled = json(&args(&["logrank"], "time_s", &group));
+    close(
+        f(&scaled["chisq"]),
+        f(&base["chisq"]),
+        1e-12,
+        "log-rank chisq",
+    );
+    // RMST and the milestone difference at tau × s, T × s
+    let base = json(&args(
+        &["rmst"],
+        "time",
+        &["--group", "sex", "--tau", "700", "--milestone", "365"],
+    ));
+    let scaled = json(&args(
+        &["rmst"],
+        "time_s",
+        &[
+            "--group",
+            "sex",
+            "--tau",
+            "7e302",
+            "--milestone",
+            "3.65e302",
+        ],
+    ));
+    for (g, h) in scaled["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .zip(base["groups"].as_array().expect("groups"))
+    {
+        close(f(&g["rmst"]) / s, f(&h["rmst"]), 1e-10, "rmst × s");
+        close(f(&g["se"]) / s, f(&h["se"]), 1e-10, "rmst se × s");
+    }
+    for key in ["estimate", "se", "p"] {
+        close(
+            f(&scaled["difference"][key]) / if key == "p" { 1.0 } else { s },
+            f(&base["difference"][key]),
+            1e-10,
+            &format!("rmst difference {key}"),
+        );
+    }
+    close(
+        f(&scaled["milestone"]["difference"]),
+        f(&base["milestone"]["difference"]),
+        1e-10,
+        "milestone difference",
+    );
+    // survreg, Gaussian on times × s: coefficients and σ × s, the same z and p
+    let gaussian = ["--dist", "gaussian", "--covariates", "age"];
+    let base = json(&args(&["survreg"], "time", &gaussian));
+    let scaled = json(&args(&["survreg"], "time_s", &gaussian));
+    assert_eq!(scaled["converged"], true);
+    for name in ["(Intercept)", "age"] {
+        let (a, b) = (coefficient(&scaled, name), coefficient(&base, name));
+        assert_eq!(a["aliased"], false, "{a}");
+        for (key, unit) in [("coef", s), ("se", s), ("p", 1.0)] {
+            close(
+                f(&a[key]) / unit,
+                f(&b[key]),
+                1e-6,
+                &format!("{name} {key}"),
+            );
+        }
+    }
+    // σ × s, and the density of t in units 1/s: ℓ − (events)·ln s
+    close(
+        f(&coefficient(&scaled, "Log(scale)")["coef"]),
+        f(&coefficient(&base, "Log(scale)")["coef"]) + s.ln(),
+        1e-9,
+        "log scale + ln s",
+    );
+    close(
+        f(&scaled["loglik"]),
+        f(&base["loglik"]) - f(&base["events"]) * s.ln(),
+        1e-9,
+        "gaussian loglik",
+    );
+    // cumulative incidence at times × s
+    let mgus = path_str(&scaled_copy("mgus2_cr.csv", "etime", s));
+    let cif = |time: &str, at: &str| {
+        clean_json(&[
+            "cif", "--time", time, "--status", "event", "--group", "sex", "--at", at, &mgus,
+        ])
+    };
+    let cifs = |v: &Value| -> Vec<f64> {
+        v["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .flat_map(|g| g["causes"].as_array().expect("causes").clone())
+            .flat_map(|c| c["cif_at"].as_array().expect("cif_at").clone())
+            .map(|r| f(&r["cif"]))
+            .collect()
+    };
+    let (a, b) = (
+        cifs(&cif("etime_s", "1e301,5e301")),
+        cifs(&cif("etime", "10,50")),
+    );
+    assert!(!a.is_empty() && a.len() == b.len(), "{a:?} {b:?}");
+    for (x, y) in a.iter().zip(&b) {
+        close(*x, *y, 1e-12, "CIF at times × s");
+    }
+    // Fine–Gray with a covariate × 1e300 and × 1e-300
+    for s in [1e300, 1e-300] {
+        let mgus = path_str(&scaled_copy("mgus2_cr.csv", "agec", s));
+        let fg = |covs: &str| {
+            clean_json(&[
+                "finegray",
+                "--time",
+                "etime",
+                "--status",
+                "event",
+                "--cause",
+                "1",
+                "--covariates",
+                covs,
+                &mgus,
+            ])
+        };
+        let (scaled, base) = (fg("agec_s,male"), fg("agec,male"));
+        assert_eq!(scaled["converged"], true);
+        let (x, y) = (coefficient(&scaled, "agec_s"), coefficient(&base, "agec"));
+        for (key, unit) in [("coef", s), ("se", s), ("p", 1.0)] {
+            close(
+                f(&x[key]) * unit,
+                f(&y[key]),
+                1e-6,
+                &format!("finegray {key}"),
+            );
+        }
     }
 }
 
@@ -741,6 +911,40 @@ fn a_hundred_thousand_rows_tied_at_one_time() {
         assert!(
             extra <= bound,
             "km on {n} tied rows: {extra} kB more than on 10 rows (bound {bound} kB)"
+        );
+    }
+    std::fs::remove_file(&big).ok();
+}
+
+/// A cohort file of realistic rows (the 200 MB file of BENCHMARKS.md "CSV ingestion", at
+/// 8 MB: `csv_ingest write`, nine columns, 1 % NA): `analyze km` needs at most twice the file
+/// beyond the same command on 10 rows (the 200 MB file took 4.5 GB, 22×). The other
+/// commands are measured in docs/robustness.md (perf-km's CSV work brings them down).
+#[test]
+fn a_cohort_file_within_twice_its_size() {
+    let big = dir().join("cohort8.csv");
+    let out = Command::new(example_bin("csv_ingest"))
+        .arg("write")
+        .arg(&big)
+        .arg("8")
+        .output()
+        .expect("run csv_ingest");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&big).expect("cohort");
+    let small = write(
+        "cohort8_10.csv",
+        &text.lines().take(11).collect::<Vec<_>>().join("\n"),
+    );
+    drop(text);
+    let args = ["km", "--time", "time", "--event", "status"];
+    if let Some((extra, file_kb)) = extra_memory_kb(&args, &small, &big, 0) {
+        assert!(
+            extra <= 2 * file_kb,
+            "km on the cohort file: {extra} kB more than on 10 rows, file {file_kb} kB"
         );
     }
     std::fs::remove_file(&big).ok();

@@ -139,7 +139,7 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
         });
         text.push_str(&format!(
             "\nMilestone S({}): {} - {} = {} (95% CI {} to {}), p = {}\n",
-            m.time,
+            oncostat::table::format_signif(m.time, 7),
             m.groups[1],
             m.groups[0],
             oncostat::table::format_number(m.difference.estimate, 4),

@@ -446,7 +446,8 @@ pub fn output(
         ));
     }
     text.push_str(&format!(
-        "  restricted mean to {tau}: {} (se {}); mean: {}\n\n",
+        "  restricted mean to {}: {} (se {}); mean: {}\n\n",
+        oncostat::table::format_signif(tau, 7),
         oncostat::table::format_number(mean.restricted, 4),
         oncostat::table::format_number(mean.restricted_se, 4),
         mean.mean

@@ -421,7 +421,8 @@ impl SurvivalCurve {
         let keep = self.time.partition_point(|&t| t <= tau);
         // Rectangles: from 0 to the first time at S = 1, then S(t_k) up to the next time,
         // the last one up to tau.
-        let mut start = 0.0_f64.min(self.time.first().copied().unwrap_or(0.0));
+        let origin = 0.0_f64.min(self.time.first().copied().unwrap_or(0.0));
+        let mut start = origin;
         let mut previous_s = 1.0;
         let mut areas = Vec::with_capacity(keep + 1);
         for k in 0..keep {
@@ -431,11 +432,14 @@ impl SurvivalCurve {
         }
         areas.push((tau - start) * previous_s);
         let estimate: f64 = areas.iter().sum();
-        // Walk back from tau: A_k = area after t_k.
+        // Walk back from tau: A_k = area after t_k. Times beyond 2^±32 (e.g. in units of
+        // 1e-300 or 1e300) are squared times a power of two (exact, crate::numeric), so that
+        // A_k² neither under- nor overflows; ordinary times are used as they are.
+        let f = crate::numeric::range_factor(tau - origin);
         let mut after = 0.0;
         let mut variance = 0.0;
         for k in (0..keep).rev() {
-            after += areas[k + 1];
+            after += areas[k + 1] * f;
             let survivors = self.n_risk[k] - self.n_event[k];
             if survivors != 0.0 {
                 variance += after * after * self.n_event[k] / (self.n_risk[k] * survivors);
@@ -443,7 +447,7 @@ impl SurvivalCurve {
         }
         RestrictedMean {
             estimate,
-            std_error: variance.sqrt(),
+            std_error: variance.sqrt() / f,
             upper_limit: tau,
         }
     }

@@ -181,7 +181,7 @@ impl Rmst {
         let (difference, ratio) = if out.len() == 2 {
             let (a, b) = (&out[0], &out[1]);
             let d = b.estimate - a.estimate;
-            let se = (a.std_error.powi(2) + b.std_error.powi(2)).sqrt();
+            let se = a.std_error.hypot(b.std_error);
             let difference = Contrast {
                 estimate: d,
                 std_error: se,

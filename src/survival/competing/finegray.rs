@@ -142,6 +142,10 @@ impl FineGray {
     /// * [`Error::InvalidParameter`] for a `gtol` that is not finite and > 0.
     /// * [`Error::SingularMatrix`] if the information matrix is singular during the
     ///   iteration (R's `solve` fails too) or at the estimate.
+    /// * [`Error::NumericalRange`] if a coefficient, standard error or log-likelihood does
+    ///   not fit in a double (a column far outside the double range); columns of any scale
+    ///   within it (1e-300 … 1e300) are fitted on a power-of-two rescaled copy, so `x · s`
+    ///   gives `β / s` and the same z and p.
     pub fn fit(&self, data: &CompetingRisksData, x: &Design) -> Result<FineGrayFit> {
         self.fit_coded(data, x, &vec![0; data.len()], 1)
     }
@@ -196,16 +200,41 @@ impl FineGray {
         cholesky_inverse(&l, p, &mut work, &mut inv);
         let middle = problem.sandwich_middle(&b, &eval);
         let inv_m = DMatrix::from_column_slice(p, p, &inv);
-        let variance = &inv_m * DMatrix::from_column_slice(p, p, &middle) * &inv_m;
-        let std_errors = DVector::from_iterator(p, (0..p).map(|j| variance[(j, j)].sqrt()));
+        let scaled_variance = &inv_m * DMatrix::from_column_slice(p, p, &middle) * &inv_m;
+        // back to the columns' own scale: β = f·β_s, V = f_j f_k V_s, I = I_s / (f_j f_k),
+        // score = score_s / f; se = sqrt(V_s)·f (never sqrt(V_s·f²), which under- or overflows)
+        let f = &problem.factors;
+        let std_errors =
+            DVector::from_iterator(p, (0..p).map(|j| scaled_variance[(j, j)].sqrt() * f[j]));
+        let variance = DMatrix::from_fn(p, p, |j, k| scaled_variance[(j, k)] * f[j] * f[k]);
+        let information =
+            DMatrix::from_fn(p, p, |j, k| eval.information[k * p + j] / (f[j] * f[k]));
+        let coefficients: Vec<f64> = b.iter().zip(f).map(|(b, f)| b * f).collect();
         let loglik_null = -problem.value(&vec![0.0; p]);
+        let kept: Vec<usize> = (0..p).collect();
+        crate::numeric::check_fit(
+            "Fine-Gray model",
+            [
+                ("the log-likelihood", -eval.value),
+                ("the null log-likelihood", loglik_null),
+            ],
+            &crate::numeric::Coefficients {
+                names: x.names(),
+                kept: &kept,
+                estimates: &coefficients,
+                std_errors: std_errors.as_slice(),
+            },
+            convergence.converged(),
+            "a covariate is too extreme for double precision (exp of the linear predictor \
+             overflows): rescale the column named",
+        )?;
         Ok(FineGrayFit {
             cause: self.cause,
             names: x.names().to_vec(),
-            coefficients: DVector::from_vec(b),
+            coefficients: DVector::from_vec(coefficients),
             variance,
-            information: DMatrix::from_column_slice(p, p, &eval.information),
-            score: DVector::from_iterator(p, eval.score.iter().map(|s| -s)),
+            information,
+            score: DVector::from_iterator(p, eval.score.iter().zip(f).map(|(s, f)| -s / f)),
             std_errors,
             loglik: -eval.value,
             loglik_null,
@@ -396,6 +425,8 @@ struct Problem {
     n: usize,
     p: usize,
     ncg: usize,
+    /// the power-of-two factor each design column is fitted times (1 for ordinary columns)
+    factors: Vec<f64>,
     /// 1 = the cause, 2 = another cause, 0 = censored
     ici: Vec<u8>,
     group: Vec<usize>,
@@ -436,11 +467,20 @@ impl Problem {
             .collect();
         let group: Vec<usize> = order.iter().map(|&i| cengroup[i]).collect();
         let m = x.matrix();
-        let means: Vec<f64> = (0..p).map(|j| m.column(j).mean()).collect();
+        // Columns beyond 2^±32 are fitted times a power of two (exact, crate::numeric), so
+        // that the fit does not depend on their scale (a covariate × 1e300 made the
+        // information matrix singular); ordinary columns are used as given.
+        let factors: Vec<f64> = m
+            .column_iter()
+            .map(|c| crate::numeric::column_factor(c.as_slice()))
+            .collect();
+        let means: Vec<f64> = (0..p)
+            .map(|j| m.column(j).iter().map(|v| v * factors[j]).sum::<f64>() / n as f64)
+            .collect();
         let mut xs = Vec::with_capacity(n * p);
         for &i in &order {
             for j in 0..p {
-                xs.push(m[(i, j)] - means[j]);
+                xs.push(m[(i, j)] * factors[j] - means[j]);
             }
         }
         // censoring KM per group, read at t(1 − 100ε) as R's approx(..., "constant", f = 0, rule = 2)
@@ -492,6 +532,7 @@ impl Problem {
             n,
             p,
             ncg,
+            factors,
             ici,
             group,
             x: xs,

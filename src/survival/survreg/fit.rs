@@ -204,13 +204,42 @@ impl SurvReg {
         }
         let strata: Vec<usize> = data.strata().map_or_else(|| vec![0; n], <[usize]>::to_vec);
         let event = data.event();
+        // A distribution of t itself (Gaussian, logistic, extreme value) on times beyond
+        // 2^±32 is fitted to c·t, c a power of two (exact, crate::numeric), with offsets c·o
+        // and a fixed scale c·σ, so that the fit does not depend on the unit of time (times
+        // × 1e100 made every coefficient aliased, "converged"; R does not converge there).
+        // Back: β = β'/c, log σ = log σ' − ln c, ℓ = ℓ' + ln c·Σ_events w (the density of t
+        // is c times that of c·t). The log-time distributions need no factor (log t is
+        // moderate for every double).
+        let c = if dist.log_time() {
+            1.0
+        } else {
+            crate::numeric::range_factor(crate::numeric::max_abs(&y))
+        };
+        let ln_c = c.ln();
+        let rescaled = (c - 1.0).abs() > 0.0;
+        let y: Vec<f64> = if rescaled {
+            y.iter().map(|v| v * c).collect()
+        } else {
+            y
+        };
+        let offset_fit: std::borrow::Cow<'_, [f64]> = if rescaled {
+            offset.iter().map(|o| o * c).collect()
+        } else {
+            std::borrow::Cow::Borrowed(&offset)
+        };
         let logcorrect = if dist.log_time() {
             -(0..n)
                 .filter(|&i| event[i])
                 .map(|i| weights[i] * data.time()[i].ln())
                 .sum::<f64>()
-        } else {
+        } else if !rescaled {
             0.0
+        } else {
+            ln_c * (0..n)
+                .filter(|&i| event[i])
+                .map(|i| weights[i])
+                .sum::<f64>()
         };
 
         let nvar = x.ncols();
@@ -240,16 +269,17 @@ impl SurvReg {
         };
         let law = dist.law();
         let fixed_log_scale = fixed_scale.map(f64::ln);
+        let fixed_log_scale_fit = fixed_log_scale.map(|l| l + ln_c);
         let start = start_values(
             &StartInput {
                 law,
                 y: &y,
                 event,
                 weights: &weights,
-                offset: &offset,
+                offset: &offset_fit,
                 strata: &strata,
                 nstrata,
-                fixed_log_scale,
+                fixed_log_scale: fixed_log_scale_fit,
             },
             &xr,
             nvar,
@@ -262,12 +292,12 @@ impl SurvReg {
             y: &y,
             event,
             weights: &weights,
-            offset: &offset,
+            offset: &offset_fit,
             x: &xr,
             nvar,
             strata: &strata,
             nstrat: nstrat2,
-            fixed_log_scale: fixed_log_scale.unwrap_or(0.0),
+            fixed_log_scale: fixed_log_scale_fit.unwrap_or(0.0),
         };
         let out = survreg_newton(&problem, &start.init, controls);
         let k = nvar + nstrat2;
@@ -276,9 +306,10 @@ impl SurvReg {
         if let Some(r) = &rescale {
             r.back_transform(&mut beta, &mut var, k);
         }
-        // back to the columns as given: β_j = β_j'·f_j, se_j = sqrt(V'_jj)·f_j (formed from
-        // the rescaled variance, which neither under- nor overflows), V_ab = V'_ab·f_a·f_b
-        let factor = |a: usize| if a < nvar { factors[a] } else { 1.0 };
+        // back to the columns and times as given: β_j = β_j'·f_j/c, se_j = sqrt(V'_jj)·f_j/c
+        // (formed from the rescaled variance, which neither under- nor overflows),
+        // V_ab = V'_ab·g_a·g_b with g = f/c for coefficients, 1 for log scales (− ln c)
+        let factor = |a: usize| if a < nvar { factors[a] / c } else { 1.0 };
         let aliased: Vec<bool> = (0..k).map(|a| var[a * k + a] <= 0.0).collect();
         let parameter_se: Vec<f64> = (0..k).map(|a| var[a * k + a].sqrt() * factor(a)).collect();
         for a in 0..k {
@@ -286,6 +317,9 @@ impl SurvReg {
             for b in 0..k {
                 var[a * k + b] = var[a * k + b] * factor(a) * factor(b);
             }
+        }
+        for b in beta.iter_mut().skip(nvar) {
+            *b -= ln_c;
         }
         let score: Vec<f64> = out
             .score
@@ -295,7 +329,15 @@ impl SurvReg {
             .collect();
         let loglik = out.loglik + logcorrect;
         let (loglik_null, null_coefficients) = match &start.null_fit {
-            Some(f0) => (f0.loglik + logcorrect, f0.beta.clone()),
+            Some(f0) => {
+                // the intercept-only fit: (intercept', log σ'…) on c·t
+                let mut b0 = f0.beta.clone();
+                b0[0] /= c;
+                for b in b0.iter_mut().skip(1) {
+                    *b -= ln_c;
+                }
+                (f0.loglik + logcorrect, b0)
+            }
             None => (loglik, beta.clone()),
         };
         let mut coefficients: Vec<f64> = beta[..nvar].to_vec();
