@@ -776,6 +776,8 @@ impl LogisticFit {
                     }
                     Err(e) => return Err(e),
                 };
+                // the workers make their own engines: free this one's n-row buffers first
+                drop(engine);
                 let bounds = map_jobs(
                     2 * self.kept.len(),
                     threads_for(
