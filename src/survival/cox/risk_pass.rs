@@ -646,18 +646,22 @@ fn chunk_backward_sweep(
 mod tests {
     use crate::{CoxPh, Design, Result, SurvivalData, Ties};
 
+    /// A deterministic stream of uniforms on [0, 1) (64-bit LCG, top 53 bits).
+    fn uniforms(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     /// Several chunks (n > 2 · CHUNK_ROWS) with ties, strata, weights and counting data: the
     /// fit is bit-identical for 1, 2 and 3 threads.
     #[test]
     fn fits_do_not_depend_on_the_thread_count() -> Result<()> {
         let n = 3 * super::CHUNK_ROWS + 123;
-        let mut state: u64 = 7;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(7);
         let time: Vec<f64> = (0..n).map(|_| (next() * 60.0).ceil()).collect();
         let status: Vec<f64> = (0..n).map(|_| f64::from(u8::from(next() < 0.7))).collect();
         let strata: Vec<usize> = (0..n).map(|i| i % 3).collect();
@@ -718,13 +722,7 @@ mod tests {
     fn entry_hazards_match_the_walk_over_starts() -> Result<()> {
         use super::super::prepare::Prepared;
         let n = 400;
-        let mut state: u64 = 11;
-        let mut next = move || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniforms(11);
         let time: Vec<f64> = (0..n).map(|_| 1.0 + (next() * 30.0).floor()).collect();
         // whole-number starts: many equal to each other and to other rows' event times
         let start: Vec<f64> = time.iter().map(|t| ((t - 1.0) * next()).floor()).collect();
