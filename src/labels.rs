@@ -148,8 +148,8 @@ impl Levels {
     {
         let mut seen = Seen::new();
         // first as if every value were a small whole number (one add, a mask and a table
-        // mark a row, and a check by bits: `y - 2^52` gives `x` back and `y` is below
-        // 2^52 + SMALL); if one is not, the rows are read again with a test per row
+        // mark a row, and a check by bits: the index read back as a number is `x`); if one
+        // is not, the rows are read again with a test per row
         let mut check = 0u64;
         let mut codes: Vec<C> = rows
             .clone()
@@ -158,8 +158,9 @@ impl Levels {
                 let y = x + SHIFT;
                 let k = (y.to_bits() as usize) & (SMALL - 1);
                 seen.small[k] = true;
-                check |= ((y - SHIFT).to_bits() ^ x.to_bits())
-                    | ((y.to_bits() ^ SHIFT.to_bits()) >> SMALL.trailing_zeros());
+                // k is x exactly when x is a whole number in 0..SMALL (NaN, -0, 2.5, 1025
+                // and -1 give another number or other bits)
+                check |= (k as f64).to_bits() ^ x.to_bits();
                 C::of(k)
             })
             .collect();
