@@ -458,3 +458,30 @@ fn endpoints_patient_without_dates_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn endpoints_patient_listed_twice_names_both_rows() {
+    let lesions = common::data("endpoints/lesions.csv");
+    // P1 at data rows 1 and 3 (a row with a missing last contact between them is dropped)
+    let file = TempCsv::new(
+        "patients_twice",
+        "patient,death_day,last_contact_day\nP1,,300\nP2,,NA\nP1,,310\nP2,,320\n",
+    );
+    let run = common::analyze(&[
+        "endpoints",
+        "--lesions",
+        lesions.to_str().unwrap(),
+        "--patients",
+        file.path(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.starts_with("error: ")
+            && run
+                .stderr
+                .contains("row 3: patient `P1` is listed twice (first at row 1)"),
+        "{}",
+        run.stderr
+    );
+}

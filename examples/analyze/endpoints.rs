@@ -136,9 +136,14 @@ fn read_patients(args: &Args, table: &Table) -> Result<(Vec<PatientRow>, usize),
         Some(g) => cols.labels(g)?,
         None => vec![&all; cols.len()],
     };
+    // a patient listed twice is a label code seen before (one look-up a row, not a scan)
+    let codes = cols.text("patient")?.codes();
+    let mut first_at: Vec<Option<usize>> = vec![None; ids.len()];
     let mut out: Vec<PatientRow> = Vec::with_capacity(cols.len());
     for i in 0..cols.len() {
-        if let Some(prev) = out.iter().find(|p| p.id == *ids[i]) {
+        let code = codes.get(i).map_or(i, |&c| c as usize);
+        let seen = first_at.get_mut(code);
+        if let Some(prev) = seen.as_ref().and_then(|s| s.and_then(|k| out.get(k))) {
             return Err(CliError::new(format!(
                 "{}, row {}: patient `{}` is listed twice (first at row {})",
                 table.path().display(),
@@ -157,6 +162,9 @@ fn read_patients(args: &Args, table: &Table) -> Result<(Vec<PatientRow>, usize),
             group: groups[i].to_string(),
             row: cols.rows[i],
         });
+        if let Some(slot) = seen {
+            *slot = Some(i);
+        }
     }
     Ok((out, cols.dropped))
 }
