@@ -186,6 +186,11 @@ impl Design {
         &self.matrix
     }
 
+    /// The matrix, shared (no copy), for a fit to keep.
+    pub(crate) fn shared_matrix(&self) -> Arc<DMatrix<f64>> {
+        Arc::clone(&self.matrix)
+    }
+
     /// Index of the column called `name`.
     ///
     /// # Errors

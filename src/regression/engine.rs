@@ -28,6 +28,8 @@ use crate::linalg::{
     cholesky_in_place, cholesky_inverse, cholesky_inverse_factor_transposed, cholesky_log_det,
     cholesky_solve, dot,
 };
+use std::sync::Arc;
+
 use crate::{Error, Result};
 
 /// Rows per block of the passes over X (one block of X, its scaled copy and its product with
@@ -503,13 +505,14 @@ fn cross_accumulate(
     }
 }
 
-/// An owned copy of a problem's data (kept by fits for later profile and LR computations).
+/// A problem's data kept by fits for later profile and LR computations: shared with the
+/// design and the outcome it came from where nothing changed (no copy), owned otherwise.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct OwnedProblem {
-    pub(crate) x: DMatrix<f64>,
-    pub(crate) y: Vec<f64>,
-    pub(crate) w: Vec<f64>,
-    pub(crate) offset: Vec<f64>,
+    pub(crate) x: Arc<DMatrix<f64>>,
+    pub(crate) y: Arc<Vec<f64>>,
+    pub(crate) w: Arc<Vec<f64>>,
+    pub(crate) offset: Arc<Vec<f64>>,
 }
 
 impl OwnedProblem {

@@ -213,11 +213,12 @@ impl FirthRegression {
             }
             return Err(Error::CollinearColumns { columns });
         }
+        let (values, weights, offsets) = y.shared();
         let problem = OwnedProblem {
-            x: x.matrix().clone(),
-            y: y.values().to_vec(),
-            w: y.weights().to_vec(),
-            offset: y.offsets().to_vec(),
+            x: x.shared_matrix(),
+            y: values,
+            w: weights,
+            offset: offsets,
         };
         FirthFit::compute(x.names().to_vec(), x.has_intercept(), problem, *self)
     }

@@ -1,5 +1,7 @@
 //! Maximum-likelihood logistic regression as R's `glm(family = binomial)`.
 
+use std::sync::Arc;
+
 use nalgebra::{DMatrix, DVector};
 
 use super::engine::{Engine, OwnedProblem};
@@ -177,11 +179,20 @@ impl LogisticRegression {
         let scaled = rescaled.as_ref().unwrap_or(x.matrix());
         let kept = non_aliased_columns(scaled, x.names(), y)?;
         let factors: Vec<f64> = kept.iter().map(|&j| factors[j]).collect();
+        // The fit keeps the design's own matrix when every column is kept unscaled, the
+        // rescaled one when every column is kept, a copy of the kept columns otherwise.
+        let all_kept = kept.len() == x.ncols();
+        let x_kept = if all_kept {
+            rescaled.map_or_else(|| x.shared_matrix(), Arc::new)
+        } else {
+            Arc::new(scaled.select_columns(&kept))
+        };
+        let (values, weights, offsets) = y.shared();
         let problem = OwnedProblem {
-            x: scaled.select_columns(&kept),
-            y: y.values().to_vec(),
-            w: y.weights().to_vec(),
-            offset: y.offsets().to_vec(),
+            x: x_kept,
+            y: values,
+            w: weights,
+            offset: offsets,
         };
         let fit = glm_fit(&problem, self.epsilon, self.max_iter)?;
         let null_deviance = null_deviance(&problem, x, &kept, self.epsilon, self.max_iter)?;
@@ -343,10 +354,14 @@ fn null_deviance(
     let has_intercept = x.has_intercept() && kept.first() == Some(&0);
     let n = problem.y.len();
     let null = OwnedProblem {
-        x: DMatrix::from_element(n, if has_intercept { 1 } else { 0 }, 1.0),
-        y: problem.y.clone(),
-        w: problem.w.clone(),
-        offset: problem.offset.clone(),
+        x: Arc::new(DMatrix::from_element(
+            n,
+            if has_intercept { 1 } else { 0 },
+            1.0,
+        )),
+        y: Arc::clone(&problem.y),
+        w: Arc::clone(&problem.w),
+        offset: Arc::clone(&problem.offset),
     };
     if has_intercept {
         let mut engine = Engine::new(null.view(), 0.0);
@@ -354,7 +369,12 @@ fn null_deviance(
         if problem.offset.iter().all(|&o| o == 0.0) {
             // glm: weighted mean, no iteration
             let sw: f64 = problem.w.iter().sum();
-            let swy: f64 = problem.w.iter().zip(&problem.y).map(|(w, y)| w * y).sum();
+            let swy: f64 = problem
+                .w
+                .iter()
+                .zip(problem.y.iter())
+                .map(|(w, y)| w * y)
+                .sum();
             let mu: f64 = swy / sw;
             engine.evaluate(&[(mu / (1.0 - mu)).ln()])?;
             return Ok(-2.0 * engine.loglik());
@@ -365,8 +385,8 @@ fn null_deviance(
         let dev = problem
             .y
             .iter()
-            .zip(&problem.w)
-            .zip(&problem.offset)
+            .zip(problem.w.iter())
+            .zip(problem.offset.iter())
             .map(|((&y, &w), &o)| {
                 let p = 1.0 / (1.0 + (-o).exp());
                 -2.0 * w * (y * p.ln() + (1.0 - y) * (1.0 - p).ln())

@@ -1,8 +1,12 @@
 //! Binary outcomes with optional case weights and offsets.
 
 use std::fmt::Display;
+use std::sync::Arc;
 
 use crate::{Error, Result};
+
+/// One n-row vector shared between an outcome and the fits made from it.
+pub(crate) type Shared = Arc<Vec<f64>>;
 
 /// A 0/1 outcome per observation, with case weights (default 1) and offsets on the
 /// linear-predictor scale (default 0).
@@ -24,9 +28,10 @@ use crate::{Error, Result};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct BinaryOutcome {
-    values: Vec<f64>,
-    weights: Vec<f64>,
-    offsets: Vec<f64>,
+    /// Shared (as are the weights and offsets): a fit keeps these vectors without a copy.
+    values: Arc<Vec<f64>>,
+    weights: Arc<Vec<f64>>,
+    offsets: Arc<Vec<f64>>,
 }
 
 impl BinaryOutcome {
@@ -86,9 +91,9 @@ impl BinaryOutcome {
     fn from_valid(values: Vec<f64>) -> Self {
         let n = values.len();
         BinaryOutcome {
-            values,
-            weights: vec![1.0; n],
-            offsets: vec![0.0; n],
+            values: Arc::new(values),
+            weights: Arc::new(vec![1.0; n]),
+            offsets: Arc::new(vec![0.0; n]),
         }
     }
 
@@ -111,7 +116,7 @@ impl BinaryOutcome {
             });
         }
         crate::numeric::check_weights(&weights)?;
-        self.weights = weights;
+        self.weights = Arc::new(weights);
         Ok(self)
     }
 
@@ -125,7 +130,7 @@ impl BinaryOutcome {
             return Err(Error::mismatch("offsets", self.values.len(), offsets.len()));
         }
         crate::design::check_finite("offset", &offsets)?;
-        self.offsets = offsets;
+        self.offsets = Arc::new(offsets);
         Ok(self)
     }
 
@@ -157,10 +162,19 @@ impl BinaryOutcome {
     /// The outcome with 0 and 1 swapped (weights and offsets kept).
     pub fn flipped(&self) -> Self {
         BinaryOutcome {
-            values: self.values.iter().map(|v| 1.0 - v).collect(),
-            weights: self.weights.clone(),
-            offsets: self.offsets.clone(),
+            values: Arc::new(self.values.iter().map(|v| 1.0 - v).collect()),
+            weights: Arc::clone(&self.weights),
+            offsets: Arc::clone(&self.offsets),
         }
+    }
+
+    /// The shared values, weights and offsets (no copy), for a fit to keep.
+    pub(crate) fn shared(&self) -> (Shared, Shared, Shared) {
+        (
+            Arc::clone(&self.values),
+            Arc::clone(&self.weights),
+            Arc::clone(&self.offsets),
+        )
     }
 
     /// Checks the outcome against a design: same number of rows and both outcomes present
