@@ -219,7 +219,7 @@ pub fn concordance(data: &SurvivalData, risk: &[f64]) -> Result<Concordance> {
     crate::design::check_finite("risk score", risk)?;
     let prepared = Prepared::sorted(data, true)?;
     let sorted: Vec<f64> = prepared.order.iter().map(|&i| risk[i as usize]).collect();
-    Ok(sorted_concordance(&prepared, sorted, None, 1))
+    Ok(sorted_concordance(&prepared, sorted, None))
 }
 
 /// Concordance of `lp` (linear predictor in sorted order) with the prepared survival data;
@@ -233,7 +233,6 @@ pub(super) fn sorted_concordance(
     data: &Prepared,
     lp: Vec<f64>,
     cluster: Option<(&[usize], usize)>,
-    threads: usize,
 ) -> Concordance {
     let n = data.n;
     // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
@@ -256,50 +255,37 @@ pub(super) fn sorted_concordance(
     let n_ranks = distinct as usize + 1;
     drop(by_lp);
 
-    // per-row weight of concordant, discordant and tied.x partners: the two sweeps are
-    // independent (one thread each when allowed); each fills its own array from zero and
-    // the arrays are added in one fixed order, so the result does not depend on `threads`
-    let (events, mut partners) = if threads > 1 && n >= PARALLEL_MIN_ROWS {
-        std::thread::scope(|scope| {
-            let side = scope.spawn(|| event_side(data, &rank, n_ranks));
-            let other = partner_side(data, &rank, n_ranks);
-            let side = side.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (side, other)
-        })
-    } else {
-        (
-            event_side(data, &rank, n_ranks),
-            partner_side(data, &rank, n_ranks),
-        )
-    };
-    let (event_partners, totals) = events;
-    for (row, e) in partners.iter_mut().zip(&event_partners) {
-        row.conc += e.conc;
-        row.disc += e.disc;
-        row.tied += e.tied;
-    }
-    drop(event_partners);
-    let w = &data.weight;
-
+    // The event's side first: the totals (so d) and, per death, its partners at risk after
+    // it. The partner's side then finishes each row's partners in row order and folds its
+    // jackknife influence into the variance at once: one per-row buffer of partners instead
+    // of two plus their sum (24 B a row fewer; the sums, so the numbers, are the same).
+    let (event_partners, totals) = event_side(data, &rank, n_ranks);
     let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
     let npair = total_conc + total_disc + total_tied;
     let d = (total_conc - total_disc) / npair;
-    let dfbeta = partners
-        .iter()
-        .zip(w.range(0..data.n))
-        .map(|(c, wk)| wk * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair));
-    let var: f64 = match cluster {
-        None => dfbeta.map(|f| f * f).sum(),
-        Some((labels, n_clusters)) => {
-            let mut sums = vec![0.0; n_clusters];
-            for (f, &row) in dfbeta.zip(&data.order) {
-                if let Some(s) = labels.get(row as usize).and_then(|&c| sums.get_mut(c)) {
+    let w = &data.weight;
+    let mut var = 0.0;
+    let mut sums = cluster.map_or_else(Vec::new, |(_, n_clusters)| vec![0.0; n_clusters]);
+    partner_side(data, &rank, n_ranks, |k, mut c| {
+        let e = event_partners[k];
+        c.conc += e.conc;
+        c.disc += e.disc;
+        c.tied += e.tied;
+        let f = w[k] * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair);
+        match cluster {
+            None => var += f * f,
+            Some((labels, _)) => {
+                let label = data.order.get(k).and_then(|&row| labels.get(row as usize));
+                if let Some(s) = label.and_then(|&c| sums.get_mut(c)) {
                     *s += f;
                 }
             }
-            sums.iter().map(|f| f * f).sum()
         }
-    };
+    });
+    drop(event_partners);
+    if cluster.is_some() {
+        var = sums.iter().map(|f| f * f).sum();
+    }
     Concordance {
         estimate: (d + 1.0) / 2.0,
         std_error: var.sqrt() / 2.0,
@@ -308,9 +294,6 @@ pub(super) fn sorted_concordance(
         tied_x: total_tied,
     }
 }
-
-/// Below this many rows the concordance's two sweeps stay on one thread.
-const PARALLEL_MIN_ROWS: usize = 20_000;
 
 /// The event's side of the concordance: per row (deaths only) and in total, the weight of
 /// the partners at risk after each event.
@@ -362,9 +345,21 @@ fn event_side(data: &Prepared, rank: &[u32], n_ranks: usize) -> (Vec<Partners>, 
 }
 
 /// The partner's side of the concordance: per row, the weight of the earlier events it is
-/// compared with.
-fn partner_side(data: &Prepared, rank: &[u32], n_ranks: usize) -> Vec<Partners> {
-    let mut partners = vec![Partners::default(); data.n];
+/// compared with, handed to `done(k, partners)` once row `k`'s are complete, in row order
+/// (sorted position `k`), so a caller can sum over rows in the order of the rows.
+fn partner_side(
+    data: &Prepared,
+    rank: &[u32],
+    n_ranks: usize,
+    mut done: impl FnMut(usize, Partners),
+) {
+    // counting data only: what a row's arrival took off, until its own tie group
+    let mut arrived = if data.counting.is_some() {
+        vec![Partners::default(); data.n]
+    } else {
+        Vec::new()
+    };
+    let mut deaths_partners: Vec<Partners> = Vec::new();
     let mut tree = RankTree::new(n_ranks);
     let w = &data.weight;
     for stratum in &data.strata {
@@ -381,28 +376,35 @@ fn partner_side(data: &Prepared, rank: &[u32], n_ranks: usize) -> Vec<Partners> 
             } = data.groups[g];
             arrivals.advance(data.time[start], |k| {
                 let (below, at, above) = tree.split(rank[k]);
-                partners[k].add(above, below, at, -1.0);
+                if let Some(row) = arrived.get_mut(k) {
+                    row.add(above, below, at, -1.0);
+                }
             });
+            let so_far = |k: usize| arrived.get(k).copied().unwrap_or_default();
             let deaths = death_start..end;
-            for (&r, row) in rank[deaths.clone()]
-                .iter()
-                .zip(&mut partners[deaths.clone()])
-            {
+            deaths_partners.clear();
+            for (&r, k) in rank[deaths.clone()].iter().zip(deaths.clone()) {
                 let (below, at, above) = tree.split(r);
+                let mut row = so_far(k);
                 row.add(above, below, at, 1.0);
+                deaths_partners.push(row);
             }
-            for (&r, wk) in rank[deaths.clone()].iter().zip(w.range(deaths)) {
+            for (&r, wk) in rank[deaths.clone()].iter().zip(w.range(deaths.clone())) {
                 tree.insert(r, wk);
             }
             let censored = start..death_start;
-            for (&r, row) in rank[censored.clone()].iter().zip(&mut partners[censored]) {
+            for (&r, k) in rank[censored.clone()].iter().zip(censored) {
                 let (below, at, above) = tree.split(r);
+                let mut row = so_far(k);
                 row.add(above, below, at, 1.0);
+                done(k, row);
+            }
+            for (k, &row) in deaths.zip(&deaths_partners) {
+                done(k, row);
             }
         }
         tree.clear();
     }
-    partners
 }
 
 #[cfg(test)]

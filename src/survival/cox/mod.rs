@@ -421,12 +421,7 @@ impl CoxPh {
             .iter()
             .map(|&i| linear_predictors[i as usize])
             .collect();
-        let concordance = concordance::sorted_concordance(
-            &prepared,
-            sorted_lp,
-            cluster,
-            crate::parallel::threads_for(self.threads, crate::parallel::MIN_PARALLEL_WORK, 2),
-        );
+        let concordance = concordance::sorted_concordance(&prepared, sorted_lp, cluster);
 
         let converged = reason == StopReason::Converged;
         let inference_se = robust_std_errors.as_ref().unwrap_or(&std_errors);
