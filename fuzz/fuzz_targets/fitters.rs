@@ -1,19 +1,21 @@
 //! Fuzzes every fitter on arbitrary finite data: Cox (Efron, Breslow; strata, weights,
 //! offsets, initial values, robust / cluster variance), Kaplan–Meier (every confidence type;
 //! groups), log-rank (rho; strata, also one-row strata; more groups than the cap), survreg
-//! (Weibull, log-normal, Gaussian; strata, weights, offsets), logistic regression (ML with
-//! profile and Wald intervals; offsets) and Firth (with FLIC/FLAC), at covariate scales
-//! 10^-300 … 10^300 and weights, offsets and initial values up to the ends of the double
-//! range (issue 19). Checks: no panic; every accessor and `Display` can be called on a
-//! returned fit; a converged Cox, survreg or logistic fit has finite coefficients, standard
+//! (Weibull, log-normal, Gaussian; strata, weights, offsets), restricted mean survival, Fine–Gray
+//! (the group as the cause), logistic regression (ML with profile and Wald intervals;
+//! offsets) and Firth (with FLIC/FLAC), at covariate scales 10^-300 … 10^300, times in units
+//! up to 10^300 and weights, offsets and initial values up to the ends of the double range
+//! (issue 19). Checks: no panic; every accessor and `Display` can be called on a returned
+//! fit; a converged Cox, survreg, Fine–Gray or logistic fit has finite coefficients, standard
 //! errors > 0 and a finite log-likelihood; no text output prints `NaN`.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use oncostat::{
-    BinaryOutcome, ConfType, CoxPh, Design, FirthCoxPh, FirthRegression, KaplanMeier, KmTable,
-    LogRank, LogisticRegression, SurvReg, SurvRegDist, SurvivalData, Ties,
+    BinaryOutcome, CompetingRisksData, ConfType, CoxPh, Design, FineGray, FirthCoxPh,
+    FirthRegression, KaplanMeier, KmTable, LogRank, LogisticRegression, Rmst, SurvReg,
+    SurvRegDist, SurvivalData, Ties,
 };
 
 #[derive(Debug, Arbitrary)]
@@ -61,7 +63,7 @@ fuzz_target!(|input: Input| {
         return;
     }
     let opt = |bit: u8| input.options & (1 << bit) != 0;
-    let time_scale = [1.0, 0.1, 1e-3, 365.25][usize::from(input.time_scale % 4)];
+    let time_scale = [1.0, 0.1, 1e-3, 365.25, 1e150, 1e300][usize::from(input.time_scale % 6)];
     let time: Vec<f64> = input
         .rows
         .iter()
@@ -118,6 +120,33 @@ fuzz_target!(|input: Input| {
     }
     if let Ok(f) = km.fit(&data) {
         let _ = KmTable::new(std::slice::from_ref(&f)).to_string();
+    }
+    // restricted mean survival up to 80 % of the largest time
+    let tau = 0.8 * data.time().iter().copied().fold(0.0, f64::max);
+    if let Ok(r) = Rmst::new(tau).compare(&data, &groups) {
+        let text = r.to_string();
+        assert!(!text.contains("NaN"), "{text}");
+    }
+    // Fine–Gray: an event of group 0 is the cause of interest, of groups 1, 2 the competing one
+    let cause: Vec<f64> = event
+        .iter()
+        .zip(&groups)
+        .map(|(&e, &g)| if !e { 0.0 } else if g == 0 { 1.0 } else { 2.0 })
+        .collect();
+    if let Ok(cr) = CompetingRisksData::new(data.time().to_vec(), &cause)
+        && let Ok(fit) = FineGray::new(1).fit(&cr, &x)
+    {
+        let text = fit.to_string();
+        assert!(!text.contains("NaN"), "{text}");
+        if fit.converged() {
+            assert!(fit.loglik().is_finite(), "{text}");
+            for j in 0..p {
+                assert!(fit.coefficients()[j].is_finite(), "{text}");
+                assert!(fit.std_errors()[j].is_finite(), "{text}");
+                assert!(fit.std_errors()[j] > 0.0, "{text}");
+            }
+        }
+        let _ = (fit.conf_int(0.95), fit.lr_test(), fit.coef_table(0.95));
     }
     let rho = f64::from(input.rho % 4) / 2.0;
     if let Ok(t) = LogRank::new().rho(rho).test(&data, &groups) {
@@ -215,8 +244,11 @@ fuzz_target!(|input: Input| {
     }
 
     // survreg on the same data (strata, weights, offsets; counting data is refused).
-    let dist = [SurvRegDist::Weibull, SurvRegDist::Lognormal, SurvRegDist::Gaussian]
-        [usize::from(input.time_scale / 4 % 3)];
+    let dist = [
+        SurvRegDist::Weibull,
+        SurvRegDist::Lognormal,
+        SurvRegDist::Gaussian,
+    ][usize::from(input.time_scale / 4 % 3)];
     if let Ok(fit) = SurvReg::new(dist).fit(&data, &x.clone().with_intercept()) {
         let text = fit.to_string();
         assert!(!text.contains("NaN"), "{text}");
