@@ -123,7 +123,7 @@ impl Levels {
         let coded =
             Levels::code_numbers::<usize, _, _>(labels, 0..labels.len(), std::iter::empty());
         Ok(Levels {
-            labels: coded.values.iter().map(|x| format!("{x}")).collect(),
+            labels: coded.values.iter().map(|&x| number_text(x)).collect(),
             codes: coded.codes,
             numeric: true,
         })
@@ -497,7 +497,7 @@ fn rank_keys(keys: Vec<Key>) -> (Vec<String>, Vec<usize>) {
     for &k in &order {
         if prev.is_none_or(|p| cmp(&keys[p], &keys[k]).is_ne()) {
             labels.push(match &keys[k] {
-                Key::Number(x) => format!("{x}"),
+                Key::Number(x) => number_text(*x),
                 Key::Text(t) => t.clone(),
             });
             prev = Some(k);
@@ -505,6 +505,19 @@ fn rank_keys(keys: Vec<Key>) -> (Vec<String>, Vec<usize>) {
         rank[k] = labels.len() - 1;
     }
     (labels, rank)
+}
+
+/// A number as a label or a cell written back: the shortest text that reads back as `x`
+/// (`2.5`, `10`), in scientific notation where fixed notation would be a long run of
+/// digits (`1.7178355416916034e252`, not its 253-digit expansion; `1e-300`, not 300 zeros:
+/// issue 19, found by fuzzing).
+pub(crate) fn number_text(x: f64) -> String {
+    let a = x.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e16).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 #[cfg(test)]

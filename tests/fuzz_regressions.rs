@@ -54,7 +54,22 @@ fn replay(input: &[u8], name: &str) -> Result<(), String> {
                     return Err(format!("{name}: JSON is not an object"));
                 }
             }
-            0 => {}
+            0 => {
+                // the text contract (as the fuzz target asserts it): no NaN and no number of
+                // more than 20 digits in a row unless the input itself spells one
+                if !input.windows(3).any(|w| w.eq_ignore_ascii_case(b"nan"))
+                    && run.stdout.contains("NaN")
+                {
+                    return Err(format!("{name}: NaN in the text:\n{}", run.stdout));
+                }
+                let longest = longest_digit_run(run.stdout.as_bytes());
+                if longest_digit_run(input) <= 20 && longest > 20 {
+                    return Err(format!(
+                        "{name}: a {longest}-digit number in the text:\n{}",
+                        run.stdout
+                    ));
+                }
+            }
             2 => {
                 if !run.stdout.is_empty() {
                     return Err(format!("{name}: stdout not empty on error"));
@@ -68,6 +83,15 @@ fn replay(input: &[u8], name: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The longest run of ASCII digits in `bytes`.
+fn longest_digit_run(bytes: &[u8]) -> usize {
+    bytes
+        .split(|b| !b.is_ascii_digit())
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0)
 }
 
 #[test]
@@ -94,4 +118,15 @@ fn analyze_fuzz_inputs_keep_the_cli_contract() {
 fn newline_in_a_quoted_header_keeps_the_error_on_one_line() {
     let input = b"km --time time --event status\n\"time\",\"status\",\"x/\n9\"\n1,1,\xff\n";
     assert_eq!(replay(input, "header-newline"), Ok(()));
+}
+
+/// Found by the `analyze` target (issue 19, third round; `huge_numeric_group_label`): a
+/// numeric group column holding `17.178355416916034e+251` was labelled with the number's
+/// 253-digit decimal expansion in the `proportion` table. Numbers without a kept spelling
+/// are written in scientific notation when fixed notation would need more than 20 digits.
+#[test]
+fn a_huge_number_as_a_group_label_is_not_a_253_digit_decimal() {
+    let input =
+        b"proportion --response y --group g\ny,g\n1,1\n0,1\n1,17.178355416916034e+251\n0,1e-300\n";
+    assert_eq!(replay(input, "huge-label"), Ok(()));
 }

@@ -917,9 +917,9 @@ fn a_hundred_thousand_rows_tied_at_one_time() {
 }
 
 /// A cohort file of realistic rows (the 200 MB file of BENCHMARKS.md "CSV ingestion", at
-/// 8 MB: `csv_ingest write`, nine columns, 1 % NA): `analyze km` needs at most twice the file
-/// beyond the same command on 10 rows (the 200 MB file took 4.5 GB, 22×). The other
-/// commands are measured in docs/robustness.md (perf-km's CSV work brings them down).
+/// 8 MB: `csv_ingest write`, nine columns, 1 % NA): `analyze km` and `logrank --group arm`
+/// need at most twice the file beyond the same command on 10 rows (the 200 MB file
+/// took 4.5 GB, 22×). The other commands are measured in docs/robustness.md.
 #[test]
 fn a_cohort_file_within_twice_its_size() {
     let big = dir().join("cohort8.csv");
@@ -940,12 +940,17 @@ fn a_cohort_file_within_twice_its_size() {
         &text.lines().take(11).collect::<Vec<_>>().join("\n"),
     );
     drop(text);
-    let args = ["km", "--time", "time", "--event", "status"];
-    if let Some((extra, file_kb)) = extra_memory_kb(&args, &small, &big, 0) {
-        assert!(
-            extra <= 2 * file_kb,
-            "km on the cohort file: {extra} kB more than on 10 rows, file {file_kb} kB"
-        );
+    let survival = ["--time", "time", "--event", "status"];
+    for args in [
+        [&["km"][..], &survival].concat(),
+        [&["logrank"][..], &survival, &["--group", "arm"]].concat(),
+    ] {
+        if let Some((extra, file_kb)) = extra_memory_kb(&args, &small, &big, 0) {
+            assert!(
+                extra <= 2 * file_kb,
+                "{args:?} on the cohort file: {extra} kB more than on 10 rows, file {file_kb} kB"
+            );
+        }
     }
     std::fs::remove_file(&big).ok();
 }

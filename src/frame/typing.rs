@@ -143,7 +143,7 @@ fn format_number(v: f64, d: u8) -> String {
         return if v > 0.0 { "Inf" } else { "-Inf" }.to_string();
     }
     if d == RAW {
-        return format!("{v}");
+        return crate::labels::number_text(v);
     }
     format!("{v:.*}", usize::from(d))
 }
