@@ -137,6 +137,7 @@ impl Partial {
     /// The terms of one tie group with deaths: `ℓ`, `U`, the hazard increments and the mean
     /// rows, from the sums `s0`, `self.s1` of the rows at risk beyond the group's deaths and
     /// `d0`, `self.d1`, `wd` of its deaths. Returns (hazard step, own step).
+    #[inline(always)]
     fn death_group(&mut self, ties: Ties, nd: usize, s0: f64, d0: f64, wd: f64) -> (f64, f64) {
         if ties == Ties::Breslow || nd == 1 {
             let s0 = s0 + d0;
@@ -523,7 +524,7 @@ fn risk_score(data: &Prepared, k: usize, beta: &[f64]) -> f64 {
 
 /// Adds `rows` to the sums `s0 = Σ r`, `s1 = Σ r·x`; `risk` holds their `r` (computed and
 /// stored first when `beta` is given).
-#[inline]
+#[inline(always)]
 fn add_rows(
     data: &Prepared,
     rows: Range<usize>,
@@ -550,7 +551,7 @@ fn add_rows(
 }
 
 /// The sums of a tie group's deaths `rows`: `d1 = Σ r·x` (from zero); returns `(Σ r, Σ w)`.
-#[inline]
+#[inline(always)]
 fn death_sums(
     data: &Prepared,
     rows: Range<usize>,
