@@ -17,7 +17,7 @@
 # * --quick: small data (n = 2e4 for Cox, 1e5 for KM ...), 1 round, 1 rep; checks the harness.
 #
 # Needs: cargo, Rscript with survival/cmprsk/MASS, python3 with numpy, pandas, lifelines,
-# firthmodels (pip install lifelines firthmodels). A tool that is missing is skipped.
+# firthmodels with numba (pip install lifelines firthmodels numba). A tool that is missing is skipped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -55,7 +55,7 @@ else
 fi
 have_r=0; command -v Rscript >/dev/null && have_r=1
 have_ll=0; python3 -c "import lifelines" 2>/dev/null && have_ll=1
-have_fm=0; python3 -c "import firthmodels" 2>/dev/null && have_fm=1
+have_fm=0; python3 -c "import firthmodels, numba" 2>/dev/null && have_fm=1  # firthmodels' default backend is numba
 
 python3 "$here/gen.py" "$data" $([ $quick = 1 ] && echo --quick)
 
