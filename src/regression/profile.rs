@@ -234,17 +234,19 @@ fn path_expansion(engine: &Engine<'_>, v: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f
     }
     let mut z = DMatrix::zeros(n, k);
     z.gemm(1.0, x, &directions, 0.0);
-    let g: Vec<f64> = engine
-        .fitted()
-        .iter()
-        .zip(problem.w)
-        .map(|(&p, &w)| w * p * (1.0 - p) * (1.0 - 2.0 * p))
-        .collect();
+    // gᵢ = wᵢ pᵢ(1 − pᵢ)(1 − 2pᵢ), recomputed per column rather than kept in an n-row vector
+    let g = || {
+        engine
+            .fitted()
+            .iter()
+            .zip(problem.w)
+            .map(|(&p, &w)| w * p * (1.0 - p) * (1.0 - 2.0 * p))
+    };
     let mut cubic = vec![0.0; k];
     if n > 0 {
         for (c, col) in cubic.iter_mut().zip(z.as_mut_slice().chunks_exact_mut(n)) {
             let mut third = 0.0;
-            for (zi, gi) in col.iter_mut().zip(&g) {
+            for (zi, gi) in col.iter_mut().zip(g()) {
                 let g_z2 = gi * *zi * *zi;
                 third += g_z2 * *zi;
                 *zi = g_z2;
