@@ -19,6 +19,13 @@
 //! factors, each in (1, 2], cannot overflow and has the same rounding error as the sum of
 //! their logarithms). The augmented information costs one more pass and is only built when a
 //! step needs it. All buffers are allocated once, in [`Engine::new`].
+//!
+//! Memory: the per-row state kept between the passes is what a later step reads, nothing
+//! more: π always ([`Engine::fitted`]); the working weights only with the penalty (pass 2
+//! and the augmented information need them); the hat values only for an engine whose steps
+//! use the augmented information (not for [`Engine::plain`]). η and the score residuals live
+//! in block-sized buffers. So an ML engine holds one n-row vector, a Firth engine three, a
+//! plain Firth engine two (the design and the outcome are borrowed).
 
 #![allow(clippy::needless_range_loop)] // index loops over parallel per-row buffers
 
@@ -57,10 +64,16 @@ pub(crate) struct Problem<'a> {
 pub(crate) struct Engine<'a> {
     data: Problem<'a>,
     tau: f64,
+    /// η of the current block.
     eta: DVector<f64>,
+    /// π, every row.
     pi: Vec<f64>,
+    /// Hat values: every row when the augmented information may be built (τ > 0, not
+    /// plain), else the current block's.
     hat: Vec<f64>,
+    /// Working weights `wᵢπᵢ(1 − πᵢ)`: every row when τ > 0, else the current block's.
     weight: Vec<f64>,
+    /// Score residuals of the current block.
     resid: DVector<f64>,
     scaled: DMatrix<f64>,
     product: DMatrix<f64>,
@@ -80,16 +93,29 @@ pub(crate) struct Engine<'a> {
 impl<'a> Engine<'a> {
     /// Buffers for `data` with penalty strength `tau` (0 = plain likelihood).
     pub(crate) fn new(data: Problem<'a>, tau: f64) -> Self {
+        Self::with_steps(data, tau, false)
+    }
+
+    /// An engine whose steps use the plain information XᵀWX instead of the augmented A
+    /// (same fixed points, one `O(n·k²)` product less per step, and no n-row hat buffer).
+    /// Also what the profile iterations use: they never build A.
+    pub(crate) fn plain(data: Problem<'a>, tau: f64) -> Self {
+        Self::with_steps(data, tau, true)
+    }
+
+    fn with_steps(data: Problem<'a>, tau: f64, plain_steps: bool) -> Self {
         let n = data.x.nrows();
         let k = data.x.ncols();
+        let block = BLOCK.min(n);
+        let penalized = tau > 0.0;
         Engine {
             data,
             tau,
-            eta: DVector::zeros(n),
+            eta: DVector::zeros(block),
             pi: vec![0.0; n],
-            hat: vec![0.0; n],
-            weight: vec![0.0; n],
-            resid: DVector::zeros(n),
+            hat: vec![0.0; if penalized && !plain_steps { n } else { block }],
+            weight: vec![0.0; if penalized { n } else { block }],
+            resid: DVector::zeros(block),
             scaled: DMatrix::zeros(BLOCK.min(n), k),
             // only needed for the penalty (hat values)
             product: if tau > 0.0 {
@@ -110,7 +136,7 @@ impl<'a> Engine<'a> {
             loglik: f64::NAN,
             log_det: f64::NAN,
             aug_ready: false,
-            plain_steps: false,
+            plain_steps,
         }
     }
 
@@ -143,13 +169,14 @@ impl<'a> Engine<'a> {
         for start in (0..n).step_by(BLOCK) {
             let m = BLOCK.min(n - start);
             let xb = x.rows(start, m);
-            let mut eta = self.eta.rows_mut(start, m);
+            let mut eta = self.eta.rows_mut(0, m);
             eta.gemv(1.0, &xb, &beta, 0.0);
             loglik += self.rows_pass(start, m);
-            scale_rows(x, start, &self.weight[start..start + m], &mut self.scaled);
+            let wb = self.weight_offset(start);
+            scale_rows(x, start, &self.weight[wb..wb + m], &mut self.scaled);
             cross_accumulate(x, start, &self.scaled.rows(0, m), &mut self.fisher);
             if !penalized {
-                let resid = self.resid.rows(start, m);
+                let resid = self.resid.rows(0, m);
                 self.score.gemv_tr(1.0, &xb, &resid, 1.0);
             }
         }
@@ -178,11 +205,23 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    /// η (already in `self.eta`) → π, working weights `wᵢπᵢ(1 − πᵢ)` and (τ = 0) the score
-    /// residuals `wᵢ(yᵢ − πᵢ)` of rows `start..start + m`; returns their ℓ contribution.
+    /// Where row `start` of a block is in `weight`: the row itself when every row is kept,
+    /// else 0 (the block's buffer).
+    fn weight_offset(&self, start: usize) -> usize {
+        if self.weight.len() == self.pi.len() {
+            start
+        } else {
+            0
+        }
+    }
+
+    /// η of the block (already in `self.eta`) → π, working weights `wᵢπᵢ(1 − πᵢ)` and
+    /// (τ = 0) the score residuals `wᵢ(yᵢ − πᵢ)` of rows `start..start + m`; returns their ℓ
+    /// contribution.
     fn rows_pass(&mut self, start: usize, m: usize) -> f64 {
         let Problem { y, w, offset, .. } = self.data;
         let uniform = self.uniform_weight;
+        let wb = self.weight_offset(start);
         let mut linear = 0.0;
         let mut log_terms = 0.0;
         let mut group_start = start;
@@ -191,7 +230,7 @@ impl<'a> Engine<'a> {
             let group_end = (group_start + LOG_GROUP).min(end);
             let mut product = 1.0;
             for i in group_start..group_end {
-                let eta = self.eta[i] + offset[i];
+                let eta = self.eta[i - start] + offset[i];
                 let e = (-eta.abs()).exp();
                 let one_e = 1.0 + e;
                 let inv = 1.0 / one_e;
@@ -203,8 +242,8 @@ impl<'a> Engine<'a> {
                 };
                 let pq = e * inv * inv;
                 self.pi[i] = p;
-                self.weight[i] = w[i] * pq;
-                self.resid[i] = w[i] * (y[i] - p);
+                self.weight[wb + i - start] = w[i] * pq;
+                self.resid[i - start] = w[i] * (y[i] - p);
                 linear += w[i] * lin;
                 if uniform.is_some() {
                     product *= one_e;
@@ -232,7 +271,8 @@ impl<'a> Engine<'a> {
             let m = BLOCK.min(n - start);
             let xb = x.rows(start, m);
             triangular_product(&xb, &self.inv_factor_t, &mut self.product, m);
-            let hat = &mut self.hat[start..start + m];
+            let hb = if self.hat.len() == n { start } else { 0 };
+            let hat = &mut self.hat[hb..hb + m];
             hat.fill(0.0);
             let stride = self.product.nrows();
             for col in self.product.as_slice().chunks_exact(stride.max(1)) {
@@ -244,9 +284,9 @@ impl<'a> Engine<'a> {
                 let i = start + offset;
                 *h *= self.weight[i];
                 let p = self.pi[i];
-                self.resid[i] = w[i] * (y[i] - p) + two_tau * *h * (0.5 - p);
+                self.resid[offset] = w[i] * (y[i] - p) + two_tau * *h * (0.5 - p);
             }
-            let resid = self.resid.rows(start, m);
+            let resid = self.resid.rows(0, m);
             self.score.gemv_tr(1.0, &xb, &resid, 1.0);
         }
     }
@@ -275,16 +315,10 @@ impl<'a> Engine<'a> {
         &self.pi
     }
 
-    /// Hat diagonal h (zeros when τ = 0) at the last evaluation.
+    /// Hat diagonal h at the last evaluation: every row for a penalized engine made by
+    /// [`Engine::new`]; otherwise only a block's scratch (not meaningful).
     pub(crate) fn hat(&self) -> &[f64] {
         &self.hat
-    }
-
-    /// Steps use the plain information XᵀWX instead of
-    /// the augmented A: same fixed points, one `O(n·k²)` product less per step.
-    pub(crate) fn set_plain_steps(&mut self, plain: bool) {
-        self.plain_steps = plain;
-        self.aug_ready = false;
     }
 
     /// Builds the augmented information A (equal to XᵀWX when τ = 0).
@@ -364,7 +398,8 @@ impl<'a> Engine<'a> {
     /// glm's first iteration: weighted least squares of the working response
     /// `z = logit μ₀ − offset + (y − μ₀)/(μ₀(1 − μ₀))` on X with weights `w μ₀ (1 − μ₀)`.
     /// Only the `free` columns are fitted (the others are 0, as if dropped from X). Writes the
-    /// solution into `beta` and XᵀW₀X into `info`.
+    /// solution into `beta` and XᵀW₀X into `info`. The π buffer holds the weights, then
+    /// `w μ₀ (1 − μ₀) z` (π is only meaningful after [`Engine::evaluate`]).
     ///
     /// # Errors
     /// [`Error::SingularMatrix`] if XᵀW₀X is not positive definite.
@@ -377,13 +412,17 @@ impl<'a> Engine<'a> {
         let Problem { x, y, w, offset } = self.data;
         for i in 0..y.len() {
             let mu = self.glm_start_mu(i);
+            self.pi[i] = w[i] * (mu * (1.0 - mu));
+        }
+        weighted_gram(x, &self.pi, &mut self.scaled, info);
+        for i in 0..y.len() {
+            let mu = self.glm_start_mu(i);
             let v = mu * (1.0 - mu);
             let z = (mu / (1.0 - mu)).ln() - offset[i] + (y[i] - mu) / v;
-            self.weight[i] = w[i] * v;
-            self.resid[i] = w[i] * v * z;
+            self.pi[i] = w[i] * v * z;
         }
-        weighted_gram(x, &self.weight, &mut self.scaled, info);
-        DVectorViewMut::from_slice(beta, free.len()).gemv_tr(1.0, x, &self.resid, 0.0);
+        let rhs = DVectorView::from_slice(&self.pi, self.pi.len());
+        DVectorViewMut::from_slice(beta, free.len()).gemv_tr(1.0, x, &rhs, 0.0);
         self.kwork.copy_from(info);
         for j in 0..free.len() {
             if !free[j] {

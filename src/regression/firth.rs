@@ -504,7 +504,8 @@ impl FirthFit {
         self.check_index(index)?;
         check_level(level)?;
         let start = self.profile_start()?;
-        let mut engine = Engine::new(self.problem.view(), self.settings.tau);
+        // the profile iterations never build the augmented information: no hat buffer
+        let mut engine = Engine::plain(self.problem.view(), self.settings.tau);
         self.profile_ci_with(&mut engine, start, index, level)
     }
 
@@ -534,7 +535,7 @@ impl FirthFit {
                 self.names.len() * self.work(),
                 self.names.len(),
             ),
-            || Engine::new(self.problem.view(), self.settings.tau),
+            || Engine::plain(self.problem.view(), self.settings.tau),
             |mut engine, index| {
                 let ci = self.profile_ci_with(&mut engine, start, index, level)?;
                 Ok((engine, ci))
@@ -548,7 +549,7 @@ impl FirthFit {
     /// [`Error::SingularMatrix`] if the information matrix is singular at β̂.
     fn profile_start(&self) -> Result<&ProfileStart> {
         let start = self.profile_start.get_or_init(|| {
-            let mut engine = Engine::new(self.problem.view(), self.settings.tau);
+            let mut engine = Engine::plain(self.problem.view(), self.settings.tau);
             ProfileStart::new(&mut engine, &self.coefficients).ok()
         });
         start.as_ref().ok_or(Error::SingularMatrix {
@@ -715,9 +716,7 @@ impl FirthFit {
     /// An engine whose steps use XᵀWX (restricted fits converge in fewer iterations than with
     /// the augmented information, to the same optimum).
     fn plain_engine(&self) -> Engine<'_> {
-        let mut engine = Engine::new(self.problem.view(), self.settings.tau);
-        engine.set_plain_steps(true);
-        engine
+        Engine::plain(self.problem.view(), self.settings.tau)
     }
 
     /// Coefficient table in logistf's layout: coef, se (`(XᵀWX)⁻¹`), profile penalized
