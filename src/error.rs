@@ -12,6 +12,7 @@
 //! model, a median survival that is never reached or a fit that did not converge are reported
 //! on the result (as R does), not here. See the error catalogue in the crate documentation.
 
+use crate::labels::number_text;
 use thiserror::Error as ThisError;
 
 /// Result alias used throughout the crate.
@@ -43,7 +44,7 @@ pub enum Error {
     },
 
     /// A value is NaN or infinite.
-    #[error("column `{column}`, row {row}: value {value} is not a finite number")]
+    #[error("column `{column}`, row {row}: value {} is not a finite number", number_text(*.value))]
     NonFinite {
         /// The column (variable) holding the value.
         column: String,
@@ -54,7 +55,7 @@ pub enum Error {
     },
 
     /// A survival time is negative.
-    #[error("row {row}: survival time {value} is negative (times must be >= 0)")]
+    #[error("row {row}: survival time {} is negative (times must be >= 0)", number_text(*.value))]
     NegativeTime {
         /// 1-based row number.
         row: usize,
@@ -63,7 +64,7 @@ pub enum Error {
     },
 
     /// An event indicator is not 0/1.
-    #[error("row {row}: event indicator {value} is not 0 (censored) or 1 (event)")]
+    #[error("row {row}: event indicator {} is not 0 (censored) or 1 (event)", number_text(*.value))]
     InvalidEvent {
         /// 1-based row number.
         row: usize,
@@ -72,7 +73,7 @@ pub enum Error {
     },
 
     /// A case weight is zero, negative or not finite.
-    #[error("row {row}: case weight {value} is not a finite number > 0")]
+    #[error("row {row}: case weight {} is not a finite number > 0", number_text(*.value))]
     InvalidWeight {
         /// 1-based row number.
         row: usize,
@@ -117,7 +118,7 @@ pub enum Error {
     },
 
     /// A setting is outside its allowed range (e.g. a confidence level of 1.2).
-    #[error("invalid value {value} for `{name}`: {reason}")]
+    #[error("invalid value {} for `{name}`: {reason}", number_text(*.value))]
     InvalidParameter {
         /// The setting.
         name: &'static str,
@@ -294,7 +295,8 @@ pub enum Error {
 
     /// A competing-risks status is not 0 (censored) or a positive whole number (the cause).
     #[error(
-        "row {row}: status {value} is not 0 (censored) or a cause of failure 1, 2, ... (a positive whole number)"
+        "row {row}: status {} is not 0 (censored) or a cause of failure 1, 2, ... (a positive whole number)",
+        number_text(*.value)
     )]
     InvalidCause {
         /// 1-based row number.
@@ -314,7 +316,7 @@ pub enum Error {
     },
 
     /// A requested time or truncation point lies outside the follow-up of a group.
-    #[error("{what} {value} is outside the follow-up of group `{group}` ({reason})")]
+    #[error("{what} {} is outside the follow-up of group `{group}` ({reason})", number_text(*.value))]
     OutsideFollowUp {
         /// What the value is (e.g. "tau", "milestone time").
         what: &'static str,
@@ -329,7 +331,9 @@ pub enum Error {
     /// A counting-process row `(start, stop]` whose start is not before its stop (R's `Surv`:
     /// "Stop time must be > start time, NA created").
     #[error(
-        "row {row}: start time {start} is not before stop time {stop}; each interval (start, stop] must have start < stop"
+        "row {row}: start time {} is not before stop time {}; each interval (start, stop] must have start < stop",
+        number_text(*.start),
+        number_text(*.stop)
     )]
     StartNotBeforeStop {
         /// 1-based row number.
@@ -352,7 +356,8 @@ pub enum Error {
     /// of `log t` (Weibull, exponential, log-normal, log-logistic), where `log 0 = −∞` (R's
     /// `survreg`: "Invalid survival times for this distribution").
     #[error(
-        "row {row}: survival time {value} is not > 0, but the {distribution} distribution models log(time); remove or correct the row"
+        "row {row}: survival time {} is not > 0, but the {distribution} distribution models log(time); remove or correct the row",
+        number_text(*.value)
     )]
     InvalidTimeForDistribution {
         /// 1-based row number.

@@ -94,6 +94,26 @@ pub(crate) fn max_abs(values: &[f64]) -> f64 {
     m
 }
 
+/// `sqrt(h' V h)` for a gradient `h` and a k × k variance `v` (row-major), with `h`
+/// normalised by the power of two near its largest entry ([`pow2_near`], exact) so that
+/// the sum neither under- nor overflows where `h' V h` itself would (a standard error of
+/// 1e-303 has a variance of 1e-606). For ordinary `h` the result is the plain
+/// `sqrt(h' V h)` to the last bit. A negative form (rounding on a singular `V`) gives 0;
+/// NaN if `h` holds a NaN.
+pub(crate) fn scaled_quadratic_se(h: &[f64], v: &[f64]) -> f64 {
+    let k = h.len();
+    debug_assert_eq!(v.len(), k * k);
+    let s = pow2_near(max_abs(h));
+    let u: Vec<f64> = h.iter().map(|x| x * s).collect();
+    let mut q = 0.0;
+    for a in 0..k {
+        for b in 0..k {
+            q += u[a] * v[a * k + b] * u[b];
+        }
+    }
+    if q < 0.0 { 0.0 } else { q.sqrt() / s }
+}
+
 /// Checks case weights: each one a normal double (≥ `f64::MIN_POSITIVE` ≈ 2.2e-308; a
 /// subnormal weight has lost most of its digits) and a finite total.
 ///

@@ -211,6 +211,51 @@ fn covariates_at_extreme_scales_give_the_unscaled_answer() {
             1e-10,
             "survreg loglik",
         );
+        // the delta-method quantities (third audit): the proportional-hazards form's se
+        // was 0 with z = Inf and p < 2e-16 at × 1e300 (V_jj ≈ 1e-605 underflowed), NA at
+        // × 1e-300; the prediction at the means (its profile scales with the column) had
+        // se NA and a restricted-mean se of 0
+        let ph = |j: &Value, name: &str| -> Value {
+            j["hazard_ratios"]
+                .as_array()
+                .and_then(|r| r.iter().find(|r| r["name"] == name))
+                .unwrap_or_else(|| panic!("no hazard ratio {name} in {j}"))
+                .clone()
+        };
+        let (a, b) = (ph(&scaled, "age_s"), ph(&base, "age"));
+        for key in ["log_hr", "se"] {
+            close(
+                f(&a[key]) * s,
+                f(&b[key]),
+                1e-8,
+                &format!("survreg PH {key} × {s:e}"),
+            );
+        }
+        let (a, b) = (&scaled["prediction"], &base["prediction"]);
+        close(f(&a["rmst_se"]), f(&b["rmst_se"]), 1e-8, "survreg rmst se");
+        for (qa, qb) in a["quantiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(b["quantiles"].as_array().unwrap())
+        {
+            close(f(&qa["se"]), f(&qb["se"]), 1e-8, "survreg quantile se");
+        }
+        for (pa, pb) in a["surv_at"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(b["surv_at"].as_array().unwrap())
+        {
+            for key in ["se", "lower", "upper"] {
+                close(
+                    f(&pa[key]),
+                    f(&pb[key]),
+                    1e-8,
+                    &format!("survreg S(t) {key} × {s:e}"),
+                );
+            }
+        }
         // logistic on infert: case ~ age_s + parity, profile bounds and LR p-values
         let infert = path_str(&scaled_copy("infert.csv", "age", s));
         ScaledCase {
@@ -580,6 +625,102 @@ fn offsets_and_starting_values_out_of_range() {
         .fit(&data, &x)
         .unwrap_err();
     assert!(err.to_string().contains("initial values"), "{err}");
+}
+
+/// Numbers in error messages are written as the library writes a number without a kept
+/// spelling (shortest round-trip, scientific outside [1e-4, 1e16)): a start time of 1e300
+/// after its stop, a cause or outcome of 1e300 or 1e-300 were echoed as 300-digit decimals
+/// (a 729-character line for times × 1e-300 whose start and stop are one tied time).
+#[test]
+fn numbers_in_error_messages_are_short() {
+    let digits = |line: &str| {
+        line.split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0)
+    };
+    let base = "t,st,e,c,y,x\n5,0,1,1,1,1\n6,0,0,0,0,2\n7,0,1,2,1,3\n8,0,1,1,0,4\n9,0,0,0,1,5\n";
+    // (name, the row replaced by, the command, a phrase of the message)
+    type Case<'a> = (&'a str, (&'a str, &'a str), &'a [&'a str], &'a str);
+    let cases: [Case; 3] = [
+        (
+            "start",
+            ("8,0,1,1,0,4", "8,1e300,1,1,0,4"),
+            &[
+                "cox",
+                "--start",
+                "st",
+                "--time",
+                "t",
+                "--event",
+                "e",
+                "--covariates",
+                "x",
+            ],
+            "start time 1e300",
+        ),
+        (
+            "cause",
+            ("8,0,1,1,0,4", "8,0,1,1e300,0,4"),
+            &[
+                "finegray",
+                "--time",
+                "t",
+                "--status",
+                "c",
+                "--cause",
+                "1",
+                "--covariates",
+                "x",
+            ],
+            "status 1e300",
+        ),
+        (
+            "outcome",
+            ("8,0,1,1,0,4", "8,0,1,1,1e-300,4"),
+            &["logistic", "--response", "y", "--covariates", "x"],
+            "1e-300",
+        ),
+    ];
+    for (name, (from, to), args, needle) in cases {
+        let text = base.replace(from, to);
+        let file = path_str(&write(&format!("message_{name}.csv"), &text));
+        let mut all = args.to_vec();
+        all.push(&file);
+        let line = error_line(&all, &file);
+        assert!(
+            line.contains(needle) && line.contains("row 4"),
+            "{name}: {line}"
+        );
+        assert!(digits(&line) <= 20, "{name}: {line}");
+    }
+    // times × 1e-300: start and stop of row 1 are one tied time (R's aeqSurv tolerance)
+    let mut text = String::from("t,st,e,x\n");
+    for i in 1..=6 {
+        text.push_str(&format!(
+            "{:e},{:e},{},{i}\n",
+            f64::from(i) * 1e-300,
+            f64::from(i) * 0.3e-300,
+            i % 2
+        ));
+    }
+    let file = path_str(&write("message_tied.csv", &text));
+    let line = error_line(
+        &[
+            "cox",
+            "--start",
+            "st",
+            "--time",
+            "t",
+            "--event",
+            "e",
+            "--covariates",
+            "x",
+            &file,
+        ],
+        &file,
+    );
+    assert!(line.contains("e-301") && digits(&line) <= 20, "{line}");
 }
 
 // ---------------------------------------------------------------- shapes

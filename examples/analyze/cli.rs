@@ -48,42 +48,19 @@ impl CliError {
                 "{name}, row {}, column `{column}`: value {value} is not a finite number",
                 file_row(*row)
             ),
-            E::NegativeTime { row, value } => format!(
-                "{name}, row {}: survival time {value} is negative (times must be >= 0)",
-                file_row(*row)
-            ),
-            E::InvalidEvent { row, value } => format!(
-                "{name}, row {}: event indicator {value} is not 0 or 1",
-                file_row(*row)
-            ),
-            E::InvalidWeight { row, value } => format!(
-                "{name}, row {}: case weight {value} is not a finite number > 0",
-                file_row(*row)
-            ),
-            E::WeightOutOfRange { row, .. } => format!(
+            // The library's message after its "row N: ", at the file's row: one wording
+            // and one number format (scientific for huge or tiny values) for both.
+            E::NegativeTime { row, .. }
+            | E::InvalidEvent { row, .. }
+            | E::InvalidWeight { row, .. }
+            | E::WeightOutOfRange { row, .. }
+            | E::StartNotBeforeStop { row, .. }
+            | E::InvalidTimeForDistribution { row, .. }
+            | E::InvalidCause { row, .. }
+            | E::InvalidOutcome { row, .. } => format!(
                 "{name}, row {}: {}",
                 file_row(*row),
                 err.to_string().split_once(": ").map_or("", |(_, m)| m)
-            ),
-            E::StartNotBeforeStop { row, start, stop } => format!(
-                "{name}, row {}: start time {start} is not before stop time {stop} (need start < stop)",
-                file_row(*row)
-            ),
-            E::InvalidTimeForDistribution {
-                row,
-                value,
-                distribution,
-            } => format!(
-                "{name}, row {}: survival time {value} is not > 0, but the {distribution} distribution models log(time)",
-                file_row(*row)
-            ),
-            E::InvalidCause { row, value } => format!(
-                "{name}, row {}: status {value} is not 0 (censored) or a cause 1, 2, ... (a whole number)",
-                file_row(*row)
-            ),
-            E::InvalidOutcome { row, value } => format!(
-                "{name}, row {}: outcome {value} is not 0 or 1",
-                file_row(*row)
             ),
             _ => format!("{name}: {err}"),
         };

@@ -49,7 +49,7 @@ impl BinaryOutcome {
         if let Some(i) = y.iter().position(|&v| !(v == 0.0 || v == 1.0)) {
             return Err(Error::InvalidOutcome {
                 row: i + 1,
-                value: y[i].to_string(),
+                value: crate::labels::number_text(y[i]),
             });
         }
         Ok(Self::from_valid(y.to_vec()))

@@ -311,6 +311,10 @@ impl SurvReg {
         // V_ab = V'_ab·g_a·g_b with g = f/c for coefficients, 1 for log scales (− ln c)
         let factor = |a: usize| if a < nvar { factors[a] / c } else { 1.0 };
         let aliased: Vec<bool> = (0..k).map(|a| var[a * k + a] <= 0.0).collect();
+        // kept for the delta-method standard errors (predict.rs), whose gradients are
+        // applied to the rescaled variance: V_ab·g_a·g_b itself under- or overflows
+        let variance_rescaled = var.clone();
+        let parameter_factors: Vec<f64> = (0..k).map(factor).collect();
         let parameter_se: Vec<f64> = (0..k).map(|a| var[a * k + a].sqrt() * factor(a)).collect();
         for a in 0..k {
             beta[a] *= factor(a);
@@ -407,6 +411,8 @@ impl SurvReg {
             std_errors: DVector::from_fn(x.ncols(), |j, _| parameter_se[j]),
             parameter_se: DVector::from_vec(parameter_se),
             covariance: DMatrix::from_row_slice(k, k, &var),
+            variance_rescaled,
+            parameter_factors,
             loglik,
             loglik_null,
             null_coefficients,
@@ -449,6 +455,12 @@ pub struct SurvRegFit {
     log_scales: Vec<f64>,
     fixed_scale: bool,
     covariance: DMatrix<f64>,
+    /// The variance of the rescaled parameters (row-major, k × k) and the factors `F` with
+    /// `covariance = F·V'·F`: delta-method standard errors are formed from these.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(super) variance_rescaled: Vec<f64>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(super) parameter_factors: Vec<f64>,
     std_errors: DVector<f64>,
     /// Standard errors of every parameter, formed from the rescaled variance (finite and
     /// non-zero where `sqrt(V_jj)` of [`SurvRegFit::variance`] would underflow).

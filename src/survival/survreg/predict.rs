@@ -98,28 +98,28 @@ impl SurvRegFit {
         Ok(())
     }
 
-    /// `g' V g` for a gradient over `(β, log σ_stratum)` given as the β part and the log-σ
-    /// coefficient.
-    fn quad_form(&self, gx: &[f64], g_log_scale: f64, stratum: usize) -> f64 {
-        let v = self.variance();
+    /// `sqrt(g' V g)`, the delta-method standard error for a gradient over
+    /// `(β, log σ_stratum)` given as the β part and the log-σ coefficient. Formed on the
+    /// rescaled parameters (`h = F g`, normalised by a power of two near its largest entry,
+    /// [`crate::numeric::scaled_quadratic_se`]), so it neither under- nor overflows where
+    /// `g' V g` would (a covariate × 1e300: `V_jj` ≈ 1e-605).
+    fn delta_se(&self, gx: &[f64], g_log_scale: f64, stratum: usize) -> f64 {
+        let k = self.parameter_factors.len();
         let p = gx.len();
-        let mut g = vec![0.0; v.nrows()];
-        g[..p].copy_from_slice(gx);
+        let mut h = vec![0.0; k];
+        h[..p].copy_from_slice(gx);
         if !self.fixed_scale() {
             let s = if self.log_scales().len() == 1 {
                 0
             } else {
                 stratum
             };
-            g[p + s] = g_log_scale;
+            h[p + s] = g_log_scale;
         }
-        let mut out = 0.0;
-        for a in 0..g.len() {
-            for b in 0..g.len() {
-                out += g[a] * v[(a, b)] * g[b];
-            }
+        for (h, f) in h.iter_mut().zip(&self.parameter_factors) {
+            *h *= f;
         }
-        out
+        crate::numeric::scaled_quadratic_se(&h, &self.variance_rescaled)
     }
 
     fn lp_of(&self, x: &[f64]) -> f64 {
@@ -151,8 +151,7 @@ impl SurvRegFit {
     /// [`Error::NonFinite`] for a NaN or infinite value.
     pub fn linear_predictor_at(&self, x: &[f64]) -> Result<(f64, f64)> {
         self.check_profile(x, 0)?;
-        let v = self.quad_form(x, 0.0, 0);
-        Ok((self.lp_of(x), v.sqrt()))
+        Ok((self.lp_of(x), self.delta_se(x, 0.0, 0)))
     }
 
     /// Quantile `p` of the survival time for covariate profile `x` in stratum `stratum`
@@ -191,7 +190,7 @@ impl SurvRegFit {
         let sigma = self.log_scale_of(stratum).exp();
         let qz = law.quantile(p);
         let q = self.lp_of(x) + qz * sigma;
-        let se = self.quad_form(x, qz * sigma, stratum).sqrt();
+        let se = self.delta_se(x, qz * sigma, stratum);
         Ok(if self.dist().log_time() {
             let t = q.exp();
             Prediction {
@@ -271,7 +270,7 @@ impl SurvRegFit {
             let y = if self.dist().log_time() { t.ln() } else { t };
             let z = (y - lp) / sigma;
             let gx: Vec<f64> = x.iter().map(|v| -v / sigma).collect();
-            let se_z = self.quad_form(&gx, -z, stratum).sqrt();
+            let se_z = self.delta_se(&gx, -z, stratum);
             let (s, f) = law.survival_density(z);
             out.push(CurvePoint {
                 time: t,
@@ -344,7 +343,7 @@ impl SurvRegFit {
         } else {
             integrate(0.0, tau, 2000, |t, w| add((t - lp) / sigma, w));
         }
-        let restricted_se = self.quad_form(&grad_b, grad_s, stratum).max(0.0).sqrt();
+        let restricted_se = self.delta_se(&grad_b, grad_s, stratum);
         let mean = if self.dist().log_time() {
             let m = lp.exp() * law.mean_exp(sigma);
             m.is_finite().then_some(m)
@@ -443,7 +442,7 @@ impl SurvRegFit {
                 let b = self.coefficients()[j];
                 let mut gx = vec![0.0; p];
                 gx[j] = -1.0 / sigma;
-                let se = self.quad_form(&gx, b / sigma, 0).sqrt();
+                let se = self.delta_se(&gx, b / sigma, 0);
                 CoefRow::wald(n.clone(), -b / sigma, se, zc, CiMethod::WaldDeltaMethod)
             })
             .collect();
