@@ -441,26 +441,26 @@ const FEW_LEVELS: usize = 16;
 /// search over at most [`FEW_LEVELS`] labels; `None` when there are more. Equal labels (by
 /// `Ord`) are one, represented by the first seen, as a `BTreeSet` keeps them.
 fn few_levels<T: Ord>(labels: &[T]) -> Option<(Vec<&T>, Vec<usize>)> {
-    let mut distinct: Vec<&T> = Vec::new();
-    let mut index = Vec::with_capacity(labels.len());
-    let mut last: Option<(&T, usize)> = None;
-    for label in labels {
-        let k = match last {
-            Some((l, k)) if l.cmp(label).is_eq() => k,
-            _ => {
-                let k = match distinct.iter().position(|d| d.cmp(&label).is_eq()) {
-                    Some(k) => k,
-                    None if distinct.len() < FEW_LEVELS => {
-                        distinct.push(label);
-                        distinct.len() - 1
-                    }
-                    None => return None,
-                };
-                last = Some((label, k));
-                k
-            }
-        };
-        index.push(k);
+    let Some(first) = labels.first() else {
+        return Some((Vec::new(), Vec::new()));
+    };
+    let mut distinct: Vec<&T> = vec![first];
+    // zeroed by the allocator, then one store a row; runs of equal labels keep their index
+    let mut index = vec![0usize; labels.len()];
+    let (mut last, mut k) = (first, 0);
+    for (slot, label) in index.iter_mut().zip(labels) {
+        if last.cmp(label).is_ne() {
+            k = match distinct.iter().position(|d| d.cmp(&label).is_eq()) {
+                Some(k) => k,
+                None if distinct.len() < FEW_LEVELS => {
+                    distinct.push(label);
+                    distinct.len() - 1
+                }
+                None => return None,
+            };
+            last = label;
+        }
+        *slot = k;
     }
     Some((distinct, index))
 }

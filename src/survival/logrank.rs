@@ -5,9 +5,7 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 
 use crate::survival::rformat::{format_column, format_pval, format_signif, write_matrix};
-use crate::survival::risk_set::{
-    Entry, GroupCodes, SortedRows, code_groups, run_end, sort_rows_by_time,
-};
+use crate::survival::risk_set::{Entry, GroupCodes, SortedRows, code_groups, sort_rows_by_time};
 use crate::{ChiSqTest, Error, Result, SurvivalData};
 
 /// Log-rank / Harrington–Fleming G-rho and Fleming–Harrington FH(ρ, γ) test settings (R's
@@ -140,14 +138,15 @@ impl LogRank {
         let n_groups = coded.labels.len();
         let mut acc = Accumulator::new(n_groups);
         let (rho, gamma) = (self.rho, self.gamma);
+        let mut n = vec![0usize; n_groups];
         for range in sorted.ranges {
-            for_each_death_time(&sorted.entries[range], n_groups, |t| {
+            let rows = for_each_death_time(&sorted.entries[range], n_groups, |t| {
                 acc.add(t, fh_weight(t.km, rho, gamma));
             });
-        }
-        let mut n = vec![0usize; n_groups];
-        for &c in &coded.codes {
-            n[c] += 1;
+            for (n, rows) in n.iter_mut().zip(rows) {
+                // a whole number of rows, exact in f64
+                *n += rows as usize;
+            }
         }
         let (chisq, df) = chi_square(&acc.observed, &acc.expected, &acc.variance, &coded.labels)?;
         let p_value = if df == 0 {
@@ -270,31 +269,43 @@ pub(crate) struct DeathTime<'a> {
 }
 
 /// Walks the death times of one stratum (`entries` sorted by time and tagged with their
-/// group code `< n_groups`), calling `visit` with the risk set of each.
+/// group code `< n_groups`), calling `visit` with the risk set of each; returns the number of
+/// rows of each group in the stratum.
+///
+/// One pass over the entries counts the groups; then each run of equal times is read once for
+/// its end and its deaths per group (the counts are whole numbers, exact in `f64`, so the sums
+/// do not depend on the order inside a run) and once more, while in cache, to leave the risk
+/// set.
 pub(crate) fn for_each_death_time(
     entries: &[Entry],
     n_groups: usize,
     mut visit: impl FnMut(&DeathTime<'_>),
-) {
+) -> Vec<f64> {
     let mut at_risk = vec![0.0; n_groups];
-    let mut deaths = vec![0.0; n_groups];
     for e in entries {
         at_risk[e.tag()] += 1.0;
     }
+    let rows = at_risk.clone();
+    let mut deaths = vec![0.0; n_groups];
     let mut n = entries.len() as f64;
     let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
     let mut start = 0;
-    while start < entries.len() {
-        let end = run_end(entries, start);
+    while let Some(first) = entries.get(start) {
+        // equal bits is equal `total_cmp` (the order of the sort)
+        let bits = first.time.to_bits();
+        let mut d = 0.0;
+        let mut end = start;
+        for e in &entries[start..] {
+            if e.time.to_bits() != bits {
+                break;
+            }
+            let event = f64::from(u8::from(e.event()));
+            deaths[e.tag()] += event;
+            d += event;
+            end += 1;
+        }
         let block = &entries[start..end];
         start = end;
-        let mut d = 0.0;
-        for e in block {
-            if e.event() {
-                deaths[e.tag()] += 1.0;
-                d += 1.0;
-            }
-        }
         if d > 0.0 {
             visit(&DeathTime {
                 km,
@@ -311,6 +322,7 @@ pub(crate) fn for_each_death_time(
         }
         n -= block.len() as f64;
     }
+    rows
 }
 
 /// Observed, expected and variance sums over strata.

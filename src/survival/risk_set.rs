@@ -630,11 +630,9 @@ pub(crate) fn depart<T: Copy>(
 /// `u64` whose unsigned order is `f64::total_cmp` order.
 pub(crate) fn ordered_bits(x: f64) -> u64 {
     let bits = x.to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | (1 << 63)
-    }
+    // negative: all bits flipped; positive: the sign bit set (branch free)
+    let negative = ((bits as i64) >> 63) as u64;
+    bits ^ (negative | (1 << 63))
 }
 
 /// Stop and start times of counting-process data after R's `aeqSurv` (start and stop times
