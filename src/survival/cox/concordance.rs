@@ -14,7 +14,7 @@
 //! Two sweeps over the sorted rows with a Fenwick tree over the ranks of `η` (one from the
 //! event's side, one from the partner's side) give every count.
 
-use super::prepare::{Departures, Prepared, TieGroup, ordered_bits};
+use super::prepare::{Departures, Prepared, ordered_bits};
 use crate::survival::risk_set::Arrivals;
 use crate::{Error, Result, SurvivalData};
 
@@ -310,11 +310,7 @@ fn event_side(data: &Prepared, rank: &[u32], n_ranks: usize) -> (Vec<Partners>, 
         // rows whose interval starts at or after the event time, R's agreg departures).
         for g in stratum.groups.clone().rev() {
             let group = data.groups[g];
-            let TieGroup {
-                start,
-                death_start,
-                end,
-            } = group;
+            let (start, death_start, end) = (group.start(), group.death_start(), group.end());
             departures.advance(data, &group, |leaving| match leaving {
                 Some(k) => tree.insert(rank[k], -w[k]),
                 None => tree.clear(),
@@ -369,11 +365,8 @@ fn partner_side(
         // row's start time are taken off again.
         let mut arrivals = Arrivals::new(data, rows);
         for g in stratum.groups.clone() {
-            let TieGroup {
-                start,
-                death_start,
-                end,
-            } = data.groups[g];
+            let group = data.groups[g];
+            let (start, death_start, end) = (group.start(), group.death_start(), group.end());
             arrivals.advance(data.time[start], |k| {
                 let (below, at, above) = tree.split(rank[k]);
                 if let Some(row) = arrived.get_mut(k) {

@@ -124,7 +124,7 @@ fn baseline_steps(
         let n_groups = span.groups.len();
         let first = span.groups.start;
         let mut steps = StratumSteps {
-            stratum: data.groups.get(first).map_or(0, |g| stratum_of[g.start]),
+            stratum: data.groups.get(first).map_or(0, |g| stratum_of[g.start()]),
             time: vec![0.0; n_groups],
             n_risk: vec![0.0; n_groups],
             n_event: vec![0.0; n_groups],
@@ -155,7 +155,7 @@ fn baseline_steps(
             });
             let (mut d0, mut wd, mut wc) = (0.0, 0.0, 0.0);
             d1.fill(0.0);
-            let rows = group.start..group.end;
+            let rows = group.start()..group.end();
             for ((k, w), &e) in rows
                 .clone()
                 .zip(data.weight.range(rows.clone()))
@@ -177,7 +177,7 @@ fn baseline_steps(
                     wc += w;
                 }
             }
-            steps.time[i] = data.time[group.start];
+            steps.time[i] = data.time[group.start()];
             steps.n_risk[i] = at_risk;
             steps.n_event[i] = wd;
             steps.n_censor[i] = wc;

@@ -5,7 +5,7 @@
 use std::ops::Deref;
 
 pub(in crate::survival) use crate::survival::risk_set::{
-    Departures, RiskSets, StratumSpan, TieGroup, ordered_bits,
+    Departures, RiskSets, StratumSpan, ordered_bits,
 };
 use crate::{Design, Error, Result, SurvivalData};
 

@@ -201,8 +201,13 @@ impl ResidualPass {
             let mut arrivals = Arrivals::new(data, rows);
             for g in stratum.groups.clone() {
                 let group = data.groups[g];
-                arrivals.advance(data.time[group.start], |k| entry[k] = cumulative);
-                for (k, m) in out.iter_mut().enumerate().take(group.end).skip(group.start) {
+                arrivals.advance(data.time[group.start()], |k| entry[k] = cumulative);
+                for (k, m) in out
+                    .iter_mut()
+                    .enumerate()
+                    .take(group.end())
+                    .skip(group.start())
+                {
                     let death = data.is_event(k);
                     let step = if death {
                         self.hazard_death[g]
@@ -406,7 +411,7 @@ impl CoxFit {
             .groups
             .iter()
             .enumerate()
-            .flat_map(|(g, group)| (group.death_start..group.end).map(move |k| (g, k)))
+            .flat_map(|(g, group)| (group.death_start()..group.end()).map(move |k| (g, k)))
             .collect();
         let mut values = DMatrix::zeros(deaths.len(), p);
         for (row, &(g, k)) in deaths.iter().enumerate() {

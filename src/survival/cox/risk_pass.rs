@@ -240,17 +240,17 @@ fn cut_chunks(data: &Prepared) -> Vec<Chunk> {
     for (s, stratum) in data.strata.iter().enumerate() {
         let mut g0 = stratum.groups.start;
         while g0 < stratum.groups.end {
-            let row0 = data.groups[g0].start;
+            let row0 = data.groups[g0].start();
             let mut g1 = g0;
             loop {
                 g1 += 1;
-                if g1 == stratum.groups.end || data.groups[g1 - 1].end - row0 >= CHUNK_ROWS {
+                if g1 == stratum.groups.end || data.groups[g1 - 1].end() - row0 >= CHUNK_ROWS {
                     break;
                 }
             }
             out.push(Chunk {
                 groups: g0..g1,
-                rows: row0..data.groups[g1 - 1].end,
+                rows: row0..data.groups[g1 - 1].end(),
                 stratum: s,
             });
             g0 = g1;
@@ -279,7 +279,7 @@ impl RiskPass {
         let mut death_x = vec![0.0; p];
         let mut death_offset = 0.0;
         for group in &data.groups {
-            for k in group.death_start..group.end {
+            for k in group.death_start()..group.end() {
                 let w = data.weight[k];
                 death_offset += w * data.offset[k];
                 axpy(w, data.row(k), &mut death_x);
@@ -423,8 +423,8 @@ impl RiskPass {
                 let first = chunk.rows.start;
                 for g in chunk.groups.clone() {
                     let group = data.groups[g];
-                    for k in group.start..group.end {
-                        let cum = if k < group.death_start {
+                    for k in group.start()..group.end() {
+                        let cum = if k < group.death_start() {
                             after[g]
                         } else {
                             own[g]
@@ -480,13 +480,13 @@ impl RiskPass {
                     axpy(-r, data.row(k), &mut acc.s1);
                 }
             });
-            let censored = group.start..group.death_start;
+            let censored = group.start()..group.death_start();
             let risk = &mut self.risk[censored.clone()];
             add_rows(data, censored, risk, None, &mut s0, &mut acc.s1);
             let (mut hazard, mut own) = (0.0, 0.0);
             let nd = group.n_deaths();
             if nd > 0 {
-                let deaths = group.death_start..group.end;
+                let deaths = group.death_start()..group.end();
                 let risk = &mut self.risk[deaths.clone()];
                 let (d0, wd) = death_sums(data, deaths, risk, None, &mut acc.d1);
                 (hazard, own) = acc.death_group(ties, nd, s0, d0, wd);
@@ -508,7 +508,7 @@ impl RiskPass {
         let entry = &mut self.entry_hazard;
         let mut cum = 0.0;
         for g in groups {
-            arrivals.advance(data.time[data.groups[g].start], |k| entry[k] = cum);
+            arrivals.advance(data.time[data.groups[g].start()], |k| entry[k] = cum);
             cum += self.hazard_step[g];
         }
         // rows starting at or after the stratum's last time (none: each starts before its stop)
@@ -580,7 +580,7 @@ fn chunk_own_sums(
     let first = chunk.rows.start;
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
-        let censored = group.start..group.death_start;
+        let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
         add_rows(
             data,
@@ -591,7 +591,7 @@ fn chunk_own_sums(
             &mut part.own1,
         );
         if group.n_deaths() > 0 {
-            let deaths = group.death_start..group.end;
+            let deaths = group.death_start()..group.end();
             let r = &mut risk[deaths.start - first..deaths.end - first];
             let (d0, _) = death_sums(data, deaths, r, Some(beta), &mut part.d1);
             part.own0 += d0;
@@ -620,13 +620,13 @@ fn chunk_backward_sweep(
     let first = chunk.rows.start;
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
-        let censored = group.start..group.death_start;
+        let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
         add_rows(data, censored, r, beta, &mut part.own0, &mut part.own1);
         let nd = group.n_deaths();
         let (mut h, mut o) = (0.0, 0.0);
         if nd > 0 {
-            let deaths = group.death_start..group.end;
+            let deaths = group.death_start()..group.end();
             let r = &mut risk[deaths.start - first..deaths.end - first];
             let (d0, wd) = death_sums(data, deaths, r, beta, &mut part.d1);
             let s0 = part.enter0 + part.own0;
@@ -750,7 +750,7 @@ mod tests {
             let mut pending = counting.by_start[rows].iter().rev().peekable();
             let mut cum = 0.0;
             for g in stratum.groups.clone() {
-                let t = prepared.time[prepared.groups[g].start];
+                let t = prepared.time[prepared.groups[g].start()];
                 while let Some(&&k) = pending.peek() {
                     if counting.start[k] >= t {
                         break;

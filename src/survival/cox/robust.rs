@@ -87,12 +87,12 @@ pub(super) fn score_residuals(data: &Prepared, ties: Ties, eta: &[f64]) -> Vec<f
         for g in stratum.groups.clone() {
             let group = data.groups[g];
             let range = g * p..(g + 1) * p;
-            arrivals.advance(data.time[group.start], |k| {
+            arrivals.advance(data.time[group.start()], |k| {
                 entry_h[k] = cum_h;
                 entry_m[k * p..(k + 1) * p].copy_from_slice(&cum_m);
             });
-            for k in group.start..group.end {
-                let death = k >= group.death_start;
+            for k in group.start()..group.end() {
+                let death = k >= group.death_start();
                 let (hh, mm) = if death {
                     (cum_h + hd[g], &md[range.clone()])
                 } else {

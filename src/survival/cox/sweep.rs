@@ -52,7 +52,7 @@ pub(super) fn for_each_death_group(
                     }
                 }
             });
-            let censored = group.start..group.death_start;
+            let censored = group.start()..group.death_start();
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 s0 += r;
                 for (s, x) in s1.iter_mut().zip(data.row(k)) {
@@ -65,7 +65,7 @@ pub(super) fn for_each_death_group(
             }
             let (mut d0, mut death_weight) = (0.0, 0.0);
             d1.fill(0.0);
-            let deaths = group.death_start..group.end;
+            let deaths = group.death_start()..group.end();
             for ((k, &r), w) in deaths
                 .clone()
                 .zip(&risk[deaths.clone()])

@@ -375,7 +375,7 @@ pub(super) fn cox_zph(
                     s2.ger(-risk[k], &x, &x, 1.0);
                 }
             });
-            let censored = group.start..group.death_start;
+            let censored = group.start()..group.death_start();
             for (k, &r) in censored.clone().zip(&risk[censored]) {
                 x.copy_from_slice(data.row(k));
                 s0 += r;
@@ -390,7 +390,7 @@ pub(super) fn cox_zph(
             d1.fill(0.0);
             d2.fill(0.0);
             xw.fill(0.0);
-            let deaths = group.death_start..group.end;
+            let deaths = group.death_start()..group.end();
             for ((k, &r), wk) in deaths
                 .clone()
                 .zip(&risk[deaths.clone()])
@@ -421,14 +421,14 @@ pub(super) fn cox_zph(
                 - (&s1 * d1.transpose() + &d1 * s1.transpose()) * (wt * gab)
                 - (&d1 * d1.transpose()) * (wt * gbb);
             let resid = &xw - &s1 * (wt * sa) - &d1 * (wt * sb);
-            let gt = g[group.death_start];
+            let gt = g[group.death_start()];
             i_xx += &v;
             i_xg += &v * gt;
             i_gg += &v * (gt * gt);
             u_g.axpy(gt, &resid, 1.0);
             // the deaths' Schoenfeld residuals: x minus the (Efron: mean of the) risk-set means
             let mean = (&s1 * sa + &d1 * sb) / steps as f64;
-            for (offset, k) in (group.death_start..group.end).enumerate() {
+            for (offset, k) in (group.death_start()..group.end()).enumerate() {
                 let slot = death_row[gi] + death_slot(offset, nd, counting);
                 for (j, z) in data.row(k).iter().enumerate() {
                     schoen[(slot, j)] = z - mean[j];
@@ -472,7 +472,7 @@ pub(super) fn cox_zph(
 
     let mut death_rows: Vec<usize> = Vec::with_capacity(n_deaths);
     for group in &data.groups {
-        let deaths = group.death_start..group.end;
+        let deaths = group.death_start()..group.end();
         if counting {
             death_rows.extend(deaths.rev());
         } else {
@@ -530,7 +530,7 @@ fn scaled_schoenfeld(
     let mut used: Vec<Vec<f64>> = Vec::with_capacity(data.strata.len());
     for span in &data.strata {
         let (first, last) = match (span.groups.clone().next(), span.groups.clone().next_back()) {
-            (Some(a), Some(b)) => (data.groups[a].start, data.groups[b].end),
+            (Some(a), Some(b)) => (data.groups[a].start(), data.groups[b].end()),
             _ => (0, 0),
         };
         let deaths = (first..last).filter(|&k| data.is_event(k)).count();

@@ -166,11 +166,13 @@ impl Pass {
         self.s1.fill(0.0);
         for g in span.rev() {
             let group = data.groups[g];
-            for k in group.start..group.end {
+            for k in group.start()..group.end() {
                 s0 += self.risk[k];
                 axpy(self.risk[k], data.row(k), &mut self.s1);
             }
-            let w: f64 = (group.death_start..group.end).map(|k| data.weight[k]).sum();
+            let w: f64 = (group.death_start()..group.end())
+                .map(|k| data.weight[k])
+                .sum();
             self.death_weight[g] = w;
             self.death_s0[g] = s0;
             if w > 0.0 {
@@ -194,7 +196,7 @@ impl Pass {
             if self.death_weight[g] > 0.0 {
                 hazard += self.death_weight[g] / self.death_s0[g];
             }
-            for k in group.start..group.end {
+            for k in group.start()..group.end() {
                 let c = self.risk[k] * hazard;
                 let x = data.row(k);
                 for i in 0..p {
@@ -227,7 +229,7 @@ impl Pass {
                 axpy(step, &self.a_mean, &mut self.cum_a_mean);
                 axpy(2.0 * w * mam, m, &mut self.penalized_score);
             }
-            for k in group.start..group.end {
+            for k in group.start()..group.end() {
                 let x = data.row(k);
                 sym_mat_vec(&self.inverse, x, &mut self.a_row);
                 let q = dot(x, &self.a_row);
