@@ -183,8 +183,9 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
             None => SurvivalData::from_status(time_v, &event_v)?,
         };
         drop(event_v);
-        if let Some(s) = &strata_col {
-            data = data.with_strata(s)?;
+        // the row labels (8 bytes a row) are freed once coded, before the fit
+        if let Some(s) = strata_col {
+            data = data.with_strata(&s)?;
         }
         if let Some(w) = weights_v {
             data = data.with_weights(w)?;
