@@ -102,7 +102,8 @@ impl fmt::Display for FirthFit {
         }
         writeln!(f)?;
         let lr = self.lr_test();
-        let n: f64 = self.problem().w.iter().sum();
+        let problem = self.problem();
+        let n: f64 = (0..problem.y.len()).map(|i| problem.w[i]).sum();
         writeln!(
             f,
             "Likelihood ratio test={} on {} df, p={}, n={}",

@@ -37,6 +37,7 @@ use crate::linalg::{
 };
 use std::sync::Arc;
 
+use super::outcome::{RowValues, Shared};
 use crate::{Error, Result};
 
 /// Rows per block of the passes over X (one block of X, its scaled copy and its product with
@@ -55,8 +56,8 @@ pub(crate) const MIN_LOG_DET: f64 = -200.0;
 pub(crate) struct Problem<'a> {
     pub(crate) x: &'a DMatrix<f64>,
     pub(crate) y: &'a [f64],
-    pub(crate) w: &'a [f64],
-    pub(crate) offset: &'a [f64],
+    pub(crate) w: &'a RowValues,
+    pub(crate) offset: &'a RowValues,
 }
 
 /// Evaluation state and preallocated buffers (see the module documentation).
@@ -123,9 +124,13 @@ impl<'a> Engine<'a> {
             } else {
                 DMatrix::zeros(0, 0)
             },
-            uniform_weight: match data.w.first() {
-                Some(&w0) if data.w.iter().all(|&w| w.total_cmp(&w0).is_eq()) => Some(w0),
-                _ => None,
+            uniform_weight: match data.w {
+                RowValues::Constant(w0) if n > 0 => Some(*w0),
+                RowValues::Constant(_) => None,
+                RowValues::Given(w) => match w.first() {
+                    Some(&w0) if w.iter().all(|&w| w.total_cmp(&w0).is_eq()) => Some(w0),
+                    _ => None,
+                },
             },
             fisher: DMatrix::zeros(k, k),
             factor: DMatrix::zeros(k, k),
@@ -219,7 +224,27 @@ impl<'a> Engine<'a> {
     /// (τ = 0) the score residuals `wᵢ(yᵢ − πᵢ)` of rows `start..start + m`; returns their ℓ
     /// contribution.
     fn rows_pass(&mut self, start: usize, m: usize) -> f64 {
-        let Problem { y, w, offset, .. } = self.data;
+        // one loop per representation of the weights and offsets (no branch per row)
+        match (self.data.w, self.data.offset) {
+            (RowValues::Given(w), RowValues::Given(o)) => {
+                self.rows_pass_with(start, m, &w[..], &o[..])
+            }
+            (RowValues::Given(w), RowValues::Constant(o)) => {
+                self.rows_pass_with(start, m, &w[..], Same(*o))
+            }
+            (RowValues::Constant(w), RowValues::Given(o)) => {
+                self.rows_pass_with(start, m, Same(*w), &o[..])
+            }
+            (RowValues::Constant(w), RowValues::Constant(o)) => {
+                self.rows_pass_with(start, m, Same(*w), Same(*o))
+            }
+        }
+    }
+
+    /// [`Engine::rows_pass`] with the weights and offsets read through `w` and `offset`.
+    #[inline(always)]
+    fn rows_pass_with(&mut self, start: usize, m: usize, w: impl RowAt, offset: impl RowAt) -> f64 {
+        let y = self.data.y;
         let uniform = self.uniform_weight;
         let wb = self.weight_offset(start);
         let mut linear = 0.0;
@@ -230,7 +255,7 @@ impl<'a> Engine<'a> {
             let group_end = (group_start + LOG_GROUP).min(end);
             let mut product = 1.0;
             for i in group_start..group_end {
-                let eta = self.eta[i - start] + offset[i];
+                let eta = self.eta[i - start] + offset.at(i);
                 let e = (-eta.abs()).exp();
                 let one_e = 1.0 + e;
                 let inv = 1.0 / one_e;
@@ -242,15 +267,16 @@ impl<'a> Engine<'a> {
                 };
                 let pq = e * inv * inv;
                 self.pi[i] = p;
-                self.weight[wb + i - start] = w[i] * pq;
-                self.resid[i - start] = w[i] * (y[i] - p);
-                linear += w[i] * lin;
+                let wi = w.at(i);
+                self.weight[wb + i - start] = wi * pq;
+                self.resid[i - start] = wi * (y[i] - p);
+                linear += wi * lin;
                 if uniform.is_some() {
                     product *= one_e;
                 } else {
                     // ln(1 + e) rather than ln_1p(e): e ≤ 1, so the absolute error is below
                     // 1e-16 per row, and `ln` is about twice as fast.
-                    log_terms += w[i] * one_e.ln();
+                    log_terms += wi * one_e.ln();
                 }
             }
             if let Some(w0) = uniform {
@@ -263,7 +289,16 @@ impl<'a> Engine<'a> {
 
     /// Pass 2 (τ > 0): hat values, score residuals and U* block by block.
     fn hat_pass(&mut self) {
-        let Problem { x, y, w, .. } = self.data;
+        match self.data.w {
+            RowValues::Given(w) => self.hat_pass_with(&w[..]),
+            RowValues::Constant(w) => self.hat_pass_with(Same(*w)),
+        }
+    }
+
+    /// [`Engine::hat_pass`] with the weights read through `w`.
+    #[inline(always)]
+    fn hat_pass_with(&mut self, w: impl RowAt) {
+        let Problem { x, y, .. } = self.data;
         let n = x.nrows();
         let two_tau = 2.0 * self.tau;
         self.score.fill(0.0);
@@ -284,7 +319,7 @@ impl<'a> Engine<'a> {
                 let i = start + offset;
                 *h *= self.weight[i];
                 let p = self.pi[i];
-                self.resid[offset] = w[i] * (y[i] - p) + two_tau * *h * (0.5 - p);
+                self.resid[offset] = w.at(i) * (y[i] - p) + two_tau * *h * (0.5 - p);
             }
             let resid = self.resid.rows(0, m);
             self.score.gemv_tr(1.0, &xb, &resid, 1.0);
@@ -452,6 +487,29 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// Row access of the hot loops, monomorphized per representation of [`RowValues`].
+trait RowAt: Copy {
+    fn at(self, i: usize) -> f64;
+}
+
+impl RowAt for &[f64] {
+    #[inline(always)]
+    fn at(self, i: usize) -> f64 {
+        self[i]
+    }
+}
+
+/// Every row has this value.
+#[derive(Clone, Copy)]
+struct Same(f64);
+
+impl RowAt for Same {
+    #[inline(always)]
+    fn at(self, _: usize) -> f64 {
+        self.0
+    }
+}
+
 /// `buf[0..m, j] = x[start..start + m, j] · s` for every column `j` (`m = s.len()`).
 fn scale_rows(x: &DMatrix<f64>, start: usize, s: &[f64], buf: &mut DMatrix<f64>) {
     let n = x.nrows();
@@ -549,9 +607,9 @@ fn cross_accumulate(
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct OwnedProblem {
     pub(crate) x: Arc<DMatrix<f64>>,
-    pub(crate) y: Arc<Vec<f64>>,
-    pub(crate) w: Arc<Vec<f64>>,
-    pub(crate) offset: Arc<Vec<f64>>,
+    pub(crate) y: Shared,
+    pub(crate) w: RowValues,
+    pub(crate) offset: RowValues,
 }
 
 impl OwnedProblem {
@@ -579,8 +637,8 @@ mod tests {
             _ => (i % 3) as f64,
         });
         let y: Vec<f64> = (0..12).map(|i| ((i * 7) % 3 == 0) as u8 as f64).collect();
-        let w = vec![1.0; 12];
-        let off = vec![0.0; 12];
+        let w = RowValues::Given(Arc::new(vec![1.0; 12]));
+        let off = RowValues::Constant(0.0);
         let data = Problem {
             x: &x,
             y: &y,

@@ -141,11 +141,13 @@ impl FirthRegression {
         let beta = firth.coefficients();
         let m = x.matrix();
         let offsets: Vec<f64> = (0..x.nrows())
-            .map(|i| y.offsets()[i] + (1..x.ncols()).map(|j| m[(i, j)] * beta[j]).sum::<f64>())
+            .map(|i| y.offset_at(i) + (1..x.ncols()).map(|j| m[(i, j)] * beta[j]).sum::<f64>())
             .collect();
-        let y_off = BinaryOutcome::new(y.values())?
-            .with_weights(y.weights().to_vec())?
-            .with_offsets(offsets.clone())?;
+        let mut y_off = BinaryOutcome::new(y.values())?;
+        if let Some(w) = y.weights() {
+            y_off = y_off.with_weights(w.to_vec())?;
+        }
+        let y_off = y_off.with_offsets(offsets.clone())?;
         let ones = Design::from_columns([(crate::design::INTERCEPT, vec![1.0; x.nrows()])])?;
         let glm = LogisticRegression::new().fit(&ones, &y_off)?;
         let intercept = glm.coefficients()[0];
@@ -158,8 +160,8 @@ impl FirthRegression {
         // (XᵀWX)⁻¹₀₀ at the FLIC probabilities
         let w: Vec<f64> = fitted
             .iter()
-            .zip(y.weights())
-            .map(|(p, wi)| wi * p * (1.0 - p))
+            .enumerate()
+            .map(|(i, p)| y.weight_at(i) * p * (1.0 - p))
             .collect();
         let k = x.ncols();
         let mut info = nalgebra::DMatrix::<f64>::zeros(k, k);
@@ -227,11 +229,11 @@ impl FirthRegression {
             .collect();
         let hat = firth.hat_values();
         let weights: Vec<f64> = (0..n)
-            .map(|i| y.weights()[i])
+            .map(|i| y.weight_at(i))
             .chain(pseudo.iter().map(|&i| tau * hat[i]))
             .chain(pseudo.iter().map(|&i| tau * hat[i]))
             .collect();
-        let offsets: Vec<f64> = rows.iter().map(|&i| y.offsets()[i]).collect();
+        let offsets: Vec<f64> = rows.iter().map(|&i| y.offset_at(i)).collect();
         let y_aug = BinaryOutcome::new(&values)?
             .with_weights(weights)?
             .with_offsets(offsets)?;
@@ -239,7 +241,7 @@ impl FirthRegression {
         let coefficients = augmented.coefficients().rows(0, k).into_owned();
         let fitted = (0..n)
             .map(|i| {
-                let eta = y.offsets()[i] + (0..k).map(|j| m[(i, j)] * coefficients[j]).sum::<f64>();
+                let eta = y.offset_at(i) + (0..k).map(|j| m[(i, j)] * coefficients[j]).sum::<f64>();
                 1.0 / (1.0 + (-eta).exp())
             })
             .collect();

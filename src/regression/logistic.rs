@@ -160,7 +160,9 @@ impl LogisticRegression {
     pub fn fit(&self, x: &Design, y: &BinaryOutcome) -> Result<LogisticFit> {
         self.check()?;
         y.check_against(x.nrows())?;
-        crate::numeric::check_offsets("logistic regression", y.offsets(), 0.0, "log-odds")?;
+        if let Some(offsets) = y.offsets() {
+            crate::numeric::check_offsets("logistic regression", offsets, 0.0, "log-odds")?;
+        }
         // Columns beyond 2^±32 are fitted times a power of two (exact, crate::numeric), so
         // that the fit does not depend on their scale; ordinary columns are used as given.
         let factors: Vec<f64> = x
@@ -209,8 +211,9 @@ fn non_aliased_columns(
     let scale: Vec<f64> = y
         .values()
         .iter()
-        .zip(y.weights())
-        .map(|(&yi, &wi)| {
+        .enumerate()
+        .map(|(i, &yi)| {
+            let wi = y.weight_at(i);
             let mu = (wi * yi + 0.5) / (wi + 1.0);
             (wi * mu * (1.0 - mu)).sqrt()
         })
@@ -360,21 +363,21 @@ fn null_deviance(
             1.0,
         )),
         y: Arc::clone(&problem.y),
-        w: Arc::clone(&problem.w),
-        offset: Arc::clone(&problem.offset),
+        w: problem.w.clone(),
+        offset: problem.offset.clone(),
     };
     if has_intercept {
         let mut engine = Engine::new(null.view(), 0.0);
         let solver = DampedNewton::new(1, StopRule::RelativeDeviance { eps: epsilon }).glm_start();
-        if problem.offset.iter().all(|&o| o == 0.0) {
+        let zero_offsets = problem
+            .offset
+            .given()
+            .is_none_or(|o| o.iter().all(|&o| o == 0.0));
+        if zero_offsets {
             // glm: weighted mean, no iteration
-            let sw: f64 = problem.w.iter().sum();
-            let swy: f64 = problem
-                .w
-                .iter()
-                .zip(problem.y.iter())
-                .map(|(w, y)| w * y)
-                .sum();
+            let w = &problem.w;
+            let sw: f64 = (0..n).map(|i| w[i]).sum();
+            let swy: f64 = problem.y.iter().enumerate().map(|(i, y)| w[i] * y).sum();
             let mu: f64 = swy / sw;
             engine.evaluate(&[(mu / (1.0 - mu)).ln()])?;
             return Ok(-2.0 * engine.loglik());
@@ -385,9 +388,9 @@ fn null_deviance(
         let dev = problem
             .y
             .iter()
-            .zip(problem.w.iter())
-            .zip(problem.offset.iter())
-            .map(|((&y, &w), &o)| {
+            .enumerate()
+            .map(|(i, &y)| (y, problem.w[i], problem.offset[i]))
+            .map(|(y, w, o)| {
                 let p = 1.0 / (1.0 + (-o).exp());
                 -2.0 * w * (y * p.ln() + (1.0 - y) * (1.0 - p).ln())
             })

@@ -8,6 +8,45 @@ use crate::{Error, Result};
 /// One n-row vector shared between an outcome and the fits made from it.
 pub(crate) type Shared = Arc<Vec<f64>>;
 
+/// Per-row values with a default (case weights 1, offsets 0): the default is one number, not
+/// an n-row vector (the same idea as the Cox fits' `CaseWeights`). Reading a row gives the
+/// same `f64` either way, so results do not depend on the representation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RowValues {
+    /// Every row has this value.
+    Constant(f64),
+    /// One value per row, shared with the fits.
+    Given(Shared),
+}
+
+impl RowValues {
+    /// The value of row `i` (panics past the end only for given values: internal use).
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> f64 {
+        self[i]
+    }
+
+    /// The stored values, `None` for a constant.
+    pub(crate) fn given(&self) -> Option<&[f64]> {
+        match self {
+            RowValues::Constant(_) => None,
+            RowValues::Given(v) => Some(v),
+        }
+    }
+}
+
+impl std::ops::Index<usize> for RowValues {
+    type Output = f64;
+
+    #[inline]
+    fn index(&self, i: usize) -> &f64 {
+        match self {
+            RowValues::Constant(c) => c,
+            RowValues::Given(v) => &v[i],
+        }
+    }
+}
+
 /// A 0/1 outcome per observation, with case weights (default 1) and offsets on the
 /// linear-predictor scale (default 0).
 ///
@@ -22,16 +61,23 @@ pub(crate) type Shared = Arc<Vec<f64>>;
 /// # fn main() -> Result<(), oncostat::Error> {
 /// let y = BinaryOutcome::from_labels(&["no", "yes", "yes", "no"], &"yes")?;
 /// assert_eq!(y.values(), [0.0, 1.0, 1.0, 0.0]);
+/// assert_eq!(y.weights(), None); // unweighted: every weight 1, nothing stored
 /// let y = BinaryOutcome::new(&[1.0, 0.0, 1.0])?.with_weights(vec![2.0, 1.0, 3.0])?;
-/// assert_eq!(y.weights(), [2.0, 1.0, 3.0]);
+/// assert_eq!(y.weights(), Some(&[2.0, 1.0, 3.0][..]));
+/// assert_eq!(y.offsets(), None); // every offset 0
 /// # Ok(()) }
 /// ```
+///
+/// Memory: the default weights (1) and offsets (0) are not stored, so an unweighted outcome
+/// without offsets is one `f64` per row; [`BinaryOutcome::weights`] and
+/// [`BinaryOutcome::offsets`] return `None` for them. Given weights or offsets are kept as
+/// given (even all 1 or all 0); the fits read the same numbers either way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BinaryOutcome {
-    /// Shared (as are the weights and offsets): a fit keeps these vectors without a copy.
+    /// Shared (as are given weights and offsets): a fit keeps these vectors without a copy.
     values: Arc<Vec<f64>>,
-    weights: Arc<Vec<f64>>,
-    offsets: Arc<Vec<f64>>,
+    weights: RowValues,
+    offsets: RowValues,
 }
 
 impl BinaryOutcome {
@@ -89,11 +135,10 @@ impl BinaryOutcome {
     }
 
     fn from_valid(values: Vec<f64>) -> Self {
-        let n = values.len();
         BinaryOutcome {
             values: Arc::new(values),
-            weights: Arc::new(vec![1.0; n]),
-            offsets: Arc::new(vec![0.0; n]),
+            weights: RowValues::Constant(1.0),
+            offsets: RowValues::Constant(0.0),
         }
     }
 
@@ -116,7 +161,7 @@ impl BinaryOutcome {
             });
         }
         crate::numeric::check_weights(&weights)?;
-        self.weights = Arc::new(weights);
+        self.weights = RowValues::Given(Arc::new(weights));
         Ok(self)
     }
 
@@ -130,7 +175,7 @@ impl BinaryOutcome {
             return Err(Error::mismatch("offsets", self.values.len(), offsets.len()));
         }
         crate::design::check_finite("offset", &offsets)?;
-        self.offsets = Arc::new(offsets);
+        self.offsets = RowValues::Given(Arc::new(offsets));
         Ok(self)
     }
 
@@ -149,31 +194,60 @@ impl BinaryOutcome {
         &self.values
     }
 
-    /// Case weights.
-    pub fn weights(&self) -> &[f64] {
-        &self.weights
+    /// The case weights set with [`BinaryOutcome::with_weights`]; `None` if none were set
+    /// (every weight is 1, not stored).
+    ///
+    /// ```
+    /// use oncostat::BinaryOutcome;
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let y = BinaryOutcome::new(&[1.0, 0.0])?;
+    /// let w: Vec<f64> = y.weights().map_or_else(|| vec![1.0; y.len()], <[f64]>::to_vec);
+    /// assert_eq!(w, [1.0, 1.0]);
+    /// # Ok(()) }
+    /// ```
+    pub fn weights(&self) -> Option<&[f64]> {
+        self.weights.given()
     }
 
-    /// Offsets.
-    pub fn offsets(&self) -> &[f64] {
-        &self.offsets
+    /// The offsets set with [`BinaryOutcome::with_offsets`]; `None` if none were set (every
+    /// offset is 0, not stored).
+    ///
+    /// ```
+    /// use oncostat::BinaryOutcome;
+    /// # fn main() -> Result<(), oncostat::Error> {
+    /// let y = BinaryOutcome::new(&[1.0, 0.0])?.with_offsets(vec![0.5, -0.5])?;
+    /// assert_eq!(y.offsets(), Some(&[0.5, -0.5][..]));
+    /// # Ok(()) }
+    /// ```
+    pub fn offsets(&self) -> Option<&[f64]> {
+        self.offsets.given()
+    }
+
+    /// Case weight of row `i` (0-based; internal, `i < len`).
+    pub(crate) fn weight_at(&self, i: usize) -> f64 {
+        self.weights.get(i)
+    }
+
+    /// Offset of row `i` (0-based; internal, `i < len`).
+    pub(crate) fn offset_at(&self, i: usize) -> f64 {
+        self.offsets.get(i)
     }
 
     /// The outcome with 0 and 1 swapped (weights and offsets kept).
     pub fn flipped(&self) -> Self {
         BinaryOutcome {
             values: Arc::new(self.values.iter().map(|v| 1.0 - v).collect()),
-            weights: Arc::clone(&self.weights),
-            offsets: Arc::clone(&self.offsets),
+            weights: self.weights.clone(),
+            offsets: self.offsets.clone(),
         }
     }
 
     /// The shared values, weights and offsets (no copy), for a fit to keep.
-    pub(crate) fn shared(&self) -> (Shared, Shared, Shared) {
+    pub(crate) fn shared(&self) -> (Shared, RowValues, RowValues) {
         (
             Arc::clone(&self.values),
-            Arc::clone(&self.weights),
-            Arc::clone(&self.offsets),
+            self.weights.clone(),
+            self.offsets.clone(),
         )
     }
 

@@ -239,8 +239,8 @@ fn path_expansion(engine: &Engine<'_>, v: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f
         engine
             .fitted()
             .iter()
-            .zip(problem.w)
-            .map(|(&p, &w)| w * p * (1.0 - p) * (1.0 - 2.0 * p))
+            .enumerate()
+            .map(|(i, &p)| problem.w[i] * p * (1.0 - p) * (1.0 - 2.0 * p))
     };
     let mut cubic = vec![0.0; k];
     if n > 0 {
