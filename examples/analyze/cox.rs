@@ -16,6 +16,9 @@
 //! the Cox-predicted survival curves at the covariate means per stratum, or per value of
 //! `--plot-by COV` (not with `--firth`).
 
+use std::borrow::Cow;
+
+use oncostat::frame::TextColumn;
 use oncostat::survival::CoxZph;
 use oncostat::{CoxFit, CoxPh, CoxVariance, Design, SurvivalData, Ties};
 use serde_json::{Value, json};
@@ -23,7 +26,7 @@ use serde_json::{Value, json};
 use crate::cli::{self, CliError, Input, Output, Reader, num, timed};
 use crate::landmark::LandmarkArgs;
 use crate::parse::Names;
-use crate::table::{Kind, Table};
+use crate::table::{Kind, Table, row_labels};
 
 /// Options of `cox` (and `cox --firth`, see `cox_firth.rs`).
 #[derive(Debug, clap::Args)]
@@ -168,7 +171,15 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     let covariate_cols: Vec<(String, Vec<f64>)> =
         covariates.iter().map(|c| (c.clone(), next())).collect();
     let by_v = by_col.map(|_| next());
-    let strata_col = strata.map(|s| cols.labels(s)).transpose()?;
+    // the kept rows' file rows (8 bytes a row) held as the few dropped ones during the fit
+    let held_rows = cols.take_rows();
+    // the strata column is moved out (unless it is the cluster column too): it and its row
+    // labels are freed once coded, before the fit
+    let strata_col: Option<Cow<'_, TextColumn>> = match strata {
+        Some(s) if cluster == Some(s) => Some(Cow::Borrowed(cols.text(s)?)),
+        Some(s) => Some(Cow::Owned(cols.take_text(s)?)),
+        None => None,
+    };
     let cluster_col = cluster.map(|c| cols.labels(c)).transpose()?;
     let robust = args.robust;
     let threads = args.threads;
@@ -183,9 +194,8 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
             None => SurvivalData::from_status(time_v, &event_v)?,
         };
         drop(event_v);
-        // the row labels (8 bytes a row) are freed once coded, before the fit
         if let Some(s) = strata_col {
-            data = data.with_strata(&s)?;
+            data = data.with_strata(&row_labels(&s))?;
         }
         if let Some(w) = weights_v {
             data = data.with_weights(w)?;
@@ -202,7 +212,7 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
         let zph = if zph_wanted { Some(fit.zph()?) } else { None };
         Ok((fit, zph))
     });
-    let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, &path, &cols.rows))?;
+    let (fit, zph) = fit.map_err(|e| CliError::from_lib(e, &path, &held_rows.kept()))?;
     let mut json = to_json(&fit, cols.dropped, seconds)?;
     let mut text = format!("Cox proportional hazards ({} ties)\n{fit}", ties.name());
     let note = cli::rows_note(fit.n(), cols.dropped);

@@ -41,6 +41,28 @@ pub struct Columns {
     pub dropped: usize,
 }
 
+/// [`Columns::rows`] held compactly while a model is fitted: the file's data rows that were
+/// dropped (few: rows with a missing value) instead of the kept ones (eight bytes a row).
+#[derive(Debug)]
+pub struct HeldRows {
+    n_file: usize,
+    dropped: Vec<usize>,
+}
+
+impl HeldRows {
+    /// The kept rows again ([`Columns::rows`]: for each kept row its 0-based data row in the
+    /// file), e.g. to name a row in an error message.
+    pub fn kept(&self) -> Vec<usize> {
+        let mut kept = Vec::with_capacity(self.n_file - self.dropped.len());
+        let mut next = 0;
+        for &d in self.dropped.iter().chain(std::iter::once(&self.n_file)) {
+            kept.extend(next..d);
+            next = d + 1;
+        }
+        kept
+    }
+}
+
 /// A cell as shown in an error message: at most 60 characters.
 pub(crate) fn shown(cell: &str) -> String {
     match cell.char_indices().nth(60) {
@@ -166,6 +188,15 @@ fn read_numbers(col: &Col<'_>, kind: Kind, kept: &[usize]) -> Result<Vec<f64>, C
         .map(|&i| col.number(kind, i))
         .collect::<Result<Vec<f64>, String>>()
         .map_err(CliError::new)
+}
+
+/// The label of each row of `t`, borrowed from its distinct labels (eight bytes a row, no
+/// text copied).
+pub(crate) fn row_labels(t: &TextColumn) -> Vec<&String> {
+    t.codes()
+        .iter()
+        .filter_map(|&c| t.dictionary().get(c as usize))
+        .collect()
 }
 
 /// Keeps the values at the rows `kept` (increasing), in place.
@@ -457,14 +488,33 @@ impl Columns {
             .ok_or_else(|| CliError::new(format!("internal: column `{name}` was not read as text")))
     }
 
+    /// A text column moved out of the columns (its last use: the caller frees it, four
+    /// bytes a row, once it is coded).
+    pub fn take_text(&mut self, name: &str) -> Result<TextColumn, CliError> {
+        self.texts
+            .remove(name)
+            .ok_or_else(|| CliError::new(format!("internal: column `{name}` was not read as text")))
+    }
+
     /// The label of each row of a text column, borrowed from its distinct labels (eight
     /// bytes a row, no text copied).
     pub fn labels(&self, name: &str) -> Result<Vec<&String>, CliError> {
-        let t = self.text(name)?;
-        Ok(t.codes()
-            .iter()
-            .filter_map(|&c| t.dictionary().get(c as usize))
-            .collect())
+        Ok(row_labels(self.text(name)?))
+    }
+
+    /// Moves [`Columns::rows`] out as the dropped rows ([`HeldRows::kept`] gives them back),
+    /// leaving `rows` empty: a command frees the eight bytes a row before its fit.
+    pub fn take_rows(&mut self) -> HeldRows {
+        let kept = std::mem::take(&mut self.rows);
+        let n_file = kept.len() + self.dropped;
+        let mut dropped = Vec::with_capacity(self.dropped);
+        let mut next = 0;
+        for &k in &kept {
+            dropped.extend(next..k);
+            next = k + 1;
+        }
+        dropped.extend(next..n_file);
+        HeldRows { n_file, dropped }
     }
 
     /// Number of complete rows.
