@@ -270,6 +270,28 @@ pub enum Error {
         groups: Vec<String>,
     },
 
+    /// A model was given more strata or censoring groups than it handles where each one
+    /// costs a parameter or a curve: survreg's one scale per stratum (a parameter each: the
+    /// information matrix is (covariates + strata)², 30,000 strata would need 7 GB and hours),
+    /// Fine–Gray's censoring groups (one censoring curve each, read at every failure time:
+    /// 30,000 groups took 7.3 GB). Usually an identifier column.
+    #[error(
+        "too many {what}: {found} distinct values, {model} handles at most {max} ({why}; is \
+         the column an identifier?)"
+    )]
+    TooManyStrata {
+        /// What was counted ("strata", "censoring groups").
+        what: &'static str,
+        /// The model.
+        model: &'static str,
+        /// Why each one costs.
+        why: &'static str,
+        /// Number of distinct values found.
+        found: usize,
+        /// The cap.
+        max: usize,
+    },
+
     /// A factor of a model formula has more levels than a model handles (each level is a
     /// design column; the information matrix is columns × columns). Usually an identifier.
     #[error(

@@ -899,6 +899,20 @@ fn a_single_row() {
         &file,
     );
     assert!(line.contains("no events"), "{line}");
+    // survreg on one row (third audit): R's fit (scale 0, every parameter aliased) printed
+    // `Log(scale) -Inf 0 -Inf < 2e-16`; an aliased log scale is NA as an aliased
+    // coefficient is, in the text and the JSON
+    let args = ["survreg", "--time", "t", "--event", "e", &file];
+    let text = text_ok(&args);
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Log(scale)"))
+        .expect("Log(scale) row");
+    assert!(!row.contains("Inf") && !row.contains("e-16"), "{row}");
+    let json = analyze_json(&args);
+    let scale = coefficient(&json, "Log(scale)");
+    assert_eq!(scale["aliased"], true);
+    assert!(scale["coef"].is_null() && scale["p"].is_null(), "{scale}");
 }
 
 /// Log-rank with one-row strata: R's survdiff answers when every group still meets another
@@ -1132,6 +1146,88 @@ fn thirty_thousand_group_log_rank() {
             "{peak} kB vs {base} kB"
         );
     }
+    std::fs::remove_file(&big).ok();
+}
+
+/// 30,000 strata where each stratum costs a parameter or a curve (third audit): survreg's
+/// one scale per stratum ran for more than 2 minutes towards a 30,001² information matrix,
+/// Fine–Gray's censoring groups took 7.3 GB (a groups × rows table) and 50 s; now a named
+/// error above 1,000, within 64 MB of the same command on 10 rows. (Cox, Kaplan–Meier and
+/// log-rank strata stay uncapped: linear in the strata.)
+#[test]
+fn thirty_thousand_strata_in_survreg_and_fine_gray() {
+    let mut text = String::from("t,e,c,x,id\n");
+    for i in 0..30_000 {
+        let e = u8::from(i % 3 != 0);
+        text.push_str(&format!(
+            "{},{e},{},{},p{i}\n",
+            1 + i % 97,
+            e * (1 + (i % 2) as u8),
+            i % 7
+        ));
+    }
+    let big = write("strata_3e4.csv", &text);
+    let small = write(
+        "strata_10.csv",
+        &text.lines().take(11).collect::<Vec<_>>().join("\n"),
+    );
+    let fs = path_str(&big);
+    let bin = example_bin("analyze");
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &[
+                "survreg",
+                "--time",
+                "t",
+                "--event",
+                "e",
+                "--covariates",
+                "x",
+                "--strata",
+                "id",
+            ],
+            "too many strata: 30000",
+        ),
+        (
+            &[
+                "finegray",
+                "--time",
+                "t",
+                "--status",
+                "c",
+                "--cause",
+                "1",
+                "--covariates",
+                "x",
+                "--cengroup",
+                "id",
+            ],
+            "too many censoring groups: 30000",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut all = args.to_vec();
+        all.push(&fs);
+        let line = error_line(&all, &fs);
+        assert!(
+            line.contains("column `id`") && line.contains(needle),
+            "{line}"
+        );
+        if let (Some((_, base)), Some((2, peak))) =
+            (peak_kb(&bin, args, &small), peak_kb(&bin, args, &big))
+        {
+            assert!(
+                peak.saturating_sub(base) <= 64 * 1024,
+                "{args:?}: {peak} kB vs {base} kB"
+            );
+        }
+    }
+    // the formula's strata() too
+    let line = error_line(
+        &["survreg", "--formula", "Surv(t, e) ~ x + strata(id)", &fs],
+        &fs,
+    );
+    assert!(line.contains("too many strata: 30000"), "{line}");
     std::fs::remove_file(&big).ok();
 }
 

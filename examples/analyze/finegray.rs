@@ -83,7 +83,13 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
         Some(g) => model.fit_cengroups(&data, &x, g),
         None => model.fit(&data, &x),
     });
-    let fit = fit.map_err(lib)?;
+    let fit = fit.map_err(|e| match (&e, &args.cengroup) {
+        // name the column that holds too many censoring groups
+        (oncostat::Error::TooManyStrata { .. }, Some(g)) => {
+            CliError::new(format!("{}: column `{g}`: {e}", path.display()))
+        }
+        _ => lib(e),
+    })?;
     let table_rows = fit.coef_table(0.95).map_err(lib)?;
     let coefficients: Vec<Value> = table_rows
         .rows()

@@ -229,7 +229,13 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
         let fit = model.fit(&data, &x)?;
         Ok((fit, data, x))
     });
-    let (fit, data, x) = fit.map_err(lib)?;
+    let (fit, data, x) = fit.map_err(|e| match (&e, &args.strata) {
+        // name the column that holds too many strata
+        (oncostat::Error::TooManyStrata { .. }, Some(s)) => {
+            CliError::new(format!("{}: column `{s}`: {e}", path.display()))
+        }
+        _ => lib(e),
+    })?;
     let fitted = Fitted {
         fit,
         data,

@@ -150,6 +150,7 @@ impl SurvReg {
     ///   (the log of a time no double holds), naming the row; or when a converged fit has a
     ///   coefficient, standard error or log-likelihood outside the double range (e.g. a
     ///   saturated fit of a covariate × 1e-300), naming it.
+    /// * [`Error::TooManyStrata`] for more than 1,000 strata (one scale parameter each).
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<SurvRegFit> {
         self.check()?;
         if data.is_counting() {
@@ -186,6 +187,15 @@ impl SurvReg {
             data.time().to_vec()
         };
         let nstrata = data.n_strata();
+        if nstrata > MAX_STRATA {
+            return Err(Error::TooManyStrata {
+                what: "strata",
+                model: "survreg",
+                why: "one scale per stratum, each a parameter of the fit",
+                found: nstrata,
+                max: MAX_STRATA,
+            });
+        }
         let fixed_scale = dist.fixed_scale().or(self.scale);
         if fixed_scale.is_some() && nstrata > 1 {
             return Err(Error::InvalidParameter {
@@ -433,6 +443,10 @@ impl SurvReg {
         })
     }
 }
+
+/// The most strata a fit accepts: each is a log-scale parameter, so the information matrix
+/// is `(p + strata)²` and each Newton step `O((p + strata)³)`; 1,000 keeps it at 8 MB.
+const MAX_STRATA: usize = 1000;
 
 /// What to do when a converged fit has a quantity outside the double range.
 const RANGE_ADVICE: &str = "the covariates, weights or offsets are too extreme, or the model \
@@ -709,8 +723,12 @@ impl SurvRegFit {
         let mut rows = Vec::with_capacity(self.params.len());
         let names = self.names.iter().chain(&self.scale_names);
         for (a, term) in names.enumerate() {
+            // an aliased log scale (zero variance: one row, or a stratum whose scale runs
+            // off to 0) is NA as an aliased coefficient is, not `-Inf` with p < 2e-16
             let est = if a < nvar {
                 self.coefficients[a]
+            } else if self.aliased[a] {
+                f64::NAN
             } else {
                 self.params[a]
             };
