@@ -434,11 +434,21 @@ proptest! {
             perm.swap(i, (s >> 33) as usize % (i + 1));
         }
         let pick = |v: &[f64]| perm.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-        let a = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(
+        // The invariant is of the maximum, not of where coxphf's default stopping rule
+        // (max|step| <= 1e-6 on the standardized scale) leaves a slowly converging, flat
+        // penalized surface: two row orders take rounding-different paths and may stop
+        // 1e-6 apart (a case proptest found: marker 3.9669365 vs 3.9669377, the maximum being
+        // 3.96693783). Iterating to a tight criterion makes the comparison one of maxima.
+        let model = FirthCoxPh::new()
+            .xconv(1e-12)
+            .gconv(1e-10)
+            .max_iter(500)
+            .ci(oncostat::CiMethod::Wald);
+        let a = model.fit(
             &SurvivalData::from_status(time.clone(), &status).unwrap(),
             &Design::from_columns([("marker", marker.clone()), ("z", cont.clone())]).unwrap(),
         );
-        let b = FirthCoxPh::new().ci(oncostat::CiMethod::Wald).fit(
+        let b = model.fit(
             &SurvivalData::from_status(pick(&time), &pick(&status)).unwrap(),
             &Design::from_columns([("marker", pick(&marker)), ("z", pick(&cont))]).unwrap(),
         );
