@@ -42,7 +42,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::engine::Engine;
+use super::engine::{BLOCK, Engine};
 use super::newton::{DampedNewton, StopRule, run};
 use crate::stats::{chisq_quantile, normal_quantile};
 use crate::{Convergence, Error, Result, StopReason};
@@ -223,7 +223,15 @@ fn profile_root(vrr: f64, c3: f64, sign: f64, chi2: f64) -> Option<f64> {
 
 /// Per coefficient r: the cubic coefficient of the profile and the path curvature β''
 /// (see the module docs), from the engine's state at β̂ and `v = (XᵀWX)⁻¹`.
+///
+/// `Z = X·D` (D: the columns of V over their diagonal) is formed [`BLOCK`] rows at a time, not
+/// as an n × k matrix: each row of Z comes from the same `gemm` kernel as the whole product
+/// would use (nalgebra: matrixmultiply above 5 rows and columns, else per-column `gemv`),
+/// Σ gᵢ zᵢ³ is the same row-order sum, and `q = Xᵀ(g ∘ Z ∘ Z)` is formed by [`BlockedDot`] in
+/// the order of nalgebra's `tr_mul`, so the result is bit-identical to the one-shot products.
 fn path_expansion(engine: &Engine<'_>, v: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
+    /// nalgebra's `gemm` uses matrixmultiply only above this many rows and columns.
+    const GEMM_SMALL: usize = 5;
     let problem = engine.problem();
     let x = problem.x;
     let (n, k) = x.shape();
@@ -232,30 +240,54 @@ fn path_expansion(engine: &Engine<'_>, v: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f
         let vrr = v[(r, r)];
         directions.column_mut(r).scale_mut(1.0 / vrr);
     }
-    let mut z = DMatrix::zeros(n, k);
-    z.gemm(1.0, x, &directions, 0.0);
-    // gᵢ = wᵢ pᵢ(1 − pᵢ)(1 − 2pᵢ), recomputed per column rather than kept in an n-row vector
-    let g = || {
-        engine
-            .fitted()
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| problem.w[i] * p * (1.0 - p) * (1.0 - 2.0 * p))
+    let fitted = engine.fitted();
+    // gᵢ = wᵢ pᵢ(1 − pᵢ)(1 − 2pᵢ)
+    let g = |i: usize| {
+        let p = fitted[i];
+        problem.w[i] * p * (1.0 - p) * (1.0 - 2.0 * p)
     };
-    let mut cubic = vec![0.0; k];
-    if n > 0 {
-        for (c, col) in cubic.iter_mut().zip(z.as_mut_slice().chunks_exact_mut(n)) {
-            let mut third = 0.0;
-            for (zi, gi) in col.iter_mut().zip(g()) {
-                let g_z2 = gi * *zi * *zi;
-                third += g_z2 * *zi;
+    let mut third = vec![0.0; k];
+    // q_jr = Σᵢ xᵢⱼ gᵢ zᵢᵣ², one sum per (j, r), j fastest
+    let mut q_sums: Vec<BlockedDot> = (0..k * k).map(|_| BlockedDot::new(n)).collect();
+    // the block's rows of Z (one window of at least GEMM_SMALL + 1 rows when the whole
+    // product would use matrixmultiply), then g ∘ z² in place
+    let rows = BLOCK.min(n).max((GEMM_SMALL + 1).min(n));
+    let mut zb = DMatrix::zeros(rows, k);
+    for start in (0..n).step_by(BLOCK) {
+        let m = BLOCK.min(n - start);
+        let whole_uses_kernel = n > GEMM_SMALL && k > GEMM_SMALL;
+        let window = if whole_uses_kernel {
+            m.max(GEMM_SMALL + 1)
+        } else {
+            m
+        };
+        let first = start + m - window;
+        let skip = start - first;
+        zb.rows_mut(0, window)
+            .gemm(1.0, &x.rows(first, window), &directions, 0.0);
+        for (r, t) in third.iter_mut().enumerate() {
+            for (offset, zi) in zb.column_mut(r).as_mut_slice()[skip..window]
+                .iter_mut()
+                .enumerate()
+            {
+                let g_z2 = g(start + offset) * *zi * *zi;
+                *t += g_z2 * *zi;
                 *zi = g_z2;
             }
-            *c = -third / 6.0;
+        }
+        for (r, zcol) in zb.as_slice().chunks_exact(rows).enumerate() {
+            let gz2 = &zcol[skip..window];
+            for (j, xcol) in x.as_slice().chunks_exact(n).enumerate() {
+                q_sums[r * k + j].add_rows(start, &xcol[start..start + m], gz2);
+            }
         }
     }
-    // q_r = Xᵀ(g ∘ z_r²), all r at once
-    let q = x.tr_mul(&z);
+    let cubic: Vec<f64> = if n > 0 {
+        third.iter().map(|t| -t / 6.0).collect()
+    } else {
+        vec![0.0; k]
+    };
+    let q = DMatrix::from_iterator(k, k, q_sums.into_iter().map(BlockedDot::value));
     // β''_r = −(V q_r − v_r (v_rᵀ q_r) / V_rr)
     let mut curvature = DMatrix::zeros(k, k);
     curvature.gemm(-1.0, v, &q, 0.0);
@@ -268,6 +300,67 @@ fn path_expansion(engine: &Engine<'_>, v: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f
         }
     }
     (cubic, curvature)
+}
+
+/// nalgebra's `dot` of two n-vectors (eight interleaved partial sums over the first
+/// `8⌊n/8⌋` rows, combined as `(s₀+s₄) + (s₁+s₅) + (s₂+s₆) + (s₃+s₇)`, then the last rows one
+/// by one), fed in row order a block at a time: the same value, bit for bit, as `a.dot(&b)`
+/// without the n-row vectors.
+#[derive(Debug, Clone)]
+struct BlockedDot {
+    partial: [f64; 8],
+    sum: f64,
+    /// `8⌊n/8⌋`: the rows summed in the partial sums.
+    unrolled: usize,
+    combined: bool,
+}
+
+impl BlockedDot {
+    fn new(n: usize) -> Self {
+        BlockedDot {
+            partial: [0.0; 8],
+            sum: 0.0,
+            unrolled: n - n % 8,
+            combined: false,
+        }
+    }
+
+    /// Adds rows `start..start + a.len()` (`start` a multiple of 8, blocks in row order).
+    fn add_rows(&mut self, start: usize, a: &[f64], b: &[f64]) {
+        debug_assert!(start.is_multiple_of(8) && a.len() == b.len());
+        let end = start + a.len();
+        let unrolled_end = end.min(self.unrolled).max(start);
+        let split = unrolled_end - start;
+        let (a8, a_tail) = a.split_at(split);
+        let (b8, b_tail) = b.split_at(split);
+        for (ca, cb) in a8.chunks_exact(8).zip(b8.chunks_exact(8)) {
+            for ((p, x), y) in self.partial.iter_mut().zip(ca).zip(cb) {
+                *p += x * y;
+            }
+        }
+        if !a_tail.is_empty() {
+            self.combine();
+            for (x, y) in a_tail.iter().zip(b_tail) {
+                self.sum += x * y;
+            }
+        }
+    }
+
+    fn combine(&mut self) {
+        if !self.combined {
+            let p = self.partial;
+            self.sum += p[0] + p[4];
+            self.sum += p[1] + p[5];
+            self.sum += p[2] + p[6];
+            self.sum += p[3] + p[7];
+            self.combined = true;
+        }
+    }
+
+    fn value(mut self) -> f64 {
+        self.combine();
+        self.sum
+    }
 }
 
 /// One Venzon–Moolgavkar profile bound for coefficient `index` (see the module docs).
@@ -635,6 +728,7 @@ pub(crate) fn r_approx(x: &[f64], y: &[f64], xout: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::engine::Problem;
     use super::*;
     use approx::assert_relative_eq;
 
@@ -654,6 +748,88 @@ mod tests {
     fn approx_is_linear_and_na_outside() {
         assert_relative_eq!(r_approx(&[0.0, 1.0, 2.0], &[0.0, 10.0, 30.0], 1.5), 20.0);
         assert!(r_approx(&[0.0, 1.0], &[0.0, 1.0], 1.5).is_nan());
+    }
+
+    /// The path expansion as one-shot n × k products (what `path_expansion` replaced).
+    fn path_expansion_one_shot(engine: &Engine<'_>, v: &DMatrix<f64>) -> (Vec<f64>, DMatrix<f64>) {
+        let problem = engine.problem();
+        let x = problem.x;
+        let (n, k) = x.shape();
+        let mut directions = v.clone();
+        for r in 0..k {
+            let vrr = v[(r, r)];
+            directions.column_mut(r).scale_mut(1.0 / vrr);
+        }
+        let mut z = DMatrix::zeros(n, k);
+        z.gemm(1.0, x, &directions, 0.0);
+        let fitted = engine.fitted();
+        let mut cubic = vec![0.0; k];
+        for (c, col) in cubic.iter_mut().zip(z.as_mut_slice().chunks_exact_mut(n)) {
+            let mut third = 0.0;
+            for (i, zi) in col.iter_mut().enumerate() {
+                let p = fitted[i];
+                let gi = problem.w[i] * p * (1.0 - p) * (1.0 - 2.0 * p);
+                let g_z2 = gi * *zi * *zi;
+                third += g_z2 * *zi;
+                *zi = g_z2;
+            }
+            *c = -third / 6.0;
+        }
+        let q = x.tr_mul(&z);
+        let mut curvature = DMatrix::zeros(k, k);
+        curvature.gemm(-1.0, v, &q, 0.0);
+        for r in 0..k {
+            let coef = v.column(r).dot(&q.column(r)) / v[(r, r)];
+            for j in 0..k {
+                curvature[(j, r)] += v[(j, r)] * coef;
+            }
+        }
+        (cubic, curvature)
+    }
+
+    #[test]
+    fn blocked_path_expansion_is_bit_identical_to_the_one_shot_products() -> Result<()> {
+        use super::super::outcome::RowValues;
+        use std::sync::Arc;
+        // k > 5 (matrixmultiply) and k ≤ 5 (gemv); n with a last block of 3 or 5 rows, one
+        // block, fewer rows than the kernel's threshold; unit and given weights
+        for (n, k) in [(771, 7), (261, 7), (771, 4), (200, 9), (5, 7), (13, 3)] {
+            let x = DMatrix::from_fn(n, k, |i, j| match j {
+                0 => 1.0,
+                _ => ((i * (j + 3)) as f64 * 0.37).sin() * (j as f64) + (i % (j + 2)) as f64,
+            });
+            let y: Vec<f64> = (0..n)
+                .map(|i| ((i * 7 + i / 3) % 3 == 0) as u8 as f64)
+                .collect();
+            let beta: Vec<f64> = (0..k).map(|j| 0.1 - 0.05 * j as f64).collect();
+            let weights = [
+                RowValues::Constant(1.0),
+                RowValues::Given(Arc::new((0..n).map(|i| 0.5 + (i % 4) as f64).collect())),
+            ];
+            for w in &weights {
+                let off = RowValues::Constant(0.0);
+                let problem = Problem {
+                    x: &x,
+                    y: &y,
+                    w,
+                    offset: &off,
+                };
+                let mut engine = Engine::new(problem, 0.0);
+                engine.evaluate(&beta)?;
+                let mut v = DMatrix::zeros(k, k);
+                engine.fisher_inverse(&mut v);
+                let (cubic, curvature) = path_expansion(&engine, &v);
+                let (cubic0, curvature0) = path_expansion_one_shot(&engine, &v);
+                let bits = |s: &[f64]| s.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&cubic), bits(&cubic0), "cubic, n = {n}, k = {k}");
+                assert_eq!(
+                    bits(curvature.as_slice()),
+                    bits(curvature0.as_slice()),
+                    "curvature, n = {n}, k = {k}"
+                );
+            }
+        }
+        Ok(())
     }
 
     // R 4.2.2 (2022-11-10 r83330), stats::spline defaults
