@@ -1072,9 +1072,10 @@ fn a_hundred_thousand_rows_tied_at_one_time() {
 }
 
 /// A cohort file of realistic rows (the 200 MB file of BENCHMARKS.md "CSV ingestion", at
-/// 8 MB: `csv_ingest write`, nine columns, 1 % NA): `analyze km` and `logrank --group arm`
-/// need at most twice the file beyond the same command on 10 rows (the 200 MB file
-/// took 4.5 GB, 22×). The other commands are measured in docs/robustness.md.
+/// 8 MB: `csv_ingest write`, nine columns, 1 % NA): `analyze km`, `logrank --group arm` and
+/// `logistic` (ML, profile CIs) need at most twice the file beyond the same command on 10
+/// rows (the 200 MB file took 4.5 GB, 22×). The other commands are measured in
+/// docs/robustness.md.
 #[test]
 fn a_cohort_file_within_twice_its_size() {
     let big = dir().join("cohort8.csv");
@@ -1099,6 +1100,13 @@ fn a_cohort_file_within_twice_its_size() {
     for args in [
         [&["km"][..], &survival].concat(),
         [&["logrank"][..], &survival, &["--group", "arm"]].concat(),
+        vec![
+            "logistic",
+            "--response",
+            "status",
+            "--covariates",
+            "age,ecog,weight",
+        ],
     ] {
         if let Some((extra, file_kb)) = extra_memory_kb(&args, &small, &big, 0) {
             assert!(
