@@ -22,7 +22,13 @@ pub(super) struct Prepared {
     pub means: Vec<f64>,
     /// Column scale factors (1 for {-1, 0, 1} columns).
     pub scales: Vec<f64>,
+    /// The sparse columns of `z` (at most `n / 8` nonzero rows; left as they are by the
+    /// centring) with their nonzero sorted rows, in column order.
+    pub sparse: Vec<(usize, Vec<u32>)>,
 }
+
+/// A column of `z` is sparse with at most `n / SPARSE_SHARE` nonzero rows.
+const SPARSE_SHARE: usize = 8;
 
 impl Deref for Prepared {
     type Target = RiskSets;
@@ -52,6 +58,7 @@ impl Prepared {
             z: Vec::new(),
             means: Vec::new(),
             scales: Vec::new(),
+            sparse: Vec::new(),
         })
     }
 
@@ -59,7 +66,7 @@ impl Prepared {
     fn add_covariates(&mut self, data: &SurvivalData, x: &Design) {
         let (n, p) = (self.n, x.ncols());
         let order = &self.order;
-        let (means, scales) = centring(x, data, self.counting.is_some());
+        let (means, scales, exempt) = centring(x, data, self.counting.is_some());
 
         // Row-major, centred and scaled, in sorted order. The design is read column by column
         // (contiguous) in blocks of rows; the block's destination rows stay in cache while
@@ -82,7 +89,28 @@ impl Prepared {
                 }
             }
         }
+        // columns left as they are (z = x) with few nonzero rows
+        let mut sparse = Vec::new();
+        for (j, col) in matrix.column_iter().enumerate() {
+            if !exempt[j] || p < 2 {
+                continue;
+            }
+            let col = col.as_slice();
+            let nonzero = col.iter().filter(|v| **v != 0.0).count();
+            if nonzero * SPARSE_SHARE > n {
+                continue;
+            }
+            let mut rows: Vec<u32> = col
+                .iter()
+                .zip(&position)
+                .filter(|(v, _)| **v != 0.0)
+                .map(|(_, &k)| k)
+                .collect();
+            rows.sort_unstable();
+            sparse.push((j, rows));
+        }
         drop(position);
+        self.sparse = sparse;
         self.p = p;
         self.z = z;
         self.means = means;
@@ -118,11 +146,12 @@ impl Prepared {
 
 /// Weighted means and scale factors of R's `coxfit6` (§2.2): columns with all values in
 /// {-1, 0, 1} are left alone (mean 0, scale 1); others are centred on their weighted mean and
-/// multiplied by `Σw / Σw|x - mean|` (1 for a constant column).
+/// multiplied by `Σw / Σw|x - mean|` (1 for a constant column). Also returns which columns were
+/// left alone.
 ///
 /// Counting-process data (`agreg.fit`) report the *unweighted* column means as `fit$means`;
 /// the covariates are centred on them (any centring leaves the partial likelihood unchanged).
-fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f64>) {
+fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f64>, Vec<bool>) {
     let m = x.matrix();
     let n = m.nrows();
     let weights = data.weights();
@@ -131,14 +160,15 @@ fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f
     let total = weights.map_or(n as f64, |w| w.iter().sum());
     let mut means = vec![0.0; m.ncols()];
     let mut scales = vec![1.0; m.ncols()];
+    let mut exempt = vec![false; m.ncols()];
     // Columns beyond 2^±32 are summed times a power of two (exact, crate::numeric) so that
     // the sums cannot overflow or underflow; other columns are summed as they are.
     for (j, col) in m.column_iter().enumerate() {
         let col = col.as_slice();
-        let exempt = col
+        exempt[j] = col
             .iter()
             .all(|&v| v.abs() <= 0.0 || (v.abs() - 1.0).abs() <= 0.0);
-        if exempt {
+        if exempt[j] {
             continue;
         }
         let f = crate::numeric::column_factor(col);
@@ -161,7 +191,7 @@ fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f
             1.0
         };
     }
-    (means, scales)
+    (means, scales, exempt)
 }
 
 #[cfg(test)]
