@@ -118,7 +118,10 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
     uses.push(response);
     let mut taken = cols.take_numbers(&uses)?;
     taken.pop();
-    let lib_err = |e| CliError::from_lib(e, &path, &cols.rows);
+    let n_rows = cols.len();
+    // the kept rows' file rows (8 bytes a row) held as the few dropped ones during the fit
+    let held_rows = cols.take_rows();
+    let lib_err = |e| CliError::from_lib(e, &path, &held_rows.kept());
     let x = Design::from_columns(covariates.iter().cloned().zip(taken))
         .map_err(lib_err)?
         .with_intercept();
@@ -131,7 +134,7 @@ fn run(args: &Args, table: Table) -> Result<Output, CliError> {
         }
     });
     let fitted = fitted.map_err(lib_err)?;
-    let mut out = output(&fitted, cols.len(), cols.dropped, firth, ci, seconds);
+    let mut out = output(&fitted, n_rows, cols.dropped, firth, ci, seconds);
     plot_forest(args, &fitted, &mut out)?;
     Ok(out)
 }
