@@ -196,10 +196,8 @@ impl Partial {
     }
 
     /// `info += Σ_j c_j x_j x_j'` over `rows` (`c` indexed like the rows), one blocked matrix
-    /// product per block of rows. With sparse columns the product runs over the dense
-    /// columns only (into `info`'s dense columns, through `dense_info`) and the sparse ×
-    /// sparse entries are summed over the sparse columns' nonzero rows; the entries of a
-    /// sparse column above a dense row are then those of the dense column ([`Sparse`]).
+    /// product per block of rows. With sparse columns the product forms the dense × dense
+    /// block and each sparse column is summed over its nonzero rows ([`Sparse`]).
     fn weighted_squares(
         &mut self,
         data: &Prepared,
@@ -220,25 +218,26 @@ impl Partial {
             let m = end - start;
             let z = &data.z[start * p..end * p];
             self.fill_block(z, &c[start - rows.start..end - rows.start]);
-            let zt = DMatrixView::from_slice(z, p, m);
+            let zt = &z[dense.start..(m - 1) * p + dense.end];
+            let zt = DMatrixView::from_slice_with_strides(zt, d, m, 1, p);
             let block = &self.block[dense.start..(m - 1) * p + dense.end];
             let b = DMatrixView::from_slice_with_strides(block, m, d, p, 1);
             self.info
-                .columns_mut(dense.start, d)
+                .view_mut((dense.start, dense.start), (d, d))
                 .gemm(1.0, &zt, &b, 1.0);
             start = end;
         }
+        // a sparse column against every row, over its nonzero rows
         for (&a, &list) in sparse.cols.iter().zip(&sparse.lists) {
             let nonzero = &data.sparse[list].1;
             let from = nonzero.partition_point(|&k| (k as usize) < rows.start);
             let to = nonzero.partition_point(|&k| (k as usize) < rows.end);
+            // column a of the column-major info
+            let column = &mut self.info.as_mut_slice()[a * p..(a + 1) * p];
             for &k in &nonzero[from..to] {
                 let k = k as usize;
                 let x = data.row(k);
-                let ck = c[k - rows.start] * x[a];
-                for &b in &sparse.cols {
-                    self.info[(b, a)] += ck * x[b];
-                }
+                axpy(c[k - rows.start] * x[a], x, column);
             }
         }
     }
@@ -247,8 +246,8 @@ impl Partial {
 /// The sparse columns of the sorted covariates ([`Prepared::sparse`], indicators of rare
 /// categories) in `Σ c x x'`: when every column outside a range `dense` of a multiple of 8
 /// columns (the matrix kernel's tile width) fewer than `p` is sparse, the matrix product
-/// forms the columns `dense` only (every row against them) and the entries between two
-/// sparse columns are summed over the nonzero rows of one of them.
+/// forms the `dense × dense` block only and each sparse column (against every row) is summed
+/// over its nonzero rows.
 #[derive(Debug, Default)]
 struct Sparse {
     /// The columns of the matrix product.
@@ -280,10 +279,10 @@ impl Sparse {
         Sparse { dense, cols, lists }
     }
 
-    /// Where the total of `Σ c x x'` for row `i`, column `j` is kept: `(i, j)` unless `j` is
-    /// sparse and `i` dense, then `(j, i)`.
+    /// Where the total of `Σ c x x'` for row `i`, column `j` is kept: `(i, j)` unless `i` is
+    /// sparse and `j` dense, then `(j, i)`.
     fn entry(&self, i: usize, j: usize) -> (usize, usize) {
-        if !self.cols.is_empty() && !self.dense.contains(&j) && self.dense.contains(&i) {
+        if !self.cols.is_empty() && !self.dense.contains(&i) && self.dense.contains(&j) {
             (j, i)
         } else {
             (i, j)
