@@ -78,8 +78,10 @@ where
 }
 
 /// Runs `job(state, i)` for every index `i` in `0..count` on up to `threads` threads and
-/// returns the results in index order. Each thread builds its own state with `make` (e.g. a
-/// model's evaluation buffers) and passes it from job to job; indices are handed out one at a
+/// returns the results in index order. Each thread gets its own state built by `make` (e.g. a
+/// model's evaluation buffers) and passes it from job to job; the states are built on the
+/// calling thread, so that their memory comes from (and reuses what is free in) the calling
+/// thread's allocator arena rather than one new arena per thread; indices are handed out one at a
 /// time in increasing order to whichever thread is free, so jobs of unequal cost (profile
 /// searches that need one evaluation or five) keep every thread busy. A job's result must
 /// depend only on its index, never on what the state last held (each job starts by
@@ -96,6 +98,7 @@ pub(crate) fn map_jobs<S, T, M, J>(
     job: J,
 ) -> crate::Result<Vec<T>>
 where
+    S: Send,
     T: Send,
     M: Fn() -> S + Sync,
     J: Fn(S, usize) -> crate::Result<(S, T)> + Sync,
@@ -115,12 +118,14 @@ where
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let parts: Vec<Vec<(usize, crate::Result<T>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (make, job, next, failed) = (&make, &job, &next, &failed);
+        let states: Vec<S> = (0..threads).map(|_| make()).collect();
+        let handles: Vec<_> = states
+            .into_iter()
+            .map(|first| {
+                let (job, next, failed) = (&job, &next, &failed);
                 scope.spawn(move || {
                     let mut out = Vec::new();
-                    let mut state = Some(make());
+                    let mut state = Some(first);
                     while !failed.load(Ordering::Acquire) {
                         let i = next.fetch_add(1, Ordering::AcqRel);
                         let Some(current) = state.take().filter(|_| i < count) else {
