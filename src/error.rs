@@ -12,6 +12,7 @@
 //! model, a median survival that is never reached or a fit that did not converge are reported
 //! on the result (as R does), not here. See the error catalogue in the crate documentation.
 
+use crate::frame::shown;
 use crate::labels::number_text;
 use thiserror::Error as ThisError;
 
@@ -44,7 +45,7 @@ pub enum Error {
     },
 
     /// A value is NaN or infinite.
-    #[error("column `{column}`, row {row}: value {} is not a finite number", number_text(*.value))]
+    #[error("column `{shown_column}`, row {row}: value {} is not a finite number", number_text(*.value), shown_column = shown(.column))]
     NonFinite {
         /// The column (variable) holding the value.
         column: String,
@@ -95,7 +96,7 @@ pub enum Error {
     },
 
     /// A binary outcome is not 0/1 (or one of the two declared labels).
-    #[error("row {row}: outcome {value} is not 0 or 1")]
+    #[error("row {row}: outcome {shown_value} is not 0 or 1", shown_value = shown(.value))]
     InvalidOutcome {
         /// 1-based row number.
         row: usize,
@@ -104,14 +105,14 @@ pub enum Error {
     },
 
     /// Two columns of a design matrix have the same name.
-    #[error("column name `{name}` is used twice")]
+    #[error("column name `{shown_name}` is used twice", shown_name = shown(.name))]
     DuplicateColumn {
         /// The repeated name.
         name: String,
     },
 
     /// A column that was asked for does not exist.
-    #[error("unknown column `{name}`")]
+    #[error("unknown column `{shown_name}`", shown_name = shown(.name))]
     UnknownColumn {
         /// The name that was looked up.
         name: String,
@@ -294,10 +295,8 @@ pub enum Error {
 
     /// A factor of a model formula has more levels than a model handles (each level is a
     /// design column; the information matrix is columns × columns). Usually an identifier.
-    #[error(
-        "`{variable}` has {found} levels, a factor in a model formula handles at most {max} \
-         (is it an identifier? use strata({variable}) or cluster({variable}) instead)"
-    )]
+    #[error("`{shown_variable}` has {found} levels, a factor in a model formula handles at most {max} \
+         (is it an identifier? use strata({shown_variable}) or cluster({shown_variable}) instead)", shown_variable = shown(.variable))]
     TooManyLevels {
         /// The variable as written in the formula.
         variable: String,
@@ -338,7 +337,7 @@ pub enum Error {
     },
 
     /// A requested time or truncation point lies outside the follow-up of a group.
-    #[error("{what} {} is outside the follow-up of group `{group}` ({reason})", number_text(*.value))]
+    #[error("{what} {} is outside the follow-up of group `{shown_group}` ({reason})", number_text(*.value), shown_group = shown(.group))]
     OutsideFollowUp {
         /// What the value is (e.g. "tau", "milestone time").
         what: &'static str,
@@ -391,7 +390,7 @@ pub enum Error {
     },
 
     /// A setting given as text (a distribution name, …) is not one of the allowed values.
-    #[error("unknown {setting} `{value}`; expected one of: {allowed}")]
+    #[error("unknown {setting} `{shown_value}`; expected one of: {allowed}", shown_value = shown(.value))]
     UnknownSetting {
         /// Which setting.
         setting: &'static str,
@@ -425,7 +424,7 @@ pub enum Error {
 
     /// A factor level that the model does not know: a `--reference` level, or a level of new
     /// data for a prediction that was not in the fitted data.
-    #[error("`{variable}`: level `{level}` is not one of the levels {levels}")]
+    #[error("`{shown_variable}`: level `{shown_level}` is not one of the levels {shown_levels}", shown_variable = shown(.variable), shown_levels = shown(.levels), shown_level = shown(.level))]
     UnknownLevel {
         /// The variable (R's label, e.g. `factor(ph_ecog)` or `strata(inst)`).
         variable: String,
@@ -437,9 +436,7 @@ pub enum Error {
 
     /// A factor coded by treatment contrasts has a single level in the rows used (R:
     /// "contrasts can be applied only to factors with 2 or more levels").
-    #[error(
-        "`{variable}` has only one level (`{level}`) in the rows used; a factor needs at least 2 levels"
-    )]
+    #[error("`{shown_variable}` has only one level (`{shown_level}`) in the rows used; a factor needs at least 2 levels", shown_variable = shown(.variable), shown_level = shown(.level))]
     SingleLevel {
         /// The variable (R's label).
         variable: String,
@@ -448,7 +445,7 @@ pub enum Error {
     },
 
     /// A column has the wrong type for its use in a model (e.g. text as a survival time).
-    #[error("column `{column}` is {found} but {needed} is needed ({reason})")]
+    #[error("column `{shown_column}` is {found} but {needed} is needed ({reason})", shown_column = shown(.column))]
     ColumnType {
         /// The column.
         column: String,
@@ -461,7 +458,7 @@ pub enum Error {
     },
 
     /// A missing cell where a value is needed (new data for a prediction).
-    #[error("column `{column}`, row {row}: missing value")]
+    #[error("column `{shown_column}`, row {row}: missing value", shown_column = shown(.column))]
     MissingValue {
         /// The column.
         column: String,
@@ -471,7 +468,7 @@ pub enum Error {
 
     // ------------------------------------------------------------------ irecist
     /// A lesion-file cell is not a valid measurement (e.g. a negative size).
-    #[error("invalid measurement `{value}`: {reason}")]
+    #[error("invalid measurement `{shown_value}`: {reason}", shown_value = shown(.value))]
     InvalidMeasurement {
         /// The text or number given.
         value: String,
@@ -480,7 +477,7 @@ pub enum Error {
     },
 
     /// A lesion record violates the RECIST 1.1 / lesion-file rules.
-    #[error("patient `{patient}`, lesion `{lesion}`, day {day}: {reason}")]
+    #[error("patient `{shown_patient}`, lesion `{shown_lesion}`, day {day}: {reason}", shown_patient = shown(.patient), shown_lesion = shown(.lesion))]
     InvalidLesion {
         /// Patient id.
         patient: String,
@@ -493,9 +490,7 @@ pub enum Error {
     },
 
     /// A lesion-file row whose day cannot be read (so no day can be named).
-    #[error(
-        "patient `{patient}`, lesion `{lesion}`: day `{value}` is not a whole number of days >= 0"
-    )]
+    #[error("patient `{shown_patient}`, lesion `{shown_lesion}`: day `{shown_value}` is not a whole number of days >= 0", shown_patient = shown(.patient), shown_value = shown(.value), shown_lesion = shown(.lesion))]
     InvalidLesionDay {
         /// Patient id.
         patient: String,
@@ -513,7 +508,7 @@ pub enum Error {
     },
 
     /// A patient's lesion records as a whole are unusable (e.g. no baseline visit).
-    #[error("patient `{patient}`: {reason}")]
+    #[error("patient `{shown_patient}`: {reason}", shown_patient = shown(.patient))]
     InvalidPatient {
         /// Patient id.
         patient: String,

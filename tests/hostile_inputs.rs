@@ -1404,3 +1404,106 @@ fn irecist_errors_name_the_day() {
         assert!(line.contains(day) && line.contains(rule), "{line}");
     }
 }
+
+/// A hostile command line: 50,000 nested parentheses in a formula (a recursive parser
+/// without a bound overflows its stack: exit 134, no message), a formula that multiplies out
+/// to 16,384 terms, and 100,000-character column names, option values, options and
+/// commands. Each gets one short `error: ` line (the long value cut to 60 characters and
+/// its length) and exit status 2; times of 1e-300 print as `1e-300`, not 300 digits.
+#[test]
+fn long_tokens_and_deep_formulas() {
+    let file = write(
+        "deep.csv",
+        "time,status,x,g\n1,1,0.5,a\n2,0,1.5,b\n3,1,0.2,a\n4,1,2.5,b\n5,0,1.1,a\n6,1,0.7,b\n",
+    );
+    let file = path_str(&file);
+    let long = "q".repeat(100_000);
+    let deep = format!(
+        "Surv(time, status) ~ {}x{}",
+        "(".repeat(50_000),
+        ")".repeat(50_000)
+    );
+    let factors: Vec<String> = (0..14).map(|k| format!("x{k}")).collect();
+    let wide = format!("Surv(time, status) ~ {}", factors.join("*"));
+    let named = format!("Surv(time, status) ~ x + {long}");
+    let called = format!("Surv(time, status) ~ {long}(x)");
+    let unknown_option = format!("--{long}");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["cox", "--formula", &deep], "nested more than 200 deep"),
+        (
+            vec!["survreg", "--formula", &deep],
+            "nested more than 200 deep",
+        ),
+        (vec!["cox", "--formula", &wide], "more than 10000 terms"),
+        (vec!["cox", "--formula", &named], "(100000 characters)"),
+        (vec!["cox", "--formula", &called], "(100000 characters)"),
+        (
+            vec![
+                "cox",
+                "--time",
+                "time",
+                "--event",
+                "status",
+                "--covariates",
+                &long,
+            ],
+            "(100000 characters)",
+        ),
+        (
+            vec!["km", "--time", "time", "--event", "status", "--at", &long],
+            "(100000 characters)",
+        ),
+        (
+            vec![
+                "km", "--time", "time", "--event", "status", "--group", &long,
+            ],
+            "(100000 characters)",
+        ),
+        (vec!["km", &unknown_option, "1"], "(100002 characters)"),
+        (vec![&long], "(100000 characters)"),
+    ];
+    for (args, phrase) in cases {
+        let mut all = args.clone();
+        all.push(&file);
+        let run = analyze(&all);
+        let what = &all[0];
+        assert_eq!(
+            run.code,
+            2,
+            "{what}: exit {} ({})",
+            run.code,
+            &run.stderr[..run.stderr.len().min(300)]
+        );
+        assert!(run.stdout.is_empty(), "{what}: stdout");
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{what}: {} lines", lines.len());
+        assert!(lines[0].starts_with("error: "), "{}", lines[0]);
+        assert!(
+            lines[0].chars().count() <= 600,
+            "{what}: {} chars",
+            lines[0].len()
+        );
+        assert!(
+            lines[0].contains(phrase),
+            "{what}: {} lacks {phrase}",
+            lines[0]
+        );
+    }
+    let out = text_ok(&[
+        "km", "--time", "time", "--event", "status", "--at", "1e-300,2", &file,
+    ]);
+    assert!(out.contains(" 1e-300 "), "{out}");
+    let out = text_ok(&[
+        "km",
+        "--time",
+        "time",
+        "--event",
+        "status",
+        "--landmark",
+        "1e-300",
+        "--landmark-group",
+        "x",
+        &file,
+    ]);
+    assert!(out.contains("Landmark at 1e-300:"), "{out}");
+}

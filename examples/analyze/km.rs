@@ -232,7 +232,7 @@ fn summary_text(fit: &SurvivalCurve, at: &[f64], level: &str) -> Result<String, 
         let cell = |x: f64| oncostat::table::format_number(x, 4);
         out.push_str(&format!(
             " {:>8} {:>8} {:>10} {:>10} {:>10} {:>10}\n",
-            a.time,
+            oncostat::table::format_signif(a.time, 7),
             a.n_risk,
             cell(a.survival),
             cell(a.std_error),

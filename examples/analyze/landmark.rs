@@ -103,11 +103,12 @@ pub fn landmark_json(lm: &Landmark) -> Value {
 
 /// The text line of a landmark analysis.
 pub fn landmark_text(lm: &Landmark, col: &str) -> String {
+    let time = oncostat::table::format_signif(lm.time(), 7);
     format!(
         "Landmark at {}: {} rows followed beyond it (time counted from the landmark), {} excluded; group 1 = {col} <= {}\n",
-        lm.time(),
+        time,
         lm.n_kept(),
         lm.n_excluded(),
-        lm.time()
+        time
     )
 }

@@ -143,8 +143,36 @@ fn main() -> ExitCode {
             _ => ExitCode::SUCCESS,
         },
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", cut_long_words(&e.to_string()));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error message with every word (between spaces or backquotes) longer than 100
+/// characters cut to its first 60 and its length, so that a hostile argument (a 100,000
+/// character column name or option) cannot flood the terminal; the library's own messages
+/// already cut the values they quote.
+fn cut_long_words(message: &str) -> String {
+    const LONG: usize = 100;
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.chars().count() > LONG {
+            out.push_str(&table::shown(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in message.chars() {
+        if c.is_whitespace() || c == '`' {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }

@@ -163,6 +163,7 @@ impl Formula {
             variables: Vec::new(),
             positions: Vec::new(),
             strata_groups: Vec::new(),
+            depth: 0,
         };
         let response = p.response()?;
         let rhs = p.sum()?;
@@ -176,7 +177,7 @@ impl Formula {
                 let var = &p.variables[v];
                 return Err(Error::FormulaSyntax {
                     position: p.positions[v],
-                    token: var.label(),
+                    token: super::shown(&var.label()),
                     reason: "strata(), cluster() and offset() cannot be part of an interaction"
                         .to_string(),
                 });
@@ -423,7 +424,12 @@ impl Expr {
         self
     }
 
-    fn interact(&self, other: &Expr) -> Expr {
+    /// The interaction of two expressions, `None` when it would have more than
+    /// [`MAX_FORMULA_TERMS`] terms.
+    fn interact(&self, other: &Expr) -> Option<Expr> {
+        if self.terms.len().saturating_mul(other.terms.len()) > MAX_FORMULA_TERMS {
+            return None;
+        }
         let mut terms: Vec<Vec<usize>> = Vec::new();
         for a in &self.terms {
             for b in &other.terms {
@@ -435,10 +441,10 @@ impl Expr {
                 }
             }
         }
-        Expr {
+        Some(Expr {
             terms,
             intercept: None,
-        }
+        })
     }
 }
 
@@ -450,7 +456,17 @@ struct Parser {
     positions: Vec<usize>,
     /// The variables of each `strata()` call
     strata_groups: Vec<Vec<usize>>,
+    /// How many parentheses are open at the current token
+    depth: usize,
 }
+
+/// The deepest nesting of parentheses a formula may have. R's own parser stops near the
+/// same depth (its C stack); a bound keeps a hostile `((((…` from overflowing ours.
+pub(crate) const MAX_FORMULA_DEPTH: usize = 200;
+
+/// The most terms a right-hand side may expand to (`(a+b+…)*(c+d+…)` multiplies them out);
+/// no model has this many columns, and the bound keeps the expansion's work and memory small.
+pub(crate) const MAX_FORMULA_TERMS: usize = 10_000;
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
@@ -466,7 +482,7 @@ impl Parser {
     fn error_at(&self, tok: &Token, reason: &str) -> Error {
         Error::FormulaSyntax {
             position: tok.pos,
-            token: tok.text.clone(),
+            token: super::shown(&tok.text),
             reason: reason.to_string(),
         }
     }
@@ -571,9 +587,10 @@ impl Parser {
         };
         loop {
             if self.is_op('+') {
+                let op = self.pos;
                 self.pos += 1;
                 let rhs = self.product()?;
-                acc = acc.add(rhs);
+                acc = self.bounded_at(op, acc.add(rhs))?;
             } else if self.is_op('-') {
                 self.pos += 1;
                 let rhs = self.product()?;
@@ -588,10 +605,11 @@ impl Parser {
     fn product(&mut self) -> Result<Expr> {
         let mut acc = self.interaction()?;
         while self.is_op('*') {
+            let op = self.pos;
             self.pos += 1;
             let rhs = self.interaction()?;
-            let both = acc.interact(&rhs);
-            acc = acc.add(rhs).add(both);
+            let both = self.interact_at(op, &acc, &rhs)?;
+            acc = self.bounded_at(op, acc.add(rhs).add(both))?;
         }
         Ok(acc)
     }
@@ -600,11 +618,36 @@ impl Parser {
     fn interaction(&mut self) -> Result<Expr> {
         let mut acc = self.atom()?;
         while self.is_op(':') {
+            let op = self.pos;
             self.pos += 1;
             let rhs = self.atom()?;
-            acc = acc.interact(&rhs);
+            acc = self.interact_at(op, &acc, &rhs)?;
         }
         Ok(acc)
+    }
+
+    /// `a * b` or `a : b` at token `op`, or the error that it expands to too many terms.
+    fn interact_at(&self, op: usize, a: &Expr, b: &Expr) -> Result<Expr> {
+        a.interact(b).ok_or_else(|| self.too_many_terms(op))
+    }
+
+    /// `e`, or the error at token `op` when it has more than [`MAX_FORMULA_TERMS`] terms.
+    fn bounded_at(&self, op: usize, e: Expr) -> Result<Expr> {
+        if e.terms.len() > MAX_FORMULA_TERMS {
+            return Err(self.too_many_terms(op));
+        }
+        Ok(e)
+    }
+
+    fn too_many_terms(&self, op: usize) -> Error {
+        let reason = format!(
+            "the formula expands to more than {MAX_FORMULA_TERMS} terms here; \
+             write the model's terms out or use fewer interactions"
+        );
+        match self.tokens.get(op) {
+            Some(tok) => self.error_at(tok, &reason),
+            None => self.error_end(&reason),
+        }
     }
 
     fn variable(&mut self, column: String, kind: VariableKind, position: usize) -> Expr {
@@ -629,7 +672,18 @@ impl Parser {
         };
         match &tok.tok {
             Tok::Op('(') => {
+                if self.depth >= MAX_FORMULA_DEPTH {
+                    return Err(self.error_at(
+                        &tok,
+                        &format!(
+                            "parentheses nested more than {MAX_FORMULA_DEPTH} deep; \
+                             remove the redundant ones"
+                        ),
+                    ));
+                }
+                self.depth += 1;
                 let e = self.sum()?;
+                self.depth -= 1;
                 self.expect_op(')')?;
                 Ok(e)
             }
@@ -782,6 +836,59 @@ mod tests {
                 }) => assert_eq!((p, t.as_str()), (position, token), "{text}"),
                 other => panic!("{text}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn nesting_and_expansion_are_bounded() {
+        // at the bound: parses, same terms as without the parentheses
+        let deep = format!(
+            "y ~ {}a + b{}",
+            "(".repeat(MAX_FORMULA_DEPTH),
+            ")".repeat(MAX_FORMULA_DEPTH)
+        );
+        assert_eq!(labels(&deep), ["a", "b"]);
+        // one deeper, and far deeper (50,000: a recursive parser without a bound overflows
+        // its stack): an error at the first parenthesis beyond the bound
+        for n in [MAX_FORMULA_DEPTH + 1, 50_000] {
+            let text = format!("y ~ {}a{}", "(".repeat(n), ")".repeat(n));
+            match Formula::parse(&text) {
+                Err(Error::FormulaSyntax {
+                    position,
+                    token,
+                    reason,
+                }) => {
+                    assert_eq!((position, token.as_str()), (5 + MAX_FORMULA_DEPTH, "("));
+                    assert!(reason.contains("nested more than 200"), "{reason}");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // 2^14 = 16,384 terms from 14 factors: refused at the `*` that crosses 10,000
+        let names: Vec<String> = (0..14).map(|k| format!("x{k}")).collect();
+        let text = format!("y ~ {}", names.join("*"));
+        match Formula::parse(&text) {
+            Err(Error::FormulaSyntax { token, reason, .. }) => {
+                assert_eq!(token, "*");
+                assert!(reason.contains("more than 10000 terms"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // 13 factors (8,191 terms) still parse
+        let text = format!("y ~ {}", names[..13].join("*"));
+        assert_eq!(Formula::parse(&text).unwrap().terms().len(), 8191);
+        // a very long name is shown cut in the error
+        let long = "z".repeat(100_000);
+        match Formula::parse(&format!("y ~ a + + {long}")) {
+            Err(Error::FormulaSyntax { token, .. }) => assert_eq!(token, "+"),
+            other => panic!("{other:?}"),
+        }
+        match Formula::parse(&format!("y ~ {long}(a)")) {
+            Err(Error::FormulaSyntax { token, .. }) => {
+                assert!(token.len() < 100, "{}", token.len());
+                assert!(token.ends_with("(100000 characters)"), "{token}");
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -154,6 +154,7 @@ assert_eq!(t, Table::from_csv_reader(csv.as_bytes())?);
 
 #[cfg(feature = "csv")]
 mod csv;
+pub(crate) use csv::shown;
 mod fit;
 mod formula;
 mod model;
