@@ -1073,9 +1073,9 @@ fn a_hundred_thousand_rows_tied_at_one_time() {
 
 /// A cohort file of realistic rows (the 200 MB file of BENCHMARKS.md "CSV ingestion", at
 /// 8 MB: `csv_ingest write`, nine columns, 1 % NA): `analyze km`, `logrank --group arm` and
-/// `logistic` (ML, profile CIs) need at most twice the file beyond the same command on 10
-/// rows (the issue's 200 MB file took 4.5 GB, 22×). The other commands are measured in
-/// docs/robustness.md.
+/// `logistic` (ML, profile CIs; and `--firth`) need at most twice the file beyond the same
+/// command on 10 rows (the issue's 200 MB file took 4.5 GB, 22×). The other commands are
+/// measured in docs/robustness.md.
 #[test]
 fn a_cohort_file_within_twice_its_size() {
     let big = dir().join("cohort8.csv");
@@ -1106,6 +1106,16 @@ fn a_cohort_file_within_twice_its_size() {
             "status",
             "--covariates",
             "age,ecog,weight",
+        ],
+        // 14,008-14,272 kB beyond 10 rows (1.79-1.83x the file, issue 19); analyze cox
+        // (2.05x) and cox --strata arm (2.33x) are above and not asserted here
+        vec![
+            "logistic",
+            "--response",
+            "status",
+            "--covariates",
+            "age,ecog,weight",
+            "--firth",
         ],
     ] {
         if let Some((extra, file_kb)) = extra_memory_kb(&args, &small, &big, 0) {
