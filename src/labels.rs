@@ -437,6 +437,10 @@ impl Others {
 /// At most this many distinct labels are coded by [`few_levels`].
 const FEW_LEVELS: usize = 16;
 
+/// Up to this many known labels, [`few_levels`] compares each row with all of them instead of
+/// branching on a change of label.
+const FEW_SCANNED: usize = 4;
+
 /// The distinct labels in the order first seen and each row's index among them, by a linear
 /// search over at most [`FEW_LEVELS`] labels; `None` when there are more. Equal labels (by
 /// `Ord`) are one, represented by the first seen, as a `BTreeSet` keeps them.
@@ -449,6 +453,18 @@ fn few_levels<T: Ord>(labels: &[T]) -> Option<(Vec<&T>, Vec<usize>)> {
     let mut index = vec![0usize; labels.len()];
     let (mut last, mut k) = (first, 0);
     for (slot, label) in index.iter_mut().zip(labels) {
+        if distinct.len() <= FEW_SCANNED {
+            // a scan of every known label, without a branch on the label (a random arm
+            // would mispredict one in two rows): the only equal one gives the index
+            let mut found = usize::MAX;
+            for (j, d) in distinct.iter().enumerate() {
+                found = if d.cmp(&label).is_eq() { j } else { found };
+            }
+            if found != usize::MAX {
+                *slot = found;
+                continue;
+            }
+        }
         if last.cmp(label).is_ne() {
             k = match distinct.iter().position(|d| d.cmp(&label).is_eq()) {
                 Some(k) => k,

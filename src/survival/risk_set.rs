@@ -172,7 +172,8 @@ fn sort_rows_with(
         if order_ties {
             a.cmp(b).is_le()
         } else {
-            a.time.total_cmp(&b.time).is_le()
+            // `total_cmp` order as the integer order of the bits: branch free
+            ordered_bits(a.time) <= ordered_bits(b.time)
         }
     };
     let sort = |entries: &mut [Entry]| {
@@ -288,11 +289,12 @@ fn fix_sorted_times(entries: &mut [Entry], ranges: &[Range<usize>]) -> bool {
 
 /// The end of the run of entries sharing `entries[start].time`.
 pub(crate) fn run_end(entries: &[Entry], start: usize) -> usize {
-    let t = entries[start].time;
+    // equal bits is equal `total_cmp` (the order of the sort)
+    let t = entries[start].time.to_bits();
     start
         + entries[start..]
             .iter()
-            .position(|e| e.time.total_cmp(&t).is_ne())
+            .position(|e| e.time.to_bits() != t)
             .unwrap_or(entries.len() - start)
 }
 
