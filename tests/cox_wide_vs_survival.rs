@@ -1,6 +1,6 @@
 //! Cox fits with p = 12 covariates against R `survival` 3.5-3 (R 4.2.2): the kernel's sparse
 //! path of `Σ c x x'` (issue 18) on `tests/data/lung_wide.csv` (R's `survival::lung`
-//! complete cases, 167 rows), R's answers in `tests/data/cox_wide_goldens.json` (written by
+//! complete cases, 167 rows), R's answers in `tests/data/lung_wide_cox_goldens.json` (written by
 //! `tests/data/R/cox_wide_goldens.R`).
 //!
 //! The sparse path is taken on these data, by the kernel's rule: a column is sparse when it
@@ -61,7 +61,7 @@ fn int(v: &Value) -> i64 {
 
 #[test]
 fn wide_cox_with_rare_indicators_matches_r() -> Result<()> {
-    let golden = common::json("cox_wide_goldens.json");
+    let golden = common::json("lung_wide_cox_goldens.json");
     let tol = common::tolerance(&golden);
     assert!(tol <= R_MATCH_REL, "the golden may not loosen R_MATCH_REL");
     let csv = common::csv::Csv::read("lung_wide.csv");
@@ -196,7 +196,7 @@ fn wide_cox_with_rare_indicators_matches_r() -> Result<()> {
         }
     }
     eprintln!(
-        "largest difference from R over cox_wide_goldens.json: {worst:.2e} relative, \
+        "largest difference from R over lung_wide_cox_goldens.json: {worst:.2e} relative, \
          variances {worst_var:.2e} (of sqrt(v_ii v_jj)), residuals {worst_res:.2e}"
     );
     Ok(())

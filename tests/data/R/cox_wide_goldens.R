@@ -1,6 +1,6 @@
 # Cox fits with p = 12 covariates, four of them rare 0/1 indicators (the kernel's sparse
 # path of sum c x x', issue 18), on R's survival::lung complete cases.
-# Writes lung_wide.csv and cox_wide_goldens.json. Run in tests/data:
+# Writes lung_wide.csv and lung_wide_cox_goldens.json. Run in tests/data:
 #   Rscript R/cox_wide_goldens.R
 # Made with R 4.2.2, survival 3.5-3.
 suppressMessages(library(survival))
@@ -50,4 +50,4 @@ out <- list(provenance = paste("R", getRversion(), "survival", packageVersion("s
             tolerance = 1e-6, covariates = I(covs), cases = cases)
 # the tolerance as written by hand (serde_json's default parser may not round %.17g's
 # 9.9999999999999995e-07 back to 1e-6 exactly)
-writeLines(sub('"tolerance": [^,]*,', '"tolerance": 1e-6,', js(out)), "cox_wide_goldens.json")
+writeLines(sub('"tolerance": [^,]*,', '"tolerance": 1e-6,', js(out)), "lung_wide_cox_goldens.json")
