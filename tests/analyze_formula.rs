@@ -246,3 +246,55 @@ fn formula_errors_are_one_line_and_exit_2() {
         );
     }
 }
+
+/// A logistic formula with an aliased column (`b = 2a`) before later terms: R's `vcov` of a
+/// `glm` (and ours) is over the non-aliased coefficients only, so each term's joint Wald
+/// test must index that matrix by the coefficient's position among the non-aliased ones (it
+/// indexed the full column number: out of bounds, a panic found by fuzzing `analyze`; with
+/// a smaller index it would have been a silent wrong test). The aliased column changes
+/// nothing else, so the later terms' Wald tests equal those of the model without it; the LR
+/// tests equal R 4.2.2's `drop1(glm(y ~ a + b + c + factor(g), binomial), test = "Chisq")`
+/// (tests/data/README.md, `logistic_aliased.csv`).
+#[test]
+fn term_tests_after_an_aliased_column() {
+    let file = data("logistic_aliased.csv");
+    let file = file.to_str().expect("path");
+    let with_b = analyze_json(&["logistic", "--formula", "y ~ a + b + c + factor(g)", file]);
+    let without = analyze_json(&["logistic", "--formula", "y ~ a + c + factor(g)", file]);
+    let term = |out: &Value, name: &str| -> Value {
+        out["terms"]
+            .as_array()
+            .expect("terms")
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("term {name}"))
+            .clone()
+    };
+    let number = |v: &Value| v.as_f64().expect("number");
+    // b is aliased: no Wald test, 0 df, LR 0 as drop1
+    assert_eq!(term(&with_b, "b")["df"], 0);
+    assert!(term(&with_b, "b")["wald_chisq"].is_null());
+    for name in ["c", "factor(g)"] {
+        let (got, want) = (term(&with_b, name), term(&without, name));
+        assert_eq!(got["df"], want["df"], "{name}");
+        assert_close(
+            number(&got["wald_chisq"]),
+            number(&want["wald_chisq"]),
+            1e-10,
+            name,
+        );
+    }
+    assert_eq!(term(&with_b, "factor(g)")["df"], 2);
+    assert_close(
+        number(&term(&with_b, "c")["lr_chisq"]),
+        0.94427430017727,
+        TOL,
+        "LR c",
+    );
+    assert_close(
+        number(&term(&with_b, "factor(g)")["lr_chisq"]),
+        1.60521059356760,
+        TOL,
+        "LR factor(g)",
+    );
+}

@@ -203,18 +203,44 @@ impl<F> FormulaFit<F> {
     }
 }
 
-/// `b' V⁻¹ b` over the columns `cols` whose coefficient is finite.
+/// `b' V⁻¹ b` over the columns `cols` whose coefficient is finite (not aliased).
+///
+/// `v` is either over every coefficient (Cox, survreg, Firth: zero rows and columns for
+/// aliased ones) or, as R's `vcov` of a `glm`, over the non-aliased coefficients only
+/// (logistic); then column `j` is row `k` of `v` for the `k`-th non-aliased coefficient.
 fn wald(beta: &DVector<f64>, v: &DMatrix<f64>, cols: &[usize]) -> Result<(ChiSqTest, usize)> {
-    let used: Vec<usize> = cols
+    let row_of: Vec<Option<usize>> = if v.nrows() == beta.len() {
+        (0..beta.len()).map(Some).collect()
+    } else {
+        let mut k = 0;
+        beta.iter()
+            .map(|b| {
+                (!b.is_nan()).then(|| {
+                    k += 1;
+                    k - 1
+                })
+            })
+            .collect()
+    };
+    let kept = row_of.iter().flatten().count();
+    if kept != v.nrows() || v.ncols() != v.nrows() {
+        return Err(Error::DimensionMismatch {
+            what: "the variance matrix of the coefficients".to_string(),
+            found: v.nrows(),
+            expected: kept,
+        });
+    }
+    let used: Vec<(usize, usize)> = cols
         .iter()
-        .copied()
-        .filter(|&j| beta[j].is_finite())
+        .filter(|&&j| beta.get(j).is_some_and(|b| b.is_finite()))
+        .filter_map(|&j| Some((j, row_of[j]?)))
         .collect();
     if used.is_empty() {
         return Ok((ChiSqTest::new(f64::NAN, 0.0), 0));
     }
-    let b = DVector::from_iterator(used.len(), used.iter().map(|&j| beta[j]));
-    let sub = v.select_rows(&used).select_columns(&used);
+    let b = DVector::from_iterator(used.len(), used.iter().map(|&(j, _)| beta[j]));
+    let rows: Vec<usize> = used.iter().map(|&(_, r)| r).collect();
+    let sub = v.select_rows(&rows).select_columns(&rows);
     let sol = sub.lu().solve(&b).ok_or(Error::SingularMatrix {
         what: "the variance of a term's coefficients",
     })?;
