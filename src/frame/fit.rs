@@ -205,11 +205,13 @@ impl<F> FormulaFit<F> {
 
 /// `b' V⁻¹ b` over the columns `cols` whose coefficient is finite (not aliased).
 ///
-/// `v` is either over every coefficient (Cox, survreg, Firth: zero rows and columns for
-/// aliased ones) or, as R's `vcov` of a `glm`, over the non-aliased coefficients only
-/// (logistic); then column `j` is row `k` of `v` for the `k`-th non-aliased coefficient.
+/// `v` is either over every coefficient (Cox, Firth; survreg, whose scale parameters follow
+/// the coefficients: zero rows and columns for aliased ones) or, as R's `vcov` of a `glm`,
+/// over the non-aliased coefficients only (logistic); then column `j` is row `k` of `v` for
+/// the `k`-th non-aliased coefficient.
 fn wald(beta: &DVector<f64>, v: &DMatrix<f64>, cols: &[usize]) -> Result<(ChiSqTest, usize)> {
-    let row_of: Vec<Option<usize>> = if v.nrows() == beta.len() {
+    let full = v.nrows() >= beta.len();
+    let row_of: Vec<Option<usize>> = if full {
         (0..beta.len()).map(Some).collect()
     } else {
         let mut k = 0;
@@ -223,7 +225,7 @@ fn wald(beta: &DVector<f64>, v: &DMatrix<f64>, cols: &[usize]) -> Result<(ChiSqT
             .collect()
     };
     let kept = row_of.iter().flatten().count();
-    if kept != v.nrows() || v.ncols() != v.nrows() {
+    if (!full && kept != v.nrows()) || v.ncols() != v.nrows() {
         return Err(Error::DimensionMismatch {
             what: "the variance matrix of the coefficients".to_string(),
             found: v.nrows(),
