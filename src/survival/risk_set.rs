@@ -178,7 +178,7 @@ fn sort_rows_with(
     };
     let sort = |entries: &mut [Entry]| {
         if order_ties {
-            entries.sort_unstable_by(Entry::cmp);
+            sort_entries(entries);
         } else {
             entries.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
         }
@@ -198,6 +198,27 @@ fn sort_rows_with(
         }
     }
     SortedRows { entries, ranges }
+}
+
+/// Sorts `entries` by [`Entry::cmp`]. A run of one time (a cell of the radix pass when times
+/// are tied, as whole-month times are) is ordered by its tags alone, censored rows first: the
+/// placement keeps the rows' order, so with tags in row order a stable partition of the
+/// events after the censored rows is the sorted order in `O(m)`, checked before it is taken
+/// (otherwise, and for several times, the comparison sort).
+fn sort_entries(entries: &mut [Entry]) {
+    if let Some(first) = entries.first() {
+        let t = first.time.to_bits();
+        if entries.iter().all(|e| e.time.to_bits() == t) {
+            let (censored, events): (Vec<Entry>, Vec<Entry>) =
+                entries.iter().partition(|e| !e.event());
+            entries[..censored.len()].copy_from_slice(&censored);
+            entries[censored.len()..].copy_from_slice(&events);
+            if entries.windows(2).all(|w| w[0].tagged <= w[1].tagged) {
+                return;
+            }
+        }
+    }
+    entries.sort_unstable_by(Entry::cmp);
 }
 
 /// The radix pass and the sorts of the cells of [`sort_rows_with`]: `entry(i)` is row `i`'s
