@@ -5,7 +5,8 @@ use std::fmt;
 use nalgebra::{DMatrix, DVector};
 
 use crate::survival::rformat::{format_column, format_pval, format_signif, write_matrix};
-use crate::survival::risk_set::{Entry, GroupCodes, SortedRows, code_groups, sort_rows_by_time};
+use crate::survival::risk_set::{GroupCodes, code_groups};
+use crate::survival::run_table::{KeyRuns, RunTable, TableRows};
 use crate::{ChiSqTest, Error, Result, SurvivalData};
 
 /// Log-rank / Harrington–Fleming G-rho and Fleming–Harrington FH(ρ, γ) test settings (R's
@@ -134,13 +135,13 @@ impl LogRank {
         groups: &[T],
     ) -> Result<LogRankTest> {
         self.check()?;
-        let (coded, sorted) = prepare_groups(data, groups, self.timefix)?;
+        let (coded, table) = prepare_groups(data, groups, self.timefix)?;
         let n_groups = coded.labels.len();
         let mut acc = Accumulator::new(n_groups);
         let (rho, gamma) = (self.rho, self.gamma);
         let mut n = vec![0usize; n_groups];
-        for range in sorted.ranges {
-            let rows = for_each_death_time(&sorted.entries[range], n_groups, |t| {
+        for runs in table.keys() {
+            let rows = for_each_death_time(runs, n_groups, |t| {
                 acc.add(t, fh_weight(t.km, rho, gamma));
             });
             for (n, rows) in n.iter_mut().zip(rows) {
@@ -218,13 +219,13 @@ pub(crate) fn fh_weight(km: f64, rho: f64, gamma: f64) -> f64 {
     a * b
 }
 
-/// The checks shared by every `survdiff`-type test, the group codes and the rows sorted by
-/// (stratum, time), tagged with their group code.
+/// The checks shared by every `survdiff`-type test, the group codes and the table of runs of
+/// equal times by stratum, with the rows and deaths of each group.
 pub(crate) fn prepare_groups<T: Ord + ToString>(
     data: &SurvivalData,
     groups: &[T],
     timefix: bool,
-) -> Result<(GroupCodes, SortedRows)> {
+) -> Result<(GroupCodes, RunTable)> {
     if data.is_counting() {
         return Err(Error::CountingProcessNotSupported {
             what: "the log-rank test (R's survdiff)",
@@ -247,11 +248,15 @@ pub(crate) fn prepare_groups<T: Ord + ToString>(
             what: "the log-rank test".to_string(),
         });
     }
-    let strata = data.strata().map(|s| (s, data.n_strata()));
-    // entries tagged with their group code: the passes below never look rows up
-    let tags = Some(coded.codes.as_slice());
-    let sorted = sort_rows_by_time(data.time(), data.event(), strata, tags, timefix);
-    Ok((coded, sorted))
+    let rows = TableRows {
+        time: data.time(),
+        event: data.event(),
+        weights: None,
+        keys: data.strata().map(|s| (s, data.n_strata())),
+        groups: Some((&coded.codes, n_groups)),
+    };
+    let table = RunTable::new(rows, timefix);
+    Ok((coded, table))
 }
 
 /// The risk set at one death time of a stratum, as every `survdiff`-type test sees it.
@@ -268,44 +273,31 @@ pub(crate) struct DeathTime<'a> {
     pub(crate) deaths: &'a [f64],
 }
 
-/// Walks the death times of one stratum (`entries` sorted by time and tagged with their
-/// group code `< n_groups`), calling `visit` with the risk set of each; returns the number of
-/// rows of each group in the stratum.
-///
-/// One pass over the entries counts the groups; then each run of equal times is read once for
-/// its end and its deaths per group (the counts are whole numbers, exact in `f64`, so the sums
-/// do not depend on the order inside a run) and once more, while in cache, to leave the risk
-/// set.
+/// Walks the death times of one stratum (`runs`: its runs of equal times with the rows and
+/// deaths of each of `n_groups` groups), calling `visit` with the risk set of each; returns
+/// the number of rows of each group in the stratum. The counts are whole numbers, exact in
+/// `f64`.
 pub(crate) fn for_each_death_time(
-    entries: &[Entry],
+    runs: KeyRuns<'_>,
     n_groups: usize,
     mut visit: impl FnMut(&DeathTime<'_>),
 ) -> Vec<f64> {
     let mut at_risk = vec![0.0; n_groups];
-    for e in entries {
-        at_risk[e.tag()] += 1.0;
+    for r in 0..runs.len() {
+        for (n, t) in at_risk.iter_mut().zip(runs.run(r)) {
+            *n += t.rows;
+        }
     }
     let rows = at_risk.clone();
     let mut deaths = vec![0.0; n_groups];
-    let mut n = entries.len() as f64;
+    let mut n: f64 = at_risk.iter().sum();
     let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
-    let mut start = 0;
-    while let Some(first) = entries.get(start) {
-        // equal bits is equal `total_cmp` (the order of the sort)
-        let bits = first.time.to_bits();
-        let mut d = 0.0;
-        let mut end = start;
-        for e in &entries[start..] {
-            if e.time.to_bits() != bits {
-                break;
-            }
-            let event = f64::from(u8::from(e.event()));
-            deaths[e.tag()] += event;
-            d += event;
-            end += 1;
+    for r in 0..runs.len() {
+        let run = runs.run(r);
+        for (d, t) in deaths.iter_mut().zip(run) {
+            *d = t.deaths;
         }
-        let block = &entries[start..end];
-        start = end;
+        let d: f64 = deaths.iter().sum();
         if d > 0.0 {
             visit(&DeathTime {
                 km,
@@ -315,12 +307,11 @@ pub(crate) fn for_each_death_time(
                 deaths: &deaths,
             });
             km *= (n - d) / n;
-            deaths.fill(0.0);
         }
-        for e in block {
-            at_risk[e.tag()] -= 1.0;
+        for (n, t) in at_risk.iter_mut().zip(run) {
+            *n -= t.rows;
         }
-        n -= block.len() as f64;
+        n -= run.iter().map(|t| t.rows).sum::<f64>();
     }
     rows
 }

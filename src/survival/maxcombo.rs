@@ -131,7 +131,7 @@ impl MaxCombo {
         data: &SurvivalData,
         groups: &[T],
     ) -> Result<MaxComboTest> {
-        let (coded, sorted) = prepare_groups(data, groups, self.timefix)?;
+        let (coded, table) = prepare_groups(data, groups, self.timefix)?;
         if coded.labels.len() != 2 {
             return Err(Error::NotTwoGroups {
                 found: coded.labels.len(),
@@ -139,8 +139,8 @@ impl MaxCombo {
         }
         let mut u = [0.0; 4];
         let mut c = [[0.0; 4]; 4];
-        for range in sorted.ranges {
-            for_each_death_time(&sorted.entries[range], 2, |t| {
+        for runs in table.keys() {
+            for_each_death_time(runs, 2, |t| {
                 let w = MAXCOMBO_WEIGHTS.map(|(rho, gamma)| fh_weight(t.km, rho, gamma));
                 let share = t.at_risk[1] / t.n;
                 let score = t.deaths[1] - t.d * share;

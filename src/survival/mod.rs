@@ -15,6 +15,7 @@ mod maxcombo;
 pub(crate) mod rformat;
 pub(crate) mod risk_set;
 mod rmst;
+pub(crate) mod run_table;
 pub mod survreg;
 #[allow(dead_code)] // used by the estimators as they land
 pub(crate) mod timefix;

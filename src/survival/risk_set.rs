@@ -1,7 +1,10 @@
 //! The one risk-set preparation of the survival code: sort, R's `timefix`, tie groups, strata
-//! and counting-process departures. Cox ([`crate::CoxPh`]), Firth Cox, Kaplan–Meier, the
-//! log-rank test, `cox.zph`, the residuals, the concordance and the Cox-predicted curves all
-//! start here; a new survival model (competing risks, parametric models) should too.
+//! and counting-process departures. Cox ([`crate::CoxPh`]), Firth Cox, `cox.zph`, the
+//! residuals, the concordance and the Cox-predicted curves all start here; a new survival
+//! model (competing risks, parametric models) should too. Kaplan–Meier and the log-rank
+//! family, which only sum over runs of equal times, read the runs' sums from
+//! [`RunTable`](crate::survival::run_table::RunTable), which counts rows into exact time
+//! cells without a sort when it can and otherwise sums the runs of [`sort_rows_by_time`].
 //!
 //! # The pieces
 //!
@@ -125,7 +128,8 @@ pub(crate) fn sort_rows(
 
 /// [`sort_rows`] ordering rows by time only within each key (the order inside a run of
 /// equal times is unspecified): enough for the estimators that sum over whole runs
-/// (Kaplan–Meier, log-rank, Fine-Gray) and faster on heavily tied times.
+/// (Kaplan–Meier, log-rank), which read it through
+/// [`RunTable`](crate::survival::run_table::RunTable) when its exact cells do not apply.
 pub(crate) fn sort_rows_by_time(
     time: &[f64],
     event: &[bool],

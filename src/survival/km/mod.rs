@@ -14,10 +14,11 @@ pub use crate::survival::curve::{
 use std::borrow::Cow;
 
 use crate::stats::z_for_level;
-use crate::survival::risk_set::{Entry, code_groups, sort_rows_by_time};
+use crate::survival::risk_set::code_groups;
+use crate::survival::run_table::{RunTable, TableRows};
 use crate::survival::timefix::timefix_intervals;
 use crate::{Result, SurvivalData};
-use curve::km_curve;
+use curve::{km_curve, normalise_weights};
 
 /// How pointwise confidence intervals of S(t) are formed (R's `conf.type`).
 ///
@@ -164,19 +165,8 @@ impl KaplanMeier {
     /// * [`Error::StartNotBeforeStop`](crate::Error::StartNotBeforeStop) if `timefix` makes a
     ///   `(start, stop]` interval empty (as R's `aeqSurv`).
     pub fn fit(&self, data: &SurvivalData) -> Result<SurvivalCurve> {
-        let z = self.check()?;
-        let variance = variance_for(data);
-        let (stop, start) = self.intervals(data, variance)?;
-        let apply_timefix = self.timefix && start.is_none();
-        let sorted = sort_rows_by_time(&stop, data.event(), None, None, apply_timefix);
-        Ok(self.fit_rows(
-            data,
-            &sorted.entries,
-            "all".to_string(),
-            z,
-            variance,
-            start.as_deref(),
-        ))
+        let mut curves = self.fit_keyed(data, None, vec!["all".to_string()])?;
+        Ok(curves.remove(0))
     }
 
     /// One curve per group, in the groups' sorted order (R's factor order); `groups` has
@@ -197,20 +187,61 @@ impl KaplanMeier {
         data: &SurvivalData,
         groups: &[T],
     ) -> Result<Vec<SurvivalCurve>> {
+        let coded = code_groups(groups, data.len())?;
+        let n_keys = coded.labels.len();
+        self.fit_keyed(data, Some((&coded.codes, n_keys)), coded.labels)
+    }
+
+    /// One curve per key (`keys`: a code `< labels.len()` per row; `None`: one curve of all
+    /// rows), from the one table of runs of equal times.
+    fn fit_keyed(
+        &self,
+        data: &SurvivalData,
+        keys: Option<(&[usize], usize)>,
+        labels: Vec<String>,
+    ) -> Result<Vec<SurvivalCurve>> {
         let z = self.check()?;
         let variance = variance_for(data);
         let (stop, start) = self.intervals(data, variance)?;
         let apply_timefix = self.timefix && start.is_none();
-        let coded = code_groups(groups, data.len())?;
-        let keys = Some((coded.codes.as_slice(), coded.labels.len()));
-        let sorted = sort_rows_by_time(&stop, data.event(), keys, None, apply_timefix);
-        Ok(sorted
-            .ranges
-            .iter()
-            .zip(coded.labels)
-            .map(|(range, label)| {
-                let entries = &sorted.entries[range.clone()];
-                self.fit_rows(data, entries, label, z, variance, start.as_deref())
+        // weights far from 1 are used times a power of two (see `km_curve`)
+        let normalised = data.weights().and_then(normalise_weights);
+        let weights = normalised
+            .as_ref()
+            .map(|(w, _)| w.as_slice())
+            .or(data.weights());
+        let scale = normalised.as_ref().map(|(_, c)| *c);
+        let rows = TableRows {
+            time: &stop,
+            event: data.event(),
+            weights,
+            keys,
+            groups: None,
+        };
+        let table = RunTable::new(rows, apply_timefix);
+        Ok(table
+            .keys()
+            .zip(labels)
+            .enumerate()
+            .map(|(key, (runs, label))| {
+                // delayed entry: the (start, weight) of the key's rows
+                let entering = start.as_deref().map(|start| {
+                    (0..start.len())
+                        .filter(|&i| keys.is_none_or(|(codes, _)| codes[i] == key))
+                        .map(|i| (start[i], weights.map_or(1.0, |w| w[i])))
+                        .collect()
+                });
+                let n_rows = (0..runs.len()).map(|r| runs.run(r)[0].rows).sum::<f64>();
+                let n_events = (0..runs.len()).map(|r| runs.run(r)[0].deaths).sum::<f64>();
+                let curve = km_curve(runs, scale, variance, entering);
+                SurvivalCurve::kaplan_meier(
+                    label,
+                    (n_rows as usize, n_events as usize),
+                    curve,
+                    self.conf_type,
+                    (self.level, z),
+                    variance,
+                )
             })
             .collect())
     }
@@ -242,28 +273,6 @@ impl KaplanMeier {
             Some((start, stop)) => (Cow::Owned(stop), Some(start)),
             None => (Cow::Borrowed(data.time()), Some(start.to_vec())),
         })
-    }
-
-    fn fit_rows(
-        &self,
-        data: &SurvivalData,
-        entries: &[Entry],
-        label: String,
-        z: f64,
-        variance: CurveVariance,
-        start: Option<&[f64]>,
-    ) -> SurvivalCurve {
-        let curve = km_curve(entries, data.weights(), variance, start);
-        let (conf_type, level) = (self.conf_type, self.level);
-        let n_events = entries.iter().filter(|e| e.event()).count();
-        SurvivalCurve::kaplan_meier(
-            label,
-            (entries.len(), n_events),
-            curve,
-            conf_type,
-            (level, z),
-            variance,
-        )
     }
 }
 
