@@ -284,8 +284,8 @@ pub(crate) fn for_each_death_time(
 ) -> Vec<f64> {
     let mut at_risk = vec![0.0; n_groups];
     for r in 0..runs.len() {
-        for (n, t) in at_risk.iter_mut().zip(runs.run(r)) {
-            *n += t.rows;
+        for (n, c) in at_risk.iter_mut().zip(runs.counts(r)) {
+            *n += c[0];
         }
     }
     let rows = at_risk.clone();
@@ -293,9 +293,9 @@ pub(crate) fn for_each_death_time(
     let mut n: f64 = at_risk.iter().sum();
     let mut km: f64 = 1.0; // S(t−) of the stratum, unweighted
     for r in 0..runs.len() {
-        let run = runs.run(r);
-        for (d, t) in deaths.iter_mut().zip(run) {
-            *d = t.deaths;
+        let run = runs.counts(r);
+        for (d, c) in deaths.iter_mut().zip(run) {
+            *d = c[1];
         }
         let d: f64 = deaths.iter().sum();
         if d > 0.0 {
@@ -308,10 +308,10 @@ pub(crate) fn for_each_death_time(
             });
             km *= (n - d) / n;
         }
-        for (n, t) in at_risk.iter_mut().zip(run) {
-            *n -= t.rows;
+        for (n, c) in at_risk.iter_mut().zip(run) {
+            *n -= c[0];
         }
-        n -= run.iter().map(|t| t.rows).sum::<f64>();
+        n -= run.iter().map(|c| c[0]).sum::<f64>();
     }
     rows
 }

@@ -48,50 +48,20 @@ pub(crate) struct Tally {
     pub(crate) censor_weight_sq: f64,
 }
 
-impl Tally {
-    /// Adds one row of weight `w`.
-    #[inline]
-    fn add_row(&mut self, event: bool, w: f64) {
-        self.rows += 1.0;
-        self.weight += w;
-        if event {
-            self.deaths += 1.0;
-            self.death_weight += w;
-            self.death_weight_sq += w * w;
-        } else {
-            self.censor_weight += w;
-            self.censor_weight_sq += w * w;
-        }
-    }
+/// The weighted sums of one group in one run (with case weights only): Σ w of the events
+/// and of the censored rows, Σ w² of each.
+type WeightSums = [f64; 4];
 
-    /// Adds the sums of `other` (runs merged by timefix).
-    fn merge(&mut self, other: &Tally) {
-        self.rows += other.rows;
-        self.deaths += other.deaths;
-        self.weight += other.weight;
-        self.death_weight += other.death_weight;
-        self.censor_weight += other.censor_weight;
-        self.death_weight_sq += other.death_weight_sq;
-        self.censor_weight_sq += other.censor_weight_sq;
-    }
-
-    /// The tally of `rows` rows of which `deaths` are events, every weight 1.
-    fn counts(rows: u32, deaths: u32) -> Tally {
-        let (rows, deaths) = (f64::from(rows), f64::from(deaths));
-        let censored = rows - deaths;
-        Tally {
-            rows,
-            deaths,
-            weight: rows,
-            death_weight: deaths,
-            censor_weight: censored,
-            death_weight_sq: deaths,
-            censor_weight_sq: censored,
-        }
-    }
+fn add_weight(sums: &mut WeightSums, event: bool, w: f64) {
+    let k = if event { 0 } else { 1 };
+    sums[k] += w;
+    sums[k + 2] += w * w;
 }
 
 /// The runs of equal times of every key with their tallies by group (see the module docs).
+///
+/// Compact, as the rows it replaces: per run its time and, per group, two counts (rows,
+/// events; `f64`, exact for whole numbers), plus four weighted sums only with case weights.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RunTable {
     n_groups: usize,
@@ -99,8 +69,10 @@ pub(crate) struct RunTable {
     ranges: Vec<Range<usize>>,
     /// The time of each run (after timefix).
     times: Vec<f64>,
-    /// `n_groups` tallies per run, run after run.
-    tallies: Vec<Tally>,
+    /// `n_groups` (rows, events) counts per run, run after run.
+    counts: Vec<[f64; 2]>,
+    /// With case weights: `n_groups` [`WeightSums`] per run; empty without.
+    weighted: Vec<WeightSums>,
 }
 
 /// The rows of a table: times, events, optional case weights, optional keys (code `< n_keys`
@@ -141,24 +113,36 @@ impl RunTable {
     /// [`RunTable::new`], with the exact-cell tabulation allowed or not (the tests compare
     /// the two ways).
     fn build(rows: TableRows<'_>, apply_timefix: bool, allow_cells: bool) -> RunTable {
-        let table = allow_cells
+        let mut table = allow_cells
             .then(|| Self::from_cells(rows))
             .flatten()
             .unwrap_or_else(|| Self::from_sorted(rows));
         if apply_timefix {
-            table.timefixed()
-        } else {
-            table
+            table.apply_timefix();
         }
+        table
     }
 
     /// The runs of each key, in key order.
     pub(crate) fn keys(&self) -> impl Iterator<Item = KeyRuns<'_>> + '_ {
-        self.ranges.iter().map(|r| KeyRuns {
+        let g = self.n_groups;
+        self.ranges.iter().map(move |r| KeyRuns {
             times: &self.times[r.clone()],
-            tallies: &self.tallies[r.start * self.n_groups..r.end * self.n_groups],
-            n_groups: self.n_groups,
+            counts: &self.counts[r.start * g..r.end * g],
+            weighted: self.weighted.get(r.start * g..r.end * g),
+            n_groups: g,
         })
+    }
+
+    /// An empty table of `n_keys` keys with room for `runs` runs.
+    fn with_capacity(n_keys: usize, n_groups: usize, runs: usize, weighted: bool) -> RunTable {
+        RunTable {
+            n_groups,
+            ranges: vec![0..0; n_keys],
+            times: Vec::with_capacity(runs),
+            counts: Vec::with_capacity(runs * n_groups),
+            weighted: Vec::with_capacity(if weighted { runs * n_groups } else { 0 }),
+        }
     }
 
     /// The exact-cell tabulation (module docs), or `None` when the times need too many cells.
@@ -187,7 +171,7 @@ impl RunTable {
             let c = ((ordered_bits(rows.time[i] + 0.0) - lo) >> shift) as usize;
             (rows.key(i) * cells + c) * n_groups + rows.group(i)
         };
-        // counts (rows, events) per cell; with weights the full tallies
+        // (rows, events) per cell (n < 2^32); with weights the weighted sums too
         let mut counts = vec![[0u32; 2]; total];
         let mut weighted = Vec::new();
         match rows.weights {
@@ -199,33 +183,35 @@ impl RunTable {
                 }
             }
             Some(w) => {
-                weighted = vec![Tally::default(); total];
+                weighted = vec![[0.0; 4]; total];
                 for (i, &event) in rows.event.iter().enumerate() {
                     let k = index(i);
                     counts[k][0] += 1;
-                    weighted[k].add_row(event, w[i]);
+                    counts[k][1] += u32::from(event);
+                    add_weight(&mut weighted[k], event, w[i]);
                 }
             }
         }
-        let mut table = RunTable::empty(n_keys, n_groups);
+        let used = |at: usize| counts[at..at + n_groups].iter().any(|g| g[0] > 0);
+        let runs = (0..cells * n_keys).filter(|&c| used(c * n_groups)).count();
+        let mut table = RunTable::with_capacity(n_keys, n_groups, runs, !weighted.is_empty());
         for key in 0..n_keys {
             let start = table.times.len();
             for c in 0..cells {
                 let at = (key * cells + c) * n_groups;
-                let cell = &counts[at..at + n_groups];
-                if cell.iter().all(|g| g[0] == 0) {
+                if !used(at) {
                     continue;
                 }
                 table
                     .times
                     .push(from_ordered_bits(lo + ((c as u64) << shift)));
-                if weighted.is_empty() {
+                let cell = &counts[at..at + n_groups];
+                table
+                    .counts
+                    .extend(cell.iter().map(|g| [f64::from(g[0]), f64::from(g[1])]));
+                if !weighted.is_empty() {
                     table
-                        .tallies
-                        .extend(cell.iter().map(|g| Tally::counts(g[0], g[1])));
-                } else {
-                    table
-                        .tallies
+                        .weighted
                         .extend_from_slice(&weighted[at..at + n_groups]);
                 }
             }
@@ -241,7 +227,16 @@ impl RunTable {
         let tag_groups = rows.weights.is_none();
         let tags = rows.groups.filter(|_| tag_groups).map(|(g, _)| g);
         let sorted = sort_rows_by_time(rows.time, rows.event, rows.keys, tags, false);
-        let mut table = RunTable::empty(n_keys, n_groups);
+        let mut runs = 0;
+        for range in &sorted.ranges {
+            let mut first = range.start;
+            while first < range.end {
+                first = run_end(&sorted.entries[..range.end], first);
+                runs += 1;
+            }
+        }
+        let weighted = rows.weights.is_some();
+        let mut table = RunTable::with_capacity(n_keys, n_groups, runs, weighted);
         for (key, range) in sorted.ranges.iter().enumerate() {
             let entries = &sorted.entries[range.clone()];
             let start = table.times.len();
@@ -249,15 +244,22 @@ impl RunTable {
             while first < entries.len() {
                 let end = run_end(entries, first);
                 table.times.push(entries[first].time);
-                let at = table.tallies.len();
-                table.tallies.resize(at + n_groups, Tally::default());
-                let run = &mut table.tallies[at..];
+                let at = table.counts.len();
+                table.counts.resize(at + n_groups, [0.0; 2]);
+                if weighted {
+                    table.weighted.resize(at + n_groups, [0.0; 4]);
+                }
                 for e in &entries[first..end] {
                     let (group, w) = match rows.weights {
                         None => (if rows.groups.is_some() { e.tag() } else { 0 }, 1.0),
                         Some(w) => (rows.group(e.tag()), w[e.tag()]),
                     };
-                    run[group].add_row(e.event(), w);
+                    let count = &mut table.counts[at + group];
+                    count[0] += 1.0;
+                    count[1] += f64::from(u8::from(e.event()));
+                    if weighted {
+                        add_weight(&mut table.weighted[at + group], e.event(), w);
+                    }
                 }
                 first = end;
             }
@@ -266,56 +268,72 @@ impl RunTable {
         table
     }
 
-    fn empty(n_keys: usize, n_groups: usize) -> RunTable {
-        RunTable {
-            n_groups,
-            ranges: vec![0..0; n_keys],
-            times: Vec::new(),
-            tallies: Vec::new(),
-        }
-    }
-
-    /// R's `timefix` over the distinct times of all keys; runs of a key whose times become
-    /// equal are merged (their tallies added).
-    fn timefixed(self) -> RunTable {
+    /// R's `timefix` over the distinct times of all keys, in place; runs of a key whose
+    /// times become equal are merged (their counts and sums added).
+    fn apply_timefix(&mut self) {
         let mut distinct = self.times.clone();
         distinct.sort_unstable_by(f64::total_cmp);
         distinct.dedup_by(|a, b| a.total_cmp(b).is_eq());
         let Some(fixed) = timefix(&distinct) else {
-            return self;
+            return;
         };
         let g = self.n_groups;
-        let mut table = RunTable::empty(self.ranges.len(), g);
-        for (key, range) in self.ranges.iter().enumerate() {
-            let start = table.times.len();
-            for run in range.clone() {
+        let weighted = !self.weighted.is_empty();
+        // runs are moved down to `out` (never past the one being read)
+        let mut out = 0;
+        for key in 0..self.ranges.len() {
+            let range = self.ranges[key].clone();
+            let start = out;
+            for run in range {
                 let original = self.times[run];
                 let k = distinct.partition_point(|d| d.total_cmp(&original).is_lt());
                 let value = fixed.get(k).copied().unwrap_or(original);
-                let tallies = &self.tallies[run * g..(run + 1) * g];
-                let same = table.times.len() > start
-                    && table.times.last().map(|t| t.to_bits()) == Some(value.to_bits());
-                if same {
-                    let at = table.tallies.len() - g;
-                    for (acc, t) in table.tallies[at..].iter_mut().zip(tallies) {
-                        acc.merge(t);
+                let merge = out > start && self.times[out - 1].to_bits() == value.to_bits();
+                let to = if merge { out - 1 } else { out };
+                for j in 0..g {
+                    let (from, into) = (run * g + j, to * g + j);
+                    let c = self.counts[from];
+                    let w = if weighted {
+                        self.weighted[from]
+                    } else {
+                        [0.0; 4]
+                    };
+                    if merge {
+                        self.counts[into][0] += c[0];
+                        self.counts[into][1] += c[1];
+                        if weighted {
+                            for (a, b) in self.weighted[into].iter_mut().zip(w) {
+                                *a += b;
+                            }
+                        }
+                    } else {
+                        self.counts[into] = c;
+                        if weighted {
+                            self.weighted[into] = w;
+                        }
                     }
-                } else {
-                    table.times.push(value);
-                    table.tallies.extend_from_slice(tallies);
+                }
+                if !merge {
+                    self.times[out] = value;
+                    out += 1;
                 }
             }
-            table.ranges[key] = start..table.times.len();
+            self.ranges[key] = start..out;
         }
-        table
+        self.times.truncate(out);
+        self.counts.truncate(out * g);
+        if weighted {
+            self.weighted.truncate(out * g);
+        }
     }
 }
 
-/// The runs of one key: `times[r]` and the tallies `tally(r, g)`.
+/// The runs of one key: their times, and per run and group the counts and sums.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyRuns<'a> {
     times: &'a [f64],
-    tallies: &'a [Tally],
+    counts: &'a [[f64; 2]],
+    weighted: Option<&'a [WeightSums]>,
     n_groups: usize,
 }
 
@@ -330,9 +348,29 @@ impl<'a> KeyRuns<'a> {
         self.times
     }
 
-    /// The tallies of run `r`, one per group.
-    pub(crate) fn run(&self, r: usize) -> &'a [Tally] {
-        &self.tallies[r * self.n_groups..(r + 1) * self.n_groups]
+    /// The (rows, events) counts of run `r`, one pair per group.
+    pub(crate) fn counts(&self, r: usize) -> &'a [[f64; 2]] {
+        &self.counts[r * self.n_groups..(r + 1) * self.n_groups]
+    }
+
+    /// The tally of group `g` in run `r`.
+    pub(crate) fn tally(&self, r: usize, g: usize) -> Tally {
+        let k = r * self.n_groups + g;
+        let [rows, deaths] = self.counts[k];
+        let censored = rows - deaths;
+        let [dw, cw, dw2, cw2] = self
+            .weighted
+            .and_then(|w| w.get(k).copied())
+            .unwrap_or([deaths, censored, deaths, censored]);
+        Tally {
+            rows,
+            deaths,
+            weight: dw + cw,
+            death_weight: dw,
+            censor_weight: cw,
+            death_weight_sq: dw2,
+            censor_weight_sq: cw2,
+        }
     }
 }
 
@@ -409,19 +447,14 @@ mod tests {
                 let sorted = RunTable::build(rows, fix, false);
                 assert_eq!(cells.ranges, sorted.ranges, "case {case}");
                 assert_eq!(cells.times, sorted.times, "case {case}");
-                for (a, b) in cells.tallies.iter().zip(&sorted.tallies) {
-                    assert_eq!((a.rows, a.deaths), (b.rows, b.deaths));
-                    for (x, y) in [
-                        (a.weight, b.weight),
-                        (a.death_weight, b.death_weight),
-                        (a.censor_weight, b.censor_weight),
-                        (a.death_weight_sq, b.death_weight_sq),
-                        (a.censor_weight_sq, b.censor_weight_sq),
-                    ] {
+                assert_eq!(cells.counts, sorted.counts, "case {case}");
+                assert_eq!(cells.weighted.len(), sorted.weighted.len());
+                for (a, b) in cells.weighted.iter().zip(&sorted.weighted) {
+                    for (x, y) in a.iter().zip(b) {
                         assert!((x - y).abs() <= 1e-12 * y.abs().max(1.0), "case {case}");
                     }
                 }
-                let total: f64 = cells.tallies.iter().map(|t| t.rows).sum();
+                let total: f64 = cells.counts.iter().map(|c| c[0]).sum();
                 assert_eq!(total, n as f64);
             }
             if kind < 2 {

@@ -91,7 +91,7 @@ fn km_curve_normal(
     };
     // per run: its weight (in n_risk until the second pass), deaths and censorings
     for r in 0..m {
-        let t = &runs.run(r)[0];
+        let t = runs.tally(r, 0);
         curve.n_risk.push(t.weight);
         curve.n_event.push(t.death_weight);
         curve.n_censor.push(t.censor_weight);
@@ -106,7 +106,7 @@ fn km_curve_normal(
     entering.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     let mut next = 0;
     for k in (0..m).rev() {
-        let t = &runs.run(k)[0];
+        let t = runs.tally(k, 0);
         n += curve.n_risk[k];
         count += t.rows as usize;
         depart(
@@ -132,7 +132,7 @@ fn km_curve_normal(
     for k in 0..m {
         let n = curve.n_risk[k];
         let deaths = curve.n_event[k];
-        let run = &runs.run(k)[0];
+        let run = runs.tally(k, 0);
         let death_count = run.deaths as usize;
         let rows_at_risk = rows_at_risk[k];
         let has_event = death_count > 0 && deaths > 0.0;

@@ -231,8 +231,8 @@ impl KaplanMeier {
                         .map(|i| (start[i], weights.map_or(1.0, |w| w[i])))
                         .collect()
                 });
-                let n_rows = (0..runs.len()).map(|r| runs.run(r)[0].rows).sum::<f64>();
-                let n_events = (0..runs.len()).map(|r| runs.run(r)[0].deaths).sum::<f64>();
+                let n_rows = (0..runs.len()).map(|r| runs.counts(r)[0][0]).sum::<f64>();
+                let n_events = (0..runs.len()).map(|r| runs.counts(r)[0][1]).sum::<f64>();
                 let curve = km_curve(runs, scale, variance, entering);
                 SurvivalCurve::kaplan_meier(
                     label,
