@@ -10,14 +10,14 @@
 //!
 //! Two ways to the one table, with the same result (a test checks it):
 //!
-//! * **Exact cells** (no sort): when every time agrees with the others on its low `z` bits
-//!   (the `u64` of `f64::total_cmp` order; whole days, months or halves leave most of the 52
-//!   mantissa bits zero), `(bits − min bits) >> z` is a monotone one-to-one index of the
-//!   distinct times. When those indices span few enough cells (at most a quarter of the rows,
-//!   or 4096), one pass counts every row straight into its (key, time, group) cell and a scan
-//!   of the cells gives the runs: `O(n + cells)`, one read of the times and no 16-byte entry
-//!   per row. Daily times from 1 to 3000 days span about 23,000 cells; a time 0 or times of
-//!   both signs span the exponents between and take the sort.
+//! * **Exact cells** (no sort): when every time is a whole number of days, months, … or of
+//!   tenths, hundredths or thousandths (`k / s` is the time bit for bit for a whole `k` and
+//!   `s` = 1, 10, 100 or 1000: a decimal of at most that many places as read from a file),
+//!   `k − min k` is a one-to-one, ordered index of the distinct times. When those indices
+//!   span few enough cells (at most a quarter of the rows, or 4096), one pass counts every row
+//!   straight into its (key, time, group) cell and a scan of the cells gives the runs:
+//!   `O(n + cells)`, one read of the times and no 16-byte entry per row. Times in days up to
+//!   3000 days are 3000 cells; in months with two decimals up to 120 months, 12,000.
 //! * Otherwise the one sort of the risk sets ([`sort_rows_by_time`]) and a pass over its runs.
 //!
 //! R's `timefix` is applied to the table: it depends only on the set of distinct times, and
@@ -148,29 +148,18 @@ impl RunTable {
     /// The exact-cell tabulation (module docs), or `None` when the times need too many cells.
     fn from_cells(rows: TableRows<'_>) -> Option<RunTable> {
         let n = rows.time.len();
-        let first = ordered_bits(*rows.time.first()? + 0.0);
-        if u32::try_from(n).is_err() {
+        if n == 0 || u32::try_from(n).is_err() {
             return None;
         }
-        let (mut lo, mut hi, mut differ) = (u64::MAX, 0u64, 0u64);
-        for &t in rows.time {
-            let b = ordered_bits(t + 0.0);
-            lo = lo.min(b);
-            hi = hi.max(b);
-            differ |= b ^ first;
-        }
-        // every bits ≡ lo modulo 2^shift, so (bits − lo) >> shift is exact
-        let shift = differ.trailing_zeros().min(u64::BITS - 1);
-        let cells = usize::try_from((hi - lo) >> shift).ok()?.checked_add(1)?;
+        let grid = TimeGrid::of(rows.time)?;
+        let cells = grid.cells;
         let (n_keys, n_groups) = (rows.n_keys(), rows.n_groups());
         let total = cells.checked_mul(n_keys)?.checked_mul(n_groups)?;
         if total > (n / 4).max(4096) {
             return None;
         }
-        let index = |i: usize| {
-            let c = ((ordered_bits(rows.time[i] + 0.0) - lo) >> shift) as usize;
-            (rows.key(i) * cells + c) * n_groups + rows.group(i)
-        };
+        let index =
+            |i: usize| (rows.key(i) * cells + grid.cell(rows.time[i])) * n_groups + rows.group(i);
         // (rows, events) per cell (n < 2^32); with weights the weighted sums too
         let mut counts = vec![[0u32; 2]; total];
         let mut weighted = Vec::new();
@@ -202,9 +191,7 @@ impl RunTable {
                 if !used(at) {
                     continue;
                 }
-                table
-                    .times
-                    .push(from_ordered_bits(lo + ((c as u64) << shift)));
+                table.times.push(grid.time(c));
                 let cell = &counts[at..at + n_groups];
                 table
                     .counts
@@ -374,6 +361,108 @@ impl<'a> KeyRuns<'a> {
     }
 }
 
+/// A one-to-one, ordered index of the distinct times (module docs): by their bits when all
+/// share their low bits (whole numbers and halves: a shift), else on a decimal grid.
+#[derive(Debug, Clone, Copy)]
+struct TimeGrid {
+    kind: GridKind,
+    /// Number of cells from the smallest time to the largest.
+    cells: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum GridKind {
+    /// `(ordered_bits(t) − lo) >> shift`.
+    Bits { lo: u64, shift: u32 },
+    /// `round(t · scale) − lo`.
+    Decimal { scale: f64, lo: i64 },
+}
+
+impl TimeGrid {
+    /// The grid of `time`, or `None` if its times are on neither kind of grid.
+    fn of(time: &[f64]) -> Option<TimeGrid> {
+        let first = ordered_bits(*time.first()? + 0.0);
+        let (mut lo, mut hi, mut differ) = (u64::MAX, 0u64, 0u64);
+        for &t in time {
+            let b = ordered_bits(t + 0.0);
+            lo = lo.min(b);
+            hi = hi.max(b);
+            differ |= b ^ first;
+        }
+        // every bits ≡ lo modulo 2^shift, so (bits − lo) >> shift is exact
+        let shift = differ.trailing_zeros().min(u64::BITS - 1);
+        let bits = TimeGrid {
+            kind: GridKind::Bits { lo, shift },
+            cells: usize::try_from((hi - lo) >> shift).map_or(usize::MAX, |c| c.saturating_add(1)),
+        };
+        // a time 0, both signs or a decimal fraction spread the bits over many cells
+        if bits.cells <= time.len().max(4096) {
+            return Some(bits);
+        }
+        let decimal = decimal_grid(time).map(|(scale, lo, hi)| TimeGrid {
+            kind: GridKind::Decimal { scale, lo },
+            cells: usize::try_from(hi - lo).map_or(usize::MAX, |c| c.saturating_add(1)),
+        });
+        Some(match decimal {
+            Some(d) if d.cells < bits.cells => d,
+            _ => bits,
+        })
+    }
+
+    /// The cell of time `t` (one of the times the grid was made of).
+    #[inline]
+    fn cell(&self, t: f64) -> usize {
+        match self.kind {
+            GridKind::Bits { lo, shift } => ((ordered_bits(t + 0.0) - lo) >> shift) as usize,
+            GridKind::Decimal { scale, lo } => (on_grid(t, scale) - lo) as usize,
+        }
+    }
+
+    /// The time of cell `c`.
+    fn time(&self, c: usize) -> f64 {
+        match self.kind {
+            GridKind::Bits { lo, shift } => from_ordered_bits(lo + ((c as u64) << shift)),
+            GridKind::Decimal { scale, lo } => (lo + c as i64) as f64 / scale + 0.0,
+        }
+    }
+}
+
+/// `t · scale` rounded half away from zero to a whole number (a conversion, no library
+/// call; saturating for a huge or NaN `t`, which [`decimal_grid`] then refuses).
+#[inline]
+fn on_grid(t: f64, scale: f64) -> i64 {
+    let x = t * scale;
+    (x + 0.5f64.copysign(x)) as i64
+}
+
+/// The scales tried by [`decimal_grid`]: whole numbers, one, two and three decimals.
+const DECIMAL_SCALES: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+
+/// The first scale `s` of [`DECIMAL_SCALES`] at which every time is a whole number `k` of
+/// `1/s` (`k / s` is the time bit for bit, as a decimal of at most that many places reads),
+/// with the smallest and largest `k`; `None` if there is none (or a time is not finite).
+/// Division and decimal parsing are both correctly rounded, so `k ↦ k / s` gives each time
+/// back exactly and is increasing: `k − min k` is a one-to-one, ordered cell index.
+fn decimal_grid(time: &[f64]) -> Option<(f64, i64, i64)> {
+    const LIMIT: u64 = 1 << 52; // whole numbers and their f64 are exact
+    'scale: for scale in DECIMAL_SCALES {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for &t in time {
+            let k = on_grid(t, scale);
+            // (-0 and 0 are one time)
+            let fits = k.unsigned_abs() <= LIMIT
+                && (k as f64 / scale + 0.0).to_bits() == (t + 0.0).to_bits();
+            if !fits {
+                continue 'scale;
+            }
+            lo = lo.min(k);
+            hi = hi.max(k);
+        }
+        return Some((scale, lo, hi));
+    }
+    None
+}
+
 /// The `f64` of [`ordered_bits`] (its inverse).
 fn from_ordered_bits(bits: u64) -> f64 {
     // positive values have the sign bit set (flip it back), negative ones all bits flipped
@@ -398,17 +487,24 @@ mod tests {
 
     #[test]
     fn ordered_bits_round_trip() {
-        for x in [
-            0.0,
-            1.0,
-            -1.0,
-            3.5e-300,
-            -7.25e200,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ] {
+        for x in [0.0, 1.0, -1.0, 3.5e-300, -7.25e200, f64::INFINITY] {
             assert_eq!(from_ordered_bits(ordered_bits(x)).to_bits(), x.to_bits());
         }
+    }
+
+    #[test]
+    fn decimal_grids() {
+        assert_eq!(decimal_grid(&[3.0, -0.0, 7.0]), Some((1.0, 0, 7)));
+        assert_eq!(
+            decimal_grid(&[18.63, 0.5, -2.25]),
+            Some((100.0, -225, 1863))
+        );
+        assert_eq!(decimal_grid(&[0.001, 12.5]), Some((1000.0, 1, 12500)));
+        assert_eq!(decimal_grid(&[0.1 + 0.2]), None); // 0.30000000000000004
+        assert_eq!(decimal_grid(&[1.0 / 3.0]), None);
+        assert_eq!(decimal_grid(&[1e300]), None);
+        assert_eq!(decimal_grid(&[f64::INFINITY]), None);
+        assert_eq!(decimal_grid(&[f64::NAN]), None);
     }
 
     /// The exact cells and the sort give the same table (times bit for bit, counts exactly,
@@ -425,7 +521,7 @@ mod tests {
                     let u = next();
                     match kind {
                         0 => (u * 40.0).floor() + 1.0,
-                        1 => (u * 60.0).floor() / 2.0 + 0.5,
+                        1 => ((u * 300.0).floor() - 100.0) / 100.0,
                         2 => (u * 30.0).floor() * (1.0 + 1e-12 * next()), // timefix merges
                         _ => u * 100.0,
                     }
