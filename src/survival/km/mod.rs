@@ -219,18 +219,22 @@ impl KaplanMeier {
             groups: None,
         };
         let table = RunTable::new(rows, apply_timefix);
+        // delayed entry: the (start, weight) of each key's rows, in one pass over the rows
+        let mut entering: Vec<Option<Vec<(f64, f64)>>> = vec![None; labels.len()];
+        if let Some(start) = start.as_deref() {
+            entering.iter_mut().for_each(|e| *e = Some(Vec::new()));
+            for (i, &s) in start.iter().enumerate() {
+                let key = keys.map_or(0, |(codes, _)| codes[i]);
+                if let Some(Some(list)) = entering.get_mut(key) {
+                    list.push((s, weights.map_or(1.0, |w| w[i])));
+                }
+            }
+        }
         Ok(table
             .keys()
             .zip(labels)
-            .enumerate()
-            .map(|(key, (runs, label))| {
-                // delayed entry: the (start, weight) of the key's rows
-                let entering = start.as_deref().map(|start| {
-                    (0..start.len())
-                        .filter(|&i| keys.is_none_or(|(codes, _)| codes[i] == key))
-                        .map(|i| (start[i], weights.map_or(1.0, |w| w[i])))
-                        .collect()
-                });
+            .zip(entering)
+            .map(|((runs, label), entering)| {
                 let n_rows = (0..runs.len()).map(|r| runs.counts(r)[0][0]).sum::<f64>();
                 let n_events = (0..runs.len()).map(|r| runs.counts(r)[0][1]).sum::<f64>();
                 let curve = km_curve(runs, scale, variance, entering);
