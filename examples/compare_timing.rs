@@ -124,7 +124,9 @@ fn main() -> Res<()> {
             // R's concordance(y ~ score): a larger score predicts a longer survival; ours
             // takes a risk (larger = shorter), so the risk is minus the score (same C).
             let risk: Vec<f64> = d.get("score")?.iter().map(|s| -s).collect();
-            Box::new(move || Ok(oncostat::survival::concordance(&data, &risk)?.estimate()))
+            Box::new(move || {
+                Ok(oncostat::survival::concordance_threads(&data, &risk, threads)?.estimate())
+            })
         }
         "cif" => {
             let data = CompetingRisksData::new(d.get("time")?.clone(), d.get("status")?)?;

@@ -168,6 +168,25 @@ where
     Ok(out)
 }
 
+/// Runs `a` on a new (scoped) thread and `b` on the calling thread at the same time and returns
+/// both results. For two independent passes of similar cost; each pass does exactly what it
+/// would do alone, so the numbers do not depend on whether they ran together.
+pub(crate) fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB,
+    RA: Send,
+{
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(a);
+        let rb = b();
+        let ra = handle
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (ra, rb)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +213,13 @@ mod tests {
             }
         });
         assert!(out.iter().enumerate().all(|(i, &v)| v == i));
+    }
+
+    #[test]
+    fn join_returns_both_results() {
+        let data: Vec<u64> = (0..1000).collect();
+        let (a, b) = join(|| data.iter().sum::<u64>(), || data.len());
+        assert_eq!((a, b), (499_500, 1000));
     }
 
     #[test]

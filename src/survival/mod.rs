@@ -25,7 +25,10 @@ pub use competing::{
     GrayCause, GrayTest, GrayTests,
 };
 pub use cox::{BaselineHazard, Centering, CoxResiduals, ResidualKind, ZphTransform};
-pub use cox::{Concordance, CoxFit, CoxPh, CoxVariance, CoxZph, Ties, ZphTerm, concordance};
+pub use cox::{
+    Concordance, CoxFit, CoxPh, CoxVariance, CoxZph, Ties, ZphTerm, concordance,
+    concordance_threads,
+};
 pub use data::SurvivalData;
 pub(crate) use data::status_event;
 pub use firth_cox::{FirthCoxFit, FirthCoxPh};

@@ -49,7 +49,7 @@ mod robust;
 mod sweep;
 mod zph;
 
-pub use concordance::{Concordance, concordance};
+pub use concordance::{Concordance, concordance, concordance_threads};
 pub use fit::CoxFit;
 pub use predict::{BaselineHazard, Centering};
 pub use residuals::{CoxResiduals, ResidualKind};
@@ -312,7 +312,7 @@ impl CoxPh {
     pub fn fit(&self, data: &SurvivalData, x: &Design) -> Result<CoxFit> {
         let p = x.ncols();
         let init = self.check(p)?;
-        let mut prepared = Prepared::new(data, x, self.timefix)?;
+        let mut prepared = Prepared::with_threads(data, x, self.timefix, self.threads)?;
         if let Some(o) = data.offsets() {
             crate::numeric::check_offsets("Cox model", o, prepared.offset_mean, "log-hazard")?;
         }
@@ -421,7 +421,8 @@ impl CoxPh {
             .iter()
             .map(|&i| linear_predictors[i as usize])
             .collect();
-        let concordance = concordance::sorted_concordance(&prepared, sorted_lp, cluster);
+        let concordance =
+            concordance::sorted_concordance(&prepared, sorted_lp, cluster, self.threads);
 
         let converged = reason == StopReason::Converged;
         let inference_se = robust_std_errors.as_ref().unwrap_or(&std_errors);

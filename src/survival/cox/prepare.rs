@@ -39,13 +39,39 @@ impl Deref for Prepared {
 }
 
 impl Prepared {
-    /// Validates and prepares `data` and `x` for a fit.
+    /// Validates and prepares `data` and `x` for a fit (on the calling thread).
     pub fn new(data: &SurvivalData, x: &Design, use_timefix: bool) -> Result<Self> {
+        Prepared::with_threads(data, x, use_timefix, 1)
+    }
+
+    /// [`Prepared::new`] on up to `threads` threads (`0` = all cores): the sort and the
+    /// covariates' centring run at the same time, then each thread writes a contiguous range
+    /// of sorted rows of `z`. Every value is computed as on one thread (same numbers).
+    pub fn with_threads(
+        data: &SurvivalData,
+        x: &Design,
+        use_timefix: bool,
+        threads: usize,
+    ) -> Result<Self> {
         if x.nrows() != data.len() {
             return Err(Error::mismatch("design matrix rows", data.len(), x.nrows()));
         }
-        let mut prepared = Prepared::sorted(data, use_timefix)?;
-        prepared.add_covariates(data, x);
+        let (n, p) = (data.len(), x.ncols());
+        let threads = crate::parallel::threads_for(threads, n * p.max(1), 2);
+        let counting = data.is_counting();
+        let (prepared, centred) = if threads > 1 {
+            crate::parallel::join(
+                || Prepared::sorted(data, use_timefix),
+                || centring(x, data, counting),
+            )
+        } else {
+            (
+                Prepared::sorted(data, use_timefix),
+                centring(x, data, counting),
+            )
+        };
+        let mut prepared = prepared?;
+        prepared.add_covariates(x, centred, threads);
         Ok(prepared)
     }
 
@@ -62,16 +88,11 @@ impl Prepared {
         })
     }
 
-    /// Centres, scales and sorts the covariates into `z` (row-major).
-    fn add_covariates(&mut self, data: &SurvivalData, x: &Design) {
+    /// Centres, scales and sorts the covariates into `z` (row-major), on `threads` threads.
+    fn add_covariates(&mut self, x: &Design, centred: Centring, threads: usize) {
         let (n, p) = (self.n, x.ncols());
         let order = &self.order;
-        let (means, scales, exempt) = centring(x, data, self.counting.is_some());
-
-        // Row-major, centred and scaled, in sorted order. The design is read column by column
-        // (contiguous) in blocks of rows; the block's destination rows stay in cache while
-        // all columns are written into them.
-        const BLOCK: usize = 256;
+        let (means, scales, exempt) = centred;
         // u32 (n < 2^32, RiskSets::new): half the memory of usize per row at the peak
         let mut position = vec![0u32; n];
         for (k, &i) in (0u32..).zip(order) {
@@ -79,15 +100,21 @@ impl Prepared {
         }
         let matrix = x.matrix();
         let mut z = vec![0.0; n * p];
-        for first in (0..n).step_by(BLOCK) {
-            let last = (first + BLOCK).min(n);
-            let targets = &position[first..last];
-            for (j, col) in matrix.column_iter().enumerate() {
-                let (mean, scale) = (means[j], scales[j]);
-                for (&k, v) in targets.iter().zip(&col.as_slice()[first..last]) {
-                    z[k as usize * p + j] = (v - mean) * scale;
-                }
-            }
+        if threads <= 1 || p == 0 {
+            sorted_rows(matrix, &means, &scales, &position, 0..n, &mut z);
+        } else {
+            // contiguous ranges of sorted rows, one per thread
+            let per = n.div_ceil(threads);
+            let items: Vec<(usize, &mut [f64])> = z
+                .chunks_mut(per * p)
+                .enumerate()
+                .map(|(t, out)| (t * per, out))
+                .collect();
+            let (means, scales, position) = (&means, &scales, &position);
+            crate::parallel::map_items(items, threads, |(first, out)| {
+                let rows = first..first + out.len() / p;
+                sorted_rows(matrix, means, scales, position, rows, out);
+            });
         }
         // columns left as they are (z = x) with few nonzero rows
         let mut sparse = Vec::new();
@@ -144,6 +171,58 @@ impl Prepared {
     }
 }
 
+/// Column means, scale factors and which columns are left as they are ([`centring`]).
+type Centring = (Vec<f64>, Vec<f64>, Vec<bool>);
+
+/// Writes the centred and scaled covariates of the sorted rows `rows` (row-major) into `out`
+/// (`rows.len() × p`). The design is read column by column (contiguous) in blocks of rows;
+/// a block's values go first into a small row-major buffer (in cache), whose rows are then
+/// copied whole to their sorted places: one contiguous write of `p` values per row instead of
+/// `p` strided ones.
+fn sorted_rows(
+    matrix: &nalgebra::DMatrix<f64>,
+    means: &[f64],
+    scales: &[f64],
+    position: &[u32],
+    rows: std::ops::Range<usize>,
+    out: &mut [f64],
+) {
+    const BLOCK: usize = 256;
+    let (n, p) = matrix.shape();
+    let mut buffer = vec![0.0; BLOCK * p];
+    let mut keep: Vec<(u32, u32)> = Vec::with_capacity(BLOCK);
+    let all = rows.start == 0 && rows.end >= n;
+    for first in (0..n).step_by(BLOCK) {
+        let last = (first + BLOCK).min(n);
+        keep.clear();
+        for (b, &k) in (0u32..).zip(&position[first..last]) {
+            if all || rows.contains(&(k as usize)) {
+                keep.push((b, k));
+            }
+        }
+        if keep.is_empty() {
+            continue;
+        }
+        for (j, col) in matrix.column_iter().enumerate() {
+            let (mean, scale) = (means[j], scales[j]);
+            let col = &col.as_slice()[first..last];
+            if keep.len() == last - first {
+                for (b, v) in col.iter().enumerate() {
+                    buffer[b * p + j] = (v - mean) * scale;
+                }
+            } else {
+                for &(b, _) in &keep {
+                    buffer[b as usize * p + j] = (col[b as usize] - mean) * scale;
+                }
+            }
+        }
+        for &(b, k) in &keep {
+            let (b, k) = (b as usize, k as usize - rows.start);
+            out[k * p..(k + 1) * p].copy_from_slice(&buffer[b * p..(b + 1) * p]);
+        }
+    }
+}
+
 /// Weighted means and scale factors of R's `coxfit6` (§2.2): columns with all values in
 /// {-1, 0, 1} are left alone (mean 0, scale 1); others are centred on their weighted mean and
 /// multiplied by `Σw / Σw|x - mean|` (1 for a constant column). Also returns which columns were
@@ -151,7 +230,7 @@ impl Prepared {
 ///
 /// Counting-process data (`agreg.fit`) report the *unweighted* column means as `fit$means`;
 /// the covariates are centred on them (any centring leaves the partial likelihood unchanged).
-fn centring(x: &Design, data: &SurvivalData, counting: bool) -> (Vec<f64>, Vec<f64>, Vec<bool>) {
+fn centring(x: &Design, data: &SurvivalData, counting: bool) -> Centring {
     let m = x.matrix();
     let n = m.nrows();
     let weights = data.weights();
@@ -236,6 +315,53 @@ mod tests {
         let prep = Prepared::new(&data, &x, true)?;
         assert_eq!(prep.means, vec![0.0]);
         assert_eq!(prep.scales, vec![1.0]);
+        Ok(())
+    }
+
+    /// Enough rows × columns for several threads, rows not a multiple of the block or of the
+    /// thread count, ties and weights: `z`, means, scales and sparse rows equal those of one
+    /// thread, bit for bit.
+    #[test]
+    fn threads_give_the_same_covariates() -> Result<()> {
+        let n = 70_001;
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let time: Vec<f64> = (0..n).map(|_| (next() * 50.0).ceil()).collect();
+        let event: Vec<bool> = (0..n).map(|_| next() < 0.6).collect();
+        let weights: Vec<f64> = (0..n).map(|_| 1.0 + (next() * 2.0).floor()).collect();
+        let data = SurvivalData::new(time, event)?.with_weights(weights)?;
+        let x = Design::from_columns((0..7).map(|j| {
+            let col: Vec<f64> = (0..n)
+                .map(|_| match j {
+                    0..=3 => next() * 10.0 - 3.0,
+                    4 => f64::from(u8::from(next() < 0.05)),
+                    _ => f64::from(u8::from(next() < 0.5)),
+                })
+                .collect();
+            (format!("x{j}"), col)
+        }))?;
+        let one = Prepared::new(&data, &x, true)?;
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for threads in [2, 3, 0] {
+            let other = Prepared::with_threads(&data, &x, true, threads)?;
+            assert_eq!(one.order, other.order);
+            assert_eq!(bits(&one.z), bits(&other.z));
+            assert_eq!(bits(&one.means), bits(&other.means));
+            assert_eq!(bits(&one.scales), bits(&other.scales));
+            assert_eq!(one.sparse, other.sparse);
+        }
+        // and z is the sorted, centred, scaled design
+        let k = 12_345;
+        let i = one.order[k] as usize;
+        for j in 0..7 {
+            let v = (x.matrix()[(i, j)] - one.means[j]) * one.scales[j];
+            assert_eq!(one.row(k)[j].to_bits(), v.to_bits());
+        }
         Ok(())
     }
 }
