@@ -82,10 +82,12 @@ jobs() {
   done
   local f="$data/surv_$nsurv.csv"
   for w in km logrank concordance; do
-    echo "$w n=$nsurv|$f|0|oncostat|$onco $w FILE REPS THREADS"
-    [ $have_r = 1 ] && echo "$w n=$nsurv|$f|0|R|Rscript $here/run.R $w FILE REPS"
-    [ -n "$crate_bin" ] && echo "$w n=$nsurv|$f|0|survival 2.0.0|$crate_bin $w FILE REPS"
-    [ $ll = 1 ] && echo "$w n=$nsurv|$f|0|lifelines|python3 $here/tools.py lifelines $w FILE REPS"
+    # the concordance runs on two threads (its two sides at once); KM and log-rank on one
+    local t=0; [ $w = concordance ] && t=1
+    echo "$w n=$nsurv|$f|$t|oncostat|$onco $w FILE REPS THREADS"
+    [ $have_r = 1 ] && echo "$w n=$nsurv|$f|$t|R|Rscript $here/run.R $w FILE REPS"
+    [ -n "$crate_bin" ] && echo "$w n=$nsurv|$f|$t|survival 2.0.0|$crate_bin $w FILE REPS"
+    [ $ll = 1 ] && echo "$w n=$nsurv|$f|$t|lifelines|python3 $here/tools.py lifelines $w FILE REPS"
   done
   f="$data/cr_$ncif.csv"
   echo "cif+gray n=$ncif|$f|0|oncostat|$onco cif FILE REPS THREADS"
