@@ -12,10 +12,11 @@
 //! ```
 //!
 //! Two sweeps over the sorted rows (one from the event's side, one from the partner's side)
-//! give every count. They keep the weight at risk by rank of `η` in a `RankTree`: a plain
-//! array of rank weights (so an update touches one entry) and a Fenwick tree over blocks of
-//! 64 ranks (small enough to stay in cache at n = 1e7); the weight below a rank is the
-//! blocks' Fenwick prefix plus a sum within the rank's block.
+//! give every count. They keep the weight at risk by rank of `η` in a `RankTree`: the rank
+//! weights and the sums of lines of 8 ranks (cache-line aligned, so an update or a query
+//! touches one line of each) and a Fenwick tree over blocks of 64 ranks (small enough to stay
+//! in cache at n = 1e7); the weight below a rank is the blocks' Fenwick prefix plus at most
+//! seven line sums plus at most seven rank weights.
 
 use super::prepare::{Departures, Prepared, ordered_bits};
 use crate::survival::risk_set::Arrivals;
@@ -80,17 +81,34 @@ impl Concordance {
     }
 }
 
-/// Ranks per leaf block of [`RankTree`] (512 B, eight cache lines).
-const LEAF_BITS: usize = 6;
-const LEAF: usize = 1 << LEAF_BITS;
+/// Ranks per cache line of [`RankTree`] (8 × 8 B = 64 B) and lines per block of its Fenwick
+/// tree (so a block spans 64 ranks).
+const LINE: usize = 8;
+const BLOCK_BITS: usize = 6;
 
-/// Weights over `η` ranks: the weight of each rank in a plain array, and a Fenwick (binary
-/// indexed) tree over the sums of leaf blocks of 64 ranks. A query adds the tree's prefix
-/// over the blocks before the rank's block (1.25 MB at n = 10⁷: stays in the L2 cache) to
-/// the rank's own block up to it (contiguous, next to the rank's weight): one random memory
-/// access per operation instead of one per level of a tree over all ranks.
+/// Eight `f64` on one cache line (64-byte aligned: a line of ranks is one memory access).
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(align(64))]
+struct Line([f64; LINE]);
+
+impl Line {
+    /// `Σ` of the first `count` values (`count < 8`), in order.
+    #[inline(always)]
+    fn head(&self, count: usize) -> f64 {
+        self.0[..count].iter().sum()
+    }
+}
+
+/// Weights over `η` ranks in three levels: the weight of each rank (lines of 8 ranks), the
+/// weight of each line (lines of 8 line sums, so one line per 64 ranks), and a Fenwick (binary
+/// indexed) tree over the 64-rank blocks (1.25 MB at n = 10⁷: it stays in the L2 cache). The
+/// weight below a rank is the blocks' Fenwick prefix, plus the line sums of its block before
+/// its line, plus the ranks of its line before it: two aligned cache lines of the large arrays
+/// per query or update, whatever the number of ranks (at n = 10⁷ the rank weights are 80 MB,
+/// beyond the last-level cache, so each line touched is a trip to memory).
 struct RankTree {
-    point: Vec<f64>,
+    point: Vec<Line>,
+    lines: Vec<Line>,
     blocks: Vec<f64>,
     total: f64,
     /// The ranks inserted since the last clear, while there are at most `size / 8` of them
@@ -101,10 +119,12 @@ struct RankTree {
 
 impl RankTree {
     fn new(size: usize) -> Self {
-        let blocks = size.div_ceil(LEAF).max(1);
+        let n_lines = size.div_ceil(LINE).max(1);
+        let n_blocks = n_lines.div_ceil(LINE);
         RankTree {
-            point: vec![0.0; blocks * LEAF],
-            blocks: vec![0.0; blocks + 1],
+            point: vec![Line::default(); n_lines],
+            lines: vec![Line::default(); n_blocks],
+            blocks: vec![0.0; n_blocks + 1],
             total: 0.0,
             touched: Vec::new(),
         }
@@ -112,7 +132,7 @@ impl RankTree {
 
     /// More inserts than this since the last clear: [`RankTree::clear`] fills the tree.
     fn many(&self) -> usize {
-        self.point.len() / 8
+        self.point.len()
     }
 
     fn insert(&mut self, rank: u32, w: f64) {
@@ -120,9 +140,11 @@ impl RankTree {
             self.touched.push(rank);
         }
         let rank = rank as usize;
-        self.point[rank] += w;
+        let line = rank / LINE;
+        self.point[line].0[rank % LINE] += w;
+        self.lines[line / LINE].0[line % LINE] += w;
         self.total += w;
-        let mut i = (rank >> LEAF_BITS) + 1;
+        let mut i = (rank >> BLOCK_BITS) + 1;
         while i < self.blocks.len() {
             self.blocks[i] += w;
             i += i & i.wrapping_neg();
@@ -130,17 +152,20 @@ impl RankTree {
     }
 
     /// Weight strictly below `rank`, at `rank`, strictly above `rank`.
+    #[inline]
     fn split(&self, rank: u32) -> (f64, f64, f64) {
         let rank = rank as usize;
-        let block = rank >> LEAF_BITS;
+        let line = rank / LINE;
         let mut below = 0.0;
-        let mut i = block;
+        let mut i = rank >> BLOCK_BITS;
         while i > 0 {
             below += self.blocks[i];
             i -= i & i.wrapping_neg();
         }
-        below += sum4(&self.point[block << LEAF_BITS..rank]);
-        let at = self.point[rank];
+        below += self.lines[line / LINE].head(line % LINE);
+        let ranks = &self.point[line];
+        below += ranks.head(rank % LINE);
+        let at = ranks.0[rank % LINE];
         (below, at, self.total - below - at)
     }
 
@@ -148,13 +173,16 @@ impl RankTree {
     /// since the last clear, or by one sequential fill when they were many.
     fn clear(&mut self) {
         if self.touched.len() > self.many() {
-            self.point.fill(0.0);
+            self.point.fill(Line::default());
+            self.lines.fill(Line::default());
             self.blocks.fill(0.0);
         } else {
             for &rank in &self.touched {
                 let rank = rank as usize;
-                self.point[rank] = 0.0;
-                let mut i = (rank >> LEAF_BITS) + 1;
+                let line = rank / LINE;
+                self.point[line].0[rank % LINE] = 0.0;
+                self.lines[line / LINE].0[line % LINE] = 0.0;
+                let mut i = (rank >> BLOCK_BITS) + 1;
                 while i < self.blocks.len() {
                     self.blocks[i] = 0.0;
                     i += i & i.wrapping_neg();
@@ -164,20 +192,6 @@ impl RankTree {
         self.touched.clear();
         self.total = 0.0;
     }
-}
-
-/// `Σ v` in four interleaved partial sums (vector lanes; exact for whole-number weights).
-#[inline(always)]
-fn sum4(v: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let chunks = v.chunks_exact(4);
-    let tail: f64 = chunks.remainder().iter().sum();
-    for c in chunks {
-        for (a, x) in acc.iter_mut().zip(c) {
-            *a += x;
-        }
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// Harrell's concordance between survival times and a risk score, where a higher score
