@@ -185,6 +185,7 @@ impl<'a> Engine<'a> {
                 self.score.gemv_tr(1.0, &xb, &resid, 1.0);
             }
         }
+        complete_upper(&mut self.fisher);
         self.loglik = loglik;
         self.factor.copy_from(&self.fisher);
         let k = self.ncoef();
@@ -566,13 +567,16 @@ fn weighted_gram(x: &DMatrix<f64>, d: &[f64], buf: &mut DMatrix<f64>, out: &mut 
         scale_rows(x, start, &d[start..start + m], buf);
         cross_accumulate(x, start, &buf.rows(0, m), out);
     }
+    complete_upper(out);
 }
 
 /// `out += X_bᵀ b` for the block of rows `start..start + b.nrows()` of `x`, where
 /// `b = diag(d_b)·X_b` (so the product is symmetric). For more than 5 columns through a
 /// strided transposed view of the block, so that nalgebra's `gemm` dispatches to the blocked
 /// `matrixmultiply` kernel; for small `k` (where nalgebra would not use it) as `k(k+1)/2`
-/// unrolled column dot products.
+/// unrolled column dot products. With more than `2 · TRIANGULAR_SPLIT` columns only the
+/// lower part is formed (the upper block of rows `0..TRIANGULAR_SPLIT` is left out): the
+/// caller calls [`complete_upper`] after the last block.
 fn cross_accumulate(
     x: &DMatrix<f64>,
     start: usize,
@@ -586,7 +590,17 @@ fn cross_accumulate(
     }
     if k > 5 && m > 5 {
         let xt = DMatrixView::from_slice_with_strides(&x.as_slice()[start..], k, m, n, 1);
-        out.gemm(1.0, &xt, b, 1.0);
+        let s = TRIANGULAR_SPLIT;
+        if k > 2 * s {
+            // the lower part only (rows 0..s: columns 0..s; rows s..k: every column), 304
+            // instead of 400 products per row at k = 20; `complete_upper` mirrors the rest
+            out.view_mut((0, 0), (s, s))
+                .gemm(1.0, &xt.rows(0, s), &b.columns(0, s), 1.0);
+            out.view_mut((s, 0), (k - s, k))
+                .gemm(1.0, &xt.rows(s, k - s), b, 1.0);
+        } else {
+            out.gemm(1.0, &xt, b, 1.0);
+        }
         return;
     }
     for i in 0..k {
@@ -598,6 +612,21 @@ fn cross_accumulate(
             if i != j {
                 out[(j, i)] += d;
             }
+        }
+    }
+}
+
+/// After the blocks of [`cross_accumulate`]: fills the part above the diagonal it leaves out
+/// (rows `0..s`, columns `s..k`, when `k > 2s`) from its mirror image below.
+fn complete_upper(out: &mut DMatrix<f64>) {
+    let k = out.ncols();
+    let s = TRIANGULAR_SPLIT;
+    if k <= 2 * s {
+        return;
+    }
+    for j in s..k {
+        for i in 0..s {
+            out[(i, j)] = out[(j, i)];
         }
     }
 }
