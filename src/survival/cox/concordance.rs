@@ -275,22 +275,54 @@ pub(super) fn sorted_concordance(
     threads: usize,
 ) -> Concordance {
     let n = data.n;
-    // ranks of the distinct values of η (-0 = 0), from one sort of packed (η, row) keys
+    // ranks of the distinct values of η (-0 = 0), from sorted packed (η, row) keys; on two
+    // threads the two halves of the rows are sorted at once and the ranks are read off
+    // while merging them (the ranks are the same whichever way the keys were sorted)
+    let together = crate::parallel::threads_for(threads, 64 * n, 2) > 1;
     let mut by_lp: Vec<(u64, usize)> = lp
         .iter()
         .zip(0..n)
         .map(|(&v, i)| (ordered_bits(v + 0.0), i))
         .collect();
     drop(lp);
-    by_lp.sort_unstable();
+    let half = if together { n / 2 } else { n };
+    {
+        let (first, second) = by_lp.split_at_mut(half);
+        if together {
+            crate::parallel::join(|| first.sort_unstable(), || second.sort_unstable());
+        } else {
+            first.sort_unstable();
+        }
+    }
     // u32: fewer than 2^32 rows (RiskSets::new)
     let mut rank = vec![0u32; n];
     let mut distinct = 0u32;
-    for (k, &(v, i)) in by_lp.iter().enumerate() {
-        if k > 0 && by_lp[k - 1].0 != v {
+    let mut assign = |k: usize, v: u64, i: usize, previous: Option<u64>| {
+        if k > 0 && previous != Some(v) {
             distinct += 1;
         }
         rank[i] = distinct;
+    };
+    if together {
+        let (first, second) = by_lp.split_at(half);
+        let (mut a, mut b) = (0, 0);
+        let mut previous = None;
+        for k in 0..n {
+            let take_first = b == second.len() || (a < first.len() && first[a].0 <= second[b].0);
+            let (v, i) = if take_first {
+                a += 1;
+                first[a - 1]
+            } else {
+                b += 1;
+                second[b - 1]
+            };
+            assign(k, v, i, previous);
+            previous = Some(v);
+        }
+    } else {
+        for (k, &(v, i)) in by_lp.iter().enumerate() {
+            assign(k, v, i, k.checked_sub(1).map(|j| by_lp[j].0));
+        }
     }
     let n_ranks = distinct as usize + 1;
     drop(by_lp);
@@ -301,7 +333,6 @@ pub(super) fn sorted_concordance(
     // of two plus their sum (24 B a row fewer; the sums, so the numbers, are the same).
     // Two threads: the partner's side keeps every row's partners (in the order it finishes
     // them) while the event's side runs; the variance is then summed in that same order.
-    let together = crate::parallel::threads_for(threads, 64 * n, 2) > 1;
     let (event_partners, totals, partners) = if together {
         let ((event_partners, totals), partners) = crate::parallel::join(
             || event_side(data, &rank, n_ranks),
