@@ -213,13 +213,15 @@ impl CoxPh {
         self
     }
 
-    /// Maximum worker threads of the risk-set passes and the concordance (default 1; 0 = all
-    /// available cores). The default is one thread because on the 2-core machine of
-    /// BENCHMARKS.md two threads were slower than one (n = 2·10⁵, p = 20: 0.48 s against
-    /// 0.32 s, quiet machine): the chunked passes add one n·p pass and start threads at every
-    /// Newton step. The numbers do not depend on it: the passes work on fixed chunks
-    /// of the sorted rows and add the chunk results in order, so 1 and 8 threads give
-    /// bit-identical fits. Small fits (`n·p² < 400 000`) run on the calling thread.
+    /// Maximum worker threads of the fit (default 1; 0 = all available cores): the sort and
+    /// the centring of the covariates (at once), the sorted copy of the design, the risk-set
+    /// passes of every Newton step, the linear predictors and the concordance (its two sides
+    /// and its sort of η at once). On the 2-core machine of BENCHMARKS.md (Run 10) two threads
+    /// take n = 2·10⁵, p = 20 from 0.138 s to 0.099 s; the default stays one thread, as R's
+    /// `coxph`, so that a fit does not take every core of a shared machine unasked. The numbers
+    /// do not depend on it: the passes work on fixed chunks of the sorted rows and add the
+    /// chunk results in order, so 1 and 8 threads give bit-identical fits. Small fits
+    /// (`n·p² < 400 000`) run on the calling thread.
     ///
     /// ```
     /// use oncostat::{CoxPh, Design, SurvivalData};
