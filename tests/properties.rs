@@ -154,7 +154,11 @@ proptest! {
         let groups: Vec<u8> = rows.iter().map(|r| r.2).collect();
         let n_groups = { let mut g = groups.clone(); g.sort_unstable(); g.dedup(); g.len() };
         prop_assume!(n_groups >= 2 && data.n_events() > 0);
-        let test = LogRank::new().rho(rho).test(&data, &groups).expect("log-rank");
+        let test = LogRank::new().rho(rho).test(&data, &groups);
+        // everyone at risk dies at every event time: the variance is zero and R's survdiff
+        // stops ("system is exactly singular"); so does the crate, with a named error
+        prop_assume!(!matches!(test, Err(Error::GroupsNotComparable { .. })));
+        let test = test.expect("log-rank");
         let o: f64 = test.observed().iter().sum();
         let e: f64 = test.expected().iter().sum();
         prop_assert!((o - e).abs() < 1e-8 * o.max(1.0), "O {} E {}", o, e);
@@ -184,7 +188,10 @@ proptest! {
             prop_assert!(in_unit(t.p_value()));
         }
         prop_assert!(fit.p_values().iter().all(|&p| in_unit(p)));
-        prop_assert!(in_unit(fit.concordance().estimate()));
+        // C is 0/0 = NaN without a comparable pair, as R's concordance
+        let c = fit.concordance();
+        let pairs = c.concordant() + c.discordant() + c.tied_x();
+        prop_assert!(in_unit(c.estimate()) || (pairs <= 0.0 && c.estimate().is_nan()));
         let ci = fit.conf_int(0.95).expect("ci");
         let b = fit.coefficients()[0];
         prop_assert!(ci[0].0 <= b && b <= ci[0].1);

@@ -12,7 +12,8 @@
 //!   hazard increments `W/S0` of each death time;
 //! * the `Σ W S2/S0` part of `I` is rewritten as `Σ_j c_j x_j x_j'` with
 //!   `c_j = r_j · (cumulative hazard increments of the death times whose risk set holds j)`,
-//!   computed by a forward sweep and then accumulated as one blocked matrix product;
+//!   computed by a forward sweep and then accumulated block by block by the crate's weighted
+//!   Gram kernel ([`crate::linalg::gram`], lower triangle only);
 //! * the `Σ W m m'` part is a second blocked product over the risk-set mean vectors `m`
 //!   (for an Efron tie group, the d mean vectors span two directions, so two rows suffice).
 //!
@@ -50,11 +51,12 @@ use nalgebra::{DMatrix, DMatrixView};
 
 use super::Ties;
 use super::prepare::{Departures, Prepared, StratumSpan};
+use crate::linalg::gram::{GramBlock, add_lower_gram, padded_width};
 use crate::linalg::{axpy, dot};
 use crate::parallel;
 use crate::survival::risk_set::Arrivals;
 
-/// Rows handled per blocked matrix product (keeps the block in cache).
+/// Rows per block of the Gram kernel and of the mean-row product (keeps the block in cache).
 const BLOCK_ROWS: usize = 256;
 
 /// Rows per chunk of the threaded passes (whole tie groups, so a chunk can be longer).
@@ -88,6 +90,9 @@ struct Partial {
     d1: Vec<f64>,
     block: Vec<f64>,
     block_rows: usize,
+    /// The scaled rows `c_k·x_k` of a block of the `Σ c x x'` product (row stride
+    /// [`padded_width`] of the dense columns, zero padding).
+    scaled: Vec<f64>,
 }
 
 impl Partial {
@@ -104,6 +109,7 @@ impl Partial {
             d1: vec![0.0; p],
             block: vec![0.0; BLOCK_ROWS * p],
             block_rows: 0,
+            scaled: vec![0.0; BLOCK_ROWS * padded_width(p)],
         }
     }
 
@@ -185,19 +191,11 @@ impl Partial {
         }
     }
 
-    /// The block rows `c_k·x_k` of the covariate rows `z` (row-major).
-    fn fill_block(&mut self, z: &[f64], c: &[f64]) {
-        let p = self.s1.len();
-        for ((row, x), &ck) in self.block.chunks_exact_mut(p).zip(z.chunks_exact(p)).zip(c) {
-            for (r, x) in row.iter_mut().zip(x) {
-                *r = ck * x;
-            }
-        }
-    }
-
-    /// `info += Σ_j c_j x_j x_j'` over `rows` (`c` indexed like the rows), one blocked matrix
-    /// product per block of rows. With sparse columns the product forms the dense × dense
-    /// block and each sparse column is summed over its nonzero rows ([`Sparse`]).
+    /// `info += Σ_j c_j x_j x_j'` over `rows` (`c` indexed like the rows), lower triangle
+    /// only (the only part [`RiskPass::evaluate`] reads), one block of rows at a time through
+    /// the crate's Gram kernel ([`add_lower_gram`]). With sparse columns the kernel forms the
+    /// dense × dense block and each sparse column is summed over its nonzero rows
+    /// ([`Sparse`]).
     fn weighted_squares(
         &mut self,
         data: &Prepared,
@@ -212,19 +210,33 @@ impl Partial {
             sparse.dense.clone()
         };
         let d = dense.len();
+        let q = padded_width(d);
         let mut start = rows.start;
         while start < rows.end {
             let end = (start + BLOCK_ROWS).min(rows.end);
-            let m = end - start;
             let z = &data.z[start * p..end * p];
-            self.fill_block(z, &c[start - rows.start..end - rows.start]);
-            let zt = &z[dense.start..(m - 1) * p + dense.end];
-            let zt = DMatrixView::from_slice_with_strides(zt, d, m, 1, p);
-            let block = &self.block[dense.start..(m - 1) * p + dense.end];
-            let b = DMatrixView::from_slice_with_strides(block, m, d, p, 1);
-            self.info
-                .view_mut((dense.start, dense.start), (d, d))
-                .gemm(1.0, &zt, &b, 1.0);
+            // the scaled rows c_k·x_k of the dense columns (the padding stays zero)
+            let weights = &c[start - rows.start..end - rows.start];
+            for ((row, x), &ck) in self
+                .scaled
+                .chunks_exact_mut(q)
+                .zip(z.chunks_exact(p))
+                .zip(weights)
+            {
+                for (r, x) in row.iter_mut().zip(&x[dense.clone()]) {
+                    *r = ck * x;
+                }
+            }
+            let block = GramBlock {
+                x: z,
+                x_stride: p,
+                x_offset: dense.start,
+                scaled: &self.scaled,
+                rows: end - start,
+                d,
+            };
+            let corner = dense.start * p + dense.start;
+            add_lower_gram(&block, &mut self.info.as_mut_slice()[corner..], p);
             start = end;
         }
         // a sparse column against every row, over its nonzero rows

@@ -1,6 +1,7 @@
 //! The crate's one set of dense linear-algebra kernels for the small `p × p` symmetric
 //! matrices of every model (information matrices, variances), and the vector kernels
-//! [`dot`] and [`axpy`] of the per-row sweeps.
+//! [`dot`] and [`axpy`] of the per-row sweeps; [`gram`] holds the blocked weighted Gram kernel
+//! of the information matrices.
 //!
 //! **Storage order.** Every `p × p` matrix here is a slice of `p²` doubles in column-major
 //! order (element `(i, j)` at `i + j·p`), the order of nalgebra's [`DMatrix`] storage, so a
@@ -23,6 +24,8 @@
 //! The routines never allocate except [`Ldl::new`] and [`Ldl::inverse`]; callers keep their
 //! buffers across iterations.
 #![allow(clippy::needless_range_loop)] // index loops over triangular parts of matrices
+
+pub(crate) mod gram;
 
 #[cfg(doc)]
 use nalgebra::DMatrix;
