@@ -8,20 +8,26 @@
 //! ```
 //!
 //! The pass is organised for speed without changing the mathematics:
-//! * a backward sweep over the tie groups accumulates `S0`, `S1`, `ℓ` and `U` (O(n·p)) and the
-//!   hazard increments `W/S0` of each death time;
+//! * a backward sweep over the tie groups accumulates `S0` and `ℓ` (scalars only) and the
+//!   hazard increments `W/S0` of each death time, with the coefficients of its mean rows;
 //! * the `Σ W S2/S0` part of `I` is rewritten as `Σ_j c_j x_j x_j'` with
 //!   `c_j = r_j · (cumulative hazard increments of the death times whose risk set holds j)`,
-//!   computed by a forward sweep and then accumulated block by block by the crate's weighted
-//!   Gram kernel ([`crate::linalg::gram`], lower triangle only);
+//!   accumulated block by block by the crate's weighted Gram kernel ([`crate::linalg::gram`],
+//!   lower triangle only); the same `c_j` give the score, `U = Σ_D w·x − Σ_j c_j x_j`
+//!   (`Σ_t W S1/S0` regrouped by row);
 //! * the `Σ W m m'` part is a second blocked product over the risk-set mean vectors `m`
-//!   (for an Efron tie group, the d mean vectors span two directions, so two rows suffice).
+//!   (for an Efron tie group, the d mean vectors span two directions, so two rows suffice),
+//!   whose `S1` sums are formed in the same pass over the covariates as `Σ c_j x_j x_j'`.
+//!
+//! So an evaluation reads the sorted covariates twice: once for `η` (the sweep, or pass 1
+//! with threads), once for everything that needs `x_j` itself (pass 3).
 //!
 //! Counting-process data `(start, stop]` (R's `agfit4`, algorithms.md §2.12): a row is at risk
 //! at t iff `start < t <= stop`. The backward sweep adds rows at their stop time, as above, and
 //! removes them (along the start-time order) once the current time is at or below their
-//! start; when nobody is left at risk the sums are reset to zero, as R does. In the forward
-//! sweep `c_j` becomes `r_j` times the hazard increments in `(start_j, stop_j]`.
+//! start; when nobody is left at risk the sums are reset to zero, as R does. This sweep keeps
+//! `S1` itself (for the mean rows). In pass 3 `c_j` becomes `r_j` times the hazard increments
+//! in `(start_j, stop_j]`.
 //!
 //! The deaths' own terms `Σ_D w·η` of `ℓ` and `Σ_D w·x` of `U` do not depend on the risk
 //! sets: `Σ_D w·x` (and `Σ_D w·offset`) is summed once per fit, and each evaluation adds
@@ -32,16 +38,16 @@
 //! chunk the sums `Σ r`, `Σ r·x` of its own rows are accumulated from zero, tie group by tie
 //! group from the chunk's last row, and the sums of a risk set are those of the later chunks
 //! of the stratum (entering the chunk) plus the chunk's own so far. With one thread the
-//! backward sweep runs over the chunks from the last, computing `r = w·e^η` as it reads each
-//! row (one pass over the covariates before pass 3). With several threads, each chunk first
-//! computes its `r` and its own sums (pass 1, the same function in the same order, so the
-//! same numbers); the sums entering each chunk are then a short serial suffix sum over the
-//! chunks, and every chunk runs its part of the backward sweep on its own (pass 2). After the
-//! serial cumulative hazards, each chunk forms its `c_j` and its share of `Σ c_j x_j x_j'`
-//! (pass 3). Every chunk's ℓ, `U` and `I` parts start from zero and are added in chunk order,
-//! so one thread and many threads give bit-identical results ([`crate::parallel`]).
-//! Counting-process data compute `r` first and keep the serial sweeps (the departures cross
-//! chunk boundaries) and share pass 3.
+//! scalar sweep runs over the chunks from the last, computing `r = w·e^η` as it reads each
+//! row, and pass 3 runs over the chunks from the last too, each passing its `Σ r·x` on to the
+//! chunk before it. With several threads, each chunk first computes its `r` and its own sums
+//! `Σ r`, `Σ r·x` (pass 1, in the same order as the sweeps, so the same numbers); the sums
+//! entering each chunk are then a short serial suffix sum over the chunks, and every chunk
+//! runs its scalar sweep (pass 2, reading `r` only) and, after the serial cumulative hazards,
+//! its pass 3 on its own. Every chunk's ℓ, `U` and `I` parts start from zero and are added in
+//! chunk order, so one thread and many threads give bit-identical results
+//! ([`crate::parallel`]). Counting-process data compute `r` first and keep the serial sweeps
+//! (the departures cross chunk boundaries) and share pass 3.
 //!
 //! No allocation happens inside a pass; the buffers live in [`RiskPass`] (one set per chunk).
 
@@ -140,59 +146,23 @@ impl Partial {
         self.block_rows = 0;
     }
 
-    /// The terms of one tie group with deaths: `ℓ`, `U`, the hazard increments and the mean
-    /// rows, from the sums `s0`, `self.s1` of the rows at risk beyond the group's deaths and
-    /// `d0`, `self.d1`, `wd` of its deaths. Returns (hazard step, own step).
+    /// Appends the mean rows of a tie group (`mean`, from [`group_terms`]) for the sums
+    /// `self.s1` of the rows at risk beyond the group's deaths and `self.d1` of its deaths.
     #[inline(always)]
-    fn death_group(&mut self, ties: Ties, nd: usize, s0: f64, d0: f64, wd: f64) -> (f64, f64) {
-        if ties == Ties::Breslow || nd == 1 {
-            let s0 = s0 + d0;
-            for (s, d) in self.s1.iter_mut().zip(&self.d1) {
-                *s += d;
+    fn push_group_means(&mut self, mean: MeanRows) {
+        match mean {
+            MeanRows::None => {}
+            MeanRows::Pooled(root) => self.push_mean(root, root),
+            MeanRows::Efron { l11, l21, l22 } => {
+                self.push_mean(l11, l21);
+                self.push_mean(0.0, l22);
             }
-            self.loglik -= wd * s0.ln();
-            let step = wd / s0;
-            for (u, s) in self.score.iter_mut().zip(&self.s1) {
-                *u -= step * s;
-            }
-            let root = wd.sqrt() / s0;
-            self.push_mean(root, 0.0);
-            (step, step)
-        } else {
-            let wt = wd / nd as f64;
-            // Σ_k wt·m_k m_k' with m_k = a_k·S1 + b_k·D1 is the quadratic form of the 2×2
-            // Gram matrix G of (a_k, b_k); two rows L'(S1, D1) with G = LL' carry it.
-            let (mut sum_a, mut sum_b) = (0.0, 0.0);
-            let (mut g_aa, mut g_ab, mut g_bb) = (0.0, 0.0, 0.0);
-            for k in 1..=nd {
-                let frac = k as f64 / nd as f64;
-                let den = s0 + frac * d0;
-                self.loglik -= wt * den.ln();
-                let a = 1.0 / den;
-                let b = frac / den;
-                sum_a += a;
-                sum_b += b;
-                g_aa += a * a;
-                g_ab += a * b;
-                g_bb += b * b;
-            }
-            let l11 = (wt * g_aa).sqrt();
-            let l21 = wt * g_ab / l11;
-            let l22 = (wt * g_bb - l21 * l21).max(0.0).sqrt();
-            self.push_mean(l11, l21);
-            self.push_mean(0.0, l22);
-            for ((u, s), d) in self.score.iter_mut().zip(&self.s1).zip(&self.d1) {
-                *u -= wt * (sum_a * s + sum_b * d);
-            }
-            for (s, d) in self.s1.iter_mut().zip(&self.d1) {
-                *s += d;
-            }
-            (wt * sum_a, wt * sum_b)
         }
     }
 
-    /// `info += Σ_j c_j x_j x_j'` over `rows` (`c` indexed like the rows), lower triangle
-    /// only (the only part [`RiskPass::evaluate`] reads), one block of rows at a time through
+    /// `info += Σ_j c_j x_j x_j'` and `score −= Σ_j c_j x_j` over `rows` (`c` indexed like
+    /// the rows); the information's lower triangle only (the only part
+    /// [`RiskPass::evaluate`] reads), one block of rows at a time through
     /// the crate's Gram kernel ([`add_lower_gram`]). With sparse columns the kernel forms the
     /// dense × dense block and each sparse column is summed over its nonzero rows
     /// ([`Sparse`]).
@@ -215,16 +185,19 @@ impl Partial {
         while start < rows.end {
             let end = (start + BLOCK_ROWS).min(rows.end);
             let z = &data.z[start * p..end * p];
-            // the scaled rows c_k·x_k of the dense columns (the padding stays zero)
+            // the scaled rows c_k·x_k of the dense columns (the padding stays zero), and
+            // their part −Σ c_k·x_k of the score
             let weights = &c[start - rows.start..end - rows.start];
+            let score = &mut self.score[dense.clone()];
             for ((row, x), &ck) in self
                 .scaled
                 .chunks_exact_mut(q)
                 .zip(z.chunks_exact(p))
                 .zip(weights)
             {
-                for (r, x) in row.iter_mut().zip(&x[dense.clone()]) {
+                for ((r, x), u) in row.iter_mut().zip(&x[dense.clone()]).zip(score.iter_mut()) {
                     *r = ck * x;
+                    *u -= *r;
                 }
             }
             let block = GramBlock {
@@ -249,9 +222,67 @@ impl Partial {
             for &k in &nonzero[from..to] {
                 let k = k as usize;
                 let x = data.row(k);
-                axpy(c[k - rows.start] * x[a], x, column);
+                let cx = c[k - rows.start] * x[a];
+                axpy(cx, x, column);
+                self.score[a] -= cx;
             }
         }
+    }
+}
+
+/// The mean rows of one tie group in `Σ W m m'`, as coefficients of the sums `S1` (rows at
+/// risk beyond the group's deaths) and `D1` (its deaths): a row `a·S1 + b·D1` each.
+#[derive(Debug, Clone, Copy, Default)]
+enum MeanRows {
+    /// No deaths.
+    #[default]
+    None,
+    /// Breslow, or a single death: one row `root·(S1 + D1)`.
+    Pooled(f64),
+    /// Efron: `Σ_k wt·m_k m_k'` with `m_k = a_k·S1 + b_k·D1` is the quadratic form of the 2×2
+    /// Gram matrix G of `(a_k, b_k)`; the two rows `L'(S1, D1)` with `G = LL'` carry it.
+    Efron { l11: f64, l21: f64, l22: f64 },
+}
+
+/// The scalar terms of one tie group with `nd` deaths, from `s0` (the weight at risk beyond
+/// the deaths), `d0` (the deaths' `Σ r`) and `wd` (their `Σ w`): subtracts the group's terms
+/// from `loglik` and returns (hazard step, own step, mean rows). The steps are the
+/// increments of the cumulative hazards that make `c_j` (after the group / at its own
+/// deaths).
+#[inline(always)]
+fn group_terms(
+    ties: Ties,
+    nd: usize,
+    s0: f64,
+    d0: f64,
+    wd: f64,
+    loglik: &mut f64,
+) -> (f64, f64, MeanRows) {
+    if ties == Ties::Breslow || nd == 1 {
+        let s0 = s0 + d0;
+        *loglik -= wd * s0.ln();
+        let step = wd / s0;
+        (step, step, MeanRows::Pooled(wd.sqrt() / s0))
+    } else {
+        let wt = wd / nd as f64;
+        let (mut sum_a, mut sum_b) = (0.0, 0.0);
+        let (mut g_aa, mut g_ab, mut g_bb) = (0.0, 0.0, 0.0);
+        for k in 1..=nd {
+            let frac = k as f64 / nd as f64;
+            let den = s0 + frac * d0;
+            *loglik -= wt * den.ln();
+            let a = 1.0 / den;
+            let b = frac / den;
+            sum_a += a;
+            sum_b += b;
+            g_aa += a * a;
+            g_ab += a * b;
+            g_bb += b * b;
+        }
+        let l11 = (wt * g_aa).sqrt();
+        let l21 = wt * g_ab / l11;
+        let l22 = (wt * g_bb - l21 * l21).max(0.0).sqrt();
+        (wt * sum_a, wt * sum_b, MeanRows::Efron { l11, l21, l22 })
     }
 }
 
@@ -316,6 +347,8 @@ pub(super) struct RiskPass {
     acc1: Vec<f64>,
     hazard_step: Vec<f64>,
     death_step: Vec<f64>,
+    /// The mean-row coefficients of each tie group (right-censored data, pass 2 → pass 3).
+    mean_rows: Vec<MeanRows>,
     chunks: Vec<Chunk>,
     partials: Vec<Partial>,
     sparse: Sparse,
@@ -391,6 +424,7 @@ impl RiskPass {
             acc1: vec![0.0; p],
             hazard_step: vec![0.0; data.groups.len()],
             death_step: vec![0.0; data.groups.len()],
+            mean_rows: vec![MeanRows::None; data.groups.len()],
             partials: chunks.iter().map(|_| Partial::new(p)).collect(),
             chunks,
             serial: Partial::new(p),
@@ -461,9 +495,14 @@ impl RiskPass {
                 self.entry_hazards(data, stratum.groups.clone());
             }
         } else {
+            // pass 2: the scalar backward sweep (ℓ, hazard steps, mean-row coefficients),
+            // entering each chunk with the weight at risk of the later chunks of its stratum;
+            // with one thread each chunk's own sums come from its sweep, else from pass 1
+            // (whose Σ r·x also give the sums entering pass 3)
             let lens = self.chunks.iter().map(|c| c.groups.len());
             let hazards = split_lengths(&mut self.hazard_step, lens.clone());
-            let owns = split_lengths(&mut self.death_step, lens);
+            let owns = split_lengths(&mut self.death_step, lens.clone());
+            let means = split_lengths(&mut self.mean_rows, lens);
             let lens = self.chunks.iter().map(|c| c.rows.len());
             let risks = split_lengths(&mut self.risk, lens);
             let mut items: Vec<_> = self
@@ -471,42 +510,38 @@ impl RiskPass {
                 .iter()
                 .zip(hazards)
                 .zip(owns)
+                .zip(means)
                 .zip(risks)
                 .zip(&mut self.partials)
                 .collect();
-            // the sums entering each chunk from the later chunks of its stratum; with one
-            // thread each chunk's own sums come from its sweep, else from pass 1
             let mut acc0 = 0.0;
             let acc1 = &mut self.acc1;
             let mut stratum = usize::MAX;
-            for ((((chunk, hazard), own), risk), part) in items.iter_mut().rev() {
+            for (((((chunk, hazard), own), means), risk), part) in items.iter_mut().rev() {
                 if chunk.stratum != stratum {
                     stratum = chunk.stratum;
                     acc0 = 0.0;
                     acc1.fill(0.0);
                 }
                 part.enter0 = acc0;
-                part.enter1.copy_from_slice(acc1);
                 if fused {
-                    chunk_backward_sweep(
-                        data,
-                        ties,
-                        chunk,
-                        risk,
-                        Some(eta_beta),
-                        hazard,
-                        own,
-                        part,
-                    );
+                    let steps = Steps { hazard, own, means };
+                    chunk_hazards(data, ties, chunk, risk, Some(eta_beta), steps, part);
+                } else {
+                    part.enter1.copy_from_slice(acc1);
+                    axpy(1.0, &part.own1, acc1);
                 }
                 acc0 += part.own0;
-                axpy(1.0, &part.own1, acc1);
             }
             if !fused {
-                // pass 2: each chunk's backward sweep
-                parallel::map_items(items, threads, |((((chunk, hazard), own), risk), part)| {
-                    chunk_backward_sweep(data, ties, chunk, risk, None, hazard, own, part);
-                });
+                parallel::map_items(
+                    items,
+                    threads,
+                    |(((((chunk, hazard), own), means), risk), part)| {
+                        let steps = Steps { hazard, own, means };
+                        chunk_hazards(data, ties, chunk, risk, None, steps, part);
+                    },
+                );
             }
         }
 
@@ -521,40 +556,66 @@ impl RiskPass {
             }
         }
 
-        // pass 3: c_j and Σ c_j x_j x_j'
+        // pass 3: the mean rows of Σ W m m' (right-censored data), then c_j, Σ c_j x_j x_j'
+        // and the score's −Σ c_j x_j; with one thread the chunks run from the last (the
+        // sums entering a chunk are those of the chunks after it), else on the threads with
+        // the sums entering from pass 1
         {
+            let lens = self.chunks.iter().map(|c| c.groups.len());
+            let means = split_lengths(&mut self.mean_rows, lens);
             let lens = self.chunks.iter().map(|c| c.rows.len());
             let risks = split_lengths(&mut self.risk, lens);
-            let items: Vec<_> = self
+            let mut items: Vec<_> = self
                 .chunks
                 .iter()
+                .zip(means)
                 .zip(risks)
                 .zip(&mut self.partials)
                 .collect();
             let (after, own, entry) = (&self.hazard_step, &self.death_step, &self.entry_hazard);
             let sparse = &self.sparse;
-            let counting = data.counting.is_some();
-            parallel::map_items(items, threads, |((chunk, risk), part)| {
-                let first = chunk.rows.start;
-                for g in chunk.groups.clone() {
-                    let group = data.groups[g];
-                    let parts = [
-                        (group.start()..group.death_start(), after[g]),
-                        (group.death_start()..group.end(), own[g]),
-                    ];
-                    for (rows, cum) in parts {
-                        let r = &mut risk[rows.start - first..rows.end - first];
-                        if counting {
-                            for (r, start) in r.iter_mut().zip(&entry[rows]) {
-                                *r *= cum - start;
+            let squares =
+                |chunk: &Chunk, means: &[MeanRows], risk: &mut [f64], part: &mut Partial| {
+                    if !counting {
+                        chunk_means(data, chunk, risk, means, part);
+                    }
+                    let first = chunk.rows.start;
+                    for g in chunk.groups.clone() {
+                        let group = data.groups[g];
+                        let parts = [
+                            (group.start()..group.death_start(), after[g]),
+                            (group.death_start()..group.end(), own[g]),
+                        ];
+                        for (rows, cum) in parts {
+                            let r = &mut risk[rows.start - first..rows.end - first];
+                            if counting {
+                                for (r, start) in r.iter_mut().zip(&entry[rows]) {
+                                    *r *= cum - start;
+                                }
+                            } else {
+                                r.iter_mut().for_each(|r| *r *= cum);
                             }
-                        } else {
-                            r.iter_mut().for_each(|r| *r *= cum);
                         }
                     }
+                    part.weighted_squares(data, sparse, chunk.rows.clone(), risk);
+                };
+            if fused {
+                let acc1 = &mut self.acc1;
+                let mut stratum = usize::MAX;
+                for (((chunk, means), risk), part) in items.iter_mut().rev() {
+                    if chunk.stratum != stratum {
+                        stratum = chunk.stratum;
+                        acc1.fill(0.0);
+                    }
+                    part.enter1.copy_from_slice(acc1);
+                    squares(chunk, means, risk, part);
+                    axpy(1.0, &part.own1, acc1);
                 }
-                part.weighted_squares(data, sparse, chunk.rows.clone(), risk);
-            });
+            } else {
+                parallel::map_items(items, threads, |(((chunk, means), risk), part)| {
+                    squares(chunk, means, risk, part);
+                });
+            }
         }
 
         // chunk results in chunk order, after the deaths' own terms
@@ -609,7 +670,10 @@ impl RiskPass {
                 let deaths = group.death_start()..group.end();
                 let risk = &mut self.risk[deaths.clone()];
                 let (d0, wd) = death_sums(data, deaths, risk, None, &mut acc.d1);
-                (hazard, own) = acc.death_group(ties, nd, s0, d0, wd);
+                let mean;
+                (hazard, own, mean) = group_terms(ties, nd, s0, d0, wd, &mut acc.loglik);
+                acc.push_group_means(mean);
+                axpy(1.0, &acc.d1, &mut acc.s1);
                 s0 += d0;
             }
             self.hazard_step[g] = hazard;
@@ -728,47 +792,122 @@ fn chunk_own_sums(
     }
 }
 
-/// Right-censored data: one chunk's backward sweep, entering with the sums of the later
-/// chunks of its stratum; `r` is computed on the way when `beta` is given, else read from
-/// `risk` (pass 1).
-#[allow(clippy::too_many_arguments)]
-fn chunk_backward_sweep(
+/// One chunk's outputs of the scalar backward sweep, per tie group.
+struct Steps<'a> {
+    hazard: &'a mut [f64],
+    own: &'a mut [f64],
+    means: &'a mut [MeanRows],
+}
+
+/// Right-censored data, pass 2: one chunk's scalar backward sweep, entering with the weight
+/// at risk `part.enter0` of the later chunks of its stratum: `ℓ`, the hazard steps and the
+/// mean-row coefficients of each tie group; `r` is computed on the way when `beta` is given
+/// (one thread: the only pass over the covariates before pass 3), else read from `risk`
+/// (pass 1). Leaves the chunk's `Σ r` in `part.own0`.
+fn chunk_hazards(
     data: &Prepared,
     ties: Ties,
     chunk: &Chunk,
     risk: &mut [f64],
     beta: Option<&[f64]>,
-    hazard: &mut [f64],
-    own: &mut [f64],
+    steps: Steps<'_>,
     part: &mut Partial,
 ) {
-    part.own0 = 0.0;
-    part.own1.fill(0.0);
     let first_group = chunk.groups.start;
     let first = chunk.rows.start;
+    let mut own0 = 0.0;
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_rows(data, censored, r, beta, &mut part.own0, &mut part.own1);
+        add_risks(data, censored, r, beta, &mut own0);
         let nd = group.n_deaths();
-        let (mut h, mut o) = (0.0, 0.0);
+        let (mut h, mut o, mut mean) = (0.0, 0.0, MeanRows::None);
         if nd > 0 {
             let deaths = group.death_start()..group.end();
+            let wd = data.weight.range(deaths.clone()).sum();
             let r = &mut risk[deaths.start - first..deaths.end - first];
-            let (d0, wd) = death_sums(data, deaths, r, beta, &mut part.d1);
-            let s0 = part.enter0 + part.own0;
+            let mut d0 = 0.0;
+            add_risks(data, deaths, r, beta, &mut d0);
+            let s0 = part.enter0 + own0;
+            (h, o, mean) = group_terms(ties, nd, s0, d0, wd, &mut part.loglik);
+            own0 += d0;
+        }
+        let at = g - first_group;
+        steps.hazard[at] = h;
+        steps.own[at] = o;
+        steps.means[at] = mean;
+    }
+    part.own0 = own0;
+}
+
+/// Right-censored data, pass 3 (before `r` becomes `c`): one chunk's mean rows of `Σ W m m'`
+/// from the sums `S1` of the rows at risk, entering with `part.enter1` of the later chunks of
+/// its stratum and adding the chunk's rows tie group by tie group from its last, in the
+/// order of [`chunk_own_sums`] (so `part.own1` ends as the same sum).
+fn chunk_means(
+    data: &Prepared,
+    chunk: &Chunk,
+    risk: &[f64],
+    means: &[MeanRows],
+    part: &mut Partial,
+) {
+    let p = data.p;
+    let first_group = chunk.groups.start;
+    let first = chunk.rows.start;
+    part.own1.fill(0.0);
+    for g in chunk.groups.clone().rev() {
+        let group = data.groups[g];
+        let rows_of = |rows: Range<usize>| {
+            let r = &risk[rows.start - first..rows.end - first];
+            r.iter()
+                .zip(data.z[rows.start * p..rows.end * p].chunks_exact(p))
+        };
+        for (&r, x) in rows_of(group.start()..group.death_start()) {
+            axpy(r, x, &mut part.own1);
+        }
+        if group.n_deaths() > 0 {
+            part.d1.fill(0.0);
+            for (&r, x) in rows_of(group.death_start()..group.end()) {
+                axpy(r, x, &mut part.d1);
+            }
             for ((s, e), o) in part.s1.iter_mut().zip(&part.enter1).zip(&part.own1) {
                 *s = e + o;
             }
-            (h, o) = part.death_group(ties, nd, s0, d0, wd);
-            part.own0 += d0;
+            part.push_group_means(means[g - first_group]);
             axpy(1.0, &part.d1, &mut part.own1);
         }
-        hazard[g - first_group] = h;
-        own[g - first_group] = o;
     }
     part.flush_means();
+}
+
+/// Adds `Σ r` over `rows` to `s0` row by row, in the order of [`add_rows`]; `risk` holds
+/// their `r` (computed and stored first when `beta` is given).
+#[inline(always)]
+fn add_risks(
+    data: &Prepared,
+    rows: Range<usize>,
+    risk: &mut [f64],
+    beta: Option<&[f64]>,
+    s0: &mut f64,
+) {
+    match beta {
+        Some(beta) => {
+            let p = data.p;
+            let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
+            let offset = &data.offset[rows.clone()];
+            for (((r, x), o), w) in risk
+                .iter_mut()
+                .zip(z)
+                .zip(offset)
+                .zip(data.weight.range(rows))
+            {
+                *r = w * (o + dot(x, beta)).exp();
+                *s0 += *r;
+            }
+        }
+        None => risk.iter().for_each(|r| *s0 += r),
+    }
 }
 
 #[cfg(test)]
