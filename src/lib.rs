@@ -75,6 +75,7 @@
 
 pub mod convergence;
 pub mod design;
+mod elementwise;
 pub mod endpoints;
 pub mod error;
 pub mod error_catalogue;
@@ -91,6 +92,7 @@ mod profile;
 mod quadrature;
 pub mod regression;
 mod settings;
+mod simd;
 mod solver;
 mod stats;
 pub mod survival;

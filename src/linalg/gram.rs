@@ -19,8 +19,7 @@
 //! numbers wherever it is computed (threads included); FMA and non-FMA machines differ in
 //! the last bits.
 
-/// Rows per 4-lane vector of the scaled rows (the lane count of the tiles).
-const LANES: usize = 4;
+use crate::simd::{Kernel, LANES, Lanes, dispatch};
 
 /// The most columns of one tile.
 const TILE_COLUMNS: usize = 8;
@@ -58,77 +57,21 @@ pub(crate) struct GramBlock<'a> {
 /// input).
 pub(crate) fn add_lower_gram(block: &GramBlock<'_>, out: &mut [f64], ld: usize) {
     assert!(block.d <= ld, "gram: the block is wider than the matrix");
-    #[cfg(target_arch = "x86_64")]
-    if let Some(simd) = pulp::x86::V3::try_new() {
-        simd.vectorize(
-            #[inline(always)]
-            || tiles(Fused(simd), block, out, ld),
-        );
-        return;
-    }
-    tiles(Plain, block, out, ld);
+    dispatch(RowGram { block, out, ld });
 }
 
-/// The arithmetic of the tiles: a 4-lane vector, `acc + a·b` with `b` broadcast.
-trait Lanes: Copy {
-    type V: Copy;
-    fn zero(self) -> Self::V;
-    fn load(self, a: [f64; LANES]) -> Self::V;
-    fn mul_add(self, a: Self::V, b: f64, acc: Self::V) -> Self::V;
-    fn store(self, v: Self::V) -> [f64; LANES];
+/// The kernel of [`add_lower_gram`].
+struct RowGram<'a, 'b> {
+    block: &'a GramBlock<'b>,
+    out: &'a mut [f64],
+    ld: usize,
 }
 
-/// Plain arithmetic (any CPU): a multiplication and an addition per lane.
-#[derive(Debug, Clone, Copy)]
-struct Plain;
-
-impl Lanes for Plain {
-    type V = [f64; LANES];
+impl Kernel for RowGram<'_, '_> {
+    type Output = ();
     #[inline(always)]
-    fn zero(self) -> Self::V {
-        [0.0; LANES]
-    }
-    #[inline(always)]
-    fn load(self, a: [f64; LANES]) -> Self::V {
-        a
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self::V, b: f64, acc: Self::V) -> Self::V {
-        let mut out = acc;
-        for (o, a) in out.iter_mut().zip(a) {
-            *o += a * b;
-        }
-        out
-    }
-    #[inline(always)]
-    fn store(self, v: Self::V) -> [f64; LANES] {
-        v
-    }
-}
-
-/// AVX2 vectors with fused multiply-adds.
-#[cfg(target_arch = "x86_64")]
-#[derive(Debug, Clone, Copy)]
-struct Fused(pulp::x86::V3);
-
-#[cfg(target_arch = "x86_64")]
-impl Lanes for Fused {
-    type V = pulp::f64x4;
-    #[inline(always)]
-    fn zero(self) -> Self::V {
-        self.0.splat_f64x4(0.0)
-    }
-    #[inline(always)]
-    fn load(self, a: [f64; LANES]) -> Self::V {
-        pulp::cast(a)
-    }
-    #[inline(always)]
-    fn mul_add(self, a: Self::V, b: f64, acc: Self::V) -> Self::V {
-        self.0.mul_add_f64x4(a, self.0.splat_f64x4(b), acc)
-    }
-    #[inline(always)]
-    fn store(self, v: Self::V) -> [f64; LANES] {
-        pulp::cast(v)
+    fn run<L: Lanes>(self, lanes: L) {
+        tiles(lanes, self.block, self.out, self.ld);
     }
 }
 
@@ -198,9 +141,249 @@ fn tile<const W: usize, L: Lanes>(
     }
 }
 
+/// Columns of a block of rows of column-major data: column `c` holds rows `0..rows` at
+/// `data[c·stride..c·stride + rows]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Columns<'a> {
+    /// The values; column `c` starts at `c·stride`.
+    pub(crate) data: &'a [f64],
+    /// Distance between the starts of consecutive columns.
+    pub(crate) stride: usize,
+}
+
+impl Columns<'_> {
+    /// Four consecutive rows `r..r + 4` of column `c`.
+    #[inline(always)]
+    fn four(&self, c: usize, r: usize) -> [f64; LANES] {
+        let at = c * self.stride + r;
+        self.data[at..at + LANES]
+            .try_into()
+            .expect("four rows of a column")
+    }
+}
+
+/// Column-major form of [`add_lower_gram`]: `out[i + j·ld] += Σ_k s[k, i]·x[k, j]` for
+/// `j <= i < d` over the `rows` rows of the columns `x` and `s` (`s = diag(c)·x`), the lower
+/// triangle only. Four consecutive rows go into the lanes of a vector; a tile of 2 × 4
+/// entries keeps its 8 vector sums in registers over the rows and adds their lanes at the
+/// end, `(l₀ + l₁) + (l₂ + l₃)`.
+///
+/// # Panics
+/// If a column is shorter than `rows` (a caller's bug).
+pub(crate) fn add_lower_gram_columns(
+    x: &Columns<'_>,
+    s: &Columns<'_>,
+    rows: usize,
+    d: usize,
+    out: &mut [f64],
+    ld: usize,
+) {
+    dispatch(ColumnGram {
+        x,
+        s,
+        rows,
+        d,
+        out,
+        ld,
+    });
+}
+
+/// The kernel of [`add_lower_gram_columns`].
+struct ColumnGram<'a, 'b> {
+    x: &'a Columns<'b>,
+    s: &'a Columns<'b>,
+    rows: usize,
+    d: usize,
+    out: &'a mut [f64],
+    ld: usize,
+}
+
+impl Kernel for ColumnGram<'_, '_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<L: Lanes>(self, lanes: L) {
+        gram_columns(lanes, self.x, self.s, self.rows, self.d, self.out, self.ld);
+    }
+}
+
+#[inline(always)]
+fn gram_columns<L: Lanes>(
+    lanes: L,
+    x: &Columns<'_>,
+    s: &Columns<'_>,
+    rows: usize,
+    d: usize,
+    out: &mut [f64],
+    ld: usize,
+) {
+    let whole = rows / LANES * LANES;
+    let mut i0 = 0;
+    while i0 < d {
+        let ni = (d - i0).min(2);
+        let mut j0 = 0;
+        while j0 < i0 + ni {
+            let nj = (i0 + ni - j0).min(4);
+            let mut sums = [[0.0; 4]; 2];
+            let groups = whole / LANES;
+            match (ni, nj) {
+                (2, 4) => pair_tile::<2, 4, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (2, 3) => pair_tile::<2, 3, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (2, 2) => pair_tile::<2, 2, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (2, _) => pair_tile::<2, 1, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (_, 4) => pair_tile::<1, 4, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (_, 3) => pair_tile::<1, 3, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (_, 2) => pair_tile::<1, 2, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                _ => pair_tile::<1, 1, L>(lanes, x, s, groups, i0, j0, &mut sums),
+            }
+            for (a, row) in sums.iter().enumerate().take(ni) {
+                for (b, v) in row.iter().enumerate().take(nj) {
+                    let (i, j) = (i0 + a, j0 + b);
+                    if j <= i {
+                        out[i + j * ld] += v;
+                    }
+                }
+            }
+            j0 += nj;
+        }
+        i0 += ni;
+    }
+    // the last rows (fewer than four), one at a time
+    for r in whole..rows {
+        for i in 0..d {
+            let si = s.data[i * s.stride + r];
+            for j in 0..=i {
+                out[i + j * ld] += si * x.data[j * x.stride + r];
+            }
+        }
+    }
+}
+
+/// One `I × J` tile of [`gram_columns`] over `groups` groups of four rows, added to `sums`.
+#[inline(always)]
+fn pair_tile<const I: usize, const J: usize, L: Lanes>(
+    lanes: L,
+    x: &Columns<'_>,
+    s: &Columns<'_>,
+    groups: usize,
+    i0: usize,
+    j0: usize,
+    sums: &mut [[f64; 4]; 2],
+) {
+    let mut acc = [[lanes.zero(); J]; I];
+    for g in 0..groups {
+        let r = g * LANES;
+        // plain loops, not `array::from_fn`: its closure would not be inlined into the
+        // vectorised caller
+        let mut sv = [lanes.zero(); I];
+        for (a, v) in sv.iter_mut().enumerate() {
+            *v = lanes.load(s.four(i0 + a, r));
+        }
+        let mut xv = [lanes.zero(); J];
+        for (b, v) in xv.iter_mut().enumerate() {
+            *v = lanes.load(x.four(j0 + b, r));
+        }
+        for (acc, sv) in acc.iter_mut().zip(sv) {
+            for (acc, xv) in acc.iter_mut().zip(xv) {
+                *acc = lanes.fma(sv, xv, *acc);
+            }
+        }
+    }
+    for (sum, acc) in sums.iter_mut().zip(acc) {
+        for (sum, acc) in sum.iter_mut().zip(acc) {
+            *sum += lanes.sum(acc);
+        }
+    }
+}
+
+/// `out[r] = Σ_j (Σ_{i<=j} x[r, i]·u[i + j·k])²`: the squared norms of the rows of `X·U` for
+/// the `rows × k` column-major block `x` and an upper-triangular `k × k` column-major `u`
+/// (zero below the diagonal), without forming the product. Four rows per vector; columns
+/// of the product in runs of four, each a sum over the `i` up to the run's last column (the
+/// zeros of `u` below the diagonal inside a run are multiplied, not skipped).
+///
+/// # Panics
+/// If `out` is shorter than `rows`, a column shorter than `rows` or `u` shorter than `k²`.
+pub(crate) fn triangular_row_norms(
+    x: &Columns<'_>,
+    u: &[f64],
+    k: usize,
+    rows: usize,
+    out: &mut [f64],
+) {
+    dispatch(RowNorms { x, u, k, rows, out });
+}
+
+/// The kernel of [`triangular_row_norms`].
+struct RowNorms<'a, 'b> {
+    x: &'a Columns<'b>,
+    u: &'a [f64],
+    k: usize,
+    rows: usize,
+    out: &'a mut [f64],
+}
+
+impl Kernel for RowNorms<'_, '_> {
+    type Output = ();
+    #[inline(always)]
+    fn run<L: Lanes>(self, lanes: L) {
+        row_norms(lanes, self.x, self.u, self.k, self.rows, self.out);
+    }
+}
+
+#[inline(always)]
+fn row_norms<L: Lanes>(
+    lanes: L,
+    x: &Columns<'_>,
+    u: &[f64],
+    k: usize,
+    rows: usize,
+    out: &mut [f64],
+) {
+    let whole = rows / LANES * LANES;
+    for r in (0..whole).step_by(LANES) {
+        let norms = lanes.store(group_norms(lanes, x, u, k, r));
+        out[r..r + LANES].copy_from_slice(&norms);
+    }
+    // the last rows (fewer than four), one at a time
+    for (r, o) in out.iter_mut().enumerate().take(rows).skip(whole) {
+        let mut norm = 0.0;
+        for j in 0..k {
+            let mut v = 0.0;
+            for i in 0..=j {
+                v += x.data[i * x.stride + r] * u[i + j * k];
+            }
+            norm += v * v;
+        }
+        *o = norm;
+    }
+}
+
+/// The squared norms of four rows `r..r + 4` of `X·U`.
+#[inline(always)]
+fn group_norms<L: Lanes>(lanes: L, x: &Columns<'_>, u: &[f64], k: usize, r: usize) -> L::V {
+    let mut norms = lanes.zero();
+    let mut j0 = 0;
+    while j0 < k {
+        let nj = (k - j0).min(4);
+        let mut acc = [lanes.zero(); 4];
+        for i in 0..j0 + nj {
+            let xv = lanes.load(x.four(i, r));
+            for (b, acc) in acc.iter_mut().enumerate().take(nj) {
+                *acc = lanes.mul_add(xv, u[i + (j0 + b) * k], *acc);
+            }
+        }
+        for acc in acc.iter().take(nj) {
+            norms = lanes.fma(*acc, *acc, norms);
+        }
+        j0 += nj;
+    }
+    norms
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simd::Plain;
 
     /// Deterministic values in [-1, 1).
     fn values(n: usize, seed: u64) -> Vec<f64> {
@@ -306,6 +489,85 @@ mod tests {
                 } else {
                     assert_eq!(v.to_bits(), 0.0_f64.to_bits(), "({i},{j}) touched");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn column_blocks_give_the_weighted_sum_and_the_triangular_row_norms() {
+        for (k, rows) in [
+            (1, 1),
+            (2, 5),
+            (3, 4),
+            (5, 9),
+            (8, 3),
+            (20, 256),
+            (20, 255),
+            (7, 2),
+        ] {
+            let n = rows + 3; // columns of a longer matrix: stride n, block at row 2
+            let x = values(n * k, 5 + k as u64);
+            let c = values(n, 3);
+            let mut sx = vec![0.0; rows * k];
+            for col in 0..k {
+                for r in 0..rows {
+                    sx[col * rows + r] = c[2 + r] * x[col * n + 2 + r];
+                }
+            }
+            let xc = Columns {
+                data: &x[2..],
+                stride: n,
+            };
+            let sc = Columns {
+                data: &sx,
+                stride: rows,
+            };
+            let mut fast = vec![0.25; k * k];
+            add_lower_gram_columns(&xc, &sc, rows, k, &mut fast, k);
+            let mut plain = vec![0.25; k * k];
+            gram_columns(Plain, &xc, &sc, rows, k, &mut plain, k);
+            for i in 0..k {
+                for j in 0..k {
+                    let at = i + j * k;
+                    if j <= i {
+                        let want: f64 = (0..rows)
+                            .map(|r| c[2 + r] * x[i * n + 2 + r] * x[j * n + 2 + r])
+                            .sum();
+                        let tol = 1e-13 * rows as f64;
+                        assert!((fast[at] - 0.25 - want).abs() < tol, "k {k} ({i},{j})");
+                        assert!((plain[at] - 0.25 - want).abs() < tol, "k {k} ({i},{j})");
+                    } else {
+                        assert_eq!(fast[at].to_bits(), 0.25_f64.to_bits());
+                        assert_eq!(plain[at].to_bits(), 0.25_f64.to_bits());
+                    }
+                }
+            }
+            // an upper-triangular u
+            let mut u = values(k * k, 9);
+            for j in 0..k {
+                for i in j + 1..k {
+                    u[i + j * k] = 0.0;
+                }
+            }
+            let mut norms = vec![0.0; rows];
+            triangular_row_norms(&xc, &u, k, rows, &mut norms);
+            let mut plain_norms = vec![0.0; rows];
+            row_norms(Plain, &xc, &u, k, rows, &mut plain_norms);
+            for r in 0..rows {
+                let want: f64 = (0..k)
+                    .map(|j| {
+                        let v: f64 = (0..=j).map(|i| x[i * n + 2 + r] * u[i + j * k]).sum();
+                        v * v
+                    })
+                    .sum();
+                assert!(
+                    (norms[r] - want).abs() < 1e-13 * (1.0 + want),
+                    "k {k} row {r}"
+                );
+                assert!(
+                    (plain_norms[r] - want).abs() < 1e-13 * (1.0 + want),
+                    "k {k} row {r}"
+                );
             }
         }
     }

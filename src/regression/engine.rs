@@ -12,9 +12,11 @@
 //! Cost per evaluation: two passes over X in blocks of [`BLOCK`] rows, so that each block of
 //! X is read from memory once per pass and its row-scaled copy and products stay in cache
 //! (the n×k design is larger than the L2 cache at n = 5000, k = 20). Pass 1: η, π, ℓ and the
-//! weights of the block, then XᵀWX += X_bᵀ (W_b X_b) (nalgebra's `gemm`, i.e. the blocked
-//! `matrixmultiply` kernel). Between the passes XᵀWX = LLᵀ is factored. Pass 2 (τ > 0): the
-//! hat values `hᵢ = Wᵢ‖L⁻¹xᵢ‖²` of the block from `X_b L⁻ᵀ`, its score residuals, and
+//! weights of the block, then XᵀWX += X_bᵀ (W_b X_b), lower triangle only, by the crate's
+//! column-major Gram kernel ([`crate::linalg::gram`]). Between the passes XᵀWX = LLᵀ is
+//! factored. Pass 2 (τ > 0): the hat values `hᵢ = Wᵢ‖L⁻¹xᵢ‖²` of the block, the squared row
+//! norms of `X_b L⁻ᵀ` formed without the product ([`triangular_row_norms`]), its score
+//! residuals, and
 //! U* += X_bᵀ r_b. ℓ takes one logarithm per 64 rows (the product of the `1 + e^{−|η|}`
 //! factors, each in (1, 2], cannot overflow and has the same rounding error as the sum of
 //! their logarithms). The augmented information costs one more pass and is only built when a
@@ -29,20 +31,20 @@
 
 #![allow(clippy::needless_range_loop)] // index loops over parallel per-row buffers
 
-use nalgebra::{DMatrix, DMatrixView, DVector, DVectorView, DVectorViewMut};
+use nalgebra::{DMatrix, DVector, DVectorView, DVectorViewMut};
 
+use crate::linalg::gram::{Columns, add_lower_gram_columns, triangular_row_norms};
 use crate::linalg::{
     cholesky_in_place, cholesky_inverse, cholesky_inverse_factor_transposed, cholesky_log_det,
-    cholesky_solve, dot,
+    cholesky_solve,
 };
 use std::sync::Arc;
 
 use super::outcome::{RowValues, Shared};
 use crate::{Error, Result};
 
-/// Rows per block of the passes over X (one block of X, its scaled copy and its product with
-/// L⁻ᵀ — 3 × 256 × k doubles — stay in the L1/L2 cache; 256 is also matrixmultiply's inner
-/// block length).
+/// Rows per block of the passes over X (one block of X and its scaled copy — 2 × 256 × k
+/// doubles — stay in the L1/L2 cache).
 pub(crate) const BLOCK: usize = 256;
 
 /// Rows per logarithm in the log-likelihood sum (see the module documentation).
@@ -77,7 +79,6 @@ pub(crate) struct Engine<'a> {
     /// Score residuals of the current block.
     resid: DVector<f64>,
     scaled: DMatrix<f64>,
-    product: DMatrix<f64>,
     uniform_weight: Option<f64>,
     fisher: DMatrix<f64>,
     factor: DMatrix<f64>,
@@ -118,12 +119,6 @@ impl<'a> Engine<'a> {
             weight: vec![0.0; if penalized { n } else { block }],
             resid: DVector::zeros(block),
             scaled: DMatrix::zeros(BLOCK.min(n), k),
-            // only needed for the penalty (hat values)
-            product: if tau > 0.0 {
-                DMatrix::zeros(BLOCK.min(n), k)
-            } else {
-                DMatrix::zeros(0, 0)
-            },
             uniform_weight: match data.w {
                 RowValues::Constant(w0) if n > 0 => Some(*w0),
                 RowValues::Constant(_) => None,
@@ -179,7 +174,7 @@ impl<'a> Engine<'a> {
             loglik += self.rows_pass(start, m);
             let wb = self.weight_offset(start);
             scale_rows(x, start, &self.weight[wb..wb + m], &mut self.scaled);
-            cross_accumulate(x, start, &self.scaled.rows(0, m), &mut self.fisher);
+            cross_accumulate(x, start, m, &self.scaled, &mut self.fisher);
             if !penalized {
                 let resid = self.resid.rows(0, m);
                 self.score.gemv_tr(1.0, &xb, &resid, 1.0);
@@ -306,16 +301,14 @@ impl<'a> Engine<'a> {
         for start in (0..n).step_by(BLOCK) {
             let m = BLOCK.min(n - start);
             let xb = x.rows(start, m);
-            triangular_product(&xb, &self.inv_factor_t, &mut self.product, m);
             let hb = if self.hat.len() == n { start } else { 0 };
             let hat = &mut self.hat[hb..hb + m];
-            hat.fill(0.0);
-            let stride = self.product.nrows();
-            for col in self.product.as_slice().chunks_exact(stride.max(1)) {
-                for (h, a) in hat.iter_mut().zip(&col[..m]) {
-                    *h += a * a;
-                }
-            }
+            let columns = Columns {
+                data: &x.as_slice()[start..],
+                stride: n,
+            };
+            let k = self.inv_factor_t.ncols();
+            triangular_row_norms(&columns, self.inv_factor_t.as_slice(), k, m, hat);
             for (offset, h) in hat.iter_mut().enumerate() {
                 let i = start + offset;
                 *h *= self.weight[i];
@@ -530,33 +523,6 @@ fn scale_rows(x: &DMatrix<f64>, start: usize, s: &[f64], buf: &mut DMatrix<f64>)
     }
 }
 
-/// Columns of the upper-triangular `u` (k × k) before this index are multiplied separately:
-/// column j of `X_b u` only needs columns `0..=j` of `X_b`, so the leading block skips the
-/// zeros below it (304 instead of 400 products per row at k = 20). 8 is a multiple of
-/// matrixmultiply's 4-column tiles; both parts keep more than 5 columns, below which
-/// nalgebra does not use matrixmultiply.
-const TRIANGULAR_SPLIT: usize = 8;
-
-/// `out[0..m, ..] = xb · u` for an upper-triangular `u`, skipping most structural zeros
-/// when k > 16.
-fn triangular_product(
-    xb: &DMatrixView<'_, f64>,
-    u: &DMatrix<f64>,
-    out: &mut DMatrix<f64>,
-    m: usize,
-) {
-    let k = u.ncols();
-    let s = TRIANGULAR_SPLIT;
-    if k <= 2 * s {
-        out.rows_mut(0, m).gemm(1.0, xb, u, 0.0);
-        return;
-    }
-    out.view_mut((0, 0), (m, s))
-        .gemm(1.0, &xb.columns(0, s), &u.view((0, 0), (s, s)), 0.0);
-    out.view_mut((0, s), (m, k - s))
-        .gemm(1.0, xb, &u.columns(s, k - s), 0.0);
-}
-
 /// `out = Xᵀ diag(d) X`, block by block, with `buf` (at least `min(BLOCK, n)` × k) as
 /// scratch for the scaled rows.
 fn weighted_gram(x: &DMatrix<f64>, d: &[f64], buf: &mut DMatrix<f64>, out: &mut DMatrix<f64>) {
@@ -565,67 +531,43 @@ fn weighted_gram(x: &DMatrix<f64>, d: &[f64], buf: &mut DMatrix<f64>, out: &mut 
     for start in (0..n).step_by(BLOCK) {
         let m = BLOCK.min(n - start);
         scale_rows(x, start, &d[start..start + m], buf);
-        cross_accumulate(x, start, &buf.rows(0, m), out);
+        cross_accumulate(x, start, m, buf, out);
     }
     complete_upper(out);
 }
 
-/// `out += X_bᵀ b` for the block of rows `start..start + b.nrows()` of `x`, where
-/// `b = diag(d_b)·X_b` (so the product is symmetric). For more than 5 columns through a
-/// strided transposed view of the block, so that nalgebra's `gemm` dispatches to the blocked
-/// `matrixmultiply` kernel; for small `k` (where nalgebra would not use it) as `k(k+1)/2`
-/// unrolled column dot products. With more than `2 · TRIANGULAR_SPLIT` columns only the
-/// lower part is formed (the upper block of rows `0..TRIANGULAR_SPLIT` is left out): the
-/// caller calls [`complete_upper`] after the last block.
+/// `out += X_bᵀ B` (lower triangle) for the block of rows `start..start + m` of `x`, where
+/// the first `m` rows of `b` hold `diag(d_b)·X_b` (so the product is symmetric), through the
+/// crate's column-major Gram kernel ([`add_lower_gram_columns`]); the caller calls
+/// [`complete_upper`] after the last block.
 fn cross_accumulate(
     x: &DMatrix<f64>,
     start: usize,
-    b: &DMatrixView<'_, f64>,
+    m: usize,
+    b: &DMatrix<f64>,
     out: &mut DMatrix<f64>,
 ) {
     let (n, k) = x.shape();
-    let m = b.nrows();
     if m == 0 {
         return;
     }
-    if k > 5 && m > 5 {
-        let xt = DMatrixView::from_slice_with_strides(&x.as_slice()[start..], k, m, n, 1);
-        let s = TRIANGULAR_SPLIT;
-        if k > 2 * s {
-            // the lower part only (rows 0..s: columns 0..s; rows s..k: every column), 304
-            // instead of 400 products per row at k = 20; `complete_upper` mirrors the rest
-            out.view_mut((0, 0), (s, s))
-                .gemm(1.0, &xt.rows(0, s), &b.columns(0, s), 1.0);
-            out.view_mut((s, 0), (k - s, k))
-                .gemm(1.0, &xt.rows(s, k - s), b, 1.0);
-        } else {
-            out.gemm(1.0, &xt, b, 1.0);
-        }
-        return;
-    }
-    for i in 0..k {
-        let xi = &x.as_slice()[i * n + start..i * n + start + m];
-        for j in 0..=i {
-            let bj = b.column(j);
-            let d = dot(xi, bj.as_slice());
-            out[(i, j)] += d;
-            if i != j {
-                out[(j, i)] += d;
-            }
-        }
-    }
+    let columns = Columns {
+        data: &x.as_slice()[start..],
+        stride: n,
+    };
+    let scaled = Columns {
+        data: b.as_slice(),
+        stride: b.nrows(),
+    };
+    add_lower_gram_columns(&columns, &scaled, m, k, out.as_mut_slice(), k);
 }
 
-/// After the blocks of [`cross_accumulate`]: fills the part above the diagonal it leaves out
-/// (rows `0..s`, columns `s..k`, when `k > 2s`) from its mirror image below.
+/// After the blocks of [`cross_accumulate`]: fills the strict upper triangle from its mirror
+/// image below.
 fn complete_upper(out: &mut DMatrix<f64>) {
     let k = out.ncols();
-    let s = TRIANGULAR_SPLIT;
-    if k <= 2 * s {
-        return;
-    }
-    for j in s..k {
-        for i in 0..s {
+    for j in 1..k {
+        for i in 0..j {
             out[(i, j)] = out[(j, i)];
         }
     }

@@ -57,6 +57,7 @@ use nalgebra::{DMatrix, DMatrixView};
 
 use super::Ties;
 use super::prepare::{Departures, Prepared, StratumSpan};
+use crate::elementwise::exp_in_place;
 use crate::linalg::gram::{GramBlock, add_lower_gram, padded_width};
 use crate::linalg::{axpy, dot};
 use crate::parallel;
@@ -706,6 +707,16 @@ fn risk_score(data: &Prepared, k: usize, beta: &[f64]) -> f64 {
     data.weight[k] * (data.offset[k] + dot(data.row(k), beta)).exp()
 }
 
+/// `out_k = offset_k + x_k'β` of the sorted `rows`.
+#[inline(always)]
+fn linear_predictors(data: &Prepared, rows: Range<usize>, out: &mut [f64], beta: &[f64]) {
+    let p = data.p;
+    let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
+    for ((e, x), o) in out.iter_mut().zip(z).zip(&data.offset[rows]) {
+        *e = o + dot(x, beta);
+    }
+}
+
 /// Adds `rows` to the sums `s0 = Σ r`, `s1 = Σ r·x`; `risk` holds their `r` (computed and
 /// stored first when `beta` is given).
 #[inline(always)]
@@ -721,14 +732,10 @@ fn add_rows(
     let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
     match beta {
         Some(beta) => {
-            let offset = &data.offset[rows.clone()];
-            for (((r, x), o), w) in risk
-                .iter_mut()
-                .zip(z)
-                .zip(offset)
-                .zip(data.weight.range(rows))
-            {
-                *r = w * (o + dot(x, beta)).exp();
+            linear_predictors(data, rows.clone(), risk, beta);
+            exp_in_place(risk);
+            for ((r, x), w) in risk.iter_mut().zip(z).zip(data.weight.range(rows)) {
+                *r *= w;
                 *s0 += *r;
                 axpy(*r, x, s1);
             }
@@ -893,16 +900,10 @@ fn add_risks(
 ) {
     match beta {
         Some(beta) => {
-            let p = data.p;
-            let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
-            let offset = &data.offset[rows.clone()];
-            for (((r, x), o), w) in risk
-                .iter_mut()
-                .zip(z)
-                .zip(offset)
-                .zip(data.weight.range(rows))
-            {
-                *r = w * (o + dot(x, beta)).exp();
+            linear_predictors(data, rows.clone(), risk, beta);
+            exp_in_place(risk);
+            for (r, w) in risk.iter_mut().zip(data.weight.range(rows)) {
+                *r *= w;
                 *s0 += *r;
             }
         }
