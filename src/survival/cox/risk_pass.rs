@@ -664,7 +664,7 @@ impl RiskPass {
             });
             let censored = group.start()..group.death_start();
             let risk = &mut self.risk[censored.clone()];
-            add_rows(data, censored, risk, None, &mut s0, &mut acc.s1);
+            add_rows(data, censored, risk, None, &mut s0, Some(&mut acc.s1));
             let (mut hazard, mut own) = (0.0, 0.0);
             let nd = group.n_deaths();
             if nd > 0 {
@@ -717,8 +717,8 @@ fn linear_predictors(data: &Prepared, rows: Range<usize>, out: &mut [f64], beta:
     }
 }
 
-/// Adds `rows` to the sums `s0 = Σ r`, `s1 = Σ r·x`; `risk` holds their `r` (computed and
-/// stored first when `beta` is given).
+/// Adds `rows` to the sums `s0 = Σ r` and, when given, `s1 = Σ r·x`, row by row; `risk`
+/// holds their `r` (computed and stored first when `beta` is given).
 #[inline(always)]
 fn add_rows(
     data: &Prepared,
@@ -726,26 +726,25 @@ fn add_rows(
     risk: &mut [f64],
     beta: Option<&[f64]>,
     s0: &mut f64,
-    s1: &mut [f64],
+    s1: Option<&mut [f64]>,
 ) {
-    let p = data.p;
-    let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
-    match beta {
-        Some(beta) => {
-            linear_predictors(data, rows.clone(), risk, beta);
-            exp_in_place(risk);
-            for ((r, x), w) in risk.iter_mut().zip(z).zip(data.weight.range(rows)) {
-                *r *= w;
-                *s0 += *r;
-                axpy(*r, x, s1);
-            }
+    if let Some(beta) = beta {
+        linear_predictors(data, rows.clone(), risk, beta);
+        exp_in_place(risk);
+        for (r, w) in risk.iter_mut().zip(data.weight.range(rows.clone())) {
+            *r *= w;
         }
-        None => {
+    }
+    match s1 {
+        Some(s1) => {
+            let p = data.p;
+            let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
             for (&r, x) in risk.iter().zip(z) {
                 *s0 += r;
                 axpy(r, x, s1);
             }
         }
+        None => risk.iter().for_each(|r| *s0 += r),
     }
 }
 
@@ -761,7 +760,7 @@ fn death_sums(
     let wd = data.weight.range(rows.clone()).sum();
     let mut d0 = 0.0;
     d1.fill(0.0);
-    add_rows(data, rows, risk, beta, &mut d0, d1);
+    add_rows(data, rows, risk, beta, &mut d0, Some(d1));
     (d0, wd)
 }
 
@@ -787,7 +786,7 @@ fn chunk_own_sums(
             r,
             Some(beta),
             &mut part.own0,
-            &mut part.own1,
+            Some(&mut part.own1),
         );
         if group.n_deaths() > 0 {
             let deaths = group.death_start()..group.end();
@@ -827,7 +826,7 @@ fn chunk_hazards(
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_risks(data, censored, r, beta, &mut own0);
+        add_rows(data, censored, r, beta, &mut own0, None);
         let nd = group.n_deaths();
         let (mut h, mut o, mut mean) = (0.0, 0.0, MeanRows::None);
         if nd > 0 {
@@ -835,7 +834,7 @@ fn chunk_hazards(
             let wd = data.weight.range(deaths.clone()).sum();
             let r = &mut risk[deaths.start - first..deaths.end - first];
             let mut d0 = 0.0;
-            add_risks(data, deaths, r, beta, &mut d0);
+            add_rows(data, deaths, r, beta, &mut d0, None);
             let s0 = part.enter0 + own0;
             (h, o, mean) = group_terms(ties, nd, s0, d0, wd, &mut part.loglik);
             own0 += d0;
@@ -886,29 +885,6 @@ fn chunk_means(
         }
     }
     part.flush_means();
-}
-
-/// Adds `Σ r` over `rows` to `s0` row by row, in the order of [`add_rows`]; `risk` holds
-/// their `r` (computed and stored first when `beta` is given).
-#[inline(always)]
-fn add_risks(
-    data: &Prepared,
-    rows: Range<usize>,
-    risk: &mut [f64],
-    beta: Option<&[f64]>,
-    s0: &mut f64,
-) {
-    match beta {
-        Some(beta) => {
-            linear_predictors(data, rows.clone(), risk, beta);
-            exp_in_place(risk);
-            for (r, w) in risk.iter_mut().zip(data.weight.range(rows)) {
-                *r *= w;
-                *s0 += *r;
-            }
-        }
-        None => risk.iter().for_each(|r| *s0 += r),
-    }
 }
 
 #[cfg(test)]
