@@ -423,6 +423,11 @@ impl CaseWeights {
     }
 
     /// The stored weights (`None`: unweighted, every weight 1).
+    pub fn stored(&self) -> Option<&[f64]> {
+        self.0.as_deref()
+    }
+
+    /// The stored weights (`None`: unweighted, every weight 1).
     pub fn stored_mut(&mut self) -> Option<&mut [f64]> {
         self.0.as_deref_mut()
     }
