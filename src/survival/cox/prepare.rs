@@ -244,25 +244,16 @@ fn centring(x: &Design, data: &SurvivalData, counting: bool) -> Centring {
     // the sums cannot overflow or underflow; other columns are summed as they are.
     for (j, col) in m.column_iter().enumerate() {
         let col = col.as_slice();
-        exempt[j] = col
-            .iter()
-            .all(|&v| v.abs() <= 0.0 || (v.abs() - 1.0).abs() <= 0.0);
+        // branch-free (`&`, `|`): the check vectorises
+        exempt[j] = col.iter().fold(true, |all, &v| {
+            all & ((v.abs() <= 0.0) | ((v.abs() - 1.0).abs() <= 0.0))
+        });
         if exempt[j] {
             continue;
         }
         let f = crate::numeric::column_factor(col);
-        let mean = match mean_weights {
-            Some(w) => col.iter().zip(w).map(|(v, w)| w * (v * f)).sum::<f64>(),
-            None => col.iter().map(|v| v * f).sum::<f64>(),
-        } / mean_total;
-        let spread: f64 = match weights {
-            Some(w) => col
-                .iter()
-                .zip(w)
-                .map(|(v, w)| w * (v * f - mean).abs())
-                .sum(),
-            None => col.iter().map(|v| (v * f - mean).abs()).sum(),
-        };
+        let mean = crate::numeric::lane_sum(col, mean_weights, |v| v * f) / mean_total;
+        let spread = crate::numeric::lane_sum(col, weights, |v| (v * f - mean).abs());
         means[j] = mean / f;
         scales[j] = if spread > 0.0 {
             total / spread * f
