@@ -18,6 +18,18 @@
 //! stay in cache at n = 1e7). With whole-number weights (unweighted data: counts) the tree
 //! holds integers, 2 B a rank, as running sums within each line; otherwise `f64` weights.
 //! Both give the same numbers (every sum of whole numbers below 2^53 is exact).
+//!
+//! When the distinct times are few next to the rows (whole-month times: a few hundred tie
+//! groups for 10⁷ rows) and the weights are whole numbers, one sweep in the order of `η`
+//! replaces the two: the trees are then over *time keys* (two per tie group: its deaths,
+//! then its censored rows), tiny and always in the first-level cache, instead of over up to
+//! n ranks of `η`, which at n = 10⁷ fall out of every cache. A death's partners are the rows
+//! of its stratum with a larger key, a row's earlier events the deaths with a smaller one;
+//! the ones of lower `η` are those already in the trees. The counts are exact integers, so
+//! the concordance and its counts are bit for bit those of the sweeps in time order; the
+//! standard error sums the same influences in `η` order (equal `η` in row order), so it
+//! agrees to rounding. The sweep runs in two fixed parts of `η` (each summed from zero), on
+//! two threads when there are two: the same numbers for any thread count.
 
 use std::ops::Range;
 
@@ -565,12 +577,23 @@ pub(super) fn sorted_concordance(
     let together = crate::parallel::threads_for(threads, 64 * n, 2) > 1;
     // sorted by the key alone (the ranks do not depend on the order of tied keys): a third
     // faster than sorting the pairs
-    let mut by_lp: Vec<(u64, u32)> = lp
+    let mut by_lp: Vec<LpRow> = lp
         .iter()
         .zip(0..n as u32)
-        .map(|(&v, i)| (ordered_bits(v + 0.0), i))
+        .map(|(&v, i)| (ordered_bits(v + 0.0), i, 0))
         .collect();
     drop(lp);
+    // Few distinct times next to the rows (whole-month times, say): one sweep in η order
+    // over trees of the time keys (exact in integers, so the same numbers)
+    let w = &data.weight;
+    let whole = w
+        .stored()
+        .is_none_or(|w| w.iter().all(|&v| v.fract() == 0.0));
+    let total: f64 = w.stored().map_or(n as f64, |w| w.iter().sum());
+    let exact = whole && total < f64::from(1u32 << 26);
+    let by_time =
+        exact && data.counting.is_none() && ROWS_PER_TIME_KEY * 2 * data.groups.len() <= n;
+    let keys = by_time.then(|| TimeKeys::new(data, &mut by_lp));
     let half = if together { n / 2 } else { n };
     {
         let (first, second) = by_lp.split_at_mut(half);
@@ -583,45 +606,27 @@ pub(super) fn sorted_concordance(
             first.sort_unstable_by_key(|e| e.0);
         }
     }
+    if let Some(keys) = &keys {
+        let (first, second) = by_lp.split_at(half);
+        return in_lp_order(data, [first, second], keys, cluster, together);
+    }
     // u32: fewer than 2^32 rows (RiskSets::new)
     let mut rank = vec![0u32; n];
     let mut distinct = 0u32;
     // the largest weight of one rank (only used when every weight is a whole number)
-    let w = &data.weight;
-    let whole = w
-        .stored()
-        .is_none_or(|w| w.iter().all(|&v| v.fract() == 0.0));
     let (mut run, mut heaviest) = (0.0, 0.0f64);
-    let mut assign = |k: usize, v: u64, i: u32, previous: Option<u64>| {
+    let (first, second) = by_lp.split_at(half);
+    let mut previous = None;
+    for (v, i, _) in merged([first, second], [0, 0], [first.len(), second.len()]) {
         let i = i as usize;
-        if k > 0 && previous != Some(v) {
+        if previous.is_some_and(|p| p != v) {
             distinct += 1;
             run = 0.0;
         }
+        previous = Some(v);
         rank[i] = distinct;
         run += w[i];
         heaviest = heaviest.max(run);
-    };
-    if together {
-        let (first, second) = by_lp.split_at(half);
-        let (mut a, mut b) = (0, 0);
-        let mut previous = None;
-        for k in 0..n {
-            let take_first = b == second.len() || (a < first.len() && first[a].0 <= second[b].0);
-            let (v, i) = if take_first {
-                a += 1;
-                first[a - 1]
-            } else {
-                b += 1;
-                second[b - 1]
-            };
-            assign(k, v, i, previous);
-            previous = Some(v);
-        }
-    } else {
-        for (k, &(v, i)) in by_lp.iter().enumerate() {
-            assign(k, v, i, k.checked_sub(1).map(|j| by_lp[j].0));
-        }
     }
     let n_ranks = distinct as usize + 1;
     drop(by_lp);
@@ -629,16 +634,382 @@ pub(super) fn sorted_concordance(
     // numbers: every sum is a whole number either way)
     // slabs for the integer tree while every sum stays an exact integer: the pair totals
     // are at most (Σ w)², below 2^52
-    let total: f64 = w.stored().map_or(n as f64, |w| w.iter().sum());
     if whole && heaviest <= Counts::HEAVIEST {
-        let slab = if total < f64::from(1u32 << 26) {
-            SLAB_RANKS
-        } else {
-            n_ranks
-        };
+        let slab = if exact { SLAB_RANKS } else { n_ranks };
         count_pairs::<Counts>(data, &rank, n_ranks, cluster, together, slab)
     } else {
         count_pairs::<ExactWeights>(data, &rank, n_ranks, cluster, together, n_ranks)
+    }
+}
+
+/// The sweep in `η` order pays when there are at least this many rows per key of the time
+/// tree (two keys per distinct time): the tree is then small next to a tree over the ranks.
+const ROWS_PER_TIME_KEY: usize = 8;
+
+/// From this many rows on, the sweep in `η` order runs in two parts (the lower and the
+/// upper half of `η`), each with its own sum of the variance, on two threads when there are
+/// two; the numbers depend on the rows only, not on the threads.
+const TWO_PARTS_ROWS: usize = 1 << 16;
+
+/// The rank tree over the time keys of [`in_lp_order`]: lines of 16 `u32` running sums
+/// (exact while the total weight is below 2^32; the sweep needs it below 2^26).
+type KeyCounts = RankTree<Running<u32, 16>, Running<u32, 16>>;
+
+/// A sorted row in the sweep in `η` order: the bits of `η` (ordered as the values), its
+/// sorted position, its time key ([`TimeKeys`]).
+type LpRow = (u64, u32, u32);
+
+/// The time keys of the sorted rows: `2g + 1` for the censored rows of tie group `g`, `2g`
+/// for its deaths (so a key is a death's if it is even). A death's partners are the rows of
+/// its stratum with a larger key, a row's earlier events the deaths of its stratum with a
+/// smaller key.
+struct TimeKeys {
+    /// The keys of the stratum of each key, `lo..hi`.
+    span: Vec<(u32, u32)>,
+    /// Per key, the weight of the rows of larger key (a death's partners), and of the
+    /// deaths of smaller key (a row's earlier events), within the stratum.
+    later: Vec<f64>,
+    earlier_deaths: Vec<f64>,
+}
+
+impl TimeKeys {
+    /// The keys of the strata of `data`, writing each sorted row's key into `rows` (in
+    /// sorted-row order).
+    fn new(data: &Prepared, rows: &mut [LpRow]) -> Self {
+        let n_keys = 2 * data.groups.len();
+        let mut span = vec![(0, 0); n_keys];
+        let mut weight = vec![0.0; n_keys];
+        let w = &data.weight;
+        for stratum in &data.strata {
+            let keys = (2 * stratum.groups.start) as u32..(2 * stratum.groups.end) as u32;
+            for g in stratum.groups.clone() {
+                let group = data.groups[g];
+                let (start, death_start, end) = (group.start(), group.death_start(), group.end());
+                for row in &mut rows[start..death_start] {
+                    row.2 = 2 * g as u32 + 1;
+                }
+                for row in &mut rows[death_start..end] {
+                    row.2 = 2 * g as u32;
+                }
+                weight[2 * g + 1] = w.range(start..death_start).sum();
+                weight[2 * g] = w.range(death_start..end).sum();
+                span[2 * g] = (keys.start, keys.end);
+                span[2 * g + 1] = (keys.start, keys.end);
+            }
+        }
+        // sums of whole numbers below 2^26: exact in any order
+        let mut later = vec![0.0; n_keys];
+        let mut earlier_deaths = vec![0.0; n_keys];
+        for stratum in &data.strata {
+            let keys = 2 * stratum.groups.start..2 * stratum.groups.end;
+            let mut sum = 0.0;
+            for k in keys.clone().rev() {
+                later[k] = sum;
+                sum += weight[k];
+            }
+            sum = 0.0;
+            for k in keys {
+                earlier_deaths[k] = sum;
+                if k % 2 == 0 {
+                    sum += weight[k];
+                }
+            }
+        }
+        TimeKeys {
+            span,
+            later,
+            earlier_deaths,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.span.len()
+    }
+}
+
+/// The two trees of the sweep in `η` order, over the rows of lower `η` so far: every row
+/// (`all`, the event's side) and the deaths (`deaths`, the partner's side).
+struct LpTrees {
+    all: KeyCounts,
+    deaths: KeyCounts,
+}
+
+impl LpTrees {
+    /// Empty trees, or trees holding `rows`.
+    fn holding<'a>(
+        keys: &TimeKeys,
+        w: &crate::survival::risk_set::CaseWeights,
+        rows: impl Iterator<Item = &'a LpRow>,
+    ) -> Self {
+        let mut all = vec![0.0; keys.len()];
+        for &(_, k, key) in rows {
+            all[key as usize] += w[k as usize];
+        }
+        let mut trees = LpTrees {
+            all: KeyCounts::new(keys.len()),
+            deaths: KeyCounts::new(keys.len()),
+        };
+        for (key, &weight) in all.iter().enumerate().filter(|(_, w)| **w != 0.0) {
+            trees.insert(key as u32, weight);
+        }
+        trees
+    }
+
+    /// Adds a row of `key` (a censored row adds nothing to `deaths`: no branch on whether
+    /// it is a death, which the order of `η` makes unpredictable).
+    #[inline(always)]
+    fn insert(&mut self, key: u32, w: f64) {
+        self.all.insert(key, w);
+        self.deaths.insert(key, w * death(key));
+    }
+
+    /// For a row of `key`: the weight of its event's-side partners (a death's; 0 for a
+    /// censored row) and of its earlier events, among the rows in the trees.
+    #[inline(always)]
+    fn partners(&self, keys: &TimeKeys, key: u32) -> (f64, f64) {
+        let (lo, hi) = keys.span[key as usize];
+        let beyond = if (hi as usize) < keys.len() {
+            self.all.split(hi - 1).2
+        } else {
+            0.0
+        };
+        let later = (self.all.split(key).2 - beyond) * death(key);
+        let before = if lo > 0 { self.deaths.split(lo).0 } else { 0.0 };
+        (later, self.deaths.split(key).0 - before)
+    }
+}
+
+/// 1 for a death's time key, 0 for a censored row's.
+#[inline(always)]
+fn death(key: u32) -> f64 {
+    f64::from(1 - key % 2)
+}
+
+/// The rows `rows` (in `η` order, whole runs of equal `η`) of the sweep in `η` order, with
+/// `trees` holding the rows of lower `η`. For each row: its partners of lower `η` are one
+/// query of each tree, those of equal `η` the difference of the queries before and after
+/// its `η` is inserted, those of higher `η` the rest of its (known) partners. Writes each
+/// row's `(concordant − discordant, all)` partners into `out` (in the same order) and
+/// returns the pair totals.
+fn lp_order_part(
+    data: &Prepared,
+    rows: impl Iterator<Item = LpRow>,
+    keys: &TimeKeys,
+    mut trees: LpTrees,
+    out: &mut [(f64, f64)],
+) -> Partners {
+    let w = &data.weight;
+    let mut totals = Partners::default();
+    // a row's partners from both sides: lower, equal, higher η than its own
+    let mut finish = |k: usize, key: u32, below: (f64, f64), at: (f64, f64)| {
+        let event = death(key);
+        let key = key as usize;
+        // a censored row: no event's side (0 partners, adding nothing to the totals)
+        let mut c = Partners::default();
+        let (all, below_e, at_e) = (keys.later[key] * event, below.0, at.0);
+        c.add(below_e, all - below_e - at_e, at_e, 1.0);
+        totals.add(below_e, all - below_e - at_e, at_e, w[k] * event);
+        let (all, below, at) = (keys.earlier_deaths[key], below.1, at.1);
+        let mut p = Partners::default();
+        p.add(all - below - at, below, at, 1.0);
+        // the partner's side first, then the event's (as the sweeps in time order)
+        p.conc += c.conc;
+        p.disc += c.disc;
+        p.tied += c.tied;
+        (p.conc - p.disc, p.conc + p.disc + p.tied)
+    };
+    let mut block: Vec<(u32, u32, (f64, f64))> = Vec::new();
+    let mut rows = rows.peekable();
+    let mut slots = out.iter_mut();
+    while let Some((v, i, key)) = rows.next() {
+        if rows.peek().is_none_or(|next| next.0 != v) {
+            // alone at its η (the usual case): no partner ties it
+            let below = trees.partners(keys, key);
+            trees.insert(key, w[i as usize]);
+            if let Some(slot) = slots.next() {
+                *slot = finish(i as usize, key, below, (0.0, 0.0));
+            }
+            continue;
+        }
+        block.clear();
+        block.push((i, key, trees.partners(keys, key)));
+        while let Some(&(_, j, key)) = rows.peek().filter(|next| next.0 == v) {
+            block.push((j, key, trees.partners(keys, key)));
+            rows.next();
+        }
+        for &(j, key, _) in &block {
+            trees.insert(key, w[j as usize]);
+        }
+        for (&(j, key, below), slot) in block.iter().zip(&mut slots) {
+            let upto = trees.partners(keys, key);
+            *slot = finish(j as usize, key, below, (upto.0 - below.0, upto.1 - below.1));
+        }
+    }
+    totals
+}
+
+/// The rows of sorted runs `runs` in `η` order (the runs merged as they are read), from
+/// the positions `from` of each run up to `to`.
+fn merged<'a>(
+    runs: [&'a [LpRow]; 2],
+    from: [usize; 2],
+    to: [usize; 2],
+) -> impl Iterator<Item = LpRow> + 'a {
+    let [first, second] = [&runs[0][from[0]..to[0]], &runs[1][from[1]..to[1]]];
+    let (mut a, mut b) = (0, 0);
+    std::iter::from_fn(move || {
+        let take_first = b == second.len() || (a < first.len() && first[a].0 <= second[b].0);
+        if take_first {
+            a += 1;
+            first.get(a - 1).copied()
+        } else {
+            b += 1;
+            second.get(b - 1).copied()
+        }
+    })
+}
+
+/// The concordance by one sweep in `η` order over trees of the time keys (right-censored
+/// data, whole-number weights summing below 2^26: every count is an exact integer, so the
+/// concordance and its counts are those of the sweeps in time order). `runs`: the rows,
+/// sorted by `η` (one run, or two sorted on two threads); the two parts of
+/// [`TWO_PARTS_ROWS`] and more rows run at the same time when `together`.
+fn in_lp_order(
+    data: &Prepared,
+    runs: [&[LpRow]; 2],
+    keys: &TimeKeys,
+    cluster: Option<(&[usize], usize)>,
+    together: bool,
+) -> Concordance {
+    let n = data.n;
+    let w = &data.weight;
+    let ends = [runs[0].len(), runs[1].len()];
+    // the two parts: η below and from the middle value (whole runs of equal η each)
+    let cut = if n >= TWO_PARTS_ROWS {
+        let middle = match runs {
+            [run, []] => run[n / 2].0,
+            _ => merged(runs, [0, 0], ends).nth(n / 2).map_or(0, |r| r.0),
+        };
+        runs.map(|run| run.partition_point(|r| r.0 < middle))
+    } else {
+        ends
+    };
+    let lower = || merged(runs, [0, 0], cut);
+    let upper = || merged(runs, cut, ends);
+    let mut partners = vec![(0.0, 0.0); n];
+    let (first, second) = partners.split_at_mut(cut[0] + cut[1]);
+    let below = || {
+        let rows = runs[0][..cut[0]].iter().chain(&runs[1][..cut[1]]);
+        LpTrees::holding(keys, w, rows)
+    };
+    let empty = || LpTrees::holding(keys, w, std::iter::empty());
+    let (a, b) = if together {
+        crate::parallel::join(
+            || lp_order_part(data, lower(), keys, empty(), first),
+            || lp_order_part(data, upper(), keys, below(), second),
+        )
+    } else {
+        let a = lp_order_part(data, lower(), keys, empty(), first);
+        (a, lp_order_part(data, upper(), keys, below(), second))
+    };
+    let totals = Partners {
+        conc: a.conc + b.conc,
+        disc: a.disc + b.disc,
+        tied: a.tied + b.tied,
+    };
+    let npair = totals.conc + totals.disc + totals.tied;
+    let d = (totals.conc - totals.disc) / npair;
+    // the jackknife influences, each part's summed from zero (so the same numbers on one
+    // and on two threads)
+    let (first, second) = partners.split_at(cut[0] + cut[1]);
+    let mut var = 0.0;
+    let mut sums = cluster.map_or_else(Vec::new, |(_, n_clusters)| vec![0.0; n_clusters]);
+    for (rows, part) in [(lower(), first), (upper(), second)].into_iter() {
+        let mut part_var = 0.0;
+        let mut part_sums = sums.iter().map(|_| 0.0).collect::<Vec<f64>>();
+        let mut fold = |k: usize, (diff, all): (f64, f64)| {
+            let f = w[k] * (diff / npair - d * all / npair);
+            match cluster {
+                None => part_var += f * f,
+                Some((labels, _)) => {
+                    let label = data.order.get(k).and_then(|&row| labels.get(row as usize));
+                    if let Some(s) = label.and_then(|&c| part_sums.get_mut(c)) {
+                        *s += f;
+                    }
+                }
+            }
+        };
+        // rows of equal η in row order: the order the sort left them in depends on how it
+        // ran (one run or two)
+        let mut block: Vec<(u32, (f64, f64))> = Vec::new();
+        let mut rows = rows.zip(part).peekable();
+        while let Some(((v, k, _), &c)) = rows.next() {
+            if rows.peek().is_none_or(|next| next.0.0 != v) {
+                fold(k as usize, c);
+                continue;
+            }
+            block.clear();
+            block.push((k, c));
+            while let Some(((_, j, _), &c)) = rows.next_if(|next| next.0.0 == v) {
+                block.push((j, c));
+            }
+            block.sort_unstable_by_key(|b| b.0);
+            for &(j, c) in &block {
+                fold(j as usize, c);
+            }
+        }
+        var += part_var;
+        for (s, p) in sums.iter_mut().zip(part_sums) {
+            *s += p;
+        }
+    }
+    if cluster.is_some() {
+        var = sums.iter().map(|f| f * f).sum();
+    }
+    Concordance {
+        estimate: (d + 1.0) / 2.0,
+        std_error: var.sqrt() / 2.0,
+        concordant: totals.conc,
+        discordant: totals.disc,
+        tied_x: totals.tied,
+    }
+}
+
+/// The concordance and its jackknife standard error from the totals and every row's
+/// partners, which `rows` hands to the fold in row order (sorted position `k`).
+fn from_partners(
+    data: &Prepared,
+    totals: Partners,
+    cluster: Option<(&[usize], usize)>,
+    rows: impl FnOnce(&mut dyn FnMut(usize, Partners)),
+) -> Concordance {
+    let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
+    let npair = total_conc + total_disc + total_tied;
+    let d = (total_conc - total_disc) / npair;
+    let w = &data.weight;
+    let mut var = 0.0;
+    let mut sums = cluster.map_or_else(Vec::new, |(_, n_clusters)| vec![0.0; n_clusters]);
+    rows(&mut |k: usize, c: Partners| {
+        let f = w[k] * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair);
+        match cluster {
+            None => var += f * f,
+            Some((labels, _)) => {
+                let label = data.order.get(k).and_then(|&row| labels.get(row as usize));
+                if let Some(s) = label.and_then(|&c| sums.get_mut(c)) {
+                    *s += f;
+                }
+            }
+        }
+    });
+    if cluster.is_some() {
+        var = sums.iter().map(|f| f * f).sum();
+    }
+    Concordance {
+        estimate: (d + 1.0) / 2.0,
+        std_error: var.sqrt() / 2.0,
+        concordant: total_conc,
+        discordant: total_disc,
+        tied_x: total_tied,
     }
 }
 
@@ -700,50 +1071,27 @@ fn count_pairs<T: Ranks>(
             partner_sweeps::<T>(data, rank, &slabs, slab_ranks, add);
         }
     }
-    let (total_conc, total_disc, total_tied) = (totals.conc, totals.disc, totals.tied);
-    let npair = total_conc + total_disc + total_tied;
-    let d = (total_conc - total_disc) / npair;
-    let w = &data.weight;
-    let mut var = 0.0;
-    let mut sums = cluster.map_or_else(Vec::new, |(_, n_clusters)| vec![0.0; n_clusters]);
-    let mut fold = |k: usize, mut c: Partners| {
-        let e = event_partners[k];
-        c.conc += e.conc;
-        c.disc += e.disc;
-        c.tied += e.tied;
-        let f = w[k] * ((c.conc - c.disc) / npair - d * (c.conc + c.disc + c.tied) / npair);
-        match cluster {
-            None => var += f * f,
-            Some((labels, _)) => {
-                let label = data.order.get(k).and_then(|&row| labels.get(row as usize));
-                if let Some(s) = label.and_then(|&c| sums.get_mut(c)) {
-                    *s += f;
-                }
+    from_partners(data, totals, cluster, |fold| {
+        // each row's partners: the event's side's plus the partner's side's
+        let mut fold = |k: usize, mut c: Partners| {
+            let e = event_partners[k];
+            c.conc += e.conc;
+            c.disc += e.disc;
+            c.tied += e.tied;
+            fold(k, c);
+        };
+        if slabbed {
+            for k in 0..n {
+                fold(k, Partners::default());
             }
+        } else if together {
+            for (k, c) in partners {
+                fold(k as usize, c);
+            }
+        } else {
+            partner_sweeps::<T>(data, rank, &slabs, slab_ranks, fold);
         }
-    };
-    if slabbed {
-        for k in 0..n {
-            fold(k, Partners::default());
-        }
-    } else if together {
-        for (k, c) in partners {
-            fold(k as usize, c);
-        }
-    } else {
-        partner_sweeps::<T>(data, rank, &slabs, slab_ranks, fold);
-    }
-    drop(event_partners);
-    if cluster.is_some() {
-        var = sums.iter().map(|f| f * f).sum();
-    }
-    Concordance {
-        estimate: (d + 1.0) / 2.0,
-        std_error: var.sqrt() / 2.0,
-        concordant: total_conc,
-        discordant: total_disc,
-        tied_x: total_tied,
-    }
+    })
 }
 
 /// The event's side over the slabs of ranks `slabs` (at most `slab_ranks` each): per death
@@ -1016,6 +1364,74 @@ mod tests {
         }
         // every data set with the many-valued score, the unweighted ones with the few
         assert_eq!(compared, 5 * 4);
+        Ok(())
+    }
+
+    /// The sweep in `η` order over time keys and the sweeps in time order over `η` ranks
+    /// count the same pairs: the counts and the estimate bit-identical, the standard error
+    /// (summed in another order) to rounding; unweighted and with whole weights, strata,
+    /// clusters, scores with ties and without, in one part and in two (sorted in one run or
+    /// two), one and two threads bit-identical.
+    #[test]
+    fn sweeps_in_lp_order_and_in_time_order_agree() -> Result<()> {
+        let n = TWO_PARTS_ROWS + 4_321;
+        let mut state = 17u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let time: Vec<f64> = (0..n).map(|_| (next() * 90.0).ceil()).collect();
+        let event: Vec<bool> = (0..n).map(|_| next() < 0.6).collect();
+        let strata: Vec<usize> = (0..n).map(|i| i % 3).collect();
+        let whole: Vec<f64> = (0..n).map(|_| 1.0 + (next() * 3.0).floor()).collect();
+        let labels: Vec<usize> = (0..n).map(|i| i / 5).collect();
+        let few: Vec<f64> = (0..n).map(|_| (next() * 9.0).floor()).collect();
+        let many: Vec<f64> = (0..n).map(|_| next()).collect();
+        let plain = SurvivalData::new(time.clone(), event.clone())?;
+        let weighted = plain.clone().with_strata(&strata)?.with_weights(whole)?;
+        for data in [&plain, &weighted] {
+            let prepared = Prepared::sorted(data, true)?;
+            for risk in [&few, &many] {
+                let lp: Vec<f64> = prepared.order.iter().map(|&i| risk[i as usize]).collect();
+                let (rank, n_ranks) = ranks_of(&lp);
+                let mut rows: Vec<LpRow> = lp
+                    .iter()
+                    .zip(0..n as u32)
+                    .map(|(&v, i)| (ordered_bits(v + 0.0), i, 0))
+                    .collect();
+                let keys = TimeKeys::new(&prepared, &mut rows);
+                let mut halves = rows.clone();
+                rows.sort_unstable_by_key(|r| r.0);
+                let (a, b) = halves.split_at_mut(n / 3);
+                a.sort_unstable_by_key(|r| r.0);
+                b.sort_unstable_by_key(|r| r.0);
+                for cluster in [None, Some((&labels[..], n / 5 + 1))] {
+                    let by_time = count_pairs::<ExactWeights>(
+                        &prepared, &rank, n_ranks, cluster, false, n_ranks,
+                    );
+                    let one = in_lp_order(&prepared, [&rows, &[]], &keys, cluster, false);
+                    let (a, b) = halves.split_at(n / 3);
+                    for together in [false, true] {
+                        let two = in_lp_order(&prepared, [a, b], &keys, cluster, together);
+                        assert_eq!(one, two);
+                    }
+                    assert_eq!(one.concordant.to_bits(), by_time.concordant.to_bits());
+                    assert_eq!(one.discordant.to_bits(), by_time.discordant.to_bits());
+                    assert_eq!(one.tied_x.to_bits(), by_time.tied_x.to_bits());
+                    assert_eq!(one.estimate.to_bits(), by_time.estimate.to_bits());
+                    let se = (one.std_error - by_time.std_error).abs();
+                    assert!(se <= 1e-13 * by_time.std_error, "{one:?} {by_time:?}");
+                    assert!(one.tied_x > 0.0 || risk == &many);
+                }
+                // the whole path picks the sweep in η order here
+                assert!(ROWS_PER_TIME_KEY * 2 * prepared.groups.len() <= n);
+                let whole_path = sorted_concordance(&prepared, lp.clone(), None, 1);
+                let one = in_lp_order(&prepared, [&rows, &[]], &keys, None, false);
+                assert_eq!(whole_path, one);
+            }
+        }
         Ok(())
     }
 
