@@ -162,10 +162,14 @@ impl Columns<'_> {
     }
 }
 
+/// Rows `i` of a tile of [`add_lower_gram_columns`] (by four columns `j`): 12 vector sums
+/// in registers, 7 vector loads for 12 fused multiply-adds (2 rows: 6 loads for 8).
+const TILE_ROWS: usize = 3;
+
 /// Column-major form of [`add_lower_gram`]: `out[i + j·ld] += Σ_k s[k, i]·x[k, j]` for
 /// `j <= i < d` over the `rows` rows of the columns `x` and `s` (`s = diag(c)·x`), the lower
-/// triangle only. Four consecutive rows go into the lanes of a vector; a tile of 2 × 4
-/// entries keeps its 8 vector sums in registers over the rows and adds their lanes at the
+/// triangle only. Four consecutive rows go into the lanes of a vector; a tile of 3 × 4
+/// entries keeps its 12 vector sums in registers over the rows and adds their lanes at the
 /// end, `(l₀ + l₁) + (l₂ + l₃)`.
 ///
 /// # Panics
@@ -219,13 +223,17 @@ fn gram_columns<L: Lanes>(
     let whole = rows / LANES * LANES;
     let mut i0 = 0;
     while i0 < d {
-        let ni = (d - i0).min(2);
+        let ni = (d - i0).min(TILE_ROWS);
         let mut j0 = 0;
         while j0 < i0 + ni {
             let nj = (i0 + ni - j0).min(4);
-            let mut sums = [[0.0; 4]; 2];
+            let mut sums = [[0.0; 4]; TILE_ROWS];
             let groups = whole / LANES;
             match (ni, nj) {
+                (3, 4) => pair_tile::<3, 4, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (3, 3) => pair_tile::<3, 3, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (3, 2) => pair_tile::<3, 2, L>(lanes, x, s, groups, i0, j0, &mut sums),
+                (3, _) => pair_tile::<3, 1, L>(lanes, x, s, groups, i0, j0, &mut sums),
                 (2, 4) => pair_tile::<2, 4, L>(lanes, x, s, groups, i0, j0, &mut sums),
                 (2, 3) => pair_tile::<2, 3, L>(lanes, x, s, groups, i0, j0, &mut sums),
                 (2, 2) => pair_tile::<2, 2, L>(lanes, x, s, groups, i0, j0, &mut sums),
@@ -267,7 +275,7 @@ fn pair_tile<const I: usize, const J: usize, L: Lanes>(
     groups: usize,
     i0: usize,
     j0: usize,
-    sums: &mut [[f64; 4]; 2],
+    sums: &mut [[f64; 4]; TILE_ROWS],
 ) {
     let mut acc = [[lanes.zero(); J]; I];
     for g in 0..groups {
@@ -340,9 +348,17 @@ fn row_norms<L: Lanes>(
     out: &mut [f64],
 ) {
     let whole = rows / LANES * LANES;
-    for r in (0..whole).step_by(LANES) {
-        let norms = lanes.store(group_norms(lanes, x, u, k, r));
-        out[r..r + LANES].copy_from_slice(&norms);
+    // two groups of four rows at a time: eight independent chains of fused multiply-adds
+    // (one group's four wait on the adder's latency); a row's sums are the same either way
+    let pairs = rows / (2 * LANES) * (2 * LANES);
+    for r in (0..pairs).step_by(2 * LANES) {
+        let [a, b] = group_norms::<2, L>(lanes, x, u, k, r);
+        out[r..r + LANES].copy_from_slice(&lanes.store(a));
+        out[r + LANES..r + 2 * LANES].copy_from_slice(&lanes.store(b));
+    }
+    for r in (pairs..whole).step_by(LANES) {
+        let [norms] = group_norms::<1, L>(lanes, x, u, k, r);
+        out[r..r + LANES].copy_from_slice(&lanes.store(norms));
     }
     // the last rows (fewer than four), one at a time
     for (r, o) in out.iter_mut().enumerate().take(rows).skip(whole) {
@@ -358,26 +374,59 @@ fn row_norms<L: Lanes>(
     }
 }
 
-/// The squared norms of four rows `r..r + 4` of `X·U`.
+/// The squared norms of the `G` groups of four rows from `r` of `X·U`.
 #[inline(always)]
-fn group_norms<L: Lanes>(lanes: L, x: &Columns<'_>, u: &[f64], k: usize, r: usize) -> L::V {
-    let mut norms = lanes.zero();
+fn group_norms<const G: usize, L: Lanes>(
+    lanes: L,
+    x: &Columns<'_>,
+    u: &[f64],
+    k: usize,
+    r: usize,
+) -> [L::V; G] {
+    let mut norms = [lanes.zero(); G];
     let mut j0 = 0;
     while j0 < k {
-        let nj = (k - j0).min(4);
-        let mut acc = [lanes.zero(); 4];
-        for i in 0..j0 + nj {
-            let xv = lanes.load(x.four(i, r));
-            for (b, acc) in acc.iter_mut().enumerate().take(nj) {
-                *acc = lanes.mul_add(xv, u[i + (j0 + b) * k], *acc);
-            }
+        match k - j0 {
+            1 => column_run::<G, 1, L>(lanes, x, u, k, r, j0, &mut norms),
+            2 => column_run::<G, 2, L>(lanes, x, u, k, r, j0, &mut norms),
+            3 => column_run::<G, 3, L>(lanes, x, u, k, r, j0, &mut norms),
+            _ => column_run::<G, 4, L>(lanes, x, u, k, r, j0, &mut norms),
         }
-        for acc in acc.iter().take(nj) {
-            norms = lanes.fma(*acc, *acc, norms);
-        }
-        j0 += nj;
+        j0 += 4;
     }
     norms
+}
+
+/// Columns `j0..j0 + J` of `X·U` for `G` groups of four rows from `r`: their squares added
+/// to `norms`.
+#[inline(always)]
+fn column_run<const G: usize, const J: usize, L: Lanes>(
+    lanes: L,
+    x: &Columns<'_>,
+    u: &[f64],
+    k: usize,
+    r: usize,
+    j0: usize,
+    norms: &mut [L::V; G],
+) {
+    let mut acc = [[lanes.zero(); J]; G];
+    for i in 0..j0 + J {
+        let mut us = [0.0; J];
+        for (b, v) in us.iter_mut().enumerate() {
+            *v = u[i + (j0 + b) * k];
+        }
+        for (g, acc) in acc.iter_mut().enumerate() {
+            let xv = lanes.load(x.four(i, r + g * LANES));
+            for (acc, &ub) in acc.iter_mut().zip(&us) {
+                *acc = lanes.mul_add(xv, ub, *acc);
+            }
+        }
+    }
+    for (norms, acc) in norms.iter_mut().zip(&acc) {
+        for acc in acc {
+            *norms = lanes.fma(*acc, *acc, *norms);
+        }
+    }
 }
 
 #[cfg(test)]
