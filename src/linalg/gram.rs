@@ -152,13 +152,10 @@ pub(crate) struct Columns<'a> {
 }
 
 impl Columns<'_> {
-    /// Four consecutive rows `r..r + 4` of column `c`.
+    /// Rows `0..len` of column `c`.
     #[inline(always)]
-    fn four(&self, c: usize, r: usize) -> [f64; LANES] {
-        let at = c * self.stride + r;
-        self.data[at..at + LANES]
-            .try_into()
-            .expect("four rows of a column")
+    fn column(&self, c: usize, len: usize) -> &[f64] {
+        &self.data[c * self.stride..c * self.stride + len]
     }
 }
 
@@ -278,17 +275,27 @@ fn pair_tile<const I: usize, const J: usize, L: Lanes>(
     sums: &mut [[f64; 4]; TILE_ROWS],
 ) {
     let mut acc = [[lanes.zero(); J]; I];
+    // the tile's columns cut to exactly the rows it reads, so that the reads below need no
+    // bounds checks of their own; plain loops, not `array::from_fn`: its closure would not be
+    // inlined into the vectorised caller
+    let len = groups * LANES;
+    let mut s_cols: [&[f64]; I] = [&[]; I];
+    for (a, col) in s_cols.iter_mut().enumerate() {
+        *col = s.column(i0 + a, len);
+    }
+    let mut x_cols: [&[f64]; J] = [&[]; J];
+    for (b, col) in x_cols.iter_mut().enumerate() {
+        *col = x.column(j0 + b, len);
+    }
     for g in 0..groups {
         let r = g * LANES;
-        // plain loops, not `array::from_fn`: its closure would not be inlined into the
-        // vectorised caller
         let mut sv = [lanes.zero(); I];
-        for (a, v) in sv.iter_mut().enumerate() {
-            *v = lanes.load(s.four(i0 + a, r));
+        for (v, col) in sv.iter_mut().zip(&s_cols) {
+            *v = lanes.load([col[r], col[r + 1], col[r + 2], col[r + 3]]);
         }
         let mut xv = [lanes.zero(); J];
-        for (b, v) in xv.iter_mut().enumerate() {
-            *v = lanes.load(x.four(j0 + b, r));
+        for (v, col) in xv.iter_mut().zip(&x_cols) {
+            *v = lanes.load([col[r], col[r + 1], col[r + 2], col[r + 3]]);
         }
         for (acc, sv) in acc.iter_mut().zip(sv) {
             for (acc, xv) in acc.iter_mut().zip(xv) {
@@ -410,13 +417,21 @@ fn column_run<const G: usize, const J: usize, L: Lanes>(
     norms: &mut [L::V; G],
 ) {
     let mut acc = [[lanes.zero(); J]; G];
-    for i in 0..j0 + J {
+    // the run's columns of `u` cut to the rows it reads (0..j0 + J), and each column of `x`
+    // to the tile's rows, so that the reads need no bounds checks of their own
+    let depth = j0 + J;
+    let mut u_cols: [&[f64]; J] = [&[]; J];
+    for (b, col) in u_cols.iter_mut().enumerate() {
+        *col = &u[(j0 + b) * k..(j0 + b) * k + depth];
+    }
+    for i in 0..depth {
         let mut us = [0.0; J];
-        for (b, v) in us.iter_mut().enumerate() {
-            *v = u[i + (j0 + b) * k];
+        for (v, col) in us.iter_mut().zip(&u_cols) {
+            *v = col[i];
         }
-        for (g, acc) in acc.iter_mut().enumerate() {
-            let xv = lanes.load(x.four(i, r + g * LANES));
+        let rows = &x.data[i * x.stride + r..][..G * LANES];
+        for (acc, four) in acc.iter_mut().zip(rows.chunks_exact(LANES)) {
+            let xv = lanes.load([four[0], four[1], four[2], four[3]]);
             for (acc, &ub) in acc.iter_mut().zip(&us) {
                 *acc = lanes.mul_add(xv, ub, *acc);
             }
