@@ -582,7 +582,9 @@ pub(super) fn sorted_concordance(
         .zip(0..n as u32)
         .map(|(&v, i)| (ordered_bits(v + 0.0), i, 0))
         .collect();
-    drop(lp);
+    // lp's memory is reused for the per-row sums of the sweep in η order
+    let mut scratch = lp;
+    scratch.clear();
     // Few distinct times next to the rows (whole-month times, say): one sweep in η order
     // over trees of the time keys (exact in integers, so the same numbers)
     let w = &data.weight;
@@ -608,8 +610,9 @@ pub(super) fn sorted_concordance(
     }
     if let Some(keys) = &keys {
         let (first, second) = by_lp.split_at(half);
-        return in_lp_order(data, [first, second], keys, cluster, together);
+        return in_lp_order(data, [first, second], keys, cluster, together, scratch);
     }
+    drop(scratch);
     // u32: fewer than 2^32 rows (RiskSets::new)
     let mut rank = vec![0u32; n];
     let mut distinct = 0u32;
@@ -796,7 +799,7 @@ fn lp_order_part(
     rows: impl Iterator<Item = LpRow>,
     keys: &TimeKeys,
     mut trees: LpTrees,
-    out: &mut [(f64, f64)],
+    out: &mut [f64],
 ) -> Partners {
     let w = &data.weight;
     let mut totals = Partners::default();
@@ -820,14 +823,18 @@ fn lp_order_part(
     };
     let mut block: Vec<(u32, u32, (f64, f64))> = Vec::new();
     let mut rows = rows.peekable();
-    let mut slots = out.iter_mut();
+    let mut slots = out.chunks_exact_mut(2);
+    let put = |slot: &mut [f64], (diff, all): (f64, f64)| {
+        slot[0] = diff;
+        slot[1] = all;
+    };
     while let Some((v, i, key)) = rows.next() {
         if rows.peek().is_none_or(|next| next.0 != v) {
             // alone at its η (the usual case): no partner ties it
             let below = trees.partners(keys, key);
             trees.insert(key, w[i as usize]);
             if let Some(slot) = slots.next() {
-                *slot = finish(i as usize, key, below, (0.0, 0.0));
+                put(slot, finish(i as usize, key, below, (0.0, 0.0)));
             }
             continue;
         }
@@ -842,7 +849,10 @@ fn lp_order_part(
         }
         for (&(j, key, below), slot) in block.iter().zip(&mut slots) {
             let upto = trees.partners(keys, key);
-            *slot = finish(j as usize, key, below, (upto.0 - below.0, upto.1 - below.1));
+            put(
+                slot,
+                finish(j as usize, key, below, (upto.0 - below.0, upto.1 - below.1)),
+            );
         }
     }
     totals
@@ -880,6 +890,7 @@ fn in_lp_order(
     keys: &TimeKeys,
     cluster: Option<(&[usize], usize)>,
     together: bool,
+    scratch: Vec<f64>,
 ) -> Concordance {
     let n = data.n;
     let w = &data.weight;
@@ -896,8 +907,12 @@ fn in_lp_order(
     };
     let lower = || merged(runs, [0, 0], cut);
     let upper = || merged(runs, cut, ends);
-    let mut partners = vec![(0.0, 0.0); n];
-    let (first, second) = partners.split_at_mut(cut[0] + cut[1]);
+    // each row's two sums, in the memory of `scratch` (already touched: at n = 10⁷ the fit's
+    // sorted covariates, so no page faults)
+    let mut partners = scratch;
+    partners.clear();
+    partners.resize(2 * n, 0.0);
+    let (first, second) = partners.split_at_mut(2 * (cut[0] + cut[1]));
     let below = || {
         let rows = runs[0][..cut[0]].iter().chain(&runs[1][..cut[1]]);
         LpTrees::holding(keys, w, rows)
@@ -921,7 +936,7 @@ fn in_lp_order(
     let d = (totals.conc - totals.disc) / npair;
     // the jackknife influences, each part's summed from zero (so the same numbers on one
     // and on two threads)
-    let (first, second) = partners.split_at(cut[0] + cut[1]);
+    let (first, second) = partners.split_at(2 * (cut[0] + cut[1]));
     let mut var = 0.0;
     let mut sums = cluster.map_or_else(Vec::new, |(_, n_clusters)| vec![0.0; n_clusters]);
     for (rows, part) in [(lower(), first), (upper(), second)].into_iter() {
@@ -942,15 +957,16 @@ fn in_lp_order(
         // rows of equal η in row order: the order the sort left them in depends on how it
         // ran (one run or two)
         let mut block: Vec<(u32, (f64, f64))> = Vec::new();
-        let mut rows = rows.zip(part).peekable();
-        while let Some(((v, k, _), &c)) = rows.next() {
+        let pairs = part.chunks_exact(2).map(|c| (c[0], c[1]));
+        let mut rows = rows.zip(pairs).peekable();
+        while let Some(((v, k, _), c)) = rows.next() {
             if rows.peek().is_none_or(|next| next.0.0 != v) {
                 fold(k as usize, c);
                 continue;
             }
             block.clear();
             block.push((k, c));
-            while let Some(((_, j, _), &c)) = rows.next_if(|next| next.0.0 == v) {
+            while let Some(((_, j, _), c)) = rows.next_if(|next| next.0.0 == v) {
                 block.push((j, c));
             }
             block.sort_unstable_by_key(|b| b.0);
@@ -1411,10 +1427,12 @@ mod tests {
                     let by_time = count_pairs::<ExactWeights>(
                         &prepared, &rank, n_ranks, cluster, false, n_ranks,
                     );
-                    let one = in_lp_order(&prepared, [&rows, &[]], &keys, cluster, false);
+                    let one =
+                        in_lp_order(&prepared, [&rows, &[]], &keys, cluster, false, Vec::new());
                     let (a, b) = halves.split_at(n / 3);
                     for together in [false, true] {
-                        let two = in_lp_order(&prepared, [a, b], &keys, cluster, together);
+                        let two =
+                            in_lp_order(&prepared, [a, b], &keys, cluster, together, Vec::new());
                         assert_eq!(one, two);
                     }
                     assert_eq!(one.concordant.to_bits(), by_time.concordant.to_bits());
@@ -1428,7 +1446,7 @@ mod tests {
                 // the whole path picks the sweep in η order here
                 assert!(ROWS_PER_TIME_KEY * 2 * prepared.groups.len() <= n);
                 let whole_path = sorted_concordance(&prepared, lp.clone(), None, 1);
-                let one = in_lp_order(&prepared, [&rows, &[]], &keys, None, false);
+                let one = in_lp_order(&prepared, [&rows, &[]], &keys, None, false, Vec::new());
                 assert_eq!(whole_path, one);
             }
         }
