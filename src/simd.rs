@@ -34,6 +34,10 @@ pub(crate) trait Lanes: Copy {
     fn mul_add(self, a: Self::V, b: f64, acc: Self::V) -> Self::V {
         self.fma(a, self.splat(b), acc)
     }
+    /// `a + b` lane by lane.
+    fn add(self, a: Self::V, b: Self::V) -> Self::V;
+    /// `a·b` lane by lane with `b` broadcast to every lane.
+    fn scale(self, a: Self::V, b: f64) -> Self::V;
     /// `acc + a·b` lane by lane (fused where the CPU has it).
     fn fma(self, a: Self::V, b: Self::V, acc: Self::V) -> Self::V;
     /// `(v₀ + v₁) + (v₂ + v₃)`.
@@ -99,6 +103,18 @@ impl Lanes for Plain {
         v
     }
     #[inline(always)]
+    fn add(self, a: Self::V, b: Self::V) -> Self::V {
+        let mut out = a;
+        for (o, b) in out.iter_mut().zip(b) {
+            *o += b;
+        }
+        out
+    }
+    #[inline(always)]
+    fn scale(self, a: Self::V, b: f64) -> Self::V {
+        a.map(|a| a * b)
+    }
+    #[inline(always)]
     fn fma(self, a: Self::V, b: Self::V, acc: Self::V) -> Self::V {
         let mut out = acc;
         for ((o, a), b) in out.iter_mut().zip(a).zip(b) {
@@ -135,6 +151,14 @@ impl Lanes for Fused {
     #[inline(always)]
     fn store(self, v: Self::V) -> [f64; LANES] {
         pulp::cast(v)
+    }
+    #[inline(always)]
+    fn add(self, a: Self::V, b: Self::V) -> Self::V {
+        self.0.add_f64x4(a, b)
+    }
+    #[inline(always)]
+    fn scale(self, a: Self::V, b: f64) -> Self::V {
+        self.0.mul_f64x4(a, self.0.splat_f64x4(b))
     }
     #[inline(always)]
     fn fma(self, a: Self::V, b: Self::V, acc: Self::V) -> Self::V {

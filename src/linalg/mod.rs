@@ -26,6 +26,7 @@
 #![allow(clippy::needless_range_loop)] // index loops over triangular parts of matrices
 
 pub(crate) mod gram;
+pub(crate) mod rows;
 
 #[cfg(doc)]
 use nalgebra::DMatrix;

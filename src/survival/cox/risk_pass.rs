@@ -22,6 +22,16 @@
 //! So an evaluation reads the sorted covariates twice: once for `η` (the sweep, or pass 1
 //! with threads), once for everything that needs `x_j` itself (pass 3).
 //!
+//! **Grouped form.** Right-censored data with many rows per tie group (at least
+//! [`GROUPED_ROWS`] on average: whole-day or whole-month times) take R's own accumulation
+//! instead (`coxfit6`: `I += h·S2` at each death time, with `S2 = Σ r x x'` over the risk
+//! set): one backward sweep per chunk computes `r`, the group's `Σ r·x` and `Σ r x x'` (the
+//! same Gram kernel, on rows still in cache) and adds `h·S2 + o·D2` (`h`, `o` the hazard steps
+//! of the rows beyond the deaths and of the deaths) and `−(h·S1 + o·D1)` to `I` and `U`
+//! ([`grouped_sweep`]). With one thread an evaluation then reads the covariates once; the
+//! price is a few `p × p` updates per tie group, which is why data with few ties keep the
+//! form above. The choice depends on the data only, never on the thread count.
+//!
 //! Counting-process data `(start, stop]` (R's `agfit4`, algorithms.md §2.12): a row is at risk
 //! at t iff `start < t <= stop`. The backward sweep adds rows at their stop time, as above, and
 //! removes them (along the start-time order) once the current time is at or below their
@@ -47,7 +57,10 @@
 //! its pass 3 on its own. Every chunk's ℓ, `U` and `I` parts start from zero and are added in
 //! chunk order, so one thread and many threads give bit-identical results
 //! ([`crate::parallel`]). Counting-process data compute `r` first and keep the serial sweeps
-//! (the departures cross chunk boundaries) and share pass 3.
+//! (the departures cross chunk boundaries) and share pass 3. In the grouped form, pass 1 is
+//! the same, each chunk's sweep then runs on its own (entering with the later chunks' `Σ r`
+//! and `Σ r·x`), and the later chunks' `S2` enter as the chunk's sum of hazard steps times
+//! their `Σ r x x'`, added serially from the last chunk.
 //!
 //! No allocation happens inside a pass; the buffers live in [`RiskPass`] (one set per chunk).
 
@@ -59,6 +72,7 @@ use super::Ties;
 use super::prepare::{Departures, Prepared, StratumSpan};
 use crate::elementwise::exp_in_place;
 use crate::linalg::gram::{GramBlock, add_lower_gram, padded_width};
+use crate::linalg::rows::{RowVector, add_weighted_rows, scale_rows, shifted_row_dots};
 use crate::linalg::{axpy, dot};
 use crate::parallel;
 use crate::survival::risk_set::Arrivals;
@@ -68,6 +82,10 @@ const BLOCK_ROWS: usize = 256;
 
 /// Rows per chunk of the threaded passes (whole tie groups, so a chunk can be longer).
 pub(super) const CHUNK_ROWS: usize = 8192;
+
+/// Right-censored data with at least this many rows per tie group on average take the
+/// grouped form ([`grouped_sweep`]).
+const GROUPED_ROWS: usize = 16;
 
 /// A fixed chunk of the threaded passes: whole tie groups of one stratum.
 #[derive(Debug, Clone)]
@@ -93,10 +111,18 @@ struct Partial {
     enter1: Vec<f64>,
     /// Risk-set sums `Σ r·x` of the rows beyond a group's deaths (scratch).
     s1: Vec<f64>,
+    /// `Σ r·x` of a group's censored rows (scratch).
+    c1: Vec<f64>,
     /// `Σ r·x` of a group's deaths (scratch).
     d1: Vec<f64>,
     block: Vec<f64>,
     block_rows: usize,
+    /// Grouped form: `Σ r x x'` of the chunk's rows visited so far (`S2` from zero), that of a
+    /// group's deaths (scratch), and the sum of the chunk's hazard steps (the factor of the
+    /// `S2` of the later chunks).
+    own2: DMatrix<f64>,
+    d2: DMatrix<f64>,
+    hazard_sum: f64,
     /// The scaled rows `c_k·x_k` of a block of the `Σ c x x'` product (row stride
     /// [`padded_width`] of the dense columns, zero padding).
     scaled: Vec<f64>,
@@ -113,9 +139,13 @@ impl Partial {
             enter0: 0.0,
             enter1: vec![0.0; p],
             s1: vec![0.0; p],
+            c1: vec![0.0; p],
             d1: vec![0.0; p],
             block: vec![0.0; BLOCK_ROWS * p],
             block_rows: 0,
+            own2: DMatrix::zeros(p, p),
+            d2: DMatrix::zeros(p, p),
+            hazard_sum: 0.0,
             scaled: vec![0.0; BLOCK_ROWS * padded_width(p)],
         }
     }
@@ -160,72 +190,82 @@ impl Partial {
             }
         }
     }
+}
 
-    /// `info += Σ_j c_j x_j x_j'` and `score −= Σ_j c_j x_j` over `rows` (`c` indexed like
-    /// the rows); the information's lower triangle only (the only part
-    /// [`RiskPass::evaluate`] reads), one block of rows at a time through
-    /// the crate's Gram kernel ([`add_lower_gram`]). With sparse columns the kernel forms the
-    /// dense × dense block and each sparse column is summed over its nonzero rows
-    /// ([`Sparse`]).
-    fn weighted_squares(
-        &mut self,
-        data: &Prepared,
-        sparse: &Sparse,
-        rows: Range<usize>,
-        c: &[f64],
-    ) {
-        let p = data.p;
-        let dense = if sparse.cols.is_empty() {
-            0..p
-        } else {
-            sparse.dense.clone()
-        };
-        let d = dense.len();
-        let q = padded_width(d);
-        let mut start = rows.start;
-        while start < rows.end {
-            let end = (start + BLOCK_ROWS).min(rows.end);
-            let z = &data.z[start * p..end * p];
-            // the scaled rows c_k·x_k of the dense columns (the padding stays zero), and
-            // their part −Σ c_k·x_k of the score
-            let weights = &c[start - rows.start..end - rows.start];
-            let score = &mut self.score[dense.clone()];
-            for ((row, x), &ck) in self
-                .scaled
-                .chunks_exact_mut(q)
-                .zip(z.chunks_exact(p))
-                .zip(weights)
-            {
+/// Where [`add_squares`] adds: a matrix of `Σ c x x'` and, when given, a score.
+struct Squares<'a> {
+    matrix: &'a mut DMatrix<f64>,
+    score: Option<&'a mut [f64]>,
+}
+
+/// `matrix += Σ_j c_j x_j x_j'` and, with a score, `score −= Σ_j c_j x_j` over `rows` (`c`
+/// indexed like the rows); the matrix's lower triangle only (the only part
+/// [`RiskPass::evaluate`] reads), one block of rows at a time through
+/// the crate's Gram kernel ([`add_lower_gram`]; `scaled` is its buffer of scaled rows). With
+/// sparse columns the kernel forms the dense × dense block and each sparse column is summed
+/// over its nonzero rows ([`Sparse`]).
+fn add_squares(
+    data: &Prepared,
+    sparse: &Sparse,
+    rows: Range<usize>,
+    c: &[f64],
+    scaled: &mut [f64],
+    out: Squares<'_>,
+) {
+    let Squares { matrix, mut score } = out;
+    let p = data.p;
+    let dense = if sparse.cols.is_empty() {
+        0..p
+    } else {
+        sparse.dense.clone()
+    };
+    let d = dense.len();
+    let q = padded_width(d);
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + BLOCK_ROWS).min(rows.end);
+        let z = &data.z[start * p..end * p];
+        // the scaled rows c_k·x_k of the dense columns (the padding stays zero), and
+        // their part −Σ c_k·x_k of the score
+        let weights = &c[start - rows.start..end - rows.start];
+        if let Some(score) = score.as_deref_mut() {
+            let rows_scaled = scaled.chunks_exact_mut(q).zip(z.chunks_exact(p));
+            let score = &mut score[dense.clone()];
+            for ((row, x), &ck) in rows_scaled.zip(weights) {
                 for ((r, x), u) in row.iter_mut().zip(&x[dense.clone()]).zip(score.iter_mut()) {
                     *r = ck * x;
                     *u -= *r;
                 }
             }
-            let block = GramBlock {
-                x: z,
-                x_stride: p,
-                x_offset: dense.start,
-                scaled: &self.scaled,
-                rows: end - start,
-                d,
-            };
-            let corner = dense.start * p + dense.start;
-            add_lower_gram(&block, &mut self.info.as_mut_slice()[corner..], p);
-            start = end;
+        } else {
+            scale_rows(z, p, dense.start, d, weights, scaled, q);
         }
-        // a sparse column against every row, over its nonzero rows
-        for (&a, &list) in sparse.cols.iter().zip(&sparse.lists) {
-            let nonzero = &data.sparse[list].1;
-            let from = nonzero.partition_point(|&k| (k as usize) < rows.start);
-            let to = nonzero.partition_point(|&k| (k as usize) < rows.end);
-            // column a of the column-major info
-            let column = &mut self.info.as_mut_slice()[a * p..(a + 1) * p];
-            for &k in &nonzero[from..to] {
-                let k = k as usize;
-                let x = data.row(k);
-                let cx = c[k - rows.start] * x[a];
-                axpy(cx, x, column);
-                self.score[a] -= cx;
+        let block = GramBlock {
+            x: z,
+            x_stride: p,
+            x_offset: dense.start,
+            scaled,
+            rows: end - start,
+            d,
+        };
+        let corner = dense.start * p + dense.start;
+        add_lower_gram(&block, &mut matrix.as_mut_slice()[corner..], p);
+        start = end;
+    }
+    // a sparse column against every row, over its nonzero rows
+    for (&a, &list) in sparse.cols.iter().zip(&sparse.lists) {
+        let nonzero = &data.sparse[list].1;
+        let from = nonzero.partition_point(|&k| (k as usize) < rows.start);
+        let to = nonzero.partition_point(|&k| (k as usize) < rows.end);
+        // column a of the column-major matrix
+        let column = &mut matrix.as_mut_slice()[a * p..(a + 1) * p];
+        for &k in &nonzero[from..to] {
+            let k = k as usize;
+            let x = data.row(k);
+            let cx = c[k - rows.start] * x[a];
+            axpy(cx, x, column);
+            if let Some(score) = score.as_deref_mut() {
+                score[a] -= cx;
             }
         }
     }
@@ -341,11 +381,17 @@ pub(super) struct RiskPass {
     threads: usize,
     /// `r = w·e^η` of each sorted row (overwritten by `c` in pass 3).
     risk: Vec<f64>,
+    /// The β of the evaluation, cut into the vectors of a row (none: `β = 0`).
+    beta: RowVector,
     /// `Σ_D w·x` and `Σ_D w·offset` over the deaths (constant over the iterations).
     death_x: Vec<f64>,
     death_offset: f64,
     /// Suffix sums over the chunks (scratch).
     acc1: Vec<f64>,
+    acc2: DMatrix<f64>,
+    /// Right-censored data in the grouped form ([`grouped_sweep`]; else [`chunk_hazards`] and
+    /// [`chunk_means`]).
+    grouped: bool,
     hazard_step: Vec<f64>,
     death_step: Vec<f64>,
     /// The mean-row coefficients of each tie group (right-censored data, pass 2 → pass 3).
@@ -403,6 +449,13 @@ fn split_lengths<T>(mut v: &mut [T], lens: impl Iterator<Item = usize>) -> Vec<&
 impl RiskPass {
     /// Buffers sized for `data`; `threads` as the models' setting (0 = all cores).
     pub fn new(data: &Prepared, threads: usize) -> Self {
+        let grouped = data.counting.is_none() && data.n >= GROUPED_ROWS * data.groups.len();
+        RiskPass::with_form(data, threads, grouped)
+    }
+
+    /// [`RiskPass::new`] in the grouped form or not (right-censored data; counting-process
+    /// data never take it).
+    fn with_form(data: &Prepared, threads: usize, grouped: bool) -> Self {
         let p = data.p;
         let chunks = cut_chunks(data);
         let threads = parallel::threads_for(threads, data.n * (p * p + 2 * p), chunks.len());
@@ -420,9 +473,12 @@ impl RiskPass {
             p,
             threads,
             risk: vec![0.0; data.n],
+            beta: RowVector::default(),
             death_x,
             death_offset,
             acc1: vec![0.0; p],
+            acc2: DMatrix::zeros(p, p),
+            grouped: grouped && data.counting.is_none(),
             hazard_step: vec![0.0; data.groups.len()],
             death_step: vec![0.0; data.groups.len()],
             mean_rows: vec![MeanRows::None; data.groups.len()],
@@ -456,11 +512,12 @@ impl RiskPass {
 
         // x'β is +0 in every row when β = 0 (R's default start): the products are skipped
         // there, the same r bit for bit
-        let eta_beta = if beta.iter().all(|&b| b == 0.0) {
-            &beta[..0]
+        self.beta.set(if beta.iter().all(|&b| b == 0.0) {
+            &[]
         } else {
             beta
-        };
+        });
+        let eta_beta = &self.beta;
         let counting = data.counting.is_some();
         // with one thread (right-censored data) r is computed inside the backward sweep
         let fused = threads == 1 && !counting;
@@ -477,9 +534,7 @@ impl RiskPass {
                 .collect();
             parallel::map_items(items, threads, |((chunk, risk), part)| {
                 if counting {
-                    for (k, r) in chunk.rows.clone().zip(risk) {
-                        *r = risk_score(data, k, eta_beta);
-                    }
+                    risk_scores(data, chunk.rows.clone(), risk, eta_beta);
                 } else {
                     chunk_own_sums(data, chunk, risk, eta_beta, part);
                 }
@@ -495,6 +550,8 @@ impl RiskPass {
             for stratum in &data.strata {
                 self.entry_hazards(data, stratum.groups.clone());
             }
+        } else if self.grouped {
+            self.grouped_sweeps(data, ties, fused);
         } else {
             // pass 2: the scalar backward sweep (ℓ, hazard steps, mean-row coefficients),
             // entering each chunk with the weight at risk of the later chunks of its stratum;
@@ -546,6 +603,81 @@ impl RiskPass {
             }
         }
 
+        if !self.grouped {
+            self.cumulative_pass(data, counting, fused);
+        }
+
+        // chunk results in chunk order, after the deaths' own terms
+        let mut loglik = self.death_offset + dot(&self.death_x, beta) + self.serial.loglik;
+        self.score.copy_from_slice(&self.death_x);
+        axpy(1.0, &self.serial.score, &mut self.score);
+        let mut info = self.serial.info.clone();
+        for part in &self.partials {
+            loglik += part.loglik;
+            axpy(1.0, &part.score, &mut self.score);
+            info += &part.info;
+        }
+        for i in 0..p {
+            for j in 0..=i {
+                let v = info[self.sparse.entry(i, j)];
+                self.information[i * p + j] = v;
+                self.information[j * p + i] = v;
+            }
+        }
+        loglik
+    }
+
+    /// Right-censored data, grouped form: the chunks' sweeps ([`grouped_sweep`]), from the
+    /// last (one thread, computing `r`) or on the threads after pass 1, each entering with the
+    /// `Σ r`, `Σ r·x` of the later chunks of its stratum; then each chunk's hazard steps times
+    /// the `Σ r x x'` of those later chunks (serial, from the last chunk).
+    fn grouped_sweeps(&mut self, data: &Prepared, ties: Ties, fused: bool) {
+        let lens = self.chunks.iter().map(|c| c.rows.len());
+        let risks = split_lengths(&mut self.risk, lens);
+        let mut items: Vec<_> = self
+            .chunks
+            .iter()
+            .zip(risks)
+            .zip(&mut self.partials)
+            .collect();
+        let (sparse, beta) = (&self.sparse, &self.beta);
+        let mut acc0 = 0.0;
+        let acc1 = &mut self.acc1;
+        let mut stratum = usize::MAX;
+        for ((chunk, risk), part) in items.iter_mut().rev() {
+            if chunk.stratum != stratum {
+                stratum = chunk.stratum;
+                acc0 = 0.0;
+                acc1.fill(0.0);
+            }
+            part.enter0 = acc0;
+            part.enter1.copy_from_slice(acc1);
+            if fused {
+                grouped_sweep(data, ties, sparse, chunk, risk, Some(beta), part);
+            }
+            acc0 += part.own0;
+            axpy(1.0, &part.own1, acc1);
+        }
+        if !fused {
+            parallel::map_items(items, self.threads, |((chunk, risk), part)| {
+                grouped_sweep(data, ties, sparse, chunk, risk, None, part);
+            });
+        }
+        let acc2 = &mut self.acc2;
+        let mut stratum = usize::MAX;
+        for (chunk, part) in self.chunks.iter().zip(&mut self.partials).rev() {
+            if chunk.stratum != stratum {
+                stratum = chunk.stratum;
+                acc2.fill(0.0);
+            }
+            axpy(part.hazard_sum, acc2.as_slice(), part.info.as_mut_slice());
+            *acc2 += &part.own2;
+        }
+    }
+
+    /// The c-form's cumulative hazards and pass 3 (see the module documentation).
+    fn cumulative_pass(&mut self, data: &Prepared, counting: bool, fused: bool) {
+        let threads = self.threads;
         // cumulative hazards: after a group's deaths, and at its own deaths (Efron)
         for stratum in &data.strata {
             let mut cum = 0.0;
@@ -578,7 +710,8 @@ impl RiskPass {
             let squares =
                 |chunk: &Chunk, means: &[MeanRows], risk: &mut [f64], part: &mut Partial| {
                     if !counting {
-                        chunk_means(data, chunk, risk, means, part);
+                        let cum = (&after[chunk.groups.clone()], &own[chunk.groups.clone()]);
+                        chunk_means(data, chunk, risk, means, cum, part);
                     }
                     let first = chunk.rows.start;
                     for g in chunk.groups.clone() {
@@ -598,7 +731,19 @@ impl RiskPass {
                             }
                         }
                     }
-                    part.weighted_squares(data, sparse, chunk.rows.clone(), risk);
+                    // right-censored data have their score from chunk_means
+                    let out = Squares {
+                        matrix: &mut part.info,
+                        score: counting.then_some(&mut part.score[..]),
+                    };
+                    add_squares(
+                        data,
+                        sparse,
+                        chunk.rows.clone(),
+                        risk,
+                        &mut part.scaled,
+                        out,
+                    );
                 };
             if fused {
                 let acc1 = &mut self.acc1;
@@ -618,25 +763,6 @@ impl RiskPass {
                 });
             }
         }
-
-        // chunk results in chunk order, after the deaths' own terms
-        let mut loglik = self.death_offset + dot(&self.death_x, beta) + self.serial.loglik;
-        self.score.copy_from_slice(&self.death_x);
-        axpy(1.0, &self.serial.score, &mut self.score);
-        let mut info = self.serial.info.clone();
-        for part in &self.partials {
-            loglik += part.loglik;
-            axpy(1.0, &part.score, &mut self.score);
-            info += &part.info;
-        }
-        for i in 0..p {
-            for j in 0..=i {
-                let v = info[self.sparse.entry(i, j)];
-                self.information[i * p + j] = v;
-                self.information[j * p + i] = v;
-            }
-        }
-        loglik
     }
 
     /// Counting-process data, one stratum from its last time down (serial: rows leave the
@@ -701,66 +827,67 @@ impl RiskPass {
     }
 }
 
-/// `r_k = w_k·e^{η_k}`, `η_k = offset_k + x_k'β`, of sorted row `k`.
-#[inline]
-fn risk_score(data: &Prepared, k: usize, beta: &[f64]) -> f64 {
-    data.weight[k] * (data.offset[k] + dot(data.row(k), beta)).exp()
-}
-
-/// `out_k = offset_k + x_k'β` of the sorted `rows`.
+/// `r_k = w_k·e^{η_k}`, `η_k = offset_k + x_k'β`, of the sorted `rows` (`β` empty: `β = 0`).
 #[inline(always)]
-fn linear_predictors(data: &Prepared, rows: Range<usize>, out: &mut [f64], beta: &[f64]) {
-    let p = data.p;
-    let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
-    for ((e, x), o) in out.iter_mut().zip(z).zip(&data.offset[rows]) {
-        *e = o + dot(x, beta);
+fn risk_scores(data: &Prepared, rows: Range<usize>, risk: &mut [f64], beta: &RowVector) {
+    let offset = &data.offset[rows.clone()];
+    if beta.len() == 0 {
+        risk.copy_from_slice(offset);
+    } else {
+        let p = data.p;
+        shifted_row_dots(&data.z[rows.start * p..rows.end * p], beta, offset, risk);
+    }
+    exp_in_place(risk);
+    if let Some(weights) = data.weight.stored() {
+        for (r, w) in risk.iter_mut().zip(&weights[rows]) {
+            *r *= w;
+        }
     }
 }
 
-/// Adds `rows` to the sums `s0 = Σ r` and, when given, `s1 = Σ r·x`, row by row; `risk`
-/// holds their `r` (computed and stored first when `beta` is given).
+/// `out = Σ r·x` over the sorted `rows` (from zero; `risk` holds their `r`).
+#[inline(always)]
+fn row_sums(data: &Prepared, rows: Range<usize>, risk: &[f64], out: &mut [f64]) {
+    let p = data.p;
+    out.fill(0.0);
+    add_weighted_rows(&data.z[rows.start * p..rows.end * p], risk, out);
+}
+
+/// Adds `rows` to the sums `s0 = Σ r` and, when given, `s1 = Σ r·x` ([`add_weighted_rows`]);
+/// `risk` holds their `r` (computed and stored first when `beta` is given).
 #[inline(always)]
 fn add_rows(
     data: &Prepared,
     rows: Range<usize>,
     risk: &mut [f64],
-    beta: Option<&[f64]>,
+    beta: Option<&RowVector>,
     s0: &mut f64,
     s1: Option<&mut [f64]>,
 ) {
     if let Some(beta) = beta {
-        linear_predictors(data, rows.clone(), risk, beta);
-        exp_in_place(risk);
-        for (r, w) in risk.iter_mut().zip(data.weight.range(rows.clone())) {
-            *r *= w;
-        }
+        risk_scores(data, rows.clone(), risk, beta);
     }
-    match s1 {
-        Some(s1) => {
-            let p = data.p;
-            let z = data.z[rows.start * p..rows.end * p].chunks_exact(p);
-            for (&r, x) in risk.iter().zip(z) {
-                *s0 += r;
-                axpy(r, x, s1);
-            }
-        }
-        None => risk.iter().for_each(|r| *s0 += r),
+    *s0 += crate::numeric::lane_sum(risk, None, |r| r);
+    if let Some(s1) = s1 {
+        let p = data.p;
+        add_weighted_rows(&data.z[rows.start * p..rows.end * p], risk, s1);
     }
 }
 
-/// The sums of a tie group's deaths `rows`: `d1 = Σ r·x` (from zero); returns `(Σ r, Σ w)`.
+/// The sums of a tie group's deaths `rows`: `d1 = Σ r·x` ([`row_sums`]); returns
+/// `(Σ r, Σ w)`.
 #[inline(always)]
 fn death_sums(
     data: &Prepared,
     rows: Range<usize>,
     risk: &mut [f64],
-    beta: Option<&[f64]>,
+    beta: Option<&RowVector>,
     d1: &mut [f64],
 ) -> (f64, f64) {
     let wd = data.weight.range(rows.clone()).sum();
     let mut d0 = 0.0;
-    d1.fill(0.0);
-    add_rows(data, rows, risk, beta, &mut d0, Some(d1));
+    add_rows(data, rows.clone(), risk, beta, &mut d0, None);
+    row_sums(data, rows, risk, d1);
     (d0, wd)
 }
 
@@ -770,7 +897,7 @@ fn chunk_own_sums(
     data: &Prepared,
     chunk: &Chunk,
     risk: &mut [f64],
-    beta: &[f64],
+    beta: &RowVector,
     part: &mut Partial,
 ) {
     part.own0 = 0.0;
@@ -780,14 +907,9 @@ fn chunk_own_sums(
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_rows(
-            data,
-            censored,
-            r,
-            Some(beta),
-            &mut part.own0,
-            Some(&mut part.own1),
-        );
+        add_rows(data, censored.clone(), r, Some(beta), &mut part.own0, None);
+        row_sums(data, censored, r, &mut part.c1);
+        axpy(1.0, &part.c1, &mut part.own1);
         if group.n_deaths() > 0 {
             let deaths = group.death_start()..group.end();
             let r = &mut risk[deaths.start - first..deaths.end - first];
@@ -815,7 +937,7 @@ fn chunk_hazards(
     ties: Ties,
     chunk: &Chunk,
     risk: &mut [f64],
-    beta: Option<&[f64]>,
+    beta: Option<&RowVector>,
     steps: Steps<'_>,
     part: &mut Partial,
 ) {
@@ -847,41 +969,127 @@ fn chunk_hazards(
     part.own0 = own0;
 }
 
+/// Right-censored data, grouped form: one chunk's backward sweep, tie group by tie group from
+/// its last, entering with the sums `part.enter0 = Σ r` and `part.enter1 = Σ r·x` of the
+/// later chunks of its stratum; `r` is computed on the way when `beta` is given (one thread:
+/// the only pass over the covariates), else read from `risk` (pass 1). Per group: the sums of
+/// its censored rows and of its deaths (in the order of [`chunk_own_sums`], which then finds
+/// the same `part.own0`, `part.own1`), its terms of `ℓ`, the hazard steps `h` (rows at risk
+/// beyond the deaths) and `o` (the deaths, Efron), the mean rows of `Σ W m m'`, and
+///
+/// ```text
+/// score −= h·S1 + o·D1          info += h·S2 + o·D2
+/// ```
+///
+/// with `S1`, `S2` the `Σ r·x`, `Σ r x x'` of the rows at risk beyond the deaths (`S2` of
+/// this chunk's rows only: `part.own2`; the later chunks' part is `Σ h` = `part.hazard_sum`
+/// times their `S2`, added by [`RiskPass::grouped_sweeps`]) and `D1`, `D2` those of the
+/// deaths. This is R's `coxfit6` accumulation (`I += h·S2` per death time) by blocks of rows:
+/// an evaluation reads the covariates once, at the cost of a few `p × p` updates per tie group.
+fn grouped_sweep(
+    data: &Prepared,
+    ties: Ties,
+    sparse: &Sparse,
+    chunk: &Chunk,
+    risk: &mut [f64],
+    beta: Option<&RowVector>,
+    part: &mut Partial,
+) {
+    let first = chunk.rows.start;
+    part.own0 = 0.0;
+    part.own1.fill(0.0);
+    part.own2.fill(0.0);
+    part.hazard_sum = 0.0;
+    for g in chunk.groups.clone().rev() {
+        let group = data.groups[g];
+        let censored = group.start()..group.death_start();
+        let r = &mut risk[censored.start - first..censored.end - first];
+        add_rows(data, censored.clone(), r, beta, &mut part.own0, None);
+        row_sums(data, censored.clone(), r, &mut part.c1);
+        axpy(1.0, &part.c1, &mut part.own1);
+        let own2 = Squares {
+            matrix: &mut part.own2,
+            score: None,
+        };
+        add_squares(data, sparse, censored, r, &mut part.scaled, own2);
+        let nd = group.n_deaths();
+        if nd == 0 {
+            continue;
+        }
+        let deaths = group.death_start()..group.end();
+        let r = &mut risk[deaths.start - first..deaths.end - first];
+        let (d0, wd) = death_sums(data, deaths.clone(), r, beta, &mut part.d1);
+        let s0 = part.enter0 + part.own0;
+        let (h, o, mean) = group_terms(ties, nd, s0, d0, wd, &mut part.loglik);
+        part.own0 += d0;
+        for ((s, e), own) in part.s1.iter_mut().zip(&part.enter1).zip(&part.own1) {
+            *s = e + own;
+        }
+        part.push_group_means(mean);
+        axpy(-h, &part.s1, &mut part.score);
+        axpy(-o, &part.d1, &mut part.score);
+        axpy(1.0, &part.d1, &mut part.own1);
+        if ties == Ties::Breslow || nd == 1 {
+            // o = h: the deaths join S2 first
+            let own2 = Squares {
+                matrix: &mut part.own2,
+                score: None,
+            };
+            add_squares(data, sparse, deaths, r, &mut part.scaled, own2);
+            axpy(h, part.own2.as_slice(), part.info.as_mut_slice());
+        } else {
+            part.d2.fill(0.0);
+            let d2 = Squares {
+                matrix: &mut part.d2,
+                score: None,
+            };
+            add_squares(data, sparse, deaths, r, &mut part.scaled, d2);
+            axpy(h, part.own2.as_slice(), part.info.as_mut_slice());
+            axpy(o, part.d2.as_slice(), part.info.as_mut_slice());
+            part.own2 += &part.d2;
+        }
+        part.hazard_sum += h;
+    }
+    part.flush_means();
+}
+
 /// Right-censored data, pass 3 (before `r` becomes `c`): one chunk's mean rows of `Σ W m m'`
 /// from the sums `S1` of the rows at risk, entering with `part.enter1` of the later chunks of
 /// its stratum and adding the chunk's rows tie group by tie group from its last, in the
-/// order of [`chunk_own_sums`] (so `part.own1` ends as the same sum).
+/// order of [`chunk_own_sums`] (so `part.own1` ends as the same sum); and the score's
+/// `−Σ c_j x_j` from the same sums: `c_j = r_j·H` with one cumulative hazard `H` for a
+/// group's censored rows and one for its deaths (`cum`, the chunk's `after` and `own`), so
+/// `Σ c_j x_j` over them is `H` times their `Σ r·x`.
 fn chunk_means(
     data: &Prepared,
     chunk: &Chunk,
     risk: &[f64],
     means: &[MeanRows],
+    cum: (&[f64], &[f64]),
     part: &mut Partial,
 ) {
-    let p = data.p;
     let first_group = chunk.groups.start;
     let first = chunk.rows.start;
+    let (after, own) = cum;
     part.own1.fill(0.0);
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
-        let rows_of = |rows: Range<usize>| {
-            let r = &risk[rows.start - first..rows.end - first];
-            r.iter()
-                .zip(data.z[rows.start * p..rows.end * p].chunks_exact(p))
-        };
-        for (&r, x) in rows_of(group.start()..group.death_start()) {
-            axpy(r, x, &mut part.own1);
-        }
+        let at = g - first_group;
+        let censored = group.start()..group.death_start();
+        let r = &risk[censored.start - first..censored.end - first];
+        row_sums(data, censored, r, &mut part.c1);
+        axpy(1.0, &part.c1, &mut part.own1);
+        axpy(-after[at], &part.c1, &mut part.score);
         if group.n_deaths() > 0 {
-            part.d1.fill(0.0);
-            for (&r, x) in rows_of(group.death_start()..group.end()) {
-                axpy(r, x, &mut part.d1);
-            }
+            let deaths = group.death_start()..group.end();
+            let r = &risk[deaths.start - first..deaths.end - first];
+            row_sums(data, deaths, r, &mut part.d1);
             for ((s, e), o) in part.s1.iter_mut().zip(&part.enter1).zip(&part.own1) {
                 *s = e + o;
             }
-            part.push_group_means(means[g - first_group]);
+            part.push_group_means(means[at]);
             axpy(1.0, &part.d1, &mut part.own1);
+            axpy(-own[at], &part.d1, &mut part.score);
         }
     }
     part.flush_means();
@@ -926,12 +1134,15 @@ mod tests {
         }))?;
         let plain = SurvivalData::from_status(time.clone(), &status)?;
         let stratified = plain.clone().with_strata(&strata)?.with_weights(weights)?;
+        // few ties: the c-form of the right-censored pass (the others take the grouped form)
+        let untied: Vec<f64> = time.iter().map(|t| t - next()).collect();
+        let continuous = SurvivalData::from_status(untied, &status)?;
         let counting = SurvivalData::counting(
             start,
             time.clone(),
             status.iter().map(|&s| s > 0.5).collect(),
         )?;
-        for data in [&plain, &stratified, &counting] {
+        for data in [&plain, &stratified, &continuous, &counting] {
             for ties in [Ties::Efron, Ties::Breslow] {
                 let fit = |threads| CoxPh::new().ties(ties).threads(threads).fit(data, &x);
                 let one = fit(1)?;
@@ -954,6 +1165,78 @@ mod tests {
                         one.concordance().std_error().to_bits(),
                         other.concordance().std_error().to_bits()
                     );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The grouped form and the c-form of the right-censored pass give the same ℓ, U and I
+    /// (to rounding), with and without strata, weights and offsets, with sparse columns
+    /// (p = 11: 8 dense, 3 rare indicators), and each the same numbers for 1 and 3 threads.
+    #[test]
+    fn grouped_and_per_row_forms_agree() -> Result<()> {
+        use super::super::prepare::Prepared;
+        use super::RiskPass;
+        let n = 2 * super::CHUNK_ROWS + 77;
+        let mut next = uniforms(11);
+        let time: Vec<f64> = (0..n).map(|_| (next() * 40.0).ceil()).collect();
+        let status: Vec<f64> = (0..n).map(|_| f64::from(u8::from(next() < 0.6))).collect();
+        let strata: Vec<usize> = (0..n).map(|i| i % 2).collect();
+        let weights: Vec<f64> = (0..n).map(|_| 0.5 + next()).collect();
+        let offset: Vec<f64> = (0..n).map(|_| 0.3 * next()).collect();
+        let x = Design::from_columns((0..11).map(|j| {
+            let col: Vec<f64> = (0..n)
+                .map(|_| match j {
+                    0..=3 => next() - 0.5,
+                    4..=7 => f64::from(u8::from(next() < 0.3)),
+                    // rare indicators: sparse columns
+                    _ => f64::from(u8::from(next() < 0.02)),
+                })
+                .collect();
+            (format!("x{j}"), col)
+        }))?;
+        let plain = SurvivalData::from_status(time, &status)?;
+        let full = plain
+            .clone()
+            .with_strata(&strata)?
+            .with_weights(weights)?
+            .with_offsets(offset)?;
+        let beta = [0.3, -0.2, 0.1, 0.05, -0.4, 0.2, 0.1, 0.0, 0.25, -0.3, 0.15];
+        for data in [&plain, &full] {
+            let prepared = Prepared::new(data, &x, true)?;
+            assert_eq!(
+                prepared.sparse.len(),
+                3,
+                "the rare indicators are sparse columns"
+            );
+            let scaled: Vec<f64> = beta
+                .iter()
+                .zip(&prepared.scales)
+                .map(|(b, s)| b / s)
+                .collect();
+            for ties in [Ties::Efron, Ties::Breslow] {
+                let mut results = Vec::new();
+                for grouped in [true, false] {
+                    let mut one = RiskPass::with_form(&prepared, 1, grouped);
+                    let mut three = RiskPass::with_form(&prepared, 3, grouped);
+                    let l1 = one.evaluate(&prepared, ties, &scaled);
+                    let l3 = three.evaluate(&prepared, ties, &scaled);
+                    assert_eq!(l1.to_bits(), l3.to_bits());
+                    assert_eq!(one.score, three.score);
+                    assert_eq!(one.information, three.information);
+                    results.push((l1, one.score, one.information));
+                }
+                let (g, c) = (&results[0], &results[1]);
+                let close = |a: f64, b: f64, scale: f64| (a - b).abs() <= 1e-11 * scale;
+                assert!(close(g.0, c.0, c.0.abs()), "{ties:?}: ℓ {} vs {}", g.0, c.0);
+                let u_scale = c.1.iter().fold(1.0f64, |m, u| m.max(u.abs()));
+                for (a, b) in g.1.iter().zip(&c.1) {
+                    assert!(close(*a, *b, u_scale), "{ties:?}: U {a} vs {b}");
+                }
+                let i_scale = c.2.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+                for (a, b) in g.2.iter().zip(&c.2) {
+                    assert!(close(*a, *b, i_scale), "{ties:?}: I {a} vs {b}");
                 }
             }
         }
