@@ -892,7 +892,7 @@ fn death_sums(
 }
 
 /// Right-censored data, pass 1: `r` of the chunk's rows and their sums (`part.own0`,
-/// `part.own1`), in the order of [`chunk_backward_sweep`] (which then finds the same sums).
+/// `part.own1`), in the order of [`chunk_hazards`] and [`grouped_sweep`] (which then find the same sums).
 fn chunk_own_sums(
     data: &Prepared,
     chunk: &Chunk,
