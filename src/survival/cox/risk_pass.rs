@@ -519,6 +519,7 @@ impl RiskPass {
         });
         let eta_beta = &self.beta;
         let counting = data.counting.is_some();
+        let grouped = self.grouped;
         // with one thread (right-censored data) r is computed inside the backward sweep
         let fused = threads == 1 && !counting;
 
@@ -536,7 +537,7 @@ impl RiskPass {
                 if counting {
                     risk_scores(data, chunk.rows.clone(), risk, eta_beta);
                 } else {
-                    chunk_own_sums(data, chunk, risk, eta_beta, part);
+                    chunk_own_sums(data, chunk, risk, eta_beta, part, grouped);
                 }
             });
         }
@@ -710,8 +711,7 @@ impl RiskPass {
             let squares =
                 |chunk: &Chunk, means: &[MeanRows], risk: &mut [f64], part: &mut Partial| {
                     if !counting {
-                        let cum = (&after[chunk.groups.clone()], &own[chunk.groups.clone()]);
-                        chunk_means(data, chunk, risk, means, cum, part);
+                        chunk_means(data, chunk, risk, means, part);
                     }
                     let first = chunk.rows.start;
                     for g in chunk.groups.clone() {
@@ -731,10 +731,9 @@ impl RiskPass {
                             }
                         }
                     }
-                    // right-censored data have their score from chunk_means
                     let out = Squares {
                         matrix: &mut part.info,
-                        score: counting.then_some(&mut part.score[..]),
+                        score: Some(&mut part.score[..]),
                     };
                     add_squares(
                         data,
@@ -790,13 +789,20 @@ impl RiskPass {
             });
             let censored = group.start()..group.death_start();
             let risk = &mut self.risk[censored.clone()];
-            add_rows(data, censored, risk, None, &mut s0, Some(&mut acc.s1));
+            add_rows(data, censored.clone(), risk, None, &mut s0);
+            let p = data.p;
+            for (&r, x) in risk
+                .iter()
+                .zip(data.z[censored.start * p..censored.end * p].chunks_exact(p))
+            {
+                axpy(r, x, &mut acc.s1);
+            }
             let (mut hazard, mut own) = (0.0, 0.0);
             let nd = group.n_deaths();
             if nd > 0 {
                 let deaths = group.death_start()..group.end();
                 let risk = &mut self.risk[deaths.clone()];
-                let (d0, wd) = death_sums(data, deaths, risk, None, &mut acc.d1);
+                let (d0, wd) = death_sums(data, deaths, risk, None, &mut acc.d1, false);
                 let mean;
                 (hazard, own, mean) = group_terms(ties, nd, s0, d0, wd, &mut acc.loglik);
                 acc.push_group_means(mean);
@@ -853,8 +859,59 @@ fn row_sums(data: &Prepared, rows: Range<usize>, risk: &[f64], out: &mut [f64]) 
     add_weighted_rows(&data.z[rows.start * p..rows.end * p], risk, out);
 }
 
-/// Adds `rows` to the sums `s0 = Σ r` and, when given, `s1 = Σ r·x` ([`add_weighted_rows`]);
-/// `risk` holds their `r` (computed and stored first when `beta` is given).
+/// Adds `Σ r·x` over a tie group's censored `rows` to `part.own1` (`risk` holds their `r`):
+/// in the grouped form formed from zero by the vector kernel ([`row_sums`], into `part.c1`)
+/// and then added; otherwise (tie groups of a few rows, where a kernel call per group costs
+/// more than it saves) row by row. Pass 1 and the sweeps call it alike, so they find the same
+/// sums.
+#[inline(always)]
+fn add_censored_sums(
+    data: &Prepared,
+    rows: Range<usize>,
+    risk: &[f64],
+    part: &mut Partial,
+    grouped: bool,
+) {
+    if grouped {
+        row_sums(data, rows, risk, &mut part.c1);
+        axpy(1.0, &part.c1, &mut part.own1);
+    } else {
+        let p = data.p;
+        for (&r, x) in risk
+            .iter()
+            .zip(data.z[rows.start * p..rows.end * p].chunks_exact(p))
+        {
+            axpy(r, x, &mut part.own1);
+        }
+    }
+}
+
+/// `d1 = Σ r·x` over a tie group's deaths `rows` (from zero; by the kernel in the grouped
+/// form, row by row otherwise, as [`add_censored_sums`]).
+#[inline(always)]
+fn death_row_sums(
+    data: &Prepared,
+    rows: Range<usize>,
+    risk: &[f64],
+    d1: &mut [f64],
+    grouped: bool,
+) {
+    if grouped {
+        row_sums(data, rows, risk, d1);
+    } else {
+        let p = data.p;
+        d1.fill(0.0);
+        for (&r, x) in risk
+            .iter()
+            .zip(data.z[rows.start * p..rows.end * p].chunks_exact(p))
+        {
+            axpy(r, x, d1);
+        }
+    }
+}
+
+/// Adds `rows` to the sum `s0 = Σ r` (a lane sum of the range); `risk` holds their `r`
+/// (computed and stored first when `beta` is given).
 #[inline(always)]
 fn add_rows(
     data: &Prepared,
@@ -862,19 +919,14 @@ fn add_rows(
     risk: &mut [f64],
     beta: Option<&RowVector>,
     s0: &mut f64,
-    s1: Option<&mut [f64]>,
 ) {
     if let Some(beta) = beta {
         risk_scores(data, rows.clone(), risk, beta);
     }
     *s0 += crate::numeric::lane_sum(risk, None, |r| r);
-    if let Some(s1) = s1 {
-        let p = data.p;
-        add_weighted_rows(&data.z[rows.start * p..rows.end * p], risk, s1);
-    }
 }
 
-/// The sums of a tie group's deaths `rows`: `d1 = Σ r·x` ([`row_sums`]); returns
+/// The sums of a tie group's deaths `rows`: `d1 = Σ r·x` ([`death_row_sums`]); returns
 /// `(Σ r, Σ w)`.
 #[inline(always)]
 fn death_sums(
@@ -883,37 +935,41 @@ fn death_sums(
     risk: &mut [f64],
     beta: Option<&RowVector>,
     d1: &mut [f64],
+    grouped: bool,
 ) -> (f64, f64) {
     let wd = data.weight.range(rows.clone()).sum();
     let mut d0 = 0.0;
-    add_rows(data, rows.clone(), risk, beta, &mut d0, None);
-    row_sums(data, rows, risk, d1);
+    add_rows(data, rows.clone(), risk, beta, &mut d0);
+    death_row_sums(data, rows, risk, d1, grouped);
     (d0, wd)
 }
 
 /// Right-censored data, pass 1: `r` of the chunk's rows and their sums (`part.own0`,
-/// `part.own1`), in the order of [`chunk_hazards`] and [`grouped_sweep`] (which then find the same sums).
+/// `part.own1`), in the order of [`chunk_hazards`] and [`chunk_means`], or of
+/// [`grouped_sweep`] (which then find the same sums). A row's `r` does not depend on the
+/// rows computed with it ([`risk_scores`]), so the chunk's are computed at once.
 fn chunk_own_sums(
     data: &Prepared,
     chunk: &Chunk,
     risk: &mut [f64],
     beta: &RowVector,
     part: &mut Partial,
+    grouped: bool,
 ) {
     part.own0 = 0.0;
     part.own1.fill(0.0);
     let first = chunk.rows.start;
+    risk_scores(data, chunk.rows.clone(), risk, beta);
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_rows(data, censored.clone(), r, Some(beta), &mut part.own0, None);
-        row_sums(data, censored, r, &mut part.c1);
-        axpy(1.0, &part.c1, &mut part.own1);
+        add_rows(data, censored.clone(), r, None, &mut part.own0);
+        add_censored_sums(data, censored, r, part, grouped);
         if group.n_deaths() > 0 {
             let deaths = group.death_start()..group.end();
             let r = &mut risk[deaths.start - first..deaths.end - first];
-            let (d0, _) = death_sums(data, deaths, r, Some(beta), &mut part.d1);
+            let (d0, _) = death_sums(data, deaths, r, None, &mut part.d1, grouped);
             part.own0 += d0;
             axpy(1.0, &part.d1, &mut part.own1);
         }
@@ -944,11 +1000,15 @@ fn chunk_hazards(
     let first_group = chunk.groups.start;
     let first = chunk.rows.start;
     let mut own0 = 0.0;
+    // the chunk's r at once, as pass 1 ([`chunk_own_sums`])
+    if let Some(beta) = beta {
+        risk_scores(data, chunk.rows.clone(), risk, beta);
+    }
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_rows(data, censored, r, beta, &mut own0, None);
+        add_rows(data, censored, r, None, &mut own0);
         let nd = group.n_deaths();
         let (mut h, mut o, mut mean) = (0.0, 0.0, MeanRows::None);
         if nd > 0 {
@@ -956,7 +1016,7 @@ fn chunk_hazards(
             let wd = data.weight.range(deaths.clone()).sum();
             let r = &mut risk[deaths.start - first..deaths.end - first];
             let mut d0 = 0.0;
-            add_rows(data, deaths, r, beta, &mut d0, None);
+            add_rows(data, deaths, r, None, &mut d0);
             let s0 = part.enter0 + own0;
             (h, o, mean) = group_terms(ties, nd, s0, d0, wd, &mut part.loglik);
             own0 += d0;
@@ -1004,9 +1064,8 @@ fn grouped_sweep(
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_rows(data, censored.clone(), r, beta, &mut part.own0, None);
-        row_sums(data, censored.clone(), r, &mut part.c1);
-        axpy(1.0, &part.c1, &mut part.own1);
+        add_rows(data, censored.clone(), r, beta, &mut part.own0);
+        add_censored_sums(data, censored.clone(), r, part, true);
         let own2 = Squares {
             matrix: &mut part.own2,
             score: None,
@@ -1018,7 +1077,7 @@ fn grouped_sweep(
         }
         let deaths = group.death_start()..group.end();
         let r = &mut risk[deaths.start - first..deaths.end - first];
-        let (d0, wd) = death_sums(data, deaths.clone(), r, beta, &mut part.d1);
+        let (d0, wd) = death_sums(data, deaths.clone(), r, beta, &mut part.d1, true);
         let s0 = part.enter0 + part.own0;
         let (h, o, mean) = group_terms(ties, nd, s0, d0, wd, &mut part.loglik);
         part.own0 += d0;
@@ -1056,40 +1115,31 @@ fn grouped_sweep(
 /// Right-censored data, pass 3 (before `r` becomes `c`): one chunk's mean rows of `Σ W m m'`
 /// from the sums `S1` of the rows at risk, entering with `part.enter1` of the later chunks of
 /// its stratum and adding the chunk's rows tie group by tie group from its last, in the
-/// order of [`chunk_own_sums`] (so `part.own1` ends as the same sum); and the score's
-/// `−Σ c_j x_j` from the same sums: `c_j = r_j·H` with one cumulative hazard `H` for a
-/// group's censored rows and one for its deaths (`cum`, the chunk's `after` and `own`), so
-/// `Σ c_j x_j` over them is `H` times their `Σ r·x`.
+/// order of [`chunk_own_sums`] (so `part.own1` ends as the same sum).
 fn chunk_means(
     data: &Prepared,
     chunk: &Chunk,
     risk: &[f64],
     means: &[MeanRows],
-    cum: (&[f64], &[f64]),
     part: &mut Partial,
 ) {
     let first_group = chunk.groups.start;
     let first = chunk.rows.start;
-    let (after, own) = cum;
     part.own1.fill(0.0);
     for g in chunk.groups.clone().rev() {
         let group = data.groups[g];
-        let at = g - first_group;
         let censored = group.start()..group.death_start();
         let r = &risk[censored.start - first..censored.end - first];
-        row_sums(data, censored, r, &mut part.c1);
-        axpy(1.0, &part.c1, &mut part.own1);
-        axpy(-after[at], &part.c1, &mut part.score);
+        add_censored_sums(data, censored, r, part, false);
         if group.n_deaths() > 0 {
             let deaths = group.death_start()..group.end();
             let r = &risk[deaths.start - first..deaths.end - first];
-            row_sums(data, deaths, r, &mut part.d1);
+            death_row_sums(data, deaths, r, &mut part.d1, false);
             for ((s, e), o) in part.s1.iter_mut().zip(&part.enter1).zip(&part.own1) {
                 *s = e + o;
             }
-            part.push_group_means(means[at]);
+            part.push_group_means(means[g - first_group]);
             axpy(1.0, &part.d1, &mut part.own1);
-            axpy(-own[at], &part.d1, &mut part.score);
         }
     }
     part.flush_means();
