@@ -86,7 +86,8 @@ pub(super) const CHUNK_ROWS: usize = 8192;
 /// Right-censored data with at least this many rows per tie group on average take the
 /// grouped form ([`grouped_sweep`]). Measured on one core, n = 2·10⁵, p = 20 (BENCHMARKS.md
 /// Run 14): the two forms take the same time at about 19 rows per group; the grouped form
-/// is 5 % faster at 35 and 12 % at 1300, the other 8 % faster at 12 and 25 % at 5.
+/// is 5 % faster at 35 and 10 % at 330 and 1700 (the harness data), the other 8 % faster
+/// at 12 and 25 % at 5.
 const GROUPED_ROWS: usize = 24;
 
 /// A fixed chunk of the threaded passes: whole tie groups of one stratum.
