@@ -84,7 +84,7 @@ const BLOCK_ROWS: usize = 256;
 pub(super) const CHUNK_ROWS: usize = 8192;
 
 /// Right-censored data with at least this many rows per tie group on average take the
-/// grouped form ([`grouped_sweep`]). Measured on one core, n = 2·10⁵, p = 20 (BENCHMARKS.md
+/// grouped form ([`grouped_sweep`]). Measured on one core, p = 20, n = 2·10⁵ (10⁶ for 1700; BENCHMARKS.md
 /// Run 14): the two forms take the same time at about 19 rows per group; the grouped form
 /// is 5 % faster at 35 and 10 % at 330 and 1700 (the harness data), the other 8 % faster
 /// at 12 and 25 % at 5.
