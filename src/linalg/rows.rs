@@ -24,7 +24,7 @@ use crate::simd::{Kernel, LANES, Lanes, dispatch};
 const RUN_VECTORS: usize = 5;
 
 /// Rows per block of a weighted sum.
-const BLOCK_ROWS: usize = 256;
+pub(crate) const BLOCK_ROWS: usize = 256;
 
 /// Where the vectors of a row of `p >= 4` columns start: `min(4·v, p − 4)`.
 #[inline(always)]

@@ -77,8 +77,10 @@ use crate::linalg::{axpy, dot};
 use crate::parallel;
 use crate::survival::risk_set::Arrivals;
 
-/// Rows per block of the Gram kernel and of the mean-row product (keeps the block in cache).
+/// Rows per block of the Gram kernel and of the mean-row product (keeps the block in cache);
+/// the blocks of the grouped form are those of the row kernels ([`grouped_range`]).
 const BLOCK_ROWS: usize = 256;
+const _: () = assert!(BLOCK_ROWS == crate::linalg::rows::BLOCK_ROWS);
 
 /// Rows per chunk of the threaded passes (whole tie groups, so a chunk can be longer).
 pub(super) const CHUNK_ROWS: usize = 8192;
@@ -1067,20 +1069,24 @@ fn grouped_sweep(
         let group = data.groups[g];
         let censored = group.start()..group.death_start();
         let r = &mut risk[censored.start - first..censored.end - first];
-        add_rows(data, censored.clone(), r, beta, &mut part.own0);
-        add_censored_sums(data, censored.clone(), r, part, true);
-        let own2 = Squares {
-            matrix: &mut part.own2,
-            score: None,
-        };
-        add_squares(data, sparse, censored, r, &mut part.scaled, own2);
+        let into = (&mut part.c1[..], &mut part.own2, &mut part.scaled[..]);
+        part.own0 += grouped_range(data, sparse, censored, r, beta, into);
+        axpy(1.0, &part.c1, &mut part.own1);
         let nd = group.n_deaths();
         if nd == 0 {
             continue;
         }
         let deaths = group.death_start()..group.end();
         let r = &mut risk[deaths.start - first..deaths.end - first];
-        let (d0, wd) = death_sums(data, deaths.clone(), r, beta, &mut part.d1, true);
+        let wd = data.weight.range(deaths.clone()).sum();
+        // Breslow or one death (o = h): the deaths join S2 at once
+        let pooled = ties == Ties::Breslow || nd == 1;
+        if !pooled {
+            part.d2.fill(0.0);
+        }
+        let matrix = if pooled { &mut part.own2 } else { &mut part.d2 };
+        let into = (&mut part.d1[..], matrix, &mut part.scaled[..]);
+        let d0 = grouped_range(data, sparse, deaths, r, beta, into);
         let s0 = part.enter0 + part.own0;
         let (h, o, mean) = group_terms(ties, nd, s0, d0, wd, &mut part.loglik);
         part.own0 += d0;
@@ -1091,28 +1097,50 @@ fn grouped_sweep(
         axpy(-h, &part.s1, &mut part.score);
         axpy(-o, &part.d1, &mut part.score);
         axpy(1.0, &part.d1, &mut part.own1);
-        if ties == Ties::Breslow || nd == 1 {
-            // o = h: the deaths join S2 first
-            let own2 = Squares {
-                matrix: &mut part.own2,
-                score: None,
-            };
-            add_squares(data, sparse, deaths, r, &mut part.scaled, own2);
-            axpy(h, part.own2.as_slice(), part.info.as_mut_slice());
-        } else {
-            part.d2.fill(0.0);
-            let d2 = Squares {
-                matrix: &mut part.d2,
-                score: None,
-            };
-            add_squares(data, sparse, deaths, r, &mut part.scaled, d2);
-            axpy(h, part.own2.as_slice(), part.info.as_mut_slice());
+        axpy(h, part.own2.as_slice(), part.info.as_mut_slice());
+        if !pooled {
             axpy(o, part.d2.as_slice(), part.info.as_mut_slice());
             part.own2 += &part.d2;
         }
         part.hazard_sum += h;
     }
     part.flush_means();
+}
+
+/// One range of a tie group in the grouped form (its censored rows or its deaths), block by
+/// block of [`BLOCK_ROWS`] rows while they are in cache: `r` (when `beta` is given), their
+/// `Σ r·x` into `sums` (from zero) and their `Σ r x x'` added to `matrix` (`scaled`: the Gram
+/// kernel's buffer); returns their `Σ r` (a lane sum of the range). The kernels sum block
+/// by block of the same rows themselves, so these are the numbers of [`row_sums`] and
+/// [`add_squares`] on the whole range: pass 1 ([`chunk_own_sums`]) finds the same sums.
+#[inline(always)]
+fn grouped_range(
+    data: &Prepared,
+    sparse: &Sparse,
+    rows: Range<usize>,
+    risk: &mut [f64],
+    beta: Option<&RowVector>,
+    into: (&mut [f64], &mut DMatrix<f64>, &mut [f64]),
+) -> f64 {
+    let (sums, matrix, scaled) = into;
+    let p = data.p;
+    sums.fill(0.0);
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + BLOCK_ROWS).min(rows.end);
+        let r = &mut risk[start - rows.start..end - rows.start];
+        if let Some(beta) = beta {
+            risk_scores(data, start..end, r, beta);
+        }
+        add_weighted_rows(&data.z[start * p..end * p], r, sums);
+        let out = Squares {
+            matrix: &mut *matrix,
+            score: None,
+        };
+        add_squares(data, sparse, start..end, r, scaled, out);
+        start = end;
+    }
+    crate::numeric::lane_sum(risk, None, |r| r)
 }
 
 /// Right-censored data, pass 3 (before `r` becomes `c`): one chunk's mean rows of `Σ W m m'`
