@@ -84,34 +84,43 @@ impl RowVector {
 }
 
 /// `out_k = offset_k + x_k·v` for the rows `x_k` of `x` (`v.len()` columns each; as many rows
-/// as `out` has values).
+/// as `out` has values); no offsets: `out_k = x_k·v` (the same values as zero offsets, but
+/// for the sign of a zero).
 ///
 /// # Panics
 /// If `x` or `offset` is shorter than `out` says (a caller's bug, never user input).
-pub(crate) fn shifted_row_dots(x: &[f64], v: &RowVector, offset: &[f64], out: &mut [f64]) {
+pub(crate) fn shifted_row_dots(x: &[f64], v: &RowVector, offset: Option<&[f64]>, out: &mut [f64]) {
     let p = v.len();
     assert!(
-        x.len() >= out.len() * p && offset.len() >= out.len(),
+        x.len() >= out.len() * p && offset.is_none_or(|o| o.len() >= out.len()),
         "row dots: fewer rows than outputs"
     );
     if p < LANES {
-        for ((o, e), row) in out.iter_mut().zip(offset).zip(x.chunks_exact(p.max(1))) {
+        for (o, row) in out.iter_mut().zip(x.chunks_exact(p.max(1))) {
             let mut dot = 0.0;
             for (a, b) in row.iter().zip(&v.values) {
                 dot += a * b;
             }
-            *o = e + dot;
+            *o = dot;
         }
-        return;
+    } else {
+        dispatch(RowDots {
+            x,
+            v,
+            out: &mut *out,
+        });
     }
-    dispatch(RowDots { x, v, offset, out });
+    if let Some(offset) = offset {
+        for (o, e) in out.iter_mut().zip(offset) {
+            *o += e;
+        }
+    }
 }
 
 /// The kernel of [`shifted_row_dots`].
 struct RowDots<'a> {
     x: &'a [f64],
     v: &'a RowVector,
-    offset: &'a [f64],
     out: &'a mut [f64],
 }
 
@@ -143,16 +152,15 @@ fn row_dots<const V: usize, L: Lanes>(lanes: L, k: RowDots<'_>) {
     let w: [L::V; V] = std::array::from_fn(|m| lanes.load(k.v.lanes[m]));
     let mut pairs = x.chunks_exact(2 * p);
     let mut outs = k.out.chunks_exact_mut(2);
-    let mut shifts = k.offset[..n].chunks_exact(2);
-    for ((rows, out), shift) in (&mut pairs).zip(&mut outs).zip(&mut shifts) {
+    for (rows, out) in (&mut pairs).zip(&mut outs) {
         let (a, b) = rows.split_at(p);
         let (mut acc_a, mut acc_b) = (lanes.zero(), lanes.zero());
         for m in 0..V {
             acc_a = lanes.fma(load(lanes, a, starts[m]), w[m], acc_a);
             acc_b = lanes.fma(load(lanes, b, starts[m]), w[m], acc_b);
         }
-        out[0] = shift[0] + lanes.sum(acc_a);
-        out[1] = shift[1] + lanes.sum(acc_b);
+        out[0] = lanes.sum(acc_a);
+        out[1] = lanes.sum(acc_b);
     }
     let last = pairs.remainder();
     if let (Some(out), false) = (outs.into_remainder().first_mut(), last.is_empty()) {
@@ -160,7 +168,7 @@ fn row_dots<const V: usize, L: Lanes>(lanes: L, k: RowDots<'_>) {
         for m in 0..V {
             acc = lanes.fma(load(lanes, last, starts[m]), w[m], acc);
         }
-        *out = k.offset[n - 1] + lanes.sum(acc);
+        *out = lanes.sum(acc);
     }
 }
 
@@ -169,12 +177,12 @@ fn row_dots<const V: usize, L: Lanes>(lanes: L, k: RowDots<'_>) {
 fn row_dots_any<L: Lanes>(lanes: L, k: RowDots<'_>) {
     let p = k.v.len();
     let n = k.out.len();
-    for ((row, out), shift) in k.x[..n * p].chunks_exact(p).zip(k.out).zip(k.offset) {
+    for (row, out) in k.x[..n * p].chunks_exact(p).zip(k.out) {
         let mut acc = lanes.zero();
         for (m, w) in k.v.lanes.iter().enumerate() {
             acc = lanes.fma(load(lanes, row, vector_start(m, p)), lanes.load(*w), acc);
         }
-        *out = shift + lanes.sum(acc);
+        *out = lanes.sum(acc);
     }
 }
 
@@ -367,7 +375,7 @@ mod tests {
                 let v = values(p, 11);
                 let offset = values(n, 17);
                 let mut out = vec![f64::NAN; n];
-                shifted_row_dots(&x, &RowVector::new(&v), &offset, &mut out);
+                shifted_row_dots(&x, &RowVector::new(&v), Some(&offset), &mut out);
                 for k in 0..n {
                     let naive: f64 = offset[k]
                         + x[k * p..(k + 1) * p]
@@ -376,6 +384,11 @@ mod tests {
                             .map(|(a, b)| a * b)
                             .sum::<f64>();
                     assert!((out[k] - naive).abs() <= 1e-14, "p {p} n {n} row {k}");
+                }
+                let mut plain = vec![f64::NAN; n];
+                shifted_row_dots(&x, &RowVector::new(&v), None, &mut plain);
+                for k in 0..n {
+                    assert_eq!((plain[k] + offset[k]).to_bits(), out[k].to_bits());
                 }
             }
         }

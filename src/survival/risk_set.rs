@@ -398,6 +398,8 @@ pub(crate) struct RiskSets {
     pub offset: Vec<f64>,
     /// Mean removed from the offsets (0 without offsets), added back to the linear predictor.
     pub offset_mean: f64,
+    /// Some centred offset is not zero (else `offset` is all zero and a pass may skip it).
+    pub has_offsets: bool,
     /// Tie groups of every stratum, stratum after stratum, each in time order.
     pub groups: Vec<TieGroup>,
     /// The strata that have rows, in stratum-code order.
@@ -516,6 +518,7 @@ impl RiskSets {
             weight,
             time,
             event,
+            has_offsets: offset.iter().any(|&o| o != 0.0),
             offset,
             offset_mean,
             groups,

@@ -337,7 +337,7 @@ fn group_terms(
                 product *= den;
                 in_range &= (LOG_RUN_MIN..=LOG_RUN_MAX).contains(&den);
                 let a = 1.0 / den;
-                let b = frac / den;
+                let b = frac * a;
                 sum_a += a;
                 sum_b += b;
                 g_aa += a * a;
@@ -872,6 +872,8 @@ fn risk_scores(data: &Prepared, rows: Range<usize>, risk: &mut [f64], beta: &Row
     if beta.len() == 0 {
         risk.copy_from_slice(offset);
     } else {
+        // without offsets (all zero) the same values without reading them
+        let offset = data.has_offsets.then_some(offset);
         let p = data.p;
         shifted_row_dots(&data.z[rows.start * p..rows.end * p], beta, offset, risk);
     }
