@@ -175,10 +175,9 @@ impl Prepared {
 type Centring = (Vec<f64>, Vec<f64>, Vec<bool>);
 
 /// Writes the centred and scaled covariates of the sorted rows `rows` (row-major) into `out`
-/// (`rows.len() × p`). The design is read column by column (contiguous) in blocks of rows;
-/// a block's values go first into a small row-major buffer (in cache), whose rows are then
-/// copied whole to their sorted places: one contiguous write of `p` values per row instead of
-/// `p` strided ones.
+/// (`rows.len() × p`). The design is read in blocks of rows, all its columns side by side
+/// (each a contiguous run), and each row of a block is written whole to its sorted place:
+/// `p` reads from `p` sequential streams and one contiguous write of `p` values per row.
 fn sorted_rows(
     matrix: &nalgebra::DMatrix<f64>,
     means: &[f64],
@@ -189,36 +188,23 @@ fn sorted_rows(
 ) {
     const BLOCK: usize = 256;
     let (n, p) = matrix.shape();
-    let mut buffer = vec![0.0; BLOCK * p];
-    let mut keep: Vec<(u32, u32)> = Vec::with_capacity(BLOCK);
+    let values = matrix.as_slice();
+    let mut columns: Vec<&[f64]> = Vec::with_capacity(p);
     let all = rows.start == 0 && rows.end >= n;
     for first in (0..n).step_by(BLOCK) {
         let last = (first + BLOCK).min(n);
-        keep.clear();
-        for (b, &k) in (0u32..).zip(&position[first..last]) {
-            if all || rows.contains(&(k as usize)) {
-                keep.push((b, k));
+        columns.clear();
+        columns.extend((0..p).map(|j| &values[j * n + first..j * n + last]));
+        for (b, &k) in position[first..last].iter().enumerate() {
+            let k = k as usize;
+            if !all && !rows.contains(&k) {
+                continue;
             }
-        }
-        if keep.is_empty() {
-            continue;
-        }
-        for (j, col) in matrix.column_iter().enumerate() {
-            let (mean, scale) = (means[j], scales[j]);
-            let col = &col.as_slice()[first..last];
-            if keep.len() == last - first {
-                for (b, v) in col.iter().enumerate() {
-                    buffer[b * p + j] = (v - mean) * scale;
-                }
-            } else {
-                for &(b, _) in &keep {
-                    buffer[b as usize * p + j] = (col[b as usize] - mean) * scale;
-                }
+            let k = k - rows.start;
+            let dest = &mut out[k * p..(k + 1) * p];
+            for (((d, col), mean), scale) in dest.iter_mut().zip(&columns).zip(means).zip(scales) {
+                *d = (col[b] - mean) * scale;
             }
-        }
-        for &(b, k) in &keep {
-            let (b, k) = (b as usize, k as usize - rows.start);
-            out[k * p..(k + 1) * p].copy_from_slice(&buffer[b * p..(b + 1) * p]);
         }
     }
 }
