@@ -398,7 +398,8 @@ pub(crate) struct RiskSets {
     pub offset: Vec<f64>,
     /// Mean removed from the offsets (0 without offsets), added back to the linear predictor.
     pub offset_mean: f64,
-    /// Some centred offset is not zero (else `offset` is all zero and a pass may skip it).
+    /// Offsets were given and not all zero (else `offset` is all zero and a pass may skip
+    /// it).
     pub has_offsets: bool,
     /// Tie groups of every stratum, stratum after stratum, each in time order.
     pub groups: Vec<TieGroup>,
@@ -499,7 +500,7 @@ impl RiskSets {
             data.weights()
                 .map(|w| order.iter().map(|&i| w[i as usize]).collect()),
         );
-        let (offset, offset_mean) = centred_offsets(data, &order);
+        let (offset, offset_mean, has_offsets) = centred_offsets(data, &order);
         let (groups, strata) = tie_groups(&sorted.entries, &sorted.ranges);
         let counting = start_times.map(|start| {
             let start: Vec<f64> = order.iter().map(|&i| start[i as usize] + 0.0).collect();
@@ -518,7 +519,7 @@ impl RiskSets {
             weight,
             time,
             event,
-            has_offsets: offset.iter().any(|&o| o != 0.0),
+            has_offsets,
             offset,
             offset_mean,
             groups,
@@ -722,17 +723,22 @@ pub(crate) fn counting_times(
     })
 }
 
-/// R's `coxph`: offsets that are all zero are ignored, others are centred by their mean.
-fn centred_offsets(data: &SurvivalData, order: &[u32]) -> (Vec<f64>, f64) {
+/// R's `coxph`: offsets that are all zero are ignored, others are centred by their mean;
+/// also whether they were kept.
+fn centred_offsets(data: &SurvivalData, order: &[u32]) -> (Vec<f64>, f64, bool) {
     match data.offsets() {
         Some(o) if o.iter().any(|v| v.abs() > 0.0) => {
             // summed times a power of two when beyond 2^±32, so that the sum cannot
             // overflow (exact; crate::numeric)
             let f = crate::numeric::column_factor(o);
             let mean = o.iter().map(|v| v * f).sum::<f64>() / o.len() as f64 / f;
-            (order.iter().map(|&i| o[i as usize] - mean).collect(), mean)
+            (
+                order.iter().map(|&i| o[i as usize] - mean).collect(),
+                mean,
+                true,
+            )
         }
-        _ => (vec![0.0; order.len()], 0.0),
+        _ => (vec![0.0; order.len()], 0.0, false),
     }
 }
 

@@ -496,7 +496,9 @@ impl RiskPass {
         for group in &data.groups {
             for k in group.death_start()..group.end() {
                 let w = data.weight[k];
-                death_offset += w * data.offset[k];
+                if data.has_offsets {
+                    death_offset += w * data.offset[k];
+                }
                 axpy(w, data.row(k), &mut death_x);
             }
         }
@@ -868,12 +870,14 @@ impl RiskPass {
 /// `r_k = w_k·e^{η_k}`, `η_k = offset_k + x_k'β`, of the sorted `rows` (`β` empty: `β = 0`).
 #[inline(always)]
 fn risk_scores(data: &Prepared, rows: Range<usize>, risk: &mut [f64], beta: &RowVector) {
-    let offset = &data.offset[rows.clone()];
+    // without offsets (all zero) the same values without reading them
+    let offset = data.has_offsets.then(|| &data.offset[rows.clone()]);
     if beta.len() == 0 {
-        risk.copy_from_slice(offset);
+        match offset {
+            Some(offset) => risk.copy_from_slice(offset),
+            None => risk.fill(0.0),
+        }
     } else {
-        // without offsets (all zero) the same values without reading them
-        let offset = data.has_offsets.then_some(offset);
         let p = data.p;
         shifted_row_dots(&data.z[rows.start * p..rows.end * p], beta, offset, risk);
     }
