@@ -175,9 +175,10 @@ impl Prepared {
 type Centring = (Vec<f64>, Vec<f64>, Vec<bool>);
 
 /// Writes the centred and scaled covariates of the sorted rows `rows` (row-major) into `out`
-/// (`rows.len() × p`). The design is read in blocks of rows, all its columns side by side
-/// (each a contiguous run), and each row of a block is written whole to its sorted place:
-/// `p` reads from `p` sequential streams and one contiguous write of `p` values per row.
+/// (`rows.len() × p`). The design is read in blocks of rows, five columns side by side at a
+/// time (each a contiguous run: few enough read streams for the CPU's prefetching), and
+/// those five values of each row of the block are written to its sorted place (the
+/// block's destination lines are still in cache for the next five).
 fn sorted_rows(
     matrix: &nalgebra::DMatrix<f64>,
     means: &[f64],
@@ -187,6 +188,7 @@ fn sorted_rows(
     out: &mut [f64],
 ) {
     const BLOCK: usize = 256;
+    const COLUMN_GROUP: usize = 5;
     let (n, p) = matrix.shape();
     let values = matrix.as_slice();
     let mut columns: Vec<&[f64]> = Vec::with_capacity(p);
@@ -195,15 +197,22 @@ fn sorted_rows(
         let last = (first + BLOCK).min(n);
         columns.clear();
         columns.extend((0..p).map(|j| &values[j * n + first..j * n + last]));
-        for (b, &k) in position[first..last].iter().enumerate() {
-            let k = k as usize;
-            if !all && !rows.contains(&k) {
-                continue;
-            }
-            let k = k - rows.start;
-            let dest = &mut out[k * p..(k + 1) * p];
-            for (((d, col), mean), scale) in dest.iter_mut().zip(&columns).zip(means).zip(scales) {
-                *d = (col[b] - mean) * scale;
+        for j0 in (0..p).step_by(COLUMN_GROUP) {
+            let j1 = (j0 + COLUMN_GROUP).min(p);
+            for (b, &k) in position[first..last].iter().enumerate() {
+                let k = k as usize;
+                if !all && !rows.contains(&k) {
+                    continue;
+                }
+                let k = k - rows.start;
+                let dest = &mut out[k * p + j0..k * p + j1];
+                let group = columns[j0..j1]
+                    .iter()
+                    .zip(&means[j0..j1])
+                    .zip(&scales[j0..j1]);
+                for (d, ((col, mean), scale)) in dest.iter_mut().zip(group) {
+                    *d = (col[b] - mean) * scale;
+                }
             }
         }
     }
